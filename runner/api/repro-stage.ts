@@ -1,0 +1,136 @@
+/** @module Brings one stage up to date: decide from its status, run it, check and lock its outs. */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Dag } from '../dag/build-dag.js';
+import { describeReason, type Reason } from '../exec/reason.js';
+import { runStage, type RunningStage } from '../exec/run-stage.js';
+import { lockedCmd, stageStatus } from '../exec/stage-status.js';
+import type { HashInfo, PathHasher } from '../hash/hash-path.js';
+import type { LockedPath, StageLock } from '../lockfile/lock.js';
+import type { Pipeline, Stage } from '../pipeline/pipeline.js';
+import type { ReproReporter } from './repro-events.js';
+
+export interface StageFailure {
+  readonly stage: string;
+  readonly message: string;
+  readonly exitCode?: number;
+  readonly signal?: string;
+  readonly stderrTail?: string;
+}
+
+export interface ReproContext {
+  readonly root: string;
+  readonly pipeline: Pipeline;
+  readonly dag: Dag;
+  readonly hasher: PathHasher;
+  readonly reporter: ReproReporter;
+  readonly force: boolean;
+  readonly dry: boolean;
+  /** The current lock entries; updated as stages succeed. */
+  readonly locks: Map<string, StageLock>;
+  /** Persists `locks` (atomically). */
+  readonly saveLock: () => void;
+  readonly running: Set<RunningStage>;
+  readonly failures: StageFailure[];
+  /** Stages that ran (or, with --dry, would run). */
+  readonly ran: Set<string>;
+  readonly stopped: () => boolean;
+}
+
+export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' | 'failed'> {
+  const stage = ctx.dag.stages.get(name) as Stage;
+  const started = Date.now();
+  const fail = (f: Omit<StageFailure, 'stage'>): 'failed' => {
+    ctx.failures.push({ stage: name, ...f });
+    ctx.reporter.event({ kind: 'failed', stage: name, ms: Date.now() - started, message: f.message });
+    return 'failed';
+  };
+  try {
+    if (stage.frozen) {
+      ctx.reporter.event({ kind: 'skipped', stage: name, why: 'frozen' });
+      return 'ok';
+    }
+    const status = await stageStatus({ stage, locked: ctx.locks.get(name), pipeline: ctx.pipeline, hasher: ctx.hasher });
+    const reasons: Reason[] = [...status.reasons];
+    if (ctx.dry) {
+      for (const up of ctx.dag.upstream.get(name) ?? []) {
+        if (ctx.ran.has(up)) reasons.push({ kind: 'upstream-changed', stage: up });
+      }
+    }
+    if (ctx.force && reasons.length === 0) reasons.push({ kind: 'forced' });
+    if (reasons.length === 0) {
+      ctx.reporter.event({ kind: 'skipped', stage: name, why: 'up-to-date' });
+      return 'ok';
+    }
+    if (ctx.dry) {
+      ctx.ran.add(name);
+      ctx.reporter.event({ kind: 'would-run', stage: name, reasons });
+      return 'ok';
+    }
+    const missing = reasons.find((r) => r.kind === 'dep-missing');
+    if (missing && missing.kind === 'dep-missing') {
+      return fail({ message: `dep '${missing.path}' does not exist and no stage produces it` });
+    }
+    if (ctx.stopped()) return 'failed';
+
+    ctx.reporter.event({ kind: 'running', stage: name, reasons });
+    ctx.ran.add(name);
+    prepareOuts(ctx, stage);
+    const run = runStage({ root: ctx.root, stage, output: ctx.reporter });
+    ctx.running.add(run);
+    const result = await run.done.finally(() => ctx.running.delete(run));
+    if (!result.ok) {
+      const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+      const which = stage.cmd.length > 1 ? ` (command: ${result.failedCmd})` : '';
+      return fail({
+        message: `${how}${which}`,
+        exitCode: result.exitCode,
+        signal: result.signal,
+        stderrTail: result.stderrTail,
+      });
+    }
+
+    for (const out of stage.outs) ctx.hasher.invalidate(out.path);
+    const outs = await Promise.all(stage.outs.map((o) => ctx.hasher.hash(o.path)));
+    const absent = stage.outs.filter((_, i) => !outs[i]).map((o) => o.path);
+    if (absent.length) {
+      return fail({ message: `finished but did not create its declared out${absent.length > 1 ? 's' : ''} ${absent.join(', ')}` });
+    }
+    ctx.locks.set(name, {
+      cmd: lockedCmd(stage),
+      wdir: stage.wdir,
+      env: stage.env,
+      deps: status.deps.map(locked),
+      params: status.params,
+      outs: (outs as HashInfo[]).map(locked),
+    });
+    ctx.saveLock();
+    ctx.reporter.event({ kind: 'done', stage: name, ms: Date.now() - started });
+    return 'ok';
+  } catch (err) {
+    return fail({ message: (err as Error).message });
+  }
+}
+
+/** Declared outs are removed before the stage runs (unless persist), and their parents made. */
+function prepareOuts(ctx: ReproContext, stage: Stage): void {
+  for (const out of stage.outs) {
+    const abs = join(ctx.root, out.path);
+    if (!out.persist) rmSync(abs, { recursive: true, force: true });
+    mkdirSync(dirname(abs), { recursive: true });
+    ctx.hasher.invalidate(out.path);
+  }
+}
+
+function locked(h: HashInfo): LockedPath {
+  return h.nfiles === undefined
+    ? { path: h.path, hash: h.hash, size: h.size }
+    : { path: h.path, hash: h.hash, size: h.size, nfiles: h.nfiles };
+}
+
+export function firstReason(reasons: readonly Reason[]): string {
+  const [first] = reasons;
+  if (!first) return '';
+  const more = reasons.length > 1 ? ` (+${reasons.length - 1} more)` : '';
+  return `${describeReason(first)}${more}`;
+}

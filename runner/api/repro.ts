@@ -1,0 +1,131 @@
+/** @module `pipe repro`: bring the selected stages up to date, in dependency order, in parallel where allowed. */
+import { availableParallelism } from 'node:os';
+import { loadPipeline } from '../config/load-pipeline.js';
+import { buildDag } from '../dag/build-dag.js';
+import { schedule } from '../dag/schedule.js';
+import { selectStages, type Selection } from '../dag/select-stages.js';
+import { PipeError } from '../errors.js';
+import type { RunningStage } from '../exec/run-stage.js';
+import { updateGitignore } from '../gitignore/update-gitignore.js';
+import { PathHasher } from '../hash/hash-path.js';
+import { StatState } from '../hash/stat-state.js';
+import type { StageLock } from '../lockfile/lock.js';
+import { acquireMutex, type Mutex } from '../lockfile/mutex.js';
+import { readLock } from '../lockfile/read-lock.js';
+import { writeLock } from '../lockfile/write-lock.js';
+import { ensurePipeDir, pipeDir } from '../repo/pipe-dir.js';
+import type { ReproReporter } from './repro-events.js';
+import { reproStage, type ReproContext, type StageFailure } from './repro-stage.js';
+
+export interface ReproOptions extends Selection {
+  readonly root: string;
+  readonly force?: boolean;
+  readonly dry?: boolean;
+  readonly jobs?: number;
+  readonly keepGoing?: boolean;
+  /** Seconds to wait for another pipe process holding the repository. */
+  readonly waitSeconds?: number;
+  readonly reporter: ReproReporter;
+  /** Aborting stops running stages and starts no new ones (Ctrl-C). */
+  readonly signal?: AbortSignal;
+}
+
+export interface ReproResult {
+  readonly ran: readonly string[];
+  readonly failures: readonly StageFailure[];
+}
+
+export async function repro(o: ReproOptions): Promise<ReproResult> {
+  const { root, reporter } = o;
+  const pipeline = await loadPipeline({ root });
+  const dag = buildDag(pipeline);
+  const selected = selectStages(dag, o);
+
+  let mutex: Mutex | undefined;
+  if (!o.dry) {
+    ensurePipeDir(root);
+    mutex = await acquireMutex({
+      file: pipeDir(root).mutex,
+      command: `pipe ${process.argv.slice(2).join(' ')}`.trim(),
+      waitSeconds: o.waitSeconds ?? 60,
+      onWait: (h) => reporter.note(`waiting for pipe process ${h.pid} (${h.command}) to finish…`),
+    });
+  }
+  try {
+    const lock = readLock({ root });
+    // Entries of stages no longer in pipeline.yaml are dropped on the next write.
+    const locks = new Map(Object.entries(lock.stages).filter(([n]) => dag.stages.has(n))) as Map<string, StageLock>;
+    const state = StatState.load(pipeDir(root).statState);
+    const hasher = new PathHasher(root, state);
+    if (!o.dry) {
+      const ignored = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.cache).map((x) => x.path));
+      updateGitignore({ root, paths: [...ignored, ...Object.keys(lock.data)] });
+    }
+    const running = new Set<RunningStage>();
+    let interrupted = false;
+    const onAbort = () => {
+      interrupted = true;
+      reporter.note(`interrupted: stopping ${running.size} running stage${running.size === 1 ? '' : 's'}…`);
+      for (const r of running) r.kill();
+    };
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const ctx: ReproContext = {
+      root,
+      pipeline,
+      dag,
+      hasher,
+      reporter,
+      force: o.force ?? false,
+      dry: o.dry ?? false,
+      locks,
+      saveLock: () => writeLock({ root, lock: { schema: 1, stages: Object.fromEntries(locks), data: lock.data } }),
+      running,
+      failures: [],
+      ran: new Set(),
+      stopped: () => interrupted,
+    };
+    try {
+      await schedule({
+        order: selected,
+        upstream: dag.upstream,
+        jobs: o.jobs ?? availableParallelism(),
+        keepGoing: o.keepGoing ?? false,
+        stopped: () => interrupted,
+        work: (name) => reproStage(ctx, name),
+        onBlocked: (name, upstream) => reporter.event({ kind: 'blocked', stage: name, upstream }),
+      });
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+      if (!o.dry) {
+        hasher.saveState();
+        // A no-op run still drops entries of deleted stages; an unchanged lock is not rewritten.
+        if (ctx.failures.length === 0 && !interrupted) ctx.saveLock();
+      }
+    }
+    if (interrupted) throw new PipeError('INTERRUPTED', 'interrupted; finished stages are locked, the next repro resumes from there', { signal: 'SIGINT' });
+    const [first] = ctx.failures;
+    if (first) {
+      const failed = ctx.failures.map((f) => f.stage);
+      const tail = first.stderrTail ? `\nlast lines of its stderr:\n${indent(first.stderrTail)}` : '';
+      const others = failed.length > 1 ? `\nalso failed: ${failed.slice(1).join(', ')}` : '';
+      throw new PipeError('STAGE_FAILED', `stage '${first.stage}' ${first.message}${tail}${others}`, {
+        stage: first.stage,
+        failed,
+        exitCode: first.exitCode,
+        signal: first.signal,
+        stderrTail: first.stderrTail,
+      });
+    }
+    return { ran: [...ctx.ran], failures: ctx.failures };
+  } finally {
+    mutex?.release();
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

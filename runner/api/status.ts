@@ -1,0 +1,46 @@
+/** @module `pipe status`: for each stage, whether it is up to date and, if not, every reason why. */
+import { loadPipeline } from '../config/load-pipeline.js';
+import { buildDag } from '../dag/build-dag.js';
+import { selectStages } from '../dag/select-stages.js';
+import type { Reason } from '../exec/reason.js';
+import { stageStatus } from '../exec/stage-status.js';
+import { PathHasher } from '../hash/hash-path.js';
+import { StatState } from '../hash/stat-state.js';
+import { readLock } from '../lockfile/read-lock.js';
+import { ensurePipeDir } from '../repo/pipe-dir.js';
+
+export type StageState = 'up-to-date' | 'changed' | 'frozen' | 'always-changed';
+
+export interface StatusEntry {
+  readonly stage: string;
+  readonly state: StageState;
+  readonly reasons: readonly Reason[];
+}
+
+export async function status({ root, targets = [] }: { root: string; targets?: readonly string[] }): Promise<StatusEntry[]> {
+  const pipeline = await loadPipeline({ root });
+  const dag = buildDag(pipeline);
+  const selected = selectStages(dag, { targets });
+  const lock = readLock({ root });
+  const hasher = new PathHasher(root, StatState.load(ensurePipeDir(root).statState));
+  const statuses = await Promise.all(
+    selected.map((name) => {
+      const stage = dag.stages.get(name);
+      if (!stage) throw new Error(`unreachable: stage ${name} selected but not in the graph`);
+      return stageStatus({ stage, locked: lock.stages[name], pipeline, hasher });
+    }),
+  );
+  hasher.saveState();
+  const changed = new Set<string>();
+  return statuses.map((s) => {
+    const reasons: Reason[] = [...s.reasons.filter((r) => r.kind !== 'always-changed')];
+    for (const up of dag.upstream.get(s.stage.name) ?? []) {
+      if (changed.has(up)) reasons.push({ kind: 'upstream-changed', stage: up });
+    }
+    let state: StageState = reasons.length ? 'changed' : 'up-to-date';
+    if (s.stage.alwaysChanged) state = 'always-changed';
+    if (s.stage.frozen) state = 'frozen';
+    if (state === 'changed' || state === 'always-changed') changed.add(s.stage.name);
+    return { stage: s.stage.name, state, reasons };
+  });
+}

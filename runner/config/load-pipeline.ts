@@ -1,0 +1,186 @@
+/** @module Loads pipeline.yaml and its params files into a validated, normalised Pipeline. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
+import type { Dep, GateRule, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from '../pipeline/pipeline.js';
+import { toRepoPath } from '../pipeline/repo-path.js';
+import { ParamsFiles, isMissing, lookupParam } from './load-params.js';
+import validate from './pipeline-validator.js';
+import { schemaIssues } from './schema-issues.js';
+import { formatKeyPath, parseYamlSource, type KeyPath, type YamlSource } from './yaml-source.js';
+
+export const PIPELINE_FILE = 'pipeline.yaml';
+export const DEFAULT_PARAMS_FILE = 'params.yaml';
+
+type Raw = Record<string, unknown>;
+
+export async function loadPipeline({ root }: { root: string }): Promise<Pipeline> {
+  const abs = join(root, PIPELINE_FILE);
+  if (!existsSync(abs)) {
+    throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILE} in ${root}; create one (see docs/pipeline-yaml.md)`, {
+      cwd: root,
+    });
+  }
+  const source = parseYamlSource(PIPELINE_FILE, await readFile(abs, 'utf8'));
+  const issues: SpecIssue[] = [...source.syntaxIssues];
+  if (source.value === undefined && issues.length === 0) {
+    issues.push({ file: PIPELINE_FILE, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' });
+  }
+  if (issues.length) throw specInvalid(issues);
+
+  if (!validate(source.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
+  const raw = isRecord(source.value) ? source.value : {};
+  const stages: Stage[] = [];
+  const rawStages = isRecord(raw.stages) ? raw.stages : {};
+  for (const [name, rawStage] of Object.entries(rawStages)) {
+    if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues));
+  }
+  const params = await resolveParams(root, source, stages, issues);
+  if (issues.length) throw specInvalid(issues);
+  return { root, stages, gates: Array.isArray(raw.gates) ? (raw.gates as GateRule[]) : [], params };
+}
+
+function specInvalid(issues: SpecIssue[]): PipeError<'SPEC_INVALID'> {
+  const n = issues.length;
+  return new PipeError('SPEC_INVALID', `${n} problem${n === 1 ? '' : 's'} in the pipeline:\n${formatIssues(issues)}`, {
+    issues,
+  });
+}
+
+function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]): Stage {
+  const at = (path: KeyPath, message: string) =>
+    issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
+
+  let wdir = '.';
+  if (typeof s.wdir === 'string' && posix.normalize(s.wdir) !== '.') {
+    const r = toRepoPath(s.wdir);
+    if (r.ok) wdir = r.path;
+    else at(['stages', name, 'wdir'], `path '${s.wdir}' ${r.reason}`);
+  }
+  const path = (field: string, i: number, p: string): string | undefined => {
+    const r = toRepoPath(p, wdir);
+    if (r.ok) return r.path;
+    at(['stages', name, field, i], `path '${p}' ${r.reason}`);
+    return undefined;
+  };
+
+  const deps: Dep[] = [];
+  strings(s.deps).forEach((p, i) => {
+    const rp = path('deps', i, p);
+    if (rp !== undefined) deps.push({ path: rp });
+  });
+
+  const outs: Out[] = [];
+  const readOuts = (field: 'outs' | 'metrics' | 'plots', kind: OutKind, cacheDefault: boolean) => {
+    const list = Array.isArray(s[field]) ? (s[field] as unknown[]) : [];
+    list.forEach((item, i) => {
+      const [p, flags] = typeof item === 'string' ? [item, {}] : entryOf(item);
+      if (p === undefined) return;
+      const rp = path(field, i, p);
+      if (rp === undefined) return;
+      const f = isRecord(flags) ? flags : {};
+      const out: Out = {
+        path: rp,
+        kind,
+        cache: typeof f.cache === 'boolean' ? f.cache : cacheDefault,
+        persist: f.persist === true,
+        ...(kind === 'plot' ? { plot: plotProps(f) } : {}),
+      };
+      if (outs.some((o) => o.path === rp)) at(['stages', name, field, i], `path '${p}' is declared twice in this stage`);
+      else outs.push(out);
+    });
+  };
+  readOuts('outs', 'out', true);
+  // Metrics and plot data are small and diffed across revisions straight from git, so they are
+  // committed rather than cached unless the user says otherwise.
+  readOuts('metrics', 'metric', false);
+  readOuts('plots', 'plot', false);
+
+  const params: ParamRef[] = [];
+  const rawParams = Array.isArray(s.params) ? (s.params as unknown[]) : [];
+  rawParams.forEach((entry) => {
+    if (typeof entry === 'string') {
+      params.push({ file: posix.join(wdir, DEFAULT_PARAMS_FILE), key: entry });
+    } else if (isRecord(entry)) {
+      for (const [file, keys] of Object.entries(entry)) {
+        const r = toRepoPath(file, wdir);
+        if (!r.ok) {
+          at(['stages', name, 'params'], `params file '${file}' ${r.reason}`);
+          continue;
+        }
+        for (const key of strings(keys)) params.push({ file: r.path, key });
+      }
+    }
+  });
+
+  const env: Record<string, string> = {};
+  if (isRecord(s.env)) for (const [k, v] of Object.entries(s.env)) env[k] = String(v);
+
+  return {
+    name,
+    cmd: typeof s.cmd === 'string' ? [s.cmd] : strings(s.cmd),
+    wdir,
+    deps,
+    params,
+    outs,
+    env,
+    alwaysChanged: s.always_changed === true,
+    frozen: s.frozen === true,
+  };
+}
+
+async function resolveParams(
+  root: string,
+  source: YamlSource,
+  stages: readonly Stage[],
+  issues: SpecIssue[],
+): Promise<Map<string, Map<string, unknown>>> {
+  const files = new ParamsFiles(root);
+  const resolved = new Map<string, Map<string, unknown>>();
+  const reportedFiles = new Set<string>();
+  for (const stage of stages) {
+    for (const ref of stage.params) {
+      const where = { file: source.file, ...source.locate(['stages', stage.name, 'params']), key: `stages.${stage.name}.params` };
+      const params = await files.load(ref.file);
+      if (!params) {
+        if (!reportedFiles.has(ref.file)) issues.push({ ...where, message: `params file '${ref.file}' does not exist` });
+        reportedFiles.add(ref.file);
+        continue;
+      }
+      if (params.syntaxIssues.length) {
+        if (!reportedFiles.has(ref.file)) issues.push(...params.syntaxIssues);
+        reportedFiles.add(ref.file);
+        continue;
+      }
+      const value = lookupParam(params.value, ref.key);
+      if (isMissing(value)) {
+        issues.push({ ...where, message: `key '${ref.key}' not found in ${ref.file}` });
+        continue;
+      }
+      let byKey = resolved.get(ref.file);
+      if (!byKey) resolved.set(ref.file, (byKey = new Map()));
+      byKey.set(ref.key, value);
+    }
+  }
+  return resolved;
+}
+
+function plotProps(f: Raw): PlotProps {
+  const { cache: _c, persist: _p, ...props } = f;
+  return props as PlotProps;
+}
+
+function entryOf(item: unknown): [string | undefined, unknown] {
+  if (!isRecord(item)) return [undefined, undefined];
+  const first = Object.entries(item)[0];
+  return first ? [first[0], first[1]] : [undefined, undefined];
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function isRecord(v: unknown): v is Raw {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,36 @@
+/** @module Chooses which stages a command acts on from its targets and flags. */
+import { PipeError } from '../errors.js';
+import type { Dag } from './build-dag.js';
+
+export interface Selection {
+  readonly targets?: readonly string[];
+  /** Only the targets themselves, no upstream stages (`-s`). */
+  readonly single?: boolean;
+  /** The targets and everything downstream of them, not upstream (`--downstream`). */
+  readonly downstream?: boolean;
+}
+
+/** Selected stage names, in topological order. */
+export function selectStages(dag: Dag, { targets = [], single = false, downstream = false }: Selection): string[] {
+  if (targets.length === 0) return [...dag.order];
+  const unknown = targets.filter((t) => !dag.stages.has(t));
+  if (unknown.length) {
+    const known = [...dag.stages.keys()];
+    throw new PipeError(
+      'STAGE_UNKNOWN',
+      `unknown stage${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; stages in pipeline.yaml: ${known.join(', ') || '(none)'}`,
+      { stages: unknown, known },
+    );
+  }
+  const chosen = new Set<string>();
+  const walk = (name: string, edges: Dag['upstream']) => {
+    if (chosen.has(name)) return;
+    chosen.add(name);
+    for (const n of edges.get(name) ?? []) walk(n, edges);
+  };
+  for (const t of targets) {
+    if (single) chosen.add(t);
+    else walk(t, downstream ? dag.downstream : dag.upstream);
+  }
+  return dag.order.filter((n) => chosen.has(n));
+}

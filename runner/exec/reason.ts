@@ -1,0 +1,57 @@
+/** @module Why a stage is not up to date, as data and as the words a person reads. */
+
+export type Reason =
+  | { readonly kind: 'never-run' }
+  | { readonly kind: 'forced' }
+  | { readonly kind: 'always-changed' }
+  | { readonly kind: 'cmd-changed' }
+  | { readonly kind: 'wdir-changed' }
+  | { readonly kind: 'env-changed'; readonly key: string }
+  | { readonly kind: 'dep-modified' | 'dep-added' | 'dep-removed' | 'dep-missing'; readonly path: string }
+  | { readonly kind: 'param-changed'; readonly file: string; readonly key: string; readonly from: unknown; readonly to: unknown }
+  | { readonly kind: 'param-added' | 'param-removed'; readonly file: string; readonly key: string }
+  | { readonly kind: 'out-added' | 'out-removed' | 'out-missing' | 'out-modified'; readonly path: string }
+  | { readonly kind: 'upstream-changed'; readonly stage: string };
+
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+export function describeReason(r: Reason): string {
+  switch (r.kind) {
+    case 'never-run':
+      return 'it has no entry in data.lock (never run)';
+    case 'forced':
+      return 'forced (-f)';
+    case 'always-changed':
+      return 'always_changed is set';
+    case 'cmd-changed':
+      return 'cmd changed';
+    case 'wdir-changed':
+      return 'wdir changed';
+    case 'env-changed':
+      return `env ${r.key} changed`;
+    case 'dep-modified':
+      return `dep ${r.path} modified`;
+    case 'dep-added':
+      return `dep ${r.path} added`;
+    case 'dep-removed':
+      return `dep ${r.path} removed`;
+    case 'dep-missing':
+      return `dep ${r.path} missing`;
+    case 'param-changed':
+      return `param ${r.key} changed from ${show(r.from)} to ${show(r.to)}`;
+    case 'param-added':
+      return `param ${r.key} added`;
+    case 'param-removed':
+      return `param ${r.key} removed`;
+    case 'out-added':
+      return `out ${r.path} added`;
+    case 'out-removed':
+      return `out ${r.path} removed`;
+    case 'out-missing':
+      return `out ${r.path} missing`;
+    case 'out-modified':
+      return `out ${r.path} modified`;
+    case 'upstream-changed':
+      return `upstream stage ${r.stage} changed`;
+  }
+}

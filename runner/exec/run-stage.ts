@@ -1,0 +1,88 @@
+/** @module Runs one stage's commands through a shell in its own process group, streaming its output. */
+import { join } from 'node:path';
+import type { Stage } from '../pipeline/pipeline.js';
+import { LineSplitter, TailBuffer } from './line-splitter.js';
+
+export interface StageOutput {
+  line(stage: string, stream: 'stdout' | 'stderr', text: string): void;
+}
+
+export interface RunResult {
+  readonly ok: boolean;
+  readonly exitCode?: number;
+  readonly signal?: string;
+  /** The command of the list that failed. */
+  readonly failedCmd?: string;
+  readonly stderrTail: string;
+}
+
+export interface RunningStage {
+  readonly done: Promise<RunResult>;
+  /** Stops the stage's whole process group (TERM, then KILL after a grace period). */
+  kill(): void;
+}
+
+const TAIL_LINES = 20;
+const KILL_GRACE_MS = 3000;
+
+export function runStage({ root, stage, output }: { root: string; stage: Stage; output: StageOutput }): RunningStage {
+  let current: { pid?: number } | undefined;
+  let killed = false;
+  const killGroup = (signal: NodeJS.Signals) => {
+    if (current?.pid === undefined) return;
+    try {
+      process.kill(-current.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  const done = (async (): Promise<RunResult> => {
+    const { execa } = await import('execa');
+    const tail = new TailBuffer(TAIL_LINES);
+    for (const cmd of stage.cmd) {
+      if (killed) return { ok: false, signal: 'SIGTERM', stderrTail: tail.text() };
+      const child = execa(cmd, {
+        shell: true,
+        cwd: join(root, stage.wdir),
+        env: { ...stage.env },
+        extendEnv: true,
+        detached: true,
+        stdin: 'ignore',
+        reject: false,
+        buffer: false,
+        encoding: 'utf8',
+        cleanup: true,
+      });
+      current = child;
+      const out = new LineSplitter((l) => output.line(stage.name, 'stdout', l));
+      const err = new LineSplitter((l) => {
+        tail.push(l);
+        output.line(stage.name, 'stderr', l);
+      });
+      child.stdout?.setEncoding('utf8').on('data', (c: string) => out.push(c));
+      child.stderr?.setEncoding('utf8').on('data', (c: string) => err.push(c));
+      const result = await child;
+      out.end();
+      err.end();
+      current = undefined;
+      if (result.exitCode !== 0 || result.signal) {
+        return {
+          ok: false,
+          exitCode: result.exitCode,
+          signal: result.signal,
+          failedCmd: cmd,
+          stderrTail: tail.text(),
+        };
+      }
+    }
+    return { ok: true, stderrTail: tail.text() };
+  })();
+  return {
+    done,
+    kill() {
+      killed = true;
+      killGroup('SIGTERM');
+      setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
+    },
+  };
+}

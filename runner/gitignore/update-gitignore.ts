@@ -1,0 +1,31 @@
+/** @module Keeps a managed block of cached outs in the root .gitignore, leaving the user's lines alone. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
+
+const BEGIN = '# >>> pipe: cached outs and tracked data (managed by pipe; edits here are overwritten) >>>';
+const END = '# <<< pipe <<<';
+
+/** Rewrites the managed block to list exactly `paths` (repository-relative); returns whether it wrote. */
+export function updateGitignore({ root, paths }: { root: string; paths: readonly string[] }): boolean {
+  const file = join(root, '.gitignore');
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const lines = before.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const start = lines.indexOf(BEGIN);
+  const end = start >= 0 ? lines.indexOf(END, start) : -1;
+  const user = start >= 0 && end > start ? [...lines.slice(0, start), ...lines.slice(end + 1)] : lines;
+  const userSet = new Set(user.map((l) => l.trim()));
+  const entries = [...new Set(paths)]
+    .sort()
+    .map((p) => `/${p.replace(/([*?[\]!#\\ ])/g, '\\$1')}`)
+    // A path the user already ignores by hand is not repeated.
+    .filter((e) => !userSet.has(e) && !userSet.has(`${e}/`));
+  const block = entries.length ? [BEGIN, ...entries, END] : [];
+  const at = start >= 0 && end > start ? start : user.length;
+  const next = [...user.slice(0, at), ...block, ...user.slice(at)];
+  const text = next.length ? `${next.join('\n')}\n` : '';
+  if (text === before) return false;
+  writeFileAtomic(file, text);
+  return true;
+}

@@ -1,0 +1,29 @@
+/** @module Streaming SHA-256 of one file through node:crypto (which uses the CPU's SHA extensions). */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export const HASH_ALGORITHM = 'sha256';
+const CHUNK = 1 << 20;
+let shared: Buffer | undefined;
+
+/** Hex digest of the file's bytes, read in 1 MiB chunks into one reused buffer. */
+export function hashFileSync(absPath: string): string {
+  shared ??= Buffer.allocUnsafe(CHUNK);
+  const buf = shared;
+  const hash = createHash(HASH_ALGORITHM);
+  const fd = openSync(absPath, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      hash.update(n === CHUNK ? buf : buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+export function hashBytes(data: string | Uint8Array): string {
+  return createHash(HASH_ALGORITHM).update(data).digest('hex');
+}

@@ -1,0 +1,27 @@
+/** @module Normalises a path written in pipeline.yaml into a repository path, refusing escapes. */
+import { posix } from 'node:path';
+import type { RepoPath } from './pipeline.js';
+
+export type RepoPathResult = { ok: true; path: RepoPath } | { ok: false; reason: string };
+
+/** Resolves `p` (relative to `wdir`) to a normalised repository-relative path. */
+export function toRepoPath(p: string, wdir: RepoPath = '.'): RepoPathResult {
+  if (p.includes('\0')) return { ok: false, reason: 'contains a NUL byte' };
+  if (p.includes('\\')) return { ok: false, reason: "uses '\\'; write paths with '/'" };
+  if (posix.isAbsolute(p) || /^[A-Za-z]:/.test(p)) {
+    return { ok: false, reason: 'is absolute; paths must be relative to the repository' };
+  }
+  const joined = posix.normalize(posix.join(wdir, p)).replace(/\/+$/, '');
+  if (joined === '..' || joined.startsWith('../')) {
+    return { ok: false, reason: 'escapes the repository' };
+  }
+  if (joined === '.' || joined === '') return { ok: false, reason: 'names the repository root itself' };
+  const first = joined.split('/')[0];
+  if (first === '.git' || first === '.pipe') return { ok: false, reason: `is inside ${first}/, which pipe manages` };
+  return { ok: true, path: joined };
+}
+
+/** True when `inner` equals `outer` or lies inside it. */
+export function isWithin(inner: RepoPath, outer: RepoPath): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
