@@ -29,7 +29,7 @@ export interface ReproContext {
   /** The current lock entries; updated as stages succeed. */
   readonly locks: Map<string, StageLock>;
   /** Persists `locks` (atomically). */
-  readonly saveLock: () => void;
+  readonly saveLock: () => Promise<unknown>;
   readonly running: Set<RunningStage>;
   readonly failures: StageFailure[];
   /** Stages that ran (or, with --dry, would run). */
@@ -104,7 +104,7 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
       params: status.params,
       outs: (outs as HashInfo[]).map(locked),
     });
-    ctx.saveLock();
+    await ctx.saveLock();
     ctx.reporter.event({ kind: 'done', stage: name, ms: Date.now() - started });
     return 'ok';
   } catch (err) {

@@ -1,6 +1,7 @@
 /** @module `pipe repro`: bring the selected stages up to date, in dependency order, in parallel where allowed. */
 import { availableParallelism } from 'node:os';
 import { loadPipeline } from '../config/load-pipeline.js';
+import { ParsedCache } from '../config/parsed-cache.js';
 import { buildDag } from '../dag/build-dag.js';
 import { schedule } from '../dag/schedule.js';
 import { selectStages, type Selection } from '../dag/select-stages.js';
@@ -37,7 +38,8 @@ export interface ReproResult {
 
 export async function repro(o: ReproOptions): Promise<ReproResult> {
   const { root, reporter } = o;
-  const pipeline = await loadPipeline({ root });
+  const cache = new ParsedCache(pipeDir(root).tmp);
+  const pipeline = await loadPipeline({ root, cache });
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, o);
 
@@ -52,10 +54,18 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     });
   }
   try {
-    const lock = readLock({ root });
+    const lock = await readLock({ root, cache });
     // Entries of stages no longer in pipeline.yaml are dropped on the next write.
     const locks = new Map(Object.entries(lock.stages).filter(([n]) => dag.stages.has(n))) as Map<string, StageLock>;
-    const state = StatState.load(pipeDir(root).statState);
+    const state = new StatState(pipeDir(root).state);
+    const pruned = Object.keys(lock.stages).some((n) => !dag.stages.has(n));
+    // Lock writes are chained so that each one serialises the latest entries, in order.
+    let writes: Promise<unknown> = Promise.resolve();
+    const saveLock = () => {
+      const write = writes.then(() => writeLock({ root, lock: { schema: 1, stages: Object.fromEntries(locks), data: lock.data } }));
+      writes = write.catch(() => {}); // the stage that asked for this write reports its failure
+      return write;
+    };
     const hasher = new PathHasher(root, state);
     if (!o.dry) {
       const ignored = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.cache).map((x) => x.path));
@@ -79,7 +89,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       force: o.force ?? false,
       dry: o.dry ?? false,
       locks,
-      saveLock: () => writeLock({ root, lock: { schema: 1, stages: Object.fromEntries(locks), data: lock.data } }),
+      saveLock,
       running,
       failures: [],
       ran: new Set(),
@@ -99,8 +109,10 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       o.signal?.removeEventListener('abort', onAbort);
       if (!o.dry) {
         hasher.saveState();
-        // A no-op run still drops entries of deleted stages; an unchanged lock is not rewritten.
-        if (ctx.failures.length === 0 && !interrupted) ctx.saveLock();
+        // Entries of stages deleted from pipeline.yaml are dropped even when nothing ran.
+        if (pruned && ctx.failures.length === 0 && !interrupted) await saveLock();
+        await writes;
+        cache.save();
       }
     }
     if (interrupted) throw new PipeError('INTERRUPTED', 'interrupted; finished stages are locked, the next repro resumes from there', { signal: 'SIGINT' });

@@ -1,5 +1,6 @@
 /** @module `pipe status`: for each stage, whether it is up to date and, if not, every reason why. */
 import { loadPipeline } from '../config/load-pipeline.js';
+import { ParsedCache } from '../config/parsed-cache.js';
 import { buildDag } from '../dag/build-dag.js';
 import { selectStages } from '../dag/select-stages.js';
 import type { Reason } from '../exec/reason.js';
@@ -18,11 +19,13 @@ export interface StatusEntry {
 }
 
 export async function status({ root, targets = [] }: { root: string; targets?: readonly string[] }): Promise<StatusEntry[]> {
-  const pipeline = await loadPipeline({ root });
+  const dir = ensurePipeDir(root);
+  const cache = new ParsedCache(dir.tmp);
+  const pipeline = await loadPipeline({ root, cache });
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, { targets });
-  const lock = readLock({ root });
-  const hasher = new PathHasher(root, StatState.load(ensurePipeDir(root).statState));
+  const lock = await readLock({ root, cache });
+  const hasher = new PathHasher(root, new StatState(dir.state));
   const statuses = await Promise.all(
     selected.map((name) => {
       const stage = dag.stages.get(name);
@@ -31,6 +34,7 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
     }),
   );
   hasher.saveState();
+  cache.save();
   const changed = new Set<string>();
   return statuses.map((s) => {
     const reasons: Reason[] = [...s.reasons.filter((r) => r.kind !== 'always-changed')];

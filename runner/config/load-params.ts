@@ -1,7 +1,6 @@
 /** @module Reads params files (YAML or JSON) and looks up dotted keys in them. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { readYamlSource, type YamlSource } from './yaml-source.js';
+import type { ParsedCache } from './parsed-cache.js';
+import { readYamlFile, type YamlRead } from './read-yaml-file.js';
 
 const MISSING = Symbol('missing');
 
@@ -25,20 +24,26 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Loads each params file once; `undefined` for a file that does not exist. */
+/** Loads each params file once per run, through the parsed cache. */
 export class ParamsFiles {
   readonly #root: string;
-  readonly #loaded = new Map<string, Promise<YamlSource | undefined>>();
+  readonly #cache: ParsedCache;
+  readonly #fresh: boolean;
+  readonly #loaded = new Map<string, Promise<YamlRead>>();
 
-  constructor(root: string) {
+  constructor(root: string, cache: ParsedCache, fresh: boolean) {
     this.#root = root;
+    this.#cache = cache;
+    this.#fresh = fresh;
   }
 
-  load(file: string): Promise<YamlSource | undefined> {
+  load(file: string): Promise<YamlRead> {
     let p = this.#loaded.get(file);
     if (!p) {
-      const abs = join(this.#root, file);
-      p = existsSync(abs) ? readYamlSource(abs, file) : Promise.resolve(undefined);
+      p = readYamlFile({ root: this.#root, name: file, cache: this.#cache, fresh: this.#fresh }).then((r) => {
+        if (r.exists) r.remember();
+        return r;
+      });
       this.#loaded.set(file, p);
     }
     return p;

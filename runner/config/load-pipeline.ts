@@ -1,44 +1,67 @@
 /** @module Loads pipeline.yaml and its params files into a validated, normalised Pipeline. */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
 import type { Dep, GateRule, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from '../pipeline/pipeline.js';
 import { toRepoPath } from '../pipeline/repo-path.js';
 import { ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import validate from './pipeline-validator.js';
 import { schemaIssues } from './schema-issues.js';
-import { formatKeyPath, parseYamlSource, type KeyPath, type YamlSource } from './yaml-source.js';
+import { ParsedCache } from './parsed-cache.js';
+import { readYamlFile } from './read-yaml-file.js';
+import { formatKeyPath, type KeyPath, type YamlSource } from './key-path.js';
 
 export const PIPELINE_FILE = 'pipeline.yaml';
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
 type Raw = Record<string, unknown>;
 
-export async function loadPipeline({ root }: { root: string }): Promise<Pipeline> {
-  const abs = join(root, PIPELINE_FILE);
-  if (!existsSync(abs)) {
+export interface LoadOptions {
+  readonly root: string;
+  /** Remembers parsed files between runs (.pipe/tmp/parsed.json); none by default. */
+  readonly cache?: ParsedCache;
+}
+
+export async function loadPipeline({ root, cache = new ParsedCache(undefined) }: LoadOptions): Promise<Pipeline> {
+  const first = await load(root, cache, false);
+  if ('pipeline' in first) return first.pipeline;
+  // Problems found in values that came from the cache: parse again to say where they are.
+  const second = first.fromCache ? await load(root, cache, true) : first;
+  if ('pipeline' in second) return second.pipeline;
+  throw specInvalid(second.issues);
+}
+
+type LoadResult = { pipeline: Pipeline } | { issues: SpecIssue[]; fromCache: boolean };
+
+async function load(root: string, cache: ParsedCache, fresh: boolean): Promise<LoadResult> {
+  const read = await readYamlFile({ root, name: PIPELINE_FILE, cache, fresh });
+  if (!read.exists) {
     throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILE} in ${root}; create one (see docs/pipeline-yaml.md)`, {
       cwd: root,
     });
   }
-  const source = parseYamlSource(PIPELINE_FILE, await readFile(abs, 'utf8'));
+  const source: YamlSource = read.source ?? unlocated(PIPELINE_FILE, read.value);
   const issues: SpecIssue[] = [...source.syntaxIssues];
-  if (source.value === undefined && issues.length === 0) {
-    issues.push({ file: PIPELINE_FILE, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' });
+  if (issues.length) return { issues, fromCache: false };
+  if (read.value === undefined || read.value === null) {
+    return { issues: [{ file: PIPELINE_FILE, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
   }
-  if (issues.length) throw specInvalid(issues);
-
-  if (!validate(source.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
-  const raw = isRecord(source.value) ? source.value : {};
+  // A remembered value was validated when it was remembered.
+  if (read.source && !validate(read.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
+  const raw = isRecord(read.value) ? read.value : {};
   const stages: Stage[] = [];
   const rawStages = isRecord(raw.stages) ? raw.stages : {};
   for (const [name, rawStage] of Object.entries(rawStages)) {
     if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues));
   }
-  const params = await resolveParams(root, source, stages, issues);
-  if (issues.length) throw specInvalid(issues);
-  return { root, stages, gates: Array.isArray(raw.gates) ? (raw.gates as GateRule[]) : [], params };
+  const params = await resolveParams(root, cache, fresh, source, stages, issues);
+  if (issues.length) return { issues, fromCache: !read.source };
+  read.remember();
+  return { pipeline: { root, stages, gates: Array.isArray(raw.gates) ? (raw.gates as GateRule[]) : [], params } };
+}
+
+/** A source for a remembered value: it has no positions, so messages fall back to the file name. */
+function unlocated(file: string, value: unknown): YamlSource {
+  return { file, value, syntaxIssues: [], locate: () => undefined };
 }
 
 function specInvalid(issues: SpecIssue[]): PipeError<'SPEC_INVALID'> {
@@ -132,24 +155,26 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
 
 async function resolveParams(
   root: string,
+  cache: ParsedCache,
+  fresh: boolean,
   source: YamlSource,
   stages: readonly Stage[],
   issues: SpecIssue[],
 ): Promise<Map<string, Map<string, unknown>>> {
-  const files = new ParamsFiles(root);
+  const files = new ParamsFiles(root, cache, fresh);
   const resolved = new Map<string, Map<string, unknown>>();
   const reportedFiles = new Set<string>();
   for (const stage of stages) {
     for (const ref of stage.params) {
       const where = { file: source.file, ...source.locate(['stages', stage.name, 'params']), key: `stages.${stage.name}.params` };
       const params = await files.load(ref.file);
-      if (!params) {
+      if (!params.exists) {
         if (!reportedFiles.has(ref.file)) issues.push({ ...where, message: `params file '${ref.file}' does not exist` });
         reportedFiles.add(ref.file);
         continue;
       }
-      if (params.syntaxIssues.length) {
-        if (!reportedFiles.has(ref.file)) issues.push(...params.syntaxIssues);
+      if (params.source?.syntaxIssues.length) {
+        if (!reportedFiles.has(ref.file)) issues.push(...params.source.syntaxIssues);
         reportedFiles.add(ref.file);
         continue;
       }

@@ -1,7 +1,7 @@
 /** @module Turns raw JSON Schema errors into one readable, located issue per problem. */
 import type { SpecIssue } from '../errors.js';
 import type { SchemaError } from './pipeline-validator.js';
-import { formatKeyPath, type KeyPath, type YamlSource } from './yaml-source.js';
+import { formatKeyPath, type KeyPath, type YamlSource } from './key-path.js';
 
 const ARTICLE: Record<string, string> = {
   string: 'a string',

@@ -1,25 +1,7 @@
-/** @module A parsed YAML (or JSON) file that can tell where any of its keys came from. */
-import { readFile } from 'node:fs/promises';
+/** @module Parses YAML (or JSON) text into a YamlSource that can tell where any of its keys came from. */
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import type { SpecIssue } from '../errors.js';
-
-export type KeyPath = readonly (string | number)[];
-
-export interface YamlSource {
-  readonly file: string;
-  readonly value: unknown;
-  /** YAML syntax problems (duplicate keys among them), already located. */
-  readonly syntaxIssues: readonly SpecIssue[];
-  /** Line and column of the node at `path` (of its key when `key` is set), or of the nearest ancestor. */
-  locate(path: KeyPath, key?: string): { line: number; column: number } | undefined;
-}
-
-/** Renders `['stages', 'train', 'outs', 1]` as `stages.train.outs[1]`. */
-export function formatKeyPath(path: KeyPath): string {
-  let out = '';
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
-  return out;
-}
+import type { KeyPath, YamlSource } from './key-path.js';
 
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
@@ -57,10 +39,6 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     return undefined;
   };
   return { file, value, syntaxIssues, locate };
-}
-
-export async function readYamlSource(absPath: string, displayName: string): Promise<YamlSource> {
-  return parseYamlSource(displayName, await readFile(absPath, 'utf8'));
 }
 
 function firstLine(s: string): string {

@@ -46,6 +46,9 @@ export function runStage({ root, stage, output }: { root: string; stage: Stage; 
         cwd: join(root, stage.wdir),
         env: { ...stage.env },
         extendEnv: true,
+        // Like npm scripts: the repository's node_modules/.bin comes first on PATH.
+        preferLocal: true,
+        localDir: root,
         detached: true,
         stdin: 'ignore',
         reject: false,

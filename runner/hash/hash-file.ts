@@ -6,17 +6,24 @@ export const HASH_ALGORITHM = 'sha256';
 const CHUNK = 1 << 20;
 let shared: Buffer | undefined;
 
-/** Hex digest of the file's bytes, read in 1 MiB chunks into one reused buffer. */
-export function hashFileSync(absPath: string): string {
+/**
+ * Hex digest of the file's bytes, read in 1 MiB chunks into one reused buffer. With the size from
+ * a stat just taken, a short read that reaches exactly that size is EOF, which saves the final
+ * empty read (one syscall per file: 10,000 on a 10,000-file directory).
+ */
+export function hashFileSync(absPath: string, expectedSize = -1): string {
   shared ??= Buffer.allocUnsafe(CHUNK);
   const buf = shared;
   const hash = createHash(HASH_ALGORITHM);
   const fd = openSync(absPath, 'r');
   try {
+    let total = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
       hash.update(n === CHUNK ? buf : buf.subarray(0, n));
+      total += n;
+      if (n < CHUNK && total === expectedSize) break;
     }
   } finally {
     closeSync(fd);

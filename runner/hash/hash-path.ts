@@ -1,5 +1,5 @@
 /** @module Content hash of a file or directory in the workspace, memoised per run and backed by the stat state. */
-import { readdirSync, statSync, type BigIntStats } from 'node:fs';
+import { statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
@@ -7,7 +7,8 @@ import { isWithin } from '../pipeline/repo-path.js';
 import { HASH_ALGORITHM } from './hash-file.js';
 import { hashFiles } from './hash-pool.js';
 import { manifestHash, type ManifestEntry } from './manifest.js';
-import { nowNs, type StatState } from './stat-state.js';
+import { RACY_NS, isRacy, nowNs, type StatState } from './stat-state.js';
+import { statDigest, walkFiles, type FoundFile } from './walk-files.js';
 
 export interface HashInfo {
   readonly path: RepoPath;
@@ -16,13 +17,8 @@ export interface HashInfo {
   readonly size: number;
   /** Number of files, for a directory. */
   readonly nfiles?: number;
+  /** A directory's entries, when they were computed in this run (not when its stats matched the state). */
   readonly manifest?: readonly ManifestEntry[];
-}
-
-interface Found {
-  readonly rel: string;
-  readonly abs: string;
-  readonly st: BigIntStats;
 }
 
 export class PathHasher {
@@ -66,13 +62,24 @@ export class PathHasher {
       throw new PipeError('HASH_FAILED', `cannot read '${path}': ${(err as Error).message}`, { path }, { cause: err });
     }
     if (st.isDirectory()) return this.#hashDir(path, abs);
-    const [hash] = await this.#hashFound([{ rel: '', abs, st }], path);
-    return { path, hash: `${HASH_ALGORITHM}:${hash}`, size: Number(st.size) };
+    const digest = `${st.ino}:${st.size}:${st.mtimeNs}`;
+    const known = this.#state.getPath(path, digest);
+    if (known) return { path, ...known };
+    const started = nowNs();
+    const [hex] = await hashFiles([{ abs, size: Number(st.size) }]).catch((err: unknown) => {
+      throw new PipeError('HASH_FAILED', `cannot hash '${path}': ${(err as Error).message}`, { path }, { cause: err });
+    });
+    const hash = `${HASH_ALGORITHM}:${hex}`;
+    if (!isRacy(st, started)) this.#state.setPath(path, digest, hash, Number(st.size));
+    return { path, hash, size: Number(st.size) };
   }
 
   async #hashDir(path: RepoPath, abs: string): Promise<HashInfo> {
-    const found: Found[] = [];
-    walk(abs, '', found, new Set([dirKey(statSync(abs, { bigint: true }))]), path);
+    const walkStart = nowNs();
+    const found = walkFiles(abs, path);
+    const digest = statDigest(found);
+    const known = this.#state.getPath(path, digest);
+    if (known) return { path, ...known };
     const hashes = await this.#hashFound(found, path);
     const manifest: ManifestEntry[] = found.map((f, i) => ({
       relpath: f.rel,
@@ -81,13 +88,19 @@ export class PathHasher {
       exec: (Number(f.st.mode) & 0o100) !== 0,
     }));
     const size = manifest.reduce((s, e) => s + e.size, 0);
-    return { path, hash: `${HASH_ALGORITHM}:${manifestHash(manifest)}.dir`, size, nfiles: manifest.length, manifest };
+    const hash = `${HASH_ALGORITHM}:${manifestHash(manifest)}.dir`;
+    // Like single files, a directory with a racily clean file is not remembered (stat-state.ts).
+    const racyAfterMs = Number((walkStart - RACY_NS) / 1_000_000n);
+    if (!found.some((f) => f.st.mtimeMs > racyAfterMs)) this.#state.setPath(path, digest, hash, size, manifest.length);
+    return { path, hash, size, nfiles: manifest.length, manifest };
   }
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
-  async #hashFound(found: readonly Found[], base: RepoPath): Promise<string[]> {
-    const key = (f: Found) => (f.rel ? `${base}/${f.rel}` : base);
-    const result = found.map((f) => this.#state.get(key(f), f.st));
+  async #hashFound(found: readonly FoundFile[], base: RepoPath): Promise<string[]> {
+    const key = (f: FoundFile) => `${base}/${f.rel}`;
+    // The per-file state compares exact nanosecond mtimes, so these files are stat'ed again as bigints.
+    const stats = found.map((f) => statSync(f.abs, { bigint: true }));
+    const result = found.map((f, i) => this.#state.get(key(f), stats[i] as BigIntStats));
     const misses = found.filter((_, i) => result[i] === undefined);
     if (misses.length === 0) return result as string[];
     const started = nowNs();
@@ -102,53 +115,10 @@ export class PathHasher {
       if (result[i] !== undefined) return;
       const h = hashes[k++] ?? '';
       result[i] = h;
-      this.#state.set(key(f), f.st, h, started);
+      this.#state.set(key(f), stats[i] as BigIntStats, h, started);
     });
     return result as string[];
   }
-}
-
-/**
- * Collects the regular files below `dir`. Hidden files count. Symlinks are followed, so a
- * linked file or directory hashes as its content; a dangling link or a link cycle is an error.
- */
-function walk(dir: string, rel: string, out: Found[], active: Set<string>, base: RepoPath): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const abs = join(dir, e.name);
-    const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      enter(abs, r, statSync(abs, { bigint: true }), out, active, base);
-    } else if (e.isFile()) {
-      out.push({ rel: r, abs, st: statSync(abs, { bigint: true }) });
-    } else if (e.isSymbolicLink()) {
-      let st: BigIntStats;
-      try {
-        st = statSync(abs, { bigint: true });
-      } catch (err) {
-        throw new PipeError('HASH_FAILED', `'${base}/${r}' is a dangling symlink`, { path: `${base}/${r}` }, { cause: err });
-      }
-      if (st.isDirectory()) {
-        enter(abs, r, st, out, active, base);
-      } else if (st.isFile()) {
-        out.push({ rel: r, abs, st });
-      }
-    }
-    // Sockets, FIFOs and devices are not data: they are left out of the manifest.
-  }
-}
-
-function enter(abs: string, rel: string, st: BigIntStats, out: Found[], active: Set<string>, base: RepoPath): void {
-  const key = dirKey(st);
-  if (active.has(key)) {
-    throw new PipeError('HASH_FAILED', `'${base}/${rel}' is a symlink cycle`, { path: `${base}/${rel}` });
-  }
-  active.add(key);
-  walk(abs, rel, out, active, base);
-  active.delete(key);
-}
-
-function dirKey(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}`;
 }
 
 function isNotFound(err: unknown): boolean {

@@ -22,17 +22,20 @@ const { createHash } = require('node:crypto');
 const { openSync, readSync, closeSync } = require('node:fs');
 const CHUNK = 1 << 20;
 const buf = Buffer.allocUnsafe(CHUNK);
-parentPort.on('message', ({ id, paths }) => {
+parentPort.on('message', ({ id, paths, sizes }) => {
   const out = [];
   try {
-    for (const p of paths) {
+    for (let i = 0; i < paths.length; i++) {
       const h = createHash('sha256');
-      const fd = openSync(p, 'r');
+      const fd = openSync(paths[i], 'r');
       try {
+        let total = 0;
         for (;;) {
           const n = readSync(fd, buf, 0, CHUNK, null);
           if (n === 0) break;
           h.update(n === CHUNK ? buf : buf.subarray(0, n));
+          total += n;
+          if (n < CHUNK && total === sizes[i]) break;
         }
       } finally { closeSync(fd); }
       out.push(h.digest('hex'));
@@ -52,7 +55,7 @@ export interface HashPoolOptions {
 export async function hashFiles(files: readonly FileToHash[], { threads }: HashPoolOptions = {}): Promise<string[]> {
   const total = files.reduce((s, f) => s + f.size, 0);
   const n = Math.min(threads ?? availableParallelism(), files.length);
-  if (n <= 1 || total < PARALLEL_MIN_BYTES) return files.map((f) => hashFileSync(f.abs));
+  if (n <= 1 || total < PARALLEL_MIN_BYTES) return files.map((f) => hashFileSync(f.abs, f.size));
 
   const batches: number[][] = [];
   let cur: number[] = [];
@@ -84,7 +87,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads }: HashP
                 batch.forEach((fi, k) => (result[fi] = msg.hashes?.[k] ?? ''));
                 send();
               });
-              w.postMessage({ id: next, paths: batch.map((i) => files[i]?.abs) });
+              w.postMessage({ id: next, paths: batch.map((i) => files[i]?.abs), sizes: batch.map((i) => files[i]?.size) });
             };
             w.once('error', reject);
             send();

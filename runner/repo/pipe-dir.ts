@@ -9,7 +9,8 @@ export interface PipeDir {
   readonly cache: string;
   readonly config: string;
   readonly localConfig: string;
-  readonly statState: string;
+  /** Directory of the stat state (hash/stat-state.ts). */
+  readonly state: string;
   readonly mutex: string;
 }
 
@@ -22,7 +23,7 @@ export function pipeDir(root: string): PipeDir {
     cache: join(dir, 'cache'),
     config: join(dir, 'config.yaml'),
     localConfig: join(dir, 'config.local.yaml'),
-    statState: join(tmp, 'state.json'),
+    state: join(tmp, 'state'),
     mutex: join(tmp, 'repro.mutex'),
   };
 }

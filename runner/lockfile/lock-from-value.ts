@@ -1,0 +1,45 @@
+/** @module Checks a parsed data.lock value and turns it into a Lock, or says where it is broken. */
+import type { KeyPath, Located } from '../config/key-path.js';
+import { PipeError } from '../errors.js';
+import { LOCK_FILE, LOCK_SCHEMA, emptyLock, type Lock } from './lock.js';
+
+export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath) => Located | undefined = () => undefined): Lock {
+  const bad = (message: string, path: (string | number)[] = []) => lockInvalid(file, message, locate(path));
+  if (v === undefined || v === null) return emptyLock();
+  if (typeof v !== 'object' || Array.isArray(v)) throw bad('expected a mapping');
+  const o = v as Record<string, unknown>;
+  if (o.schema !== LOCK_SCHEMA) throw bad(`unsupported schema ${JSON.stringify(o.schema)} (this pipe reads schema ${LOCK_SCHEMA})`, ['schema']);
+  const stages = o.stages ?? {};
+  const data = o.data ?? {};
+  if (typeof stages !== 'object' || Array.isArray(stages)) throw bad('stages must be a mapping', ['stages']);
+  if (typeof data !== 'object' || Array.isArray(data)) throw bad('data must be a mapping', ['data']);
+  for (const [name, s] of Object.entries(stages as Record<string, unknown>)) {
+    if (typeof s !== 'object' || s === null) throw bad(`stage '${name}' must be a mapping`, ['stages', name]);
+    const st = s as Record<string, unknown>;
+    for (const field of ['deps', 'outs'] as const) {
+      const list = st[field] ?? [];
+      if (!Array.isArray(list) || list.some((e) => typeof e?.path !== 'string' || typeof e?.hash !== 'string')) {
+        throw bad(`stage '${name}': ${field} must be a list of {path, hash, size}`, ['stages', name, field]);
+      }
+    }
+  }
+  return {
+    schema: LOCK_SCHEMA,
+    stages: Object.fromEntries(
+      Object.entries(stages as Record<string, Record<string, unknown>>).map(([name, s]) => [
+        name,
+        { ...s, deps: s.deps ?? [], outs: s.outs ?? [], params: s.params ?? {} } as Lock['stages'][string],
+      ]),
+    ),
+    data: data as Lock['data'],
+  };
+}
+
+export function lockInvalid(file: string, message: string, where: Located | undefined): PipeError<'LOCK_INVALID'> {
+  const at = where ?? { line: 1, column: 1 };
+  return new PipeError(
+    'LOCK_INVALID',
+    `${file}:${at.line}:${at.column}: ${message}; restore it from git (git checkout -- ${file}) or delete it to re-run every stage`,
+    { file, ...at },
+  );
+}

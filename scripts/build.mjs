@@ -1,0 +1,28 @@
+// Builds the CLI: compiles the pipeline schema into a standalone validator, then bundles
+// runner/cli/main.ts with esbuild into dist/ (ESM, split so each command's code and heavy
+// libraries load only when that command runs). One bundle instead of ~60 modules and yaml's
+// CommonJS files saves tens of milliseconds at every start. Type checking is `npm run typecheck`.
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import './compile-schema.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'cli/main': 'runner/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies (yaml) call require(); give ESM output one.
+  banner: { js: "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);" },
+});
