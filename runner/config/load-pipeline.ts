@@ -49,11 +49,12 @@ async function load(root: string, cache: ParsedCache, fresh: boolean): Promise<L
   if (read.source && !validate(read.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
   const raw = isRecord(read.value) ? read.value : {};
   const stages: Stage[] = [];
+  const paramPaths: ParamPaths = new Map();
   const rawStages = isRecord(raw.stages) ? raw.stages : {};
   for (const [name, rawStage] of Object.entries(rawStages)) {
-    if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues));
+    if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues, paramPaths));
   }
-  const params = await resolveParams(root, cache, fresh, source, stages, issues);
+  const params = await resolveParams(root, cache, fresh, source, stages, paramPaths, issues);
   if (issues.length) return { issues, fromCache: !read.source };
   read.remember();
   return { pipeline: { root, stages, gates: Array.isArray(raw.gates) ? (raw.gates as GateRule[]) : [], params } };
@@ -71,7 +72,10 @@ function specInvalid(issues: SpecIssue[]): PipeError<'SPEC_INVALID'> {
   });
 }
 
-function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]): Stage {
+/** Where each param reference was written, for messages about it. */
+type ParamPaths = Map<ParamRef, KeyPath>;
+
+function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[], paramPaths: ParamPaths): Stage {
   const at = (path: KeyPath, message: string) =>
     issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
 
@@ -122,9 +126,11 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
 
   const params: ParamRef[] = [];
   const rawParams = Array.isArray(s.params) ? (s.params as unknown[]) : [];
-  rawParams.forEach((entry) => {
+  rawParams.forEach((entry, i) => {
     if (typeof entry === 'string') {
-      params.push({ file: posix.join(wdir, DEFAULT_PARAMS_FILE), key: entry });
+      const ref = { file: posix.join(wdir, DEFAULT_PARAMS_FILE), key: entry };
+      params.push(ref);
+      paramPaths.set(ref, ['stages', name, 'params', i]);
     } else if (isRecord(entry)) {
       for (const [file, keys] of Object.entries(entry)) {
         const r = toRepoPath(file, wdir);
@@ -132,7 +138,11 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
           at(['stages', name, 'params'], `params file '${file}' ${r.reason}`);
           continue;
         }
-        for (const key of strings(keys)) params.push({ file: r.path, key });
+        strings(keys).forEach((key, k) => {
+          const ref = { file: r.path, key };
+          params.push(ref);
+          paramPaths.set(ref, ['stages', name, 'params', i, file, k]);
+        });
       }
     }
   });
@@ -159,6 +169,7 @@ async function resolveParams(
   fresh: boolean,
   source: YamlSource,
   stages: readonly Stage[],
+  paramPaths: ParamPaths,
   issues: SpecIssue[],
 ): Promise<Map<string, Map<string, unknown>>> {
   const files = new ParamsFiles(root, cache, fresh);
@@ -166,7 +177,8 @@ async function resolveParams(
   const reportedFiles = new Set<string>();
   for (const stage of stages) {
     for (const ref of stage.params) {
-      const where = { file: source.file, ...source.locate(['stages', stage.name, 'params']), key: `stages.${stage.name}.params` };
+      const path = paramPaths.get(ref) ?? ['stages', stage.name, 'params'];
+      const where = { file: source.file, ...source.locate(path), key: formatKeyPath(path) };
       const params = await files.load(ref.file);
       if (!params.exists) {
         if (!reportedFiles.has(ref.file)) issues.push({ ...where, message: `params file '${ref.file}' does not exist` });

@@ -28,8 +28,14 @@ function toKeyPath(instancePath: string): (string | number)[] {
  */
 export function schemaIssues(source: YamlSource, errors: readonly SchemaError[]): SpecIssue[] {
   const real = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  // A type error is one failed branch of a oneOf; drop it when another branch got further
+  // (an error deeper down, or a non-type error at the same place).
   const deepest = real.filter(
-    (e) => !real.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`)),
+    (e) =>
+      e.keyword !== 'type' ||
+      !real.some(
+        (o) => o !== e && (o.instancePath.startsWith(`${e.instancePath}/`) || (o.instancePath === e.instancePath && o.keyword !== 'type')),
+      ),
   );
   const byPath = new Map<string, SchemaError[]>();
   for (const e of deepest) {

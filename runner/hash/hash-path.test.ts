@@ -1,0 +1,117 @@
+import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashBytes } from './hash-file.js';
+import { PathHasher } from './hash-path.js';
+import { hashFiles } from './hash-pool.js';
+import { StatState } from './stat-state.js';
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'pipe-hash-'));
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), text);
+  }
+  return root;
+}
+
+const old = new Date(Date.now() - 60_000);
+const age = (root: string, ...paths: string[]) => paths.forEach((p) => utimesSync(join(root, p), old, old));
+const hasher = (root: string) => new PathHasher(root, new StatState(join(root, '.state')));
+
+describe('PathHasher', () => {
+  it('hashes a file as sha256 of its bytes and a directory as sha256 of its sorted manifest', async () => {
+    const root = tree({ 'd/b.txt': 'b', 'd/a.txt': 'a', 'd/.hidden': 'h', 'f.txt': 'hello' });
+    const h = hasher(root);
+    expect(await h.hash('f.txt')).toEqual({ path: 'f.txt', hash: `sha256:${hashBytes('hello')}`, size: 5 });
+    const d = await h.hash('d');
+    expect(d?.nfiles).toBe(3);
+    expect(d?.size).toBe(3);
+    expect(d?.manifest?.map((e) => e.relpath).sort()).toEqual(['.hidden', 'a.txt', 'b.txt']);
+    const manifest = `[${['.hidden', 'a.txt', 'b.txt']
+      .map((r) => JSON.stringify({ relpath: r, hash: hashBytes(r === '.hidden' ? 'h' : r[0] ?? ''), size: 1, exec: false }))
+      .join(',\n')}]\n`;
+    expect(d?.hash).toBe(`sha256:${hashBytes(manifest)}.dir`);
+    expect(await h.hash('missing')).toBeUndefined();
+  });
+
+  it('changes a directory hash for a hidden file, an added file and an exec bit', async () => {
+    const root = tree({ 'd/a': '1', 'd/.h': '2' });
+    const base = (await hasher(root).hash('d'))?.hash;
+    writeFileSync(join(root, 'd/.h'), '3');
+    const hidden = (await hasher(root).hash('d'))?.hash;
+    writeFileSync(join(root, 'd/new'), '');
+    const added = (await hasher(root).hash('d'))?.hash;
+    chmodSync(join(root, 'd/a'), 0o755);
+    const exec = (await hasher(root).hash('d'))?.hash;
+    expect(new Set([base, hidden, added, exec]).size).toBe(4);
+  });
+
+  it('never re-reads a file whose inode, size and mtime are unchanged (the stat state)', async () => {
+    const root = tree({ 'd/a': 'aaaa', 'f': 'ffff' });
+    age(root, 'd/a', 'f');
+    const first = hasher(root);
+    const before = [await first.hash('d'), await first.hash('f')];
+    first.saveState();
+    // Same inode, size and mtime, other bytes: only a re-read could notice.
+    const mtime = statSync(join(root, 'f')).mtime;
+    writeFileSync(join(root, 'd/a'), 'bbbb');
+    writeFileSync(join(root, 'f'), 'gggg');
+    utimesSync(join(root, 'd/a'), mtime, mtime);
+    utimesSync(join(root, 'f'), mtime, mtime);
+    const second = hasher(root);
+    expect([(await second.hash('d'))?.hash, (await second.hash('f'))?.hash]).toEqual(before.map((b) => b?.hash));
+    // A fresh state re-reads and sees the new bytes.
+    const fresh = new PathHasher(root, new StatState(join(root, '.other-state')));
+    expect((await fresh.hash('f'))?.hash).toBe(`sha256:${hashBytes('gggg')}`);
+  });
+
+  it('does not trust stats of a file modified within the last second (racily clean)', async () => {
+    const root = tree({ f: 'one' });
+    const h = hasher(root);
+    await h.hash('f');
+    h.saveState();
+    const st = statSync(join(root, 'f'));
+    writeFileSync(join(root, 'f'), 'two');
+    utimesSync(join(root, 'f'), st.atime, st.mtime);
+    expect((await hasher(root).hash('f'))?.hash).toBe(`sha256:${hashBytes('two')}`);
+  });
+
+  it('follows symlinks and reports dangling ones by path', async () => {
+    const root = tree({ 'target.txt': 'T', 'd/a': 'A' });
+    symlinkSync(join(root, 'target.txt'), join(root, 'd/link'));
+    const d = await hasher(root).hash('d');
+    expect(d?.manifest?.find((e) => e.relpath === 'link')?.hash).toBe(hashBytes('T'));
+    symlinkSync(join(root, 'nowhere'), join(root, 'd/broken'));
+    await expect(hasher(root).hash('d')).rejects.toThrow("'d/broken' is a dangling symlink");
+    const loop = tree({ 'e/x': '1' });
+    symlinkSync(join(loop, 'e'), join(loop, 'e/self'));
+    await expect(hasher(loop).hash('e')).rejects.toThrow("'e/self' is a symlink cycle");
+  });
+
+  it('memoises per run and forgets a path and its parents on invalidate', async () => {
+    const root = tree({ 'd/a': '1' });
+    const h = hasher(root);
+    const first = await h.hash('d');
+    writeFileSync(join(root, 'd/a'), '2');
+    expect((await h.hash('d'))?.hash).toBe(first?.hash);
+    h.invalidate('d/a');
+    expect((await h.hash('d'))?.hash).not.toBe(first?.hash);
+  });
+});
+
+describe('hashFiles', () => {
+  it('gives the same digests on worker threads as inline', async () => {
+    const root = tree({});
+    const files = Array.from({ length: 40 }, (_, i) => {
+      const abs = join(root, `f${i}`);
+      writeFileSync(abs, Buffer.alloc(2 << 20, i));
+      return { abs, size: 2 << 20 };
+    });
+    const parallel = await hashFiles(files, { threads: 2 });
+    const inline = await hashFiles(files, { threads: 1 });
+    expect(parallel).toEqual(inline);
+    expect(parallel[3]).toBe(hashBytes(Buffer.alloc(2 << 20, 3)));
+  });
+});
