@@ -1,4 +1,5 @@
 /** @module Key paths into parsed YAML (`stages.train.outs[1]`), without loading the YAML parser. */
+import type { SpecIssue } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -19,7 +20,7 @@ export interface YamlSource {
   readonly file: string;
   readonly value: unknown;
   /** YAML syntax problems (duplicate keys among them), already located. */
-  readonly syntaxIssues: readonly import('../errors.js').SpecIssue[];
+  readonly syntaxIssues: readonly SpecIssue[];
   /** Line and column of the node at `path` (of its key when `key` is set), or of the nearest ancestor. */
   locate(path: KeyPath, key?: string): Located | undefined;
 }
