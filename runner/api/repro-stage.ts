@@ -69,7 +69,12 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
     }
     const missing = reasons.find((r) => r.kind === 'dep-missing');
     if (missing && missing.kind === 'dep-missing') {
-      return fail({ message: `dep '${missing.path}' does not exist and no stage produces it` });
+      const producer = ctx.dag.edges.find((e) => e.to === name && e.path === missing.path)?.from;
+      return fail({
+        message: producer
+          ? `dep '${missing.path}' does not exist; stage '${producer}' produces it (run it first, e.g. without -s)`
+          : `dep '${missing.path}' does not exist and no stage produces it`,
+      });
     }
     if (ctx.stopped()) return 'failed';
 

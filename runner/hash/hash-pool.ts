@@ -1,5 +1,6 @@
-/** @module Hashes many files, on worker threads (one per core) when there is enough to hash. */
+/** @module Hashes many files: on the main thread, joined by worker threads (one per extra core) once they have started. */
 import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { hashFileSync } from './hash-file.js';
 
@@ -8,21 +9,21 @@ export interface FileToHash {
   readonly size: number;
 }
 
-/** Below this many bytes, starting workers (~30 ms each) costs more than it saves. */
-const PARALLEL_MIN_BYTES = 48 << 20;
-/** A batch sent to a worker: enough bytes to amortise one message round trip. */
-const BATCH_BYTES = 8 << 20;
-const BATCH_FILES = 256;
+/** Below this many bytes the main thread alone finishes before a worker could start (~100 ms here). */
+const PARALLEL_MIN_BYTES = 32 << 20;
+/** A batch: enough bytes to amortise a message round trip, small enough to share the tail well. */
+const BATCH_BYTES = 4 << 20;
+const BATCH_FILES = 128;
 
-// The worker is an inline script so that it runs the same from TypeScript sources (tests)
-// and from the built dist/ (the bin); it repeats hashFileSync's loop in plain JS.
+// The worker is an inline script so that it runs the same from TypeScript sources (tests) and
+// from the bundle (the bin); it repeats hashFileSync's loop in plain JS.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { openSync, readSync, closeSync } = require('node:fs');
 const CHUNK = 1 << 20;
 const buf = Buffer.allocUnsafe(CHUNK);
-parentPort.on('message', ({ id, paths, sizes }) => {
+parentPort.on('message', ({ paths, sizes }) => {
   const out = [];
   try {
     for (let i = 0; i < paths.length; i++) {
@@ -40,23 +41,86 @@ parentPort.on('message', ({ id, paths, sizes }) => {
       } finally { closeSync(fd); }
       out.push(h.digest('hex'));
     }
-    parentPort.postMessage({ id, hashes: out });
+    parentPort.postMessage({ hashes: out });
   } catch (e) {
-    parentPort.postMessage({ id, error: { message: e.message, code: e.code, path: e.path } });
+    parentPort.postMessage({ error: { message: e.message, code: e.code, path: e.path } });
   }
 });
+parentPort.postMessage({ ready: true });
 `;
 
+interface WorkerReply {
+  ready?: boolean;
+  hashes?: string[];
+  error?: { message: string; code?: string; path?: string };
+}
+
 export interface HashPoolOptions {
+  /** Threads in all, the main thread included (default: the number of CPUs). */
   readonly threads?: number;
 }
 
 /** Hex digests of `files`, in the same order. */
 export async function hashFiles(files: readonly FileToHash[], { threads }: HashPoolOptions = {}): Promise<string[]> {
   const total = files.reduce((s, f) => s + f.size, 0);
-  const n = Math.min(threads ?? availableParallelism(), files.length);
-  if (n <= 1 || total < PARALLEL_MIN_BYTES) return files.map((f) => hashFileSync(f.abs, f.size));
+  const extra = Math.min((threads ?? availableParallelism()) - 1, files.length - 1);
+  if (extra < 1 || total < PARALLEL_MIN_BYTES) return files.map((f) => hashFileSync(f.abs, f.size));
 
+  const batches = makeBatches(files);
+  const result = new Array<string>(files.length);
+  let next = 0;
+  let failure: unknown;
+  const take = () => (failure === undefined ? batches[next++] : undefined);
+
+  // Workers ask for work only once started, so a slow start never holds a batch hostage.
+  const workers = Array.from({ length: extra }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  /** Workers still starting when the main thread runs out of batches are not waited for. */
+  const stopWaiting: (() => void)[] = [];
+  const workerDone = workers.map(
+    (w) =>
+      new Promise<void>((resolve) => {
+        let current: number[] | undefined;
+        stopWaiting.push(() => {
+          if (!current) resolve();
+        });
+        const feed = () => {
+          current = take();
+          if (!current) return resolve();
+          w.postMessage({ paths: current.map((i) => files[i]?.abs), sizes: current.map((i) => files[i]?.size) });
+        };
+        w.on('message', (msg: WorkerReply) => {
+          if (msg.error) {
+            failure ??= Object.assign(new Error(msg.error.message), msg.error);
+            return resolve();
+          }
+          if (msg.hashes && current) current.forEach((fi, k) => (result[fi] = msg.hashes?.[k] ?? ''));
+          feed();
+        });
+        w.once('error', (err) => {
+          failure ??= err;
+          resolve();
+        });
+      }),
+  );
+  try {
+    for (let batch = take(); batch; batch = take()) {
+      for (const i of batch) {
+        const f = files[i] as FileToHash;
+        result[i] = hashFileSync(f.abs, f.size);
+      }
+      await yieldToEvents(); // let workers' replies in between batches
+    }
+  } catch (err) {
+    failure ??= err;
+  }
+  for (const stop of stopWaiting) stop();
+  await Promise.all(workerDone);
+  await Promise.all(workers.map((w) => w.terminate()));
+  if (failure !== undefined) throw failure;
+  return result;
+}
+
+function makeBatches(files: readonly FileToHash[]): number[][] {
   const batches: number[][] = [];
   let cur: number[] = [];
   let bytes = 0;
@@ -70,32 +134,5 @@ export async function hashFiles(files: readonly FileToHash[], { threads }: HashP
     }
   });
   if (cur.length) batches.push(cur);
-
-  const result = new Array<string>(files.length);
-  const workers = Array.from({ length: Math.min(n, batches.length) }, () => new Worker(WORKER_SOURCE, { eval: true }));
-  let next = 0;
-  try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              const batch = batches[next++];
-              if (!batch) return resolve();
-              w.once('message', (msg: { hashes?: string[]; error?: { message: string; code?: string; path?: string } }) => {
-                if (msg.error) return reject(Object.assign(new Error(msg.error.message), msg.error));
-                batch.forEach((fi, k) => (result[fi] = msg.hashes?.[k] ?? ''));
-                send();
-              });
-              w.postMessage({ id: next, paths: batch.map((i) => files[i]?.abs), sizes: batch.map((i) => files[i]?.size) });
-            };
-            w.once('error', reject);
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-  return result;
+  return batches;
 }
