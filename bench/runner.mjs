@@ -8,7 +8,7 @@
 // Needs: python3, hyperfine, b3sum, make; snakemake is optional (Debian packages). Prints a
 // Markdown section for docs/BENCHMARKS.md on stdout; progress goes to stderr.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

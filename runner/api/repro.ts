@@ -51,6 +51,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       command: `pipe ${process.argv.slice(2).join(' ')}`.trim(),
       waitSeconds: o.waitSeconds ?? 60,
       onWait: (h) => reporter.note(`waiting for pipe process ${h.pid} (${h.command}) to finish…`),
+      signal: o.signal,
     });
   }
   try {
@@ -78,7 +79,9 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       reporter.note(`interrupted: stopping ${running.size} running stage${running.size === 1 ? '' : 's'}…`);
       for (const r of running) r.kill();
     };
-    o.signal?.addEventListener('abort', onAbort, { once: true });
+    // A Ctrl-C that came while loading or hashing counts too.
+    if (o.signal?.aborted) interrupted = true;
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
 
     const ctx: ReproContext = {
       root,

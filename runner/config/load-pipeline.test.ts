@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
 import { isPipeError, type SpecIssue } from '../errors.js';
 import { loadPipeline } from './load-pipeline.js';
 import { ParsedCache } from './parsed-cache.js';
 
 function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'pipe-spec-'));
+  const root = tempDir('pipe-spec-');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
   return root;
 }

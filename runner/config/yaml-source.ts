@@ -46,6 +46,9 @@ function firstLine(s: string): string {
 }
 
 function duplicateKeyMessage(text: string, pos: readonly [number, number]): string {
-  const key = text.slice(pos[0], pos[1]).trim().replace(/:$/, '');
+  // The error's range covers only the key's first character: read the key up to its colon.
+  const rest = text.slice(pos[0]).split('\n')[0] ?? '';
+  const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#]*?)\s*:(?:\s|$)/.exec(rest);
+  const key = (m?.[1] ?? rest).trim().replace(/^["']|["']$/g, '');
   return `duplicate key '${key}' (each name may appear only once)`;
 }

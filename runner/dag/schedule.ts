@@ -52,12 +52,14 @@ export async function schedule(o: ScheduleOptions): Promise<Map<string, Outcome>
       }
       pending.splice(i, 1);
       const bad = ups.find((u) => outcome.get(u) === 'failed' || outcome.get(u) === 'blocked');
-      if (bad !== undefined) {
+      if (o.stopped()) {
+        outcome.set(name, 'not-started');
+      } else if (bad !== undefined) {
         const root = rootFailure.get(bad) ?? bad;
         outcome.set(name, 'blocked');
         rootFailure.set(name, root);
         o.onBlocked(name, root);
-      } else if (o.stopped() || (anyFailed && !o.keepGoing) || ups.some((u) => outcome.get(u) === 'not-started')) {
+      } else if ((anyFailed && !o.keepGoing) || ups.some((u) => outcome.get(u) === 'not-started')) {
         outcome.set(name, 'not-started');
       } else {
         start(name);

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
 import { updateGitignore } from './update-gitignore.js';
 
 describe('updateGitignore', () => {
   it('keeps user lines, writes one managed block, replaces it in place, never duplicates', () => {
-    const root = mkdtempSync(join(tmpdir(), 'pipe-gi-'));
+    const root = tempDir('pipe-gi-');
     writeFileSync(join(root, '.gitignore'), 'node_modules/\n/already\n');
     expect(updateGitignore({ root, paths: ['models/churn', 'data/x', 'already'] })).toBe(true);
     const first = readFileSync(join(root, '.gitignore'), 'utf8');
@@ -24,7 +24,7 @@ describe('updateGitignore', () => {
   });
 
   it('escapes glob characters so a path matches only itself', () => {
-    const root = mkdtempSync(join(tmpdir(), 'pipe-gi-'));
+    const root = tempDir('pipe-gi-');
     updateGitignore({ root, paths: ['out/[a]*.csv'] });
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toContain('/out/\\[a\\]\\*.csv\n');
   });

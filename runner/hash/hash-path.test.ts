@@ -1,6 +1,6 @@
-import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
 import { hashBytes } from './hash-file.js';
 import { PathHasher } from './hash-path.js';
@@ -8,7 +8,7 @@ import { hashFiles } from './hash-pool.js';
 import { StatState } from './stat-state.js';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'pipe-hash-'));
+  const root = tempDir('pipe-hash-');
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), text);

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
 import { isPipeError } from '../errors.js';
 import { acquireMutex } from './mutex.js';
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'pipe-mutex-')), 'tmp', 'repro.mutex');
+const file = () => join(tempDir('pipe-mutex-'), 'tmp', 'repro.mutex');
 
 describe('acquireMutex', () => {
   it('fails after the wait with the holder pid and command when a live process holds it', async () => {

@@ -23,16 +23,19 @@ export interface AcquireOptions {
   readonly waitSeconds: number;
   /** Called once when we start waiting, to tell the user why nothing happens. */
   readonly onWait?: (holder: Holder) => void;
+  /** Stops waiting (Ctrl-C): the promise rejects with INTERRUPTED. */
+  readonly signal?: AbortSignal;
 }
 
 const POLL_MS = 100;
 
-export async function acquireMutex({ file, command, waitSeconds, onWait }: AcquireOptions): Promise<Mutex> {
+export async function acquireMutex({ file, command, waitSeconds, onWait, signal }: AcquireOptions): Promise<Mutex> {
   mkdirSync(dirname(file), { recursive: true });
   const me: Holder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
   const deadline = Date.now() + waitSeconds * 1000;
   let told = false;
   for (;;) {
+    if (signal?.aborted) throw interrupted();
     if (tryCreate(file, me)) return { release: () => release(file) };
     const holder = readHolder(file);
     if (!holder || isDead(holder)) {
@@ -57,8 +60,12 @@ export async function acquireMutex({ file, command, waitSeconds, onWait }: Acqui
       onWait?.(holder);
       told = true;
     }
-    await sleep(POLL_MS);
+    await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
   }
+}
+
+function interrupted(): PipeError<'INTERRUPTED'> {
+  return new PipeError('INTERRUPTED', 'interrupted while waiting for the repository; nothing ran', { signal: 'SIGINT' });
 }
 
 function tryCreate(file: string, me: Holder): boolean {

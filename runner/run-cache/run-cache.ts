@@ -1,0 +1,53 @@
+/** @module The run-cache: fingerprint → outs of a successful run, one small JSON file per run under .pipe/cache/runs/. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
+import type { LockedPath } from '../lockfile/lock.js';
+
+export interface RunRecord {
+  readonly stage: string;
+  readonly outs: readonly LockedPath[];
+}
+
+/** Key relative to the store root, the same in the cache and in remotes: `runs/ab/cdef…`. */
+export function runKey(fp: string): string {
+  if (!/^[0-9a-f]{64}$/.test(fp)) throw new Error(`not a run fingerprint: ${fp}`);
+  return `runs/${fp.slice(0, 2)}/${fp.slice(2)}`;
+}
+
+export class RunCache {
+  readonly #root: string;
+
+  constructor(storeRoot: string) {
+    this.#root = storeRoot;
+  }
+
+  get(fp: string): RunRecord | undefined {
+    try {
+      const r = JSON.parse(readFileSync(join(this.#root, runKey(fp)), 'utf8')) as RunRecord;
+      return Array.isArray(r.outs) && r.outs.every((o) => typeof o.path === 'string' && typeof o.hash === 'string') ? r : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  put(fp: string, record: RunRecord): void {
+    writeFileAtomic(join(this.#root, runKey(fp)), `${JSON.stringify(record)}\n`);
+  }
+
+  /** Every recorded fingerprint (for gc and push). */
+  list(): string[] {
+    const dir = join(this.#root, 'runs');
+    const out: string[] = [];
+    let prefixes: string[];
+    try {
+      prefixes = readdirSync(dir);
+    } catch {
+      return out;
+    }
+    for (const p of prefixes) {
+      for (const rest of readdirSync(join(dir, p))) if (/^[0-9a-f]{62}$/.test(rest) && p.length === 2) out.push(p + rest);
+    }
+    return out;
+  }
+}
