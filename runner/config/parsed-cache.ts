@@ -1,8 +1,8 @@
 /** @module Remembers the parsed value of YAML files that parsed cleanly, keyed by their stats, so an unchanged run never loads the YAML parser. */
-import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
-import { isRacy, nowNs } from '../hash/stat-state.js';
+import { isRacy, nowMs } from '../hash/stat-state.js';
 
 interface Entry {
   stat: string;
@@ -30,14 +30,14 @@ export class ParsedCache {
   }
 
   /** The remembered value of `abs` if the file has not changed since; `undefined` otherwise. */
-  get(name: string, st: BigIntStats): { value: unknown } | undefined {
+  get(name: string, st: Stats): { value: unknown } | undefined {
     if (!this.#file) return undefined;
     const e = this.#load()[name];
     return e && e.stat === statKey(st) ? { value: e.value } : undefined;
   }
 
-  set(name: string, st: BigIntStats, value: unknown): void {
-    if (!this.#file || isRacy(st, nowNs())) return;
+  set(name: string, st: Stats, value: unknown): void {
+    if (!this.#file || isRacy(st, nowMs())) return;
     this.#load()[name] = { stat: statKey(st), value };
     this.#dirty = true;
   }
@@ -49,14 +49,14 @@ export class ParsedCache {
   }
 }
 
-function statKey(st: BigIntStats): string {
-  return `${st.ino}:${st.size}:${st.mtimeNs}`;
+function statKey(st: Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
 /** Stats of a file, or undefined when it does not exist. */
-export function statOrUndefined(abs: string): BigIntStats | undefined {
+export function statOrUndefined(abs: string): Stats | undefined {
   try {
-    return statSync(abs, { bigint: true });
+    return statSync(abs);
   } catch {
     return undefined;
   }

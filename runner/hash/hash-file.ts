@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 export const HASH_ALGORITHM = 'sha256';
-const CHUNK = 1 << 20;
+// 128 KiB, not more: a buffer that fits in L2 is read into and hashed from cache; a 1 MiB one
+// made reading + hashing 1 GiB 4x slower here (bench/runner.mjs, docs/BENCHMARKS.md).
+const CHUNK = 128 << 10;
 let shared: Buffer | undefined;
 
 /**
- * Hex digest of the file's bytes, read in 1 MiB chunks into one reused buffer. With the size from
+ * Hex digest of the file's bytes, read in 128 KiB chunks into one reused buffer. With the size from
  * a stat just taken, a short read that reaches exactly that size is EOF, which saves the final
  * empty read (one syscall per file: 10,000 on a 10,000-file directory).
  */

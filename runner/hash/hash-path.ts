@@ -1,5 +1,5 @@
 /** @module Content hash of a file or directory in the workspace, memoised per run and backed by the stat state. */
-import { statSync, type BigIntStats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
@@ -7,7 +7,7 @@ import { isWithin } from '../pipeline/repo-path.js';
 import { HASH_ALGORITHM } from './hash-file.js';
 import { hashFiles } from './hash-pool.js';
 import { manifestHash, type ManifestEntry } from './manifest.js';
-import { RACY_NS, isRacy, nowNs, type StatState } from './stat-state.js';
+import { isRacy, nowMs, type StatState } from './stat-state.js';
 import { statDigest, walkFiles, type FoundFile } from './walk-files.js';
 
 export interface HashInfo {
@@ -41,6 +41,24 @@ export class PathHasher {
     return p;
   }
 
+  /** Like hash(), but a directory's manifest is always there (computed from the per-file state if need be). */
+  async hashWithManifest(path: RepoPath): Promise<HashInfo | undefined> {
+    const known = await this.hash(path);
+    if (!known || known.nfiles === undefined || known.manifest) return known;
+    const p = this.#hashDir(path, join(this.#root, path), true);
+    this.#memo.set(path, p);
+    return p;
+  }
+
+  /**
+   * Records the hash of a file that pipe placed in the workspace from the store, so it is not
+   * re-read: `inDir` for a file inside a directory out (`data/x/a.csv`), otherwise a file out.
+   */
+  rememberPlaced(key: RepoPath, st: Stats, hex: string, { inDir, readStartMs }: { inDir: boolean; readStartMs: number }): void {
+    if (inDir) this.#state.set(key, st, hex, readStartMs);
+    else if (!isRacy(st, readStartMs)) this.#state.setPath(key, fileDigest(st), `${HASH_ALGORITHM}:${hex}`, Number(st.size));
+  }
+
   /** Forgets what is known of `path`, of anything inside it and of any directory holding it. */
   invalidate(path: RepoPath): void {
     for (const key of this.#memo.keys()) {
@@ -54,18 +72,18 @@ export class PathHasher {
 
   async #compute(path: RepoPath): Promise<HashInfo | undefined> {
     const abs = join(this.#root, path);
-    let st: BigIntStats;
+    let st: Stats;
     try {
-      st = statSync(abs, { bigint: true });
+      st = statSync(abs);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw new PipeError('HASH_FAILED', `cannot read '${path}': ${(err as Error).message}`, { path }, { cause: err });
     }
     if (st.isDirectory()) return this.#hashDir(path, abs);
-    const digest = `${st.ino}:${st.size}:${st.mtimeNs}`;
+    const digest = fileDigest(st);
     const known = this.#state.getPath(path, digest);
     if (known) return { path, ...known };
-    const started = nowNs();
+    const started = nowMs();
     const [hex] = await hashFiles([{ abs, size: Number(st.size) }]).catch((err: unknown) => {
       throw new PipeError('HASH_FAILED', `cannot hash '${path}': ${(err as Error).message}`, { path }, { cause: err });
     });
@@ -74,11 +92,11 @@ export class PathHasher {
     return { path, hash, size: Number(st.size) };
   }
 
-  async #hashDir(path: RepoPath, abs: string): Promise<HashInfo> {
-    const walkStart = nowNs();
+  async #hashDir(path: RepoPath, abs: string, needManifest = false): Promise<HashInfo> {
+    const walkStart = nowMs();
     const found = walkFiles(abs, path);
     const digest = statDigest(found);
-    const known = this.#state.getPath(path, digest);
+    const known = needManifest ? undefined : this.#state.getPath(path, digest);
     if (known) return { path, ...known };
     const hashes = await this.#hashFound(found, path);
     const manifest: ManifestEntry[] = found.map((f, i) => ({
@@ -90,20 +108,17 @@ export class PathHasher {
     const size = manifest.reduce((s, e) => s + e.size, 0);
     const hash = `${HASH_ALGORITHM}:${manifestHash(manifest)}.dir`;
     // Like single files, a directory with a racily clean file is not remembered (stat-state.ts).
-    const racyAfterMs = Number((walkStart - RACY_NS) / 1_000_000n);
-    if (!found.some((f) => f.st.mtimeMs > racyAfterMs)) this.#state.setPath(path, digest, hash, size, manifest.length);
+    if (!found.some((f) => isRacy(f.st, walkStart))) this.#state.setPath(path, digest, hash, size, manifest.length);
     return { path, hash, size, nfiles: manifest.length, manifest };
   }
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
   async #hashFound(found: readonly FoundFile[], base: RepoPath): Promise<string[]> {
     const key = (f: FoundFile) => `${base}/${f.rel}`;
-    // The per-file state compares exact nanosecond mtimes, so these files are stat'ed again as bigints.
-    const stats = found.map((f) => statSync(f.abs, { bigint: true }));
-    const result = found.map((f, i) => this.#state.get(key(f), stats[i] as BigIntStats));
+    const result = found.map((f) => this.#state.get(key(f), f.st));
     const misses = found.filter((_, i) => result[i] === undefined);
     if (misses.length === 0) return result as string[];
-    const started = nowNs();
+    const started = nowMs();
     let hashes: string[];
     try {
       hashes = await hashFiles(misses.map((f) => ({ abs: f.abs, size: Number(f.st.size) })));
@@ -115,10 +130,14 @@ export class PathHasher {
       if (result[i] !== undefined) return;
       const h = hashes[k++] ?? '';
       result[i] = h;
-      this.#state.set(key(f), stats[i] as BigIntStats, h, started);
+      this.#state.set(key(f), f.st, h, started);
     });
     return result as string[];
   }
+}
+
+function fileDigest(st: Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
 function isNotFound(err: unknown): boolean {

@@ -1,25 +1,26 @@
 /** @module The persistent stat state: (inode, size, mtime ns) → hash, so unchanged files are never re-read. */
 import { readFileSync } from 'node:fs';
-import type { BigIntStats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 
 /** A file modified this close to when it was read may change again within one timestamp tick. */
-export const RACY_NS = 1_000_000_000n;
+export const RACY_MS = 1000;
 
-type FileEntry = [ino: string, size: number, mtimeNs: string, hash: string];
+/** mtime in ms as Node's number stats give it: a double, exact to ~0.25 µs at today's dates. */
+type FileEntry = [ino: number, size: number, mtimeMs: number, hash: string];
 /** A dep or out path: digest of its stats (for a directory, of every file's) → its content hash. */
 type PathEntry = [statDigest: string, hash: string, size: number, nfiles: number | null];
 
 interface StateFile<E> {
-  version: 1;
+  version: 2;
   entries: Record<string, E>;
 }
 
 function loadEntries<E>(file: string): Map<string, E> {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateFile<E>;
-    if (parsed.version === 1 && parsed.entries) return new Map(Object.entries(parsed.entries));
+    if (parsed.version === 2 && parsed.entries) return new Map(Object.entries(parsed.entries));
   } catch {
     // Missing or unreadable: the state is only a speed-up, start empty.
   }
@@ -29,7 +30,7 @@ function loadEntries<E>(file: string): Map<string, E> {
 function saveEntries<E>(file: string, entries: Map<string, E>): void {
   const out: Record<string, E> = {};
   for (const [k, v] of entries) out[k] = v;
-  writeFileAtomic(file, JSON.stringify({ version: 1, entries: out } satisfies StateFile<E>));
+  writeFileAtomic(file, JSON.stringify({ version: 2, entries: out } satisfies StateFile<E>));
 }
 
 /**
@@ -58,20 +59,20 @@ export class StatState {
   }
 
   /** The recorded hash when the file's inode, size and mtime are what they were. */
-  get(key: string, st: BigIntStats): string | undefined {
+  get(key: string, st: Stats): string | undefined {
     const e = this.#fileMap.get(key);
     if (!e) return undefined;
-    return e[0] === String(st.ino) && e[1] === Number(st.size) && e[2] === String(st.mtimeNs) ? e[3] : undefined;
+    return e[0] === st.ino && e[1] === st.size && e[2] === st.mtimeMs ? e[3] : undefined;
   }
 
-  /** Records a hash computed from a read that started at `readStartNs` (wall clock, ns). */
-  set(key: string, st: BigIntStats, hash: string, readStartNs: bigint): void {
-    if (isRacy(st, readStartNs)) {
+  /** Records a hash computed from a read that started at `readStartMs` (wall clock). */
+  set(key: string, st: Stats, hash: string, readStartMs: number): void {
+    if (isRacy(st, readStartMs)) {
       // Racily clean: a later write in the same timestamp tick would be invisible. Re-hash next time.
       if (this.#fileMap.delete(key)) this.#filesDirty = true;
       return;
     }
-    this.#fileMap.set(key, [String(st.ino), Number(st.size), String(st.mtimeNs), hash]);
+    this.#fileMap.set(key, [st.ino, st.size, st.mtimeMs, hash]);
     this.#filesDirty = true;
   }
 
@@ -94,10 +95,10 @@ export class StatState {
   }
 }
 
-export function isRacy(st: BigIntStats, readStartNs: bigint): boolean {
-  return st.mtimeNs > readStartNs - RACY_NS;
+export function isRacy(st: Stats, readStartMs: number): boolean {
+  return st.mtimeMs > readStartMs - RACY_MS;
 }
 
-export function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
+export function nowMs(): number {
+  return Date.now();
 }

@@ -66,7 +66,7 @@ function dirKey(st: Stats): string {
 }
 
 /**
- * One digest of every file's path, inode, size, mtime and mode: equal digests mean nothing below
+ * One digest of every file's path, inode, size, mtime and exec bit: equal digests mean nothing below
  * the directory changed. Numbers go in as raw float64 bytes (mtime in ms with sub-µs fraction).
  */
 export function statDigest(found: readonly FoundFile[]): string {
@@ -77,7 +77,8 @@ export function statDigest(found: readonly FoundFile[]): string {
     nums[i++] = f.st.ino;
     nums[i++] = f.st.size;
     nums[i++] = f.st.mtimeMs;
-    nums[i++] = f.st.mode;
+    // Only the exec bit: making a cached file read-only must not look like a change.
+    nums[i++] = f.st.mode & 0o100;
     names += `${f.rel}\0`;
   }
   return hashBytes(Buffer.concat([Buffer.from(names), Buffer.from(nums.buffer)]));
