@@ -22,6 +22,8 @@ interface ErrorData {
   DEP_MISSING: { stage: string; path: string };
   OUT_MISSING: { stage: string; paths: readonly string[] };
   HASH_FAILED: { path: string };
+  CACHE_MISS: { missing: readonly { path: string; objects: readonly string[] }[] };
+  PATH_INVALID: { path: string; reason: string };
   MUTEX_BUSY: { pid: number; command: string; waitedSeconds: number };
   INTERRUPTED: { signal: string };
   INTERNAL: Record<string, never>;
@@ -38,6 +40,7 @@ const INPUT_ERRORS: ReadonlySet<PipeErrorCode> = new Set<PipeErrorCode>([
   'DAG_CYCLE',
   'DAG_INVALID',
   'LOCK_INVALID',
+  'PATH_INVALID',
 ]);
 
 export class PipeError<C extends PipeErrorCode = PipeErrorCode> extends Error {

@@ -1,12 +1,13 @@
 /** @module Brings one stage up to date: decide from its status, run it, check and lock its outs. */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Dag } from '../dag/build-dag.js';
 import { describeReason, type Reason } from '../exec/reason.js';
 import { runStage, type RunningStage } from '../exec/run-stage.js';
 import { lockedCmd, stageStatus } from '../exec/stage-status.js';
 import type { HashInfo, PathHasher } from '../hash/hash-path.js';
 import type { LockedPath, StageLock } from '../lockfile/lock.js';
+import { fingerprint } from '../run-cache/fingerprint.js';
+import type { RunCache } from '../run-cache/run-cache.js';
+import { commitOuts, lockedPath, prepareOuts, restorable, restoreFromRunCache, type OutsContext } from './stage-outs.js';
 import type { Pipeline, Stage } from '../pipeline/pipeline.js';
 import type { ReproReporter } from './repro-events.js';
 
@@ -35,6 +36,10 @@ export interface ReproContext {
   /** Stages that ran (or, with --dry, would run). */
   readonly ran: Set<string>;
   readonly stopped: () => boolean;
+  /** The cache, for committing and restoring outs. */
+  readonly outs: OutsContext;
+  /** Undefined with --no-run-cache. */
+  readonly runCache: RunCache | undefined;
 }
 
 export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' | 'failed'> {
@@ -78,9 +83,29 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
     }
     if (ctx.stopped()) return 'failed';
 
+    const fp = fingerprint(stage, status.deps, status.params);
+    const lockEntry = (outs: readonly LockedPath[]): StageLock => ({
+      cmd: lockedCmd(stage),
+      wdir: stage.wdir,
+      env: stage.env,
+      deps: status.deps.map(lockedPath),
+      params: status.params,
+      outs,
+    });
+    if (ctx.runCache && !ctx.force && restorable(stage)) {
+      const outs = await restoreFromRunCache(ctx.outs, ctx.runCache, stage, fp);
+      if (outs) {
+        ctx.locks.set(name, lockEntry(outs));
+        await ctx.saveLock();
+        ctx.ran.add(name);
+        ctx.reporter.event({ kind: 'restored', stage: name, reasons });
+        return 'ok';
+      }
+    }
+
     ctx.reporter.event({ kind: 'running', stage: name, reasons });
     ctx.ran.add(name);
-    prepareOuts(ctx, stage);
+    prepareOuts(ctx.outs, stage);
     const run = runStage({ root: ctx.root, stage, output: ctx.reporter });
     ctx.running.add(run);
     const result = await run.done.finally(() => ctx.running.delete(run));
@@ -95,42 +120,20 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
       });
     }
 
-    for (const out of stage.outs) ctx.hasher.invalidate(out.path);
-    const outs = await Promise.all(stage.outs.map((o) => ctx.hasher.hash(o.path)));
+    const outs = await commitOuts(ctx.outs, stage);
     const absent = stage.outs.filter((_, i) => !outs[i]).map((o) => o.path);
     if (absent.length) {
       return fail({ message: `finished but did not create its declared out${absent.length > 1 ? 's' : ''} ${absent.join(', ')}` });
     }
-    ctx.locks.set(name, {
-      cmd: lockedCmd(stage),
-      wdir: stage.wdir,
-      env: stage.env,
-      deps: status.deps.map(locked),
-      params: status.params,
-      outs: (outs as HashInfo[]).map(locked),
-    });
+    const lockedOuts = (outs as HashInfo[]).map(lockedPath);
+    ctx.locks.set(name, lockEntry(lockedOuts));
     await ctx.saveLock();
+    if (restorable(stage)) ctx.runCache?.put(fp, { stage: name, outs: lockedOuts });
     ctx.reporter.event({ kind: 'done', stage: name, ms: Date.now() - started });
     return 'ok';
   } catch (err) {
     return fail({ message: (err as Error).message });
   }
-}
-
-/** Declared outs are removed before the stage runs (unless persist), and their parents made. */
-function prepareOuts(ctx: ReproContext, stage: Stage): void {
-  for (const out of stage.outs) {
-    const abs = join(ctx.root, out.path);
-    if (!out.persist) rmSync(abs, { recursive: true, force: true });
-    mkdirSync(dirname(abs), { recursive: true });
-    ctx.hasher.invalidate(out.path);
-  }
-}
-
-function locked(h: HashInfo): LockedPath {
-  return h.nfiles === undefined
-    ? { path: h.path, hash: h.hash, size: h.size }
-    : { path: h.path, hash: h.hash, size: h.size, nfiles: h.nfiles };
 }
 
 export function firstReason(reasons: readonly Reason[]): string {

@@ -2,6 +2,10 @@
 import { availableParallelism } from 'node:os';
 import { loadPipeline } from '../config/load-pipeline.js';
 import { ParsedCache } from '../config/parsed-cache.js';
+import { loadConfig } from '../config/load-config.js';
+import { openCache } from '../cache/open-cache.js';
+import { WorkspaceRecord } from '../cache/workspace-record.js';
+import { RunCache } from '../run-cache/run-cache.js';
 import { buildDag } from '../dag/build-dag.js';
 import { schedule } from '../dag/schedule.js';
 import { selectStages, type Selection } from '../dag/select-stages.js';
@@ -24,6 +28,8 @@ export interface ReproOptions extends Selection {
   readonly dry?: boolean;
   readonly jobs?: number;
   readonly keepGoing?: boolean;
+  /** Never restore outs from the run-cache (`--no-run-cache`); runs are still recorded. */
+  readonly noRunCache?: boolean;
   /** Seconds to wait for another pipe process holding the repository. */
   readonly waitSeconds?: number;
   readonly reporter: ReproReporter;
@@ -42,6 +48,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
   const pipeline = await loadPipeline({ root, cache });
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, o);
+  const config = await loadConfig({ root, cache: cache });
 
   let mutex: Mutex | undefined;
   if (!o.dry) {
@@ -68,6 +75,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       return write;
     };
     const hasher = new PathHasher(root, state);
+    const outsCtx = { root, cache: openCache({ root, config, hasher }), record: new WorkspaceRecord(pipeDir(root).tmp) };
+    const runCache = new RunCache(pipeDir(root).cache);
     if (!o.dry) {
       const ignored = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.cache).map((x) => x.path));
       updateGitignore({ root, paths: [...ignored, ...Object.keys(lock.data)] });
@@ -97,6 +106,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       failures: [],
       ran: new Set(),
       stopped: () => interrupted,
+      outs: outsCtx,
+      runCache: o.noRunCache ? undefined : runCache,
     };
     try {
       await schedule({
@@ -112,6 +123,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       o.signal?.removeEventListener('abort', onAbort);
       if (!o.dry) {
         hasher.saveState();
+        outsCtx.cache.verifier.save();
+        outsCtx.record.save();
         // Entries of stages deleted from pipeline.yaml are dropped even when nothing ran.
         if (pruned && ctx.failures.length === 0 && !interrupted) await saveLock();
         await writes;

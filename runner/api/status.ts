@@ -18,7 +18,18 @@ export interface StatusEntry {
   readonly reasons: readonly Reason[];
 }
 
-export async function status({ root, targets = [] }: { root: string; targets?: readonly string[] }): Promise<StatusEntry[]> {
+export interface DataStatus {
+  readonly path: string;
+  readonly state: 'up-to-date' | 'modified' | 'missing';
+}
+
+export interface StatusResult {
+  readonly stages: readonly StatusEntry[];
+  /** Raw data tracked with `pipe add`. */
+  readonly data: readonly DataStatus[];
+}
+
+export async function status({ root, targets = [] }: { root: string; targets?: readonly string[] }): Promise<StatusResult> {
   const dir = ensurePipeDir(root);
   const cache = new ParsedCache(dir.tmp);
   const pipeline = await loadPipeline({ root, cache });
@@ -33,10 +44,17 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
       return stageStatus({ stage, locked: lock.stages[name], pipeline, hasher });
     }),
   );
+  const data: DataStatus[] = [];
+  if (targets.length === 0) {
+    for (const [path, d] of Object.entries(lock.data)) {
+      const now = await hasher.hash(path);
+      data.push({ path, state: !now ? 'missing' : now.hash === d.hash ? 'up-to-date' : 'modified' });
+    }
+  }
   hasher.saveState();
   cache.save();
   const changed = new Set<string>();
-  return statuses.map((s) => {
+  const stages = statuses.map((s) => {
     const reasons: Reason[] = [...s.reasons.filter((r) => r.kind !== 'always-changed')];
     for (const up of dag.upstream.get(s.stage.name) ?? []) {
       if (changed.has(up)) reasons.push({ kind: 'upstream-changed', stage: up });
@@ -47,4 +65,5 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
     if (state === 'changed' || state === 'always-changed') changed.add(s.stage.name);
     return { stage: s.stage.name, state, reasons };
   });
+  return { stages, data };
 }

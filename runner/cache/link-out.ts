@@ -1,30 +1,48 @@
 /** @module Puts a stored object at a workspace path by the first link type that works: reflink, hardlink, symlink, copy. */
-import { constants, copyFileSync, linkSync, symlinkSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, symlinkSync } from 'node:fs';
 
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
 export const DEFAULT_LINK_TYPES: readonly LinkType[] = ['reflink', 'hardlink', 'copy'];
 
-/**
- * Creates `dest` (which must not exist) from `object`. Returns the type used. Errors that mean
- * "this filesystem cannot do that" move on to the next type; any other error is thrown.
- */
-export function linkObject(object: string, dest: string, types: readonly LinkType[]): LinkType {
-  let last: unknown;
-  for (const type of types) {
-    try {
-      if (type === 'reflink') copyFileSync(object, dest, constants.COPYFILE_FICLONE_FORCE);
-      else if (type === 'hardlink') linkSync(object, dest);
-      else if (type === 'symlink') symlinkSync(object, dest);
-      else copyFileSync(object, dest);
-      return type;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (!UNSUPPORTED.has(code ?? '')) throw err;
-      last = err;
-    }
-  }
-  throw last ?? new Error(`no link type given for ${dest}`);
-}
-
 /** "Not on this filesystem": reflink unsupported, hardlink across devices or over the link limit. */
-const UNSUPPORTED = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'EMLINK', 'EPERM', 'ENOTTY']);
+const UNSUPPORTED = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'EMLINK', 'EPERM', 'ENOTTY', 'EXDEV']);
+
+/**
+ * Links objects into the workspace with the configured types, tried in order. A type that the
+ * filesystem refuses once is not tried again in this process (10,000 failed reflinks on ext4
+ * would double the cost of a checkout).
+ */
+export class Linker {
+  readonly #types: LinkType[];
+  /** The types that worked, for messages and benchmarks. */
+  readonly used = new Set<LinkType>();
+
+  constructor(types: readonly LinkType[]) {
+    this.#types = [...types];
+  }
+
+  /** Creates `dest` (which must not exist) from `object`; `exec` sets the execute bits of a copy. */
+  link(object: string, dest: string, exec = false): LinkType {
+    let last: unknown;
+    for (let i = 0; i < this.#types.length; i++) {
+      const type = this.#types[i] as LinkType;
+      try {
+        if (type === 'reflink') copyFileSync(object, dest, constants.COPYFILE_FICLONE_FORCE);
+        else if (type === 'hardlink') linkSync(object, dest);
+        else if (type === 'symlink') symlinkSync(object, dest);
+        else copyFileSync(object, dest);
+        // A reflink or copy is the workspace's own file: writable, with the manifest's exec bit.
+        if (type === 'copy' || type === 'reflink') chmodSync(dest, exec ? 0o755 : 0o644);
+        this.used.add(type);
+        return type;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!UNSUPPORTED.has(code) || i === this.#types.length - 1) throw err;
+        last = err;
+        // EMLINK is about this object, not the filesystem: keep hardlinks for the others.
+        if (code !== 'EMLINK') this.#types.splice(i--, 1);
+      }
+    }
+    throw last ?? new Error(`no link type configured for ${dest}`);
+  }
+}

@@ -15,6 +15,22 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'show which stages are out of date and why',
     load: async () => (await import('./commands/status.js')).status,
   },
+  checkout: {
+    summary: 'make cached outs and tracked data match data.lock (after a git checkout)',
+    load: async () => (await import('./commands/checkout.js')).checkout,
+  },
+  add: {
+    summary: 'track raw data (a file or directory no stage produces) in the cache',
+    load: async () => (await import('./commands/add.js')).add,
+  },
+  gc: {
+    summary: 'remove cache objects that the current workspace does not reference',
+    load: async () => (await import('./commands/gc.js')).gc,
+  },
+  unprotect: {
+    summary: 'make cached outs editable (replace links to the cache by copies)',
+    load: async () => (await import('./commands/unprotect.js')).unprotect,
+  },
   dag: {
     summary: 'print the stage graph (text, --mermaid, --dot, --json)',
     load: async () => (await import('./commands/dag.js')).dag,

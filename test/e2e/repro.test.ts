@@ -231,15 +231,22 @@ describe.concurrent('repro', () => {
     expect(repo.exists('data.lock') ? Object.keys(repo.lock().stages) : []).not.toContain('lazy');
   });
 
-  it('re-runs a stage whose out was deleted or edited', async () => {
+  it('restores a deleted or edited out from the run-cache; with --no-run-cache it re-runs the stage', async () => {
     const repo = await ranChain();
     repo.write('eval.txt', 'tampered\n');
     const r = await ok(repo, ['repro']);
-    expect(r.stdout).toMatch(/^evaluate: running because out eval\.txt modified$/m);
+    expect(r.stdout).toMatch(/^evaluate: restored from run-cache \(out eval\.txt modified\), not run$/m);
     expect(repo.read('eval.txt').trim()).toBe('2');
     rmSync(repo.path('other-out.txt'));
     const r2 = await ok(repo, ['repro']);
-    expect(r2.stdout).toMatch(/^other: running because out other-out\.txt missing$/m);
+    expect(r2.stdout).toMatch(/^other: restored from run-cache \(out other-out\.txt missing\), not run$/m);
+    expect(counts(repo)).toEqual({ prep: 1, train: 1, evaluate: 1, other: 1 });
+    repo.write('eval.txt', 'tampered\n');
+    rmSync(repo.path('other-out.txt'));
+    const r3 = await ok(repo, ['repro', '--no-run-cache']);
+    expect(r3.stdout).toMatch(/^evaluate: running because out eval\.txt modified$/m);
+    expect(r3.stdout).toMatch(/^other: running because out other-out\.txt missing$/m);
+    expect(repo.read('eval.txt').trim()).toBe('2');
     expect(counts(repo)).toEqual({ prep: 1, train: 1, evaluate: 2, other: 2 });
   });
 

@@ -10,7 +10,7 @@ import { positiveInt, seconds } from '../parse-command-args.js';
 
 export const repro: Command = {
   name: 'repro',
-  usage: 'pipe repro [STAGE…] [-f] [-s] [--downstream] [--dry] [-j N] [--keep-going] [--wait SECONDS]',
+  usage: 'pipe repro [STAGE…] [-f] [-s] [--downstream] [--dry] [-j N] [--keep-going] [--no-run-cache] [--wait SECONDS]',
   summary: 'run the stages whose inputs changed, in dependency order',
   description: `
 Runs the stages of pipeline.yaml in dependency order and records what each one read and
@@ -29,6 +29,7 @@ stay locked, and the next repro picks up from there.`,
     dry: { type: 'boolean', help: 'print what would run and why; run nothing, write nothing' },
     jobs: { type: 'string', short: 'j', valueName: 'N', help: `independent stages to run at once (default: CPUs, here ${availableParallelism()})` },
     'keep-going': { type: 'boolean', short: 'k', help: 'after a failure, keep running branches that do not depend on it' },
+    'no-run-cache': { type: 'boolean', help: 'run stages even when the run-cache holds the outs of an identical earlier run' },
     wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
   },
   positionals: true,
@@ -54,6 +55,7 @@ stay locked, and the next repro picks up from there.`,
         downstream: Boolean(values.downstream),
         dry: Boolean(values.dry),
         keepGoing: Boolean(values['keep-going']),
+        noRunCache: Boolean(values['no-run-cache']),
         jobs: positiveInt('repro', '--jobs', values.jobs as string | undefined, availableParallelism()),
         waitSeconds: seconds('repro', '--wait', values.wait as string | undefined, 60),
         reporter,
@@ -88,6 +90,9 @@ export function cliReporter(io: Io, dry: boolean): ReproReporter {
           break;
         case 'running':
           io.out(`${s.bold(e.stage)}: running because ${firstReason(e.reasons)}\n`);
+          break;
+        case 'restored':
+          io.out(`${s.bold(e.stage)}: restored from run-cache (${firstReason(e.reasons)}), not run\n`);
           break;
         case 'would-run':
           io.out(`${s.bold(e.stage)}: would run because ${firstReason(e.reasons)}\n`);

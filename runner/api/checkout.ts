@@ -1,0 +1,154 @@
+/** @module `pipe checkout`: make the workspace's cached outs and tracked data match data.lock. */
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
+import { openCache } from '../cache/open-cache.js';
+import { WorkspaceRecord } from '../cache/workspace-record.js';
+import { loadConfig } from '../config/load-config.js';
+import { loadPipeline } from '../config/load-pipeline.js';
+import { ParsedCache } from '../config/parsed-cache.js';
+import { PipeError } from '../errors.js';
+import { updateGitignore } from '../gitignore/update-gitignore.js';
+import { PathHasher } from '../hash/hash-path.js';
+import { StatState } from '../hash/stat-state.js';
+import type { Lock } from '../lockfile/lock.js';
+import { acquireMutex } from '../lockfile/mutex.js';
+import { readLock } from '../lockfile/read-lock.js';
+import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
+import { isWithin, toRepoPath } from '../pipeline/repo-path.js';
+import { ensurePipeDir } from '../repo/pipe-dir.js';
+
+export interface CheckoutOptions {
+  readonly root: string;
+  /** Stage names or paths (relative to `cwd`); none means everything. */
+  readonly targets?: readonly string[];
+  readonly cwd?: string;
+  readonly relink?: boolean;
+  readonly waitSeconds?: number;
+}
+
+export interface CheckoutSummary {
+  readonly linked: readonly RepoPath[];
+  readonly unchanged: readonly RepoPath[];
+  readonly removed: readonly RepoPath[];
+  /** Paths left alone because pipe did not place their current content. */
+  readonly keptModified: readonly RepoPath[];
+  readonly corrupt: readonly { hash: string; movedTo: string }[];
+  readonly linkTypes: readonly string[];
+}
+
+/** Every cached path the lock describes: cached stage outs and `pipe add`ed data. */
+export function cachedPaths(pipeline: Pipeline, lock: Lock): Map<RepoPath, string> {
+  const out = new Map<RepoPath, string>();
+  for (const stage of pipeline.stages) {
+    const locked = lock.stages[stage.name];
+    if (!locked) continue;
+    for (const o of stage.outs) {
+      const l = locked.outs.find((x) => x.path === o.path);
+      if (o.cache && l) out.set(o.path, l.hash);
+    }
+  }
+  for (const [path, d] of Object.entries(lock.data)) out.set(path, d.hash);
+  return out;
+}
+
+export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
+  const { root } = o;
+  const dir = ensurePipeDir(root);
+  const parsed = new ParsedCache(dir.tmp);
+  const pipeline = await loadPipeline({ root, cache: parsed });
+  const config = await loadConfig({ root, cache: parsed });
+  const mutex = await acquireMutex({ file: dir.mutex, command: 'pipe checkout', waitSeconds: o.waitSeconds ?? 60 });
+  try {
+    const lock = await readLock({ root, cache: parsed });
+    const hasher = new PathHasher(root, new StatState(dir.state));
+    const ctx = openCache({ root, config, hasher });
+    const record = new WorkspaceRecord(dir.tmp);
+    const all = cachedPaths(pipeline, lock);
+    const wanted = selectTargets(all, pipeline, o);
+
+    const results: CheckoutResult[] = [];
+    for (const [path, hash] of wanted) {
+      const r = await checkoutPath(ctx, path, hash, { relink: o.relink });
+      results.push(r);
+      if (r.state !== 'missing') record.set(path, hash);
+    }
+
+    // Outs pipe placed earlier that the lock no longer has (after a git checkout, say).
+    const removed: RepoPath[] = [];
+    const keptModified: RepoPath[] = [];
+    if (!o.targets?.length) {
+      for (const [path, hash] of record.entries) {
+        if (all.has(path)) continue;
+        const now = await hasher.hash(path).catch(() => undefined);
+        if (!now) record.delete(path);
+        else if (now.hash === hash) {
+          rmSync(join(root, path), { recursive: true, force: true });
+          record.delete(path);
+          removed.push(path);
+        } else keptModified.push(path);
+      }
+    }
+    updateGitignore({ root, paths: [...all.keys()] });
+    hasher.saveState();
+    ctx.verifier.save();
+    record.save();
+    parsed.save();
+
+    const missing = results.filter((r): r is Extract<CheckoutResult, { state: 'missing' }> => r.state === 'missing');
+    const summary: CheckoutSummary = {
+      linked: results.filter((r) => r.state === 'linked').map((r) => r.path),
+      unchanged: results.filter((r) => r.state === 'unchanged').map((r) => r.path),
+      removed,
+      keptModified,
+      corrupt: [...ctx.verifier.corrupt].map(([hash, movedTo]) => ({ hash, movedTo })),
+      linkTypes: [...ctx.linker.used],
+    };
+    if (missing.length) {
+      const lines = missing.map((m) => `  ${m.path}: ${m.missing.length} object${m.missing.length === 1 ? '' : 's'} missing (${m.missing.slice(0, 3).join(', ')}${m.missing.length > 3 ? ', …' : ''})`);
+      const corrupt = summary.corrupt.map((c) => `  ${c.hash} did not match its content; moved to ${c.movedTo}`);
+      throw Object.assign(
+        new PipeError(
+          'CACHE_MISS',
+          `${missing.length} path${missing.length === 1 ? '' : 's'} could not be checked out; the cache lacks:\n${[...lines, ...corrupt].join('\n')}\nRun 'pipe pull' to fetch them from a remote, or 'pipe repro' to compute them again.`,
+          { missing: missing.map((m) => ({ path: m.path, objects: m.missing })) },
+        ),
+        { summary },
+      );
+    }
+    return summary;
+  } finally {
+    mutex.release();
+  }
+}
+
+function selectTargets(all: Map<RepoPath, string>, pipeline: Pipeline, o: CheckoutOptions): Map<RepoPath, string> {
+  if (!o.targets?.length) return all;
+  const chosen = new Map<RepoPath, string>();
+  for (const t of o.targets) {
+    const stage = pipeline.stages.find((s) => s.name === t);
+    if (stage) {
+      for (const out of stage.outs) {
+        const h = all.get(out.path);
+        if (h) chosen.set(out.path, h);
+      }
+      continue;
+    }
+    const rel = toRepoPath(relativeTo(o.root, o.cwd ?? o.root, t));
+    const hits = rel.ok ? [...all].filter(([p]) => isWithin(p, rel.path) || isWithin(rel.path, p)) : [];
+    if (!rel.ok || hits.length === 0) {
+      throw new PipeError('STAGE_UNKNOWN', `'${t}' is neither a stage nor a cached out or tracked data path in data.lock`, {
+        stages: [t],
+        known: pipeline.stages.map((s) => s.name),
+      });
+    }
+    for (const [p, h] of hits) chosen.set(p, h);
+  }
+  return chosen;
+}
+
+/** A command-line path (relative to cwd) as a path relative to the repository root. */
+export function relativeTo(root: string, cwd: string, p: string): string {
+  const abs = resolve(cwd, p);
+  return abs === root ? '.' : abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : `../${abs}`;
+}

@@ -1,0 +1,63 @@
+/** @module Moves a workspace out into the store and links it back, without copying bytes when links work. */
+import { lstatSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PipeError } from '../errors.js';
+import { HASH_ALGORITHM } from '../hash/hash-file.js';
+import type { HashInfo, PathHasher } from '../hash/hash-path.js';
+import { nowMs } from '../hash/stat-state.js';
+import type { RepoPath } from '../pipeline/pipeline.js';
+import type { Linker } from './link-out.js';
+import type { ObjectStore } from './object-store.js';
+import type { ObjectVerifier } from './object-verifier.js';
+
+export interface CacheContext {
+  readonly root: string;
+  readonly store: ObjectStore;
+  readonly linker: Linker;
+  readonly verifier: ObjectVerifier;
+  readonly hasher: PathHasher;
+}
+
+/** Stores `path` (a file or directory) and returns its hash info; the workspace keeps the same bytes. */
+export async function commitToCache(ctx: CacheContext, path: RepoPath): Promise<HashInfo> {
+  const started = nowMs();
+  const info = await ctx.hasher.hashWithManifest(path);
+  if (!info) throw new PipeError('HASH_FAILED', `cannot store '${path}': it does not exist`, { path });
+  const abs = join(ctx.root, path);
+  if (!info.manifest) {
+    placeInStore(ctx, abs, info.hash, started);
+  } else {
+    for (const e of info.manifest) placeInStore(ctx, `${abs}/${e.relpath}`, `${HASH_ALGORITHM}:${e.hash}`, started);
+    const stored = ctx.store.putManifest(info.manifest);
+    if (stored !== info.hash) throw new Error(`manifest of '${path}' hashed to ${stored}, expected ${info.hash}`);
+  }
+  // The workspace files changed inode or mode: let the next hash of `path` look again (cheaply).
+  ctx.hasher.invalidate(path);
+  return info;
+}
+
+function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number): void {
+  const { store, linker } = ctx;
+  const object = store.path(hash);
+  if (store.has(hash)) {
+    const o = statSync(object);
+    const w = lstatSync(abs);
+    if (o.ino === w.ino && o.dev === w.dev) return; // already this object
+    // Same bytes already stored: the workspace file becomes a link to them (deduplication).
+    const tmp = `${abs}.pipe-link-${process.pid}`;
+    linker.link(object, tmp, (w.mode & 0o100) !== 0);
+    renameSync(tmp, abs);
+    return;
+  }
+  const exec = (lstatSync(abs).mode & 0o100) !== 0;
+  try {
+    store.putFile(abs, hash, 'move');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    store.putFile(abs, hash, 'copy'); // the cache is on another filesystem
+    rmSync(abs);
+  }
+  // Back into the workspace: a hardlink shares the (read-only) object; reflinks and copies are the workspace's own.
+  linker.link(object, abs, exec);
+  ctx.verifier.trust(hash, statSync(object), started);
+}

@@ -1,0 +1,53 @@
+/** @module Decides whether a stored object may be linked into the workspace: present, and its bytes match its name. */
+import { statSync, type Stats } from 'node:fs';
+import { StatState, nowMs } from '../hash/stat-state.js';
+import { objectKey, parseHash, type ObjectStore } from './object-store.js';
+
+export type ObjectState = 'ok' | 'missing' | 'corrupt';
+
+/**
+ * Verifying re-reads the object, once: the result is remembered against the object's inode,
+ * size and mtime (.pipe/tmp/state/objects/), so a later change to its bytes is noticed and an
+ * unchanged object is not read again.
+ */
+export class ObjectVerifier {
+  readonly #store: ObjectStore;
+  readonly #state: StatState;
+  /** Objects found corrupt in this run, with where they were moved. */
+  readonly corrupt = new Map<string, string>();
+
+  constructor(store: ObjectStore, stateDir: string) {
+    this.#store = store;
+    this.#state = new StatState(stateDir);
+  }
+
+  check(hash: string): ObjectState {
+    const parsed = parseHash(hash);
+    if (!parsed) return 'missing';
+    let st: Stats;
+    try {
+      st = statSync(this.#store.path(hash));
+    } catch {
+      return this.corrupt.has(hash) ? 'corrupt' : 'missing';
+    }
+    const key = objectKey(hash);
+    if (!parsed.isDir && this.#state.get(key, st) === parsed.hex) return 'ok';
+    const started = nowMs();
+    if (this.#store.verify(hash)) {
+      if (!parsed.isDir) this.#state.set(key, st, parsed.hex, started);
+      return 'ok';
+    }
+    this.corrupt.set(hash, this.#store.quarantine(hash));
+    return 'corrupt';
+  }
+
+  /** An object just made from bytes whose hash we computed: no need to read it again. */
+  trust(hash: string, st: Stats, readStartMs: number): void {
+    const parsed = parseHash(hash);
+    if (parsed && !parsed.isDir) this.#state.set(objectKey(hash), st, parsed.hex, readStartMs);
+  }
+
+  save(): void {
+    this.#state.save();
+  }
+}
