@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Cache benchmarks (issue: content-addressed cache). On the shared workload's data/raw
+// (make-workload.py, default preset: 10,000 files / 1 GiB) a stage copies the data into an out,
+// then hyperfine times, in one run:
+//   - pipe checkout of that out into an empty workspace (hardlinks) vs cp -r of the same tree
+//   - run-cache restore of the out (pipe repro after deleting it)
+//   - pipe add of a fresh 10,000-file / 1 GiB directory vs b3sum over the same files
+//   - pipe gc --workspace over a store of 50,000 objects
+//
+//   node bench/cache.mjs [--preset small|default] [--dir DIR] [--runs N]
+//
+// Needs python3, hyperfine, b3sum. Markdown on stdout, progress on stderr.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const bin = join(repo, 'bin', 'pipe.js');
+const generator = resolve(repo, '..', 'shared', 'bench', 'make-workload.py');
+const { values } = parseArgs({
+  options: {
+    preset: { type: 'string', default: 'default' },
+    dir: { type: 'string' },
+    runs: { type: 'string', default: '10' },
+  },
+});
+const runs = Number(values.runs);
+const base = values.dir ?? mkdtempSync(join(tmpdir(), 'pipe-bench-cache-'));
+const log = (s) => process.stderr.write(`${s}\n`);
+const sh = (cmd, cwd) => execFileSync('sh', ['-c', cmd], { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }).toString();
+const pipe = `node ${bin}`;
+
+function hyperfine(cwd, commands, { prepare, warmup = 1, n = runs } = {}) {
+  const out = join(base, `hf-${Date.now()}.json`);
+  const args = ['-N', '--style', 'none', '-w', String(warmup), '-r', String(n), '--export-json', out];
+  if (prepare) args.push('--prepare', prepare);
+  for (const [name, cmd] of Object.entries(commands)) args.push('-n', name, cmd);
+  const r = spawnSync('hyperfine', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`hyperfine failed: ${Object.values(commands).join(' | ')}`);
+  return Object.fromEntries(JSON.parse(readFileSync(out, 'utf8')).results.map((x) => [x.command, x.median * 1000]));
+}
+
+const dir = join(base, values.preset);
+if (!existsSync(join(dir, 'workload.json'))) {
+  log(`generating the ${values.preset} workload in ${dir} …`);
+  sh(`python3 ${generator} gen ${dir} --preset ${values.preset}`);
+}
+const meta = JSON.parse(readFileSync(join(dir, 'workload.json'), 'utf8'));
+// Our own pipeline for this benchmark: one stage whose out is a copy of data/raw.
+writeFileSync(
+  join(dir, 'pipeline.yaml'),
+  `stages:\n  copy:\n    cmd: rm -rf out/big && mkdir -p out && cp -r data/raw out/big\n    deps: [data/raw]\n    outs: [out/big]\n`,
+);
+rmSync(join(dir, '.pipe'), { recursive: true, force: true });
+rmSync(join(dir, 'data.lock'), { force: true });
+rmSync(join(dir, 'out'), { recursive: true, force: true });
+log('first run (produces and stores the out) …');
+sh('cat data/raw/* > /dev/null', dir);
+sh(`${pipe} repro`, dir);
+// Objects made by the run are less than a second old ("racily clean"), so the first checkout
+// verifies them by reading them; every later one trusts their unchanged stats. We measure the
+// steady state: warm up once.
+sh('sleep 1.1', dir);
+const r = {};
+log('checkout vs cp -r …');
+r.checkout = hyperfine(dir, {
+  'pipe checkout (empty workspace, hardlinks)': `${pipe} checkout`,
+}, { prepare: 'rm -rf out/big' });
+r.cp = hyperfine(dir, { 'cp -r': 'cp -r data/raw /tmp/pipe-bench-cp' }, { prepare: 'rm -rf /tmp/pipe-bench-cp' });
+rmSync('/tmp/pipe-bench-cp', { recursive: true, force: true });
+
+log('run-cache restore …');
+r.restore = hyperfine(dir, { 'pipe repro (out deleted → restored from run-cache)': `${pipe} repro` }, { prepare: 'rm -rf out/big' });
+const restoredOut = sh(`rm -rf out/big && ${pipe} repro`, dir);
+if (!/restored from run-cache/.test(restoredOut)) throw new Error(`expected a run-cache restore, got:\n${restoredOut}`);
+
+log('add vs b3sum …');
+// Fresh content each run (another seed of the same generator), so every object is new to the
+// store: pipe add hashes it, renames it into the store and hardlinks it back.
+const src = join(base, `added-src-${values.preset}`);
+if (!existsSync(join(src, 'workload.json'))) sh(`python3 ${generator} gen ${src} --preset ${values.preset} --seed 43 > /dev/null`);
+sh('cp data.lock data.lock.bench', dir);
+const addPrep = `cp data.lock.bench data.lock && rm -rf data/added && ${pipe} gc --workspace > /dev/null && cp -r ${src}/data/raw data/added && cat data/added/* > /dev/null`;
+r.add = hyperfine(dir, { 'pipe add (10k files)': `${pipe} add data/added` }, { prepare: addPrep, warmup: 0, n: Math.min(runs, 5) });
+r.b3 = hyperfine(dir, { 'b3sum (same files)': "sh -c 'b3sum data/added/* > /dev/null'" }, { prepare: 'cat data/added/* > /dev/null', n: Math.min(runs, 5) });
+sh(`cp data.lock.bench data.lock && rm -rf data/added data.lock.bench && ${pipe} gc --workspace > /dev/null`, dir);
+
+log('gc over 50,000 objects …');
+// 50,000 small real objects (named by their sha256) of which the current lock references none.
+const fill = join(base, 'fill-store.py');
+writeFileSync(
+  fill,
+  `import hashlib, os, sys\nroot = sys.argv[1]\nfor i in range(int(sys.argv[2])):\n    b = f"object {i}".encode()\n    h = hashlib.sha256(b).hexdigest()\n    d = os.path.join(root, "files", "sha256", h[:2])\n    os.makedirs(d, exist_ok=True)\n    p = os.path.join(d, h[2:])\n    if not os.path.exists(p):\n        open(p, "wb").write(b)\n`,
+);
+const gcPrep = `python3 ${fill} .pipe/cache 40000`;
+r.gcDry = hyperfine(dir, { 'pipe gc --workspace --dry (50k objects)': `sh -c '${pipe} gc --workspace --dry > /dev/null'` }, { prepare: gcPrep, n: 3, warmup: 0 });
+r.gc = hyperfine(dir, { 'pipe gc --workspace (50k objects, 40k removed)': `${pipe} gc --workspace` }, { prepare: gcPrep, n: 3, warmup: 0 });
+const objects = sh("find .pipe/cache/files -type f | wc -l", dir).trim();
+
+const ms = (x) => `${x.toFixed(0)} ms`;
+const lines = [];
+lines.push(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ext4 (no reflink: every link below is a hardlink).`);
+lines.push(`Command: \`node bench/cache.mjs --preset ${values.preset}\`; workload ${meta.files.toLocaleString('en')} files / ${(meta.bytes / 2 ** 20).toFixed(0)} MiB; hyperfine medians.`);
+lines.push('');
+lines.push('| measure | pipe | peer | ratio |');
+lines.push('| --- | --- | --- | --- |');
+const co = r.checkout['pipe checkout (empty workspace, hardlinks)'];
+lines.push(`| \`pipe checkout\` of the out into an empty workspace (hardlink) | ${ms(co)} | \`cp -r\` ${ms(r.cp['cp -r'])} | ${(r.cp['cp -r'] / co).toFixed(1)}× faster than cp -r |`);
+lines.push(`| run-cache restore of the out (\`pipe repro\` after deleting it; hardlink) | ${ms(r.restore['pipe repro (out deleted → restored from run-cache)'])} | | |`);
+const ad = r.add['pipe add (10k files)'];
+lines.push(`| \`pipe add\` of a fresh ${meta.files.toLocaleString('en')}-file directory (hash + move into the store + hardlink back) | ${ms(ad)} | b3sum ${ms(r.b3['b3sum (same files)'])} | ${(ad / r.b3['b3sum (same files)']).toFixed(2)}× b3sum's time |`);
+lines.push(`| \`pipe gc --workspace --dry\`, store of ~50,000 objects | ${ms(r.gcDry['pipe gc --workspace --dry (50k objects)'])} | | |`);
+lines.push(`| \`pipe gc --workspace\`, store of ~50,000 objects, 40,000 removed | ${ms(r.gc['pipe gc --workspace (50k objects, 40k removed)'])} | | |`);
+lines.push('');
+lines.push(`(objects left in the store after the last gc: ${objects})`);
+process.stdout.write(`${lines.join('\n')}\n`);
