@@ -10,17 +10,12 @@
 //   node bench/cache.mjs [--preset small|default] [--dir DIR] [--runs N]
 //
 // Needs python3, hyperfine, b3sum. Markdown on stdout, progress on stderr.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { hyperfine as hf, log, ms, pipe, requireTools, sh, workload } from './lib/harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..');
-const bin = join(repo, 'bin', 'pipe.js');
-const generator = resolve(repo, '..', 'shared', 'bench', 'make-workload.py');
 const { values } = parseArgs({
   options: {
     preset: { type: 'string', default: 'default' },
@@ -30,25 +25,12 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const base = values.dir ?? mkdtempSync(join(tmpdir(), 'pipe-bench-cache-'));
-const log = (s) => process.stderr.write(`${s}\n`);
-const sh = (cmd, cwd) => execFileSync('sh', ['-c', cmd], { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }).toString();
-const pipe = `node ${bin}`;
+requireTools(['python3', 'hyperfine', 'b3sum']);
+/** Medians only, in ms. */
+const hyperfine = (cwd, commands, { n = runs, ...o } = {}) =>
+  Object.fromEntries(Object.entries(hf(base, cwd, commands, { runs: n, warmup: 1, ...o })).map(([k, v]) => [k, v.median]));
 
-function hyperfine(cwd, commands, { prepare, warmup = 1, n = runs } = {}) {
-  const out = join(base, `hf-${Date.now()}.json`);
-  const args = ['-N', '--style', 'none', '-w', String(warmup), '-r', String(n), '--export-json', out];
-  if (prepare) args.push('--prepare', prepare);
-  for (const [name, cmd] of Object.entries(commands)) args.push('-n', name, cmd);
-  const r = spawnSync('hyperfine', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`hyperfine failed: ${Object.values(commands).join(' | ')}`);
-  return Object.fromEntries(JSON.parse(readFileSync(out, 'utf8')).results.map((x) => [x.command, x.median * 1000]));
-}
-
-const dir = join(base, values.preset);
-if (!existsSync(join(dir, 'workload.json'))) {
-  log(`generating the ${values.preset} workload in ${dir} …`);
-  sh(`python3 ${generator} gen ${dir} --preset ${values.preset}`);
-}
+const dir = workload(base, values.preset);
 const meta = JSON.parse(readFileSync(join(dir, 'workload.json'), 'utf8'));
 // Our own pipeline for this benchmark: one stage whose out is a copy of data/raw.
 writeFileSync(
@@ -81,8 +63,7 @@ if (!/restored from run-cache/.test(restoredOut)) throw new Error(`expected a ru
 log('add vs b3sum …');
 // Fresh content each run (another seed of the same generator), so every object is new to the
 // store: pipe add hashes it, renames it into the store and hardlinks it back.
-const src = join(base, `added-src-${values.preset}`);
-if (!existsSync(join(src, 'workload.json'))) sh(`python3 ${generator} gen ${src} --preset ${values.preset} --seed 43 > /dev/null`);
+const src = workload(base, values.preset, { name: `added-src-${values.preset}`, seed: 43 });
 sh('cp data.lock data.lock.bench', dir);
 const addPrep = `cp data.lock.bench data.lock && rm -rf data/added && ${pipe} gc --workspace > /dev/null && cp -r ${src}/data/raw data/added && cat data/added/* > /dev/null`;
 r.add = hyperfine(dir, { 'pipe add (10k files)': `${pipe} add data/added` }, { prepare: addPrep, warmup: 0, n: Math.min(runs, 5) });
@@ -101,7 +82,6 @@ r.gcDry = hyperfine(dir, { 'pipe gc --workspace --dry (50k objects)': `sh -c '${
 r.gc = hyperfine(dir, { 'pipe gc --workspace (50k objects, 40k removed)': `${pipe} gc --workspace` }, { prepare: gcPrep, n: 3, warmup: 0 });
 const objects = sh("find .pipe/cache/files -type f | wc -l", dir).trim();
 
-const ms = (x) => `${x.toFixed(0)} ms`;
 const lines = [];
 lines.push(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ext4 (no reflink: every link below is a hardlink).`);
 lines.push(`Command: \`node bench/cache.mjs --preset ${values.preset}\`; workload ${meta.files.toLocaleString('en')} files / ${(meta.bytes / 2 ** 20).toFixed(0)} MiB; hyperfine medians.`);

@@ -7,17 +7,12 @@
 //
 // Needs: python3, hyperfine, b3sum, make; snakemake is optional (Debian packages). Prints a
 // Markdown section for docs/BENCHMARKS.md on stdout; progress goes to stderr.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..');
-const bin = join(repo, 'bin', 'pipe.js');
-const generator = resolve(repo, '..', 'shared', 'bench', 'make-workload.py');
+import { has, hyperfine as hf, log, ms, pipe as pipeCmd, repo, requireTools, sh, workload as makeWorkload } from './lib/harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -29,29 +24,8 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 const base = values.dir ?? mkdtempSync(join(tmpdir(), 'pipe-bench-'));
-const log = (s) => process.stderr.write(`${s}\n`);
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-for (const tool of ['python3', 'hyperfine', 'b3sum', 'make']) {
-  if (!has(tool)) throw new Error(`${tool} is required (Debian package ${tool === 'python3' ? 'python3' : tool})`);
-}
-
-function sh(cmd, cwd) {
-  return execFileSync('sh', ['-c', cmd], { cwd, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 }).toString();
-}
-
-/** hyperfine over named commands; returns {name: {median, mean, min, max}} in ms. */
-function hyperfine(cwd, commands, { prepare, warmup = 2, n = runs, env } = {}) {
-  const out = join(base, `hf-${Date.now()}.json`);
-  const args = ['-N', '--style', 'none', '-w', String(warmup), '-r', String(n), '--export-json', out];
-  if (prepare) args.push('--prepare', prepare);
-  for (const [name, cmd] of Object.entries(commands)) args.push('-n', name, cmd);
-  const r = spawnSync('hyperfine', args, { cwd, stdio: ['ignore', 'ignore', 'inherit'], env: env ?? process.env });
-  if (r.status !== 0) throw new Error(`hyperfine failed in ${cwd}: ${Object.values(commands).join(' | ')}`);
-  const json = JSON.parse(readFileSync(out, 'utf8'));
-  return Object.fromEntries(
-    json.results.map((x) => [x.command, { median: x.median * 1000, mean: x.mean * 1000, min: x.min * 1000, max: x.max * 1000 }]),
-  );
-}
+requireTools(['python3', 'hyperfine', 'b3sum', 'make']);
+const hyperfine = (cwd, commands, { n = runs, ...o } = {}) => hf(base, cwd, commands, { runs: n, ...o });
 
 /** Peak RSS (MB) of one run, from GNU time. */
 function peakRss(cwd, cmd) {
@@ -59,18 +33,10 @@ function peakRss(cwd, cmd) {
   return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
 }
 
-const ms = (x) => `${x.toFixed(0)} ms`;
 const noCa = { ...process.env };
 delete noCa.NODE_EXTRA_CA_CERTS;
 
-function workload(preset) {
-  const dir = join(base, preset);
-  if (!existsSync(join(dir, 'workload.json'))) {
-    log(`generating the ${preset} workload in ${dir} …`);
-    sh(`python3 ${generator} gen ${dir} --preset ${preset}`);
-  }
-  return dir;
-}
+const workload = (preset) => makeWorkload(base, preset);
 
 function fresh(dir) {
   rmSync(join(dir, '.pipe'), { recursive: true, force: true });
@@ -82,7 +48,7 @@ function benchPreset(preset) {
   const dir = workload(preset);
   const meta = JSON.parse(readFileSync(join(dir, 'workload.json'), 'utf8'));
   const chain = meta.chain_target;
-  const pipe = `node ${bin}`;
+  const pipe = pipeCmd;
   const r = { preset, files: meta.files, bytes: meta.bytes };
 
   // Warm the page cache, then first hashing: pipe (state removed before each run) vs b3sum vs cat.
@@ -134,8 +100,8 @@ function benchPreset(preset) {
 }
 
 const results = [benchPreset('small'), ...(values.preset === 'default' ? [benchPreset('default')] : [])];
-const version = hyperfine(repo, { 'pipe --version': `node ${bin} --version`, 'node -e 0': 'node -e 0' }, { n: 30, warmup: 3 });
-const versionNoCa = hyperfine(repo, { 'pipe --version': `node ${bin} --version`, 'node -e 0': 'node -e 0' }, { n: 30, warmup: 3, env: noCa });
+const version = hyperfine(repo, { 'pipe --version': `${pipeCmd} --version`, 'node -e 0': 'node -e 0' }, { n: 30, warmup: 3 });
+const versionNoCa = hyperfine(repo, { 'pipe --version': `${pipeCmd} --version`, 'node -e 0': 'node -e 0' }, { n: 30, warmup: 3, env: noCa });
 
 const cpu = cpus()[0]?.model ?? 'unknown';
 const lines = [];
