@@ -4,7 +4,6 @@ import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
 import type { Dep, GateRule, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from '../pipeline/pipeline.js';
 import { toRepoPath } from '../pipeline/repo-path.js';
 import { ParamsFiles, isMissing, lookupParam } from './load-params.js';
-import validate from './pipeline-validator.js';
 import { schemaIssues } from './schema-issues.js';
 import { ParsedCache } from './parsed-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
@@ -45,8 +44,11 @@ async function load(root: string, cache: ParsedCache, fresh: boolean): Promise<L
   if (read.value === undefined || read.value === null) {
     return { issues: [{ file: PIPELINE_FILE, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
   }
-  // A remembered value was validated when it was remembered.
-  if (read.source && !validate(read.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
+  // A remembered value was validated when it was remembered; the validator (40 KB) loads only here.
+  if (read.source) {
+    const { default: validate } = await import('./pipeline-validator.js');
+    if (!validate(read.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
+  }
   const raw = isRecord(read.value) ? read.value : {};
   const stages: Stage[] = [];
   const paramPaths: ParamPaths = new Map();
