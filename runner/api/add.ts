@@ -66,7 +66,10 @@ export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root:
     for (const path of targets) {
       // Adding a directory replaces tracked entries inside it, and the other way round.
       for (const existing of Object.keys(data)) {
-        if (existing !== path && (isWithin(existing, path) || isWithin(path, existing))) delete data[existing];
+        if (existing !== path && (isWithin(existing, path) || isWithin(path, existing))) {
+          delete data[existing];
+          record.delete(existing);
+        }
       }
       const info = await commitToCache(ctx, path);
       const before = data[path];

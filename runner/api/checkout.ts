@@ -74,12 +74,18 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
       if (r.state !== 'missing') record.set(path, hash);
     }
 
-    // Outs pipe placed earlier that the lock no longer has (after a git checkout, say).
+    // Outs pipe placed earlier that nothing declares or locks any more (after a git checkout).
+    // A path that overlaps one still declared or tracked is only forgotten, never deleted.
     const removed: RepoPath[] = [];
     const keptModified: RepoPath[] = [];
     if (!o.targets?.length) {
+      const kept = [...all.keys(), ...pipeline.stages.flatMap((s) => s.outs.map((x) => x.path))];
       for (const [path, hash] of record.entries) {
         if (all.has(path)) continue;
+        if (kept.some((k) => isWithin(k, path) || isWithin(path, k))) {
+          record.delete(path);
+          continue;
+        }
         const now = await hasher.hash(path).catch(() => undefined);
         if (!now) record.delete(path);
         else if (now.hash === hash) {

@@ -52,9 +52,13 @@ export async function commitOuts(ctx: OutsContext, stage: Stage): Promise<(HashI
   return result;
 }
 
-/** Whether the run-cache may record and restore this stage: every out cached, not always_changed. */
+/**
+ * Whether the run-cache may record and restore this stage: every out cached, none persistent
+ * (a persistent out accumulates across runs, so an old run's bytes are not its result), and
+ * not always_changed.
+ */
 export function restorable(stage: Stage): boolean {
-  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache);
+  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
 }
 
 /**

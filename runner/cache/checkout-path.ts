@@ -34,7 +34,7 @@ export async function checkoutPath(
   }
   const files = entries
     ? entries.map((e) => ({ rel: e.relpath, hash: `${HASH_ALGORITHM}:${e.hash}`, exec: e.exec }))
-    : [{ rel: '', hash, exec: false }];
+    : [{ rel: '', hash, exec: undefined }];
   // Everything must be there and intact before the workspace is touched.
   const missing = [...new Set(files.map((f) => f.hash))].filter((h) => ctx.verifier.check(h) !== 'ok');
   if (missing.length) return { state: 'missing', path, missing };

@@ -1,5 +1,5 @@
 /** @module Puts a stored object at a workspace path by the first link type that works: reflink, hardlink, symlink, copy. */
-import { chmodSync, constants, copyFileSync, linkSync, symlinkSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, statSync, symlinkSync } from 'node:fs';
 
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
 export const DEFAULT_LINK_TYPES: readonly LinkType[] = ['reflink', 'hardlink', 'copy'];
@@ -21,18 +21,26 @@ export class Linker {
     this.#types = [...types];
   }
 
-  /** Creates `dest` (which must not exist) from `object`; `exec` sets the execute bits of a copy. */
-  link(object: string, dest: string, exec = false): LinkType {
+  /**
+   * Creates `dest` (which must not exist) from `object`. `exec` is the execute bit `dest` must
+   * have (undefined: the object's own). A hardlink or symlink shares the object's mode, so when
+   * the object's exec bit differs (same bytes stored once for an executable and a plain file)
+   * that file is copied instead.
+   */
+  link(object: string, dest: string, exec?: boolean): LinkType {
     let last: unknown;
+    const objectExec = (statSync(object).mode & 0o100) !== 0;
+    const wantExec = exec ?? objectExec;
     for (let i = 0; i < this.#types.length; i++) {
       const type = this.#types[i] as LinkType;
+      if ((type === 'hardlink' || type === 'symlink') && wantExec !== objectExec && i < this.#types.length - 1) continue;
       try {
         if (type === 'reflink') copyFileSync(object, dest, constants.COPYFILE_FICLONE_FORCE);
         else if (type === 'hardlink') linkSync(object, dest);
         else if (type === 'symlink') symlinkSync(object, dest);
         else copyFileSync(object, dest);
         // A reflink or copy is the workspace's own file: writable, with the manifest's exec bit.
-        if (type === 'copy' || type === 'reflink') chmodSync(dest, exec ? 0o755 : 0o644);
+        if (type === 'copy' || type === 'reflink') chmodSync(dest, wantExec ? 0o755 : 0o644);
         this.used.add(type);
         return type;
       } catch (err) {

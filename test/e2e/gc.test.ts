@@ -1,0 +1,148 @@
+/** @module `pipe gc --workspace [--dry]`: removes exactly the objects the current data.lock does not need. */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { hasObject, objectPath, referencedObjects, storedObjects } from '../helpers/cache.js';
+import { countRun, makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+
+afterAll(removeRepos);
+// The tests wait on child processes, not on the CPU: let more of them overlap.
+vi.setConfig({ maxConcurrency: 10 });
+
+async function ok(repo: Repo, args: string[]) {
+  const r = await repo.pipe(args);
+  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** Run-cache entries in the store, as relative paths. */
+function runEntries(repo: Repo): string[] {
+  const dir = repo.path('.pipe/cache/runs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${e.parentPath}/${e.name}`)
+    .sort();
+}
+
+/**
+ * Added data (data/raw.csv) → prep (param n → feats/, whose shared.txt is the same for every n) → train (feats → model.txt),
+ * run with n: 1 and then n: 2, so the first run's model, feats/n.txt and feats manifest are no longer referenced.
+ */
+const rerun = template(async () => {
+  const repo = makeRepo({ 'data/raw.csv': 'a,b\n1,2\n', 'params.yaml': 'n: 1\n' });
+  repo.stages({
+    prep: {
+      cmd: `${countRun('prep')} && mkdir -p feats && cp data/raw.csv feats/shared.txt && grep n: params.yaml > feats/n.txt`,
+      deps: ['data/raw.csv'],
+      params: ['n'],
+      outs: ['feats'],
+    },
+    train: { cmd: `${countRun('train')} && cat feats/n.txt feats/shared.txt > model.txt`, deps: ['feats'], outs: ['model.txt'] },
+  });
+  await ok(repo, ['add', 'data/raw.csv']);
+  await ok(repo, ['repro']);
+  repo.write('params.yaml', 'n: 2\n');
+  await ok(repo, ['repro']);
+  return repo;
+});
+
+/** What gc should remove: every stored object minus what the current data.lock references (with the files of its directories). */
+function unreferenced(repo: Repo): string[] {
+  const refs = referencedObjects(repo, repo.lock());
+  return storedObjects(repo).filter((h) => !refs.has(h));
+}
+
+/** `sha256:…  SIZE` lines of `gc --dry`. */
+function listed(stdout: string): { hash: string; size: number }[] {
+  return [...stdout.matchAll(/^(sha256:[0-9a-f]{64}(?:\.dir)?) {2}(\d+)$/gm)].map((m) => ({ hash: m[1] as string, size: Number(m[2]) }));
+}
+
+describe.concurrent('pipe gc', () => {
+  it('--workspace --dry lists exactly the unreferenced objects with their sizes, and removes nothing', async () => {
+    const repo = await rerun();
+    const expected = unreferenced(repo);
+    // The first run's model, its feats/n.txt and its feats manifest; feats/shared.txt is still referenced through the new manifest.
+    expect(expected).toHaveLength(3);
+    const before = storedObjects(repo);
+    const runs = runEntries(repo);
+    expect(runs).toHaveLength(4);
+
+    const r = await ok(repo, ['gc', '--workspace', '--dry']);
+    const lines = listed(r.stdout);
+    expect(lines.map((l) => l.hash).sort()).toEqual(expected);
+    for (const l of lines) expect(l.size, l.hash).toBe(statSync(objectPath(repo, l.hash)).size);
+    const bytes = lines.reduce((s, l) => s + l.size, 0);
+    expect(r.stdout).toMatch(new RegExp(`^would remove 3 objects \\(${bytes} B\\) and 2 run-cache entries; kept ${before.length - 3} objects and 2 run-cache entries$`, 'm'));
+    expect(storedObjects(repo)).toEqual(before);
+    expect(runEntries(repo)).toEqual(runs);
+  });
+
+  it('--workspace removes those objects, keeps every object data.lock needs, and checkout still restores the outs', async () => {
+    const repo = await rerun();
+    const expected = unreferenced(repo);
+    const before = storedObjects(repo);
+    const needed = before.filter((h) => !expected.includes(h));
+    const modelBefore = repo.read('model.txt');
+
+    const r = await ok(repo, ['gc', '--workspace']);
+    expect(r.stdout).toMatch(new RegExp(`^removed 3 objects \\(\\d+ B\\) and 2 run-cache entries; kept ${needed.length} objects and 2 run-cache entries$`, 'm'));
+    expect(storedObjects(repo)).toEqual(needed);
+    for (const h of expected) expect(hasObject(repo, h), h).toBe(false);
+    // Everything the lock refers to that is stored is still there, manifests' files included.
+    for (const h of referencedObjects(repo, repo.lock())) if (before.includes(h)) expect(hasObject(repo, h), h).toBe(true);
+    expect(runEntries(repo)).toHaveLength(2);
+
+    rmSync(repo.path('feats'), { recursive: true });
+    rmSync(repo.path('model.txt'));
+    rmSync(repo.path('data/raw.csv'));
+    const co = await ok(repo, ['checkout']);
+    expect(co.stdout).toBe('3 linked (hardlink), 0 unchanged, 0 removed\n');
+    expect(repo.read('model.txt')).toBe(modelBefore);
+    expect(repo.read('feats/n.txt')).toBe('n: 2\n');
+    expect(repo.read('data/raw.csv')).toBe('a,b\n1,2\n');
+    const again = await ok(repo, ['repro']);
+    expect(again.stdout).toMatch(/Everything is up to date/);
+
+    // The old run's results are gone, so going back to n: 1 runs the stages instead of restoring them.
+    repo.write('params.yaml', 'n: 1\n');
+    const back = await ok(repo, ['repro']);
+    expect(back.stdout).toMatch(/^prep: running because param n changed from 2 to 1$/m);
+    expect(repo.count('prep')).toBe(3);
+  });
+
+  it('--keep-run-cache keeps every run-cache entry and its objects, so an earlier param set is still restored, not run', async () => {
+    const repo = await rerun();
+    const before = storedObjects(repo);
+    const dry = await ok(repo, ['gc', '--workspace', '--keep-run-cache', '--dry']);
+    expect(listed(dry.stdout)).toEqual([]);
+    const r = await ok(repo, ['gc', '--workspace', '--keep-run-cache']);
+    expect(r.stdout).toMatch(/^removed 0 objects \(0 B\) and 0 run-cache entries; kept \d+ objects and 4 run-cache entries$/m);
+    expect(storedObjects(repo)).toEqual(before);
+    repo.write('params.yaml', 'n: 1\n');
+    const back = await ok(repo, ['repro']);
+    expect(back.stdout).toMatch(/^prep: restored from run-cache \(param n changed from 2 to 1\), not run$/m);
+    expect(repo.count('prep')).toBe(2);
+  });
+
+  it('a second gc finds nothing to remove', async () => {
+    const repo = await rerun();
+    await ok(repo, ['gc', '--workspace']);
+    const after = storedObjects(repo);
+    const r = await ok(repo, ['gc', '--workspace', '--dry']);
+    expect(listed(r.stdout)).toEqual([]);
+    expect(r.stdout).toMatch(/^would remove 0 objects \(0 B\) and 0 run-cache entries/m);
+    expect(storedObjects(repo)).toEqual(after);
+  });
+
+  it('without --workspace exits 2 saying a scope is needed, and removes nothing', async () => {
+    const repo = await rerun();
+    const before = storedObjects(repo);
+    for (const args of [['gc'], ['gc', '--dry']]) {
+      const r = await repo.pipe(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--workspace/);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+    expect(storedObjects(repo)).toEqual(before);
+  });
+});
