@@ -1,30 +1,30 @@
 /**
- * @module Example stage (placeholder until the churn pipeline lands): writes a seeded customer
- * table. Stages talk to pipe only through files and params.yaml, as a user's own stages would.
+ * @module Stage `ingest`: writes the raw customer table and the reference snapshot that validate
+ * measures drift against. Here both come from a seeded generator (no dataset can be downloaded);
+ * replace this stage with your own loader that writes the same two files (README: "The example pipeline").
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { writeCsv } from './lib/csv.js';
+import { generateCustomers } from './lib/customer-generator.js';
+import { readParams } from './lib/params.js';
+import { deriveSeed } from './lib/seeded-random.js';
 
-const params = parse(readFileSync('params.yaml', 'utf8')) as { ingest: { rows: number; seed: number } };
-const { rows, seed } = params.ingest;
+const RAW_TABLE = 'data/raw/customers.csv';
+const REFERENCE_TABLE = 'data/reference/customers.csv';
+/** The reference stands for the population the model was built for: at most this many rows of it. */
+const REFERENCE_ROWS = 10_000;
 
-// mulberry32: a small, seedable PRNG so the same params give byte-identical data.
-let state = seed >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const params = readParams('ingest');
+const rows = params.number('rows', { min: 100, integer: true });
+const seed = params.number('seed', { integer: true });
+const drift = params.number('drift', { min: 0, max: 1 });
 
-const lines = ['customer_id,tenure_months,monthly_charges,churn'];
-for (let i = 0; i < rows; i++) {
-  const tenure = Math.floor(random() * 72) + 1;
-  const charges = Math.round((20 + random() * 100) * 100) / 100;
-  const churn = random() < 0.5 / (1 + tenure / 12) ? 1 : 0;
-  lines.push(`${i + 1},${tenure},${charges},${churn}`);
-}
-mkdirSync('data/raw', { recursive: true });
-writeFileSync('data/raw/customers.csv', `${lines.join('\n')}\n`);
-console.log(`wrote ${rows} customers to data/raw/customers.csv`);
+const current = generateCustomers({ rows, seed, drift });
+writeCsv(RAW_TABLE, current.header, current.rows);
+// Always undrifted, from its own stream: a drifted batch is compared with the population before it.
+const reference = generateCustomers({ rows: Math.min(rows, REFERENCE_ROWS), seed: deriveSeed(seed, 'reference'), drift: 0, idPrefix: 'R' });
+writeCsv(REFERENCE_TABLE, reference.header, reference.rows);
+
+const churnIndex = current.header.indexOf('churn');
+const churnRate = current.rows.filter((r) => r[churnIndex] === '1').length / rows;
+console.log(`ingest: ${rows} customers (drift ${drift}, churn rate ${(churnRate * 100).toFixed(1)}%) → ${RAW_TABLE}`);
+console.log(`ingest: ${reference.rows.length} reference customers → ${REFERENCE_TABLE}`);

@@ -1,0 +1,116 @@
+/**
+ * @module Drift statistics between a reference sample and a current one: the population stability
+ * index (PSI) over categories or reference-quantile bins, and the two-sample Kolmogorov–Smirnov test.
+ */
+
+/** Shares of 0 would make PSI infinite; like Evidently, a bin that is empty on one side counts as this share. */
+export const PSI_EPSILON = 1e-4;
+
+/** PSI = Σ (actualᵢ − expectedᵢ) · ln(actualᵢ / expectedᵢ) over bins, from counts per bin. */
+export function psi(expectedCounts: readonly number[], actualCounts: readonly number[]): number {
+  if (expectedCounts.length !== actualCounts.length) throw new RangeError('psi needs the same bins on both sides');
+  const e = shares(expectedCounts);
+  const a = shares(actualCounts);
+  let sum = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ei = Math.max(e[i] as number, PSI_EPSILON);
+    const ai = Math.max(a[i] as number, PSI_EPSILON);
+    sum += (ai - ei) * Math.log(ai / ei);
+  }
+  return sum;
+}
+
+function shares(counts: readonly number[]): number[] {
+  const total = counts.reduce((s, c) => s + c, 0);
+  return counts.map((c) => (total === 0 ? 0 : c / total));
+}
+
+/** PSI of a categorical column over the union of the categories seen on either side. */
+export function categoricalPsi(reference: readonly string[], current: readonly string[]): number {
+  const categories = [...new Set([...reference, ...current])].sort();
+  const count = (values: readonly string[]) => {
+    const m = new Map<string, number>();
+    for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+    return categories.map((c) => m.get(c) ?? 0);
+  };
+  return psi(count(reference), count(current));
+}
+
+/**
+ * Inner bin edges at the reference's quantiles, without repeats (an integer column with few values
+ * gets fewer bins). A value v falls in bin i when edges[i-1] < v ≤ edges[i].
+ */
+export function quantileEdges(reference: readonly number[], bins: number): number[] {
+  const sorted = Float64Array.from(reference).sort();
+  const edges: number[] = [];
+  for (let q = 1; q < bins; q++) {
+    const edge = sorted[Math.max(0, Math.ceil((q * sorted.length) / bins) - 1)] as number;
+    if (edges.length === 0 || edge > (edges[edges.length - 1] as number)) edges.push(edge);
+  }
+  // The largest value would make an always-empty last bin.
+  if (edges.length > 0 && edges[edges.length - 1] === sorted[sorted.length - 1]) edges.pop();
+  return edges;
+}
+
+/** Counts per bin for `edges` from quantileEdges (edges.length + 1 bins). */
+export function binCounts(values: readonly number[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  for (const v of values) {
+    let lo = 0;
+    let hi = edges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (v <= (edges[mid] as number)) hi = mid;
+      else lo = mid + 1;
+    }
+    counts[lo] = (counts[lo] as number) + 1;
+  }
+  return counts;
+}
+
+/** PSI of a numeric column over `bins` quantile bins of the reference. */
+export function numericPsi(reference: readonly number[], current: readonly number[], bins = 10): number {
+  const edges = quantileEdges(reference, bins);
+  return psi(binCounts(reference, edges), binCounts(current, edges));
+}
+
+export interface KsResult {
+  /** D = sup |F_ref(x) − F_cur(x)|. */
+  readonly statistic: number;
+  /** Asymptotic p-value of D under "same distribution". */
+  readonly pValue: number;
+}
+
+/** The two-sample Kolmogorov–Smirnov test (ties handled by stepping over equal values together). */
+export function ksTwoSample(a: readonly number[], b: readonly number[]): KsResult {
+  if (a.length === 0 || b.length === 0) throw new RangeError('ksTwoSample needs two non-empty samples');
+  const x = Float64Array.from(a).sort();
+  const y = Float64Array.from(b).sort();
+  const n = x.length;
+  const m = y.length;
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < n && j < m) {
+    const v = Math.min(x[i] as number, y[j] as number);
+    while (i < n && x[i] === v) i++;
+    while (j < m && y[j] === v) j++;
+    d = Math.max(d, Math.abs(i / n - j / m));
+  }
+  const ne = (n * m) / (n + m);
+  const sqrtNe = Math.sqrt(ne);
+  // Stephens' small-sample correction of the asymptotic distribution (as in Numerical Recipes).
+  return { statistic: d, pValue: kolmogorovSurvival((sqrtNe + 0.12 + 0.11 / sqrtNe) * d) };
+}
+
+/** Q_KS(λ) = P(K > λ) = 2 Σ_{k≥1} (−1)^{k−1} e^{−2k²λ²}, the Kolmogorov distribution's upper tail. */
+export function kolmogorovSurvival(lambda: number): number {
+  if (lambda < 0.2) return 1;
+  let sum = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = Math.exp(-2 * k * k * lambda * lambda);
+    sum += (k % 2 === 1 ? 1 : -1) * term;
+    if (term < 1e-12) break;
+  }
+  return Math.min(1, Math.max(0, 2 * sum));
+}

@@ -1,0 +1,53 @@
+/**
+ * @module Keeps pipeline.yaml honest about the stage programs: each stage's deps list exactly the
+ * stages/ sources it runs (its program and every stages/lib file imported at run time), and its
+ * params exactly the params.yaml keys the program reads. A stale list would make `pipe repro` skip
+ * a stage whose code changed, or re-run one that did not.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pipeline = parse(readFileSync(join(root, 'pipeline.yaml'), 'utf8')) as {
+  stages: Record<string, { cmd: string; deps?: string[]; params?: string[] }>;
+};
+
+/** Repository-relative .ts files `file` loads at run time, itself included (`import type` is erased, so it does not count). */
+function runtimeSources(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(join(root, file), 'utf8');
+  for (const m of source.matchAll(/^import\s+(?!type\s)[^;]*?\sfrom\s+'(\.{1,2}\/[^']+)';/gms)) {
+    runtimeSources(posix.normalize(posix.join(posix.dirname(file), (m[1] as string).replace(/\.js$/, '.ts'))), seen);
+  }
+  return seen;
+}
+
+/** `section.key` for every checked read of params.yaml in a stage program. */
+function paramsRead(file: string): Set<string> {
+  const source = readFileSync(join(root, file), 'utf8');
+  const section = /readParams\('(\w+)'\)/.exec(source)?.[1];
+  const keys = [...source.matchAll(/\bparams\.(?:number|integers|oneOf)\('(\w+)'/g)].map((m) => `${section}.${m[1]}`);
+  return new Set(keys);
+}
+
+describe('pipeline.yaml', () => {
+  const stages = Object.entries(pipeline.stages);
+
+  it('runs one TypeScript program per stage', () => {
+    expect(stages.map(([name]) => name)).toEqual(['ingest', 'validate', 'featurize', 'train', 'evaluate']);
+    for (const [name, stage] of stages) expect(stage.cmd).toBe(`tsx stages/${name}.ts`);
+  });
+
+  it.each(stages)('%s lists exactly the stages/ sources it runs', (name, stage) => {
+    const declared = (stage.deps ?? []).filter((d) => d.startsWith('stages/')).sort();
+    expect(declared).toEqual([...runtimeSources(`stages/${name}.ts`)].sort());
+  });
+
+  it.each(stages)('%s lists exactly the params it reads', (name, stage) => {
+    expect(new Set(stage.params ?? [])).toEqual(paramsRead(`stages/${name}.ts`));
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * @module The example churn pipeline end to end, with small params: the real `pipe` bin runs the
+ * real stage programs (and TensorFlow.js) in a temporary git repository holding a copy of
+ * pipeline.yaml and stages/, with node_modules linked from this checkout.
+ */
+import { cpSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { parseCsv } from '../../stages/lib/csv.js';
+import { assertPreprocessingSpec, transformRow } from '../../stages/lib/preprocessing.js';
+import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+
+afterAll(removeRepos);
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUN = { timeoutMs: 120_000 };
+const ROWS = 3000;
+
+/** The repository's params.yaml with `changes` (dotted key → value) applied, comments kept. */
+function params(changes: Readonly<Record<string, unknown>>): string {
+  const doc = parseDocument(readFileSync(join(MAIN, 'params.yaml'), 'utf8'));
+  for (const [key, value] of Object.entries(changes)) doc.setIn(key.split('.'), value);
+  return doc.toString();
+}
+
+const SMALL = { 'ingest.rows': ROWS, 'train.epochs': 2, 'evaluate.min_auc': 0.6 };
+
+function exampleRepo(): Repo {
+  const repo = makeRepo({
+    // package.json for "type": "module": tsx runs the stages as ES modules (they use top-level await).
+    'package.json': readFileSync(join(MAIN, 'package.json'), 'utf8'),
+    'pipeline.yaml': readFileSync(join(MAIN, 'pipeline.yaml'), 'utf8'),
+    'params.yaml': params(SMALL),
+  });
+  cpSync(join(MAIN, 'stages'), repo.path('stages'), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  symlinkSync(join(MAIN, 'node_modules'), repo.path('node_modules'));
+  return repo;
+}
+
+/** Stage names whose `running because` line appeared, in order. */
+const ran = (stdout: string) => [...stdout.matchAll(/^(\S+): running because/gm)].map((m) => m[1] as string);
+
+async function repro(repo: Repo): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return repo.pipe(['repro'], RUN);
+}
+
+/** The pipeline after one successful run. */
+const ranOnce = template(async () => {
+  const repo = exampleRepo();
+  const r = await repro(repo);
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  expect(ran(r.stdout)).toEqual(['ingest', 'validate', 'featurize', 'train', 'evaluate']);
+  return repo;
+});
+
+const json = (repo: Repo, path: string) => JSON.parse(repo.read(path)) as unknown;
+
+describe('the example pipeline', () => {
+  it('runs end to end, writing metrics, plots and a loadable model, then has nothing left to do', async () => {
+    const repo = await ranOnce();
+
+    const validation = json(repo, 'metrics/validation.json') as {
+      passed: boolean;
+      rows: number;
+      checks_failed: number;
+      checks: { name: string; value: number; threshold: number; pass: boolean }[];
+    };
+    expect(validation).toMatchObject({ passed: true, rows: ROWS, checks_failed: 0 });
+    expect(validation.checks.length).toBeGreaterThan(50);
+    for (const c of validation.checks) expect(Object.keys(c)).toEqual(expect.arrayContaining(['name', 'value', 'threshold', 'pass']));
+
+    const metrics = json(repo, 'metrics/eval.json') as Record<string, number>;
+    expect(Object.keys(metrics)).toEqual(expect.arrayContaining(['auc', 'accuracy', 'precision', 'recall', 'f1', 'logloss', 'positive_rate']));
+    expect(metrics.auc).toBeGreaterThan(0.6);
+    expect(metrics.auc).toBeLessThanOrEqual(1);
+    for (const key of ['accuracy', 'precision', 'recall', 'f1', 'positive_rate']) {
+      expect(metrics[key], key).toBeGreaterThan(0);
+      expect(metrics[key], key).toBeLessThan(1);
+    }
+    expect(metrics.logloss).toBeGreaterThan(0);
+    expect(metrics.rows).toBe(ROWS * 0.2);
+
+    const roc = json(repo, 'plots/roc.json') as { fpr: number; tpr: number }[];
+    expect(roc.length).toBeLessThanOrEqual(201);
+    expect(roc[0]).toMatchObject({ fpr: 0, tpr: 0 });
+    expect(roc.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
+    expect((json(repo, 'plots/confusion.json') as { count: number }[]).reduce((s, c) => s + c.count, 0)).toBe(ROWS * 0.2);
+    expect(json(repo, 'plots/precision-recall.json')).not.toHaveLength(0);
+    expect(json(repo, 'plots/calibration.json')).not.toHaveLength(0);
+    expect(json(repo, 'plots/training-loss.json')).toHaveLength(2);
+
+    for (const file of ['model.json', 'weights.bin', 'preprocessing.json', 'feature-schema.json', 'metadata.json']) {
+      expect(repo.exists(`models/churn/${file}`), file).toBe(true);
+    }
+    const model = json(repo, 'models/churn/model.json') as { format: string; weightsManifest: { paths: string[] }[] };
+    expect(model.format).toBe('layers-model');
+    expect(model.weightsManifest[0]?.paths).toEqual(['weights.bin']);
+    const metadata = json(repo, 'models/churn/metadata.json') as Record<string, unknown>;
+    expect(['wasm', 'tensorflow']).toContain(metadata.backend);
+    expect(metadata).toMatchObject({ rows: { train: ROWS * 0.8 }, params: { epochs: 2 } });
+    expect(metadata.training_seconds).toBeGreaterThan(0);
+    expect(repo.read('models/churn/preprocessing.json')).toBe(repo.read('data/features/preprocessing.json'));
+
+    const lock = repo.lock();
+    expect(Object.keys(lock.stages).sort()).toEqual(['evaluate', 'featurize', 'ingest', 'train', 'validate']);
+    expect(lock.stages.ingest?.params).toEqual({ 'params.yaml': { 'ingest.drift': 0, 'ingest.rows': ROWS, 'ingest.seed': 42 } });
+    // Cached outs are git-ignored; metrics and plots are committed.
+    const ignored = repo.read('.gitignore');
+    for (const out of ['/data/raw/customers.csv', '/data/features', '/models/churn']) expect(ignored).toContain(out);
+    expect(ignored).not.toContain('metrics/');
+
+    const lockBefore = repo.lockBytes();
+    const second = await repro(repo);
+    expect(second.code, second.stderr).toBe(0);
+    expect(ran(second.stdout)).toEqual([]);
+    expect(second.stdout).toMatch(/Everything is up to date/);
+    expect(repo.lockBytes()).toEqual(lockBefore);
+  });
+
+  it('the saved preprocessing spec, applied in another process, gives the training feature vectors exactly', async () => {
+    const repo = await ranOnce();
+    const spec: unknown = json(repo, 'models/churn/preprocessing.json');
+    assertPreprocessingSpec(spec);
+    const raw = parseCsv(repo.read('data/raw/customers.csv'));
+    const byId = new Map(raw.rows.map((row) => [row[0] as string, row]));
+    for (const part of ['train', 'test']) {
+      const features = parseCsv(repo.read(`data/features/${part}.csv`));
+      expect(features.header.slice(2)).toEqual(spec.features);
+      for (const row of features.rows) {
+        const rawRow = byId.get(row[0] as string) as readonly string[];
+        const vector = transformRow(spec, (column) => rawRow[raw.header.indexOf(column)]);
+        expect(vector).toEqual(row.slice(2).map(Number));
+      }
+    }
+  });
+
+  it('produces byte-identical data and identical metrics in a fresh repository', async () => {
+    const [a, b] = await Promise.all([ranOnce(), (async () => {
+      const repo = exampleRepo();
+      const r = await repro(repo);
+      expect(r.code, r.stderr).toBe(0);
+      return repo;
+    })()]);
+    const files = [
+      'data/raw/customers.csv',
+      'data/reference/customers.csv',
+      'data/features/train.csv',
+      'data/features/test.csv',
+      'data/features/preprocessing.json',
+      'models/churn/model.json',
+      'models/churn/weights.bin',
+      'metrics/validation.json',
+      'metrics/eval.json',
+      'plots/roc.json',
+    ];
+    for (const file of files) expect(readFileSync(b.path(file)).equals(readFileSync(a.path(file))), file).toBe(true);
+  });
+
+  it('re-runs only train and evaluate when train.epochs changes', async () => {
+    const repo = await ranOnce();
+    repo.write('params.yaml', params({ ...SMALL, 'train.epochs': 3 }));
+    const r = await repro(repo);
+    expect(r.code, r.stderr).toBe(0);
+    expect(ran(r.stdout)).toEqual(['train', 'evaluate']);
+    expect(r.stdout).toMatch(/^train: running because param train\.epochs changed from 2 to 3$/m);
+  });
+
+  it('stops at validate, naming the drifting columns, when ingest.drift is 0.3', async () => {
+    const repo = await ranOnce();
+    repo.write('params.yaml', params({ ...SMALL, 'ingest.drift': 0.3 }));
+    const r = await repro(repo);
+    expect(r.code).toBe(1);
+    expect(ran(r.stdout)).toEqual(['ingest', 'validate']);
+    const output = r.stdout + r.stderr;
+    expect(output).toMatch(/drift against data\/reference\/customers\.csv in \d+ columns: .*tenure_months/);
+    for (const column of ['tenure_months', 'monthly_charges', 'support_tickets']) expect(output).toMatch(new RegExp(`^.*${column}: (psi|ks) `, 'm'));
+    const validation = json(repo, 'metrics/validation.json') as { passed: boolean; checks: { name: string; pass: boolean }[] };
+    expect(validation.passed).toBe(false);
+    expect(validation.checks.filter((c) => !c.pass).map((c) => c.name)).toContain('psi:tenure_months');
+    expect(repo.exists('data/validated/customers.csv')).toBe(false);
+  });
+});
