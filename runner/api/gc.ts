@@ -1,5 +1,5 @@
 /** @module `pipe gc --workspace`: remove objects (and run-cache entries) that nothing in the current workspace needs. */
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listObjects } from '../cache/list-objects.js';
 import { ObjectStore } from '../cache/object-store.js';
@@ -40,7 +40,8 @@ export async function gc(o: GcOptions): Promise<GcResult> {
     const runs = new RunCache(dir.cache);
 
     const roots = new Set(lockHashes(lock));
-    for (const hash of new WorkspaceRecord(dir.tmp).entries.values()) roots.add(hash);
+    // What pipe placed and is still in the workspace (a deleted path protects nothing).
+    for (const [path, hash] of new WorkspaceRecord(dir.tmp).entries) if (existsSync(join(o.root, path))) roots.add(hash);
     // Run-cache entries kept: those whose outs are exactly what the current lock holds (how the
     // current results were made), or all of them with keepRunCache.
     const keptRuns: string[] = [];

@@ -56,10 +56,7 @@ export async function checkoutPath(
     ctx.linker.link(ctx.store.path(f.hash), dest, f.exec);
     // What we placed we know the hash of: the next status need not read it.
     const hex = f.hash.slice(HASH_ALGORITHM.length + 1);
-    ctx.hasher.rememberPlaced(f.rel ? `${path}/${f.rel}` : path, statSync(dest), hex, {
-      inDir: Boolean(f.rel),
-      readStartMs: started,
-    });
+    ctx.hasher.rememberPlaced(path, f.rel, statSync(dest), hex, { readStartMs: started });
   }
   ctx.hasher.invalidate(path);
   return { state: 'linked', path };

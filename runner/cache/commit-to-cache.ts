@@ -1,6 +1,6 @@
 /** @module Moves a workspace out into the store and links it back, without copying bytes when links work. */
-import { lstatSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { HashInfo, PathHasher } from '../hash/hash-path.js';
@@ -27,7 +27,7 @@ export async function commitToCache(ctx: CacheContext, path: RepoPath): Promise<
   if (!info.manifest) {
     placeInStore(ctx, abs, info.hash, started);
   } else {
-    for (const e of info.manifest) placeInStore(ctx, `${abs}/${e.relpath}`, `${HASH_ALGORITHM}:${e.hash}`, started);
+    for (const e of info.manifest) placeInStore(ctx, `${abs}/${e.relpath}`, `${HASH_ALGORITHM}:${e.hash}`, started, e.exec);
     const stored = ctx.store.putManifest(info.manifest);
     if (stored !== info.hash) throw new Error(`manifest of '${path}' hashed to ${stored}, expected ${info.hash}`);
   }
@@ -36,28 +36,35 @@ export async function commitToCache(ctx: CacheContext, path: RepoPath): Promise<
   return info;
 }
 
-function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number): void {
+function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number, exec?: boolean): void {
   const { store, linker } = ctx;
   const object = store.path(hash);
-  if (store.has(hash)) {
+  try {
+    storeWithParent(ctx, abs, object);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Same bytes already stored: the workspace file becomes a link to them (deduplication).
     const o = statSync(object);
     const w = lstatSync(abs);
     if (o.ino === w.ino && o.dev === w.dev) return; // already this object
-    // Same bytes already stored: the workspace file becomes a link to them (deduplication).
     const tmp = `${abs}.pipe-link-${process.pid}`;
     linker.link(object, tmp, (w.mode & 0o100) !== 0);
     renameSync(tmp, abs);
     return;
   }
-  const exec = (lstatSync(abs).mode & 0o100) !== 0;
-  try {
-    store.putFile(abs, hash, 'move');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    store.putFile(abs, hash, 'copy'); // the cache is on another filesystem
-    rmSync(abs);
-  }
-  // Back into the workspace: a hardlink shares the (read-only) object; reflinks and copies are the workspace's own.
-  linker.link(object, abs, exec);
+  const x = exec ?? (statSync(object).mode & 0o100) !== 0;
+  chmodSync(object, x ? 0o555 : 0o444);
   ctx.verifier.trust(hash, statSync(object), started);
+}
+
+/** Store `abs` as `object`, making the object's prefix directory on first use. */
+function storeWithParent(ctx: CacheContext, abs: string, object: string): void {
+  const tempPath = () => ctx.store.tempPath();
+  try {
+    ctx.linker.store(abs, object, tempPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(abs)) throw err;
+    mkdirSync(dirname(object), { recursive: true });
+    ctx.linker.store(abs, object, tempPath);
+  }
 }

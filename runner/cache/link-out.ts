@@ -1,5 +1,5 @@
 /** @module Puts a stored object at a workspace path by the first link type that works: reflink, hardlink, symlink, copy. */
-import { chmodSync, constants, copyFileSync, linkSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
 export const DEFAULT_LINK_TYPES: readonly LinkType[] = ['reflink', 'hardlink', 'copy'];
@@ -19,6 +19,43 @@ export class Linker {
 
   constructor(types: readonly LinkType[]) {
     this.#types = [...types];
+  }
+
+  /**
+   * Makes `object` (which must not exist) hold the bytes of the workspace file `src`, sharing
+   * them when the configured types allow: with hardlinks `object` becomes a second name of
+   * `src` (nothing is copied, and the workspace file is the stored one); with symlinks `src`
+   * then points at `object`; with reflink or copy a clone is published by rename and `src` stays
+   * the workspace's own file. Throws EEXIST when the object is already there.
+   */
+  store(src: string, object: string, tempPath: () => string): LinkType {
+    for (let i = 0; i < this.#types.length; i++) {
+      const type = this.#types[i] as LinkType;
+      try {
+        if (type === 'hardlink' || type === 'symlink') {
+          linkSync(src, object);
+          if (type === 'symlink') {
+            rmSync(src);
+            symlinkSync(object, src);
+          }
+        } else {
+          const tmp = tempPath();
+          try {
+            copyFileSync(src, tmp, type === 'reflink' ? constants.COPYFILE_FICLONE_FORCE : 0);
+            renameSync(tmp, object);
+          } finally {
+            rmSync(tmp, { force: true });
+          }
+        }
+        this.used.add(type);
+        return type;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!UNSUPPORTED.has(code) || i === this.#types.length - 1) throw err;
+        if (code !== 'EMLINK') this.#types.splice(i--, 1);
+      }
+    }
+    throw new Error(`no link type configured for ${object}`);
   }
 
   /**

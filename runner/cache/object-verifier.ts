@@ -31,10 +31,10 @@ export class ObjectVerifier {
       return this.corrupt.has(hash) ? 'corrupt' : 'missing';
     }
     const key = objectKey(hash);
-    if (!parsed.isDir && this.#state.get(key, st) === parsed.hex) return 'ok';
+    if (!parsed.isDir && this.#state.get('objects', key, st) === parsed.hex) return 'ok';
     const started = nowMs();
     if (this.#store.verify(hash)) {
-      if (!parsed.isDir) this.#state.set(key, st, parsed.hex, started);
+      if (!parsed.isDir) this.#state.set('objects', key, st, parsed.hex, started);
       return 'ok';
     }
     this.corrupt.set(hash, this.#store.quarantine(hash));
@@ -44,7 +44,7 @@ export class ObjectVerifier {
   /** An object just made from bytes whose hash we computed: no need to read it again. */
   trust(hash: string, st: Stats, readStartMs: number): void {
     const parsed = parseHash(hash);
-    if (parsed && !parsed.isDir) this.#state.set(objectKey(hash), st, parsed.hex, readStartMs);
+    if (parsed && !parsed.isDir) this.#state.set('objects', objectKey(hash), st, parsed.hex, readStartMs);
   }
 
   save(): void {

@@ -52,11 +52,11 @@ export class PathHasher {
 
   /**
    * Records the hash of a file that pipe placed in the workspace from the store, so it is not
-   * re-read: `inDir` for a file inside a directory out (`data/x/a.csv`), otherwise a file out.
+   * re-read: `rel` is its path inside the directory out `path`, or empty for a file out.
    */
-  rememberPlaced(key: RepoPath, st: Stats, hex: string, { inDir, readStartMs }: { inDir: boolean; readStartMs: number }): void {
-    if (inDir) this.#state.set(key, st, hex, readStartMs);
-    else if (!isRacy(st, readStartMs)) this.#state.setPath(key, fileDigest(st), `${HASH_ALGORITHM}:${hex}`, Number(st.size));
+  rememberPlaced(path: RepoPath, rel: string, st: Stats, hex: string, { readStartMs }: { readStartMs: number }): void {
+    if (rel) this.#state.set(path, rel, st, hex, readStartMs);
+    else if (!isRacy(st, readStartMs)) this.#state.setPath(path, fileDigest(st), `${HASH_ALGORITHM}:${hex}`, Number(st.size));
   }
 
   /** Forgets what is known of `path`, of anything inside it and of any directory holding it. */
@@ -114,8 +114,7 @@ export class PathHasher {
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
   async #hashFound(found: readonly FoundFile[], base: RepoPath): Promise<string[]> {
-    const key = (f: FoundFile) => `${base}/${f.rel}`;
-    const result = found.map((f) => this.#state.get(key(f), f.st));
+    const result = found.map((f) => this.#state.get(base, f.rel, f.st));
     const misses = found.filter((_, i) => result[i] === undefined);
     if (misses.length === 0) return result as string[];
     const started = nowMs();
@@ -130,7 +129,7 @@ export class PathHasher {
       if (result[i] !== undefined) return;
       const h = hashes[k++] ?? '';
       result[i] = h;
-      this.#state.set(key(f), f.st, h, started);
+      this.#state.set(base, f.rel, f.st, h, started);
     });
     return result as string[];
   }

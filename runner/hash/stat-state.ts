@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
+import { hashBytes } from './hash-file.js';
 
 /** A file modified this close to when it was read may change again within one timestamp tick. */
 export const RACY_MS = 1000;
@@ -34,46 +35,57 @@ function saveEntries<E>(file: string, entries: Map<string, E>): void {
 }
 
 /**
- * Two files in .pipe/tmp/state/: `paths.json` (one entry per dep or out, read on every run)
+ * Files in .pipe/tmp/state/: `paths.json` (one entry per dep or out, read on every run)
  * answers "is this path unchanged?" from one digest of its stats (for a directory, of all its
- * files' stats); `files.json` (one entry per file inside directories) is read only when a
- * directory did change, so that just its changed files are re-read.
+ * files' stats); `files-<id>.json`, one per directory (the group), holds an entry per file in
+ * it and is read only when that directory changed, so that just its changed files are re-read
+ * and a change in one directory never loads the entries of the others.
  */
 export class StatState {
   readonly #dir: string;
-  #files: Map<string, FileEntry> | undefined;
+  readonly #groups = new Map<string, Map<string, FileEntry>>();
+  readonly #dirtyGroups = new Set<string>();
   #paths: Map<string, PathEntry> | undefined;
-  #filesDirty = false;
   #pathsDirty = false;
 
   constructor(dir: string) {
     this.#dir = dir;
   }
 
-  get #fileMap(): Map<string, FileEntry> {
-    return (this.#files ??= loadEntries<FileEntry>(join(this.#dir, 'files.json')));
+  #groupFile(group: string): string {
+    return join(this.#dir, `files-${hashBytes(group).slice(0, 16)}.json`);
+  }
+
+  #fileMap(group: string): Map<string, FileEntry> {
+    let m = this.#groups.get(group);
+    if (!m) {
+      m = loadEntries<FileEntry>(this.#groupFile(group));
+      this.#groups.set(group, m);
+    }
+    return m;
   }
 
   get #pathMap(): Map<string, PathEntry> {
     return (this.#paths ??= loadEntries<PathEntry>(join(this.#dir, 'paths.json')));
   }
 
-  /** The recorded hash when the file's inode, size and mtime are what they were. */
-  get(key: string, st: Stats): string | undefined {
-    const e = this.#fileMap.get(key);
+  /** The recorded hash of `key` in `group` when the file's inode, size and mtime are what they were. */
+  get(group: string, key: string, st: Stats): string | undefined {
+    const e = this.#fileMap(group).get(key);
     if (!e) return undefined;
     return e[0] === st.ino && e[1] === st.size && e[2] === st.mtimeMs ? e[3] : undefined;
   }
 
   /** Records a hash computed from a read that started at `readStartMs` (wall clock). */
-  set(key: string, st: Stats, hash: string, readStartMs: number): void {
+  set(group: string, key: string, st: Stats, hash: string, readStartMs: number): void {
+    const map = this.#fileMap(group);
     if (isRacy(st, readStartMs)) {
       // Racily clean: a later write in the same timestamp tick would be invisible. Re-hash next time.
-      if (this.#fileMap.delete(key)) this.#filesDirty = true;
+      if (map.delete(key)) this.#dirtyGroups.add(group);
       return;
     }
-    this.#fileMap.set(key, [st.ino, st.size, st.mtimeMs, hash]);
-    this.#filesDirty = true;
+    map.set(key, [st.ino, st.size, st.mtimeMs, hash]);
+    this.#dirtyGroups.add(group);
   }
 
   getPath(key: string, statDigest: string): { hash: string; size: number; nfiles?: number } | undefined {
@@ -89,9 +101,13 @@ export class StatState {
 
   /** Writes what changed, atomically. */
   save(): void {
-    if (this.#filesDirty && this.#files) saveEntries(join(this.#dir, 'files.json'), this.#files);
+    for (const group of this.#dirtyGroups) {
+      const map = this.#groups.get(group);
+      if (map) saveEntries(this.#groupFile(group), map);
+    }
+    this.#dirtyGroups.clear();
     if (this.#pathsDirty && this.#paths) saveEntries(join(this.#dir, 'paths.json'), this.#paths);
-    this.#filesDirty = this.#pathsDirty = false;
+    this.#pathsDirty = false;
   }
 }
 

@@ -105,7 +105,7 @@ describe.concurrent('hashing', () => {
     expect(s.stderr).not.toMatch(/internal error/);
   });
 
-  // The stat state lives in .pipe/tmp/state/ (docs/formats.md: paths.json and files.json).
+  // The stat state lives in .pipe/tmp/state/ (docs/formats.md: paths.json and files-<id>.json).
   it('an out written just before it is hashed is not remembered (racily clean), so it is re-read next time', async () => {
     // A first stage with no deps (a download, say): its out is always written just before it is hashed.
     const repo = makeRepo();
