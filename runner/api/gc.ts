@@ -1,5 +1,5 @@
 /** @module `pipe gc --workspace`: remove objects (and run-cache entries) that nothing in the current workspace needs. */
-import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { listObjects } from '../cache/list-objects.js';
 import { ObjectStore } from '../cache/object-store.js';
@@ -69,7 +69,7 @@ export async function gc(o: GcOptions): Promise<GcResult> {
       }
       const p = store.path(hash);
       const size = lstatSync(p).size;
-      if (!o.dry) rmSync(p, { force: true });
+      if (!o.dry) unlinkSync(p);
       removedObjects.push({ hash, size });
     }
     if (!o.dry) {
