@@ -27,6 +27,18 @@ interface ErrorData {
   MUTEX_BUSY: { pid: number; command: string; waitedSeconds: number };
   INTERRUPTED: { signal: string };
   INTERNAL: Record<string, never>;
+  /** A revision git cannot resolve here (or no git repository around the pipe root). */
+  REVISION_UNKNOWN: { revision: string; reason: string };
+  /** The git repository could not be read (a corrupt or unsupported object store). */
+  GIT_READ_FAILED: { revision?: string; path?: string };
+  /** No remote configured (or none of that name): the message says how to add one. */
+  REMOTE_MISSING: { name?: string; known: readonly string[] };
+  /** A remote could not be used, or gave objects that are missing or do not match their names. */
+  REMOTE_FAILED: {
+    remote: string;
+    reason: 'unreachable' | 'bucket-missing' | 'access-denied' | 'not-found' | 'objects-missing' | 'objects-corrupt' | 'failed';
+    objects?: readonly string[];
+  };
 }
 
 export type PipeErrorCode = keyof ErrorData;
@@ -41,6 +53,7 @@ const INPUT_ERRORS: ReadonlySet<PipeErrorCode> = new Set<PipeErrorCode>([
   'DAG_INVALID',
   'LOCK_INVALID',
   'PATH_INVALID',
+  'REVISION_UNKNOWN',
 ]);
 
 export class PipeError<C extends PipeErrorCode = PipeErrorCode> extends Error {

@@ -35,4 +35,12 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'print the stage graph (text, --mermaid, --dot, --json)',
     load: async () => (await import('./commands/dag.js')).dag,
   },
+  params: {
+    summary: 'compare the params files the pipeline reads between two revisions',
+    load: async () => (await import('./commands/params.js')).params,
+  },
+  metrics: {
+    summary: 'show the metrics of the workspace, branches or revisions, or compare two revisions',
+    load: async () => (await import('./commands/metrics.js')).metrics,
+  },
 };

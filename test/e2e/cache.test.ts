@@ -1,5 +1,5 @@
 /** @module The object store and the links from it: what `pipe repro` stores, how outs are linked (cache.type), unprotect, in-place writes, an interrupted stage. */
-import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hasObject, hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
@@ -286,6 +286,8 @@ function slowRepo(): Repo {
 
 /** Runs `pipe ARGS` until the slow stage is sleeping, kills the stage's process group, and returns pipe's result. */
 async function killSlow(repo: Repo, args: string[]) {
+  // A pgid file left by an earlier run would name a dead group: wait for this run's own.
+  rmSync(repo.path('slow.pgid'), { force: true });
   const p = repo.start(args);
   await p.waitForStdout(/^slow: running because/m);
   for (let i = 0; i < 250 && !repo.exists('slow.pgid'); i++) await sleep(20);
