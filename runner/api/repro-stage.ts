@@ -7,7 +7,8 @@ import type { HashInfo, PathHasher } from '../hash/hash-path.js';
 import type { LockedPath, StageLock } from '../lockfile/lock.js';
 import { fingerprint } from '../run-cache/fingerprint.js';
 import type { RunCache } from '../run-cache/run-cache.js';
-import { commitOuts, lockedPath, prepareOuts, restorable, restoreFromRunCache, type OutsContext } from './stage-outs.js';
+import { commitOuts, lockedPath, prepareOuts, restorable, restoreFromRunCache, restoreLockedOuts, type OutsContext } from './stage-outs.js';
+import type { RemotePuller } from './repro-pull.js';
 import type { Pipeline, Stage } from '../pipeline/pipeline.js';
 import type { ReproReporter } from './repro-events.js';
 
@@ -40,6 +41,8 @@ export interface ReproContext {
   readonly outs: OutsContext;
   /** Undefined with --no-run-cache. */
   readonly runCache: RunCache | undefined;
+  /** With --pull: fetches a stage's results from the remote before it would run. */
+  readonly pull?: RemotePuller;
 }
 
 export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' | 'failed'> {
@@ -93,10 +96,23 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
       outs,
     });
     if (ctx.runCache && !ctx.force && restorable(stage)) {
+      // The remote's run-cache may know this fingerprint (CI ran it): fetch the entry and its objects.
+      if (ctx.pull) await ctx.pull.run(name, fp);
       const outs = await restoreFromRunCache(ctx.outs, ctx.runCache, stage, fp);
       if (outs) {
         ctx.locks.set(name, lockEntry(outs));
         await ctx.saveLock();
+        ctx.ran.add(name);
+        ctx.reporter.event({ kind: 'restored', stage: name, reasons });
+        return 'ok';
+      }
+    }
+
+    // Only cached outs are missing (a fresh clone): data.lock's own outs, from the remote.
+    const locked = ctx.locks.get(name);
+    if (ctx.pull && !ctx.force && locked && onlyCachedOutsMissing(stage, reasons)) {
+      const cached = locked.outs.filter((o) => stage.outs.some((x) => x.path === o.path && x.cache));
+      if ((await ctx.pull.outs(name, cached)) && (await restoreLockedOuts(ctx.outs, cached))) {
         ctx.ran.add(name);
         ctx.reporter.event({ kind: 'restored', stage: name, reasons });
         return 'ok';
@@ -134,6 +150,10 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
   } catch (err) {
     return fail({ message: (err as Error).message });
   }
+}
+
+function onlyCachedOutsMissing(stage: Stage, reasons: readonly Reason[]): boolean {
+  return reasons.length > 0 && reasons.every((r) => r.kind === 'out-missing' && stage.outs.some((o) => o.path === r.path && o.cache));
 }
 
 export function firstReason(reasons: readonly Reason[]): string {

@@ -20,6 +20,8 @@ import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import { ensurePipeDir, pipeDir } from '../repo/pipe-dir.js';
 import type { ReproReporter } from './repro-events.js';
+import { pullMissingData, remotePuller } from './repro-pull.js';
+import { openRemote, selectRemote, type OpenedRemote } from '../remote/open-remote.js';
 import { reproStage, type ReproContext, type StageFailure } from './repro-stage.js';
 
 export interface ReproOptions extends Selection {
@@ -35,6 +37,10 @@ export interface ReproOptions extends Selection {
   readonly reporter: ReproReporter;
   /** Aborting stops running stages and starts no new ones (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** `--pull`: before running a stage, look for its results in the remote's run-cache (and fetch missing tracked data). */
+  readonly pull?: boolean;
+  /** The remote for `pull` (default: the default remote). */
+  readonly remote?: string;
 }
 
 export interface ReproResult {
@@ -49,6 +55,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, o);
   const config = await loadConfig({ root, cache: cache });
+  // Asked to pull with no remote configured: say so before anything runs.
+  if (o.pull && !o.dry) selectRemote(config, o.remote);
 
   let mutex: Mutex | undefined;
   if (!o.dry) {
@@ -61,6 +69,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       signal: o.signal,
     });
   }
+  let opened: OpenedRemote | undefined;
   try {
     const lock = await readLock({ root, cache });
     // Entries of stages no longer in pipeline.yaml are dropped on the next write.
@@ -75,11 +84,18 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       return write;
     };
     const hasher = new PathHasher(root, state);
+    let pullerForStages: ReproContext['pull'];
     const outsCtx = { root, cache: openCache({ root, config, hasher }), record: new WorkspaceRecord(pipeDir(root).tmp) };
     const runCache = new RunCache(pipeDir(root).cache);
     if (!o.dry) {
       const ignored = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.cache).map((x) => x.path));
       updateGitignore({ root, paths: [...ignored, ...Object.keys(lock.data)] });
+    }
+    if (o.pull && !o.dry) {
+      opened = await openRemote({ root, config, name: o.remote });
+      const puller = remotePuller({ outs: outsCtx, runs: runCache, remote: opened.remote, jobs: opened.jobs, reporter });
+      await pullMissingData({ lock, hasher, outs: outsCtx, puller });
+      pullerForStages = puller;
     }
     const running = new Set<RunningStage>();
     let interrupted = false;
@@ -108,6 +124,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       stopped: () => interrupted,
       outs: outsCtx,
       runCache: o.noRunCache ? undefined : runCache,
+      pull: pullerForStages,
     };
     try {
       await schedule({
@@ -147,6 +164,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     }
     return { ran: [...ctx.ran], failures: ctx.failures };
   } finally {
+    opened?.remote.close();
     mutex?.release();
   }
 }

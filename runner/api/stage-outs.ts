@@ -89,6 +89,20 @@ export async function restoreFromRunCache(
   return outs;
 }
 
+/** Links locked outs from the store when every object is there and intact; false (nothing touched) otherwise. */
+export async function restoreLockedOuts(ctx: OutsContext, outs: readonly LockedPath[]): Promise<boolean> {
+  for (const o of outs) {
+    const r = await checkoutPath(ctx.cache, o.path, o.hash, { dryCheck: true });
+    if (r.state === 'missing') return false;
+  }
+  for (const o of outs) {
+    const r = await checkoutPath(ctx.cache, o.path, o.hash);
+    if (r.state === 'missing') return false;
+    ctx.record.set(o.path, o.hash);
+  }
+  return true;
+}
+
 export function lockedPath(h: HashInfo | LockedPath): LockedPath {
   return h.nfiles === undefined
     ? { path: h.path, hash: h.hash, size: h.size }

@@ -35,6 +35,22 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'print the stage graph (text, --mermaid, --dot, --json)',
     load: async () => (await import('./commands/dag.js')).dag,
   },
+  remote: {
+    summary: 'add, list, modify and remove remotes (a directory or s3://bucket/prefix)',
+    load: async () => (await import('./commands/remote.js')).remote,
+  },
+  push: {
+    summary: 'upload the objects data.lock references (and their run-cache entries) that the remote lacks',
+    load: async () => (await import('./commands/push.js')).push,
+  },
+  fetch: {
+    summary: 'download the objects data.lock references that the cache lacks from a remote',
+    load: async () => (await import('./commands/fetch.js')).fetch,
+  },
+  pull: {
+    summary: 'fetch, then checkout: put the data and models of data.lock in place from a remote',
+    load: async () => (await import('./commands/pull.js')).pull,
+  },
   params: {
     summary: 'compare the params files the pipeline reads between two revisions',
     load: async () => (await import('./commands/params.js')).params,

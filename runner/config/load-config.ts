@@ -2,6 +2,7 @@
 import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
 import { DEFAULT_LINK_TYPES, type LinkType } from '../cache/link-out.js';
 import { ParsedCache } from './parsed-cache.js';
+import { parseRemotes, type RemoteConfig } from './parse-remotes.js';
 import { readYamlFile } from './read-yaml-file.js';
 
 export const CONFIG_FILE = '.pipe/config.yaml';
@@ -13,7 +14,11 @@ export interface Config {
     /** Link types tried in order when placing cached files in the workspace. */
     readonly type: readonly LinkType[];
   };
-  /** The merged raw values, for sections other modules read (remotes). */
+  /** Remotes by name (credentials only from the local file; the environment's are added where they are used). */
+  readonly remotes: ReadonlyMap<string, RemoteConfig>;
+  /** `default_remote` (or PIPE_REMOTE); undefined when not set. */
+  readonly defaultRemote: string | undefined;
+  /** The merged raw values, for sections other modules read. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
@@ -33,6 +38,7 @@ export async function loadConfig({
 }): Promise<Config> {
   const issues: SpecIssue[] = [];
   let merged: Record<string, unknown> = {};
+  const files = new Map<string, Record<string, unknown>>();
   for (const name of [CONFIG_FILE, LOCAL_CONFIG_FILE]) {
     const read = await readYamlFile({ root, name, cache });
     if (!read.exists) continue;
@@ -43,6 +49,7 @@ export async function loadConfig({
       issues.push({ file: name, line: 1, column: 1, message: 'must be a mapping' });
       continue;
     }
+    files.set(name, read.value);
     merged = mergeDeep(merged, read.value);
   }
   const rawCache = isRecord(merged.cache) ? merged.cache : {};
@@ -62,10 +69,12 @@ export async function loadConfig({
       type = list as LinkType[];
     }
   }
+  const remotes = parseRemotes({ files, committedFile: CONFIG_FILE, merged, env });
+  issues.push(...remotes.issues);
   if (issues.length) {
     throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${formatIssues(issues)}`, { issues });
   }
-  return { cache: { type }, raw: merged };
+  return { cache: { type }, remotes: remotes.value.remotes, defaultRemote: remotes.value.defaultRemote, raw: merged };
 }
 
 function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

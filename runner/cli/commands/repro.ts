@@ -10,7 +10,7 @@ import { positiveInt, seconds } from '../parse-command-args.js';
 
 export const repro: Command = {
   name: 'repro',
-  usage: 'pipe repro [STAGE…] [-f] [-s] [--downstream] [--dry] [-j N] [--keep-going] [--no-run-cache] [--wait SECONDS]',
+  usage: 'pipe repro [STAGE…] [-f] [-s] [--downstream] [--dry] [-j N] [--keep-going] [--no-run-cache] [--pull [-r NAME]] [--wait SECONDS]',
   summary: 'run the stages whose inputs changed, in dependency order',
   description: `
 Runs the stages of pipeline.yaml in dependency order and records what each one read and
@@ -21,7 +21,11 @@ present and unmodified. Each stage prints one line saying what happened and why.
 With STAGE names, runs those stages and the stages they depend on. Independent stages run
 in parallel (-j). A failing stage stops the run (exit 1); its lock entry is left as it was
 and the stages after it do not run. Ctrl-C stops the running stages; stages that finished
-stay locked, and the next repro picks up from there.`,
+stay locked, and the next repro picks up from there.
+
+With --pull, a stage about to run is first looked up in the remote's run-cache (by its
+fingerprint); when another machine (CI) ran it, its outs are fetched and restored instead of
+running it. Missing tracked data and the outs data.lock already records are fetched too.`,
   options: {
     force: { type: 'boolean', short: 'f', help: 'run the selected stages even when up to date' },
     'single-item': { type: 'boolean', short: 's', help: 'only the named stages, not what they depend on' },
@@ -30,6 +34,8 @@ stay locked, and the next repro picks up from there.`,
     jobs: { type: 'string', short: 'j', valueName: 'N', help: `independent stages to run at once (default: CPUs, here ${availableParallelism()})` },
     'keep-going': { type: 'boolean', short: 'k', help: 'after a failure, keep running branches that do not depend on it' },
     'no-run-cache': { type: 'boolean', help: 'run stages even when the run-cache holds the outs of an identical earlier run' },
+    pull: { type: 'boolean', help: "before running a stage, fetch its results from the remote's run-cache when they are there" },
+    remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote for --pull (default: the default remote)' },
     wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
   },
   positionals: true,
@@ -56,6 +62,8 @@ stay locked, and the next repro picks up from there.`,
         dry: Boolean(values.dry),
         keepGoing: Boolean(values['keep-going']),
         noRunCache: Boolean(values['no-run-cache']),
+        pull: Boolean(values.pull),
+        remote: values.remote as string | undefined,
         jobs: positiveInt('repro', '--jobs', values.jobs as string | undefined, availableParallelism()),
         waitSeconds: seconds('repro', '--wait', values.wait as string | undefined, 60),
         reporter,

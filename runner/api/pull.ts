@@ -1,0 +1,40 @@
+/** @module `pipe pull`: fetch, then checkout — the data and models of data.lock put in place from a remote. */
+import { isPipeError, type PipeError } from '../errors.js';
+import { checkout, type CheckoutSummary } from './checkout.js';
+import { fetch, type FetchOptions, type FetchSummary } from './fetch.js';
+
+export interface PullOptions extends FetchOptions {
+  readonly relink?: boolean;
+}
+
+export interface PullSummary {
+  readonly fetch: FetchSummary;
+  readonly checkout: CheckoutSummary;
+}
+
+/**
+ * When the remote lacks some objects (or sent some that were rejected), everything that is
+ * complete is still checked out, then the fetch error is raised with both summaries attached.
+ * A remote that cannot be reached stops the pull before checkout.
+ */
+export async function pull(o: PullOptions): Promise<PullSummary> {
+  let fetched: FetchSummary;
+  let fetchError: PipeError | undefined;
+  try {
+    fetched = await fetch(o);
+  } catch (err) {
+    if (!isPipeError(err, 'REMOTE_FAILED') || !('summary' in err)) throw err;
+    fetchError = err;
+    fetched = (err as unknown as { summary: FetchSummary }).summary;
+  }
+  let summary: CheckoutSummary;
+  try {
+    summary = await checkout({ root: o.root, cwd: o.cwd, targets: o.targets, relink: o.relink, waitSeconds: o.waitSeconds });
+  } catch (err) {
+    // The fetch error names the objects and the remote; prefer it to checkout's "run pipe pull".
+    if (!fetchError || !isPipeError(err, 'CACHE_MISS')) throw err;
+    summary = (err as unknown as { summary: CheckoutSummary }).summary;
+  }
+  if (fetchError) throw Object.assign(fetchError, { summary: { fetch: fetched, checkout: summary } satisfies PullSummary });
+  return { fetch: fetched, checkout: summary };
+}

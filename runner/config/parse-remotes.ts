@@ -1,0 +1,164 @@
+/** @module The `remotes:` and `default_remote:` keys of .pipe/config.yaml and .pipe/config.local.yaml, validated. */
+import type { SpecIssue } from '../errors.js';
+
+export interface RemoteConfig {
+  readonly name: string;
+  /** A directory (absolute, or relative to the repository root), `file://…`, or `s3://bucket/prefix`. */
+  readonly url: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly forcePathStyle?: boolean;
+  /** Transfers at once (default: 16 for S3, 4 for a directory). */
+  readonly jobs?: number;
+  /** Credentials come only from .pipe/config.local.yaml (git-ignored) or the environment. */
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly sessionToken?: string;
+}
+
+export interface RemotesConfig {
+  readonly remotes: ReadonlyMap<string, RemoteConfig>;
+  /** `default_remote`, or PIPE_REMOTE from the environment. */
+  readonly defaultRemote: string | undefined;
+}
+
+/** Keys a remote may have in the committed config, with their YAML types. */
+export const REMOTE_SETTINGS = { url: 'string', endpoint: 'string', region: 'string', force_path_style: 'boolean', jobs: 'integer' } as const;
+/** Keys that are secrets: accepted only in config.local.yaml, never printed. */
+export const CREDENTIAL_SETTINGS = ['access_key_id', 'secret_access_key', 'session_token'] as const;
+export const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function parseRemotes({
+  files,
+  committedFile,
+  merged,
+  env,
+}: {
+  /** Each config file's own value (for messages and for the credentials rule), by file name, in merge order. */
+  files: ReadonlyMap<string, Record<string, unknown>>;
+  /** The committed file's name: the one that must hold no credentials. */
+  committedFile: string;
+  merged: Readonly<Record<string, unknown>>;
+  env: NodeJS.ProcessEnv;
+}): { value: RemotesConfig; issues: SpecIssue[] } {
+  const issues: SpecIssue[] = [];
+  // The last file that sets a key is the one to blame for it.
+  const whose = (...path: string[]): string => {
+    let found = committedFile;
+    for (const [name, v] of files) if (getIn(v, path) !== undefined) found = name;
+    return found;
+  };
+  const committed = files.get(committedFile);
+  const committedRemotes = committed && isRecord(committed.remotes) ? committed.remotes : {};
+  for (const [name, r] of Object.entries(committedRemotes)) {
+    if (!isRecord(r)) continue;
+    for (const key of CREDENTIAL_SETTINGS) {
+      if (r[key] !== undefined) {
+        issues.push({
+          file: committedFile,
+          key: `remotes.${name}.${key}`,
+          message: 'credentials must not be committed: put them in .pipe/config.local.yaml (git-ignored) or the environment',
+        });
+      }
+    }
+  }
+
+  const remotes = new Map<string, RemoteConfig>();
+  const raw = merged.remotes;
+  if (raw !== undefined && raw !== null && !isRecord(raw)) {
+    issues.push({ file: whose('remotes'), key: 'remotes', message: 'must be a mapping of remote names to {url, …}' });
+  }
+  for (const [name, r] of Object.entries(isRecord(raw) ? raw : {})) {
+    const at = (k?: string) => (k ? `remotes.${name}.${k}` : `remotes.${name}`);
+    if (!REMOTE_NAME.test(name)) {
+      issues.push({ file: whose('remotes', name), key: at(), message: 'a remote name is letters, digits, ., _ and - (starting with a letter or digit)' });
+      continue;
+    }
+    if (!isRecord(r)) {
+      issues.push({ file: whose('remotes', name), key: at(), message: 'must be a mapping with at least url' });
+      continue;
+    }
+    const bad = (k: string, message: string) => issues.push({ file: whose('remotes', name, k), key: at(k), message });
+    for (const [k, v] of Object.entries(r)) {
+      const type = (REMOTE_SETTINGS as Record<string, string>)[k] ?? ((CREDENTIAL_SETTINGS as readonly string[]).includes(k) ? 'string' : undefined);
+      if (!type) bad(k, `unknown setting; a remote has ${[...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS].join(', ')}`);
+      else if (type === 'integer' ? !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 256) : typeof v !== type) {
+        bad(k, type === 'integer' ? 'must be a whole number from 1 to 256' : `must be a ${type}`);
+      }
+    }
+    if (typeof r.url !== 'string' || r.url === '') {
+      if (r.url === undefined) bad('url', 'is required (a directory or s3://bucket/prefix)');
+      continue;
+    }
+    const urlProblem = checkRemoteUrl(r.url);
+    if (urlProblem) bad('url', urlProblem);
+    if (typeof r.endpoint === 'string') {
+      const p = checkEndpoint(r.endpoint);
+      if (p) bad('endpoint', p);
+    }
+    const str = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
+    remotes.set(name, {
+      name,
+      url: r.url,
+      ...(str('endpoint') ? { endpoint: str('endpoint') } : {}),
+      ...(str('region') ? { region: str('region') } : {}),
+      ...(typeof r.force_path_style === 'boolean' ? { forcePathStyle: r.force_path_style } : {}),
+      ...(Number.isInteger(r.jobs) ? { jobs: r.jobs as number } : {}),
+      ...(str('access_key_id') ? { accessKeyId: str('access_key_id') } : {}),
+      ...(str('secret_access_key') ? { secretAccessKey: str('secret_access_key') } : {}),
+      ...(str('session_token') ? { sessionToken: str('session_token') } : {}),
+    });
+  }
+
+  let defaultRemote: string | undefined;
+  const fromEnv = env.PIPE_REMOTE;
+  const rawDefault = fromEnv || merged.default_remote;
+  if (rawDefault !== undefined && rawDefault !== null) {
+    const file = fromEnv ? 'PIPE_REMOTE' : whose('default_remote');
+    if (typeof rawDefault !== 'string') issues.push({ file, key: 'default_remote', message: 'must be the name of a remote' });
+    else if (!remotes.has(rawDefault) && !issues.some((i) => i.key?.startsWith(`remotes.${rawDefault}`))) {
+      issues.push({ file, key: 'default_remote', message: `names remote '${rawDefault}', which is not configured (${known(remotes)})` });
+    } else defaultRemote = rawDefault;
+  }
+  return { value: { remotes, defaultRemote }, issues };
+}
+
+/** Why `url` cannot be a remote, or undefined when it can. */
+export function checkRemoteUrl(url: string): string | undefined {
+  if (url.includes('\0')) return 'contains a NUL byte';
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === 'file') return undefined;
+  if (scheme !== 's3') return `'${scheme}://' is not supported; a remote is a directory path or s3://bucket/prefix`;
+  const bucket = url.slice(5).split('/')[0] ?? '';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return `'${bucket}' is not a valid bucket name (s3://bucket/prefix)`;
+  if (url.slice(5).split('/').some((part, i) => i > 0 && (part === '.' || part === '..'))) return "the prefix may not contain '.' or '..' segments";
+  return undefined;
+}
+
+export function checkEndpoint(endpoint: string): string | undefined {
+  try {
+    const u = new URL(endpoint);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http:// or https:// URL';
+    if (u.username || u.password) return 'must not contain credentials; use the environment or .pipe/config.local.yaml';
+    return undefined;
+  } catch {
+    return 'must be a URL such as http://127.0.0.1:9000';
+  }
+}
+
+function known(remotes: ReadonlyMap<string, unknown>): string {
+  return remotes.size ? `configured: ${[...remotes.keys()].join(', ')}` : 'none is configured';
+}
+
+function getIn(v: unknown, path: readonly string[]): unknown {
+  let cur = v;
+  for (const k of path) {
+    if (!isRecord(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,143 @@
+/** @module Downloads the objects some locked paths need into the cache: each one hashed as it arrives, stored only when it matches its name. */
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { objectKey, parseHash, type ObjectStore } from '../cache/object-store.js';
+import type { ObjectVerifier } from '../cache/object-verifier.js';
+import { nowMs } from '../hash/stat-state.js';
+import type { RepoPath } from '../pipeline/pipeline.js';
+import { manifestProblem, planObjects } from './object-plan.js';
+import type { Remote } from './remote.js';
+import { runTransfers, type OnProgress } from './transfer.js';
+
+export interface Rejected {
+  /** What the bytes hashed to, or what is wrong with a manifest. */
+  readonly problem: string;
+}
+
+export interface DownloadResult {
+  readonly fetched: number;
+  readonly bytes: number;
+  /** Objects that were already in the cache. */
+  readonly cached: number;
+  /** Objects the remote does not have → the locked paths that need them. */
+  readonly missing: ReadonlyMap<string, readonly RepoPath[]>;
+  /** Objects the remote has, but whose bytes do not match their name: not stored. */
+  readonly rejected: ReadonlyMap<string, Rejected & { readonly paths: readonly RepoPath[] }>;
+}
+
+/**
+ * Objects are written to a temp file in the cache and renamed to their name only after their
+ * hash matched, so an interrupted or rejected download leaves nothing under an object's name.
+ * Directory manifests come first (they say which files a directory needs), then the files.
+ */
+export async function downloadObjects({
+  store,
+  verifier,
+  remote,
+  jobs,
+  roots,
+  onProgress,
+}: {
+  store: ObjectStore;
+  verifier: ObjectVerifier;
+  remote: Remote;
+  jobs: number;
+  roots: ReadonlyMap<RepoPath, string>;
+  onProgress?: OnProgress;
+}): Promise<DownloadResult> {
+  let fetched = 0;
+  let bytes = 0;
+  const missing = new Set<string>();
+  const rejected = new Map<string, Rejected>();
+  const made = new Set<string>();
+  // Temp names in the store's tmp/ (same filesystem: the rename publishes atomically), `<pid>-…`
+  // so that gc can tell those of a process that died.
+  const tmpDir = join(store.root, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const tmpPrefix = join(tmpDir, `${process.pid}-${randomBytes(4).toString('hex')}-`);
+  let n = 0;
+
+  const one = async (hash: string) => {
+    const parsed = parseHash(hash);
+    if (!parsed) return;
+    const tmp = `${tmpPrefix}${n++}`;
+    const started = nowMs();
+    try {
+      const got = await remote.download(objectKey(hash), tmp);
+      if (!got) {
+        missing.add(hash);
+        return;
+      }
+      if (got.hex !== parsed.hex) {
+        rejected.set(hash, { problem: `its bytes hash to sha256:${got.hex}` });
+        return;
+      }
+      if (parsed.isDir) {
+        let problem: string | undefined;
+        try {
+          problem = manifestProblem(JSON.parse(readFileSync(tmp, 'utf8')));
+        } catch {
+          problem = 'not JSON';
+        }
+        if (problem) {
+          rejected.set(hash, { problem: `it is not a usable directory manifest (${problem})` });
+          return;
+        }
+      }
+      // An mtime in the past: the object is not "racily clean", so the verification done here
+      // is remembered at once and checkout does not read the object again.
+      const past = (started - 10_000) / 1000;
+      utimesSync(tmp, past, past);
+      chmodSync(tmp, 0o444);
+      const dest = store.path(hash);
+      const dir = dirname(dest);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      // The stats before the rename are the object's (same inode, size and mtime).
+      const st = statSync(tmp);
+      // Renamed off the main thread: on a slow filesystem a rename costs more than the hashing.
+      await rename(tmp, dest);
+      verifier.trust(hash, st, started);
+      fetched++;
+      bytes += got.size;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  };
+
+  const first = planObjects(store, roots);
+  const manifests = [...first.unknownDirs];
+  // A manifest in the cache that does not match its name or is malformed is moved aside and fetched again.
+  for (const h of manifests) if (store.has(h)) store.quarantine(h);
+  await runTransfers({ items: manifests, jobs, size: () => 0, work: one, verb: 'downloading', onProgress });
+  const plan = manifests.length ? planObjects(store, roots) : first;
+  let cached = 0;
+  const todo: [string, number][] = [];
+  const tried = new Set(manifests);
+  for (const [hash, size] of plan.objects) {
+    if (tried.has(hash)) continue;
+    if (store.has(hash)) cached++;
+    else todo.push([hash, size ?? 0]);
+  }
+  // Large objects first, so that one big file does not start last and finish alone.
+  todo.sort((a, b) => b[1] - a[1]);
+  await runTransfers({ items: todo, jobs, size: ([, s]) => s, work: ([h]) => one(h), verb: 'downloading', onProgress });
+
+  const users = new Map<string, RepoPath[]>();
+  if (missing.size || rejected.size) {
+    for (const [p, hs] of plan.byPath) for (const h of hs) if (missing.has(h) || rejected.has(h)) users.set(h, [...(users.get(h) ?? []), p]);
+  }
+  const pathsOf = (hash: string) => [...new Set(users.get(hash) ?? [])];
+  return {
+    fetched,
+    bytes,
+    cached,
+    missing: new Map([...missing].map((h) => [h, pathsOf(h)])),
+    rejected: new Map([...rejected].map(([h, r]) => [h, { ...r, paths: pathsOf(h) }])),
+  };
+}

@@ -1,0 +1,78 @@
+/** @module Edits .pipe/config.yaml or config.local.yaml in place through the yaml Document API (comments and order kept), written atomically. */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+// Only the remote command loads this module, so yaml is imported statically here.
+import { Document, LineCounter, parseDocument } from 'yaml';
+import { PipeError } from '../errors.js';
+
+/** The file's value as plain data (undefined when it does not exist), without validating it. */
+export async function readConfigValue(abs: string, name: string): Promise<Record<string, unknown> | undefined> {
+  const doc = await load(abs, name);
+  const v: unknown = doc?.toJS();
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Applies `edit` to the file's document and writes it back (temp file, fsync, rename). A file
+ * that does not parse is left alone: the error says where it is broken. `secret` files are
+ * created readable by their owner only.
+ */
+export async function editConfigFile(abs: string, name: string, edit: (doc: Document) => void, { secret = false }: { secret?: boolean } = {}): Promise<void> {
+  const existing = await load(abs, name);
+  const doc = existing ?? new Document({});
+  edit(doc);
+  pruneEmpty(doc, ['remotes']);
+  // Removing something from a file that does not exist: leave it absent rather than write `{}`.
+  if (!existing && Object.keys((doc.toJS() as Record<string, unknown> | null) ?? {}).length === 0) return;
+  writeAtomic(abs, doc.toString({ lineWidth: 0 }), secret ? 0o600 : 0o644);
+}
+
+/** Removes `path` when it is now an empty mapping (the last remote removed). */
+function pruneEmpty(doc: Document, path: string[]): void {
+  const v = doc.getIn(path) as { items?: unknown[] } | undefined;
+  if (v && Array.isArray(v.items) && v.items.length === 0) doc.deleteIn(path);
+}
+
+async function load(abs: string, name: string): Promise<Document | undefined> {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const at = lineCounter.linePos(first.pos[0]);
+    const message = first.message.split('\n')[0] ?? first.message;
+    throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${name}:${at.line}:${at.col}: ${message}`, {
+      issues: [{ file: name, line: at.line, column: at.col, message }],
+    });
+  }
+  if (doc.contents !== null && !(typeof doc.toJS() === 'object' && !Array.isArray(doc.toJS()))) {
+    throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${name}:1:1: must be a mapping`, { issues: [{ file: name, line: 1, column: 1, message: 'must be a mapping' }] });
+  }
+  return doc;
+}
+
+function writeAtomic(file: string, text: string, mode: number): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}

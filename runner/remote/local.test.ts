@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inventory } from './inventory.js';
+import { DirectoryRemote } from './local.js';
+import { ObjectMismatch } from './remote.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'pipe-remote-unit-'));
+  made.push(d);
+  return d;
+}
+const hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+const key = (h: string) => `files/sha256/${h.slice(0, 2)}/${h.slice(2)}`;
+
+describe('DirectoryRemote', () => {
+  it('uploads only bytes that match their name, atomically', async () => {
+    const root = temp();
+    const src = join(temp(), 'obj');
+    writeFileSync(src, 'hello\n');
+    const remote = new DirectoryRemote('d', root);
+    await remote.upload(key(hex('hello\n')), { abs: src, size: 6, hex: hex('hello\n') });
+    expect(readFileSync(join(root, key(hex('hello\n'))), 'utf8')).toBe('hello\n');
+
+    writeFileSync(src, 'corrupt\n');
+    await expect(remote.upload(key(hex('hello!\n')), { abs: src, size: 8, hex: hex('hello!\n') })).rejects.toBeInstanceOf(ObjectMismatch);
+    expect(existsSync(join(root, key(hex('hello!\n'))))).toBe(false);
+    // No temp file left beside where it would have gone.
+    expect(readdirSync(join(root, 'files/sha256', hex('hello!\n').slice(0, 2)))).toEqual([]);
+  });
+
+  it('verifies large objects chunk by chunk', async () => {
+    const root = temp();
+    const src = join(temp(), 'big');
+    const bytes = Buffer.alloc((17 << 20) + 5, 7);
+    writeFileSync(src, bytes);
+    const remote = new DirectoryRemote('d', root);
+    await remote.upload(key(hex(bytes)), { abs: src, size: bytes.length, hex: hex(bytes) });
+    const dest = join(temp(), 'back');
+    expect(await remote.download(key(hex(bytes)), dest)).toEqual({ hex: hex(bytes), size: bytes.length });
+    expect(await remote.download(key(hex('absent')), join(temp(), 'x'))).toBeUndefined();
+  });
+
+  it('refuses a directory that does not exist', () => {
+    expect(() => new DirectoryRemote('d', join(temp(), 'nope'))).toThrow(/does not exist; create it/);
+  });
+});
+
+describe('inventory', () => {
+  it('keeps only valid object keys from a listing', async () => {
+    const root = temp();
+    const good = hex('a');
+    mkdirSync(join(root, 'files/sha256', good.slice(0, 2)), { recursive: true });
+    writeFileSync(join(root, key(good)), 'a');
+    mkdirSync(join(root, 'files/sha256/zz'), { recursive: true });
+    writeFileSync(join(root, 'files/sha256/zz/evil'), '');
+    writeFileSync(join(root, 'files/sha256', good.slice(0, 2), 'not-a-hash'), '');
+    const remote = new DirectoryRemote('d', root);
+    const wanted = new Map<string, number | undefined>([[key(good), 1], [key(hex('b')), 1]]);
+    const listed = await inventory({ remote, prefix: 'files/sha256/', wanted, jobs: 4, list: true });
+    expect([...listed.present]).toEqual([key(good)]);
+    expect([...(listed.listed ?? [])]).toEqual([key(good)]);
+    const headed = await inventory({ remote, prefix: 'files/sha256/', wanted, jobs: 4 });
+    expect(headed.method).toBe('head');
+    expect([...headed.present]).toEqual([key(good)]);
+  });
+
+  it('treats an object of the wrong size as absent (a partial write by a store that is not atomic)', async () => {
+    const root = temp();
+    const h = hex('abc');
+    mkdirSync(join(root, 'files/sha256', h.slice(0, 2)), { recursive: true });
+    writeFileSync(join(root, key(h)), 'ab');
+    const remote = new DirectoryRemote('d', root);
+    const r = await inventory({ remote, prefix: 'files/sha256/', wanted: new Map([[key(h), 3]]), jobs: 1 });
+    expect([...r.present]).toEqual([]);
+    expect([...r.damaged]).toEqual([key(h)]);
+  });
+});

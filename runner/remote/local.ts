@@ -1,0 +1,192 @@
+/** @module A directory remote (a local disk or a mounted share): the cache's layout, written by temp file + rename. */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PipeError } from '../errors.js';
+import { hashFileSync } from '../hash/hash-file.js';
+import { hashFileAsync } from './hash-file-async.js';
+import { ObjectMismatch, type Downloaded, type LocalObject, type Remote } from './remote.js';
+
+/** Above this size a file is hashed in chunks between other work, not in one blocking read. */
+const SYNC_HASH_MAX = 16 << 20;
+
+/**
+ * Bytes move by the kernel (copyFile: copy_file_range, or a reflink where the filesystem can),
+ * then the copy itself is hashed: what is checked is what landed, read back from the page cache.
+ */
+export class DirectoryRemote implements Remote {
+  readonly kind = 'directory';
+  readonly listsSizes = false;
+  readonly defaultJobs = 4;
+  readonly name: string;
+  readonly where: string;
+  readonly #root: string;
+  readonly #made = new Set<string>();
+  /** `<host>-<pid>-<random>-`: several machines may share the directory. */
+  readonly #tmpPrefix = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}-`;
+  #tmpCount = 0;
+
+  /** `root` is absolute; it must exist (a missing directory may be a share that is not mounted). */
+  constructor(name: string, root: string) {
+    this.name = name;
+    this.where = root;
+    this.#root = root;
+    let isDir = false;
+    try {
+      isDir = statSync(root).isDirectory();
+    } catch (err) {
+      if (!isMissing(err)) throw this.#failure(err, root);
+    }
+    if (!isDir) {
+      throw new PipeError(
+        'REMOTE_FAILED',
+        `remote '${name}': directory ${root} does not exist; create it (mkdir -p ${root}), or mount the share it should be on`,
+        { remote: name, reason: 'not-found' },
+      );
+    }
+  }
+
+  async list(prefix: string, jobs: number): Promise<Map<string, number | undefined>> {
+    const out = new Map<string, number | undefined>();
+    const base = join(this.#root, prefix);
+    let subdirs: string[];
+    try {
+      subdirs = await readdir(base);
+    } catch (err) {
+      if (isMissing(err)) return out;
+      throw this.#failure(err, base);
+    }
+    // Only the two-hex-digit fan-out directories; anything else in there is not ours.
+    const queue = subdirs.filter((d) => /^[0-9a-f]{2}$/.test(d));
+    const worker = async () => {
+      for (let d = queue.pop(); d !== undefined; d = queue.pop()) {
+        let names: string[];
+        try {
+          names = await readdir(join(base, d));
+        } catch (err) {
+          if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
+          throw this.#failure(err, join(base, d));
+        }
+        for (const n of names) out.set(`${prefix}${d}/${n}`, undefined);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+    return out;
+  }
+
+  async head(key: string): Promise<number | undefined> {
+    try {
+      const st = await stat(join(this.#root, key));
+      return st.isFile() ? st.size : undefined;
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw this.#failure(err, join(this.#root, key));
+    }
+  }
+
+  async upload(key: string, object: LocalObject): Promise<void> {
+    const tmp = await this.#tempPath(key);
+    try {
+      try {
+        await copyFile(object.abs, tmp);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).path === object.abs) throw err; // the cache's side
+        throw this.#failure(err, tmp);
+      }
+      const hex = object.size <= SYNC_HASH_MAX ? hashFileSync(tmp, object.size) : await hashFileAsync(tmp);
+      if (hex !== object.hex) throw new ObjectMismatch(object.abs, object.hex, hex);
+      chmodSync(tmp, 0o444);
+      await this.#publish(tmp, key);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async write(key: string, bytes: Uint8Array): Promise<void> {
+    const tmp = await this.#tempPath(key);
+    try {
+      await this.#remoteOp(tmp, async () => writeFileSync(tmp, bytes, { mode: 0o444, flag: 'wx' }));
+      await this.#publish(tmp, key);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async download(key: string, dest: string): Promise<Downloaded | undefined> {
+    const src = join(this.#root, key);
+    try {
+      await copyFile(src, dest);
+    } catch (err) {
+      if ((isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') && (err as NodeJS.ErrnoException).path === src) return undefined;
+      if ((err as NodeJS.ErrnoException).path === src) throw this.#failure(err, src);
+      throw err;
+    }
+    const size = statSync(dest).size;
+    const hex = size <= SYNC_HASH_MAX ? hashFileSync(dest, size) : await hashFileAsync(dest);
+    return { hex, size };
+  }
+
+  async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
+    const abs = join(this.#root, key);
+    try {
+      const size = (await stat(abs)).size;
+      if (size > maxBytes) return undefined;
+      return await readFile(abs);
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw this.#failure(err, abs);
+    }
+  }
+
+  close(): void {}
+
+  /**
+   * A temp file next to the object's final name: the rename that publishes it stays inside one
+   * directory, and parallel uploads spread over the 256 fan-out directories instead of all
+   * creating and renaming in one (whose lock they would queue on). Listings ignore these names.
+   */
+  async #tempPath(key: string): Promise<string> {
+    const dir = dirname(join(this.#root, key));
+    await this.#mkdir(dir);
+    return join(dir, `.tmp-${this.#tmpPrefix}${this.#tmpCount++}`);
+  }
+
+  /** Renames a complete temp file to its key: readers see the object whole or not at all. */
+  async #publish(tmp: string, key: string): Promise<void> {
+    const dest = join(this.#root, key);
+    await this.#remoteOp(dest, () => rename(tmp, dest));
+  }
+
+  async #mkdir(dir: string): Promise<void> {
+    if (this.#made.has(dir)) return;
+    await this.#remoteOp(dir, () => mkdir(dir, { recursive: true }));
+    this.#made.add(dir);
+  }
+
+  async #remoteOp<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.#failure(err, path);
+    }
+  }
+
+  #failure(err: unknown, path: string): PipeError {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? { reason: 'access-denied' as const, text: `permission denied (${code}) on ${path}` }
+        : code === 'ENOSPC' || code === 'EDQUOT'
+          ? { reason: 'failed' as const, text: `no space left on the device of ${path}` }
+          : isMissing(err)
+            ? { reason: 'not-found' as const, text: `${path} disappeared (was the share unmounted?)` }
+            : { reason: 'failed' as const, text: `${code ?? 'error'} on ${path}: ${(err as Error).message}` };
+    return new PipeError('REMOTE_FAILED', `remote '${this.name}': ${why.text}`, { remote: this.name, reason: why.reason }, { cause: err });
+  }
+}
+
+function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT';
+}

@@ -1,0 +1,78 @@
+/** @module The objects a set of locked paths needs: each path's own object and, for a directory, every file its manifest lists. */
+import { statSync } from 'node:fs';
+import { parseHash, type ObjectStore } from '../cache/object-store.js';
+import type { ManifestEntry } from '../hash/manifest.js';
+import type { RepoPath } from '../pipeline/pipeline.js';
+
+export interface ObjectPlan {
+  /** Every object needed: hash → size (undefined where not known). */
+  readonly objects: Map<string, number | undefined>;
+  /** Per locked path, the objects it needs: its own hash first, then its files. */
+  readonly byPath: Map<RepoPath, string[]>;
+  /** Directory hashes whose manifest the cache does not have (so their files are not known yet). */
+  readonly unknownDirs: Set<string>;
+}
+
+/** Builds the plan from the manifests in the local cache; `extraManifests` adds ones read elsewhere (a remote). */
+export function planObjects(
+  store: ObjectStore,
+  roots: ReadonlyMap<RepoPath, string>,
+  extraManifests: ReadonlyMap<string, readonly ManifestEntry[]> = new Map(),
+): ObjectPlan {
+  const objects = new Map<string, number | undefined>();
+  const byPath = new Map<RepoPath, string[]>();
+  const unknownDirs = new Set<string>();
+  const manifests = new Map<string, readonly ManifestEntry[] | undefined>();
+  for (const [path, hash] of roots) {
+    const parsed = parseHash(hash);
+    if (!parsed) continue;
+    const list = [hash];
+    objects.set(hash, objects.get(hash) ?? localSize(store, hash));
+    if (parsed.isDir) {
+      if (!manifests.has(hash)) manifests.set(hash, extraManifests.get(hash) ?? readValidManifest(store, hash));
+      const entries = manifests.get(hash);
+      if (!entries) unknownDirs.add(hash);
+      for (const e of entries ?? []) {
+        const h = `sha256:${e.hash}`;
+        list.push(h);
+        objects.set(h, e.size);
+      }
+    }
+    byPath.set(path, list);
+  }
+  return { objects, byPath, unknownDirs };
+}
+
+function localSize(store: ObjectStore, hash: string): number | undefined {
+  try {
+    return statSync(store.path(hash)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A manifest from the cache, when it is there, matches its name and is well formed. */
+export function readValidManifest(store: ObjectStore, hash: string): ManifestEntry[] | undefined {
+  const entries = store.readManifest(hash);
+  return entries && manifestProblem(entries) === undefined ? entries : undefined;
+}
+
+/**
+ * Why these manifest entries cannot be used, or undefined when they can. A manifest names files
+ * that checkout creates under the out's path, so every relpath must stay inside it.
+ */
+export function manifestProblem(entries: unknown): string | undefined {
+  if (!Array.isArray(entries)) return 'not a JSON array';
+  for (const e of entries as Record<string, unknown>[]) {
+    if (typeof e !== 'object' || e === null) return 'an entry is not an object';
+    const { relpath, hash, size, exec } = e;
+    if (typeof relpath !== 'string' || relpath === '' || relpath.includes('\0') || relpath.includes('\\') || relpath.startsWith('/')) {
+      return `bad relpath ${JSON.stringify(relpath)}`;
+    }
+    if (relpath.split('/').some((s) => s === '' || s === '.' || s === '..')) return `relpath ${JSON.stringify(relpath)} leaves its directory`;
+    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return `bad hash for ${relpath}`;
+    if (!Number.isSafeInteger(size) || (size as number) < 0) return `bad size for ${relpath}`;
+    if (typeof exec !== 'boolean') return `bad exec flag for ${relpath}`;
+  }
+  return undefined;
+}

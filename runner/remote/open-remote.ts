@@ -1,0 +1,115 @@
+/** @module Picks the remote a command uses (-r NAME, the default, the only one) and opens it, with credentials from the environment or config.local.yaml. */
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/load-config.js';
+import type { RemoteConfig } from '../config/parse-remotes.js';
+import { PipeError } from '../errors.js';
+import { DirectoryRemote } from './local.js';
+import { redactor, type Redact } from './redact.js';
+import type { Remote } from './remote.js';
+
+/** The remote named `name`, else the default one, else the only one; REMOTE_MISSING says how to configure one. */
+export function selectRemote(config: Pick<Config, 'remotes' | 'defaultRemote'>, name?: string): RemoteConfig {
+  const known = [...config.remotes.keys()];
+  if (name !== undefined) {
+    const r = config.remotes.get(name);
+    if (r) return r;
+    throw new PipeError(
+      'REMOTE_MISSING',
+      known.length
+        ? `there is no remote named '${name}' (configured: ${known.join(', ')}); add it with: pipe remote add ${name} URL`
+        : `there is no remote named '${name}': no remote is configured; add one with: pipe remote add ${name} URL  (URL: a directory, or s3://bucket/prefix)`,
+      { name, known },
+    );
+  }
+  const chosen = config.defaultRemote ?? (known.length === 1 ? known[0] : undefined);
+  const r = chosen === undefined ? undefined : config.remotes.get(chosen);
+  if (r) return r;
+  throw new PipeError(
+    'REMOTE_MISSING',
+    known.length
+      ? `${known.length} remotes are configured (${known.join(', ')}) and none is the default; pass -r NAME, or choose one with: pipe remote default NAME`
+      : 'no remote is configured; add one with: pipe remote add NAME URL --default  (URL: a directory such as /mnt/share/pipe, or s3://bucket/prefix)',
+    { known },
+  );
+}
+
+export type RemoteLocation = { readonly kind: 'directory'; readonly path: string } | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string };
+
+/** Where a remote URL points; relative directories are relative to the repository root. */
+export function parseRemoteUrl(url: string, root: string): RemoteLocation {
+  if (/^s3:\/\//i.test(url)) {
+    const [bucket = '', ...rest] = url.slice(5).split('/');
+    return { kind: 's3', bucket, prefix: rest.filter(Boolean).join('/') };
+  }
+  if (/^file:\/\//i.test(url)) return { kind: 'directory', path: fileURLToPath(url) };
+  return { kind: 'directory', path: isAbsolute(url) ? url : resolve(root, url) };
+}
+
+export interface OpenedRemote {
+  readonly remote: Remote;
+  /** Transfers at once: -j, else the remote's `jobs`, else the kind's default. */
+  readonly jobs: number;
+  readonly redact: Redact;
+}
+
+export async function openRemote({
+  root,
+  config,
+  name,
+  jobs,
+  env = process.env,
+}: {
+  root: string;
+  config: Pick<Config, 'remotes' | 'defaultRemote'>;
+  name?: string;
+  jobs?: number;
+  env?: NodeJS.ProcessEnv;
+}): Promise<OpenedRemote> {
+  const rc = selectRemote(config, name);
+  const where = parseRemoteUrl(rc.url, root);
+  const creds = credentialsFor(rc, env);
+  const redact = redactor([creds.value?.secretAccessKey, creds.value?.sessionToken, creds.value?.accessKeyId, rc.secretAccessKey, rc.sessionToken, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN]);
+  if (where.kind === 'directory') {
+    const remote = new DirectoryRemote(rc.name, where.path);
+    return { remote, jobs: jobs ?? rc.jobs ?? remote.defaultJobs, redact };
+  }
+  const endpoint = rc.endpoint ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined);
+  const n = jobs ?? rc.jobs ?? 16;
+  const { openS3Remote } = await import('./s3.js');
+  const remote = await openS3Remote({
+    name: rc.name,
+    bucket: where.bucket,
+    prefix: where.prefix,
+    endpoint,
+    region: rc.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'),
+    // Custom endpoints (MinIO and most S3-compatible stores) are addressed by path unless told otherwise.
+    forcePathStyle: rc.forcePathStyle ?? endpoint !== undefined,
+    credentials: creds.value,
+    credentialSource: creds.source,
+    maxSockets: n + 4,
+    redact,
+  });
+  return { remote, jobs: n, redact };
+}
+
+/** The environment's credentials win over config.local.yaml's (as for every other setting); none means unsigned requests. */
+export function credentialsFor(
+  rc: RemoteConfig,
+  env: NodeJS.ProcessEnv,
+): {
+  value: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  source: 'environment' | '.pipe/config.local.yaml' | 'none';
+} {
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const token = env.AWS_SESSION_TOKEN || undefined;
+    return { value: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(token ? { sessionToken: token } : {}) }, source: 'environment' };
+  }
+  if (rc.accessKeyId && rc.secretAccessKey) {
+    return {
+      value: { accessKeyId: rc.accessKeyId, secretAccessKey: rc.secretAccessKey, ...(rc.sessionToken ? { sessionToken: rc.sessionToken } : {}) },
+      source: '.pipe/config.local.yaml',
+    };
+  }
+  return { value: undefined, source: 'none' };
+}

@@ -1,0 +1,63 @@
+/** @module What a remote is: a place with the cache's key layout (`files/sha256/ab/…`, `runs/ab/…`) that objects move to and from. */
+
+/** A local cache object to upload: its bytes must hash to `hex` (checked while they are read). */
+export interface LocalObject {
+  readonly abs: string;
+  readonly size: number;
+  /** SHA-256 of the bytes, hex: the object's name. */
+  readonly hex: string;
+}
+
+export interface Downloaded {
+  /** SHA-256 of the bytes written, hex. */
+  readonly hex: string;
+  readonly size: number;
+}
+
+export interface Remote {
+  readonly name: string;
+  readonly kind: 'directory' | 's3';
+  /** Where it is, for messages: an absolute path or s3://bucket/prefix, never a credential. */
+  readonly where: string;
+  /** Transfers at once unless -j says otherwise. */
+  readonly defaultJobs: number;
+  /** Whether `list` gives sizes (a listed object of the wrong size is a partial write by a store that is not atomic). */
+  readonly listsSizes: boolean;
+  /**
+   * Every key under `prefix` (`files/sha256/` or `runs/`), relative to the remote's root, with its
+   * size when the listing gives it. Keys are not validated here: callers keep only those that match
+   * the object or run patterns.
+   */
+  list(prefix: string, jobs: number): Promise<Map<string, number | undefined>>;
+  /** Size of one object, or undefined when it is absent. */
+  head(key: string): Promise<number | undefined>;
+  /**
+   * Stores `object` under `key` so that the key is either absent or complete. The bytes sent are
+   * hashed as they are read; when they do not match `object.hex` nothing is stored and
+   * ObjectMismatch is thrown.
+   */
+  upload(key: string, object: LocalObject): Promise<void>;
+  /** Stores small bytes (a run-cache entry) under `key`, atomically. */
+  write(key: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes the object's bytes to `dest` (a new file; the caller renames or removes it) and returns
+   * their hash. Undefined when the key does not exist.
+   */
+  download(key: string, dest: string): Promise<Downloaded | undefined>;
+  /** A small object's bytes (a run-cache entry, a manifest), or undefined when absent. */
+  read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /** Releases connections. */
+  close(): void;
+}
+
+/** The bytes read from a cache object do not hash to its name: the object is corrupt and was not sent. */
+export class ObjectMismatch extends Error {
+  constructor(
+    readonly abs: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`${abs} hashes to ${actual}, not ${expected}`);
+    this.name = 'ObjectMismatch';
+  }
+}
