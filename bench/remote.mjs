@@ -107,7 +107,9 @@ for (const f of ['pipeline.yaml', 'data.lock', '.pipe/config.yaml']) cpSync(join
 // of 2 for the same push), which is about the filesystem, not the tool. Deleted at the end.
 const trash = join(base, 'trash');
 mkdirSync(trash, { recursive: true });
-const aside = (...paths) => paths.map((p) => `if [ -e ${p} ]; then mv ${p} "$(mktemp -d -p ${trash})/"; fi`).join('; ');
+// …and dirty pages are flushed before each timed run, so that no run pays for writing back an
+// earlier one's output.
+const aside = (...paths) => `${paths.map((p) => `if [ -e ${p} ]; then mv ${p} "$(mktemp -d -p ${trash})/"; fi`).join('; ')}; sync`;
 const emptyPuller = aside('.pipe/cache', '.pipe/tmp', 'data');
 
 const r = {};

@@ -8,7 +8,7 @@ export interface RemoteConfig {
   readonly endpoint?: string;
   readonly region?: string;
   readonly forcePathStyle?: boolean;
-  /** Transfers at once (default: 16 for S3, 4 for a directory). */
+  /** Transfers at once (default: 16 for S3, 64 for a directory). */
   readonly jobs?: number;
   /** Credentials come only from .pipe/config.local.yaml (git-ignored) or the environment. */
   readonly accessKeyId?: string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,8 @@ describe('DirectoryRemote', () => {
     await expect(remote.upload(key(hex('hello!\n')), { abs: src, size: 8, hex: hex('hello!\n') })).rejects.toBeInstanceOf(ObjectMismatch);
     expect(existsSync(join(root, key(hex('hello!\n'))))).toBe(false);
     // No temp file left beside where it would have gone.
-    expect(readdirSync(join(root, 'files/sha256', hex('hello!\n').slice(0, 2)))).toEqual([]);
+    const dir = join(root, 'files/sha256', hex('hello!\n').slice(0, 2));
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   });
 
   it('verifies large objects chunk by chunk', async () => {
@@ -45,6 +46,15 @@ describe('DirectoryRemote', () => {
     const dest = join(temp(), 'back');
     expect(await remote.download(key(hex(bytes)), dest)).toEqual({ hex: hex(bytes), size: bytes.length });
     expect(await remote.download(key(hex('absent')), join(temp(), 'x'))).toBeUndefined();
+    // The fast path: straight to its place, with the mtime asked for; nothing on a mismatch.
+    const placed = join(temp(), 'placed');
+    expect(await remote.downloadVerified(key(hex(bytes)), placed, hex(bytes), 1_000_000)).toEqual({ state: 'ok', size: bytes.length });
+    expect(statSync(placed).mtimeMs).toBe(1_000_000);
+    const wrong = join(temp(), 'wrong');
+    expect(await remote.downloadVerified(key(hex(bytes)), wrong, hex('other'), 0)).toEqual({ state: 'mismatch', actual: hex(bytes) });
+    expect(existsSync(wrong)).toBe(false);
+    expect(await remote.downloadVerified(key(hex('absent')), wrong, hex('absent'), 0)).toEqual({ state: 'missing' });
+    remote.close();
   });
 
   it('refuses a directory that does not exist', () => {

@@ -1,25 +1,31 @@
 /** @module A directory remote (a local disk or a mounted share): the cache's layout, written by temp file + rename. */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { hashFileSync } from '../hash/hash-file.js';
+import { CopyPool, type CopyResult } from './copy-pool.js';
 import { hashFileAsync } from './hash-file-async.js';
-import { ObjectMismatch, type Downloaded, type LocalObject, type Remote } from './remote.js';
+import { ObjectMismatch, type Downloaded, type LocalObject, type Remote, type VerifiedDownload } from './remote.js';
 
 /** Above this size a file is hashed in chunks between other work, not in one blocking read. */
 const SYNC_HASH_MAX = 16 << 20;
 
+/** Threads that copy objects: creating files is the cost on most filesystems, and it overlaps. */
+const COPY_THREADS = 4;
+
 /**
- * Bytes move by the kernel (copyFile: copy_file_range, or a reflink where the filesystem can),
- * then the copy itself is hashed: what is checked is what landed, read back from the page cache.
+ * Objects are copied by a few worker threads (copy-pool.ts): each file is read once, hashed, and
+ * written beside its final name only when it matches, then renamed. `defaultJobs` is the number
+ * of objects in flight, which keeps those threads fed with batches.
  */
 export class DirectoryRemote implements Remote {
   readonly kind = 'directory';
   readonly listsSizes = false;
-  readonly defaultJobs = 4;
+  readonly defaultJobs = 64;
+  readonly #pool = new CopyPool(COPY_THREADS);
   readonly name: string;
   readonly where: string;
   readonly #root: string;
@@ -87,21 +93,20 @@ export class DirectoryRemote implements Remote {
   }
 
   async upload(key: string, object: LocalObject): Promise<void> {
-    const tmp = await this.#tempPath(key);
-    try {
-      try {
-        await copyFile(object.abs, tmp);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).path === object.abs) throw err; // the cache's side
-        throw this.#failure(err, tmp);
-      }
-      const hex = object.size <= SYNC_HASH_MAX ? hashFileSync(tmp, object.size) : await hashFileAsync(tmp);
-      if (hex !== object.hex) throw new ObjectMismatch(object.abs, object.hex, hex);
-      chmodSync(tmp, 0o444);
-      await this.#publish(tmp, key);
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    const dest = join(this.#root, key);
+    const r = await this.#pool.copy({ src: object.abs, dest, hex: object.hex, mode: 0o444 });
+    if (r.state === 'ok') return;
+    if (r.state === 'mismatch') throw new ObjectMismatch(object.abs, object.hex, r.actual);
+    // The cache's side: the object is not there (any more).
+    if (r.state === 'missing') throw Object.assign(new Error(`ENOENT: no such file, open '${object.abs}'`), { code: 'ENOENT', path: object.abs });
+    throw this.#copyFailure(r, object.abs);
+  }
+
+  async downloadVerified(key: string, dest: string, hex: string, mtimeMs: number): Promise<VerifiedDownload> {
+    const src = join(this.#root, key);
+    const r = await this.#pool.copy({ src, dest, hex, mode: 0o444, mtimeMs });
+    if (r.state !== 'error') return r;
+    throw this.#copyFailure(r, dest);
   }
 
   async write(key: string, bytes: Uint8Array): Promise<void> {
@@ -140,7 +145,16 @@ export class DirectoryRemote implements Remote {
     }
   }
 
-  close(): void {}
+  close(): void {
+    this.#pool.close();
+  }
+
+  /** An error from a copy thread: the remote's fault when it names a path on the remote, else the cache's. */
+  #copyFailure(r: Extract<CopyResult, { state: 'error' }>, local: string): Error {
+    const err = Object.assign(new Error(r.message), { code: r.code, path: r.path });
+    if (r.path?.startsWith(`${this.#root}/`) || r.path === this.#root) return this.#failure(err, r.path);
+    return Object.assign(err, { path: r.path ?? local });
+  }
 
   /**
    * A temp file next to the object's final name: the rename that publishes it stays inside one

@@ -14,6 +14,8 @@ export interface Downloaded {
   readonly size: number;
 }
 
+export type VerifiedDownload = { readonly state: 'ok'; readonly size: number } | { readonly state: 'missing' } | { readonly state: 'mismatch'; readonly actual: string };
+
 export interface Remote {
   readonly name: string;
   readonly kind: 'directory' | 's3';
@@ -44,6 +46,12 @@ export interface Remote {
    * their hash. Undefined when the key does not exist.
    */
   download(key: string, dest: string): Promise<Downloaded | undefined>;
+  /**
+   * Optional fast path for file objects: copies the object straight to `dest` (its path in the
+   * cache) when its bytes hash to `hex` — through a temp file beside `dest` whose mtime is set to
+   * `mtimeMs`, then a rename — and reports what happened. Nothing is written on a mismatch.
+   */
+  downloadVerified?(key: string, dest: string, hex: string, mtimeMs: number): Promise<VerifiedDownload>;
   /** A small object's bytes (a run-cache entry, a manifest), or undefined when absent. */
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /** Releases connections. */

@@ -100,7 +100,7 @@ export async function uploadObjects({
       failed.add(hash);
     }
   };
-  files.sort((a, b) => b[1] - a[1]);
+  files.sort(byName);
   await runTransfers({ items: files, jobs, size: ([, s]) => s, work: send, verb: 'uploading', onProgress });
   // A directory whose files did not all make it keeps its manifest back.
   const objectsOf = new Map<string, readonly string[]>();
@@ -137,4 +137,13 @@ export async function uploadObjects({
     runsPresent: runKeys.size - runTodo.length,
     method: inv.method,
   };
+}
+
+/**
+ * In name order: consecutive objects then share a fan-out directory, which is what filesystems
+ * create files fastest in (a random order over 256 directories made the same push twice as slow
+ * in kernel time here).
+ */
+function byName(a: readonly [string, number], b: readonly [string, number]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }

@@ -20,7 +20,7 @@ named, and never stored. An interrupted fetch leaves only complete objects behin
 on the next run.`,
   options: {
     remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to fetch from (default: the default remote)' },
-    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3, 4 for a directory)' },
+    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3; 64 for a directory, copied by 4 threads)' },
     wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
   },
   positionals: true,

@@ -21,7 +21,7 @@ or a path. When the remote lacks some objects, everything complete is still chec
 the missing ones are named (exit 1).`,
   options: {
     remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to pull from (default: the default remote)' },
-    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3, 4 for a directory)' },
+    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3; 64 for a directory, copied by 4 threads)' },
     relink: { type: 'boolean', help: 're-create every link with the current cache.type, even where the content matches' },
     wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
   },
