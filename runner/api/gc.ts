@@ -1,116 +1,124 @@
-/** @module `pipe gc --workspace`: remove objects (and run-cache entries) that nothing in the current workspace needs. */
-import { existsSync, lstatSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { listObjects } from '../cache/list-objects.js';
-import { ObjectStore } from '../cache/object-store.js';
+/** @module `pipe gc`: remove the objects (and run-cache entries) that nothing in scope needs, from .pipe/cache and, with --cloud, from a remote. */
+import { ObjectStore, parseHash } from '../cache/object-store.js';
 import { WorkspaceRecord } from '../cache/workspace-record.js';
+import { loadConfig } from '../config/load-config.js';
 import { loadPipeline } from '../config/load-pipeline.js';
 import { ParsedCache } from '../config/parsed-cache.js';
-import { HASH_ALGORITHM } from '../hash/hash-file.js';
-import type { Lock } from '../lockfile/lock.js';
+import type { ManifestEntry } from '../hash/manifest.js';
 import { acquireMutex } from '../lockfile/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
-import { RunCache, runKey } from '../run-cache/run-cache.js';
+import { readValidManifest } from '../remote/object-plan.js';
+import { openRemote, type OpenedRemote } from '../remote/open-remote.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
+import { RunCache } from '../run-cache/run-cache.js';
+import { planCloudGc, readRemoteContents, readRemoteManifests, removeFromRemote, type CloudGcPlan, type RemoteContents } from './gc-cloud.js';
+import { localRunsToKeep, planLocalGc, removeLocal, type LocalGcPlan } from './gc-local.js';
+import { referencedObjects, unknownDirsWarning, type Referenced } from './gc-referenced.js';
+import { keptRoots, type GcScope } from './gc-roots.js';
 
-export interface GcOptions {
+export interface GcOptions extends GcScope {
   readonly root: string;
   readonly dry?: boolean;
-  /** Keep every run-cache entry and the objects it names (default: only the entries of the current lock). */
+  /** Keep every run-cache entry and the objects it names (default: only the entries of kept results). */
   readonly keepRunCache?: boolean;
   readonly waitSeconds?: number;
+  /** Also remove what nothing in scope references from a remote. */
+  readonly cloud?: boolean;
+  /** The remote for `cloud` (default: the default remote). */
+  readonly remote?: string;
+  readonly jobs?: number;
+  /**
+   * Called with the plan before anything is removed when `cloud` is set (not with `dry`); when
+   * it resolves false nothing is removed. Without it, the plan is carried out.
+   */
+  readonly confirm?: (plan: GcPlan) => Promise<boolean>;
 }
 
-export interface GcResult {
-  readonly removedObjects: readonly { hash: string; size: number }[];
-  readonly removedRuns: number;
-  readonly keptObjects: number;
-  readonly keptRuns: number;
-  readonly freedBytes: number;
+export interface GcPlan {
+  readonly local: LocalGcPlan;
+  readonly cloud?: CloudGcPlan;
+  /** Commits whose data.lock was kept (0 without a revision scope), and how many distinct locks they hold. */
+  readonly commits: number;
+  readonly distinctLocks: number;
+  /** Things gc chose to keep because it could not tell (unknown manifests, invalid locks), one message each. */
+  readonly warnings: readonly string[];
 }
 
+export interface GcResult extends GcPlan {
+  /** False when `confirm` said no: nothing was removed. */
+  readonly done: boolean;
+}
+
+/**
+ * Holds the repository mutex unless `dry`. Everything is planned (and the remote listed) before
+ * anything is removed, so a refused confirmation or a failed listing removes nothing.
+ */
 export async function gc(o: GcOptions): Promise<GcResult> {
   const dir = ensurePipeDir(o.root);
   const parsed = new ParsedCache(dir.tmp);
   await loadPipeline({ root: o.root, cache: parsed }); // a broken pipeline.yaml is reported, not collected around
+  const config = o.cloud ? await loadConfig({ root: o.root, cache: parsed }) : undefined;
   const mutex = o.dry ? undefined : await acquireMutex({ file: dir.mutex, command: 'pipe gc', waitSeconds: o.waitSeconds ?? 60 });
+  let opened: OpenedRemote | undefined;
   try {
     const lock = await readLock({ root: o.root, cache: parsed });
     const store = new ObjectStore(dir.cache);
     const runs = new RunCache(dir.cache);
+    const kept = await keptRoots({ root: o.root, lock, placed: new WorkspaceRecord(dir.tmp).entries, scope: o, tmpDir: dir.tmp });
+    const keepRunCache = Boolean(o.keepRunCache);
+    const localRuns = localRunsToKeep({ runs, roots: kept.roots, keepRunCache });
 
-    const roots = new Set(lockHashes(lock));
-    // What pipe placed and is still in the workspace (a deleted path protects nothing).
-    for (const [path, hash] of new WorkspaceRecord(dir.tmp).entries) if (existsSync(join(o.root, path))) roots.add(hash);
-    // Run-cache entries kept: those whose outs are exactly what the current lock holds (how the
-    // current results were made), or all of them with keepRunCache.
-    const keptRuns: string[] = [];
-    const droppedRuns: string[] = [];
-    for (const fp of runs.list()) {
-      const rec = runs.get(fp);
-      const current = rec !== undefined && rec.outs.every((x) => roots.has(x.hash));
-      if (o.keepRunCache && rec) for (const x of rec.outs) roots.add(x.hash);
-      (o.keepRunCache || current ? keptRuns : droppedRuns).push(fp);
+    let contents: RemoteContents | undefined;
+    if (config) {
+      opened = await openRemote({ root: o.root, config, name: o.remote, jobs: o.jobs });
+      contents = await readRemoteContents(opened);
     }
-
-    const referenced = new Set<string>();
-    for (const hash of roots) {
-      referenced.add(hash);
-      if (hash.endsWith('.dir')) {
-        for (const e of store.readManifest(hash) ?? []) referenced.add(`${HASH_ALGORITHM}:${e.hash}`);
-      }
-    }
-    const removedObjects: { hash: string; size: number }[] = [];
-    let kept = 0;
-    for (const hash of listObjects(dir.cache)) {
-      if (referenced.has(hash)) {
-        kept++;
-        continue;
-      }
-      const p = store.path(hash);
-      const size = lstatSync(p).size;
-      if (!o.dry) unlinkSync(p);
-      removedObjects.push({ hash, size });
-    }
-    if (!o.dry) {
-      for (const fp of droppedRuns) rmSync(join(dir.cache, runKey(fp)), { force: true });
-      removeStaleTemp(join(dir.cache, 'tmp'));
-    }
-    return {
-      removedObjects,
-      removedRuns: droppedRuns.length,
-      keptObjects: kept,
-      keptRuns: keptRuns.length,
-      freedBytes: removedObjects.reduce((s, x) => s + x.size, 0),
+    // What is kept in both places: the scope's hashes and, with keepRunCache, every entry's outs.
+    const roots = new Map(kept.roots);
+    const addRunOuts = (outs: Iterable<[string, string]>) => {
+      for (const [hash, where] of outs) if (!roots.has(hash)) roots.set(hash, where);
     };
+    addRunOuts(localRuns.outs);
+    if (keepRunCache && contents) {
+      for (const [fp, rec] of contents.runs) for (const x of rec?.outs ?? []) addRunOuts([[x.hash, `${x.path} (remote run-cache entry ${fp.slice(0, 12)})`]]);
+    }
+    const local = new Map<string, readonly ManifestEntry[] | undefined>();
+    const fromCache = (hash: string) => {
+      if (!local.has(hash)) local.set(hash, readValidManifest(store, hash));
+      return local.get(hash);
+    };
+    const fromRemote =
+      opened && contents
+        ? await readRemoteManifests({ remote: opened.remote, jobs: opened.jobs, hashes: [...roots.keys()].filter((h) => parseHash(h)?.isDir && !fromCache(h)), listed: contents.objects })
+        : new Map<string, ManifestEntry[]>();
+    const referenced = referencedObjects(roots, (hash) => fromCache(hash) ?? fromRemote.get(hash));
+
+    const cloud = opened && contents ? await planCloudGc({ remote: opened.remote, jobs: opened.jobs, contents, referenced, roots: kept.roots, keepRunCache }) : undefined;
+    const plan: GcPlan = {
+      local: planLocalGc({ store, referenced, keptRuns: localRuns.kept, droppedRuns: localRuns.dropped }),
+      ...(cloud ? { cloud } : {}),
+      commits: kept.commits,
+      distinctLocks: kept.distinctLocks,
+      warnings: [...kept.warnings, ...warningsOf(referenced, cloud)],
+    };
+    if (o.dry) return { ...plan, done: true };
+    if (plan.cloud && o.confirm && !(await o.confirm(plan))) return { ...plan, done: false };
+    removeLocal(store, plan.local);
+    if (opened && plan.cloud) await removeFromRemote({ remote: opened.remote, jobs: opened.jobs, plan: plan.cloud });
+    return { ...plan, done: true };
   } finally {
+    opened?.remote.close();
     mutex?.release();
   }
 }
 
-/** Every object hash data.lock refers to: stage outs (and deps) and tracked data. */
-export function lockHashes(lock: Lock): string[] {
+function warningsOf(referenced: Referenced, cloud: CloudGcPlan | undefined): string[] {
   const out: string[] = [];
-  for (const s of Object.values(lock.stages)) for (const x of [...s.outs, ...s.deps]) out.push(x.hash);
-  for (const d of Object.values(lock.data)) out.push(d.hash);
+  const unknown = unknownDirsWarning(referenced, cloud?.remote);
+  if (unknown) out.push(unknown);
+  if (cloud?.unreadableRuns) {
+    const n = cloud.unreadableRuns;
+    out.push(`${n} run-cache entr${n === 1 ? 'y' : 'ies'} on remote '${cloud.remote}' could not be read as one; kept (gc cannot tell what ${n === 1 ? 'it restores' : 'they restore'})`);
+  }
   return out;
-}
-
-/** Temp files of interrupted writes: named `<pid>-…`; removed when that process is gone. */
-function removeStaleTemp(tmp: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(tmp);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      rmSync(join(tmp, name), { force: true });
-    }
-  }
 }

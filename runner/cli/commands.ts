@@ -24,7 +24,7 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     load: async () => (await import('./commands/add.js')).add,
   },
   gc: {
-    summary: 'remove cache objects that the current workspace does not reference',
+    summary: 'remove cache objects (and, with --cloud, remote objects) that the workspace and the chosen revisions do not reference',
     load: async () => (await import('./commands/gc.js')).gc,
   },
   unprotect: {

@@ -91,4 +91,21 @@ describe('inventory', () => {
     expect([...r.present]).toEqual([]);
     expect([...r.damaged]).toEqual([key(h)]);
   });
+
+  it('removes keys (absent ones are no error) and names the key it could not remove', async () => {
+    const root = temp();
+    const remote = new DirectoryRemote('d', root);
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => hex(x)) as [string, string, string];
+    await remote.write(key(a), Buffer.from('a'));
+    await remote.write(key(b), Buffer.from('b'));
+    await remote.remove([key(a), key(b), key(c)], 2);
+    expect(existsSync(join(root, key(a)))).toBe(false);
+    expect(existsSync(join(root, key(b)))).toBe(false);
+
+    // A directory where an object should be: unlink fails (EISDIR) whoever runs the test.
+    mkdirSync(join(root, key(c), 'x'), { recursive: true });
+    const err = await remote.remove([key(c)], 1).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'REMOTE_FAILED', data: { remote: 'd', reason: 'failed', objects: [key(c)] } });
+    expect((err as Error).message).toMatch(/^remote 'd': EISDIR on /);
+  });
 });

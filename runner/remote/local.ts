@@ -1,7 +1,7 @@
 /** @module A directory remote (a local disk or a mounted share): the cache's layout, written by temp file + rename. */
 import { randomBytes } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
@@ -145,6 +145,25 @@ export class DirectoryRemote implements Remote {
     }
   }
 
+  async remove(keys: readonly string[], jobs: number): Promise<void> {
+    let next = 0;
+    let failure: PipeError | undefined;
+    const worker = async () => {
+      while (!failure && next < keys.length) {
+        const key = keys[next++] as string;
+        const abs = join(this.#root, key);
+        try {
+          await unlink(abs);
+        } catch (err) {
+          if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
+          failure ??= this.#failure(err, abs, [key]);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, keys.length)) }, worker));
+    if (failure) throw failure;
+  }
+
   close(): void {
     this.#pool.close();
   }
@@ -187,7 +206,7 @@ export class DirectoryRemote implements Remote {
     }
   }
 
-  #failure(err: unknown, path: string): PipeError {
+  #failure(err: unknown, path: string, objects?: readonly string[]): PipeError {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
@@ -197,7 +216,7 @@ export class DirectoryRemote implements Remote {
           : isMissing(err)
             ? { reason: 'not-found' as const, text: `${path} disappeared (was the share unmounted?)` }
             : { reason: 'failed' as const, text: `${code ?? 'error'} on ${path}: ${(err as Error).message}` };
-    return new PipeError('REMOTE_FAILED', `remote '${this.name}': ${why.text}`, { remote: this.name, reason: why.reason }, { cause: err });
+    return new PipeError('REMOTE_FAILED', `remote '${this.name}': ${why.text}`, { remote: this.name, reason: why.reason, ...(objects ? { objects } : {}) }, { cause: err });
   }
 }
 

@@ -54,6 +54,14 @@ export interface Remote {
   downloadVerified?(key: string, dest: string, hex: string, mtimeMs: number): Promise<VerifiedDownload>;
   /** A small object's bytes (a run-cache entry, a manifest), or undefined when absent. */
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
+  /**
+   * Deletes `keys` (one that is not there is no error) in as few requests as the store allows — S3:
+   * DeleteObjects, up to 1,000 keys each; a directory: one unlink each — at most `jobs` at once.
+   * Keys of one call go in no particular order: a caller that needs an order (a manifest before
+   * the files it lists) makes one call per step. REMOTE_FAILED names the keys that could not be
+   * deleted; after a failure no further request starts.
+   */
+  remove(keys: readonly string[], jobs: number): Promise<void>;
   /** Releases connections. */
   close(): void;
 }

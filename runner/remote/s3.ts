@@ -9,6 +9,7 @@ import type * as S3 from '@aws-sdk/client-s3';
 import { VerifiedChunks, WHOLE_READ_MAX, readVerified } from './read-verified.js';
 import type { Redact } from './redact.js';
 import type { Downloaded, LocalObject, Remote } from './remote.js';
+import { deleteKeys } from './s3-delete.js';
 import { isNotFound, s3Failure, type S3Where } from './s3-errors.js';
 
 export interface S3Options {
@@ -210,6 +211,11 @@ export class S3Remote implements Remote {
     } catch (err) {
       throw s3Failure(err, this.#at, this.#redact);
     }
+  }
+
+  async remove(keys: readonly string[], jobs: number): Promise<void> {
+    const send = <O>(cmd: { readonly input: unknown }) => this.#send<O>(cmd);
+    await deleteKeys({ sdk: this.#sdk, send, bucket: this.#bucket, prefix: this.#prefix, keys, jobs, at: this.#at, redact: this.#redact });
   }
 
   close(): void {
