@@ -39,6 +39,12 @@ interface ErrorData {
     reason: 'unreachable' | 'bucket-missing' | 'access-denied' | 'not-found' | 'objects-missing' | 'objects-corrupt' | 'failed';
     objects?: readonly string[];
   };
+  /** One or more promotion rules of `gates:` failed (exit 1). */
+  GATE_FAILED: { failed: readonly string[] };
+  /** A plot could not be rendered (its data is not a table, a field it names is missing, …). */
+  PLOT_FAILED: { path: string; revision?: string };
+  /** The GitHub API refused or could not be reached; the message says what to fix. */
+  GITHUB_FAILED: { status?: number; request?: string };
 }
 
 export type PipeErrorCode = keyof ErrorData;

@@ -7,7 +7,7 @@ export type StageEvent =
   | { readonly kind: 'blocked'; readonly stage: string; readonly upstream: string }
   | { readonly kind: 'running'; readonly stage: string; readonly reasons: readonly Reason[] }
   | { readonly kind: 'would-run'; readonly stage: string; readonly reasons: readonly Reason[] }
-  | { readonly kind: 'restored'; readonly stage: string; readonly reasons: readonly Reason[] }
+  | { readonly kind: 'restored'; readonly stage: string; readonly reasons: readonly Reason[]; readonly ms: number }
   | { readonly kind: 'done'; readonly stage: string; readonly ms: number }
   | { readonly kind: 'failed'; readonly stage: string; readonly ms: number; readonly message: string };
 

@@ -1,6 +1,6 @@
 /** @module Brings one stage up to date: decide from its status, run it, check and lock its outs. */
 import type { Dag } from '../dag/build-dag.js';
-import { describeReason, type Reason } from '../exec/reason.js';
+import type { Reason } from '../exec/reason.js';
 import { runStage, type RunningStage } from '../exec/run-stage.js';
 import { lockedCmd, stageStatus } from '../exec/stage-status.js';
 import type { HashInfo, PathHasher } from '../hash/hash-path.js';
@@ -103,7 +103,7 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
         ctx.locks.set(name, lockEntry(outs));
         await ctx.saveLock();
         ctx.ran.add(name);
-        ctx.reporter.event({ kind: 'restored', stage: name, reasons });
+        ctx.reporter.event({ kind: 'restored', stage: name, reasons, ms: Date.now() - started });
         return 'ok';
       }
     }
@@ -114,7 +114,7 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
       const cached = locked.outs.filter((o) => stage.outs.some((x) => x.path === o.path && x.cache));
       if ((await ctx.pull.outs(name, cached)) && (await restoreLockedOuts(ctx.outs, cached))) {
         ctx.ran.add(name);
-        ctx.reporter.event({ kind: 'restored', stage: name, reasons });
+        ctx.reporter.event({ kind: 'restored', stage: name, reasons, ms: Date.now() - started });
         return 'ok';
       }
     }
@@ -156,9 +156,3 @@ function onlyCachedOutsMissing(stage: Stage, reasons: readonly Reason[]): boolea
   return reasons.length > 0 && reasons.every((r) => r.kind === 'out-missing' && stage.outs.some((o) => o.path === r.path && o.cache));
 }
 
-export function firstReason(reasons: readonly Reason[]): string {
-  const [first] = reasons;
-  if (!first) return '';
-  const more = reasons.length > 1 ? ` (+${reasons.length - 1} more)` : '';
-  return `${describeReason(first)}${more}`;
-}

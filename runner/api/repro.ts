@@ -20,6 +20,7 @@ import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import { ensurePipeDir, pipeDir } from '../repo/pipe-dir.js';
 import type { ReproReporter } from './repro-events.js';
+import { RunRecorder } from './run-record.js';
 import { pullMissingData, remotePuller } from './repro-pull.js';
 import { openRemote, selectRemote, type OpenedRemote } from '../remote/open-remote.js';
 import { reproStage, type ReproContext, type StageFailure } from './repro-stage.js';
@@ -49,7 +50,10 @@ export interface ReproResult {
 }
 
 export async function repro(o: ReproOptions): Promise<ReproResult> {
-  const { root, reporter } = o;
+  const { root } = o;
+  // What became of each stage, for `pipe report` (dry runs record nothing).
+  const recorder = o.dry ? undefined : new RunRecorder(o.reporter);
+  const reporter = recorder?.reporter ?? o.reporter;
   const cache = new ParsedCache(pipeDir(root).tmp);
   const pipeline = await loadPipeline({ root, cache });
   const dag = buildDag(pipeline);
@@ -146,6 +150,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
         if (pruned && ctx.failures.length === 0 && !interrupted) await saveLock();
         await writes;
         cache.save();
+        recorder?.save(root, ctx.failures.length === 0 && !interrupted);
       }
     }
     if (interrupted) throw new PipeError('INTERRUPTED', 'interrupted; finished stages are locked, the next repro resumes from there', { signal: 'SIGINT' });

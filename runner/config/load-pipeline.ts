@@ -1,9 +1,10 @@
 /** @module Loads pipeline.yaml and its params files into a validated, normalised Pipeline. */
 import { posix } from 'node:path';
 import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
-import type { Dep, GateRule, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from '../pipeline/pipeline.js';
+import type { Dep, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from '../pipeline/pipeline.js';
 import { toRepoPath } from '../pipeline/repo-path.js';
 import { ParamsFiles, isMissing, lookupParam } from './load-params.js';
+import { checkGates } from './check-gates.js';
 import { schemaIssues } from './schema-issues.js';
 import { ParsedCache } from './parsed-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
@@ -57,9 +58,10 @@ async function load(root: string, cache: ParsedCache, fresh: boolean): Promise<L
     if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues, paramPaths));
   }
   const params = await resolveParams(root, cache, fresh, source, stages, paramPaths, issues);
+  const gates = checkGates(source, raw.gates, stages, issues);
   if (issues.length) return { issues, fromCache: !read.source };
   read.remember();
-  return { pipeline: { root, stages, gates: Array.isArray(raw.gates) ? (raw.gates as GateRule[]) : [], params } };
+  return { pipeline: { root, stages, gates, params } };
 }
 
 /** A source for a remembered value: it has no positions, so messages fall back to the file name. */

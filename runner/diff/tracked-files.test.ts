@@ -17,15 +17,46 @@ describe('trackedFiles', () => {
     expect(trackedFiles(pipeline)).toEqual({
       params: ['params.yaml', 'conf/model.yaml', 'sub/params.yaml'],
       metrics: ['metrics/train.json', 'metrics/extra.yaml', 'sub/m.json'],
+      plots: [],
     });
+  });
+
+  it('finds plots with their props, relative to the wdir, keeping the first declaration of a path', () => {
+    const pipeline = {
+      stages: {
+        train: {
+          cmd: 'x',
+          plots: [
+            'plots/loss.csv',
+            { 'plots/roc.json': { template: 'linear', x: 'fpr', y: 'tpr', title: 'ROC', x_label: 'FPR', y_label: 'TPR', cache: false } },
+            { 'plots/multi.json': { y: ['a', 'b'] } },
+            { 'plots/bare.json': null },
+          ],
+        },
+        sub: { cmd: 'x', wdir: 'sub', plots: [{ 'p.tsv': { template: 'bar' } }, { '../plots/roc.json': { template: 'scatter' } }] },
+      },
+    };
+    expect(trackedFiles(pipeline).plots).toEqual([
+      { path: 'plots/loss.csv', props: {} },
+      { path: 'plots/roc.json', props: { template: 'linear', x: 'fpr', y: 'tpr', title: 'ROC', x_label: 'FPR', y_label: 'TPR' } },
+      { path: 'plots/multi.json', props: { y: ['a', 'b'] } },
+      { path: 'plots/bare.json', props: {} },
+      { path: 'sub/p.tsv', props: { template: 'bar' } },
+    ]);
+  });
+
+  it('drops plot props of the wrong type instead of failing (an old revision may predate the schema)', () => {
+    const pipeline = { stages: { s: { plots: [{ 'p.json': { template: 3, x: ['a'], y: [1, 'b'], title: 'T', extra: 'ignored' } }, 5, { '/abs.json': {} }] } } };
+    expect(trackedFiles(pipeline).plots).toEqual([{ path: 'p.json', props: { title: 'T' } }]);
   });
 
   it('skips what cannot be read as a path, and reads anything that is not a pipeline as none', () => {
     expect(trackedFiles({ stages: { a: { metrics: ['/abs.json', '../out.json', 3, 'ok.json'], params: [7] } } })).toEqual({
       params: [],
       metrics: ['ok.json'],
+      plots: [],
     });
-    expect(trackedFiles(null)).toEqual({ params: [], metrics: [] });
-    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [] });
+    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [] });
+    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [] });
   });
 });

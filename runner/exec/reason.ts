@@ -55,3 +55,11 @@ export function describeReason(r: Reason): string {
       return `upstream stage ${r.stage} changed`;
   }
 }
+
+/** The first reason in words, and how many more there are. */
+export function firstReason(reasons: readonly Reason[]): string {
+  const [first] = reasons;
+  if (!first) return '';
+  const more = reasons.length > 1 ? ` (+${reasons.length - 1} more)` : '';
+  return `${describeReason(first)}${more}`;
+}

@@ -5,3 +5,4 @@ export { resolveRevision } from './resolve-revision.js';
 export { readFileAt, readFileAtRevision, type FileAtRevision } from './read-file-at-revision.js';
 export { readLockAtRevision } from './read-lock-at-revision.js';
 export { listBranches, listRevisions, type ListRevisionsOptions } from './list-revisions.js';
+export { currentBranch } from './current-branch.js';

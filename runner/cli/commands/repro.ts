@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { repro as runRepro } from '../../api/repro.js';
 import type { ReproReporter } from '../../api/repro-events.js';
-import { firstReason } from '../../api/repro-stage.js';
+import { firstReason } from '../../exec/reason.js';
 import { findRoot } from '../../repo/find-root.js';
 import { style } from '../ansi.js';
 import type { Command, Io } from '../command.js';
