@@ -22,6 +22,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'none',
+  // Native addons (a .node binary per platform) cannot be bundled; they load from node_modules.
+  external: ['@resvg/resvg-js'],
   logLevel: 'warning',
   // Bundled CommonJS dependencies (yaml) call require(); give ESM output one.
   banner: { js: "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);" },

@@ -59,4 +59,8 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'show the metrics of the workspace, branches or revisions, or compare two revisions',
     load: async () => (await import('./commands/metrics.js')).metrics,
   },
+  plots: {
+    summary: 'render the plots of pipeline.yaml (SVG, PNG, one HTML page), or overlay two revisions',
+    load: async () => (await import('../../reports/cli/plots.js')).plots,
+  },
 };

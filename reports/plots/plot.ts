@@ -1,0 +1,55 @@
+/** @module What a loaded plot is: a data file, how to draw it, and its rows (or why there are none) at each revision. */
+import type { PlotProps, RepoPath, Revision } from '../../runner/index.js';
+
+export const TEMPLATES = ['linear', 'scatter', 'smooth', 'bar', 'confusion', 'confusion_normalized'] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+/** One record of a plot's data file. */
+export type PlotRow = Readonly<Record<string, unknown>>;
+
+export type PlotAtRevision =
+  | { readonly revision: Revision; readonly state: 'found'; readonly rows: readonly PlotRow[] }
+  /** `reason`: why the revision has nothing to draw (file absent, unparsable, lacks a field), for notes. */
+  | { readonly revision: Revision; readonly state: 'missing'; readonly reason: string };
+
+export interface Plot {
+  /** File-name-safe and unique in its set: `plots/roc.json` → `plots-roc`. */
+  readonly id: string;
+  /** The data file, repository-relative. */
+  readonly path: RepoPath;
+  readonly title: string;
+  readonly template: Template;
+  /** Field on the x axis; undefined means the row index, labelled `step` (as DVC does). */
+  readonly x?: string;
+  /** Fields drawn against x (confusion templates use the first: the predicted class). */
+  readonly y: readonly string[];
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** The props as pipeline.yaml declares them (the newest revision that declares the plot). */
+  readonly props: PlotProps;
+  /** One entry per revision of the set, in the same order. */
+  readonly revisions: readonly PlotAtRevision[];
+}
+
+export interface PlotSet {
+  readonly root: string;
+  /** The revisions as given (duplicates dropped), resolved. */
+  readonly revisions: readonly Revision[];
+  readonly plots: readonly Plot[];
+  /** Sentences for stderr: revisions a plot is missing at and why, unreadable pipeline.yaml files, unknown templates. */
+  readonly warnings: readonly string[];
+}
+
+/** Names of the revisions at which `plot` has nothing to draw. */
+export function missingRevisions(plot: Plot): string[] {
+  return plot.revisions.flatMap((r) => (r.state === 'missing' ? [r.revision.name] : []));
+}
+
+/** The revisions with rows, in the set's order. */
+export function foundRevisions(plot: Plot): Extract<PlotAtRevision, { state: 'found' }>[] {
+  return plot.revisions.filter((r): r is Extract<PlotAtRevision, { state: 'found' }> => r.state === 'found');
+}
+
+export function isConfusion(template: Template): boolean {
+  return template === 'confusion' || template === 'confusion_normalized';
+}
