@@ -63,4 +63,12 @@ export const COMMANDS: Readonly<Record<string, Entry>> = {
     summary: 'render the plots of pipeline.yaml (SVG, PNG, one HTML page), or overlay two revisions',
     load: async () => (await import('../../reports/cli/plots.js')).plots,
   },
+  report: {
+    summary: 'write a markdown report (gate verdict, metrics/params diff, stages, plots); --post to a PR',
+    load: async () => (await import('../../reports/cli/report.js')).report,
+  },
+  gate: {
+    summary: "evaluate the promotion rules ('gates:' in pipeline.yaml) against a base revision",
+    load: async () => (await import('../../reports/cli/gate.js')).gate,
+  },
 };

@@ -1,0 +1,90 @@
+/** @module `pipe report [--base REV] [-o FILE] [--post]`: the pull request's report in Markdown, with its plots next to it; optionally posted to GitHub. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { findRoot, outputOptions, writeFileAtomic, type Command } from '../../runner/index.js';
+import { collectReport } from '../report/collect-report.js';
+import type { ReportPlot } from '../report/plots-section.js';
+import { renderReport } from '../report/render-report.js';
+import { gateSentence } from '../gate/render-gate.js';
+
+export const report: Command = {
+  name: 'report',
+  usage: 'pipe report [--base REV] [--target BRANCH] [-o FILE] [--no-plots] [--post [--dry-run]] [--precision N]',
+  summary: 'write a markdown report (gate verdict, metrics/params diff, stages, plots); --post to a PR',
+  description: `
+Writes a GitHub-flavoured Markdown report comparing the workspace (the head) with a base
+revision: a title with the branch and commit, the gate verdict first (pipe gate's rules),
+the metrics (base, head, change, % change, better/worse by the metric's direction), the params
+that changed, the data-validation results when a metrics file holds one, what the last
+'pipe repro' ran or restored and how long each stage took, and the plots.
+
+Plots are rendered to SVG and PNG next to the report (FILE's name + '-plots/', or pipe_plots/
+when the report goes to stdout) and shown inline as Mermaid xychart-beta blocks (confusion
+matrices as tables), which GitHub renders in comments without hosting any image.
+
+--base defaults to the pull request's base branch in CI (origin/$GITHUB_BASE_REF), else HEAD.
+
+--post (in GitHub Actions) creates the pull request's report comment, or updates the one an
+earlier run created, and sets the commit status 'pipe/gate' to the verdict. It needs
+GITHUB_TOKEN (pull-requests: write, statuses: write), GITHUB_REPOSITORY and GITHUB_EVENT_PATH;
+GITHUB_API_URL for GitHub Enterprise. A report over GitHub's 65,536-character limit is
+shortened (large tables and plots collapsed, pointing at the full file). --dry-run prints the
+requests instead of sending them. The exit code is 0 whatever the verdict: 'pipe gate' is the
+step that fails a job.`,
+  options: {
+    base: { type: 'string', valueName: 'REV', help: 'compare against this revision (default: the PR base in CI, else HEAD)' },
+    target: { type: 'string', valueName: 'BRANCH', help: "the branch the change goes into, for gate rules with 'branches:'" },
+    output: { type: 'string', short: 'o', valueName: 'FILE', help: 'write the report to FILE (default: stdout)' },
+    'no-plots': { type: 'boolean', help: 'leave the plots out (faster)' },
+    post: { type: 'boolean', help: 'post it to the pull request and set the pipe/gate commit status (GitHub Actions)' },
+    'dry-run': { type: 'boolean', help: 'with --post: print the GitHub requests, send nothing' },
+    precision: { type: 'string', valueName: 'N', help: 'significant digits of non-integer numbers (default 5)' },
+  },
+  positionals: false,
+  async run({ values, io }) {
+    const { precision } = outputOptions('report', values, 'Metric');
+    const root = findRoot(io.cwd);
+    const data = await collectReport({ root, base: values.base as string | undefined, target: values.target as string | undefined });
+    for (const p of data.problems) io.err(`warning: ${p}\n`);
+
+    const file = values.output === undefined ? undefined : resolve(io.cwd, values.output as string);
+    const reportDir = file ? dirname(file) : io.cwd;
+    let plots: ReportPlot[] | undefined;
+    if (!values['no-plots']) {
+      const outDir = file ? join(reportDir, `${basename(file, extname(file))}-plots`) : join(root, 'pipe_plots');
+      const { reportPlots } = await import('../report/report-plots.js');
+      const r = await reportPlots({ root, revisions: [data.base.name, data.head.name], outDir, relativeTo: reportDir });
+      plots = r.plots;
+      for (const n of r.notes) io.err(`note: ${n}\n`);
+    }
+    const markdown = renderReport(data, { precision, plots, linkFiles: true });
+    if (file) {
+      mkdirSync(reportDir, { recursive: true });
+      writeFileAtomic(file, markdown);
+      io.err(`report written to ${relative(io.cwd, file) || file}\n`);
+    } else if (!values.post) {
+      io.out(markdown);
+    }
+    if (!values.post) {
+      if (values['dry-run']) io.err('note: --dry-run only matters with --post\n');
+      return 0;
+    }
+    const { postReport } = await import('../github/index.js');
+    const fullReportPath = file && existsSync(file) ? toPosix(relative(root, file)) : undefined;
+    // Shortened to GitHub's comment limit by postReport when it must be.
+    const r = await postReport({
+      markdown: renderReport(data, { precision, plots, linkFiles: false }),
+      verdict: { state: data.gate.passed ? 'success' : 'failure', description: `gate ${gateSentence(data.gate)}` },
+      fullReportPath,
+      dryRun: Boolean(values['dry-run']),
+      out: (line) => io.out(`${line}\n`),
+    });
+    if (r.comment) io.err(`report comment ${r.comment.action}: ${r.comment.url}\n`);
+    io.err(`commit status ${r.status.context}: ${r.status.state}\n`);
+    return 0;
+  },
+};
+
+function toPosix(p: string): string {
+  return p.split(sep).join('/');
+}

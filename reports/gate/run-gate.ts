@@ -1,0 +1,89 @@
+/** @module `pipe gate`: evaluates the `gates:` rules of pipeline.yaml on the workspace's metrics against a base revision. */
+import { existsSync } from 'node:fs';
+import {
+  ParsedCache,
+  PipeError,
+  WORKSPACE,
+  diffTrackedFiles,
+  formatIssues,
+  loadPipeline,
+  locateInFile,
+  pipeDir,
+  resolveRevision,
+  PIPELINE_FILE,
+  type Pipeline,
+  type Revision,
+  type SpecIssue,
+  type TrackedDiff,
+} from '../../runner/index.js';
+import { evaluateRule, type GateRow } from './evaluate-rule.js';
+import { findMetric } from './find-metric.js';
+import { branchMatches, defaultBaseCandidates, gateTarget } from './gate-target.js';
+
+export interface GateOptions {
+  readonly root: string;
+  /** The revision to compare against; default: the pull request's base in CI, else HEAD. */
+  readonly base?: string;
+  /** The branch the change goes into (for rules with `branches:`); default from CI or the base. */
+  readonly target?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** An already loaded pipeline and metrics diff (pipe report has them). */
+  readonly pipeline?: Pipeline;
+  readonly metrics?: TrackedDiff;
+}
+
+export interface GateResult {
+  readonly base: Revision;
+  readonly head: Revision;
+  readonly target: string | undefined;
+  readonly rows: readonly GateRow[];
+  readonly passed: boolean;
+  /** Metrics files that could not be parsed at a revision. */
+  readonly problems: readonly string[];
+}
+
+export async function runGate({ root, base, target, env = process.env, pipeline, metrics }: GateOptions): Promise<GateResult> {
+  const p = pipeline ?? (await loadPipeline({ root, cache: new ParsedCache(existsSync(pipeDir(root).tmp) ? pipeDir(root).tmp : undefined) }));
+  const baseName = base ?? (await defaultBase(root, env));
+  const diff = metrics ?? (await diffTrackedFiles({ root, kind: 'metrics', a: baseName, b: WORKSPACE, all: true }));
+  const to = gateTarget({ target, base: baseName, env });
+  const rows: GateRow[] = [];
+  const ambiguous: SpecIssue[] = [];
+  for (const [i, rule] of p.gates.entries()) {
+    const found = findMetric(diff.files, rule.metric);
+    if (found.state === 'ambiguous') {
+      const where = await locateInFile(root, PIPELINE_FILE, ['gates', i, 'metric']);
+      ambiguous.push({
+        file: PIPELINE_FILE,
+        ...where,
+        key: `gates[${i}].metric`,
+        message: `'${rule.metric}' is in more than one metrics file (${found.paths.join(', ')}); write file:key, e.g. ${found.paths[0]}:${rule.metric}`,
+      });
+      continue;
+    }
+    rows.push(evaluateRule(rule, found, to, branchMatches));
+  }
+  if (ambiguous.length) {
+    throw new PipeError('SPEC_INVALID', `${ambiguous.length} malformed gate rule${ambiguous.length === 1 ? '' : 's'}:\n${formatIssues(ambiguous)}`, { issues: ambiguous });
+  }
+  return { base: diff.a, head: diff.b, target: to, rows, passed: rows.every((r) => r.result !== 'fail'), problems: diff.problems };
+}
+
+/** In a pull request's CI job the base branch as fetched; elsewhere HEAD. */
+export async function defaultBase(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const candidates = defaultBaseCandidates(env);
+  for (const c of candidates) {
+    try {
+      await resolveRevision(root, c);
+      return c;
+    } catch (err) {
+      if (!(err instanceof PipeError && err.code === 'REVISION_UNKNOWN')) throw err;
+    }
+  }
+  const [first] = candidates;
+  throw new PipeError(
+    'REVISION_UNKNOWN',
+    `GITHUB_BASE_REF is '${env.GITHUB_BASE_REF}' but neither ${candidates.join(' nor ')} exists in this clone: fetch the base branch (actions/checkout with fetch-depth: 0) or pass --base`,
+    { revision: first ?? 'HEAD', reason: 'base branch not fetched' },
+  );
+}

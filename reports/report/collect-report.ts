@@ -1,0 +1,81 @@
+/** @module Gathers what a report shows: both revisions, the gate, metrics and params diffs, validation results, the last run, the plots. */
+import { existsSync } from 'node:fs';
+import {
+  ParsedCache,
+  WORKSPACE,
+  currentBranch,
+  diffTrackedFiles,
+  loadPipeline,
+  lockDigest,
+  pipeDir,
+  readRunRecord,
+  readStructuredFile,
+  resolveRevision,
+  type Pipeline,
+  type Revision,
+  type RunRecord,
+  type TrackedDiff,
+} from '../../runner/index.js';
+import { runGate, defaultBase, type GateResult } from '../gate/run-gate.js';
+import { validationSummary, type ValidationSummary } from './validation-summary.js';
+
+export interface ReportData {
+  readonly pipeline: Pipeline;
+  readonly base: Revision;
+  /** The workspace; `commit` and `branch` say what it was checked out from. */
+  readonly head: Revision;
+  readonly headCommit: string | undefined;
+  readonly branch: string | undefined;
+  readonly gate: GateResult;
+  /** Every metric (unchanged ones too). */
+  readonly metrics: TrackedDiff;
+  /** Changed params only. */
+  readonly params: TrackedDiff;
+  readonly validation: readonly { readonly head?: ValidationSummary; readonly base?: ValidationSummary; readonly path: string }[];
+  /** The last `pipe repro` in this workspace, and whether data.lock is still what it left. */
+  readonly run: { readonly record: RunRecord; readonly current: boolean } | undefined;
+  readonly problems: readonly string[];
+}
+
+export interface CollectOptions {
+  readonly root: string;
+  readonly base?: string;
+  readonly target?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function collectReport({ root, base, target, env = process.env }: CollectOptions): Promise<ReportData> {
+  const tmp = pipeDir(root).tmp;
+  const pipeline = await loadPipeline({ root, cache: new ParsedCache(existsSync(tmp) ? tmp : undefined) });
+  const baseName = base ?? (await defaultBase(root, env));
+  const [metrics, params, head] = await Promise.all([
+    diffTrackedFiles({ root, kind: 'metrics', a: baseName, b: WORKSPACE, all: true }),
+    diffTrackedFiles({ root, kind: 'params', a: baseName, b: WORKSPACE }),
+    resolveRevision(root, 'HEAD').catch(() => undefined),
+  ]);
+  const gate = await runGate({ root, base: baseName, target, env, pipeline, metrics });
+  const validation = await Promise.all(
+    metrics.files.map(async (f) => {
+      const [h, b] = await Promise.all([readStructuredFile(root, metrics.b, f.path), readStructuredFile(root, metrics.a, f.path)]);
+      return {
+        path: f.path,
+        head: h.state === 'found' ? validationSummary(f.path, h.value) : undefined,
+        base: b.state === 'found' ? validationSummary(f.path, b.value) : undefined,
+      };
+    }),
+  );
+  const record = readRunRecord(root);
+  return {
+    pipeline,
+    base: metrics.a,
+    head: metrics.b,
+    headCommit: head?.commit,
+    branch: env.GITHUB_HEAD_REF || (await currentBranch(root)),
+    gate,
+    metrics,
+    params,
+    validation: validation.filter((v) => v.head || v.base),
+    run: record ? { record, current: record.lock === lockDigest(root) } : undefined,
+    problems: [...new Set([...metrics.problems, ...params.problems])],
+  };
+}

@@ -1,0 +1,167 @@
+/** @module `pipe gate` on a repository with real commits: improved and regressed metrics, branch-scoped rules, malformed rules. */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { commitAll, git } from '../helpers/git.js';
+import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+
+afterAll(removeRepos);
+vi.setConfig({ maxConcurrency: 10 });
+
+const GATES = `gates:
+  - metric: auc
+    min: 0.8
+    max_drop: 0.01
+  - metric: logloss
+    max_rise: 0.02
+  - metric: metrics/eval.json:rows
+    required: true
+  - metric: auc
+    min: 0.86
+    branches: [main, release/*]
+`;
+
+const pipelineWith = (gates: string) => `stages:
+  evaluate:
+    cmd: echo evaluate
+    metrics: [metrics/eval.json, metrics/data.json]
+${gates}`;
+
+/** main: base (auc 0.85); branch good: auc 0.87, logloss down; branch bad: auc 0.83, logloss up 0.05, rows gone. */
+const history = template(async () => {
+  const repo = makeRepo({
+    'pipeline.yaml': pipelineWith(GATES),
+    'metrics/eval.json': JSON.stringify({ auc: 0.85, logloss: 0.4, rows: 1000 }),
+    'metrics/data.json': JSON.stringify({ rows_in: 5000 }),
+  });
+  git(repo, 'checkout', '-q', '-b', 'main');
+  commitAll(repo, 'base');
+  git(repo, 'checkout', '-q', '-b', 'good');
+  repo.write('metrics/eval.json', JSON.stringify({ auc: 0.87, logloss: 0.38, rows: 1000 }));
+  commitAll(repo, 'better model');
+  git(repo, 'checkout', '-q', '-b', 'bad', 'main');
+  repo.write('metrics/eval.json', JSON.stringify({ auc: 0.83, logloss: 0.45 }));
+  commitAll(repo, 'worse model');
+  return repo;
+});
+
+async function at(branch: string): Promise<Repo> {
+  const repo = await history();
+  git(repo, 'checkout', '-q', branch);
+  return repo;
+}
+
+describe.concurrent('pipe gate', () => {
+  it('improved metrics pass: one row per rule, exit 0; the branch-scoped rule is skipped without a target', async () => {
+    const r = await (await at('good')).pipe(['gate', '--base', 'main', '--target', 'dev']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'Metric                  Base (main)  Head (workspace)  Limit                        Result',
+        'auc                     0.85         0.87              ≥ 0.8, drop ≤ 0.01 (≥ 0.84)  pass',
+        'logloss                 0.4          0.38              rise ≤ 0.02 (≤ 0.42)         pass',
+        'metrics/eval.json:rows  1000         1000              required                     pass',
+        'auc                     0.85         0.87              ≥ 0.86                       skipped: applies to main, release/*, not dev',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('gate passed: 3 rules (1 skipped) (head: workspace, base: main, into dev)\n');
+  });
+
+  it('regressed metrics fail with why, exit 1; the rule for main applies when the target is main', async () => {
+    const r = await (await at('bad')).pipe(['gate', '--base', 'main', '--md']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        '| Metric | Base (main) | Head (workspace) | Limit | Result |',
+        '| --- | --- | --- | --- | --- |',
+        '| auc | 0.85 | 0.83 | ≥ 0.8, drop ≤ 0.01 (≥ 0.84) | ❌ FAIL: dropped 0.02 (allowed 0.01) |',
+        '| logloss | 0.4 | 0.45 | rise ≤ 0.02 (≤ 0.42) | ❌ FAIL: rose 0.05 (allowed 0.02) |',
+        '| metrics/eval.json:rows | 1000 | — | required | ❌ FAIL: missing in the head revision |',
+        '| auc | 0.85 | 0.83 | ≥ 0.86 | ❌ FAIL: below min 0.86 |',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toContain('error: gate failed: auc (dropped 0.02 (allowed 0.01)); logloss (rose 0.05 (allowed 0.02)); metrics/eval.json:rows');
+    expect(r.stderr).toContain('(head: workspace, base: main, into main)');
+  });
+
+  it('--json gives every rule with its values and the verdict', async () => {
+    const r = await (await at('bad')).pipe(['gate', '--base', 'main', '--json', '--target', 'dev']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { passed: boolean; target: string; rules: { metric: string; result: string; base: unknown; head: unknown }[] };
+    expect(j.passed).toBe(false);
+    expect(j.target).toBe('dev');
+    expect(j.rules.map((x) => [x.metric, x.result, x.base, x.head])).toEqual([
+      ['auc', 'fail', 0.85, 0.83],
+      ['logloss', 'fail', 0.4, 0.45],
+      ['metrics/eval.json:rows', 'fail', 1000, null],
+      ['auc', 'skipped', 0.85, 0.83],
+    ]);
+  });
+
+  it('the base defaults to HEAD (an unchanged workspace passes) and to origin/$GITHUB_BASE_REF in CI', async () => {
+    const repo = await at('bad');
+    const plain = await repo.pipe(['gate', '--target', 'dev']);
+    expect(plain.code, plain.stdout + plain.stderr).toBe(1); // rows is required and absent, whatever the base
+    expect(plain.stdout).toMatch(/^auc +0\.83 +0\.83 .* pass$/m);
+    git(repo, 'update-ref', 'refs/remotes/origin/main', 'main');
+    const ci = await repo.pipe(['gate'], { env: { GITHUB_BASE_REF: 'main' } });
+    expect(ci.stdout).toContain('Base (origin/main)');
+    expect(ci.stdout).toMatch(/^auc +0\.85 +0\.83 +≥ 0\.86 +FAIL: below min 0\.86$/m);
+    const missing = await repo.pipe(['gate'], { env: { GITHUB_BASE_REF: 'nope' } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("neither origin/nope nor nope exists in this clone: fetch the base branch");
+  });
+
+  it('malformed rules: exit 2, each located in pipeline.yaml, all at once', async () => {
+    const repo = makeRepo({
+      'pipeline.yaml': pipelineWith(`gates:
+  - metric: auc
+  - metric: auc
+    min: 0.9
+    max: 0.8
+  - metric: logloss
+    max_drop: 0.1
+    max_rise: 0.1
+  - metric: metrics/other.json:auc
+    min: 1
+  - metric: auc
+    min: high
+`),
+      'metrics/eval.json': '{"auc": 0.9}',
+    });
+    const r = await repo.pipe(['gate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("pipeline.yaml:6:5: gates[0]: rule for 'auc' checks nothing: give min, max, max_drop, max_rise or required");
+    expect(r.stderr).toContain('pipeline.yaml:8:10: gates[1].min: min 0.9 is above max 0.8: no value can pass');
+    expect(r.stderr).toContain('pipeline.yaml:12:15: gates[2].max_rise: max_drop (higher is better) and max_rise (lower is better) contradict each other; keep one');
+    expect(r.stderr).toContain("pipeline.yaml:13:13: gates[3].metric: 'metrics/other.json' is not a metrics file of this pipeline (declared: metrics/eval.json, metrics/data.json)");
+    expect(r.stderr).toMatch(/pipeline\.yaml:16:10: gates\[4\]\.min: .*number/);
+  });
+
+  it('a metric in two metrics files must be named file:key (exit 2, located)', async () => {
+    const repo = makeRepo({
+      'pipeline.yaml': pipelineWith('gates:\n  - metric: rows\n    min: 1\n'),
+      'metrics/eval.json': '{"rows": 10}',
+      'metrics/data.json': '{"rows": 20}',
+    });
+    git(repo, 'checkout', '-q', '-b', 'main');
+    commitAll(repo, 'c1');
+    const r = await repo.pipe(['gate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "pipeline.yaml:6:13: gates[0].metric: 'rows' is in more than one metrics file (metrics/eval.json, metrics/data.json); write file:key, e.g. metrics/eval.json:rows",
+    );
+  });
+
+  it('no gates: passes and says there is nothing to check; an unknown base is exit 2', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': pipelineWith(''), 'metrics/eval.json': '{"auc": 0.9}' });
+    commitAll(repo, 'c1');
+    const r = await repo.pipe(['gate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("gate passed: no rules ('gates:' in pipeline.yaml is empty)");
+    const bad = await repo.pipe(['gate', '--base', 'no-such-branch']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown revision 'no-such-branch'");
+  });
+});
