@@ -9,7 +9,7 @@ import { LockHashCache, lockedHashes, type LockedHashes } from './gc-lock-hashes
 
 /** Which commits besides the workspace gc keeps the objects of (HEAD's commit is always among them when any is set). */
 export interface GcScope {
-  /** The tip of every local branch. */
+  /** The tip of every branch: local and remote-tracking (in a fresh clone or a CI runner, dev/test/main exist only as origin/*). */
   readonly allBranches?: boolean;
   /** Every tag's commit. */
   readonly allTags?: boolean;
@@ -57,7 +57,7 @@ export async function keptRoots({
   for (const [path, hash] of placed) if (existsSync(join(root, path))) add(hash, path);
   if (!hasRevisionScope(scope)) return { roots, commits: 0, distinctLocks: 0, warnings: [] };
 
-  const commits = await listRevisions({ root, ...scope });
+  const commits = await listRevisions({ root, ...scope, remoteBranches: scope.allBranches });
   const { blobs } = await lockBlobsAt({ root, commits });
   const cache = new LockHashCache(tmpDir);
   const warnings: string[] = [];

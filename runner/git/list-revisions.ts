@@ -10,6 +10,8 @@ export interface ListRevisionsOptions {
   readonly root: string;
   /** Add the tip of every local branch (refs/heads). */
   readonly allBranches?: boolean;
+  /** Add the tip of every remote-tracking branch (refs/remotes): what a fresh clone knows of others' branches. */
+  readonly remoteBranches?: boolean;
   /** Add the commit of every tag (annotated tags peeled; tags of trees or blobs are skipped). */
   readonly allTags?: boolean;
   /** Add every commit reachable from HEAD, branches, tags and remote-tracking branches (git rev-list --all). */
@@ -20,7 +22,7 @@ export interface ListRevisionsOptions {
  * Full commit oids, each once, HEAD's commit first (when the repository has one). The workspace is
  * not a commit and is never listed: callers that keep it add it themselves.
  */
-export async function listRevisions({ root, allBranches = false, allTags = false, allCommits = false }: ListRevisionsOptions): Promise<string[]> {
+export async function listRevisions({ root, allBranches = false, remoteBranches = false, allTags = false, allCommits = false }: ListRevisionsOptions): Promise<string[]> {
   const repo = await requireRepo(root);
   const tips: string[] = [];
   const head = await resolveBase(repo, 'HEAD', 'HEAD').catch((err: unknown) => {
@@ -31,7 +33,7 @@ export async function listRevisions({ root, allBranches = false, allTags = false
   const under = [
     ...(allBranches || allCommits ? ['refs/heads'] : []),
     ...(allTags || allCommits ? ['refs/tags'] : []),
-    ...(allCommits ? ['refs/remotes'] : []),
+    ...(allCommits || remoteBranches ? ['refs/remotes'] : []),
   ];
   for (const prefix of under) {
     for (const name of await refNames(repo, prefix)) {

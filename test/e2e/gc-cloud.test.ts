@@ -230,6 +230,10 @@ describe.concurrent('pipe gc --cloud, directory remote', () => {
     const kept = referencedOn(view, repo, ['main', 'side']);
     const old = referencedOn(view, repo, ['main~1']);
     const r = await ok(repo, ['gc', '-w', '-a', '--cloud', '--force']);
+    // Named before anything goes: exactly the objects that are then gone.
+    const named = [...r.stderr.matchAll(/^ {2}remote store: (sha256:\S+) {2}\d+$/gm)].map((m) => m[1]).sort();
+    expect(named).toEqual([...before.keys()].filter((h) => !kept.has(h)).sort());
+    expect(r.stderr.match(/^ {2}remote store: run-cache entry \S+$/gm)).toHaveLength(2);
     expect(r.stderr).toMatch(/^will remove 0 objects \(0 B\) and 0 run-cache entries from the cache\nwill remove 3 objects \(\d+ B\) and 2 run-cache entries from remote 'store'/m);
     expect(r.stdout).toMatch(/^removed 3 objects \(\d+ B\) and 2 run-cache entries from remote 'store' \(.*\); kept \d+ objects and 4 run-cache entries there$/m);
     const after = view.objects();

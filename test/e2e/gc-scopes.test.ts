@@ -137,6 +137,15 @@ describe.concurrent('pipe gc revision scopes', () => {
     expect(rerun.stdout).toMatch(/^prep: running because param n changed from 4 to 3$/m);
   });
 
+  it('--all-branches keeps remote-tracking branches too (a fresh clone knows dev/test/main only as origin/*)', async () => {
+    const repo = await history();
+    git(repo, 'update-ref', 'refs/remotes/origin/side', 'side');
+    git(repo, 'branch', '-q', '-D', 'side');
+    const r = await ok(repo, ['gc', '-w', '--all-branches', '--dry']);
+    expect(listed(r.stdout)).toEqual(unreferencedBy(repo, ['origin/side']));
+    expect(unreferencedBy(repo, ['origin/side'])).not.toEqual(unreferencedBy(repo, []));
+  });
+
   it('a tag keeps its commit with --all-tags; plain gc -w removes it', async () => {
     const repo = await history();
     const tagged = onlyAt(repo, 't2', ['main', 'side', OLD]);

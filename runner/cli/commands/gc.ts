@@ -26,11 +26,12 @@ be one of its files) and names the directory in a warning.
 --cloud applies the same rule to a remote (-r NAME, else the default remote): it lists the
 remote, prints what it will remove and asks first; without a terminal pass --force. It removes
 run-cache entries, then directory manifests, then files, so an interrupted gc never leaves a
-manifest whose files are gone. Revisions only others have (unfetched branches) are not kept:
-git fetch first, and prefer --all-commits, which includes remote-tracking branches.`,
+manifest whose files are gone. --all-branches counts remote-tracking branches (origin/*) as
+branches too, so a fresh clone keeps what dev, test and main need; branches others have not
+pushed, or that this clone has not fetched, are not kept: git fetch first.`,
   options: {
     workspace: { type: 'boolean', short: 'w', help: "keep what the workspace's data.lock references (always kept; enough on its own)" },
-    'all-branches': { type: 'boolean', short: 'a', help: 'also keep what data.lock references at the tip of every local branch' },
+    'all-branches': { type: 'boolean', short: 'a', help: 'also keep what data.lock references at the tip of every branch, local and remote-tracking' },
     'all-tags': { type: 'boolean', short: 'T', help: 'also keep what data.lock references at every tag' },
     'all-commits': { type: 'boolean', short: 'A', help: 'also keep what data.lock references at every commit of every branch, tag and remote-tracking branch' },
     cloud: { type: 'boolean', short: 'c', help: 'also remove unreferenced objects and run-cache entries from the remote' },
@@ -84,8 +85,17 @@ git fetch first, and prefer --all-commits, which includes remote-tracking branch
   },
 };
 
+/** How many remote objects and run-cache entries are named before asking. */
+const LISTED = 20;
+
 async function confirm(io: Io, plan: GcPlan, force: boolean): Promise<boolean> {
   const cloud = plan.cloud as CloudGcPlan;
+  // What goes from the remote, by name, before anything is removed (the first ones when there are many).
+  const shown = cloud.removedObjects.slice(0, LISTED);
+  for (const o of shown) io.err(`  remote ${cloud.remote}: ${o.hash}  ${o.size ?? '?'}\n`);
+  if (cloud.removedObjects.length > shown.length) io.err(`  … and ${cloud.removedObjects.length - shown.length} more (pipe gc … --cloud --dry lists them all)\n`);
+  for (const fp of cloud.removedRuns.slice(0, LISTED)) io.err(`  remote ${cloud.remote}: run-cache entry ${fp}\n`);
+  if (cloud.removedRuns.length > LISTED) io.err(`  … and ${cloud.removedRuns.length - LISTED} more run-cache entries\n`);
   io.err(`${planLine(plan.local, 'will remove')} from the cache\n${planLine(cloud, 'will remove')} from ${remoteName(cloud)}\n`);
   if (force || (cloud.removedObjects.length === 0 && cloud.removedRuns.length === 0)) return true;
   return askConfirmation(`Remove them from ${remoteName(cloud)}? This cannot be undone. [y/N] `);
