@@ -8,7 +8,7 @@
  *
  *   node scripts/next-model-tag.mjs [--model churn] [--path models/churn] [--range BEFORE..AFTER]
  *
- * Prints `action=create|exists|unchanged`, `tag=…`, `previous=…`, `bump=…`, `hash=…`, one per
+ * Prints `action=create|exists|unchanged|no-model`, `tag=…`, `previous=…`, `bump=…`, `hash=…`, one per
  * line, on stdout, and appends them to $GITHUB_OUTPUT when it is set. Needs only node and git.
  */
 import { execFileSync } from 'node:child_process';
@@ -93,7 +93,13 @@ export function bumpVersion(latest, bump) {
 export function modelHash(lockText, path) {
   if (!lockText) return undefined;
   const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Only entries of an `outs:` list: a stage that depends on the model lists it (with the hash it
+  // read, which may be older) under `deps:`.
+  let section = '';
   for (const line of lockText.split('\n')) {
+    const key = /^\s*(deps|outs|params|cmd|wdir|env):/.exec(line)?.[1];
+    if (key) section = key;
+    if (section !== 'outs') continue;
     if (!new RegExp(`[{,]\\s*path:\\s*['"]?${escaped}['"]?\\s*[,}]`).test(line)) continue;
     const hash = /[{,]\s*hash:\s*['"]?([^,'"}\s]+)/.exec(line)?.[1];
     if (hash) return hash;
@@ -104,7 +110,7 @@ export function modelHash(lockText, path) {
 /**
  * What to do at HEAD.
  * @param {{ model: string, tags: readonly string[], tagsAtHead: readonly string[], messages: readonly string[], hashAtHead: string | undefined, hashAtLatest: (tag: string) => string | undefined }} input
- * @returns {{ action: 'create' | 'exists' | 'unchanged', tag: string, previous: string, bump: Bump, hash: string }}
+ * @returns {{ action: 'create' | 'exists' | 'unchanged' | 'no-model', tag: string, previous: string, bump: Bump, hash: string }}
  */
 export function planModelTag({ model, tags, tagsAtHead, messages, hashAtHead, hashAtLatest }) {
   const bump = bumpFromMessages(messages);
@@ -113,6 +119,8 @@ export function planModelTag({ model, tags, tagsAtHead, messages, hashAtHead, ha
   const latest = latestModelTag(tags, model);
   const previous = latest?.tag ?? '';
   if (here) return { action: 'exists', tag: here.tag, previous, bump, hash };
+  // data.lock records no model (it was never trained, or the out was renamed): nothing to version.
+  if (hash === '') return { action: 'no-model', tag: previous, previous, bump, hash };
   if (latest && hash !== '' && hashAtLatest(latest.tag) === hash) return { action: 'unchanged', tag: latest.tag, previous, bump, hash };
   const v = bumpVersion(latest?.version, bump);
   return { action: 'create', tag: `${model}@v${v.major}.${v.minor}.${v.patch}`, previous, bump, hash };

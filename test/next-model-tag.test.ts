@@ -25,6 +25,9 @@ describe('next-model-tag: pure parts', () => {
     expect(modelHash(lock('sha256:b74.dir'), 'models/churn')).toBe('sha256:b74.dir');
     expect(modelHash(lock('sha256:b74.dir'), 'models/other')).toBeUndefined();
     expect(modelHash(undefined, 'models/churn')).toBeUndefined();
+    // A stage that reads the model lists it under deps (sorted first): only the out counts.
+    const withDep = `schema: 1\nstages:\n  evaluate:\n    deps:\n      - {path: models/churn, hash: sha256:stale.dir, size: 1}\n    outs: []\n${lock('sha256:b74.dir').split('stages:\n')[1]}`;
+    expect(modelHash(withDep, 'models/churn')).toBe('sha256:b74.dir');
   });
 
   it('plans: patch bump, minor/major on a marker, first tag v1.0.0, nothing when HEAD is tagged or the model is unchanged', () => {
@@ -35,6 +38,7 @@ describe('next-model-tag: pure parts', () => {
     expect(planModelTag({ ...base, tags: [] })).toMatchObject({ action: 'create', tag: 'churn@v1.0.0', previous: '' });
     expect(planModelTag({ ...base, tagsAtHead: ['churn@v1.4.0'] })).toMatchObject({ action: 'exists', tag: 'churn@v1.4.0' });
     expect(planModelTag({ ...base, hashAtLatest: () => 'sha256:new' })).toMatchObject({ action: 'unchanged', tag: 'churn@v1.4.0' });
+    expect(planModelTag({ ...base, hashAtHead: undefined })).toMatchObject({ action: 'no-model' });
   });
 });
 

@@ -109,6 +109,24 @@ function policyProblems(content: string): string[] {
       else if (!String(asMap(cache.with).key).includes("hashFiles('data.lock'")) problems.push(`${id}: the .pipe/cache key is not keyed on data.lock`);
     }
   }
+  // A job whose needs: chain holds a job that can be skipped (it has an if:) is skipped with it,
+  // unless its own if: overrides the implicit success() (actions/runner#2205).
+  const jobs = asMap(doc.jobs);
+  const needsOf = (id: string): string[] => {
+    const n = asMap(jobs[id]).needs;
+    return typeof n === 'string' ? [n] : asList(n).map(String);
+  };
+  const upstream = (id: string, seen = new Set<string>()): Set<string> => {
+    for (const n of needsOf(id)) if (!seen.has(n)) upstream(n, seen.add(n));
+    return seen;
+  };
+  for (const id of Object.keys(jobs)) {
+    const skippable = [...upstream(id)].filter((u) => typeof asMap(jobs[u]).if === 'string');
+    const own = asMap(jobs[id]).if;
+    if (skippable.length && !(typeof own === 'string' && /!cancelled\(\)|always\(\)/.test(own))) {
+      problems.push(`${id}: needs ${skippable.join(', ')} (which can be skipped) but its if: lacks !cancelled(), so it would be skipped too`);
+    }
+  }
   return problems;
 }
 
@@ -206,5 +224,11 @@ describe('the workflow check itself', () => {
     expect(policyProblems(good.replace(/ {6}- name: Restore the pipe cache[^\n]*\n(?: {8}.*\n| {10}.*\n)+/, ''))).toEqual([
       'smoke: runs pipe repro/pull/push without caching .pipe/cache',
     ]);
+    const chain = (tagIf: string) =>
+      `on: push\npermissions:\n  contents: read\nconcurrency:\n  group: g\njobs:\n  gate:\n    if: \${{ github.event_name == 'pull_request' }}\n    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n  bundle:\n    needs: gate\n    if: \${{ !cancelled() }}\n    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n  tag:\n    needs: bundle\n    if: ${tagIf}\n    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n`;
+    expect(policyProblems(chain("${{ github.event_name == 'push' }}"))).toEqual([
+      'tag: needs bundle, gate (which can be skipped) but its if: lacks !cancelled(), so it would be skipped too',
+    ]);
+    expect(policyProblems(chain("${{ !cancelled() && github.event_name == 'push' }}"))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** @module `pipe report [--base REV] [-o FILE] [--post]`: the pull request's report in Markdown, with its plots next to it; optionally posted to GitHub. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { findRoot, outputOptions, writeFileAtomic, type Command } from '../../runner/index.js';
+import { PipeError, findRoot, outputOptions, writeFileAtomic, type Command } from '../../runner/index.js';
 import { collectReport } from '../report/collect-report.js';
 import type { ReportPlot } from '../report/plots-section.js';
 import { renderReport } from '../report/render-report.js';
@@ -50,17 +50,24 @@ step that fails a job.`,
     const file = values.output === undefined ? undefined : resolve(io.cwd, values.output as string);
     const reportDir = file ? dirname(file) : io.cwd;
     let plots: ReportPlot[] | undefined;
+    let plotsFailure: string | undefined;
     if (!values['no-plots']) {
       const outDir = file ? join(reportDir, `${basename(file, extname(file))}-plots`) : join(root, 'pipe_plots');
       const { reportPlots } = await import('../report/report-plots.js');
       const r = await reportPlots({ root, revisions: [data.base.name, data.head.name], outDir, relativeTo: reportDir });
       plots = r.plots;
-      for (const n of r.notes) io.err(`note: ${n}\n`);
+      plotsFailure = r.failure;
+      for (const n of r.notes) io.err(`${r.failure === n ? 'warning' : 'note'}: ${n}\n`);
     }
-    const markdown = renderReport(data, { precision, plots, linkFiles: true });
+    const markdown = renderReport(data, { precision, plots, plotsFailure, linkFiles: true });
     if (file) {
-      mkdirSync(reportDir, { recursive: true });
-      writeFileAtomic(file, markdown);
+      try {
+        mkdirSync(reportDir, { recursive: true });
+        writeFileAtomic(file, markdown);
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? 'error';
+        throw new PipeError('PATH_INVALID', `cannot write the report to ${file}: ${(err as Error).message}; choose another file with -o`, { path: file, reason }, { cause: err });
+      }
       io.err(`report written to ${relative(io.cwd, file) || file}\n`);
     } else if (!values.post) {
       io.out(markdown);
@@ -73,7 +80,7 @@ step that fails a job.`,
     const fullReportPath = file && existsSync(file) ? toPosix(relative(root, file)) : undefined;
     // Shortened to GitHub's comment limit by postReport when it must be.
     const r = await postReport({
-      markdown: renderReport(data, { precision, plots, linkFiles: false }),
+      markdown: renderReport(data, { precision, plots, plotsFailure, linkFiles: false }),
       verdict: { state: data.gate.passed ? 'success' : 'failure', description: `gate ${gateSentence(data.gate)}` },
       fullReportPath,
       dryRun: Boolean(values['dry-run']),

@@ -8,8 +8,12 @@ export type MetricLookup =
 
 /** `files` must hold every key (unchanged ones too), as diffTrackedFiles({ all: true }) returns them. */
 export function findMetric(files: readonly FileChanges[], metric: string): MetricLookup {
-  const colon = metric.lastIndexOf(':');
-  const [file, key] = colon > 0 ? [metric.slice(0, colon), metric.slice(colon + 1)] : [undefined, metric];
+  // `path:key` when a metrics file's path is a prefix (the longest wins); else the whole text is the key, colons and all.
+  const file = files
+    .map((f) => f.path)
+    .filter((p) => metric.startsWith(`${p}:`))
+    .sort((a, b) => b.length - a.length)[0];
+  const key = file === undefined ? metric : metric.slice(file.length + 1);
   const hits: { path: string; change: KeyChange }[] = [];
   for (const f of files) {
     if (file !== undefined && f.path !== file) continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from './evaluate-rule.js';
+import { findMetric } from './find-metric.js';
 import { branchMatches, gateTarget } from './gate-target.js';
 import { metricDirection } from './metric-direction.js';
 
@@ -17,6 +18,21 @@ describe('evaluateRule', () => {
   it('text where a number is needed fails; a missing optional metric passes', () => {
     expect(evaluateRule({ metric: 'auc', max: 1 }, found(1, 'n/a'), undefined, branchMatches)).toMatchObject({ result: 'fail', why: 'not a number: "n/a"' });
     expect(evaluateRule({ metric: 'auc', required: false }, { state: 'missing' }, undefined, branchMatches).result).toBe('pass');
+  });
+});
+
+describe('findMetric', () => {
+  const files = [
+    { path: 'metrics/eval.json', changes: [{ key: 'auc', state: 'unchanged' as const, old: 1, new: 1 }, { key: 'psi:tenure', state: 'unchanged' as const, old: 0.1, new: 0.2 }] },
+    { path: 'metrics/data.json', changes: [{ key: 'auc', state: 'removed' as const, old: 2 }] },
+  ];
+  it('path:key when a metrics file is the prefix; a colon elsewhere belongs to the key', () => {
+    expect(findMetric(files, 'metrics/data.json:auc')).toMatchObject({ state: 'found', path: 'metrics/data.json' });
+    expect(findMetric(files, 'psi:tenure')).toMatchObject({ state: 'found', path: 'metrics/eval.json', change: { new: 0.2 } });
+    expect(findMetric(files, 'metrics/eval.json:psi:tenure')).toMatchObject({ state: 'found', change: { key: 'psi:tenure' } });
+    // Two files have auc, but only one at the head: that one decides.
+    expect(findMetric(files, 'auc')).toMatchObject({ state: 'found', path: 'metrics/eval.json' });
+    expect(findMetric(files, 'nope')).toEqual({ state: 'missing' });
   });
 });
 

@@ -25,10 +25,11 @@ interface PullRequestEvent {
   pull_request?: { number?: unknown; head?: { sha?: unknown } };
 }
 
-export function readGithubContext({ env = process.env }: { env?: NodeJS.ProcessEnv } = {}): GithubContext {
+/** `requireToken: false` for a dry run, which shows the requests without sending them. */
+export function readGithubContext({ env = process.env, requireToken = true }: { env?: NodeJS.ProcessEnv; requireToken?: boolean } = {}): GithubContext {
   const problems: string[] = [];
   const token = env.GITHUB_TOKEN ?? '';
-  if (token === '') {
+  if (token === '' && requireToken) {
     problems.push(
       'GITHUB_TOKEN is not set: give the step `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` and the job `permissions: pull-requests: write, statuses: write`',
     );

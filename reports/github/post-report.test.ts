@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPipeError, type PipeError } from '../../runner/index.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { startFakeGithubApi, type FakeGithubApi } from './fake-github-api.js';
+import { startFakeGithubApi, type FakeGithubApi } from '../../test/helpers/fake-github-api.js';
 import { postReport, type PostReportOptions } from './post-report.js';
 import { REPORT_MARKER } from './report-marker.js';
 
@@ -82,6 +82,8 @@ describe('postReport against a GitHub-shaped server', () => {
 
   it('pages through the comments to find the marker', async () => {
     for (let i = 0; i < 130; i++) api.comments.push({ id: i + 1, issue: 7, body: `comment ${i}` });
+    // A person quoting the marker does not make their comment pipe's.
+    api.comments.push({ id: 499, issue: 7, body: `why does the report start with ${REPORT_MARKER}?` });
     api.comments.push({ id: 500, issue: 7, body: `${REPORT_MARKER}\nold report` });
     api.comments.push({ id: 501, issue: 8, body: `${REPORT_MARKER}\nanother PR's report` });
 
@@ -95,6 +97,7 @@ describe('postReport against a GitHub-shaped server', () => {
     ]);
     expect(result.comment?.id).toBe(500);
     expect(api.comments.find((c) => c.id === 501)?.body).toContain("another PR's report");
+    expect(api.comments.find((c) => c.id === 499)?.body).toContain('why does the report');
   });
 
   it('stops paging once the marker is found', async () => {

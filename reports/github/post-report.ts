@@ -46,7 +46,7 @@ export async function postReport({
   out = printLine,
   retry = DEFAULT_RETRY,
 }: PostReportOptions): Promise<PostResult> {
-  const ctx = readGithubContext({ env });
+  const ctx = readGithubContext({ env, requireToken: !dryRun });
   // The run's page lists its artifacts, where CI uploads the full report.
   const fullReportUrl = fullReportPath ? ctx.runUrl : undefined;
   // A report that quotes the token (a logged environment, say) must not publish it in a comment.

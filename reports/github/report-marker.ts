@@ -8,7 +8,7 @@ export function withMarker(markdown: string): string {
   return markdown.startsWith(REPORT_MARKER) ? markdown : `${REPORT_MARKER}\n${markdown}`;
 }
 
-/** Whether a comment body is one that pipe posted. */
+/** Whether a comment body is one that pipe posted: the marker is its first line (a person quoting it elsewhere in a comment does not make the comment pipe's). */
 export function hasMarker(body: string | null | undefined): boolean {
-  return typeof body === 'string' && body.includes(REPORT_MARKER);
+  return typeof body === 'string' && body.startsWith(REPORT_MARKER);
 }

@@ -11,24 +11,39 @@ import { PipeError } from '../../runner/index.js';
 export async function replaceDirectory(dir: string, marker: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   refuseForeign(dir, marker);
   const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = mkdtempSync(join(parent, `.${basename(dir)}.tmp-`));
+  let tmp: string;
+  try {
+    mkdirSync(parent, { recursive: true });
+    tmp = mkdtempSync(join(parent, `.${basename(dir)}.tmp-`));
+  } catch (err) {
+    throw cannotWrite(dir, err);
+  }
   try {
     // mkdtemp makes it private (0700); the output is as readable as any directory mkdir makes.
     chmodSync(tmp, 0o777 & ~process.umask());
     await fill(tmp);
-    if (existsSync(dir)) {
-      const old = `${tmp}.old`;
-      renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, dir);
-    }
+    swapIn(tmp, dir);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw err instanceof PipeError ? err : cannotWrite(dir, err);
   }
+}
+
+/** Moves the old directory aside, the new one in; another run that swapped first only makes the old one vanish early. */
+function swapIn(tmp: string, dir: string): void {
+  const old = `${tmp}.old`;
+  try {
+    renameSync(dir, old);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+function cannotWrite(dir: string, err: unknown): PipeError<'PATH_INVALID'> {
+  const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+  return new PipeError('PATH_INVALID', `cannot write plots to ${dir}: ${(err as Error).message ?? reason}; choose another directory with -o`, { path: dir, reason }, { cause: err });
 }
 
 function refuseForeign(dir: string, marker: string): void {

@@ -15,8 +15,12 @@ export interface ReportPlot {
 }
 
 /** `linkFiles`: link the rendered files (a report file), or only name them (a PR comment, where relative links lead nowhere). */
-export function plotsSection(plots: readonly ReportPlot[], { linkFiles }: { linkFiles: boolean }): string {
+export function plotsSection(plots: readonly ReportPlot[], { linkFiles, failure }: { linkFiles: boolean; failure?: string }): string {
   const lines = ['## Plots'];
+  if (failure) {
+    lines.push('', `⚠️ The plots could not be drawn: ${failure}`);
+    return lines.join('\n');
+  }
   if (plots.length === 0) {
     lines.push('', "No plots (pipeline.yaml declares them under a stage's `plots:`).");
     return lines.join('\n');

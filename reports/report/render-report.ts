@@ -11,10 +11,12 @@ export interface RenderReportOptions {
   readonly precision: number;
   /** Undefined: plots were not asked for (--no-plots), and the section is left out. */
   readonly plots: readonly ReportPlot[] | undefined;
+  /** Why no plot could be drawn, when that is so. */
+  readonly plotsFailure?: string;
   readonly linkFiles: boolean;
 }
 
-export function renderReport(r: ReportData, { precision, plots, linkFiles }: RenderReportOptions): string {
+export function renderReport(r: ReportData, { precision, plots, plotsFailure, linkFiles }: RenderReportOptions): string {
   const short = (c: string | undefined) => (c ? c.slice(0, 7) : undefined);
   const where = [r.branch && `\`${r.branch}\``, short(r.headCommit) && `@ \`${short(r.headCommit)}\``].filter(Boolean).join(' ');
   const baseCommit = short(r.base.commit);
@@ -27,7 +29,7 @@ export function renderReport(r: ReportData, { precision, plots, linkFiles }: Ren
   ];
   if (r.validation.length) sections.push(validationSection(r.validation, precision));
   sections.push(stagesSection(r.run));
-  if (plots) sections.push(plotsSection(plots, { linkFiles }));
+  if (plots) sections.push(plotsSection(plots, { linkFiles, ...(plotsFailure ? { failure: plotsFailure } : {}) }));
   if (r.problems.length) sections.push(['## Warnings', '', ...r.problems.map((p) => `- ${p}`)].join('\n'));
   return `${sections.join('\n\n')}\n`;
 }

@@ -1,5 +1,6 @@
 /** @module The report's plots: rendered by reports/plots into a directory next to the report, described for the plots section. */
 import { relative, sep } from 'node:path';
+import { isPipeError } from '../../runner/index.js';
 import type { ReportPlot } from './plots-section.js';
 
 export interface ReportPlotsOptions {
@@ -10,7 +11,17 @@ export interface ReportPlotsOptions {
   readonly relativeTo: string;
 }
 
-export async function reportPlots({ root, revisions, outDir, relativeTo }: ReportPlotsOptions): Promise<{ plots: ReportPlot[]; notes: string[] }> {
+/** A plot that cannot be drawn at all (a field no revision has) is a note in the report, not a failed report: the PR still gets its verdict. */
+export async function reportPlots(o: ReportPlotsOptions): Promise<{ plots: ReportPlot[]; notes: string[]; failure?: string }> {
+  try {
+    return await render(o);
+  } catch (err) {
+    if (!isPipeError(err, 'PLOT_FAILED') && !isPipeError(err, 'PATH_INVALID')) throw err;
+    return { plots: [], notes: [err.message], failure: err.message };
+  }
+}
+
+async function render({ root, revisions, outDir, relativeTo }: ReportPlotsOptions): Promise<{ plots: ReportPlot[]; notes: string[] }> {
   const { loadPlots, writePlots, toMermaid, toMarkdownTable } = await import('../plots/index.js');
   const set = await loadPlots({ root, revisions });
   if (set.plots.length === 0) return { plots: [], notes: [...set.warnings] };

@@ -19,7 +19,7 @@ export function checkGates(source: YamlSource, raw: unknown, stages: readonly St
     const rule = value as GateRule;
     const path = ['gates', i];
     if (typeof rule.metric !== 'string') return;
-    if (!CHECKS.some((c) => rule[c] !== undefined)) {
+    if (!CHECKS.some((c) => (c === 'required' ? rule.required === true : rule[c] !== undefined))) {
       at(path, `rule for '${rule.metric}' checks nothing: give min, max, max_drop, max_rise or required`);
     }
     if (typeof rule.min === 'number' && typeof rule.max === 'number' && rule.min > rule.max) {
@@ -28,8 +28,11 @@ export function checkGates(source: YamlSource, raw: unknown, stages: readonly St
     if (rule.max_drop !== undefined && rule.max_rise !== undefined) {
       at([...path, 'max_rise'], `max_drop (higher is better) and max_rise (lower is better) contradict each other; keep one`);
     }
-    const colon = rule.metric.lastIndexOf(':');
-    if (colon > 0) {
+    // `path:key` when the part before a colon is a metrics file (or looks like a file); otherwise
+    // the colon belongs to the key.
+    const declared = [...metricFiles].find((f) => rule.metric.startsWith(`${f}:`));
+    const colon = declared ? declared.length : rule.metric.lastIndexOf(':');
+    if (colon > 0 && (declared || looksLikeFile(rule.metric.slice(0, colon)))) {
       const file = rule.metric.slice(0, colon);
       if (!metricFiles.has(file)) {
         const known = [...metricFiles];
@@ -43,4 +46,8 @@ export function checkGates(source: YamlSource, raw: unknown, stages: readonly St
     rules.push(rule);
   });
   return rules;
+}
+
+function looksLikeFile(s: string): boolean {
+  return s.includes('/') || /\.(json|ya?ml|csv|tsv)$/i.test(s);
 }

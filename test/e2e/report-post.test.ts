@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGithubApi, type FakeGithubApi } from '../../reports/github/fake-github-api.js';
+import { startFakeGithubApi, type FakeGithubApi } from '../helpers/fake-github-api.js';
 import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
 
@@ -96,5 +96,10 @@ describe('pipe report --post', () => {
     expect(r.stdout).toContain('/repos/o/r/issues/12/comments');
     expect(r.stdout).toContain('/repos/o/r/statuses/');
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    // A dry run needs no token: it is how a workflow is tried out before the secret exists.
+    const noToken = await repo.pipe(['report', '--post', '--dry-run', '--no-plots'], { env: actionsEnv(repo, { GITHUB_TOKEN: '' }) });
+    expect(noToken.code, noToken.stderr).toBe(0);
+    expect(noToken.stdout).toContain('/repos/o/r/statuses/');
+    expect(api.requests).toEqual([]);
   });
 });

@@ -155,6 +155,23 @@ describe.concurrent('pipe report', () => {
     for (const l of links) expect(existsSync(join(repo.dir, 'out', decodeURI(l))), l).toBe(true);
   });
 
+  it('a plot that cannot be drawn (a field no revision has) is a warning in the report, not a failed report', async () => {
+    const repo = await history();
+    repo.write('pipeline.yaml', PIPELINE.replace('y: tpr', 'y: sensitivity'));
+    const r = await repo.pipe(['report', '--base', 'main', '-o', 'out/report.md']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: .*sensitivity/m);
+    expect(readFileSync(join(repo.dir, 'out/report.md'), 'utf8')).toMatch(/^## Plots\n\n⚠️ The plots could not be drawn: .*sensitivity/m);
+  });
+
+  it('an -o that cannot be written is one line, exit 2', async () => {
+    const repo = await history();
+    repo.write('blocker', 'a file where a directory would go\n');
+    const r = await repo.pipe(['report', '--no-plots', '-o', 'blocker/report.md']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: cannot write the report to .*blocker\/report\.md: .*; choose another file with -o\n$/);
+  });
+
   it('--base defaults to HEAD; stdout without -o; bad flags and revisions are exit 2', async () => {
     const repo = await history();
     git(repo, 'checkout', '-q', 'better');
