@@ -109,33 +109,39 @@ const trash = join(base, 'trash');
 mkdirSync(trash, { recursive: true });
 // …and dirty pages are flushed before each timed run, so that no run pays for writing back an
 // earlier one's output.
+// …and every run starts from the same memory state: the page cache is dropped (as root; the
+// moved-aside copies otherwise fill it, and reclaiming it mid-run cost whichever tool ran next up
+// to 4× its kernel time) and the run's source is read back in, so both tools read it from memory.
+const settle = (...warm) =>
+  `sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true; ${warm.map((p) => `find ${p} -type f -exec cat {} + > /dev/null`).join('; ')}`;
 const aside = (...paths) => `${paths.map((p) => `if [ -e ${p} ]; then mv ${p} "$(mktemp -d -p ${trash})/"; fi`).join('; ')}; sync`;
-const emptyPuller = aside('.pipe/cache', '.pipe/tmp', 'data');
+const pushPrep = (...paths) => `${aside(...paths)}; ${settle('data/raw')}`;
+const emptyPuller = (source) => `${aside('.pipe/cache', '.pipe/tmp', 'data')}; ${settle(source)}`;
 
 const r = {};
 const s3Prefix = join(s3dir, 'bench');
 log('S3: push …');
-r.s3push = measure(dir, { 'pipe push (s3)': `${pipe} push -r s3` }, { prepare: aside(`${s3Prefix}/pipe`) });
-r.s3rc4 = measure(dir, { 'rclone sync (s3, --transfers 4)': 'rclone sync data/raw bench:bench/rclone' }, { prepare: aside(`${s3Prefix}/rclone`) });
-r.s3rc16 = measure(dir, { 'rclone sync (s3, --transfers 16)': 'rclone sync --transfers 16 --checkers 16 data/raw bench:bench/rclone' }, { prepare: aside(`${s3Prefix}/rclone`) });
+r.s3push = measure(dir, { 'pipe push (s3)': `${pipe} push -r s3` }, { prepare: pushPrep(`${s3Prefix}/pipe`) });
+r.s3rc4 = measure(dir, { 'rclone sync (s3, --transfers 4)': 'rclone sync data/raw bench:bench/rclone' }, { prepare: pushPrep(`${s3Prefix}/rclone`) });
+r.s3rc16 = measure(dir, { 'rclone sync (s3, --transfers 16)': 'rclone sync --transfers 16 --checkers 16 data/raw bench:bench/rclone' }, { prepare: pushPrep(`${s3Prefix}/rclone`) });
 sh(`${pipe} push -r s3 > /dev/null`, dir);
 log('S3: no-op push …');
 r.s3noop = measure(dir, { 'pipe push (s3, nothing to send)': `${pipe} push -r s3` }, { runs: Math.max(runs, 5), warmup: 1 });
 log('S3: pull …');
-r.s3pull = measure(puller, { 'pipe pull (s3)': `${pipe} pull -r s3` }, { prepare: emptyPuller });
-r.s3rcpull4 = measure(base, { 'rclone sync back (s3, --transfers 4)': 'rclone sync bench:bench/rclone pulled-rclone' }, { prepare: aside('pulled-rclone') });
-r.s3rcpull16 = measure(base, { 'rclone sync back (s3, --transfers 16)': 'rclone sync --transfers 16 --checkers 16 bench:bench/rclone pulled-rclone' }, { prepare: aside('pulled-rclone') });
+r.s3pull = measure(puller, { 'pipe pull (s3)': `${pipe} pull -r s3` }, { prepare: emptyPuller(`${s3Prefix}/pipe`) });
+r.s3rcpull4 = measure(base, { 'rclone sync back (s3, --transfers 4)': 'rclone sync bench:bench/rclone pulled-rclone' }, { prepare: `${aside('pulled-rclone')}; ${settle(`${s3Prefix}/rclone`)}` });
+r.s3rcpull16 = measure(base, { 'rclone sync back (s3, --transfers 16)': 'rclone sync --transfers 16 --checkers 16 bench:bench/rclone pulled-rclone' }, { prepare: `${aside('pulled-rclone')}; ${settle(`${s3Prefix}/rclone`)}` });
 sh(`${pipe} pull -r s3 > /dev/null`, puller);
 r.s3noopPull = measure(puller, { 'pipe pull (s3, nothing to fetch)': `${pipe} pull -r s3` }, { runs: Math.max(runs, 5), warmup: 1 });
 
 log('directory: push …');
-r.dpush = measure(dir, { 'pipe push (dir)': `${pipe} push -r dir` }, { prepare: aside(`${dirRemote}/files`, `${dirRemote}/runs`) });
-r.drc = measure(dir, { 'rclone sync (dir)': `rclone sync data/raw ${base}/rclone-dir` }, { prepare: aside(`${base}/rclone-dir`) });
+r.dpush = measure(dir, { 'pipe push (dir)': `${pipe} push -r dir` }, { prepare: pushPrep(`${dirRemote}/files`, `${dirRemote}/runs`) });
+r.drc = measure(dir, { 'rclone sync (dir)': `rclone sync data/raw ${base}/rclone-dir` }, { prepare: pushPrep(`${base}/rclone-dir`) });
 sh(`${pipe} push -r dir > /dev/null`, dir);
 r.dnoop = measure(dir, { 'pipe push (dir, nothing to send)': `${pipe} push -r dir` }, { runs: Math.max(runs, 5), warmup: 1 });
 log('directory: pull …');
-r.dpull = measure(puller, { 'pipe pull (dir)': `${pipe} pull -r dir` }, { prepare: emptyPuller });
-r.drcpull = measure(base, { 'rclone sync back (dir)': `rclone sync ${base}/rclone-dir pulled-dir` }, { prepare: aside('pulled-dir') });
+r.dpull = measure(puller, { 'pipe pull (dir)': `${pipe} pull -r dir` }, { prepare: emptyPuller(dirRemote) });
+r.drcpull = measure(base, { 'rclone sync back (dir)': `rclone sync ${base}/rclone-dir pulled-dir` }, { prepare: `${aside('pulled-dir')}; ${settle(`${base}/rclone-dir`)}` });
 sh(`${pipe} pull -r dir > /dev/null`, puller);
 r.dnoopPull = measure(puller, { 'pipe pull (dir, nothing to fetch)': `${pipe} pull -r dir` }, { runs: Math.max(runs, 5), warmup: 1 });
 server.kill('SIGKILL');
