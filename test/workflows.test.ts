@@ -103,6 +103,9 @@ function policyProblems(content: string): string[] {
         if (!(command in COMMANDS) && command !== 'help' && command !== '--version') problems.push(`${id}: 'pipe ${command}' is not a pipe command`);
       }
     }
+    if (/\bnpm ci\b/.test(runs) && !steps.some((s) => String(s.uses).startsWith('actions/cache@') && asMap(s.with).path === 'node_modules')) {
+      problems.push(`${id}: runs npm ci without caching node_modules`);
+    }
     if (/\bpipe (repro|pull|push)\b/.test(runs)) {
       const cache = steps.find((s) => String(s.uses).startsWith('actions/cache@') && asMap(s.with).path === '.pipe/cache');
       if (!cache) problems.push(`${id}: runs pipe repro/pull/push without caching .pipe/cache`);
@@ -219,6 +222,7 @@ describe('the workflow check itself', () => {
       "smoke: 'pipe deploy' is not a pipe command",
     ]);
     expect(policyProblems(good.replace('  cancel-in-progress: true\n', ''))).toEqual(['pull requests must cancel-in-progress']);
+    expect(policyProblems(good.replace('          path: node_modules\n', '          path: ~/.npm\n'))).toEqual(['smoke: runs npm ci without caching node_modules']);
     const writer = good.replace('    timeout-minutes: 30\n', '    timeout-minutes: 30\n    permissions:\n      contents: write\n      packages: write\n');
     expect(policyProblems(writer)).toEqual(['smoke: grants contents: write', 'smoke: grants packages: write']);
     expect(policyProblems(good.replace(/ {6}- name: Restore the pipe cache[^\n]*\n(?: {8}.*\n| {10}.*\n)+/, ''))).toEqual([
