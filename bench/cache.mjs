@@ -10,8 +10,8 @@
 //   node bench/cache.mjs [--preset small|default] [--dir DIR] [--runs N]
 //
 // Needs python3, hyperfine, b3sum. Markdown on stdout, progress on stderr.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hyperfine as hf, log, ms, pipe, requireTools, sh, workload } from './lib/harness.mjs';
@@ -31,6 +31,7 @@ const hyperfine = (cwd, commands, { n = runs, ...o } = {}) =>
   Object.fromEntries(Object.entries(hf(base, cwd, commands, { runs: n, warmup: 1, ...o })).map(([k, v]) => [k, v.median]));
 
 const dir = workload(base, values.preset);
+const loadBefore = loadavg();
 const meta = JSON.parse(readFileSync(join(dir, 'workload.json'), 'utf8'));
 // Our own pipeline for this benchmark: one stage whose out is a copy of data/raw.
 writeFileSync(
@@ -47,16 +48,26 @@ sh(`${pipe} repro`, dir);
 // verifies them by reading them; every later one trusts their unchanged stats. We measure the
 // steady state: warm up once.
 sh('sleep 1.1', dir);
+// Every timed run starts from the same memory state, as in bench/remote.mjs: what a run made is
+// moved aside, not deleted (ext4 skips recently freed inodes when allocating, which bills the next
+// run for the last one's deletions), dirty pages are flushed, the page cache is dropped (as root;
+// reclaiming it mid-run swung figures 2–4× here) and the run's source is read back in, so pipe and
+// its peer both start with their input in memory and nothing else. Deleted at the end.
+const trash = join(base, 'trash');
+mkdirSync(trash, { recursive: true });
+const settle = (...warm) =>
+  `sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true; ${warm.map((p) => `find ${p} -type f -exec cat {} + > /dev/null`).join('; ')}`;
+const aside = (...paths) => `${paths.map((p) => `if [ -e ${p} ]; then mv ${p} "$(mktemp -d -p ${trash})/"; fi`).join('; ')}; sync`;
+const cpDest = join(base, 'cp-dest');
 const r = {};
 log('checkout vs cp -r …');
 r.checkout = hyperfine(dir, {
   'pipe checkout (empty workspace, hardlinks)': `${pipe} checkout`,
-}, { prepare: 'rm -rf out/big' });
-r.cp = hyperfine(dir, { 'cp -r': 'cp -r data/raw /tmp/pipe-bench-cp' }, { prepare: 'rm -rf /tmp/pipe-bench-cp' });
-rmSync('/tmp/pipe-bench-cp', { recursive: true, force: true });
+}, { prepare: `${aside('out/big')}; ${settle('.pipe/cache/files')}` });
+r.cp = hyperfine(dir, { 'cp -r': `cp -r data/raw ${cpDest}` }, { prepare: `${aside(cpDest)}; ${settle('data/raw')}` });
 
 log('run-cache restore …');
-r.restore = hyperfine(dir, { 'pipe repro (out deleted → restored from run-cache)': `${pipe} repro` }, { prepare: 'rm -rf out/big' });
+r.restore = hyperfine(dir, { 'pipe repro (out deleted → restored from run-cache)': `${pipe} repro` }, { prepare: `${aside('out/big')}; ${settle('.pipe/cache/files', 'data/raw')}` });
 const restoredOut = sh(`rm -rf out/big && ${pipe} repro`, dir);
 if (!/restored from run-cache/.test(restoredOut)) throw new Error(`expected a run-cache restore, got:\n${restoredOut}`);
 
@@ -65,9 +76,9 @@ log('add vs b3sum …');
 // store: pipe add hashes it, renames it into the store and hardlinks it back.
 const src = workload(base, values.preset, { name: `added-src-${values.preset}`, seed: 43 });
 sh('cp data.lock data.lock.bench', dir);
-const addPrep = `cp data.lock.bench data.lock && rm -rf data/added && ${pipe} gc --workspace > /dev/null && cp -r ${src}/data/raw data/added && cat data/added/* > /dev/null`;
+const addPrep = `cp data.lock.bench data.lock && ${aside('data/added')} && ${pipe} gc --workspace > /dev/null && cp -r ${src}/data/raw data/added; ${settle('data/added')}`;
 r.add = hyperfine(dir, { 'pipe add (10k files)': `${pipe} add data/added` }, { prepare: addPrep, warmup: 0, n: Math.min(runs, 5) });
-r.b3 = hyperfine(dir, { 'b3sum (same files)': "sh -c 'b3sum data/added/* > /dev/null'" }, { prepare: 'cat data/added/* > /dev/null', n: Math.min(runs, 5) });
+r.b3 = hyperfine(dir, { 'b3sum (same files)': "sh -c 'b3sum data/added/* > /dev/null'" }, { prepare: settle('data/added'), n: Math.min(runs, 5) });
 sh(`cp data.lock.bench data.lock && rm -rf data/added data.lock.bench && ${pipe} gc --workspace > /dev/null`, dir);
 
 log('gc over 50,000 objects …');
@@ -77,13 +88,16 @@ writeFileSync(
   fill,
   `import hashlib, os, sys\nroot = sys.argv[1]\nfor i in range(int(sys.argv[2])):\n    b = f"object {i}".encode()\n    h = hashlib.sha256(b).hexdigest()\n    d = os.path.join(root, "files", "sha256", h[:2])\n    os.makedirs(d, exist_ok=True)\n    p = os.path.join(d, h[2:])\n    if not os.path.exists(p):\n        open(p, "wb").write(b)\n`,
 );
-const gcPrep = `python3 ${fill} .pipe/cache 40000`;
+const gcPrep = `python3 ${fill} .pipe/cache 40000; ${settle('.pipe/cache/files')}`;
 r.gcDry = hyperfine(dir, { 'pipe gc --workspace --dry (50k objects)': `sh -c '${pipe} gc --workspace --dry > /dev/null'` }, { prepare: gcPrep, n: 3, warmup: 0 });
 r.gc = hyperfine(dir, { 'pipe gc --workspace (50k objects, 40k removed)': `${pipe} gc --workspace` }, { prepare: gcPrep, n: 3, warmup: 0 });
 const objects = sh("find .pipe/cache/files -type f | wc -l", dir).trim();
+log('removing the moved-aside copies …');
+rmSync(trash, { recursive: true, force: true });
 
 const lines = [];
 lines.push(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ext4 (no reflink: every link below is a hardlink).`);
+lines.push(`Load average (1/5/15 min) before the timed runs: ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}; after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')}. Each run: previous output moved aside, sync, page cache dropped, the run's source read back in.`);
 lines.push(`Command: \`node bench/cache.mjs --preset ${values.preset}\`; workload ${meta.files.toLocaleString('en')} files / ${(meta.bytes / 2 ** 20).toFixed(0)} MiB; hyperfine medians.`);
 lines.push('');
 lines.push('| measure | pipe | peer | ratio |');

@@ -95,7 +95,7 @@ export async function gc(o: GcOptions): Promise<GcResult> {
 
     const cloud = opened && contents ? await planCloudGc({ remote: opened.remote, jobs: opened.jobs, contents, referenced, roots: kept.roots, keepRunCache }) : undefined;
     const plan: GcPlan = {
-      local: planLocalGc({ store, referenced, keptRuns: localRuns.kept, droppedRuns: localRuns.dropped }),
+      local: await planLocalGc({ store, referenced, keptRuns: localRuns.kept, droppedRuns: localRuns.dropped }),
       ...(cloud ? { cloud } : {}),
       commits: kept.commits,
       distinctLocks: kept.distinctLocks,
@@ -103,7 +103,7 @@ export async function gc(o: GcOptions): Promise<GcResult> {
     };
     if (o.dry) return { ...plan, done: true };
     if (plan.cloud && o.confirm && !(await o.confirm(plan))) return { ...plan, done: false };
-    removeLocal(store, plan.local);
+    await removeLocal(store, plan.local);
     if (opened && plan.cloud) await removeFromRemote({ remote: opened.remote, jobs: opened.jobs, plan: plan.cloud });
     return { ...plan, done: true };
   } finally {

@@ -1,5 +1,5 @@
 /** @module Puts a stored object at a workspace path by the first link type that works: reflink, hardlink, symlink, copy. */
-import { chmodSync, constants, copyFileSync, linkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
 export const DEFAULT_LINK_TYPES: readonly LinkType[] = ['reflink', 'hardlink', 'copy'];
@@ -19,6 +19,30 @@ export class Linker {
 
   constructor(types: readonly LinkType[]) {
     this.#types = [...types];
+  }
+
+  /** The type the next link tries first (after the filesystem refused the ones before it). */
+  get preferred(): LinkType | undefined {
+    return this.#types[0];
+  }
+
+  /**
+   * Drops reflink now when the filesystem refuses to clone a small temp file (ext4), so that
+   * `preferred` says which link the next store will make before any object is stored.
+   */
+  probe(tempPath: () => string): void {
+    if (this.#types[0] !== 'reflink' || this.#types.length < 2) return;
+    const a = tempPath();
+    const b = tempPath();
+    try {
+      writeFileSync(a, 'x');
+      copyFileSync(a, b, constants.COPYFILE_FICLONE_FORCE);
+    } catch (err) {
+      if (UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) this.#types.shift();
+    } finally {
+      rmSync(a, { force: true });
+      rmSync(b, { force: true });
+    }
   }
 
   /**
@@ -62,11 +86,11 @@ export class Linker {
    * Creates `dest` (which must not exist) from `object`. `exec` is the execute bit `dest` must
    * have (undefined: the object's own). A hardlink or symlink shares the object's mode, so when
    * the object's exec bit differs (same bytes stored once for an executable and a plain file)
-   * that file is copied instead.
+   * that file is copied instead. `objectExec` is the object's exec bit when the caller has
+   * just statted it.
    */
-  link(object: string, dest: string, exec?: boolean): LinkType {
+  link(object: string, dest: string, exec?: boolean, objectExec = (statSync(object).mode & 0o100) !== 0): LinkType {
     let last: unknown;
-    const objectExec = (statSync(object).mode & 0o100) !== 0;
     const wantExec = exec ?? objectExec;
     for (let i = 0; i < this.#types.length; i++) {
       const type = this.#types[i] as LinkType;

@@ -39,13 +39,18 @@ export function objectKey(hash: string): string {
 export class ObjectStore {
   /** The store root, e.g. `<repo>/.pipe/cache`. */
   readonly root: string;
+  /** `<root>/files/sha256` (joined once: path() runs 20,000 times in a 10,000-file checkout). */
+  readonly filesDir: string;
 
   constructor(root: string) {
     this.root = root;
+    this.filesDir = join(root, 'files', 'sha256');
   }
 
   path(hash: string): string {
-    return join(this.root, objectKey(hash));
+    const p = parseHash(hash);
+    if (!p) throw new Error(`not an object hash: ${hash}`);
+    return `${this.filesDir}/${p.hex.slice(0, 2)}/${p.hex.slice(2)}${p.isDir ? '.dir' : ''}`;
   }
 
   has(hash: string): boolean {

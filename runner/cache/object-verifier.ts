@@ -15,6 +15,8 @@ export class ObjectVerifier {
   readonly #state: StatState;
   /** Objects found corrupt in this run, with where they were moved. */
   readonly corrupt = new Map<string, string>();
+  /** The stats of each object found ok in this run: linking it need not stat it again. */
+  readonly #stats = new Map<string, Stats>();
 
   constructor(store: ObjectStore, stateDir: string) {
     this.#store = store;
@@ -31,14 +33,23 @@ export class ObjectVerifier {
       return this.corrupt.has(hash) ? 'corrupt' : 'missing';
     }
     const key = objectKey(hash);
-    if (!parsed.isDir && this.#state.get('objects', key, st) === parsed.hex) return 'ok';
+    if (!parsed.isDir && this.#state.get('objects', key, st) === parsed.hex) {
+      this.#stats.set(hash, st);
+      return 'ok';
+    }
     const started = nowMs();
     if (this.#store.verify(hash)) {
       if (!parsed.isDir) this.#state.set('objects', key, st, parsed.hex, started);
+      this.#stats.set(hash, st);
       return 'ok';
     }
     this.corrupt.set(hash, this.#store.quarantine(hash));
     return 'corrupt';
+  }
+
+  /** The stats `check` saw for an object it found ok in this run. */
+  statOf(hash: string): Stats | undefined {
+    return this.#stats.get(hash);
   }
 
   /** An object just made from bytes whose hash we computed: no need to read it again. */

@@ -19,6 +19,10 @@ export interface HashInfo {
   readonly nfiles?: number;
   /** A directory's entries, when they were computed in this run (not when its stats matched the state). */
   readonly manifest?: readonly ManifestEntry[];
+  /** With `manifest`: each entry's stats from the walk that found it (same order), so storing it need not stat it again. */
+  readonly stats?: readonly Stats[];
+  /** With `placeInto`: what hashing did with each entry (hash-pool.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
+  readonly placed?: readonly (string | undefined)[];
 }
 
 export class PathHasher {
@@ -42,7 +46,21 @@ export class PathHasher {
   }
 
   /** Like hash(), but a directory's manifest is always there (computed from the per-file state if need be). */
-  async hashWithManifest(path: RepoPath): Promise<HashInfo | undefined> {
+  async hashWithManifest(path: RepoPath, { placeInto }: { placeInto?: string } = {}): Promise<HashInfo | undefined> {
+    if (placeInto !== undefined && !this.#memo.has(path)) {
+      // A directory is hashed and its files placed in one pass (a file goes the usual way).
+      let st: Stats | undefined;
+      try {
+        st = statSync(join(this.#root, path));
+      } catch {
+        st = undefined;
+      }
+      if (st?.isDirectory()) {
+        const p = this.#hashDir(path, join(this.#root, path), true, placeInto);
+        this.#memo.set(path, p);
+        return p;
+      }
+    }
     const known = await this.hash(path);
     if (!known || known.nfiles === undefined || known.manifest) return known;
     const p = this.#hashDir(path, join(this.#root, path), true);
@@ -92,13 +110,14 @@ export class PathHasher {
     return { path, hash, size: Number(st.size) };
   }
 
-  async #hashDir(path: RepoPath, abs: string, needManifest = false): Promise<HashInfo> {
+  async #hashDir(path: RepoPath, abs: string, needManifest = false, placeInto?: string): Promise<HashInfo> {
     const walkStart = nowMs();
     const found = walkFiles(abs, path);
     const digest = statDigest(found);
     const known = needManifest ? undefined : this.#state.getPath(path, digest);
     if (known) return { path, ...known };
-    const hashes = await this.#hashFound(found, path);
+    const placed = placeInto === undefined ? undefined : new Array<string | undefined>(found.length);
+    const hashes = await this.#hashFound(found, path, placeInto, placed);
     const manifest: ManifestEntry[] = found.map((f, i) => ({
       relpath: f.rel,
       hash: hashes[i] ?? '',
@@ -109,18 +128,28 @@ export class PathHasher {
     const hash = `${HASH_ALGORITHM}:${manifestHash(manifest)}.dir`;
     // Like single files, a directory with a racily clean file is not remembered (stat-state.ts).
     if (!found.some((f) => isRacy(f.st, walkStart))) this.#state.setPath(path, digest, hash, size, manifest.length);
-    return { path, hash, size, nfiles: manifest.length, manifest };
+    return { path, hash, size, nfiles: manifest.length, manifest, stats: found.map((f) => f.st), ...(placed ? { placed } : {}) };
   }
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
-  async #hashFound(found: readonly FoundFile[], base: RepoPath): Promise<string[]> {
+  async #hashFound(found: readonly FoundFile[], base: RepoPath, placeInto?: string, placed?: (string | undefined)[]): Promise<string[]> {
     const result = found.map((f) => this.#state.get(base, f.rel, f.st));
     const misses = found.filter((_, i) => result[i] === undefined);
     if (misses.length === 0) return result as string[];
     const started = nowMs();
     let hashes: string[];
     try {
-      hashes = await hashFiles(misses.map((f) => ({ abs: f.abs, size: Number(f.st.size) })));
+      const placedMisses: string[] = [];
+      hashes = await hashFiles(
+        misses.map((f) => ({ abs: f.abs, size: Number(f.st.size), exec: (Number(f.st.mode) & 0o100) !== 0 })),
+        placeInto === undefined ? {} : { placeInto, placed: placedMisses },
+      );
+      if (placed) {
+        let m = 0;
+        found.forEach((_, i) => {
+          if (result[i] === undefined) placed[i] = placedMisses[m++];
+        });
+      }
     } catch (err) {
       throw new PipeError('HASH_FAILED', `cannot hash '${base}': ${(err as Error).message}`, { path: base }, { cause: err });
     }

@@ -1,4 +1,5 @@
 /** @module Hashes many files: on the main thread, joined by worker threads (one per extra core) once they have started. */
+import { chmodSync, linkSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -7,6 +8,8 @@ import { hashFileSync } from './hash-file.js';
 export interface FileToHash {
   readonly abs: string;
   readonly size: number;
+  /** The file's exec bit, for placeInto. */
+  readonly exec?: boolean;
 }
 
 /** Below this many bytes the main thread alone finishes before a worker could start (~100 ms here). */
@@ -20,11 +23,22 @@ const BATCH_FILES = 128;
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
+const fs = require('node:fs');
+const { openSync, readSync, closeSync } = fs;
 const CHUNK = 128 << 10;
 const buf = Buffer.allocUnsafe(CHUNK);
-parentPort.on('message', ({ paths, sizes }) => {
+function place(src, hex, dir, exec) {
+  const sub = dir + '/' + hex.slice(0, 2);
+  try {
+    try { fs.linkSync(src, sub + '/' + hex.slice(2)); }
+    catch (e) { if (e.code !== 'ENOENT') throw e; fs.mkdirSync(sub, { recursive: true }); fs.linkSync(src, sub + '/' + hex.slice(2)); }
+  } catch (e) { return e.code || 'EUNKNOWN'; }
+  try { fs.chmodSync(sub + '/' + hex.slice(2), exec ? 0o555 : 0o444); } catch (e) { return 'chmod:' + (e.code || ''); }
+  return 'ok';
+}
+parentPort.on('message', ({ paths, sizes, execs, placeInto }) => {
   const out = [];
+  const placed = [];
   try {
     for (let i = 0; i < paths.length; i++) {
       const h = createHash('sha256');
@@ -40,8 +54,9 @@ parentPort.on('message', ({ paths, sizes }) => {
         }
       } finally { closeSync(fd); }
       out.push(h.digest('hex'));
+      if (placeInto) placed.push(place(paths[i], out[i], placeInto, execs[i]));
     }
-    parentPort.postMessage({ hashes: out });
+    parentPort.postMessage({ hashes: out, placed });
   } catch (e) {
     parentPort.postMessage({ error: { message: e.message, code: e.code, path: e.path } });
   }
@@ -52,19 +67,58 @@ parentPort.postMessage({ ready: true });
 interface WorkerReply {
   ready?: boolean;
   hashes?: string[];
+  placed?: string[];
   error?: { message: string; code?: string; path?: string };
 }
 
 export interface HashPoolOptions {
   /** Threads in all, the main thread included (default: the number of CPUs). */
   readonly threads?: number;
+  /**
+   * A store's `files/sha256` directory: right after hashing a file, the thread that hashed it
+   * hardlinks it there as `<hex[0:2]>/<hex[2:]>` and makes it read-only (0o555 with exec, else
+   * 0o444), so that `pipe add` links while it hashes instead of after. What happened to each
+   * file goes into `placed`: 'ok', an errno code ('EEXIST': already stored), or 'chmod:<code>'
+   * (linked, still writable).
+   */
+  readonly placeInto?: string;
+  readonly placed?: string[];
+}
+
+/** place() of the worker, on the main thread. */
+function placeFile(src: string, hex: string, dir: string, exec: boolean | undefined): string {
+  const sub = `${dir}/${hex.slice(0, 2)}`;
+  const dest = `${sub}/${hex.slice(2)}`;
+  try {
+    try {
+      linkSync(src, dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(sub, { recursive: true });
+      linkSync(src, dest);
+    }
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+  }
+  try {
+    chmodSync(dest, exec ? 0o555 : 0o444);
+  } catch (err) {
+    return `chmod:${(err as NodeJS.ErrnoException).code ?? ''}`;
+  }
+  return 'ok';
 }
 
 /** Hex digests of `files`, in the same order. */
-export async function hashFiles(files: readonly FileToHash[], { threads }: HashPoolOptions = {}): Promise<string[]> {
+export async function hashFiles(files: readonly FileToHash[], { threads, placeInto, placed }: HashPoolOptions = {}): Promise<string[]> {
   const total = files.reduce((s, f) => s + f.size, 0);
   const extra = Math.min((threads ?? availableParallelism()) - 1, files.length - 1);
-  if (extra < 1 || total < PARALLEL_MIN_BYTES) return files.map((f) => hashFileSync(f.abs, f.size));
+  const hashOne = (i: number): string => {
+    const f = files[i] as FileToHash;
+    const hex = hashFileSync(f.abs, f.size);
+    if (placeInto !== undefined && placed) placed[i] = placeFile(f.abs, hex, placeInto, f.exec);
+    return hex;
+  };
+  if (extra < 1 || total < PARALLEL_MIN_BYTES) return files.map((_, i) => hashOne(i));
 
   const batches = makeBatches(files);
   const result = new Array<string>(files.length);
@@ -79,21 +133,39 @@ export async function hashFiles(files: readonly FileToHash[], { threads }: HashP
   const workerDone = workers.map(
     (w) =>
       new Promise<void>((resolve) => {
-        let current: number[] | undefined;
+        // Two batches in flight per worker: it starts the next one at once instead of waiting
+        // for the main thread (busy hashing a batch of its own) to read its reply and send more;
+        // with one in flight the worker sat idle a third of the time.
+        const inflight: number[][] = [];
         stopWaiting.push(() => {
-          if (!current) resolve();
+          if (!inflight.length) resolve();
         });
         const feed = () => {
-          current = take();
-          if (!current) return resolve();
-          w.postMessage({ paths: current.map((i) => files[i]?.abs), sizes: current.map((i) => files[i]?.size) });
+          const batch = take();
+          if (!batch) {
+            if (!inflight.length) resolve();
+            return;
+          }
+          inflight.push(batch);
+          w.postMessage({
+            paths: batch.map((i) => files[i]?.abs),
+            sizes: batch.map((i) => files[i]?.size),
+            execs: batch.map((i) => files[i]?.exec),
+            placeInto,
+          });
         };
         w.on('message', (msg: WorkerReply) => {
           if (msg.error) {
             failure ??= Object.assign(new Error(msg.error.message), msg.error);
             return resolve();
           }
+          if (msg.ready) {
+            feed();
+            return feed();
+          }
+          const current = inflight.shift();
           if (msg.hashes && current) current.forEach((fi, k) => (result[fi] = msg.hashes?.[k] ?? ''));
+          if (msg.placed && placed && current) current.forEach((fi, k) => (placed[fi] = msg.placed?.[k] ?? 'EUNKNOWN'));
           feed();
         });
         w.once('error', (err) => {
@@ -104,10 +176,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads }: HashP
   );
   try {
     for (let batch = take(); batch; batch = take()) {
-      for (const i of batch) {
-        const f = files[i] as FileToHash;
-        result[i] = hashFileSync(f.abs, f.size);
-      }
+      for (const i of batch) result[i] = hashOne(i);
       await yieldToEvents(); // let workers' replies in between batches
     }
   } catch (err) {
