@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { hexOf, sha256, storedObjects, type ManifestEntry } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
+import { twoStageRepo } from '../helpers/two-stage-repo.js';
 import { PIPE_BIN } from '../helpers/pipe.js';
-import { countRun, makeRepo, removeRepos, Repo, template, type DataLock } from '../helpers/repo.js';
+import { removeRepos, Repo, template, type DataLock } from '../helpers/repo.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 
 const dirs: string[] = [];
@@ -125,17 +126,7 @@ function listedRemote(stdout: string, name: string): { hash: string; size: numbe
  * then `gc -w` locally, so the cache lacks side's manifest and gc must read it from the remote.
  */
 async function pushedHistory(addRemote: (repo: Repo) => Promise<void>): Promise<Repo> {
-  const repo = makeRepo({ 'params.yaml': 'n: 1\n', '.gitignore': '/.counts/\n', 'data/raw.csv': 'a,b\n1,2\n' });
-  repo.stages({
-    prep: {
-      cmd: `${countRun('prep')} && rm -rf feats && mkdir -p feats && cp data/raw.csv feats/shared.txt && grep n: params.yaml > feats/n.txt`,
-      deps: ['data/raw.csv'],
-      params: ['n'],
-      outs: ['feats'],
-    },
-    train: { cmd: `${countRun('train')} && cat feats/n.txt feats/shared.txt > model.txt`, deps: ['feats'], outs: ['model.txt'] },
-  });
-  git(repo, 'checkout', '-q', '-b', 'main');
+  const repo = twoStageRepo();
   await addRemote(repo);
   await ok(repo, ['add', 'data/raw.csv']);
   const version = async (n: number) => {

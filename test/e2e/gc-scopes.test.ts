@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { hasObject, objectRel, referencedObjects, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
-import { countRun, makeRepo, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
+import { twoStageRepo } from '../helpers/two-stage-repo.js';
+import { makeRepo, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 vi.setConfig({ maxConcurrency: 10 });
@@ -47,17 +48,7 @@ function onlyAt(repo: Repo, rev: string, others: string[]): string[] {
  * Each version has its own feats manifest, feats/n.txt and model.txt; feats/shared.txt is shared.
  */
 const history = template(async () => {
-  const repo = makeRepo({ 'params.yaml': 'n: 1\n', '.gitignore': '/.counts/\n', 'data/raw.csv': 'a,b\n1,2\n' });
-  repo.stages({
-    prep: {
-      cmd: `${countRun('prep')} && rm -rf feats && mkdir -p feats && cp data/raw.csv feats/shared.txt && grep n: params.yaml > feats/n.txt`,
-      deps: ['data/raw.csv'],
-      params: ['n'],
-      outs: ['feats'],
-    },
-    train: { cmd: `${countRun('train')} && cat feats/n.txt feats/shared.txt > model.txt`, deps: ['feats'], outs: ['model.txt'] },
-  });
-  git(repo, 'checkout', '-q', '-b', 'main');
+  const repo = twoStageRepo();
   await ok(repo, ['add', 'data/raw.csv']);
   const version = async (n: number, message: string) => {
     repo.write('params.yaml', `n: ${n}\n`);
