@@ -27,3 +27,4 @@ export { outputOptions } from './diff/output-options.js';
 export { trackedFiles, type TrackedFiles, type TrackedPlot } from './diff/tracked-files.js';
 export { toRepoPath } from './pipeline/repo-path.js';
 export { currentBranch } from './git/current-branch.js';
+export { redactor, type Redact } from './remote/redact.js';

@@ -1,6 +1,6 @@
 /** @module The report's metrics table: base vs head, change, % change, and whether that is better or worse for this metric. */
 import { ABSENT, formatNumber, formatPercent, formatValue, renderTable, type GateRule, type KeyChange, type TrackedDiff } from '../../runner/index.js';
-import { metricDirection } from '../gate/metric-direction.js';
+import { metricDirection, ruleNames } from '../gate/metric-direction.js';
 
 export interface MetricsSectionOptions {
   readonly precision: number;
@@ -15,7 +15,7 @@ export function metricsSection(d: TrackedDiff, { precision, rules, skip }: Metri
   for (const f of d.files) {
     if (skip.has(f.path)) continue;
     for (const c of f.changes) {
-      const gated = rules.some((r) => r.metric === c.key || r.metric === `${f.path}:${c.key}`);
+      const gated = rules.some((r) => ruleNames(r, c.key, f.path));
       if (c.state === 'unchanged' && !gated) {
         unchanged++;
         continue;

@@ -3,13 +3,17 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSyn
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** Temp file in the same directory (same filesystem), fsync, then rename over the target. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Temp file in the same directory (same filesystem), fsync, then rename over the target. `mode`
+ * is set when the temp file is created, so a file meant to be private (credentials) never exists
+ * readable by others, not even for a moment.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, { mode = 0o644 }: { mode?: number } = {}): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'w', 0o644);
+    const fd = openSync(tmp, 'wx', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
       fsyncSync(fd);

@@ -10,7 +10,7 @@ import { nowMs } from '../hash/stat-state.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { manifestProblem, planObjects } from './object-plan.js';
 import type { Remote } from './remote.js';
-import { runTransfers, type OnProgress } from './transfer.js';
+import { byName, runTransfers, type OnProgress } from './transfer.js';
 
 export interface Rejected {
   /** What the bytes hashed to, or what is wrong with a manifest. */
@@ -155,13 +155,4 @@ export async function downloadObjects({
     missing: new Map([...missing].map((h) => [h, pathsOf(h)])),
     rejected: new Map([...rejected].map(([h, r]) => [h, { ...r, paths: pathsOf(h) }])),
   };
-}
-
-/**
- * In name order: consecutive objects then share a fan-out directory, which is what filesystems
- * create files fastest in (a random order over 256 directories made the same push twice as slow
- * in kernel time here).
- */
-function byName(a: readonly [string, number], b: readonly [string, number]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }

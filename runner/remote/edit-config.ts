@@ -1,10 +1,9 @@
 /** @module Edits .pipe/config.yaml or config.local.yaml in place through the yaml Document API (comments and order kept), written atomically. */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 // Only the remote command loads this module, so yaml is imported statically here.
 import { Document, LineCounter, parseDocument } from 'yaml';
 import { PipeError } from '../errors.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 
 /** The file's value as plain data (undefined when it does not exist), without validating it. */
 export async function readConfigValue(abs: string, name: string): Promise<Record<string, unknown> | undefined> {
@@ -25,7 +24,7 @@ export async function editConfigFile(abs: string, name: string, edit: (doc: Docu
   pruneEmpty(doc, ['remotes']);
   // Removing something from a file that does not exist: leave it absent rather than write `{}`.
   if (!existing && Object.keys((doc.toJS() as Record<string, unknown> | null) ?? {}).length === 0) return;
-  writeAtomic(abs, doc.toString({ lineWidth: 0 }), secret ? 0o600 : 0o644);
+  writeFileAtomic(abs, doc.toString({ lineWidth: 0 }), { mode: secret ? 0o600 : 0o644 });
 }
 
 /** Removes `path` when it is now an empty mapping (the last remote removed). */
@@ -56,23 +55,4 @@ async function load(abs: string, name: string): Promise<Document | undefined> {
     throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${name}:1:1: must be a mapping`, { issues: [{ file: name, line: 1, column: 1, message: 'must be a mapping' }] });
   }
   return doc;
-}
-
-function writeAtomic(file: string, text: string, mode: number): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(tmp, 'wx', mode);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

@@ -54,3 +54,12 @@ export async function runTransfers<T>({
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, total)) }, worker));
   if (failure) throw failure.err;
 }
+
+/**
+ * In name order: consecutive objects then share a fan-out directory, which is what filesystems
+ * create files fastest in (a random order over 256 directories made the same push twice as slow
+ * in kernel time here).
+ */
+export function byName(a: readonly [string, number], b: readonly [string, number]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}

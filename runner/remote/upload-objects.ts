@@ -7,7 +7,7 @@ import { runKey } from '../run-cache/run-cache.js';
 import { inventory } from './inventory.js';
 import { planObjects } from './object-plan.js';
 import { ObjectMismatch, type Remote } from './remote.js';
-import { runTransfers, type OnProgress } from './transfer.js';
+import { byName, runTransfers, type OnProgress } from './transfer.js';
 
 export interface UploadResult {
   readonly uploaded: number;
@@ -137,13 +137,4 @@ export async function uploadObjects({
     runsPresent: runKeys.size - runTodo.length,
     method: inv.method,
   };
-}
-
-/**
- * In name order: consecutive objects then share a fan-out directory, which is what filesystems
- * create files fastest in (a random order over 256 directories made the same push twice as slow
- * in kernel time here).
- */
-function byName(a: readonly [string, number], b: readonly [string, number]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
