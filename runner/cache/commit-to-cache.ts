@@ -1,10 +1,10 @@
 /** @module Moves a workspace out into the store and links it back, without copying bytes when links work. */
-import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { HashInfo, PathHasher } from '../hash/hash-path.js';
-import { nowMs } from '../hash/stat-state.js';
+import { nowMs, type FileStat } from '../hash/stat-state.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { runFsOps, type FsOp } from './fs-pool.js';
 import type { Linker } from './link-out.js';
@@ -56,7 +56,7 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
     const done = info.placed?.[i];
     if (done === 'ok') {
       ctx.linker.used.add('hardlink');
-      ctx.verifier.trust(hash, info.stats?.[i] as Stats, started);
+      ctx.verifier.trust(hash, info.stats?.[i] as FileStat, started);
       return;
     }
     if (done?.startsWith('chmod:')) {
@@ -79,7 +79,7 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
     const hash = `${HASH_ALGORITHM}:${e.hash}`;
     if (r.ok) {
       ctx.linker.used.add('hardlink');
-      ctx.verifier.trust(hash, info.stats?.[i] as Stats, started);
+      ctx.verifier.trust(hash, info.stats?.[i] as FileStat, started);
     } else if (r.step === 'chmod') {
       // The object is in place but writable: retry here, where a failure throws as it always did.
       chmodSync(ctx.store.path(hash), e.exec ? 0o555 : 0o444);

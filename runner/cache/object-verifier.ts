@@ -1,6 +1,6 @@
 /** @module Decides whether a stored object may be linked into the workspace: present, and its bytes match its name. */
 import { statSync, type Stats } from 'node:fs';
-import { StatState, nowMs } from '../hash/stat-state.js';
+import { StatState, nowMs, type FileStat } from '../hash/stat-state.js';
 import { objectKey, parseHash, type ObjectStore } from './object-store.js';
 
 export type ObjectState = 'ok' | 'missing' | 'corrupt';
@@ -53,7 +53,7 @@ export class ObjectVerifier {
   }
 
   /** An object just made from bytes whose hash we computed: no need to read it again. */
-  trust(hash: string, st: Stats, readStartMs: number): void {
+  trust(hash: string, st: FileStat, readStartMs: number): void {
     const parsed = parseHash(hash);
     if (parsed && !parsed.isDir) this.#state.set('objects', objectKey(hash), st, parsed.hex, readStartMs);
   }

@@ -7,7 +7,7 @@ import { isWithin } from '../pipeline/repo-path.js';
 import { HASH_ALGORITHM } from './hash-file.js';
 import { hashFiles } from './hash-pool.js';
 import { manifestHash, type ManifestEntry } from './manifest.js';
-import { isRacy, nowMs, type StatState } from './stat-state.js';
+import { isRacy, nowMs, type FileStat, type StatState } from './stat-state.js';
 import { statDigest, walkFiles, type FoundFile } from './walk-files.js';
 
 export interface HashInfo {
@@ -20,7 +20,7 @@ export interface HashInfo {
   /** A directory's entries, when they were computed in this run (not when its stats matched the state). */
   readonly manifest?: readonly ManifestEntry[];
   /** With `manifest`: each entry's stats from the walk that found it (same order), so storing it need not stat it again. */
-  readonly stats?: readonly Stats[];
+  readonly stats?: readonly FileStat[];
   /** With `placeInto`: what hashing did with each entry (hash-pool.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
   readonly placed?: readonly (string | undefined)[];
 }
@@ -117,7 +117,7 @@ export class PathHasher {
     const known = needManifest ? undefined : this.#state.getPath(path, digest);
     if (known) return { path, ...known };
     const placed = placeInto === undefined ? undefined : new Array<string | undefined>(found.length);
-    const hashes = await this.#hashFound(found, path, placeInto, placed);
+    const hashes = await this.#hashFound(found, abs, path, placeInto, placed);
     const manifest: ManifestEntry[] = found.map((f, i) => ({
       relpath: f.rel,
       hash: hashes[i] ?? '',
@@ -132,7 +132,7 @@ export class PathHasher {
   }
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
-  async #hashFound(found: readonly FoundFile[], base: RepoPath, placeInto?: string, placed?: (string | undefined)[]): Promise<string[]> {
+  async #hashFound(found: readonly FoundFile[], dir: string, base: RepoPath, placeInto?: string, placed?: (string | undefined)[]): Promise<string[]> {
     const result = found.map((f) => this.#state.get(base, f.rel, f.st));
     const misses = found.filter((_, i) => result[i] === undefined);
     if (misses.length === 0) return result as string[];
@@ -141,7 +141,7 @@ export class PathHasher {
     try {
       const placedMisses: string[] = [];
       hashes = await hashFiles(
-        misses.map((f) => ({ abs: f.abs, size: Number(f.st.size), exec: (Number(f.st.mode) & 0o100) !== 0 })),
+        misses.map((f) => ({ abs: `${dir}/${f.rel}`, size: Number(f.st.size), exec: (Number(f.st.mode) & 0o100) !== 0 })),
         placeInto === undefined ? {} : { placeInto, placed: placedMisses },
       );
       if (placed) {

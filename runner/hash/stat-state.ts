@@ -8,6 +8,9 @@ import { hashBytes } from './hash-file.js';
 /** A file modified this close to when it was read may change again within one timestamp tick. */
 export const RACY_MS = 1000;
 
+/** What the state compares of a file (a plain copy of these, or Node's Stats itself). */
+export type FileStat = Pick<Stats, 'ino' | 'size' | 'mtimeMs' | 'mode'>;
+
 /** mtime in ms as Node's number stats give it: a double, exact to ~0.25 µs at today's dates. */
 type FileEntry = [ino: number, size: number, mtimeMs: number, hash: string];
 /** A dep or out path: digest of its stats (for a directory, of every file's) → its content hash. */
@@ -70,14 +73,14 @@ export class StatState {
   }
 
   /** The recorded hash of `key` in `group` when the file's inode, size and mtime are what they were. */
-  get(group: string, key: string, st: Stats): string | undefined {
+  get(group: string, key: string, st: FileStat): string | undefined {
     const e = this.#fileMap(group).get(key);
     if (!e) return undefined;
     return e[0] === st.ino && e[1] === st.size && e[2] === st.mtimeMs ? e[3] : undefined;
   }
 
   /** Records a hash computed from a read that started at `readStartMs` (wall clock). */
-  set(group: string, key: string, st: Stats, hash: string, readStartMs: number): void {
+  set(group: string, key: string, st: FileStat, hash: string, readStartMs: number): void {
     const map = this.#fileMap(group);
     if (isRacy(st, readStartMs)) {
       // Racily clean: a later write in the same timestamp tick would be invisible. Re-hash next time.
@@ -111,7 +114,7 @@ export class StatState {
   }
 }
 
-export function isRacy(st: Stats, readStartMs: number): boolean {
+export function isRacy(st: FileStat, readStartMs: number): boolean {
   return st.mtimeMs > readStartMs - RACY_MS;
 }
 
