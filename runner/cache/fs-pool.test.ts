@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
@@ -60,5 +60,29 @@ describe('hashFiles with placeInto', () => {
       expect(statSync(object(3)).mode & 0o777).toBe(0o444);
       expect(statSync(object(5)).mode & 0o777).toBe(0o555);
     }
+  });
+
+  it('places a thousand files while reading ahead a store whose directories partly exist', async () => {
+    const root = tempDir('pipe-place-many-');
+    const store = join(root, 'store');
+    // Some fan-out directories exist (one holds an unrelated object), the rest are made by the links.
+    for (const d of ['00', '7f', 'ff']) mkdirSync(join(store, d), { recursive: true });
+    writeFileSync(join(store, '7f', 'unrelated'), 'x');
+    const list = Array.from({ length: 1200 }, (_, i) => {
+      const abs = join(root, `f${i}`);
+      const bytes = Buffer.alloc(28 << 10, i & 0xff);
+      bytes.writeUInt32LE(i, 0);
+      writeFileSync(abs, bytes);
+      return { abs, size: bytes.length, exec: false };
+    });
+    const placed: string[] = [];
+    const hashes = await hashFiles(list, { threads: 2, placeInto: store, placed });
+    expect(placed.filter((p) => p === 'ok')).toHaveLength(1200);
+    const object = (i: number) => join(store, (hashes[i] as string).slice(0, 2), (hashes[i] as string).slice(2));
+    for (const i of [0, 599, 1199]) {
+      expect(statSync(object(i)).ino).toBe(statSync(list[i]?.abs as string).ino);
+      expect(statSync(object(i)).mode & 0o777).toBe(0o444);
+    }
+    expect(readFileSync(join(store, '7f', 'unrelated'), 'utf8')).toBe('x');
   });
 });

@@ -1,5 +1,6 @@
 /** @module Hashes many files: on the main thread, joined by worker threads (one per extra core) once they have started. */
-import { chmodSync, linkSync, mkdirSync } from 'node:fs';
+import { fchmodSync, linkSync, mkdirSync } from 'node:fs';
+import { opendir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +18,8 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 /** A batch: enough bytes to amortise a message round trip, small enough to share the tail well. */
 const BATCH_BYTES = 4 << 20;
 const BATCH_FILES = 128;
+/** Placing at least this many files into a store reads its directories ahead (readAheadDirs). */
+const READ_AHEAD_MIN_FILES = 1000;
 
 // The worker is an inline script so that it runs the same from TypeScript sources (tests) and
 // from the bundle (the bin); it repeats hashFileSync's loop in plain JS.
@@ -27,13 +30,13 @@ const fs = require('node:fs');
 const { openSync, readSync, closeSync } = fs;
 const CHUNK = 128 << 10;
 const buf = Buffer.allocUnsafe(CHUNK);
-function place(src, hex, dir, exec) {
+function place(src, fd, hex, dir, exec) {
   const sub = dir + '/' + hex.slice(0, 2);
   try {
     try { fs.linkSync(src, sub + '/' + hex.slice(2)); }
     catch (e) { if (e.code !== 'ENOENT') throw e; fs.mkdirSync(sub, { recursive: true }); fs.linkSync(src, sub + '/' + hex.slice(2)); }
   } catch (e) { return e.code || 'EUNKNOWN'; }
-  try { fs.chmodSync(sub + '/' + hex.slice(2), exec ? 0o555 : 0o444); } catch (e) { return 'chmod:' + (e.code || ''); }
+  try { fs.fchmodSync(fd, exec ? 0o555 : 0o444); } catch (e) { return 'chmod:' + (e.code || ''); }
   return 'ok';
 }
 parentPort.on('message', ({ paths, sizes, execs, placeInto }) => {
@@ -52,9 +55,9 @@ parentPort.on('message', ({ paths, sizes, execs, placeInto }) => {
           total += n;
           if (n < CHUNK && total === sizes[i]) break;
         }
+        out.push(h.digest('hex'));
+        if (placeInto) placed.push(place(paths[i], fd, out[i], placeInto, execs[i]));
       } finally { closeSync(fd); }
-      out.push(h.digest('hex'));
-      if (placeInto) placed.push(place(paths[i], out[i], placeInto, execs[i]));
     }
     parentPort.postMessage({ hashes: out, placed });
   } catch (e) {
@@ -85,8 +88,11 @@ export interface HashPoolOptions {
   readonly placed?: string[];
 }
 
-/** place() of the worker, on the main thread. */
-function placeFile(src: string, hex: string, dir: string, exec: boolean | undefined): string {
+/**
+ * place() of the worker, on the main thread. `fd` is the file still open from hashing: the link
+ * shares its inode, so fchmod through it makes the stored object read-only without a path lookup.
+ */
+function placeFile(src: string, fd: number, hex: string, dir: string, exec: boolean | undefined): string {
   const sub = `${dir}/${hex.slice(0, 2)}`;
   const dest = `${sub}/${hex.slice(2)}`;
   try {
@@ -101,7 +107,7 @@ function placeFile(src: string, hex: string, dir: string, exec: boolean | undefi
     return (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
   }
   try {
-    chmodSync(dest, exec ? 0o555 : 0o444);
+    fchmodSync(fd, exec ? 0o555 : 0o444);
   } catch (err) {
     return `chmod:${(err as NodeJS.ErrnoException).code ?? ''}`;
   }
@@ -114,12 +120,12 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   const extra = Math.min((threads ?? availableParallelism()) - 1, files.length - 1);
   const hashOne = (i: number): string => {
     const f = files[i] as FileToHash;
-    const hex = hashFileSync(f.abs, f.size);
-    if (placeInto !== undefined && placed) placed[i] = placeFile(f.abs, hex, placeInto, f.exec);
-    return hex;
+    if (placeInto === undefined || !placed) return hashFileSync(f.abs, f.size);
+    return hashFileSync(f.abs, f.size, (fd, hex) => (placed[i] = placeFile(f.abs, fd, hex, placeInto, f.exec)));
   };
   if (extra < 1 || total < PARALLEL_MIN_BYTES) return files.map((_, i) => hashOne(i));
 
+  const readAhead = placeInto !== undefined && files.length >= READ_AHEAD_MIN_FILES ? readAheadDirs(placeInto) : undefined;
   const batches = makeBatches(files);
   const result = new Array<string>(files.length);
   let next = 0;
@@ -185,8 +191,33 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   for (const stop of stopWaiting) stop();
   await Promise.all(workerDone);
   await Promise.all(workers.map((w) => w.terminate()));
+  await readAhead;
   if (failure !== undefined) throw failure;
   return result;
+}
+
+/**
+ * Reads the store's 256 fan-out directories on libuv's threads while the hashing threads start:
+ * a link into a directory whose blocks are not in memory waits for the disk, which cost ~250 ms
+ * over a cold store's 256 directories in `pipe add` of 10,000 files (docs/BENCHMARKS.md). Reading
+ * one entry loads a directory's blocks (getdents fills a 32 KiB buffer) without making a string
+ * per entry. A directory that is missing or unreadable is the link's business, not this one's.
+ */
+async function readAheadDirs(dir: string): Promise<void> {
+  await Promise.all(
+    Array.from({ length: 256 }, async (_, i) => {
+      try {
+        const d = await opendir(`${dir}/${i.toString(16).padStart(2, '0')}`, { bufferSize: 1 });
+        try {
+          await d.read();
+        } finally {
+          await d.close();
+        }
+      } catch {
+        // Missing (made by the first link into it) or unreadable (the link reports it).
+      }
+    }),
+  );
 }
 
 function makeBatches(files: readonly FileToHash[]): number[][] {
