@@ -1,5 +1,7 @@
 /** @module `pipe gc`: remove the objects (and run-cache entries) that nothing in scope needs, from .pipe/cache and, with --cloud, from a remote. */
+import { join } from 'node:path';
 import { ObjectStore, parseHash } from '../cache/object-store.js';
+import { ObjectVerifier } from '../cache/object-verifier.js';
 import { WorkspaceRecord } from '../cache/workspace-record.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadPipeline } from '../config/load-pipeline.js';
@@ -104,6 +106,13 @@ export async function gc(o: GcOptions): Promise<GcResult> {
     if (o.dry) return { ...plan, done: true };
     if (plan.cloud && o.confirm && !(await o.confirm(plan))) return { ...plan, done: false };
     await removeLocal(store, plan.local);
+    // What the verifier remembered of the removed objects would otherwise stay in the state
+    // (.pipe/tmp/state/objects) for good, read by every checkout and add.
+    if (plan.local.removedObjects.length) {
+      const verifier = new ObjectVerifier(store, join(dir.state, 'objects'));
+      verifier.forget(plan.local.removedObjects.map((o) => o.hash));
+      verifier.save();
+    }
     if (opened && plan.cloud) await removeFromRemote({ remote: opened.remote, jobs: opened.jobs, plan: plan.cloud });
     return { ...plan, done: true };
   } finally {

@@ -58,6 +58,16 @@ export class ObjectVerifier {
     if (parsed && !parsed.isDir) this.#state.set('objects', objectKey(hash), st, parsed.hex, readStartMs);
   }
 
+  /** Forgets removed objects, so the state does not grow with every object ever stored. */
+  forget(hashes: Iterable<string>): void {
+    const keys: string[] = [];
+    for (const hash of hashes) {
+      const parsed = parseHash(hash);
+      if (parsed && !parsed.isDir) keys.push(objectKey(hash));
+    }
+    this.#state.forget('objects', keys);
+  }
+
   save(): void {
     this.#state.save();
   }

@@ -91,6 +91,12 @@ export class StatState {
     this.#dirtyGroups.add(group);
   }
 
+  /** Drops the entries of `keys` in `group` (files that no longer exist, such as removed objects). */
+  forget(group: string, keys: Iterable<string>): void {
+    const map = this.#fileMap(group);
+    for (const key of keys) if (map.delete(key)) this.#dirtyGroups.add(group);
+  }
+
   getPath(key: string, statDigest: string): { hash: string; size: number; nfiles?: number } | undefined {
     const e = this.#pathMap.get(key);
     if (!e || e[0] !== statDigest) return undefined;

@@ -1,5 +1,5 @@
 /** @module `pipe gc --workspace [--dry]`: removes exactly the objects the current data.lock does not need. */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hasObject, objectPath, referencedObjects, storedObjects } from '../helpers/cache.js';
 import { countRun, makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
@@ -108,6 +108,32 @@ describe.concurrent('pipe gc', () => {
     const back = await ok(repo, ['repro']);
     expect(back.stdout).toMatch(/^prep: running because param n changed from 2 to 1$/m);
     expect(repo.count('prep')).toBe(3);
+  });
+
+  it('--workspace forgets what the stat state knew of the removed objects, and only those', async () => {
+    const repo = await rerun();
+    // Objects older than the racy window are remembered when a restore verifies them: restore
+    // both param sets, so the state knows the objects gc is about to remove.
+    const old = new Date(Date.now() - 3600_000);
+    for (const h of storedObjects(repo)) utimesSync(objectPath(repo, h), old, old);
+    repo.write('params.yaml', 'n: 1\n');
+    await ok(repo, ['repro']);
+    repo.write('params.yaml', 'n: 2\n');
+    await ok(repo, ['repro']);
+    const known = () => {
+      const dir = repo.path('.pipe/tmp/state/objects');
+      const keys = readdirSync(dir).flatMap((f) => Object.keys((JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')) as { entries: object }).entries));
+      return new Set(keys.map((k) => `sha256:${k.replace(/^files\/sha256\/(..)\//, '$1')}`));
+    };
+    const removed = unreferenced(repo).filter((h) => !h.endsWith('.dir'));
+    expect(removed).toHaveLength(2);
+    for (const h of removed) expect(known().has(h), h).toBe(true);
+    const keptFiles = storedObjects(repo).filter((h) => !h.endsWith('.dir') && !removed.includes(h));
+
+    await ok(repo, ['gc', '--workspace']);
+    const after = known();
+    for (const h of removed) expect(after.has(h), h).toBe(false);
+    for (const h of keptFiles) expect(after.has(h), h).toBe(true);
   });
 
   it('--keep-run-cache keeps every run-cache entry and its objects, so an earlier param set is still restored, not run', async () => {
