@@ -1,5 +1,6 @@
 /** @module Links many verified objects into the workspace: hardlinks on a few threads, every other case through the Linker on the main thread. */
-import { statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
+import type { FileStat } from '../hash/stat-state.js';
 import type { CacheContext } from './commit-to-cache.js';
 import { runFsOps, type FsOp } from './fs-pool.js';
 
@@ -16,10 +17,10 @@ export interface FileToLink {
  * with the stats of what now sits there. With hardlinks those are the object's stats, which
  * `check` took: link(2) changes only the ctime, which the stat state does not compare.
  */
-export async function linkFiles(ctx: CacheContext, files: readonly FileToLink[], placed: (i: number, st: Stats) => void): Promise<void> {
-  const batched: { i: number; object: string; objectExec: boolean; st: Stats }[] = [];
+export async function linkFiles(ctx: CacheContext, files: readonly FileToLink[], placed: (i: number, st: FileStat) => void): Promise<void> {
+  const batched: { i: number; object: string; objectExec: boolean; st: FileStat }[] = [];
   const ops: FsOp[] = [];
-  const viaLinker = (i: number, object: string, objectExec: boolean, st: Stats) => {
+  const viaLinker = (i: number, object: string, objectExec: boolean, st: FileStat) => {
     const f = files[i] as FileToLink;
     const type = ctx.linker.link(object, f.dest, f.exec, objectExec);
     placed(i, type === 'hardlink' || type === 'symlink' ? st : statSync(f.dest));

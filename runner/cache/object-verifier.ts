@@ -15,8 +15,8 @@ export class ObjectVerifier {
   readonly #state: StatState;
   /** Objects found corrupt in this run, with where they were moved. */
   readonly corrupt = new Map<string, string>();
-  /** The stats of each object found ok in this run: linking it need not stat it again. */
-  readonly #stats = new Map<string, Stats>();
+  /** The stats of each object found ok in this run: linking it need not stat it again (a plain copy: see walk-files.ts). */
+  readonly #stats = new Map<string, FileStat>();
 
   constructor(store: ObjectStore, stateDir: string) {
     this.#store = store;
@@ -34,13 +34,13 @@ export class ObjectVerifier {
     }
     const key = objectKey(hash);
     if (!parsed.isDir && this.#state.get('objects', key, st) === parsed.hex) {
-      this.#stats.set(hash, st);
+      this.#stats.set(hash, copyStat(st));
       return 'ok';
     }
     const started = nowMs();
     if (this.#store.verify(hash)) {
       if (!parsed.isDir) this.#state.set('objects', key, st, parsed.hex, started);
-      this.#stats.set(hash, st);
+      this.#stats.set(hash, copyStat(st));
       return 'ok';
     }
     this.corrupt.set(hash, this.#store.quarantine(hash));
@@ -48,7 +48,7 @@ export class ObjectVerifier {
   }
 
   /** The stats `check` saw for an object it found ok in this run. */
-  statOf(hash: string): Stats | undefined {
+  statOf(hash: string): FileStat | undefined {
     return this.#stats.get(hash);
   }
 
@@ -71,4 +71,8 @@ export class ObjectVerifier {
   save(): void {
     this.#state.save();
   }
+}
+
+function copyStat(st: Stats): FileStat {
+  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode };
 }

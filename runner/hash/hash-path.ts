@@ -72,7 +72,7 @@ export class PathHasher {
    * Records the hash of a file that pipe placed in the workspace from the store, so it is not
    * re-read: `rel` is its path inside the directory out `path`, or empty for a file out.
    */
-  rememberPlaced(path: RepoPath, rel: string, st: Stats, hex: string, { readStartMs }: { readStartMs: number }): void {
+  rememberPlaced(path: RepoPath, rel: string, st: FileStat, hex: string, { readStartMs }: { readStartMs: number }): void {
     if (rel) this.#state.set(path, rel, st, hex, readStartMs);
     else if (!isRacy(st, readStartMs)) this.#state.setPath(path, fileDigest(st), `${HASH_ALGORITHM}:${hex}`, Number(st.size));
   }
@@ -164,7 +164,7 @@ export class PathHasher {
   }
 }
 
-function fileDigest(st: Stats): string {
+function fileDigest(st: FileStat): string {
   return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
