@@ -7,20 +7,21 @@
 //   - pipe add of a fresh 10,000-file / 1 GiB directory vs b3sum over the same files
 //   - pipe gc --workspace over a store of 50,000 objects
 //
-//   node bench/cache.mjs [--preset small|default] [--dir DIR] [--runs N]
+//   node bench/cache.mjs [--preset small|default] [--dir DIR] [--runs N] [--gc-dir DIR]
 //
 // Needs python3, hyperfine, b3sum. Markdown on stdout, progress on stderr.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { hyperfine as hf, log, ms, pipe, requireTools, sh, workload } from './lib/harness.mjs';
+import { hyperfine as hf, log, ms, pipe, repo, requireTools, sh, workload } from './lib/harness.mjs';
 
 const { values } = parseArgs({
   options: {
     preset: { type: 'string', default: 'default' },
     dir: { type: 'string' },
     runs: { type: 'string', default: '10' },
+    'gc-dir': { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -55,8 +56,16 @@ sh('sleep 1.1', dir);
 // its peer both start with their input in memory and nothing else. Deleted at the end.
 const trash = join(base, 'trash');
 mkdirSync(trash, { recursive: true });
+// Both tools start warm, as after any earlier use: node (with the CA bundle it reads at start),
+// pipe's bundle and the repository's small files, and the peers' binaries, are read back in
+// too. Left cold, node alone cost 130–200 ms more per run, which b3sum or cp (10 ms cold) never pay.
+const warmTools = [
+  `cat "$(command -v node)" ${process.env.NODE_EXTRA_CA_CERTS ?? ''} ${join(repo, 'bin', 'pipe.js')} ${join(repo, 'dist')}/cli/*.js ${join(repo, 'dist')}/chunks/*.js > /dev/null`,
+  'node -e 0; b3sum --version > /dev/null; cp --version > /dev/null',
+  'cat pipeline.yaml data.lock > /dev/null 2>&1; find .pipe -path .pipe/cache -prune -o -type f -exec cat {} + > /dev/null 2>&1; true',
+].join('; ');
 const settle = (...warm) =>
-  `sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true; ${warm.map((p) => `find ${p} -type f -exec cat {} + > /dev/null`).join('; ')}`;
+  `sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true; ${warmTools}; ${warm.map((p) => `find ${p} -type f -exec cat {} + > /dev/null`).join('; ')}`;
 const aside = (...paths) => `${paths.map((p) => `if [ -e ${p} ]; then mv ${p} "$(mktemp -d -p ${trash})/"; fi`).join('; ')}; sync`;
 const cpDest = join(base, 'cp-dest');
 const r = {};
@@ -82,22 +91,36 @@ r.b3 = hyperfine(dir, { 'b3sum (same files)': "sh -c 'b3sum data/added/* > /dev/
 sh(`cp data.lock.bench data.lock && rm -rf data/added data.lock.bench && ${pipe} gc --workspace > /dev/null`, dir);
 
 log('gc over 50,000 objects …');
-// 50,000 small real objects (named by their sha256) of which the current lock references none.
+// A repository of its own (in --gc-dir, to compare filesystems): 10,000 tracked 4 KiB files
+// (pipe add) plus 40,000 small real objects (named by their sha256) that nothing references.
+// The floor is \`xargs rm\` of exactly those 40,000 paths, listed beforehand, from the same state:
+// on a filesystem mounted with online discard, unlinking is what costs.
+const gcDir = values['gc-dir'] ?? join(base, 'gc');
+rmSync(gcDir, { recursive: true, force: true });
+mkdirSync(gcDir, { recursive: true });
 const fill = join(base, 'fill-store.py');
 writeFileSync(
   fill,
-  `import hashlib, os, sys\nroot = sys.argv[1]\nfor i in range(int(sys.argv[2])):\n    b = f"object {i}".encode()\n    h = hashlib.sha256(b).hexdigest()\n    d = os.path.join(root, "files", "sha256", h[:2])\n    os.makedirs(d, exist_ok=True)\n    p = os.path.join(d, h[2:])\n    if not os.path.exists(p):\n        open(p, "wb").write(b)\n`,
+  `import hashlib, os, sys\nroot, n, listing = sys.argv[1], int(sys.argv[2]), open(sys.argv[3], "w")\nfor i in range(n):\n    b = f"object {i}".encode()\n    h = hashlib.sha256(b).hexdigest()\n    d = os.path.join(root, "files", "sha256", h[:2])\n    os.makedirs(d, exist_ok=True)\n    p = os.path.join(d, h[2:])\n    listing.write(p + "\\n")\n    if not os.path.exists(p):\n        open(p, "wb").write(b)\n`,
 );
-const gcPrep = `python3 ${fill} .pipe/cache 40000; ${settle('.pipe/cache/files')}`;
-r.gcDry = hyperfine(dir, { 'pipe gc --workspace --dry (50k objects)': `sh -c '${pipe} gc --workspace --dry > /dev/null'` }, { prepare: gcPrep, n: 3, warmup: 0 });
-r.gc = hyperfine(dir, { 'pipe gc --workspace (50k objects, 40k removed)': `${pipe} gc --workspace` }, { prepare: gcPrep, n: 3, warmup: 0 });
-const objects = sh("find .pipe/cache/files -type f | wc -l", dir).trim();
+sh(
+  `git init -q && printf 'stages: {}\\n' > pipeline.yaml && touch params.yaml && python3 -c "import os\nfor i in range(10000):\n    d = f'data/raw/{i % 100:02d}'; os.makedirs(d, exist_ok=True); open(f'{d}/f{i}.bin', 'wb').write(os.urandom(4096))" && ${pipe} add data/raw > /dev/null && git add -A > /dev/null && git -c user.name=bench -c user.email=bench@localhost commit -qm gc-bench`,
+  gcDir,
+);
+const gcList = join(base, 'gc-objects.txt');
+const gcPrep = `python3 ${fill} .pipe/cache 40000 ${gcList}; ${settle('.pipe/cache/files')}`;
+const gcHf = (commands) => hyperfine(gcDir, commands, { prepare: gcPrep, n: Math.min(runs, 5), warmup: 0 });
+r.gcDry = gcHf({ 'pipe gc --workspace --dry (50k objects)': `sh -c '${pipe} gc --workspace --dry > /dev/null'` });
+r.gc = gcHf({ 'pipe gc --workspace (50k objects, 40k removed)': `${pipe} gc --workspace` });
+r.rm = gcHf({ 'xargs rm (the same 40k paths)': `sh -c 'xargs rm -f < ${gcList}'` });
+const objects = sh('find .pipe/cache/files -type f | wc -l', gcDir).trim();
+const gcMount = sh(`findmnt -n -o FSTYPE,OPTIONS --target ${gcDir}`, gcDir).trim().replace(/\s+/, ' ');
 log('removing the moved-aside copies …');
 rmSync(trash, { recursive: true, force: true });
 
 const lines = [];
 lines.push(`Machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ext4 (no reflink: every link below is a hardlink).`);
-lines.push(`Load average (1/5/15 min) before the timed runs: ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}; after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')}. Each run: previous output moved aside, sync, page cache dropped, the run's source read back in.`);
+lines.push(`Load average (1/5/15 min) before the timed runs: ${loadBefore.map((x) => x.toFixed(2)).join(' / ')}; after: ${loadavg().map((x) => x.toFixed(2)).join(' / ')}. Each run: previous output moved aside, sync, page cache dropped, node, pipe's bundle, the repository's small files and the peers' binaries read back in, then the run's source.`);
 lines.push(`Command: \`node bench/cache.mjs --preset ${values.preset}\`; workload ${meta.files.toLocaleString('en')} files / ${(meta.bytes / 2 ** 20).toFixed(0)} MiB; hyperfine medians.`);
 lines.push('');
 lines.push('| measure | pipe | peer | ratio |');
@@ -108,7 +131,9 @@ lines.push(`| run-cache restore of the out (\`pipe repro\` after deleting it; ha
 const ad = r.add['pipe add (10k files)'];
 lines.push(`| \`pipe add\` of a fresh ${meta.files.toLocaleString('en')}-file directory (hash + move into the store + hardlink back) | ${ms(ad)} | b3sum ${ms(r.b3['b3sum (same files)'])} | ${(ad / r.b3['b3sum (same files)']).toFixed(2)}× b3sum's time |`);
 lines.push(`| \`pipe gc --workspace --dry\`, store of ~50,000 objects | ${ms(r.gcDry['pipe gc --workspace --dry (50k objects)'])} | | |`);
-lines.push(`| \`pipe gc --workspace\`, store of ~50,000 objects, 40,000 removed | ${ms(r.gc['pipe gc --workspace (50k objects, 40k removed)'])} | | |`);
+const gcMs = r.gc['pipe gc --workspace (50k objects, 40k removed)'];
+const rmMs = r.rm['xargs rm (the same 40k paths)'];
+lines.push(`| \`pipe gc --workspace\`, store of ~50,000 objects, 40,000 removed | ${ms(gcMs)} | \`xargs rm\` of the same 40,000 paths ${ms(rmMs)} | ${(gcMs / rmMs).toFixed(2)}× rm's time |`);
 lines.push('');
-lines.push(`(objects left in the store after the last gc: ${objects})`);
+lines.push(`gc ran in ${gcDir} (${gcMount}); objects left in its store after the last gc: ${objects}.`);
 process.stdout.write(`${lines.join('\n')}\n`);
