@@ -4,7 +4,7 @@ import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
 import { hashBytes } from './hash-file.js';
 import { PathHasher } from './hash-path.js';
-import { hashFiles } from './hash-pool.js';
+import { hashFiles, warmHashPool } from './hash-pool.js';
 import { StatState } from './stat-state.js';
 
 function tree(files: Record<string, string>): string {
@@ -113,5 +113,22 @@ describe('hashFiles', () => {
     const inline = await hashFiles(files, { threads: 1 });
     expect(parallel).toEqual(inline);
     expect(parallel[3]).toBe(hashBytes(Buffer.alloc(2 << 20, 3)));
+  });
+
+  it('reuses warmed workers across calls, and a call that fails leaves the next one correct', async () => {
+    const root = tree({});
+    const files = Array.from({ length: 40 }, (_, i) => {
+      const abs = join(root, `f${i}`);
+      writeFileSync(abs, Buffer.alloc(1 << 20, i + 7));
+      return { abs, size: 1 << 20 };
+    });
+    warmHashPool({ threads: 2 });
+    const first = await hashFiles(files, { threads: 2 });
+    expect(first[9]).toBe(hashBytes(Buffer.alloc(1 << 20, 16)));
+    // A file that vanished: the call fails with its path, whichever thread met it.
+    const broken = files.map((f, i) => (i === 30 ? { ...f, abs: join(root, 'gone') } : f));
+    await expect(hashFiles(broken, { threads: 2 })).rejects.toThrow(/gone/);
+    const again = await hashFiles([...files].reverse(), { threads: 2 });
+    expect(again).toEqual([...first].reverse());
   });
 });

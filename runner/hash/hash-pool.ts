@@ -68,7 +68,6 @@ parentPort.postMessage({ ready: true });
 `;
 
 interface WorkerReply {
-  ready?: boolean;
   hashes?: string[];
   placed?: string[];
   error?: { message: string; code?: string; path?: string };
@@ -114,6 +113,32 @@ function placeFile(src: string, fd: number, hex: string, dir: string, exec: bool
   return 'ok';
 }
 
+interface HashWorker {
+  readonly worker: Worker;
+  /** Resolves when the worker has started (it posts 'ready' once). */
+  readonly ready: Promise<void>;
+}
+
+/** Started workers not in use. Unref'd, they never keep the process alive. */
+const idle: HashWorker[] = [];
+
+function startWorker(): HashWorker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  worker.unref();
+  const ready = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+  worker.on('error', () => undefined); // reported to the call using it (onError in hashFiles)
+  return { worker, ready };
+}
+
+/**
+ * Starts the hashing threads now, so that they are ready when the files to hash are known: a
+ * worker takes ~100 ms to start here, time in which the main thread would hash alone. Workers
+ * stay for the rest of the process (unref'd) and serve every later hashFiles call.
+ */
+export function warmHashPool({ threads = availableParallelism() }: { threads?: number } = {}): void {
+  while (idle.length < threads - 1) idle.push(startWorker());
+}
+
 /** Hex digests of `files`, in the same order. */
 export async function hashFiles(files: readonly FileToHash[], { threads, placeInto, placed }: HashPoolOptions = {}): Promise<string[]> {
   const total = files.reduce((s, f) => s + f.size, 0);
@@ -133,16 +158,27 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   const take = () => (failure === undefined ? batches[next++] : undefined);
 
   // Workers ask for work only once started, so a slow start never holds a batch hostage.
-  const workers = Array.from({ length: extra }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const workers = Array.from({ length: extra }, () => idle.pop() ?? startWorker());
   /** Workers still starting when the main thread runs out of batches are not waited for. */
   const stopWaiting: (() => void)[] = [];
+  const broken = new Set<HashWorker>();
   const workerDone = workers.map(
-    (w) =>
-      new Promise<void>((resolve) => {
+    (hw) =>
+      new Promise<void>((resolveWorker) => {
+        const w = hw.worker;
         // Two batches in flight per worker: it starts the next one at once instead of waiting
         // for the main thread (busy hashing a batch of its own) to read its reply and send more;
         // with one in flight the worker sat idle a third of the time.
         const inflight: number[][] = [];
+        let finished = false;
+        const resolve = () => {
+          if (finished) return;
+          finished = true;
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.unref();
+          resolveWorker();
+        };
         stopWaiting.push(() => {
           if (!inflight.length) resolve();
         });
@@ -160,23 +196,29 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
             placeInto,
           });
         };
-        w.on('message', (msg: WorkerReply) => {
+        const onMessage = (msg: WorkerReply) => {
           if (msg.error) {
             failure ??= Object.assign(new Error(msg.error.message), msg.error);
+            broken.add(hw); // it may still answer a batch in flight: never reuse it
             return resolve();
-          }
-          if (msg.ready) {
-            feed();
-            return feed();
           }
           const current = inflight.shift();
           if (msg.hashes && current) current.forEach((fi, k) => (result[fi] = msg.hashes?.[k] ?? ''));
           if (msg.placed && placed && current) current.forEach((fi, k) => (placed[fi] = msg.placed?.[k] ?? 'EUNKNOWN'));
           feed();
-        });
-        w.once('error', (err) => {
+        };
+        const onError = (err: Error) => {
           failure ??= err;
+          broken.add(hw);
           resolve();
+        };
+        w.on('error', onError);
+        w.ref(); // while it works for us, the process waits for its replies
+        void hw.ready.then(() => {
+          if (finished) return; // the main thread finished every batch first
+          w.on('message', onMessage);
+          feed();
+          feed();
         });
       }),
   );
@@ -190,7 +232,11 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   }
   for (const stop of stopWaiting) stop();
   await Promise.all(workerDone);
-  await Promise.all(workers.map((w) => w.terminate()));
+  // Healthy workers go back to the pool for the next call; a crashed one is let go.
+  for (const hw of workers) {
+    if (broken.has(hw)) void hw.worker.terminate();
+    else idle.push(hw);
+  }
   await readAhead;
   if (failure !== undefined) throw failure;
   return result;
