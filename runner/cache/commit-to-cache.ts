@@ -1,5 +1,5 @@
 /** @module Moves a workspace out into the store and links it back, without copying bytes when links work. */
-import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
@@ -53,6 +53,8 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
   manifest.forEach((e, i) => {
     const src = `${abs}/${e.relpath}`;
     const hash = `${HASH_ALGORITHM}:${e.hash}`;
+    // Reached through a symlink: placeInStore copies the target's bytes (a link would store the symlink).
+    if (info.viaSymlink?.has(i)) return placeInStore(ctx, src, hash, started, e.exec);
     const done = info.placed?.[i];
     if (done === 'ok') {
       ctx.linker.used.add('hardlink');
@@ -91,6 +93,15 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
 function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number, exec?: boolean): void {
   const { store, linker } = ctx;
   const object = store.path(hash);
+  if (lstatSync(abs).isSymbolicLink()) {
+    // The symlink stays in the workspace; the store gets a copy of the bytes it points to
+    // (hashing followed it), so checkout restores a regular file.
+    if (!existsSync(object)) storeCopy(ctx, abs, object);
+    const x = exec ?? (statSync(object).mode & 0o100) !== 0;
+    chmodSync(object, x ? 0o555 : 0o444);
+    ctx.verifier.trust(hash, statSync(object), started);
+    return;
+  }
   try {
     storeWithParent(ctx, abs, object);
   } catch (err) {
@@ -107,6 +118,18 @@ function placeInStore(ctx: CacheContext, abs: string, hash: string, started: num
   const x = exec ?? (statSync(object).mode & 0o100) !== 0;
   chmodSync(object, x ? 0o555 : 0o444);
   ctx.verifier.trust(hash, statSync(object), started);
+}
+
+/** Copies the bytes `abs` resolves to into `object` (temp file + rename). */
+function storeCopy(ctx: CacheContext, abs: string, object: string): void {
+  const tmp = ctx.store.tempPath();
+  try {
+    mkdirSync(dirname(object), { recursive: true });
+    copyFileSync(abs, tmp);
+    renameSync(tmp, object);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** Store `abs` as `object`, making the object's prefix directory on first use. */

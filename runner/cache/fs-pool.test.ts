@@ -47,18 +47,21 @@ describe('hashFiles with placeInto', () => {
         const abs = join(root, `f${i}`);
         // Two files share bytes: the second link finds the object there (EEXIST).
         writeFileSync(abs, Buffer.alloc(2 << 20, i === 23 ? 0 : i));
-        return { abs, size: 2 << 20, exec: i === 5 };
+        // File 7 stands for one reached through a symlink: hashed, never linked.
+        return { abs, size: 2 << 20, exec: i === 5, noLink: i === 7 };
       });
       const store = join(root, 'store');
       const placed: string[] = [];
       const hashes = await hashFiles(list, { threads, placeInto: store, placed });
       expect(hashes[3]).toBe(hashBytes(Buffer.alloc(2 << 20, 3)));
-      expect(placed.filter((p) => p === 'ok')).toHaveLength(23);
+      expect(placed.filter((p) => p === 'ok')).toHaveLength(22);
       expect(placed.filter((p) => p === 'EEXIST')).toHaveLength(1);
+      expect(placed[7]).toBe('ESYMLINK');
       const object = (i: number) => join(store, (hashes[i] as string).slice(0, 2), (hashes[i] as string).slice(2));
       expect(statSync(object(3)).ino).toBe(statSync(list[3]?.abs as string).ino);
       expect(statSync(object(3)).mode & 0o777).toBe(0o444);
       expect(statSync(object(5)).mode & 0o777).toBe(0o555);
+      expect(existsSync(object(7))).toBe(false);
     }
   });
 

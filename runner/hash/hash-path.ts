@@ -23,6 +23,8 @@ export interface HashInfo {
   readonly stats?: readonly FileStat[];
   /** With `placeInto`: what hashing did with each entry (hash-pool.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
   readonly placed?: readonly (string | undefined)[];
+  /** With `manifest`: indices of the entries reached through a symlink (stored by copying their target's bytes). */
+  readonly viaSymlink?: ReadonlySet<number>;
 }
 
 export class PathHasher {
@@ -128,7 +130,18 @@ export class PathHasher {
     const hash = `${HASH_ALGORITHM}:${manifestHash(manifest)}.dir`;
     // Like single files, a directory with a racily clean file is not remembered (stat-state.ts).
     if (!found.some((f) => isRacy(f.st, walkStart))) this.#state.setPath(path, digest, hash, size, manifest.length);
-    return { path, hash, size, nfiles: manifest.length, manifest, stats: found.map((f) => f.st), ...(placed ? { placed } : {}) };
+    const viaSymlink = new Set<number>();
+    found.forEach((f, i) => f.viaSymlink && viaSymlink.add(i));
+    return {
+      path,
+      hash,
+      size,
+      nfiles: manifest.length,
+      manifest,
+      stats: found.map((f) => f.st),
+      ...(placed ? { placed } : {}),
+      ...(viaSymlink.size ? { viaSymlink } : {}),
+    };
   }
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
@@ -141,7 +154,7 @@ export class PathHasher {
     try {
       const placedMisses: string[] = [];
       hashes = await hashFiles(
-        misses.map((f) => ({ abs: `${dir}/${f.rel}`, size: Number(f.st.size), exec: (Number(f.st.mode) & 0o100) !== 0 })),
+        misses.map((f) => ({ abs: `${dir}/${f.rel}`, size: Number(f.st.size), exec: (Number(f.st.mode) & 0o100) !== 0, noLink: f.viaSymlink })),
         placeInto === undefined ? {} : { placeInto, placed: placedMisses },
       );
       if (placed) {

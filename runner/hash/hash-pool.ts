@@ -11,6 +11,8 @@ export interface FileToHash {
   readonly size: number;
   /** The file's exec bit, for placeInto. */
   readonly exec?: boolean;
+  /** For placeInto: do not link it (a symlink: link(2) would link the symlink, not its target); placed as 'ESYMLINK'. */
+  readonly noLink?: boolean;
 }
 
 /** Below this many bytes the main thread alone finishes before a worker could start (~100 ms here). */
@@ -39,7 +41,7 @@ function place(src, fd, hex, dir, exec) {
   try { fs.fchmodSync(fd, exec ? 0o555 : 0o444); } catch (e) { return 'chmod:' + (e.code || ''); }
   return 'ok';
 }
-parentPort.on('message', ({ paths, sizes, execs, placeInto }) => {
+parentPort.on('message', ({ paths, sizes, execs, noLinks, placeInto }) => {
   const out = [];
   const placed = [];
   try {
@@ -56,7 +58,7 @@ parentPort.on('message', ({ paths, sizes, execs, placeInto }) => {
           if (n < CHUNK && total === sizes[i]) break;
         }
         out.push(h.digest('hex'));
-        if (placeInto) placed.push(place(paths[i], fd, out[i], placeInto, execs[i]));
+        if (placeInto) placed.push(noLinks[i] ? 'ESYMLINK' : place(paths[i], fd, out[i], placeInto, execs[i]));
       } finally { closeSync(fd); }
     }
     parentPort.postMessage({ hashes: out, placed });
@@ -146,6 +148,10 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   const hashOne = (i: number): string => {
     const f = files[i] as FileToHash;
     if (placeInto === undefined || !placed) return hashFileSync(f.abs, f.size);
+    if (f.noLink) {
+      placed[i] = 'ESYMLINK';
+      return hashFileSync(f.abs, f.size);
+    }
     return hashFileSync(f.abs, f.size, (fd, hex) => (placed[i] = placeFile(f.abs, fd, hex, placeInto, f.exec)));
   };
   if (extra < 1 || total < PARALLEL_MIN_BYTES) return files.map((_, i) => hashOne(i));
@@ -193,6 +199,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
             paths: batch.map((i) => files[i]?.abs),
             sizes: batch.map((i) => files[i]?.size),
             execs: batch.map((i) => files[i]?.exec),
+            noLinks: batch.map((i) => files[i]?.noLink),
             placeInto,
           });
         };

@@ -9,6 +9,8 @@ export interface FoundFile {
   /** POSIX path relative to the walked directory (the absolute path is not kept: 10,000 fewer strings). */
   readonly rel: string;
   readonly st: FileStat;
+  /** Reached through a symlink: its bytes are the target's, and linking the path would link the symlink. */
+  readonly viaSymlink: boolean;
 }
 
 /**
@@ -28,7 +30,9 @@ export function walkFiles(dir: string, base: RepoPath): FoundFile[] {
 }
 
 function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, base: RepoPath): void {
-  for (const name of readdirSync(dir)) {
+  // Dirents: the entry's type comes with the listing (d_type), so symlinks cost no extra call.
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const name = d.name;
     const abs = `${dir}/${name}`;
     const r = rel ? `${rel}/${name}` : name;
     let st: Stats;
@@ -42,7 +46,7 @@ function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, b
       if (code === 'ENOENT') continue; // removed while we walked
       throw err;
     }
-    if (st.isFile()) out.push({ rel: r, st: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode } });
+    if (st.isFile()) out.push({ rel: r, st: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode }, viaSymlink: d.isSymbolicLink() });
     else if (st.isDirectory()) {
       const key = dirKey(st);
       if (active.has(key)) {

@@ -1,5 +1,5 @@
 /** @module `pipe add PATH…`: raw data tracked in the cache and under `data:` in data.lock, used by stages, reported by status. */
-import { rmSync } from 'node:fs';
+import { lstatSync, rmSync, symlinkSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hexOf, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
 import { runPipe } from '../helpers/pipe.js';
@@ -164,6 +164,30 @@ describe.concurrent('pipe add', () => {
     expect(repo.read('data/images/cat.txt')).toBe('meow\n');
     const st = await ok(repo, ['status']);
     expect(st.stdout).not.toMatch(/tracked data (missing|modified)/);
+  });
+
+  it('a symlink inside an added directory is stored as the bytes it points to, and checkout restores them as a file', async () => {
+    const repo = makeRepo({ 'data/images/cat.txt': 'meow\n', 'shared/dog.txt': 'woof\n' });
+    repo.stages({});
+    symlinkSync('../../shared/dog.txt', repo.path('data/images/dog.txt'));
+    await ok(repo, ['add', 'data/images']);
+    const entry = data(repo)['data/images'] as DataEntry;
+    const dog = readManifest(repo, entry.hash).find((e) => e.relpath === 'dog.txt');
+    expect(dog?.hash).toBe(sha256('woof\n'));
+    // The store holds a regular file with those bytes, never the symlink itself.
+    const object = repo.path(objectRel(`sha256:${dog?.hash}`));
+    expect(lstatSync(object).isFile()).toBe(true);
+    expect(readObject(repo, `sha256:${dog?.hash}`).toString()).toBe('woof\n');
+    // The workspace keeps its symlink, and its target is untouched (still writable).
+    expect(lstatSync(repo.path('data/images/dog.txt')).isSymbolicLink()).toBe(true);
+    expect(writable(stat(repo, 'shared/dog.txt'))).toBe(true);
+
+    rmSync(repo.path('data/images'), { recursive: true });
+    rmSync(repo.path('shared'), { recursive: true });
+    const co = await ok(repo, ['checkout']);
+    expect(co.stdout).toBe('1 linked (hardlink), 0 unchanged, 0 removed\n');
+    expect(repo.read('data/images/dog.txt')).toBe('woof\n');
+    expect(lstatSync(repo.path('data/images/dog.txt')).isFile()).toBe(true);
   });
 
   it('adding the directory holding an added file replaces the file entry, and checkout leaves the directory whole', async () => {
