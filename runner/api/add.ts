@@ -100,6 +100,11 @@ export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root:
   }
 }
 
+/** Only a hint for warming threads: any error (the checks below report it properly) is "no". */
 function isDirectory(abs: string): boolean {
-  return statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }

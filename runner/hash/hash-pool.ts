@@ -119,6 +119,8 @@ interface HashWorker {
   readonly worker: Worker;
   /** Resolves when the worker has started (it posts 'ready' once). */
   readonly ready: Promise<void>;
+  /** Set when the thread failed or exited: never handed out again. */
+  dead: boolean;
 }
 
 /** Started workers not in use. Unref'd, they never keep the process alive. */
@@ -128,8 +130,16 @@ function startWorker(): HashWorker {
   const worker = new Worker(WORKER_SOURCE, { eval: true });
   worker.unref();
   const ready = new Promise<void>((resolve) => worker.once('message', () => resolve()));
-  worker.on('error', () => undefined); // reported to the call using it (onError in hashFiles)
-  return { worker, ready };
+  const hw: HashWorker = { worker, ready, dead: false };
+  // Also reported to the call using it, if any (onError/onExit in hashFiles).
+  worker.on('error', () => (hw.dead = true));
+  worker.on('exit', () => (hw.dead = true));
+  return hw;
+}
+
+function takeIdle(): HashWorker | undefined {
+  for (let hw = idle.pop(); hw; hw = idle.pop()) if (!hw.dead) return hw;
+  return undefined;
 }
 
 /**
@@ -137,9 +147,12 @@ function startWorker(): HashWorker {
  * worker takes ~100 ms to start here, time in which the main thread would hash alone. Workers
  * stay for the rest of the process (unref'd) and serve every later hashFiles call.
  */
-export function warmHashPool({ threads = availableParallelism() }: { threads?: number } = {}): void {
+export function warmHashPool({ threads = Math.min(availableParallelism(), WARM_MAX_THREADS) }: { threads?: number } = {}): void {
   while (idle.length < threads - 1) idle.push(startWorker());
 }
+
+/** Warming happens before the amount of work is known: a many-core machine starts more only when hashFiles needs them. */
+const WARM_MAX_THREADS = 4;
 
 /** Hex digests of `files`, in the same order. */
 export async function hashFiles(files: readonly FileToHash[], { threads, placeInto, placed }: HashPoolOptions = {}): Promise<string[]> {
@@ -164,7 +177,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   const take = () => (failure === undefined ? batches[next++] : undefined);
 
   // Workers ask for work only once started, so a slow start never holds a batch hostage.
-  const workers = Array.from({ length: extra }, () => idle.pop() ?? startWorker());
+  const workers = Array.from({ length: extra }, () => takeIdle() ?? startWorker());
   /** Workers still starting when the main thread runs out of batches are not waited for. */
   const stopWaiting: (() => void)[] = [];
   const broken = new Set<HashWorker>();
@@ -182,6 +195,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
           finished = true;
           w.off('message', onMessage);
           w.off('error', onError);
+          w.off('exit', onExit);
           w.unref();
           resolveWorker();
         };
@@ -219,7 +233,9 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
           broken.add(hw);
           resolve();
         };
+        const onExit = (code: number) => onError(new Error(`a hashing thread exited (code ${code})`));
         w.on('error', onError);
+        w.on('exit', onExit);
         w.ref(); // while it works for us, the process waits for its replies
         void hw.ready.then(() => {
           if (finished) return; // the main thread finished every batch first
@@ -241,7 +257,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   await Promise.all(workerDone);
   // Healthy workers go back to the pool for the next call; a crashed one is let go.
   for (const hw of workers) {
-    if (broken.has(hw)) void hw.worker.terminate();
+    if (broken.has(hw) || hw.dead || idle.length >= availableParallelism() - 1) void hw.worker.terminate();
     else idle.push(hw);
   }
   await readAhead;
