@@ -32,7 +32,7 @@ export interface AddResult {
 
 export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root: string; cwd?: string; paths: readonly string[]; waitSeconds?: number }): Promise<AddResult[]> {
   // A directory is likely many files: the hashing threads start now, while the pipeline, the
-  // config and the lock load (~50 ms of a 1.5 s add of 10,000 files).
+  // config and the lock load (a worker takes ~100 ms to start here).
   if (paths.some((p) => isDirectory(resolve(cwd, p)))) warmHashPool();
   const dir = ensurePipeDir(root);
   const parsed = new ParsedCache(dir.tmp);
