@@ -1,5 +1,5 @@
 /** @module Moves a workspace out into the store and links it back, without copying bytes when links work. */
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
@@ -7,7 +7,7 @@ import type { HashInfo, PathHasher } from '../hash/hash-path.js';
 import { nowMs, type FileStat } from '../hash/stat-state.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { runFsOps, type FsOp } from './fs-pool.js';
-import type { Linker } from './link-out.js';
+import { copyAtomically, type Linker } from './link-out.js';
 import type { ObjectStore } from './object-store.js';
 import type { ObjectVerifier } from './object-verifier.js';
 
@@ -50,23 +50,19 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
   const manifest = info.manifest ?? [];
   const ops: FsOp[] = [];
   const batched: number[] = [];
+  /** Linked and read-only: the walk's stats stand for the object's. */
+  const linked = (i: number, hash: string) => {
+    ctx.linker.used.add('hardlink');
+    ctx.verifier.trust(hash, info.stats?.[i] as FileStat, started);
+  };
   manifest.forEach((e, i) => {
     const src = `${abs}/${e.relpath}`;
     const hash = `${HASH_ALGORITHM}:${e.hash}`;
     // Reached through a symlink: placeInStore copies the target's bytes (a link would store the symlink).
     if (info.viaSymlink?.has(i)) return placeInStore(ctx, src, hash, started, e.exec);
     const done = info.placed?.[i];
-    if (done === 'ok') {
-      ctx.linker.used.add('hardlink');
-      ctx.verifier.trust(hash, info.stats?.[i] as FileStat, started);
-      return;
-    }
-    if (done?.startsWith('chmod:')) {
-      // Linked but still writable: retry here, where a failure throws as it always did.
-      chmodSync(ctx.store.path(hash), e.exec ? 0o555 : 0o444);
-      ctx.verifier.trust(hash, statSync(ctx.store.path(hash)), started);
-      return;
-    }
+    if (done === 'ok') return linked(i, hash);
+    if (done?.startsWith('chmod:')) return protectLinked(ctx, hash, e.exec, started);
     if (done !== undefined) return placeInStore(ctx, src, hash, started, e.exec); // EEXIST (dedupe) or an error
     if (ctx.linker.preferred === 'hardlink' && info.stats?.[i]) {
       ops.push({ op: 'link', src, dest: ctx.store.path(hash), mode: e.exec ? 0o555 : 0o444, mkdir: true });
@@ -79,57 +75,51 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
     const i = batched[k] as number;
     const e = manifest[i] as (typeof manifest)[number];
     const hash = `${HASH_ALGORITHM}:${e.hash}`;
-    if (r.ok) {
-      ctx.linker.used.add('hardlink');
-      ctx.verifier.trust(hash, info.stats?.[i] as FileStat, started);
-    } else if (r.step === 'chmod') {
-      // The object is in place but writable: retry here, where a failure throws as it always did.
-      chmodSync(ctx.store.path(hash), e.exec ? 0o555 : 0o444);
-      ctx.verifier.trust(hash, statSync(ctx.store.path(hash)), started);
-    } else placeInStore(ctx, `${abs}/${e.relpath}`, hash, started, e.exec);
+    if (r.ok) linked(i, hash);
+    else if (r.step === 'chmod') protectLinked(ctx, hash, e.exec, started);
+    else placeInStore(ctx, `${abs}/${e.relpath}`, hash, started, e.exec);
   });
 }
 
+/** An object linked into place whose chmod failed on a thread: retried here, where a failure throws as it always did. */
+function protectLinked(ctx: CacheContext, hash: string, exec: boolean, started: number): void {
+  chmodSync(ctx.store.path(hash), exec ? 0o555 : 0o444);
+  ctx.verifier.trust(hash, statSync(ctx.store.path(hash)), started);
+}
+
 function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number, exec?: boolean): void {
-  const { store, linker } = ctx;
-  const object = store.path(hash);
+  const object = ctx.store.path(hash);
   if (lstatSync(abs).isSymbolicLink()) {
     // The symlink stays in the workspace; the store gets a copy of the bytes it points to
     // (hashing followed it), so checkout restores a regular file.
-    if (!existsSync(object)) storeCopy(ctx, abs, object);
-    const x = exec ?? (statSync(object).mode & 0o100) !== 0;
-    chmodSync(object, x ? 0o555 : 0o444);
-    ctx.verifier.trust(hash, statSync(object), started);
-    return;
-  }
-  try {
-    storeWithParent(ctx, abs, object);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Same bytes already stored: the workspace file becomes a link to them (deduplication).
-    const o = statSync(object);
-    const w = lstatSync(abs);
-    if (o.ino === w.ino && o.dev === w.dev) return; // already this object
-    const tmp = `${abs}.pipe-link-${process.pid}`;
-    linker.link(object, tmp, (w.mode & 0o100) !== 0);
-    renameSync(tmp, abs);
-    return;
-  }
+    if (!existsSync(object)) {
+      mkdirSync(dirname(object), { recursive: true });
+      copyAtomically(abs, object, ctx.store.tempPath());
+    }
+  } else if (!storeOrDedupe(ctx, abs, object)) return;
   const x = exec ?? (statSync(object).mode & 0o100) !== 0;
   chmodSync(object, x ? 0o555 : 0o444);
   ctx.verifier.trust(hash, statSync(object), started);
 }
 
-/** Copies the bytes `abs` resolves to into `object` (temp file + rename). */
-function storeCopy(ctx: CacheContext, abs: string, object: string): void {
-  const tmp = ctx.store.tempPath();
+/**
+ * Stores the workspace file `abs` as `object`; false when the object was there already, in which
+ * case the workspace file becomes a link to it (deduplication) and the object is left as it is.
+ */
+function storeOrDedupe(ctx: CacheContext, abs: string, object: string): boolean {
   try {
-    mkdirSync(dirname(object), { recursive: true });
-    copyFileSync(abs, tmp);
-    renameSync(tmp, object);
-  } finally {
-    rmSync(tmp, { force: true });
+    storeWithParent(ctx, abs, object);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
+  const o = statSync(object);
+  const w = lstatSync(abs);
+  if (o.ino === w.ino && o.dev === w.dev) return false; // already this object
+  const tmp = `${abs}.pipe-link-${process.pid}`;
+  ctx.linker.link(object, tmp, (w.mode & 0o100) !== 0);
+  renameSync(tmp, abs);
+  return false;
 }
 
 /** Store `abs` as `object`, making the object's prefix directory on first use. */

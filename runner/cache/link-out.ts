@@ -62,15 +62,7 @@ export class Linker {
             rmSync(src);
             symlinkSync(object, src);
           }
-        } else {
-          const tmp = tempPath();
-          try {
-            copyFileSync(src, tmp, type === 'reflink' ? constants.COPYFILE_FICLONE_FORCE : 0);
-            renameSync(tmp, object);
-          } finally {
-            rmSync(tmp, { force: true });
-          }
-        }
+        } else copyAtomically(src, object, tempPath(), type === 'reflink' ? constants.COPYFILE_FICLONE_FORCE : 0);
         this.used.add(type);
         return type;
       } catch (err) {
@@ -113,5 +105,15 @@ export class Linker {
       }
     }
     throw last ?? new Error(`no link type configured for ${dest}`);
+  }
+}
+
+/** Copies the bytes `src` resolves to (following a symlink) to `dest` through the temp file `tmp` and a rename. */
+export function copyAtomically(src: string, dest: string, tmp: string, flags = 0): void {
+  try {
+    copyFileSync(src, tmp, flags);
+    renameSync(tmp, dest);
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }

@@ -1,6 +1,6 @@
 /** @module Decides whether a stored object may be linked into the workspace: present, and its bytes match its name. */
 import { statSync, type Stats } from 'node:fs';
-import { StatState, nowMs, type FileStat } from '../hash/stat-state.js';
+import { StatState, fileStat, nowMs, type FileStat } from '../hash/stat-state.js';
 import { objectKey, parseHash, type ObjectStore } from './object-store.js';
 
 export type ObjectState = 'ok' | 'missing' | 'corrupt';
@@ -34,13 +34,13 @@ export class ObjectVerifier {
     }
     const key = objectKey(hash);
     if (!parsed.isDir && this.#state.get('objects', key, st) === parsed.hex) {
-      this.#stats.set(hash, copyStat(st));
+      this.#stats.set(hash, fileStat(st));
       return 'ok';
     }
     const started = nowMs();
     if (this.#store.verify(hash)) {
       if (!parsed.isDir) this.#state.set('objects', key, st, parsed.hex, started);
-      this.#stats.set(hash, copyStat(st));
+      this.#stats.set(hash, fileStat(st));
       return 'ok';
     }
     this.corrupt.set(hash, this.#store.quarantine(hash));
@@ -71,8 +71,4 @@ export class ObjectVerifier {
   save(): void {
     this.#state.save();
   }
-}
-
-function copyStat(st: Stats): FileStat {
-  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode };
 }

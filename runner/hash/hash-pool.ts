@@ -161,11 +161,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads, placeIn
   const hashOne = (i: number): string => {
     const f = files[i] as FileToHash;
     if (placeInto === undefined || !placed) return hashFileSync(f.abs, f.size);
-    if (f.noLink) {
-      placed[i] = 'ESYMLINK';
-      return hashFileSync(f.abs, f.size);
-    }
-    return hashFileSync(f.abs, f.size, (fd, hex) => (placed[i] = placeFile(f.abs, fd, hex, placeInto, f.exec)));
+    return hashFileSync(f.abs, f.size, (fd, hex) => (placed[i] = f.noLink ? 'ESYMLINK' : placeFile(f.abs, fd, hex, placeInto, f.exec)));
   };
   if (extra < 1 || total < PARALLEL_MIN_BYTES) return files.map((_, i) => hashOne(i));
 

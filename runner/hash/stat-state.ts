@@ -11,6 +11,11 @@ export const RACY_MS = 1000;
 /** What the state compares of a file (a plain copy of these, or Node's Stats itself). */
 export type FileStat = Pick<Stats, 'ino' | 'size' | 'mtimeMs' | 'mode'>;
 
+/** A plain copy of what the state compares: kept instead of Stats (a dozen boxed numbers) when many are held at once. */
+export function fileStat(st: Stats): FileStat {
+  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode };
+}
+
 /** mtime in ms as Node's number stats give it: a double, exact to ~0.25 µs at today's dates. */
 type FileEntry = [ino: number, size: number, mtimeMs: number, hash: string];
 /** A dep or out path: digest of its stats (for a directory, of every file's) → its content hash. */

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { hashBytes } from './hash-file.js';
-import type { FileStat } from './stat-state.js';
+import { fileStat, type FileStat } from './stat-state.js';
 
 export interface FoundFile {
   /** POSIX path relative to the walked directory (the absolute path is not kept: 10,000 fewer strings). */
@@ -46,7 +46,7 @@ function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, b
       if (code === 'ENOENT') continue; // removed while we walked
       throw err;
     }
-    if (st.isFile()) out.push({ rel: r, st: { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode }, viaSymlink: d.isSymbolicLink() });
+    if (st.isFile()) out.push({ rel: r, st: fileStat(st), viaSymlink: d.isSymbolicLink() });
     else if (st.isDirectory()) {
       const key = dirKey(st);
       if (active.has(key)) {
