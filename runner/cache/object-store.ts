@@ -33,6 +33,11 @@ export function parseHash(hash: string): ParsedHash | undefined {
 export function objectKey(hash: string): string {
   const p = parseHash(hash);
   if (!p) throw new Error(`not an object hash: ${hash}`);
+  return keyOf(p);
+}
+
+/** objectKey() of a hash already parsed (parsing is a regex: 20,000 of them cost ~20 ms in a 10,000-file add). */
+export function keyOf(p: ParsedHash): string {
   return `files/sha256/${p.hex.slice(0, 2)}/${p.hex.slice(2)}${p.isDir ? '.dir' : ''}`;
 }
 
@@ -50,6 +55,11 @@ export class ObjectStore {
   path(hash: string): string {
     const p = parseHash(hash);
     if (!p) throw new Error(`not an object hash: ${hash}`);
+    return this.pathOf(p);
+  }
+
+  /** path() of a hash already parsed. */
+  pathOf(p: ParsedHash): string {
     return `${this.filesDir}/${p.hex.slice(0, 2)}/${p.hex.slice(2)}${p.isDir ? '.dir' : ''}`;
   }
 

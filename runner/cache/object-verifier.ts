@@ -1,7 +1,7 @@
 /** @module Decides whether a stored object may be linked into the workspace: present, and its bytes match its name. */
 import { statSync, type Stats } from 'node:fs';
 import { StatState, fileStat, nowMs, type FileStat } from '../hash/stat-state.js';
-import { objectKey, parseHash, type ObjectStore } from './object-store.js';
+import { keyOf, parseHash, type ObjectStore } from './object-store.js';
 
 export type ObjectState = 'ok' | 'missing' | 'corrupt';
 
@@ -28,11 +28,11 @@ export class ObjectVerifier {
     if (!parsed) return 'missing';
     let st: Stats;
     try {
-      st = statSync(this.#store.path(hash));
+      st = statSync(this.#store.pathOf(parsed));
     } catch {
       return this.corrupt.has(hash) ? 'corrupt' : 'missing';
     }
-    const key = objectKey(hash);
+    const key = keyOf(parsed);
     if (!parsed.isDir && this.#state.get('objects', key, st) === parsed.hex) {
       this.#stats.set(hash, fileStat(st));
       return 'ok';
@@ -55,7 +55,7 @@ export class ObjectVerifier {
   /** An object just made from bytes whose hash we computed: no need to read it again. */
   trust(hash: string, st: FileStat, readStartMs: number): void {
     const parsed = parseHash(hash);
-    if (parsed && !parsed.isDir) this.#state.set('objects', objectKey(hash), st, parsed.hex, readStartMs);
+    if (parsed && !parsed.isDir) this.#state.set('objects', keyOf(parsed), st, parsed.hex, readStartMs);
   }
 
   /** Forgets removed objects, so the state does not grow with every object ever stored. */
@@ -63,7 +63,7 @@ export class ObjectVerifier {
     const keys: string[] = [];
     for (const hash of hashes) {
       const parsed = parseHash(hash);
-      if (parsed && !parsed.isDir) keys.push(objectKey(hash));
+      if (parsed && !parsed.isDir) keys.push(keyOf(parsed));
     }
     this.#state.forget('objects', keys);
   }
