@@ -23,6 +23,8 @@ interface ErrorData {
   OUT_MISSING: { stage: string; paths: readonly string[] };
   HASH_FAILED: { path: string };
   CACHE_MISS: { missing: readonly { path: string; objects: readonly string[] }[] };
+  /** checkout would replace workspace content that the cache does not hold (exit 1; --force discards it). */
+  WORKSPACE_MODIFIED: { paths: readonly { path: string; workspace: string; locked: string }[] };
   PATH_INVALID: { path: string; reason: string };
   MUTEX_BUSY: { pid: number; command: string; waitedSeconds: number };
   INTERRUPTED: { signal: string };

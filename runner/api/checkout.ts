@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
+import type { CacheContext } from '../cache/commit-to-cache.js';
 import { openCache } from '../cache/open-cache.js';
 import { WorkspaceRecord } from '../cache/workspace-record.js';
 import { loadConfig } from '../config/load-config.js';
@@ -9,6 +10,7 @@ import { loadPipeline } from '../config/load-pipeline.js';
 import { ParsedCache } from '../config/parsed-cache.js';
 import { PipeError } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
+import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import { PathHasher } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import type { Lock } from '../lockfile/lock.js';
@@ -24,6 +26,8 @@ export interface CheckoutOptions {
   readonly targets?: readonly string[];
   readonly cwd?: string;
   readonly relink?: boolean;
+  /** Replace workspace content even when the cache does not hold it (it is lost). */
+  readonly force?: boolean;
   readonly waitSeconds?: number;
 }
 
@@ -66,6 +70,18 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
     const record = new WorkspaceRecord(dir.tmp);
     const all = cachedPaths(pipeline, lock);
     const wanted = selectTargets(all, pipeline, o);
+
+    if (!o.force) {
+      const unsaved = await unsavedChanges(ctx, record, wanted);
+      if (unsaved.length) {
+        const lines = unsaved.map((u) => `  ${u.path} (the workspace has ${short(u.workspace)}, data.lock ${short(u.locked)})`);
+        throw new PipeError(
+          'WORKSPACE_MODIFIED',
+          `checkout would overwrite ${unsaved.length === 1 ? 'a path whose content is' : `${unsaved.length} paths whose content is`} not in the cache:\n${lines.join('\n')}\nNothing was changed. Copy ${unsaved.length === 1 ? 'it' : 'them'} elsewhere (or 'pipe add' tracked data) to keep ${unsaved.length === 1 ? 'it' : 'them'}, or run 'pipe checkout --force' to discard the changes.`,
+          { paths: unsaved },
+        );
+      }
+    }
 
     const results: CheckoutResult[] = [];
     for (const [path, hash] of wanted) {
@@ -126,6 +142,33 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
   } finally {
     mutex.release();
   }
+}
+
+/**
+ * Wanted paths whose workspace content differs from data.lock and would be lost by a checkout:
+ * not what pipe itself placed there (its objects stay in the cache: gc keeps them) and not all
+ * in the cache (a file's object; for a directory, the object of every file it holds now, so a
+ * file deleted from an out is simply restored).
+ */
+async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted: Map<RepoPath, string>): Promise<{ path: RepoPath; workspace: string; locked: string }[]> {
+  const unsaved: { path: RepoPath; workspace: string; locked: string }[] = [];
+  for (const [path, locked] of wanted) {
+    const now = await ctx.hasher.hash(path).catch(() => undefined);
+    if (!now || now.hash === locked || record.entries.get(path) === now.hash) continue;
+    if (now.nfiles === undefined) {
+      if (ctx.store.has(now.hash)) continue;
+    } else {
+      const withManifest = await ctx.hasher.hashWithManifest(path).catch(() => undefined);
+      if (withManifest?.manifest?.every((e) => ctx.store.has(`${HASH_ALGORITHM}:${e.hash}`))) continue;
+    }
+    unsaved.push({ path, workspace: now.hash, locked });
+  }
+  return unsaved;
+}
+
+/** `sha256:0123456789ab…` */
+function short(hash: string): string {
+  return `${hash.slice(0, hash.indexOf(':') + 13)}…`;
 }
 
 function selectTargets(all: Map<RepoPath, string>, pipeline: Pipeline, o: CheckoutOptions): Map<RepoPath, string> {

@@ -5,6 +5,7 @@ import { fetch, type FetchOptions, type FetchSummary } from './fetch.js';
 
 export interface PullOptions extends FetchOptions {
   readonly relink?: boolean;
+  readonly force?: boolean;
 }
 
 export interface PullSummary {
@@ -29,7 +30,7 @@ export async function pull(o: PullOptions): Promise<PullSummary> {
   }
   let summary: CheckoutSummary;
   try {
-    summary = await checkout({ root: o.root, cwd: o.cwd, targets: o.targets, relink: o.relink, waitSeconds: o.waitSeconds });
+    summary = await checkout({ root: o.root, cwd: o.cwd, targets: o.targets, relink: o.relink, force: o.force, waitSeconds: o.waitSeconds });
   } catch (err) {
     // The fetch error names the objects and the remote; prefer it to checkout's "run pipe pull".
     if (!fetchError || !isPipeError(err, 'CACHE_MISS')) throw err;

@@ -130,9 +130,16 @@ describe.concurrent('switching git branches', () => {
     expect(repo.read('mine.txt')).toBe('my own edits\n');
     expect(repo.read('keep.txt')).toBe('in\n');
 
-    // Back on the newer commit, checkout puts the removed outs back from the cache.
+    // Back on the newer commit, mine.txt is a declared out again: its edits are not in the cache,
+    // so checkout changes nothing until told to discard them.
     git(repo, 'checkout', '-q', '-');
-    const back = await ok(repo, ['checkout']);
+    const refused = await repo.pipe(['checkout']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/checkout would overwrite a path whose content is not in the cache:\n {2}mine\.txt \(the workspace has sha256:[0-9a-f]{12}…, data\.lock sha256:[0-9a-f]{12}…\)\nNothing was changed\./);
+    expect(refused.stderr).toMatch(/'pipe checkout --force'/);
+    expect(repo.exists('old.txt')).toBe(false);
+    expect(repo.read('mine.txt')).toBe('my own edits\n');
+    const back = await ok(repo, ['checkout', '--force']);
     expect(back.stdout).toMatch(/^3 linked \(hardlink\), 1 unchanged, 0 removed$/m);
     expect(repo.read('old.txt')).toBe('old\n');
     expect(repo.read('olddir/o.txt')).toBe('o\n');
@@ -173,12 +180,42 @@ describe.concurrent('pipe checkout', () => {
     expect(repo.count('gen')).toBe(1);
   });
 
-  it('a modified cached out is replaced by the stored content', async () => {
+  it('a cached out edited by hand is not overwritten (exit 1, nothing changed) unless --force', async () => {
     const repo = await ranGen();
     repo.write('out/a.txt', 'changed by hand\n');
-    const r = await ok(repo, ['checkout']);
-    expect(r.stdout).toBe('1 linked (hardlink), 1 unchanged, 0 removed\n');
+    rmSync(repo.path('one.txt'));
+    const r = await repo.pipe(['checkout']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: checkout would overwrite a path whose content is not in the cache:\n {2}out \(the workspace has sha256:[0-9a-f]{12}…, data\.lock sha256:[0-9a-f]{12}…\)$/m);
+    expect(r.stdout).toBe('');
+    expect(repo.read('out/a.txt')).toBe('changed by hand\n');
+    expect(repo.exists('one.txt')).toBe(false); // nothing was linked either
+
+    const forced = await ok(repo, ['checkout', '--force']);
+    expect(forced.stdout).toBe('2 linked (hardlink), 0 unchanged, 0 removed\n');
     expect(repo.read('out/a.txt')).toBe('a\n');
+    expect(repo.read('one.txt')).toBe('one\n');
+  });
+
+  it('what the cache holds is replaced without --force: a deleted file, a file swapped for another cached one, an added file pipe add stored', async () => {
+    const repo = await ranGen();
+    rmSync(repo.path('out/b.txt'));
+    const restored = await ok(repo, ['checkout']);
+    expect(restored.stdout).toBe('1 linked (hardlink), 1 unchanged, 0 removed\n');
+    expect(repo.read('out/b.txt')).toBe('b\n');
+
+    // out/a.txt now holds b's bytes: that content is in the cache, nothing is lost.
+    repo.write('out/a.txt', 'b\n');
+    await ok(repo, ['checkout']);
+    expect(repo.read('out/a.txt')).toBe('a\n');
+
+    // A file whose bytes are in the cache (stored by pipe add) replacing a file out.
+    repo.write('extra.txt', 'something else\n');
+    await ok(repo, ['add', 'extra.txt']);
+    repo.write('one.txt', 'something else\n');
+    const r = await ok(repo, ['checkout', 'one.txt']);
+    expect(r.stdout).toBe('1 linked (hardlink), 0 unchanged, 0 removed\n');
+    expect(repo.read('one.txt')).toBe('one\n');
   });
 
   it('a corrupt object is detected: exit 1 naming the path and object, moved to .pipe/cache/corrupt/, workspace file not created', async () => {

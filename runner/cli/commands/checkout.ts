@@ -7,7 +7,7 @@ import { seconds } from '../parse-command-args.js';
 
 export const checkout: Command = {
   name: 'checkout',
-  usage: 'pipe checkout [TARGET…] [--relink] [--wait SECONDS]',
+  usage: 'pipe checkout [TARGET…] [--relink] [--force] [--wait SECONDS]',
   summary: 'make cached outs and tracked data match data.lock (after a git checkout)',
   description: `
 Links every cached out of data.lock's stages and every 'pipe add'ed path from the cache into
@@ -15,9 +15,12 @@ the workspace, leaving alone what already matches, and removes outs that pipe pl
 but data.lock no longer has (when they are unchanged). TARGET is a stage name or a path.
 Objects are checked against their hash before they are linked; a corrupt one is moved to
 .pipe/cache/corrupt/ and reported. When objects are missing, it says which and exits 1:
-fetch them with 'pipe pull', or compute them again with 'pipe repro'.`,
+fetch them with 'pipe pull', or compute them again with 'pipe repro'. A path whose workspace
+content the cache does not hold (edited or new files) is never overwritten: checkout changes
+nothing, names it and exits 1, unless --force.`,
   options: {
     relink: { type: 'boolean', help: 're-create every link with the current cache.type, even where the content matches' },
+    force: { type: 'boolean', short: 'f', help: 'overwrite workspace changes that are not in the cache (they are lost)' },
     wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
   },
   positionals: true,
@@ -28,6 +31,7 @@ fetch them with 'pipe pull', or compute them again with 'pipe repro'.`,
         cwd: io.cwd,
         targets: positionals,
         relink: Boolean(values.relink),
+        force: Boolean(values.force),
         waitSeconds: seconds('checkout', '--wait', values.wait as string | undefined, 60),
       });
       report(io, summary);

@@ -10,7 +10,7 @@ import { fetchLine } from './fetch.js';
 
 export const pull: Command = {
   name: 'pull',
-  usage: 'pipe pull [TARGET…] [-r NAME] [-j N] [--relink] [--wait SECONDS]',
+  usage: 'pipe pull [TARGET…] [-r NAME] [-j N] [--relink] [--force] [--wait SECONDS]',
   summary: 'fetch, then checkout: put the data and models of data.lock in place from a remote',
   description: `
 'pipe fetch' followed by 'pipe checkout': downloads the objects data.lock references that the
@@ -18,11 +18,13 @@ cache lacks (each verified against its name before it is stored), with the run-c
 that made them, then links the outs and tracked data into the workspace. After a pull,
 'pipe repro' runs nothing that was computed where the data came from. TARGET is a stage name
 or a path. When the remote lacks some objects, everything complete is still checked out and
-the missing ones are named (exit 1).`,
+the missing ones are named (exit 1). Workspace changes the cache does not hold are not
+overwritten without --force (see 'pipe help checkout').`,
   options: {
     remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to pull from (default: the default remote)' },
     jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3; 64 for a directory, copied by 4 threads)' },
     relink: { type: 'boolean', help: 're-create every link with the current cache.type, even where the content matches' },
+    force: { type: 'boolean', short: 'f', help: 'overwrite workspace changes that are not in the cache (they are lost)' },
     wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
   },
   positionals: true,
@@ -36,6 +38,7 @@ the missing ones are named (exit 1).`,
         remote: values.remote as string | undefined,
         jobs: values.jobs === undefined ? undefined : positiveInt('pull', '--jobs', values.jobs as string, 1),
         relink: Boolean(values.relink),
+        force: Boolean(values.force),
         waitSeconds: secondsFlag('pull', '--wait', values.wait as string | undefined, 60),
         onProgress: bar.onProgress,
       });
