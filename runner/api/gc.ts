@@ -7,8 +7,11 @@ import { loadConfig } from '../config/load-config.js';
 import { loadPipeline } from '../config/load-pipeline.js';
 import { ParsedCache } from '../config/parsed-cache.js';
 import type { ManifestEntry } from '../hash/manifest.js';
+import { StatState } from '../hash/stat-state.js';
+import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../lockfile/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
 import { readValidManifest } from '../remote/object-plan.js';
 import { openRemote, type OpenedRemote } from '../remote/open-remote.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
@@ -58,7 +61,7 @@ export interface GcResult extends GcPlan {
 export async function gc(o: GcOptions): Promise<GcResult> {
   const dir = ensurePipeDir(o.root);
   const parsed = new ParsedCache(dir.tmp);
-  await loadPipeline({ root: o.root, cache: parsed }); // a broken pipeline.yaml is reported, not collected around
+  const pipeline = await loadPipeline({ root: o.root, cache: parsed }); // a broken pipeline.yaml is reported, not collected around
   const config = o.cloud ? await loadConfig({ root: o.root, cache: parsed }) : undefined;
   const mutex = o.dry ? undefined : await acquireMutex({ file: dir.mutex, command: 'pipe gc', waitSeconds: o.waitSeconds ?? 60 });
   let opened: OpenedRemote | undefined;
@@ -66,7 +69,8 @@ export async function gc(o: GcOptions): Promise<GcResult> {
     const lock = await readLock({ root: o.root, cache: parsed });
     const store = new ObjectStore(dir.cache);
     const runs = new RunCache(dir.cache);
-    const kept = await keptRoots({ root: o.root, lock, placed: new WorkspaceRecord(dir.tmp).entries, scope: o, tmpDir: dir.tmp });
+    const placed = new WorkspaceRecord(dir.tmp).entries;
+    const kept = await keptRoots({ root: o.root, lock, placed, scope: o, tmpDir: dir.tmp });
     const keepRunCache = Boolean(o.keepRunCache);
     const localRuns = localRunsToKeep({ runs, roots: kept.roots, keepRunCache });
 
@@ -113,12 +117,25 @@ export async function gc(o: GcOptions): Promise<GcResult> {
       verifier.forget(plan.local.removedObjects.map((o) => o.hash));
       verifier.save();
     }
+    // Likewise the stat state of paths that are no longer deps, outs or tracked data.
+    const state = new StatState(dir.state);
+    state.prune(hashablePaths(pipeline, lock, placed.keys()));
+    state.save();
     if (opened && plan.cloud) await removeFromRemote({ remote: opened.remote, jobs: opened.jobs, plan: plan.cloud });
     return { ...plan, done: true };
   } finally {
     opened?.remote.close();
     mutex?.release();
   }
+}
+
+/** Every path a later run may hash: deps and outs of the pipeline and of data.lock, tracked data, and what pipe placed. */
+function hashablePaths(pipeline: Pipeline, lock: Lock, placed: Iterable<string>): Set<string> {
+  const paths = new Set<string>(placed);
+  for (const s of pipeline.stages) for (const x of [...s.deps, ...s.outs]) paths.add(x.path);
+  for (const s of Object.values(lock.stages)) for (const x of [...s.deps, ...s.outs]) paths.add(x.path);
+  for (const p of Object.keys(lock.data)) paths.add(p);
+  return paths;
 }
 
 function warningsOf(referenced: Referenced, cloud: CloudGcPlan | undefined): string[] {

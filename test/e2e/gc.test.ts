@@ -1,4 +1,5 @@
 /** @module `pipe gc --workspace [--dry]`: removes exactly the objects the current data.lock does not need. */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hasObject, objectPath, referencedObjects, storedObjects } from '../helpers/cache.js';
@@ -45,6 +46,8 @@ const rerun = template(async () => {
   await ok(repo, ['repro']);
   return repo;
 });
+
+const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** What gc should remove: every stored object minus what the current data.lock references (with the files of its directories). */
 function unreferenced(repo: Repo): string[] {
@@ -134,6 +137,40 @@ describe.concurrent('pipe gc', () => {
     const after = known();
     for (const h of removed) expect(after.has(h), h).toBe(false);
     for (const h of keptFiles) expect(after.has(h), h).toBe(true);
+  });
+
+  it('--workspace drops the stat state of a path that is no longer a dep, out or tracked data, and keeps the others', async () => {
+    const repo = makeRepo({ 'in.txt': 'x\n' });
+    const gen = (dir: string) => ({ gen: { cmd: `mkdir -p ${dir} && cp in.txt ${dir}/a.txt && cp in.txt ${dir}/b.txt`, deps: ['in.txt'], outs: [dir] } });
+    const stateDir = repo.path('.pipe/tmp/state');
+    const groupFile = (path: string) => `files-${sha256Hex(path).slice(0, 16)}.json`;
+    const paths = () => Object.keys((JSON.parse(readFileSync(`${stateDir}/paths.json`, 'utf8')) as { entries: object }).entries).sort();
+    // Files younger than the racy window are not remembered: age them, then let status hash them.
+    const settle = async (...rels: string[]) => {
+      const old = new Date(Date.now() - 3600_000);
+      for (const rel of rels) utimesSync(repo.path(rel), old, old);
+      await ok(repo, ['status']);
+    };
+    repo.stages(gen('old'));
+    await ok(repo, ['repro']);
+    await settle('in.txt', 'old/a.txt', 'old/b.txt');
+    expect(readdirSync(stateDir)).toContain(groupFile('old'));
+    expect(paths()).toEqual(['in.txt', 'old']);
+
+    // The out is renamed; once checkout has removed the old one, nothing will hash 'old' again.
+    repo.stages(gen('new'));
+    await ok(repo, ['repro']);
+    await settle('new/a.txt', 'new/b.txt');
+    expect((await ok(repo, ['checkout'])).stdout).toMatch(/^removed old \(no longer in data\.lock\)$/m);
+    expect(readdirSync(stateDir)).toEqual(expect.arrayContaining([groupFile('old'), groupFile('new')]));
+
+    await ok(repo, ['gc', '--workspace', '--dry']);
+    expect(readdirSync(stateDir)).toContain(groupFile('old')); // --dry changes nothing
+    await ok(repo, ['gc', '--workspace']);
+    expect(readdirSync(stateDir)).not.toContain(groupFile('old'));
+    expect(readdirSync(stateDir)).toContain(groupFile('new'));
+    expect(paths()).toEqual(['in.txt', 'new']);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/^gen: up to date$/m);
   });
 
   it('--keep-run-cache keeps every run-cache entry and its objects, so an earlier param set is still restored, not run', async () => {
