@@ -1,8 +1,10 @@
 /**
  * @module Stage `train`: fits the churn MLP with TensorFlow.js on the training features and saves
  * it in the TF.js layers format under models/churn/, with the preprocessing spec, the feature schema
- * and metadata (params, backend, rows, training time) that serving needs. Seeded weight
- * initialisation and a seeded shuffle per epoch make the weights a function of the inputs.
+ * and metadata (params, backend, rows) that serving needs. Seeded weight initialisation and a
+ * seeded shuffle per epoch make the weights a function of the inputs; nothing of the run itself
+ * (time taken, date) goes into the model directory, so the same inputs give the same bytes and
+ * data.lock does not change when train runs again. The time taken is only printed.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
@@ -105,7 +107,6 @@ writeJson(`${MODEL_DIR}/metadata.json`, {
   features: width,
   parameters: model.countParams(),
   final_loss: finalLoss,
-  training_seconds: round(trainingSeconds, 2),
 });
 writeJsonRows(LOSS_PLOT, losses);
 console.log(`train: ${model.countParams()} weights, loss ${finalLoss} after ${epochs} epochs in ${trainingSeconds.toFixed(1)} s → ${MODEL_DIR}/`);
