@@ -1,6 +1,7 @@
 /** @module Reads one file as it is at a revision — from git's object store, or from the working tree for the workspace — without touching the workspace. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { PipeError } from '../errors.js';
 import { gitErrorCode, gitErrorData } from './git-error-code.js';
 import { openGitRepo } from './open-git-repo.js';
 import { resolveRevision } from './resolve-revision.js';
@@ -37,9 +38,22 @@ export async function readFileAt(root: string, rev: Revision, path: string): Pro
   }
 }
 
+/**
+ * A workspace file is read only when it really is inside the repository: a metrics or plots
+ * file that is a symlink to, say, ~/.aws/credentials would otherwise end up in a report posted
+ * to a pull request. Symlinks within the repository are followed.
+ */
 function readWorkspaceFile(root: string, path: string): FileAtRevision {
   try {
-    return { found: true, text: readFileSync(join(root, path), 'utf8') };
+    const real = realpathSync(join(root, path));
+    const realRoot = realpathSync(root);
+    if (real !== realRoot && !real.startsWith(`${realRoot}${sep}`)) {
+      throw new PipeError('PATH_INVALID', `'${path}' is a symlink to ${real}, outside the repository; pipe reads metrics, params and plots only from inside it`, {
+        path,
+        reason: 'symlink-outside-repository',
+      });
+    }
+    return { found: true, text: readFileSync(real, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { found: false, reason: 'absent' };

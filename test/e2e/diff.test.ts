@@ -1,4 +1,6 @@
 /** @module `pipe params diff` and `pipe metrics show|diff` across real commits: tables, Markdown, JSON, every kind of revision, packed and shallow repositories. */
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
 import { Repo, makeRepo, removeRepos, template } from '../helpers/repo.js';
@@ -230,6 +232,24 @@ describe.concurrent('metrics show', () => {
       { rev: 'main', commit: sha(repo, 'main') },
     ]);
     expect(json.files['metrics/extra.yaml'].latency_ms).toEqual({ workspace: 12, main: 12 });
+  });
+
+  it('reads a workspace file through a symlink inside the repository, never one leading outside it (exit 2)', async () => {
+    const outside = tempDir('pipe-outside-');
+    writeFileSync(join(outside, 'secret.json'), '{"token": 12345}\n');
+    const repo = makeRepo({
+      'pipeline.yaml': 'stages:\n  s:\n    cmd: x\n    metrics: [metrics/in.json, metrics/out.json]\n',
+      'real/in.json': '{"auc": 0.8}\n',
+      'metrics/in.json': { symlink: '../real/in.json' },
+      'metrics/out.json': { symlink: join(outside, 'secret.json') },
+    });
+    const r = await repo.pipe(['metrics', 'show']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: 'metrics/out.json' is a symlink to ${join(realpathSync(outside), 'secret.json')}, outside the repository; pipe reads metrics, params and plots only from inside it\n`);
+    expect(r.stdout).not.toMatch(/12345/);
+
+    repo.write('pipeline.yaml', 'stages:\n  s:\n    cmd: x\n    metrics: [metrics/in.json]\n');
+    expect((await ok(repo, ['metrics', 'show'])).stdout).toMatch(/^metrics\/in\.json\s+auc\s+0\.8$/m);
   });
 
   it('at given revisions, one column each', async () => {
