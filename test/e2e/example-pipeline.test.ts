@@ -157,7 +157,7 @@ describe('the example pipeline', () => {
     ];
     for (const file of files) expect(readFileSync(b.path(file)).equals(readFileSync(a.path(file))), file).toBe(true);
     // Nothing of the run itself (such as the time training took) is in an out: the locks match too.
-    expect(b.lockBytes().equals(a.lockBytes())).toBe(true);
+    expect(b.lockBytes()).toEqual(a.lockBytes());
   });
 
   it('re-runs only train and evaluate when train.epochs changes', async () => {
