@@ -126,6 +126,50 @@ describe('postReport against a GitHub-shaped server', () => {
     expect(api.statuses).toHaveLength(1);
   });
 
+  it('a comment POST that failed after GitHub stored it is not sent again: the stored comment is found and updated', async () => {
+    api.script('POST /repos/o/r/issues/7/comments', [{ status: 502, body: { message: 'Bad Gateway' }, afterWrite: true }]);
+    const result = await post({ env: prEnv() });
+    expect(api.calls()).toEqual([
+      'GET /repos/o/r/issues/7/comments',
+      'POST /repos/o/r/issues/7/comments',
+      'GET /repos/o/r/issues/7/comments',
+      `PATCH /repos/o/r/issues/comments/${api.comments[0]?.id}`,
+      `POST /repos/o/r/statuses/${HEAD}`,
+    ]);
+    expect(api.comments).toHaveLength(1);
+    expect(api.comments[0]?.body).toBe(`${REPORT_MARKER}\n${REPORT}`);
+    expect(result.comment).toMatchObject({ id: api.comments[0]?.id, action: 'created' });
+  });
+
+  it('a comment POST that failed before anything was stored is sent again, once the comments show none', async () => {
+    api.script('POST /repos/o/r/issues/7/comments', [{ status: 503, body: { message: 'Unavailable' } }]);
+    await post({ env: prEnv() });
+    expect(api.calls()).toEqual([
+      'GET /repos/o/r/issues/7/comments',
+      'POST /repos/o/r/issues/7/comments',
+      'GET /repos/o/r/issues/7/comments',
+      'POST /repos/o/r/issues/7/comments',
+      `POST /repos/o/r/statuses/${HEAD}`,
+    ]);
+    expect(api.comments).toHaveLength(1);
+  });
+
+  it('a comment POST failing every time gives up after the configured retries, looking for a stored comment before each', async () => {
+    api.script('POST /repos/o/r/issues/7/comments', Array.from({ length: 3 }, () => ({ status: 502, body: { message: 'Bad Gateway' } })));
+    const err = await failure(post({ env: prEnv() }));
+    expect(err.message).toBe('GitHub failed (502: Bad Gateway) after 2 retries for POST /repos/o/r/issues/7/comments; try again later (https://www.githubstatus.com)');
+    expect(api.calls()).toEqual([
+      'GET /repos/o/r/issues/7/comments',
+      'POST /repos/o/r/issues/7/comments',
+      'GET /repos/o/r/issues/7/comments',
+      'POST /repos/o/r/issues/7/comments',
+      'GET /repos/o/r/issues/7/comments',
+      'POST /repos/o/r/issues/7/comments',
+    ]);
+    expect(api.comments).toHaveLength(0);
+    expect(api.statuses).toHaveLength(0);
+  });
+
   it('retries a secondary rate limit (403 with the message and retry-after)', async () => {
     api.script('POST /repos/o/r/issues/7/comments', [
       {

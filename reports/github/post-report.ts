@@ -65,7 +65,7 @@ export async function postReport({
   const comment =
     ctx.pullRequest === undefined || body === undefined
       ? undefined
-      : await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, pullRequest: ctx.pullRequest }, body, call);
+      : await upsertComment(octokit, { owner: ctx.owner, repo: ctx.repo, pullRequest: ctx.pullRequest }, body, call, retry);
   // The status's "Details" link opens the report when there is one, else the run.
   const status = commitStatus({ ...verdictLine, targetUrl: comment?.url ?? ctx.runUrl });
   await setCommitStatus(octokit, { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha, status }, call);

@@ -32,6 +32,8 @@ export interface ScriptedAnswer {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** The request takes effect (a comment is stored, say) and then this answer is sent: a gateway failing after the write. */
+  readonly afterWrite?: boolean;
 }
 
 export interface FakeGithubApi {
@@ -74,13 +76,15 @@ export async function startFakeGithubApi({
       requests.push({ method, url: `${url.pathname}${url.search}`, headers: req.headers, body });
 
       const scripted = scripts.get(`${method} ${url.pathname}`)?.shift();
-      if (scripted) return send(res, scripted.status, scripted.body ?? {}, scripted.headers);
+      if (scripted && !scripted.afterWrite) return send(res, scripted.status, scripted.body ?? {}, scripted.headers);
+      const answer = (r: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}) =>
+        scripted ? send(r, scripted.status, scripted.body ?? {}, scripted.headers) : send(r, status, payload, headers);
       const auth = req.headers.authorization ?? '';
       if (token !== undefined && auth !== `token ${token}` && auth !== `bearer ${token}`) {
-        return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+        return answer(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
       }
       const base = `/repos/${owner}/${repo}`;
-      if (!url.pathname.startsWith(`${base}/`)) return send(res, 404, { message: 'Not Found' });
+      if (!url.pathname.startsWith(`${base}/`)) return answer(res, 404, { message: 'Not Found' });
       const route = url.pathname.slice(base.length);
       const html = (c: FakeComment) => `https://github.test/${owner}/${repo}/pull/${c.issue}#issuecomment-${c.id}`;
       const shape = (c: FakeComment) => ({ id: c.id, body: c.body, html_url: html(c), user: { login: 'github-actions[bot]' } });
@@ -98,27 +102,27 @@ export async function startFakeGithubApi({
           return `<${u.href}>; rel="${rel}"`;
         };
         const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
-        return send(res, 200, all.slice((page - 1) * perPage, page * perPage).map(shape), links.length ? { link: links.join(', ') } : {});
+        return answer(res, 200, all.slice((page - 1) * perPage, page * perPage).map(shape), links.length ? { link: links.join(', ') } : {});
       }
       if (m && method === 'POST') {
         const c = { id: nextId++, issue: Number(m[1]), body: String(body?.body) };
         comments.push(c);
-        return send(res, 201, shape(c));
+        return answer(res, 201, shape(c));
       }
       m = /^\/issues\/comments\/(\d+)$/.exec(route);
       if (m && method === 'PATCH') {
         const c = comments.find((x) => x.id === Number(m?.[1]));
-        if (!c) return send(res, 404, { message: 'Not Found' });
+        if (!c) return answer(res, 404, { message: 'Not Found' });
         c.body = String(body?.body);
-        return send(res, 200, shape(c));
+        return answer(res, 200, shape(c));
       }
       m = /^\/statuses\/([0-9a-f]{7,40})$/.exec(route);
       if (m && method === 'POST') {
         const s = { sha: m[1] as string, ...(body as Omit<FakeStatus, 'sha'>) };
         statuses.push(s);
-        return send(res, 201, { id: statuses.length, ...s });
+        return answer(res, 201, { id: statuses.length, ...s });
       }
-      return send(res, 404, { message: 'Not Found' });
+      return answer(res, 404, { message: 'Not Found' });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
