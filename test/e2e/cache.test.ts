@@ -3,17 +3,11 @@ import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hasObject, hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
-import { countRun, makeRepo, removeRepos, type LockedPath, type Repo } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos, type LockedPath, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 // The tests wait on child processes, not on the CPU: let more of them overlap.
 vi.setConfig({ maxConcurrency: 10 });
-
-async function ok(repo: Repo, args: string[], env?: Record<string, string>) {
-  const r = await repo.pipe(args, { env });
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 /** The files the `gen` stage writes into its directory out, with their bytes; `Z.txt` sorts before `a.txt` by code unit. */
 const DIR_FILES: Record<string, string> = {

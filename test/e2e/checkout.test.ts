@@ -4,17 +4,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, writable } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { runPipe } from '../helpers/pipe.js';
-import { countRun, makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 // The tests wait on child processes, not on the CPU: let more of them overlap.
 vi.setConfig({ maxConcurrency: 10 });
-
-async function ok(repo: Repo, args: string[], env?: Record<string, string>) {
-  const r = await repo.pipe(args, { env });
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 function outHash(repo: Repo, stage: string, path: string): string {
   const o = repo.lock().stages[stage]?.outs.find((x) => x.path === path);

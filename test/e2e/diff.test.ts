@@ -3,7 +3,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
-import { Repo, makeRepo, removeRepos, template } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeRepos);
@@ -52,12 +52,6 @@ const history = template(async () => {
 });
 
 const sha = (repo: Repo, rev: string) => git(repo, 'rev-parse', `${rev}^{commit}`).trim();
-
-async function ok(repo: Repo, args: string[]) {
-  const r = await repo.pipe(args);
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 const V1_TO_C2_MD = [
   '| Path | Metric | v1 | HEAD~1 | Change |',

@@ -5,16 +5,10 @@ import { parse } from 'yaml';
 import { hasObject, objectRel, referencedObjects, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { twoStageRepo } from '../helpers/two-stage-repo.js';
-import { makeRepo, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 vi.setConfig({ maxConcurrency: 10 });
-
-async function ok(repo: Repo, args: string[]) {
-  const r = await repo.pipe(args);
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 /** `sha256:…  SIZE` lines of `gc --dry` (the cache's, not a remote's). */
 function listed(stdout: string): string[] {

@@ -3,17 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hasObject, objectPath, referencedObjects, storedObjects } from '../helpers/cache.js';
-import { countRun, makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 // The tests wait on child processes, not on the CPU: let more of them overlap.
 vi.setConfig({ maxConcurrency: 10 });
-
-async function ok(repo: Repo, args: string[]) {
-  const r = await repo.pipe(args);
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 /** Run-cache entries in the store, as relative paths. */
 function runEntries(repo: Repo): string[] {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
 import { runPipe } from '../helpers/pipe.js';
-import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 vi.setConfig({ maxConcurrency: 6 });
@@ -47,12 +47,6 @@ const history = template(async () => {
   commitAll(repo, 'c2');
   return repo;
 });
-
-async function ok(repo: Repo, args: string[]) {
-  const r = await repo.pipe(args);
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 const svgOf = (repo: Repo, id: string, dir = 'pipe_plots') => repo.read(`${dir}/${id}.svg`);
 

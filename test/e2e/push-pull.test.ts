@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hasObject, sha256, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
-import { countRun, makeRepo, removeRepos, Repo, template } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 afterAll(() => {
@@ -19,12 +19,6 @@ function tempDir(prefix: string): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
   dirs.push(d);
   return d;
-}
-
-async function ok(repo: Repo, args: string[], env?: Record<string, string>) {
-  const r = await repo.pipe(args, { env });
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
 }
 
 /** Every file of a directory remote under files/ and runs/: key → bytes. */

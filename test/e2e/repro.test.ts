@@ -1,7 +1,7 @@
 /** @module `pipe repro`: what runs, what is skipped, why, and what happens to outs. */
 import { readdirSync, rmSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { countRun, makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 // The tests wait on child processes, not on the CPU: let more of them overlap.
@@ -42,12 +42,6 @@ const counts = (repo: Repo) => ({
   evaluate: repo.count('evaluate'),
   other: repo.count('other'),
 });
-
-async function ok(repo: Repo, args: string[]) {
-  const r = await repo.pipe(args);
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 /** A copy of chainRepo after one full `pipe repro` (every stage has run once). */
 const ranChain = template(async () => {

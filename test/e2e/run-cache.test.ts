@@ -2,17 +2,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { objectRel, readObject, stat } from '../helpers/cache.js';
-import { countRun, makeRepo, removeRepos, template, type DataLock, type Repo, type StageSpec } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos, template, type DataLock, type Repo, type StageSpec } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 // The tests wait on child processes, not on the CPU: let more of them overlap.
 vi.setConfig({ maxConcurrency: 10 });
-
-async function ok(repo: Repo, args: string[]) {
-  const r = await repo.pipe(args);
-  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-  return r;
-}
 
 const params = (lr: number) => `train:\n  lr: ${lr}\n`;
 

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runPipe, startPipe, type PipeOptions, type PipeResult, type RunningPipe } from './pipe.js';
 
@@ -135,4 +136,11 @@ function tempDir(): string {
 export function removeRepos(): void {
   if (process.env.PIPE_TEST_KEEP) return;
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs pipe in the repository and fails the test, showing the command and both outputs, unless it exits 0. */
+export async function ok(repo: Repo, args: string[], env?: Record<string, string>): Promise<PipeResult> {
+  const r = await repo.pipe(args, { env });
+  expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
 }
