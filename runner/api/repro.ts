@@ -47,6 +47,8 @@ export interface ReproOptions extends Selection {
 export interface ReproResult {
   readonly ran: readonly string[];
   readonly failures: readonly StageFailure[];
+  /** Whether data.lock's bytes changed (a stage that ran again on the same inputs may leave it as it was). */
+  readonly lockChanged: boolean;
 }
 
 export async function repro(o: ReproOptions): Promise<ReproResult> {
@@ -82,8 +84,13 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     const pruned = Object.keys(lock.stages).some((n) => !dag.stages.has(n));
     // Lock writes are chained so that each one serialises the latest entries, in order.
     let writes: Promise<unknown> = Promise.resolve();
+    let lockChanged = false;
     const saveLock = () => {
-      const write = writes.then(() => writeLock({ root, lock: { schema: 1, stages: Object.fromEntries(locks), data: lock.data } }));
+      const write = writes.then(async () => {
+        const wrote = await writeLock({ root, lock: { schema: 1, stages: Object.fromEntries(locks), data: lock.data } });
+        lockChanged ||= wrote;
+        return wrote;
+      });
       writes = write.catch(() => {}); // the stage that asked for this write reports its failure
       return write;
     };
@@ -167,7 +174,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
         stderrTail: first.stderrTail,
       });
     }
-    return { ran: [...ctx.ran], failures: ctx.failures };
+    return { ran: [...ctx.ran], failures: ctx.failures, lockChanged };
   } finally {
     opened?.remote.close();
     mutex?.release();

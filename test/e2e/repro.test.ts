@@ -57,6 +57,7 @@ describe.concurrent('repro', () => {
     expect(ran(first.stdout).sort()).toEqual(['evaluate', 'other', 'prep', 'train']);
     expect(first.stdout).toMatch(/^prep: running because it has no entry in data\.lock \(never run\)$/m);
     expect(repo.read('eval.txt').trim()).toBe('2');
+    expect(first.stdout).toMatch(/^4 stages ran in \d+\.\ds; data\.lock updated\.$/m);
 
     const second = await ok(repo, ['repro']);
     expect(ran(second.stdout)).toEqual([]);
@@ -106,12 +107,15 @@ describe.concurrent('repro', () => {
     expect(ran(r.stdout)).toEqual([]);
   });
 
-  it('-f re-runs every selected stage even when up to date', async () => {
+  it('-f re-runs every selected stage even when up to date; the same outs leave data.lock unchanged, and it says so', async () => {
     const repo = await ranChain();
+    const before = repo.lockBytes();
     const r = await ok(repo, ['repro', '-f']);
     expect(r.stdout).toMatch(/^prep: running because forced \(-f\)$/m);
     expect(ran(r.stdout).sort()).toEqual(['evaluate', 'other', 'prep', 'train']);
     expect(counts(repo)).toEqual({ prep: 2, train: 2, evaluate: 2, other: 2 });
+    expect(r.stdout).toMatch(/^4 stages ran in \d+\.\ds; data\.lock unchanged\.$/m);
+    expect(repo.lockBytes()).toEqual(before);
   });
 
   it('-s STAGE runs only that stage, not its changed upstream', async () => {

@@ -73,7 +73,7 @@ running it. Missing tracked data and the outs data.lock already records are fetc
       const secs = ((Date.now() - started) / 1000).toFixed(1);
       if (values.dry) io.out(result.ran.length ? `${result.ran.length} stage(s) would run (dry run: nothing ran)\n` : 'Everything is up to date (dry run).\n');
       else if (result.ran.length === 0) io.out(s.dim('Everything is up to date.\n'));
-      else io.out(`${result.ran.length} stage${result.ran.length === 1 ? '' : 's'} ran in ${secs}s; data.lock updated.\n`);
+      else io.out(`${result.ran.length} stage${result.ran.length === 1 ? '' : 's'} ran in ${secs}s; data.lock ${result.lockChanged ? 'updated' : 'unchanged'}.\n`);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
