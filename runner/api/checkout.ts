@@ -11,7 +11,7 @@ import { ParsedCache } from '../config/parsed-cache.js';
 import { PipeError } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
-import { PathHasher } from '../hash/hash-path.js';
+import { PathHasher, type HashInfo } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../lockfile/mutex.js';
@@ -74,10 +74,10 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
     if (!o.force) {
       const unsaved = await unsavedChanges(ctx, record, wanted);
       if (unsaved.length) {
-        const lines = unsaved.map((u) => `  ${u.path} (the workspace has ${short(u.workspace)}, data.lock ${short(u.locked)})`);
+        const one = unsaved.length === 1;
         throw new PipeError(
           'WORKSPACE_MODIFIED',
-          `checkout would overwrite ${unsaved.length === 1 ? 'a path whose content is' : `${unsaved.length} paths whose content is`} not in the cache:\n${lines.join('\n')}\nNothing was changed. Copy ${unsaved.length === 1 ? 'it' : 'them'} elsewhere (or 'pipe add' tracked data) to keep ${unsaved.length === 1 ? 'it' : 'them'}, or run 'pipe checkout --force' to discard the changes.`,
+          `checkout would overwrite ${one ? 'a path whose content is' : `${unsaved.length} paths whose content is`} not in the cache:\n${unsaved.map(describeUnsaved).join('\n')}\nNothing was changed. Copy ${one ? 'it' : 'them'} elsewhere (or 'pipe add' tracked data) to keep ${one ? 'it' : 'them'}, or run again with --force to discard the changes.`,
           { paths: unsaved },
         );
       }
@@ -150,10 +150,17 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
  * in the cache (a file's object; for a directory, the object of every file it holds now, so a
  * file deleted from an out is simply restored).
  */
-async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted: Map<RepoPath, string>): Promise<{ path: RepoPath; workspace: string; locked: string }[]> {
-  const unsaved: { path: RepoPath; workspace: string; locked: string }[] = [];
+async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted: Map<RepoPath, string>): Promise<Unsaved[]> {
+  const unsaved: Unsaved[] = [];
   for (const [path, locked] of wanted) {
-    const now = await ctx.hasher.hash(path).catch(() => undefined);
+    let now: HashInfo | undefined;
+    try {
+      now = await ctx.hasher.hash(path); // undefined: nothing there
+    } catch (err) {
+      // A dangling symlink, an unreadable file: pipe cannot tell what would be lost, so it is kept.
+      unsaved.push({ path, workspace: `unreadable: ${(err as Error).message}`, locked });
+      continue;
+    }
     if (!now || now.hash === locked || record.entries.get(path) === now.hash) continue;
     if (now.nfiles === undefined) {
       if (ctx.store.has(now.hash)) continue;
@@ -164,6 +171,18 @@ async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted
     unsaved.push({ path, workspace: now.hash, locked });
   }
   return unsaved;
+}
+
+interface Unsaved {
+  readonly path: RepoPath;
+  /** The workspace content's hash, or `unreadable: <why>`. */
+  readonly workspace: string;
+  readonly locked: string;
+}
+
+function describeUnsaved(u: Unsaved): string {
+  const there = u.workspace.startsWith('unreadable: ') ? `cannot be read: ${u.workspace.slice('unreadable: '.length)}` : `the workspace has ${short(u.workspace)}`;
+  return `  ${u.path} (${there}; data.lock has ${short(u.locked)})`;
 }
 
 /** `sha256:0123456789ab…` */

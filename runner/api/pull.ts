@@ -32,6 +32,12 @@ export async function pull(o: PullOptions): Promise<PullSummary> {
   try {
     summary = await checkout({ root: o.root, cwd: o.cwd, targets: o.targets, relink: o.relink, force: o.force, waitSeconds: o.waitSeconds });
   } catch (err) {
+    if (isPipeError(err, 'WORKSPACE_MODIFIED')) {
+      // Nothing was checked out; what was fetched stays in the cache and is still reported, and
+      // a fetch failure is not hidden behind the refusal.
+      if (fetchError) err.message = `${err.message}\nAlso: ${fetchError.message}`;
+      throw Object.assign(err, { summary: fetched });
+    }
     // The fetch error names the objects and the remote; prefer it to checkout's "run pipe pull".
     if (!fetchError || !isPipeError(err, 'CACHE_MISS')) throw err;
     summary = (err as unknown as { summary: CheckoutSummary }).summary;

@@ -1,5 +1,5 @@
 /** @module `pipe checkout`: the workspace follows data.lock across git branches; removed, missing and corrupt outs; --relink. */
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, writable } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
@@ -129,8 +129,8 @@ describe.concurrent('switching git branches', () => {
     git(repo, 'checkout', '-q', '-');
     const refused = await repo.pipe(['checkout']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/checkout would overwrite a path whose content is not in the cache:\n {2}mine\.txt \(the workspace has sha256:[0-9a-f]{12}…, data\.lock sha256:[0-9a-f]{12}…\)\nNothing was changed\./);
-    expect(refused.stderr).toMatch(/'pipe checkout --force'/);
+    expect(refused.stderr).toMatch(/checkout would overwrite a path whose content is not in the cache:\n {2}mine\.txt \(the workspace has sha256:[0-9a-f]{12}…; data\.lock has sha256:[0-9a-f]{12}…\)\nNothing was changed\./);
+    expect(refused.stderr).toMatch(/or run again with --force to discard the changes\.$/m);
     expect(repo.exists('old.txt')).toBe(false);
     expect(repo.read('mine.txt')).toBe('my own edits\n');
     const back = await ok(repo, ['checkout', '--force']);
@@ -180,7 +180,7 @@ describe.concurrent('pipe checkout', () => {
     rmSync(repo.path('one.txt'));
     const r = await repo.pipe(['checkout']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: checkout would overwrite a path whose content is not in the cache:\n {2}out \(the workspace has sha256:[0-9a-f]{12}…, data\.lock sha256:[0-9a-f]{12}…\)$/m);
+    expect(r.stderr).toMatch(/^error: checkout would overwrite a path whose content is not in the cache:\n {2}out \(the workspace has sha256:[0-9a-f]{12}…; data\.lock has sha256:[0-9a-f]{12}…\)$/m);
     expect(r.stdout).toBe('');
     expect(repo.read('out/a.txt')).toBe('changed by hand\n');
     expect(repo.exists('one.txt')).toBe(false); // nothing was linked either
@@ -189,6 +189,20 @@ describe.concurrent('pipe checkout', () => {
     expect(forced.stdout).toBe('2 linked (hardlink), 0 unchanged, 0 removed\n');
     expect(repo.read('out/a.txt')).toBe('a\n');
     expect(repo.read('one.txt')).toBe('one\n');
+  });
+
+  it('an out that cannot be read (a dangling symlink in it) is not replaced either: nothing is lost unless --force', async () => {
+    const repo = await ranGen();
+    repo.write('out/notes.txt', 'my notes\n');
+    symlinkSync('/nonexistent/target', repo.path('out/broken'));
+    const r = await repo.pipe(['checkout']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ {2}out \(cannot be read: .*out\/broken.*; data\.lock has sha256:[0-9a-f]{12}…\)$/m);
+    expect(repo.read('out/notes.txt')).toBe('my notes\n');
+
+    await ok(repo, ['checkout', '-f']);
+    expect(repo.exists('out/notes.txt')).toBe(false);
+    expect(repo.read('out/a.txt')).toBe('a\n');
   });
 
   it('what the cache holds is replaced without --force: a deleted file, a file swapped for another cached one, an added file pipe add stored', async () => {

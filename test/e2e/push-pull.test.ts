@@ -148,6 +148,24 @@ describe.concurrent('a directory remote shared by clones', () => {
     expect((await ok(c, ['repro'])).stdout).toMatch(/Everything is up to date\.\n$/);
   });
 
+  it('pull into a clone with a hand-made file at an out path: fetches, reports it, replaces nothing; pull -f replaces it', async () => {
+    const { a, origin, remote } = await setup();
+    await ok(a, ['push']);
+    const b = await cloneWith(origin, remote);
+    b.write('model.txt', 'my own model\n');
+    const r = await b.pipe(['pull']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^fetched \d+ objects \(.*\) and 2 run-cache entries from store in .*; 0 already in the cache\n$/);
+    expect(r.stderr).toMatch(/^ {2}model\.txt \(the workspace has sha256:[0-9a-f]{12}…; data\.lock has sha256:[0-9a-f]{12}…\)$/m);
+    expect(r.stderr).toMatch(/run again with --force to discard the changes\.$/m);
+    expect(b.read('model.txt')).toBe('my own model\n');
+    expect(b.exists('feats')).toBe(false); // nothing was checked out
+
+    const forced = await ok(b, ['pull', '-f']);
+    expect(forced.stdout).toMatch(/^3 linked \((hardlink|reflink|copy)\), 0 unchanged, 0 removed$/m);
+    expect(b.read('model.txt')).toBe(a.read('model.txt'));
+  });
+
   it('repro --pull restores a stage whose params another clone ran, from the remote run-cache, and runs what nobody ran', async () => {
     const { a, origin, remote } = await setup();
     await ok(a, ['push']);
