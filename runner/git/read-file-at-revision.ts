@@ -47,10 +47,19 @@ function readWorkspaceFile(root: string, path: string): FileAtRevision {
   try {
     const real = realpathSync(join(root, path));
     const realRoot = realpathSync(root);
-    if (real !== realRoot && !real.startsWith(`${realRoot}${sep}`)) {
-      throw new PipeError('PATH_INVALID', `'${path}' is a symlink to ${real}, outside the repository; pipe reads metrics, params and plots only from inside it`, {
+    const inside = real.startsWith(`${realRoot}${sep}`);
+    if (!inside) {
+      throw new PipeError('PATH_INVALID', `'${path}' leads through a symlink to ${real}, outside the repository; pipe reads metrics, params and plots only from inside it`, {
         path,
         reason: 'symlink-outside-repository',
+      });
+    }
+    // Inside, but in pipe's or git's own directory: .pipe/config.local.yaml holds remote credentials.
+    const top = real.slice(realRoot.length + 1).split(sep)[0];
+    if (top === '.pipe' || top === '.git') {
+      throw new PipeError('PATH_INVALID', `'${path}' leads through a symlink into ${top}/, which pipe never reads metrics, params or plots from`, {
+        path,
+        reason: 'symlink-into-internal-directory',
       });
     }
     return { found: true, text: readFileSync(real, 'utf8') };

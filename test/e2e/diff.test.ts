@@ -228,7 +228,7 @@ describe.concurrent('metrics show', () => {
     expect(json.files['metrics/extra.yaml'].latency_ms).toEqual({ workspace: 12, main: 12 });
   });
 
-  it('reads a workspace file through a symlink inside the repository, never one leading outside it (exit 2)', async () => {
+  it('reads a workspace file through a symlink inside the repository, never one leading outside it or into .pipe/ (exit 2)', async () => {
     const outside = tempDir('pipe-outside-');
     writeFileSync(join(outside, 'secret.json'), '{"token": 12345}\n');
     const repo = makeRepo({
@@ -239,8 +239,16 @@ describe.concurrent('metrics show', () => {
     });
     const r = await repo.pipe(['metrics', 'show']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: 'metrics/out.json' is a symlink to ${join(realpathSync(outside), 'secret.json')}, outside the repository; pipe reads metrics, params and plots only from inside it\n`);
+    expect(r.stderr).toBe(`error: 'metrics/out.json' leads through a symlink to ${join(realpathSync(outside), 'secret.json')}, outside the repository; pipe reads metrics, params and plots only from inside it\n`);
     expect(r.stdout).not.toMatch(/12345/);
+
+    // Nor into .pipe/, where config.local.yaml keeps a remote's credentials.
+    repo.write('.pipe/config.local.yaml', 'remotes:\n  s3:\n    secret_access_key: SUPERSECRET123\n');
+    repo.write('metrics/out.json', { symlink: '../.pipe/config.local.yaml' });
+    const internal = await repo.pipe(['metrics', 'show']);
+    expect(internal.code).toBe(2);
+    expect(internal.stderr).toBe("error: 'metrics/out.json' leads through a symlink into .pipe/, which pipe never reads metrics, params or plots from\n");
+    expect(internal.stdout + internal.stderr).not.toMatch(/SUPERSECRET/);
 
     repo.write('pipeline.yaml', 'stages:\n  s:\n    cmd: x\n    metrics: [metrics/in.json]\n');
     expect((await ok(repo, ['metrics', 'show'])).stdout).toMatch(/^metrics\/in\.json\s+auc\s+0\.8$/m);
