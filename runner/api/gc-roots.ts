@@ -25,6 +25,8 @@ export interface KeptRoots {
   /** Distinct data.lock files among them (each was parsed once). */
   readonly distinctLocks: number;
   readonly warnings: readonly string[];
+  /** Every dep, out and tracked path the kept locks name: their stat state is worth keeping. */
+  readonly paths: ReadonlySet<string>;
 }
 
 export function hasRevisionScope(scope: GcScope): boolean {
@@ -50,12 +52,19 @@ export async function keptRoots({
   tmpDir: string;
 }): Promise<KeptRoots> {
   const roots = new Map<string, string>();
+  const paths = new Set<string>();
   const add = (hash: string, where: string) => {
     if (!roots.has(hash)) roots.set(hash, where);
   };
-  for (const [hash, path] of lockedHashes(lock)) add(hash, path);
-  for (const [path, hash] of placed) if (existsSync(join(root, path))) add(hash, path);
-  if (!hasRevisionScope(scope)) return { roots, commits: 0, distinctLocks: 0, warnings: [] };
+  for (const [hash, path] of lockedHashes(lock)) {
+    add(hash, path);
+    paths.add(path);
+  }
+  for (const [path, hash] of placed) {
+    paths.add(path);
+    if (existsSync(join(root, path))) add(hash, path);
+  }
+  if (!hasRevisionScope(scope)) return { roots, commits: 0, distinctLocks: 0, warnings: [], paths };
 
   const commits = await listRevisions({ root, ...scope, remoteBranches: scope.allBranches });
   const { blobs } = await lockBlobsAt({ root, commits });
@@ -76,10 +85,13 @@ export async function keptRoots({
       const more = holders.length > 1 ? ` (and ${holders.length - 1} other commit${holders.length === 2 ? '' : 's'})` : '';
       warnings.push(`data.lock${at}${more} is not valid (${err.message}); kept every object hash written in it (${entries.length})`);
     }
-    for (const [hash, path] of entries) add(hash, `${path}${at}`);
+    for (const [hash, path] of entries) {
+      add(hash, `${path}${at}`);
+      paths.add(path);
+    }
   }
   cache.save();
-  return { roots, commits: commits.length, distinctLocks: blobs.size, warnings };
+  return { roots, commits: commits.length, distinctLocks: blobs.size, warnings, paths };
 }
 
 const HASH_IN_TEXT = /sha256:[0-9a-f]{64}(?:\.dir)?/g;

@@ -8,7 +8,6 @@ import { loadPipeline } from '../config/load-pipeline.js';
 import { ParsedCache } from '../config/parsed-cache.js';
 import type { ManifestEntry } from '../hash/manifest.js';
 import { StatState } from '../hash/stat-state.js';
-import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../lockfile/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -119,7 +118,7 @@ export async function gc(o: GcOptions): Promise<GcResult> {
     }
     // Likewise the stat state of paths that are no longer deps, outs or tracked data.
     const state = new StatState(dir.state);
-    state.prune(hashablePaths(pipeline, lock, placed.keys()));
+    state.prune([...declaredPaths(pipeline), ...kept.paths]);
     state.save();
     if (opened && plan.cloud) await removeFromRemote({ remote: opened.remote, jobs: opened.jobs, plan: plan.cloud });
     return { ...plan, done: true };
@@ -129,13 +128,9 @@ export async function gc(o: GcOptions): Promise<GcResult> {
   }
 }
 
-/** Every path a later run may hash: deps and outs of the pipeline and of data.lock, tracked data, and what pipe placed. */
-function hashablePaths(pipeline: Pipeline, lock: Lock, placed: Iterable<string>): Set<string> {
-  const paths = new Set<string>(placed);
-  for (const s of pipeline.stages) for (const x of [...s.deps, ...s.outs]) paths.add(x.path);
-  for (const s of Object.values(lock.stages)) for (const x of [...s.deps, ...s.outs]) paths.add(x.path);
-  for (const p of Object.keys(lock.data)) paths.add(p);
-  return paths;
+/** Deps and outs of pipeline.yaml; with the paths of the kept locks and what pipe placed, every path a later run may hash. */
+function declaredPaths(pipeline: Pipeline): string[] {
+  return pipeline.stages.flatMap((s) => [...s.deps, ...s.outs].map((x) => x.path));
 }
 
 function warningsOf(referenced: Referenced, cloud: CloudGcPlan | undefined): string[] {

@@ -1,5 +1,5 @@
 /** @module `pipe gc --all-branches / --all-tags / --all-commits`: what data.lock references at other commits survives; plain `gc -w` removes it. */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { hasObject, objectRel, referencedObjects, storedObjects } from '../helpers/cache.js';
@@ -184,6 +184,38 @@ describe.concurrent('pipe gc revision scopes', () => {
     for (const h of side) expect(listed(r.stdout)).not.toContain(h);
     expect(listed(r.stdout)).toHaveLength(6);
     expect(r.stderr).toMatch(/^warning: data\.lock at [0-9a-f]{12} is not valid \(.*\); kept every object hash written in it \(\d+\)$/m);
+  });
+
+  it("the stat state of another branch's out survives gc -w --all-branches (switching back re-reads nothing); plain gc -w drops it", async () => {
+    const repo = makeRepo({ 'in.txt': 'x\n' });
+    const gen = (dir: string) => ({ gen: { cmd: `mkdir -p ${dir} && cp in.txt ${dir}/a.txt`, deps: ['in.txt'], outs: [dir] } });
+    const stateFiles = () => readdirSync(repo.path('.pipe/tmp/state')).filter((f) => f.startsWith('files-'));
+    const aged = async (...rels: string[]) => {
+      const old = new Date(Date.now() - 3600_000);
+      for (const rel of rels) utimesSync(repo.path(rel), old, old);
+      await ok(repo, ['status']); // remembers them
+    };
+    repo.stages(gen('side-out'));
+    await ok(repo, ['repro']);
+    commitAll(repo, 'side');
+    git(repo, 'branch', 'side');
+    repo.stages(gen('main-out'));
+    await ok(repo, ['repro']);
+    await ok(repo, ['checkout']); // removes side-out
+    commitAll(repo, 'main');
+    git(repo, 'checkout', '-q', 'side');
+    await ok(repo, ['checkout']);
+    await aged('in.txt', 'side-out/a.txt');
+    git(repo, 'checkout', '-q', '-');
+    await ok(repo, ['checkout']);
+    await aged('main-out/a.txt');
+    const both = stateFiles();
+    expect(both).toHaveLength(2);
+
+    await ok(repo, ['gc', '-w', '--all-branches']);
+    expect(stateFiles()).toEqual(both);
+    await ok(repo, ['gc', '-w']);
+    expect(stateFiles()).toHaveLength(1);
   });
 
   it('scope errors exit 2 and remove nothing', async () => {
