@@ -38,9 +38,12 @@ export async function pull(o: PullOptions): Promise<PullSummary> {
       if (fetchError) err.message = `${err.message}\nAlso: ${fetchError.message}`;
       throw Object.assign(err, { summary: fetched });
     }
-    // The fetch error names the objects and the remote; prefer it to checkout's "run pipe pull".
-    if (!fetchError || !isPipeError(err, 'CACHE_MISS')) throw err;
+    if (!isPipeError(err, 'CACHE_MISS')) throw err;
     summary = (err as unknown as { summary: CheckoutSummary }).summary;
+    // The fetch went well, yet objects are missing (found corrupt in the cache, say): checkout's
+    // error, with both summaries, as every error of pull carries.
+    if (!fetchError) throw Object.assign(err, { summary: { fetch: fetched, checkout: summary } satisfies PullSummary });
+    // Otherwise the fetch error names the objects and the remote; prefer it to checkout's "run pipe pull".
   }
   if (fetchError) throw Object.assign(fetchError, { summary: { fetch: fetched, checkout: summary } satisfies PullSummary });
   return { fetch: fetched, checkout: summary };

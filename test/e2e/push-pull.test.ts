@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { hasObject, sha256, storedObjects } from '../helpers/cache.js';
+import { hasObject, objectPath, sha256, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { countRun, makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
 
@@ -164,6 +164,27 @@ describe.concurrent('a directory remote shared by clones', () => {
     const forced = await ok(b, ['pull', '-f']);
     expect(forced.stdout).toMatch(/^3 linked \((hardlink|reflink|copy)\), 0 unchanged, 0 removed$/m);
     expect(b.read('model.txt')).toBe(a.read('model.txt'));
+  });
+
+  it('pull when a cached object turns out corrupt: says what it fetched and what is missing (exit 1); the next pull fetches it again', async () => {
+    const { a } = await setup();
+    await ok(a, ['push']);
+    const model = a.lock().stages.train?.outs.find((o) => o.path === 'model.txt')?.hash as string;
+    rmSync(a.path('model.txt'));
+    const obj = objectPath(a, model);
+    chmodSync(obj, 0o644);
+    writeFileSync(obj, 'not the model\n');
+
+    const r = await a.pipe(['pull']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stdout).toMatch(/^fetched 0 objects \(0 B\) from store in .*; \d+ already in the cache\n0 linked, 2 unchanged, 0 removed\n$/);
+    expect(r.stderr).toMatch(new RegExp(`^  model\\.txt: 1 object missing \\(${model}\\)$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`${model} did not match its content; moved to `));
+
+    const again = await ok(a, ['pull']);
+    expect(again.stdout).toMatch(/^fetched 1 objects? \(.*\) from store in .*\n1 linked \((hardlink|reflink|copy)\), 2 unchanged, 0 removed\n$/);
+    expect(a.read('model.txt')).not.toBe('not the model\n');
   });
 
   it('repro --pull restores a stage whose params another clone ran, from the remote run-cache, and runs what nobody ran', async () => {
