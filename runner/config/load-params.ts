@@ -1,5 +1,6 @@
 /** @module Reads params files (YAML or JSON) and looks up dotted keys in them. */
 import type { ParsedCache } from './parsed-cache.js';
+import { realPathInside } from '../repo/real-path-inside.js';
 import { readYamlFile, type YamlRead } from './read-yaml-file.js';
 
 const MISSING = Symbol('missing');
@@ -40,10 +41,15 @@ export class ParamsFiles {
   load(file: string): Promise<YamlRead> {
     let p = this.#loaded.get(file);
     if (!p) {
-      p = readYamlFile({ root: this.#root, name: file, cache: this.#cache, fresh: this.#fresh }).then((r) => {
-        if (r.exists) r.remember();
-        return r;
-      });
+      // A params file reached through a symlink out of the repository, or into .pipe/ (remote
+      // credentials), is refused: the values of its declared keys go into data.lock.
+      p = Promise.resolve()
+        .then(() => realPathInside(this.#root, file))
+        .then(() => readYamlFile({ root: this.#root, name: file, cache: this.#cache, fresh: this.#fresh }))
+        .then((r) => {
+          if (r.exists) r.remember();
+          return r;
+        });
       this.#loaded.set(file, p);
     }
     return p;

@@ -1,7 +1,6 @@
 /** @module Reads one file as it is at a revision — from git's object store, or from the working tree for the workspace — without touching the workspace. */
-import { readFileSync, realpathSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { PipeError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { realPathInside } from '../repo/real-path-inside.js';
 import { gitErrorCode, gitErrorData } from './git-error-code.js';
 import { openGitRepo } from './open-git-repo.js';
 import { resolveRevision } from './resolve-revision.js';
@@ -45,23 +44,8 @@ export async function readFileAt(root: string, rev: Revision, path: string): Pro
  */
 function readWorkspaceFile(root: string, path: string): FileAtRevision {
   try {
-    const real = realpathSync(join(root, path));
-    const realRoot = realpathSync(root);
-    const inside = real.startsWith(`${realRoot}${sep}`);
-    if (!inside) {
-      throw new PipeError('PATH_INVALID', `'${path}' leads through a symlink to ${real}, outside the repository; pipe reads metrics, params and plots only from inside it`, {
-        path,
-        reason: 'symlink-outside-repository',
-      });
-    }
-    // Inside, but in pipe's or git's own directory: .pipe/config.local.yaml holds remote credentials.
-    const top = real.slice(realRoot.length + 1).split(sep)[0];
-    if (top === '.pipe' || top === '.git') {
-      throw new PipeError('PATH_INVALID', `'${path}' leads through a symlink into ${top}/, which pipe never reads metrics, params or plots from`, {
-        path,
-        reason: 'symlink-into-internal-directory',
-      });
-    }
+    const real = realPathInside(root, path);
+    if (real === undefined) return { found: false, reason: 'absent' };
     return { found: true, text: readFileSync(real, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

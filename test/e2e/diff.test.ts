@@ -254,6 +254,29 @@ describe.concurrent('metrics show', () => {
     expect((await ok(repo, ['metrics', 'show'])).stdout).toMatch(/^metrics\/in\.json\s+auc\s+0\.8$/m);
   });
 
+  it('a params file reached through a symlink into .pipe/ or out of the repository is refused by status and repro (exit 2); data.lock is not written', async () => {
+    const outside = tempDir('pipe-outside-'); // before any await: it is removed when this test ends
+    const repo = makeRepo({
+      'pipeline.yaml': 'stages:\n  s:\n    cmd: echo hi > o.txt\n    params: [{p.yaml: [remotes]}]\n    outs: [o.txt]\n',
+      '.pipe/config.local.yaml': 'remotes:\n  s3:\n    secret_access_key: SUPERSECRET123\n',
+      'p.yaml': { symlink: '.pipe/config.local.yaml' },
+    });
+    for (const cmd of [['status'], ['repro']]) {
+      const r = await repo.pipe(cmd);
+      expect(r.code, cmd.join(' ')).toBe(2);
+      expect(r.stderr).toBe("error: 'p.yaml' leads through a symlink into .pipe/, which pipe never reads metrics, params or plots from\n");
+      expect(r.stdout + r.stderr).not.toMatch(/SUPERSECRET/);
+    }
+    expect(repo.exists('data.lock')).toBe(false);
+    expect(repo.exists('o.txt')).toBe(false);
+
+    writeFileSync(join(outside, 'p.yaml'), 'remotes: 1\n');
+    repo.write('p.yaml', { symlink: join(outside, 'p.yaml') });
+    const r = await repo.pipe(['repro']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: 'p\.yaml' leads through a symlink to .*, outside the repository/);
+  });
+
   it('at given revisions, one column each', async () => {
     const r = await ok(await history(), ['metrics', 'show', 'v1', 'dev']);
     expect(r.stdout).toMatch(/^metrics\/eval\.json\s+auc\s+0\.8\s+0\.9$/m);
