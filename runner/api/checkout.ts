@@ -1,5 +1,5 @@
 /** @module `pipe checkout`: make the workspace's cached outs and tracked data match data.lock. */
-import { rmSync } from 'node:fs';
+import { lstatSync, readlinkSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
 import type { CacheContext } from '../cache/commit-to-cache.js';
@@ -155,10 +155,14 @@ async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted
   for (const [path, locked] of wanted) {
     let now: HashInfo | undefined;
     try {
-      now = await ctx.hasher.hash(path); // undefined: nothing there
+      now = await ctx.hasher.hash(path); // undefined: nothing there, or a dangling symlink
     } catch (err) {
-      // A dangling symlink, an unreadable file: pipe cannot tell what would be lost, so it is kept.
+      // A dangling symlink inside, an unreadable file: pipe cannot tell what would be lost, so it is kept.
       unsaved.push({ path, workspace: `unreadable: ${(err as Error).message}`, locked });
+      continue;
+    }
+    if (!now && isSymlink(join(ctx.root, path))) {
+      unsaved.push({ path, workspace: `unreadable: it is a symlink to ${readlinkSync(join(ctx.root, path))}, which does not exist`, locked });
       continue;
     }
     if (!now || now.hash === locked || record.entries.get(path) === now.hash) continue;
@@ -171,6 +175,14 @@ async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted
     unsaved.push({ path, workspace: now.hash, locked });
   }
   return unsaved;
+}
+
+function isSymlink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 interface Unsaved {

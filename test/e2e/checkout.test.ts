@@ -1,5 +1,5 @@
 /** @module `pipe checkout`: the workspace follows data.lock across git branches; removed, missing and corrupt outs; --relink. */
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, writable } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
@@ -203,6 +203,14 @@ describe.concurrent('pipe checkout', () => {
     await ok(repo, ['checkout', '-f']);
     expect(repo.exists('out/notes.txt')).toBe(false);
     expect(repo.read('out/a.txt')).toBe('a\n');
+
+    // The out itself a dangling symlink (to a disk not mounted, say): kept too.
+    rmSync(repo.path('out'), { recursive: true });
+    symlinkSync('/mnt/not-mounted/out', repo.path('out'));
+    const dangling = await repo.pipe(['checkout']);
+    expect(dangling.code).toBe(1);
+    expect(dangling.stderr).toMatch(/^ {2}out \(cannot be read: it is a symlink to \/mnt\/not-mounted\/out, which does not exist; data\.lock has sha256:[0-9a-f]{12}…\)$/m);
+    expect(lstatSync(repo.path('out')).isSymbolicLink()).toBe(true);
   });
 
   it('what the cache holds is replaced without --force: a deleted file, a file swapped for another cached one, an added file pipe add stored', async () => {
