@@ -10,6 +10,12 @@ export interface SpecIssue {
   readonly message: string;
 }
 
+/** A path checkout would overwrite: the hash of what the workspace holds there, or why it cannot be read. */
+export type UnsavedPath = { readonly path: string; readonly locked: string } & (
+  | { readonly workspace: string; readonly unreadable?: never }
+  | { readonly workspace?: never; readonly unreadable: string }
+);
+
 interface ErrorData {
   SPEC_INVALID: { issues: readonly SpecIssue[] };
   NO_PIPELINE: { cwd: string };
@@ -24,7 +30,7 @@ interface ErrorData {
   HASH_FAILED: { path: string };
   CACHE_MISS: { missing: readonly { path: string; objects: readonly string[] }[] };
   /** checkout would replace workspace content that the cache does not hold (exit 1; --force discards it). */
-  WORKSPACE_MODIFIED: { paths: readonly { path: string; workspace: string; locked: string }[] };
+  WORKSPACE_MODIFIED: { paths: readonly UnsavedPath[] };
   PATH_INVALID: { path: string; reason: string };
   MUTEX_BUSY: { pid: number; command: string; waitedSeconds: number };
   INTERRUPTED: { signal: string };

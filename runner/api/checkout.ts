@@ -1,5 +1,5 @@
 /** @module `pipe checkout`: make the workspace's cached outs and tracked data match data.lock. */
-import { lstatSync, readlinkSync, rmSync } from 'node:fs';
+import { readlinkSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
 import type { CacheContext } from '../cache/commit-to-cache.js';
@@ -8,11 +8,12 @@ import { WorkspaceRecord } from '../cache/workspace-record.js';
 import { loadConfig } from '../config/load-config.js';
 import { loadPipeline } from '../config/load-pipeline.js';
 import { ParsedCache } from '../config/parsed-cache.js';
-import { PipeError } from '../errors.js';
+import { PipeError, type UnsavedPath } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import { PathHasher, type HashInfo } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
+import { isSymlink } from '../hash/walk-files.js';
 import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../lockfile/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
@@ -150,19 +151,20 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
  * in the cache (a file's object; for a directory, the object of every file it holds now, so a
  * file deleted from an out is simply restored).
  */
-async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted: Map<RepoPath, string>): Promise<Unsaved[]> {
-  const unsaved: Unsaved[] = [];
+async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted: Map<RepoPath, string>): Promise<UnsavedPath[]> {
+  const unsaved: UnsavedPath[] = [];
   for (const [path, locked] of wanted) {
     let now: HashInfo | undefined;
     try {
       now = await ctx.hasher.hash(path); // undefined: nothing there, or a dangling symlink
     } catch (err) {
       // A dangling symlink inside, an unreadable file: pipe cannot tell what would be lost, so it is kept.
-      unsaved.push({ path, workspace: `unreadable: ${(err as Error).message}`, locked });
+      unsaved.push({ path, locked, unreadable: (err as Error).message });
       continue;
     }
-    if (!now && isSymlink(join(ctx.root, path))) {
-      unsaved.push({ path, workspace: `unreadable: it is a symlink to ${readlinkSync(join(ctx.root, path))}, which does not exist`, locked });
+    const abs = join(ctx.root, path);
+    if (!now && isSymlink(abs)) {
+      unsaved.push({ path, locked, unreadable: `it is a symlink to ${readlinkSync(abs)}, which does not exist` });
       continue;
     }
     if (!now || now.hash === locked || record.entries.get(path) === now.hash) continue;
@@ -172,28 +174,13 @@ async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted
       const withManifest = await ctx.hasher.hashWithManifest(path).catch(() => undefined);
       if (withManifest?.manifest?.every((e) => ctx.store.has(`${HASH_ALGORITHM}:${e.hash}`))) continue;
     }
-    unsaved.push({ path, workspace: now.hash, locked });
+    unsaved.push({ path, locked, workspace: now.hash });
   }
   return unsaved;
 }
 
-function isSymlink(abs: string): boolean {
-  try {
-    return lstatSync(abs).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-interface Unsaved {
-  readonly path: RepoPath;
-  /** The workspace content's hash, or `unreadable: <why>`. */
-  readonly workspace: string;
-  readonly locked: string;
-}
-
-function describeUnsaved(u: Unsaved): string {
-  const there = u.workspace.startsWith('unreadable: ') ? `cannot be read: ${u.workspace.slice('unreadable: '.length)}` : `the workspace has ${short(u.workspace)}`;
+function describeUnsaved(u: UnsavedPath): string {
+  const there = u.workspace === undefined ? `cannot be read: ${u.unreadable}` : `the workspace has ${short(u.workspace)}`;
   return `  ${u.path} (${there}; data.lock has ${short(u.locked)})`;
 }
 

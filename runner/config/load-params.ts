@@ -41,17 +41,18 @@ export class ParamsFiles {
   load(file: string): Promise<YamlRead> {
     let p = this.#loaded.get(file);
     if (!p) {
-      // A params file reached through a symlink out of the repository, or into .pipe/ (remote
-      // credentials), is refused: the values of its declared keys go into data.lock.
-      p = Promise.resolve()
-        .then(() => realPathInside(this.#root, file))
-        .then(() => readYamlFile({ root: this.#root, name: file, cache: this.#cache, fresh: this.#fresh }))
-        .then((r) => {
-          if (r.exists) r.remember();
-          return r;
-        });
+      p = this.#read(file);
       this.#loaded.set(file, p);
     }
     return p;
+  }
+
+  async #read(file: string): Promise<YamlRead> {
+    // A params file reached through a symlink out of the repository, or into .pipe/ (remote
+    // credentials), is refused: the values of its declared keys go into data.lock.
+    realPathInside(this.#root, file);
+    const r = await readYamlFile({ root: this.#root, name: file, cache: this.#cache, fresh: this.#fresh });
+    if (r.exists) r.remember();
+    return r;
   }
 }

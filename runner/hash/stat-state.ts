@@ -116,13 +116,12 @@ export class StatState {
   /**
    * Drops what is known of every path not in `keep` (the deps, outs and tracked data that can
    * still be hashed): their `files-<id>.json` and their paths.json entries. Without it, the state
-   * of a renamed 10,000-file out (~1 MB) stayed for good. Returns how many group files went.
+   * of a renamed 10,000-file out (~1 MB) stayed for good.
    */
-  prune(keep: Iterable<string>): number {
+  prune(keep: Iterable<string>): void {
     const kept = new Set<string>();
     for (const path of keep) kept.add(path);
     const keptFiles = new Set([...kept].map((path) => this.#groupFile(path).slice(this.#dir.length + 1)));
-    let removed = 0;
     let names: string[] = [];
     try {
       names = readdirSync(this.#dir);
@@ -132,7 +131,6 @@ export class StatState {
     for (const name of names) {
       if (!/^files-[0-9a-f]{16}\.json$/.test(name) || keptFiles.has(name)) continue;
       rmSync(join(this.#dir, name), { force: true });
-      removed++;
     }
     for (const group of [...this.#groups.keys()]) if (!kept.has(group)) this.#groups.delete(group);
     for (const key of [...this.#pathMap.keys()]) {
@@ -141,7 +139,6 @@ export class StatState {
         this.#pathsDirty = true;
       }
     }
-    return removed;
   }
 
   /** Writes what changed, atomically. */

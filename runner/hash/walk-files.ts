@@ -59,7 +59,8 @@ function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, b
   }
 }
 
-function isSymlink(abs: string): boolean {
+/** Whether `abs` itself is a symlink (false when nothing is there). */
+export function isSymlink(abs: string): boolean {
   try {
     return lstatSync(abs).isSymbolicLink();
   } catch {
