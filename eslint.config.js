@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '**/.pipe/', 'coverage/', 'runner/config/pipeline-validator.js'] },
+  { ignores: ['dist/', 'node_modules/', '**/.pipe/', 'coverage/', 'runner/pipeline/pipeline-validator.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

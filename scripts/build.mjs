@@ -1,5 +1,5 @@
 // Builds the CLI: compiles the pipeline schema into a standalone validator, then bundles
-// runner/cli/main.ts with esbuild into dist/ (ESM, split so each command's code and heavy
+// cli/main.ts with esbuild into dist/ (ESM, split so each command's code and heavy
 // libraries load only when that command runs). One bundle instead of ~60 modules and yaml's
 // CommonJS files saves tens of milliseconds at every start. Type checking is `npm run typecheck`.
 import { rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { 'cli/main': 'runner/cli/main.ts' },
+  entryPoints: { 'cli/main': 'cli/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -12,7 +12,7 @@ import type * as WorkflowParser from '@actions/workflow-parser';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMANDS } from '../runner/cli/commands.js';
+import { COMMANDS } from '../cli/commands.js';
 
 const WORKFLOWS = join(import.meta.dirname, '../.github/workflows');
 

@@ -1,10 +1,10 @@
 /** @module `pipe status`: for each stage, whether it is up to date and, if not, every reason why. */
-import { loadPipeline } from '../config/load-pipeline.js';
-import { ParsedCache } from '../config/parsed-cache.js';
+import { loadPipeline } from '../pipeline/load-pipeline.js';
+import { ParsedCache } from '../yaml/parsed-cache.js';
 import { buildDag } from '../dag/build-dag.js';
 import { selectStages } from '../dag/select-stages.js';
-import type { Reason } from '../exec/reason.js';
-import { stageStatus } from '../exec/stage-status.js';
+import type { Reason } from '../stage/reason.js';
+import { stageStatus } from '../stage/stage-status.js';
 import { PathHasher } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import { readLock } from '../lockfile/read-lock.js';

@@ -1,9 +1,9 @@
 /** @module Reads .pipe/config.yaml (committed) and .pipe/config.local.yaml (ignored), with environment overrides. */
 import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
 import { DEFAULT_LINK_TYPES, type LinkType } from '../cache/link-out.js';
-import { ParsedCache } from './parsed-cache.js';
+import { ParsedCache } from '../yaml/parsed-cache.js';
 import { parseRemotes, type RemoteConfig } from './parse-remotes.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { readYamlFile } from '../yaml/read-yaml-file.js';
 
 export const CONFIG_FILE = '.pipe/config.yaml';
 export const LOCAL_CONFIG_FILE = '.pipe/config.local.yaml';

@@ -22,7 +22,7 @@ export async function parseStructured(path: string, text: string): Promise<Struc
       // fall through: the YAML parser reads most JSON and locates what it cannot
     }
   }
-  const { parseYamlSource } = await import('../config/yaml-source.js');
+  const { parseYamlSource } = await import('../yaml/yaml-source.js');
   const source = parseYamlSource(path, text);
   const first = source.syntaxIssues[0];
   if (first && source.value === undefined) return { state: 'invalid', message: `line ${first.line ?? 1}, column ${first.column ?? 1}: ${first.message}` };

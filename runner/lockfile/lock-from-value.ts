@@ -1,5 +1,5 @@
 /** @module Checks a parsed data.lock value and turns it into a Lock, or says where it is broken. */
-import type { KeyPath, Located } from '../config/key-path.js';
+import type { KeyPath, Located } from '../yaml/key-path.js';
 import { PipeError } from '../errors.js';
 import { LOCK_FILE, LOCK_SCHEMA, emptyLock, type Lock } from './lock.js';
 

@@ -1,6 +1,6 @@
 /** @module Reads data.lock from the workspace (through the parsed cache) or from text (a git revision). */
-import { ParsedCache } from '../config/parsed-cache.js';
-import { readYamlFile } from '../config/read-yaml-file.js';
+import { ParsedCache } from '../yaml/parsed-cache.js';
+import { readYamlFile } from '../yaml/read-yaml-file.js';
 import { LOCK_FILE, emptyLock, type Lock } from './lock.js';
 import { lockFromValue, lockInvalid } from './lock-from-value.js';
 
@@ -17,7 +17,7 @@ export async function readLock({ root, cache = new ParsedCache(undefined) }: { r
 
 /** Parses lock text, e.g. data.lock as committed at some revision. */
 export async function parseLock(text: string, file = LOCK_FILE): Promise<Lock> {
-  const { parseYamlSource } = await import('../config/yaml-source.js');
+  const { parseYamlSource } = await import('../yaml/yaml-source.js');
   const source = parseYamlSource(file, text);
   const first = source.syntaxIssues[0];
   if (first) throw lockInvalid(file, first.message, first.line ? { line: first.line, column: first.column ?? 1 } : undefined);

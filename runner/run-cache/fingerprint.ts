@@ -1,5 +1,5 @@
 /** @module A stage run's fingerprint: cmd, wdir, env, deps' hashes, params' values and declared outs. */
-import { canonicalJson } from '../exec/canonical-json.js';
+import { canonicalJson } from '../hash/canonical-json.js';
 import { hashBytes } from '../hash/hash-file.js';
 import type { LockedPath } from '../lockfile/lock.js';
 import type { Stage } from '../pipeline/pipeline.js';

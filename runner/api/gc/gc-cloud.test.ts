@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { objectKey } from '../../cache/object-store.js';
+import { serializeManifest } from '../../hash/manifest.js';
+import { DirectoryRemote } from '../../remote/local.js';
+import type { Remote } from '../../remote/remote.js';
+import { runKey } from '../../run-cache/run-cache.js';
+import { planCloudGc, readRemoteContents, removeFromRemote } from './gc-cloud.js';
+import { referencedObjects } from './referenced.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** A real directory remote whose remove() calls are recorded. */
+function recordedRemote(): { remote: Remote; root: string; calls: string[][] } {
+  const root = mkdtempSync(join(tmpdir(), 'pipe-gc-unit-'));
+  made.push(root);
+  const real = new DirectoryRemote('d', root);
+  const calls: string[][] = [];
+  const remote = new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'remove') {
+        return async (keys: readonly string[], jobs: number) => {
+          calls.push([...keys]);
+          await target.remove(keys, jobs);
+        };
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { remote, root, calls };
+}
+
+/** A remote holding one directory (manifest + two files) and the run-cache entry that produced it, plus one entry that is not JSON. */
+async function filled(remote: Remote) {
+  const files = ['one', 'two'].map((text, i) => ({ text, hash: `sha256:${hex(text)}`, relpath: `f${i}` }));
+  for (const f of files) await remote.write(objectKey(f.hash), Buffer.from(f.text));
+  const manifest = serializeManifest(files.map((f) => ({ relpath: f.relpath, hash: hex(f.text), size: f.text.length, exec: false })));
+  const dir = `sha256:${hex(manifest)}.dir`;
+  await remote.write(objectKey(dir), Buffer.from(manifest));
+  const fp = hex('run');
+  await remote.write(runKey(fp), Buffer.from(JSON.stringify({ stage: 'prep', outs: [{ path: 'feats', hash: dir, size: 6, nfiles: 2 }] })));
+  const junk = hex('junk');
+  await remote.write(runKey(junk), Buffer.from('not json'));
+  return { files: files.map((f) => f.hash), dir, manifest, fp, junk };
+}
+
+describe('gc --cloud on a remote', () => {
+  it('removes run-cache entries, then manifests, then files: one remove() call per step, in that order', async () => {
+    const { remote, root, calls } = recordedRemote();
+    const o = await filled(remote);
+    const [f0, f1] = o.files as [string, string];
+    await removeFromRemote({ remote, jobs: 4, plan: { removedObjects: [{ hash: f0, size: 3 }, { hash: o.dir, size: 1 }, { hash: f1, size: 3 }], removedRuns: [o.fp] } });
+    expect(calls).toEqual([[runKey(o.fp)], [objectKey(o.dir)], [objectKey(f0), objectKey(f1)]]);
+    for (const k of [runKey(o.fp), objectKey(o.dir), objectKey(f0), objectKey(f1)]) expect(existsSync(join(root, k)), k).toBe(false);
+    expect(existsSync(join(root, runKey(o.junk)))).toBe(true);
+  });
+
+  it('plans from the listing: unreferenced objects with their sizes, entries whose outs are gone, and keeps unreadable entries', async () => {
+    const { remote } = recordedRemote();
+    const o = await filled(remote);
+    const contents = await readRemoteContents({ remote, jobs: 2 });
+    expect([...contents.objects.keys()].sort()).toEqual([...o.files, o.dir].sort());
+    expect(contents.runs.get(o.junk)).toBeUndefined();
+    expect(contents.runs.get(o.fp)?.outs[0]?.hash).toBe(o.dir);
+
+    // Nothing kept: everything goes but the entry gc cannot read.
+    const none = referencedObjects(new Map(), () => undefined);
+    const all = await planCloudGc({ remote, jobs: 2, contents, referenced: none, roots: new Map(), keepRunCache: false });
+    expect(all.removedObjects.map((x) => x.hash)).toEqual([...o.files, o.dir].sort());
+    expect(all.freedBytes).toBe(3 + 3 + o.manifest.length);
+    expect(all.removedRuns).toEqual([o.fp]);
+    expect(all).toMatchObject({ keptObjects: 0, keptRuns: 1, unreadableRuns: 1 });
+
+    // The directory kept: its manifest and files stay, and so does the entry that made it.
+    const roots = new Map([[o.dir, 'feats']]);
+    const manifests = new Map([[o.dir, JSON.parse(o.manifest) as []]]);
+    const kept = await planCloudGc({ remote, jobs: 2, contents, referenced: referencedObjects(roots, (h) => manifests.get(h)), roots, keepRunCache: false });
+    expect(kept).toMatchObject({ removedObjects: [], removedRuns: [], keptObjects: 3, keptRuns: 2 });
+
+    // Kept, but its manifest unknown: nothing goes (the manifest is a root, and any file may be one it lists).
+    const unknown = referencedObjects(roots, () => undefined);
+    const blind = await planCloudGc({ remote, jobs: 2, contents, referenced: unknown, roots, keepRunCache: false });
+    expect(blind.removedObjects).toEqual([]);
+  });
+});

@@ -1,0 +1,204 @@
+/** @module `pipe remote add|list|modify|remove|default`: the remotes section of .pipe/config.yaml (credentials: config.local.yaml). */
+import { join } from 'node:path';
+import { CONFIG_FILE, LOCAL_CONFIG_FILE, loadConfig } from '../../config/load-config.js';
+import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl } from '../../config/parse-remotes.js';
+import { PipeError } from '../../errors.js';
+import { editConfigFile, readConfigValue } from '../../config/edit-config.js';
+import { credentialsFor } from '../../remote/open-remote.js';
+import { ensurePipeDir } from '../../repo/pipe-dir.js';
+
+export interface RemoteListing {
+  readonly name: string;
+  readonly url: string;
+  readonly isDefault: boolean;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly forcePathStyle?: boolean;
+  readonly jobs?: number;
+  /** Where an S3 remote's credentials come from (never their values). */
+  readonly credentials?: 'environment' | '.pipe/config.local.yaml' | 'none';
+}
+
+export async function listRemotes({ root, env = process.env }: { root: string; env?: NodeJS.ProcessEnv }): Promise<RemoteListing[]> {
+  const config = await loadConfig({ root, env });
+  const implicit = config.remotes.size === 1 ? [...config.remotes.keys()][0] : undefined;
+  return [...config.remotes.values()].map((r) => ({
+    name: r.name,
+    url: r.url,
+    isDefault: r.name === (config.defaultRemote ?? implicit),
+    ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+    ...(r.region ? { region: r.region } : {}),
+    ...(r.forcePathStyle !== undefined ? { forcePathStyle: r.forcePathStyle } : {}),
+    ...(r.jobs ? { jobs: r.jobs } : {}),
+    ...(/^s3:\/\//i.test(r.url) ? { credentials: credentialsFor(r, env).source } : {}),
+  }));
+}
+
+const usage = (message: string, flag?: string) => new PipeError('USAGE', message, { command: 'remote', ...(flag ? { flag } : {}) });
+
+function checkName(name: string): void {
+  if (!REMOTE_NAME.test(name)) throw usage(`'${name}' is not a valid remote name: use letters, digits, '.', '_' and '-', starting with a letter or digit`);
+}
+
+/** Both files' raw values, unvalidated, so a broken setting can still be fixed or removed. */
+async function rawFiles(root: string): Promise<{ name: string; abs: string; value: Record<string, unknown> | undefined }[]> {
+  return Promise.all(
+    [CONFIG_FILE, LOCAL_CONFIG_FILE].map(async (name) => {
+      const abs = join(root, name);
+      return { name, abs, value: await readConfigValue(abs, name) };
+    }),
+  );
+}
+
+function remotesOf(value: Record<string, unknown> | undefined): Record<string, unknown> {
+  const r = value?.remotes;
+  return typeof r === 'object' && r !== null && !Array.isArray(r) ? (r as Record<string, unknown>) : {};
+}
+
+export interface AddRemoteOptions {
+  readonly root: string;
+  readonly name: string;
+  readonly url: string;
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly forcePathStyle?: boolean;
+  readonly makeDefault?: boolean;
+  /** Write to config.local.yaml (this clone only) instead of the committed config. */
+  readonly local?: boolean;
+}
+
+export async function addRemote(o: AddRemoteOptions): Promise<{ file: string }> {
+  checkName(o.name);
+  const bad = checkRemoteUrl(o.url);
+  if (bad) throw usage(`cannot add remote '${o.name}': URL ${o.url}: ${bad}`);
+  const s3 = /^s3:\/\//i.test(o.url);
+  if (!s3 && (o.endpoint || o.region || o.forcePathStyle)) throw usage('--endpoint, --region and --force-path-style apply to s3:// remotes only', '--endpoint');
+  if (o.endpoint) {
+    const p = checkEndpoint(o.endpoint);
+    if (p) throw usage(`--endpoint ${p}`, '--endpoint');
+  }
+  ensurePipeDir(o.root);
+  const files = await rawFiles(o.root);
+  const existing = files.find((f) => remotesOf(f.value)[o.name] !== undefined);
+  if (existing) {
+    throw usage(`remote '${o.name}' already exists (in ${existing.name}); change it with 'pipe remote modify ${o.name} KEY VALUE', or remove it first`);
+  }
+  const target = (o.local ? files[1] : files[0]) as (typeof files)[number];
+  await editConfigFile(target.abs, target.name, (doc) => {
+    const entry: Record<string, unknown> = { url: o.url };
+    if (o.endpoint) entry.endpoint = o.endpoint;
+    if (o.region) entry.region = o.region;
+    if (o.forcePathStyle) entry.force_path_style = true;
+    doc.setIn(['remotes', o.name], doc.createNode(entry));
+    if (o.makeDefault) doc.set('default_remote', o.name);
+  }, { secret: Boolean(o.local) });
+  return { file: target.name };
+}
+
+export type RemoteSetting = keyof typeof REMOTE_SETTINGS | (typeof CREDENTIAL_SETTINGS)[number];
+
+export function isCredential(key: string): boolean {
+  return (CREDENTIAL_SETTINGS as readonly string[]).includes(key);
+}
+
+/**
+ * Sets (or with `unset`, removes) one setting. Credentials always go to config.local.yaml, which
+ * git ignores; other settings to the file that defines the remote (config.local.yaml with `local`).
+ */
+export async function modifyRemote(o: { root: string; name: string; key: string; value?: string; unset?: boolean; local?: boolean }): Promise<{ file: string }> {
+  const known = [...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS];
+  if (!known.includes(o.key)) throw usage(`unknown remote setting '${o.key}'; one of: ${known.join(', ')}`);
+  if (!o.unset && o.value === undefined) throw usage(`pipe remote modify ${o.name} ${o.key} needs a VALUE (or --unset)`);
+  if (o.unset && o.key === 'url') throw usage("a remote's url cannot be unset; remove the remote instead");
+  const files = await rawFiles(o.root);
+  const definedIn = files.filter((f) => remotesOf(f.value)[o.name] !== undefined);
+  if (definedIn.length === 0) throw missingRemote(o.name, files);
+  ensurePipeDir(o.root);
+  if (o.unset) {
+    // Unset means gone, from whichever files set it.
+    const holders = files.filter((f) => (remotesOf(f.value)[o.name] as Record<string, unknown> | undefined)?.[o.key] !== undefined);
+    for (const f of holders) await editConfigFile(f.abs, f.name, (doc) => doc.deleteIn(['remotes', o.name, o.key]), { secret: f.name === LOCAL_CONFIG_FILE });
+    return { file: holders.map((f) => f.name).join(' and ') || 'nowhere: it was not set' };
+  }
+  const value = parseSetting(o.key, o.value as string);
+  // Credentials only ever go to the git-ignored file.
+  const target = (isCredential(o.key) || o.local ? files[1] : (definedIn.find((f) => f.name === CONFIG_FILE) ?? definedIn[0])) as (typeof files)[number];
+  await editConfigFile(target.abs, target.name, (doc) => doc.setIn(['remotes', o.name, o.key], value), { secret: target.name === LOCAL_CONFIG_FILE });
+  return { file: target.name };
+}
+
+function parseSetting(key: string, raw: string): unknown {
+  if (key === 'url') {
+    const bad = checkRemoteUrl(raw);
+    if (bad) throw usage(`url ${raw}: ${bad}`);
+    return raw;
+  }
+  if (key === 'endpoint') {
+    const bad = checkEndpoint(raw);
+    if (bad) throw usage(`endpoint ${bad}`);
+    return raw;
+  }
+  if (key === 'force_path_style') {
+    if (raw !== 'true' && raw !== 'false') throw usage(`force_path_style is true or false, not '${raw}'`);
+    return raw === 'true';
+  }
+  if (key === 'jobs') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw usage(`jobs is a whole number from 1 to 256, not '${raw}'`);
+    return n;
+  }
+  return raw;
+}
+
+export async function removeRemote({ root, name }: { root: string; name: string }): Promise<{ files: string[]; wasDefault: boolean }> {
+  const files = await rawFiles(root);
+  const definedIn = files.filter((f) => remotesOf(f.value)[name] !== undefined);
+  if (definedIn.length === 0) throw missingRemote(name, files);
+  let wasDefault = false;
+  for (const f of files) {
+    const isDefault = f.value?.default_remote === name;
+    wasDefault ||= isDefault;
+    if (!definedIn.includes(f) && !isDefault) continue;
+    await editConfigFile(
+      f.abs,
+      f.name,
+      (doc) => {
+        doc.deleteIn(['remotes', name]);
+        if (isDefault) doc.delete('default_remote');
+      },
+      { secret: f.name === LOCAL_CONFIG_FILE },
+    );
+  }
+  return { files: definedIn.map((f) => f.name), wasDefault };
+}
+
+/** Sets the default remote (or with `unset`, clears it); without a name, returns the current one. */
+export async function defaultRemote(o: { root: string; name?: string; unset?: boolean; local?: boolean }): Promise<{ name: string | undefined; file?: string }> {
+  const files = await rawFiles(o.root);
+  if (o.unset) {
+    for (const f of files) if (f.value?.default_remote !== undefined) await editConfigFile(f.abs, f.name, (doc) => doc.delete('default_remote'), { secret: f.name === LOCAL_CONFIG_FILE });
+    return { name: undefined };
+  }
+  if (o.name === undefined) {
+    const config = await loadConfig({ root: o.root });
+    return { name: config.defaultRemote };
+  }
+  if (!files.some((f) => remotesOf(f.value)[o.name as string] !== undefined)) throw missingRemote(o.name, files);
+  const target = (o.local ? files[1] : files[0]) as (typeof files)[number];
+  await editConfigFile(target.abs, target.name, (doc) => doc.set('default_remote', o.name), { secret: target.name === LOCAL_CONFIG_FILE });
+  // A local default_remote would override the committed one: keep only the one just set.
+  const other = (o.local ? files[0] : files[1]) as (typeof files)[number];
+  if (!o.local && other.value?.default_remote !== undefined) {
+    await editConfigFile(other.abs, other.name, (doc) => doc.delete('default_remote'), { secret: true });
+  }
+  return { name: o.name, file: target.name };
+}
+
+function missingRemote(name: string, files: { value: Record<string, unknown> | undefined }[]): PipeError {
+  const known = [...new Set(files.flatMap((f) => Object.keys(remotesOf(f.value))))];
+  return new PipeError(
+    'REMOTE_MISSING',
+    `there is no remote named '${name}' (${known.length ? `configured: ${known.join(', ')}` : 'none is configured'}); add it with: pipe remote add ${name} URL`,
+    { name, known },
+  );
+}

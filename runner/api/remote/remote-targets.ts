@@ -1,0 +1,45 @@
+/** @module What push, fetch and status --remote act on: the cached paths of data.lock, or those of the named stages and paths. */
+import { PipeError } from '../../errors.js';
+import type { Lock } from '../../lockfile/lock.js';
+import type { Pipeline, RepoPath } from '../../pipeline/pipeline.js';
+import { isWithin, toRepoPath } from '../../pipeline/repo-path.js';
+import { cachedPaths, relativeTo } from '../checkout.js';
+
+export interface RemoteTargets {
+  /** Locked path → hash. */
+  readonly roots: ReadonlyMap<RepoPath, string>;
+  /** Stages whose run-cache entries travel along. */
+  readonly stages: ReadonlySet<string>;
+}
+
+/** TARGETs are stage names or paths (relative to `cwd`); none means every cached path and every stage. */
+export function remoteTargets(pipeline: Pipeline, lock: Lock, { root, cwd = root, targets = [] }: { root: string; cwd?: string; targets?: readonly string[] }): RemoteTargets {
+  const all = cachedPaths(pipeline, lock);
+  if (targets.length === 0) return { roots: all, stages: new Set(Object.keys(lock.stages)) };
+  const roots = new Map<RepoPath, string>();
+  const stages = new Set<string>();
+  for (const t of targets) {
+    const stage = pipeline.stages.find((s) => s.name === t);
+    if (stage) {
+      stages.add(stage.name);
+      for (const o of stage.outs) {
+        const h = all.get(o.path);
+        if (h) roots.set(o.path, h);
+      }
+      continue;
+    }
+    const rel = toRepoPath(relativeTo(root, cwd, t));
+    const hits = rel.ok ? [...all].filter(([p]) => isWithin(p, rel.path) || isWithin(rel.path, p)) : [];
+    if (!rel.ok || hits.length === 0) {
+      throw new PipeError('STAGE_UNKNOWN', `'${t}' is neither a stage nor a cached out or tracked data path in data.lock`, {
+        stages: [t],
+        known: pipeline.stages.map((s) => s.name),
+      });
+    }
+    for (const [p, h] of hits) {
+      roots.set(p, h);
+      for (const s of pipeline.stages) if (s.outs.some((o) => o.path === p)) stages.add(s.name);
+    }
+  }
+  return { roots, stages };
+}

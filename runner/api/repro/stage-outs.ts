@@ -1,0 +1,111 @@
+/** @module A stage's outs around its run: prepared before, stored after, restored from the run-cache instead. */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { checkoutPath } from '../../cache/checkout-path.js';
+import { commitToCache, type CacheContext } from '../../cache/commit-to-cache.js';
+import { unprotect } from '../../cache/unprotect.js';
+import type { WorkspaceRecord } from '../../cache/workspace-record.js';
+import type { HashInfo } from '../../hash/hash-path.js';
+import type { LockedPath } from '../../lockfile/lock.js';
+import type { Stage } from '../../pipeline/pipeline.js';
+import type { RunCache } from '../../run-cache/run-cache.js';
+
+export interface OutsContext {
+  readonly root: string;
+  readonly cache: CacheContext;
+  readonly record: WorkspaceRecord;
+}
+
+/**
+ * Before a run: non-persistent outs are removed (the stage makes them anew); persistent cached
+ * outs are turned into writable copies, so a stage appending to them cannot change the store.
+ */
+export function prepareOuts(ctx: OutsContext, stage: Stage): void {
+  for (const out of stage.outs) {
+    const abs = join(ctx.root, out.path);
+    if (!out.persist) rmSync(abs, { recursive: true, force: true });
+    else unprotect(abs);
+    mkdirSync(dirname(abs), { recursive: true });
+    ctx.cache.hasher.invalidate(out.path);
+  }
+}
+
+/**
+ * After a successful run: cached outs go into the store (workspace files become links to it),
+ * the others are only hashed. Returns undefined entries for outs the stage did not create.
+ */
+export async function commitOuts(ctx: OutsContext, stage: Stage): Promise<(HashInfo | undefined)[]> {
+  const { hasher } = ctx.cache;
+  for (const out of stage.outs) hasher.invalidate(out.path);
+  const infos = await Promise.all(stage.outs.map((o) => hasher.hash(o.path)));
+  if (infos.some((i) => !i)) return infos;
+  const result: HashInfo[] = [];
+  for (const out of stage.outs) {
+    if (!out.cache) {
+      result.push((await hasher.hash(out.path)) as HashInfo);
+      continue;
+    }
+    const info = await commitToCache(ctx.cache, out.path);
+    ctx.record.set(out.path, info.hash);
+    result.push(info);
+  }
+  return result;
+}
+
+/**
+ * Whether the run-cache may record and restore this stage: every out cached, none persistent
+ * (a persistent out accumulates across runs, so an old run's bytes are not its result), and
+ * not always_changed.
+ */
+export function restorable(stage: Stage): boolean {
+  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
+}
+
+/**
+ * Restores the outs of an earlier run with the same fingerprint, when the store has all of
+ * them intact. Returns the locked outs, or undefined (then the stage must run).
+ */
+export async function restoreFromRunCache(
+  ctx: OutsContext,
+  runs: RunCache,
+  stage: Stage,
+  fp: string,
+): Promise<LockedPath[] | undefined> {
+  const rec = runs.get(fp);
+  if (!rec) return undefined;
+  const byPath = new Map(rec.outs.map((o) => [o.path, o]));
+  if (stage.outs.some((o) => !byPath.has(o.path))) return undefined;
+  // Check all objects first so that a partial restore never happens.
+  const outs = stage.outs.map((o) => byPath.get(o.path) as LockedPath);
+  for (const o of outs) {
+    const r = await checkoutPath(ctx.cache, o.path, o.hash, { dryCheck: true });
+    if (r.state === 'missing') return undefined;
+  }
+  for (const o of outs) {
+    const r = await checkoutPath(ctx.cache, o.path, o.hash);
+    if (r.state === 'missing') return undefined;
+    ctx.record.set(o.path, o.hash);
+  }
+  return outs;
+}
+
+/** Links locked outs from the store when every object is there and intact; false (nothing touched) otherwise. */
+export async function restoreLockedOuts(ctx: OutsContext, outs: readonly LockedPath[]): Promise<boolean> {
+  for (const o of outs) {
+    const r = await checkoutPath(ctx.cache, o.path, o.hash, { dryCheck: true });
+    if (r.state === 'missing') return false;
+  }
+  for (const o of outs) {
+    const r = await checkoutPath(ctx.cache, o.path, o.hash);
+    if (r.state === 'missing') return false;
+    ctx.record.set(o.path, o.hash);
+  }
+  return true;
+}
+
+export function lockedPath(h: HashInfo | LockedPath): LockedPath {
+  return h.nfiles === undefined
+    ? { path: h.path, hash: h.hash, size: h.size }
+    : { path: h.path, hash: h.hash, size: h.size, nfiles: h.nfiles };
+}
+

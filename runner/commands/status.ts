@@ -1,0 +1,97 @@
+/** @module `pipe status`: which stages are out of date and every reason why. */
+import { remoteStatus, type RemoteStatus } from '../api/remote/remote-status.js';
+import { status as getStatus } from '../api/status.js';
+import { describeReason } from '../stage/reason.js';
+import { findRoot } from '../repo/find-root.js';
+import { style } from '../command/ansi.js';
+import type { Command, Io } from '../command/command.js';
+import { positiveInt } from '../command/parse-args.js';
+import { formatBytes } from './transfer-progress.js';
+
+export const status: Command = {
+  name: 'status',
+  usage: 'pipe status [STAGE…] [--json] | pipe status --remote [-r NAME] [TARGET…] [--json]',
+  summary: 'show which stages are out of date and why',
+  description: `
+For each stage: up to date, or changed with every reason (cmd changed, dep X modified,
+added or removed, param Y changed from a to b, out Z missing or modified, an upstream stage
+changed), and whether it is frozen or always_changed; then tracked data ('pipe add') that was
+modified or is missing. Reads and hashes; runs nothing.
+
+With --remote: for each cached out and tracked path of data.lock (or of the TARGETs), the
+objects the remote lacks (push would send them), those only the remote has (pull would fetch
+them) and those in neither; and the run-cache entries on one side only. Lists the remote (or
+asks about each object when there are few); downloads nothing into the cache.
+Exits 0 whether or not something changed.`,
+  options: {
+    json: { type: 'boolean', help: 'print the result as JSON' },
+    remote: { type: 'boolean', help: 'compare the cache with a remote instead of the workspace with data.lock' },
+    'remote-name': { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to compare with (implies --remote; default: the default remote)' },
+    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'with --remote: requests at once' },
+  },
+  positionals: true,
+  async run({ values, positionals, io }) {
+    if (values.remote || values['remote-name'] !== undefined) {
+      const r = await remoteStatus({
+        root: findRoot(io.cwd),
+        cwd: io.cwd,
+        targets: positionals,
+        remote: values['remote-name'] as string | undefined,
+        jobs: values.jobs === undefined ? undefined : positiveInt('status', '--jobs', values.jobs as string, 1),
+      });
+      if (values.json) io.out(`${JSON.stringify(r, null, 2)}\n`);
+      else printRemote(io, r);
+      return;
+    }
+    const { stages: entries, data } = await getStatus({ root: findRoot(io.cwd), targets: positionals });
+    if (values.json) {
+      const json = entries.map((e) => ({ ...e, reasons: e.reasons.map((r) => ({ ...r, message: describeReason(r) })) }));
+      io.out(`${JSON.stringify({ stages: json, data }, null, 2)}\n`);
+      return;
+    }
+    const s = style(io.color);
+    if (entries.length === 0) io.out('No stages in pipeline.yaml.\n');
+    for (const e of entries) {
+      const label =
+        e.state === 'up-to-date' ? s.green('up to date') : e.state === 'changed' ? s.yellow('changed') : s.yellow(e.state.replace('-', ' '));
+      io.out(`${s.bold(e.stage)}: ${label}\n`);
+      for (const r of e.reasons) io.out(`    ${describeReason(r)}\n`);
+    }
+    for (const d of data) {
+      if (d.state !== 'up-to-date') io.out(`${s.bold(d.path)}: ${s.yellow(`tracked data ${d.state}`)} (run 'pipe add ${d.path}' to record the new version${d.state === 'missing' ? ", or 'pipe checkout'" : ''})\n`);
+    }
+    if (entries.every((e) => e.state === 'up-to-date') && data.every((d) => d.state === 'up-to-date') && entries.length + data.length > 0) {
+      io.out(s.dim('Everything is up to date.\n'));
+    }
+  },
+};
+
+function printRemote(io: Io, r: RemoteStatus): void {
+  const s = style(io.color);
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const entries = (n: number) => `${n.toLocaleString('en-US')} entr${n === 1 ? 'y' : 'ies'}`;
+  io.out(`remote '${r.remote}' (${r.where}):\n`);
+  if (r.paths.length === 0) io.out('    data.lock references no cached data\n');
+  let push = 0;
+  let pull = 0;
+  let missing = 0;
+  for (const p of r.paths) {
+    const parts: string[] = [];
+    if (p.localOnly.length) parts.push(s.yellow(`${plural(p.localOnly.length, 'object')} not in the remote`));
+    if (p.remoteOnly.length) parts.push(`${plural(p.remoteOnly.length, 'object')} only in the remote`);
+    if (p.missing.length) parts.push(s.red(`${plural(p.missing.length, 'object')} in neither the cache nor the remote`));
+    if (p.unknownFiles) parts.push(s.red('its directory manifest is in neither, so its files are unknown'));
+    push += p.localOnly.length;
+    pull += p.remoteOnly.length;
+    missing += p.missing.length;
+    io.out(`    ${s.bold(p.path)}: ${parts.length ? parts.join(', ') : s.green(`in sync (${plural(p.objects, 'object')})`)}\n`);
+  }
+  if (r.runs.localOnly.length) io.out(`    run-cache: ${entries(r.runs.localOnly.length)} not in the remote\n`);
+  if (r.runs.remoteOnly.length) io.out(`    run-cache: ${entries(r.runs.remoteOnly.length)} only in the remote\n`);
+  if (r.unreferenced) io.out(s.dim(`    (the remote also holds ${plural(r.unreferenced, 'object')} that this workspace does not reference)\n`));
+  const todo: string[] = [];
+  if (push || r.runs.localOnly.length) todo.push(`'pipe push' would send ${plural(push, 'object')} (${formatBytes(r.pushBytes)})`);
+  if (pull) todo.push(`'pipe pull' would fetch ${plural(pull, 'object')}`);
+  if (missing) todo.push(`${plural(missing, 'object')} must be computed again ('pipe repro')`);
+  io.out(todo.length ? `${todo.join('; ')}.\n` : s.dim('The remote has everything the workspace references.\n'));
+}

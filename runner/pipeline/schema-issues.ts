@@ -1,0 +1,118 @@
+/** @module Turns raw JSON Schema errors into one readable, located issue per problem. */
+import type { SpecIssue } from '../errors.js';
+import type { SchemaError } from './pipeline-validator.js';
+import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
+
+const ARTICLE: Record<string, string> = {
+  string: 'a string',
+  array: 'a list',
+  object: 'a mapping',
+  boolean: 'true or false',
+  number: 'a number',
+  integer: 'a whole number',
+  null: 'empty',
+};
+
+function toKeyPath(instancePath: string): (string | number)[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/**
+ * ajv reports every failed branch of a `oneOf`; a person wants the deepest problem only.
+ * We keep the errors at the deepest paths, merge type errors at one path, and word each.
+ */
+export function schemaIssues(source: YamlSource, errors: readonly SchemaError[]): SpecIssue[] {
+  const real = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+  // A type error is one failed branch of a oneOf; drop it when another branch got further
+  // (an error deeper down, or a non-type error at the same place).
+  const deepest = real.filter(
+    (e) =>
+      e.keyword !== 'type' ||
+      !real.some(
+        (o) => o !== e && (o.instancePath.startsWith(`${e.instancePath}/`) || (o.instancePath === e.instancePath && o.keyword !== 'type')),
+      ),
+  );
+  const byPath = new Map<string, SchemaError[]>();
+  for (const e of deepest) {
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  const issues: SpecIssue[] = [];
+  for (const [instancePath, list] of byPath) {
+    const path = toKeyPath(instancePath);
+    const types = [...new Set(list.filter((e) => e.keyword === 'type').flatMap((e) => [e.params.type].flat() as string[]))];
+    const seen = new Set<string>();
+    if (types.length) {
+      seen.add('type');
+      issues.push(issue(source, path, `must be ${types.map((t) => ARTICLE[t] ?? t).join(' or ')}`));
+    }
+    for (const e of list) {
+      if (seen.has(e.keyword) && e.keyword === 'type') continue;
+      const one = wordError(source, path, e);
+      const key = `${one.key}|${one.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        issues.push(one);
+      }
+    }
+  }
+  return issues;
+}
+
+function issue(source: YamlSource, path: KeyPath, message: string, key?: string): SpecIssue {
+  const where = source.locate(path, key);
+  const full = key === undefined ? path : [...path, key];
+  return { file: source.file, ...where, key: formatKeyPath(full) || undefined, message };
+}
+
+function wordError(source: YamlSource, path: KeyPath, e: SchemaError): SpecIssue {
+  const p = e.params;
+  switch (e.keyword) {
+    case 'required':
+      return issue(source, path, `missing required field '${String(p.missingProperty)}'`);
+    case 'additionalProperties': {
+      const name = String(p.additionalProperty);
+      return issue(source, path, `unknown field '${name}'${allowedHint(path)}`, name);
+    }
+    case 'enum':
+      return issue(source, path, `must be one of: ${(p.allowedValues as unknown[]).join(', ')}`);
+    case 'minItems':
+    case 'minLength':
+    case 'minProperties':
+      return issue(source, path, 'must not be empty');
+    case 'maxProperties':
+      return issue(source, path, 'must name exactly one path (write `- path: {flags}`)');
+    case 'propertyNames':
+    case 'pattern':
+      return issue(source, path, `name '${String(p.propertyName ?? '')}' is invalid: use letters, digits, '_', '.' and '-'`);
+    case 'minimum':
+      return issue(source, path, `must be ${String(p.comparison)} ${String(p.limit)}`);
+    default:
+      return issue(source, path, e.message ?? e.keyword);
+  }
+}
+
+const ALLOWED: Record<string, string> = {
+  stage: 'cmd, wdir, deps, params, outs, metrics, plots, env, always_changed, frozen, desc',
+  out: 'cache, persist, desc',
+  plot: 'cache, persist, template, x, y, title, x_label, y_label',
+  gate: 'metric, min, max, max_drop, max_rise, required, branches',
+  top: 'stages, gates',
+};
+
+function allowedHint(path: KeyPath): string {
+  const [a, , c] = path;
+  let kind: string | undefined;
+  if (path.length === 0) kind = 'top';
+  else if (a === 'stages' && path.length === 2) kind = 'stage';
+  else if (a === 'stages' && (c === 'outs' || c === 'metrics') && path.length === 5) kind = 'out';
+  else if (a === 'stages' && c === 'plots' && path.length === 5) kind = 'plot';
+  else if (a === 'gates' && path.length === 2) kind = 'gate';
+  return kind ? ` (expected one of: ${ALLOWED[kind]})` : '';
+}

@@ -1,0 +1,28 @@
+/** @module The params or metrics files a revision's own pipeline.yaml declares, and the readings of files that went wrong. */
+import { PIPELINE_FILE } from './load-pipeline.js';
+import { isWorkspace, type Revision } from '../git/revision.js';
+import type { RepoPath } from './pipeline.js';
+import { readStructuredFile, type StructuredFile } from '../diff/read-structured-file.js';
+import { trackedFiles } from './tracked-files.js';
+
+export type TrackedKind = 'params' | 'metrics';
+
+/** The files of `kind` that pipeline.yaml at `rev` declares; none when it is absent or unreadable (noted in `problems`). */
+export async function trackedFilesAt(root: string, rev: Revision, kind: TrackedKind, problems: string[]): Promise<readonly RepoPath[]> {
+  const file = await readStructuredFile(root, rev, PIPELINE_FILE);
+  if (file.state === 'found') return trackedFiles(file.value)[kind];
+  if (file.state === 'invalid') problems.push(problem(PIPELINE_FILE, rev, file));
+  return [];
+}
+
+/** The files of `kind` declared at any of `revs`, each once, in the order the revisions declare them. */
+export async function trackedFilesAtAll(root: string, revs: readonly Revision[], kind: TrackedKind, problems: string[]): Promise<RepoPath[]> {
+  const lists = await Promise.all(revs.map((rev) => trackedFilesAt(root, rev, kind, problems)));
+  return [...new Set(lists.flat())];
+}
+
+/** What went wrong reading `path` at `rev`, for a warning line: the file is then treated as absent there. */
+export function problem(path: string, rev: Revision, file: Extract<StructuredFile, { state: 'invalid' }>): string {
+  const where = isWorkspace(rev) ? 'in the workspace' : `at ${rev.name}`;
+  return `${path} ${where} cannot be read as JSON or YAML (${file.message}); shown as absent`;
+}

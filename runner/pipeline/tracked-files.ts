@@ -1,0 +1,75 @@
+/** @module Which params, metrics and plots files a pipeline.yaml refers to, read leniently so an old or broken revision still diffs. */
+import { DEFAULT_PARAMS_FILE } from './load-pipeline.js';
+import type { PlotProps, RepoPath } from './pipeline.js';
+import { toRepoPath } from './repo-path.js';
+
+/** A `plots:` entry: its data file and the props written beside it (only those of the expected types). */
+export interface TrackedPlot {
+  readonly path: RepoPath;
+  readonly props: PlotProps;
+}
+
+export interface TrackedFiles {
+  /** Params files the stages read keys from (`params.yaml` of the stage's wdir for plain keys), in order of first use. */
+  readonly params: readonly RepoPath[];
+  /** Every `metrics:` entry of every stage, in declaration order. */
+  readonly metrics: readonly RepoPath[];
+  /** Every `plots:` entry of every stage, in declaration order; a path declared twice keeps its first props. */
+  readonly plots: readonly TrackedPlot[];
+}
+
+/**
+ * The files named by a parsed pipeline.yaml. A revision's pipeline is not validated (it may
+ * predate today's schema): entries that cannot be read as paths are skipped, with the same path
+ * rules as loadPipeline (wdir, normalisation, no escapes), and plot props of the wrong type are dropped.
+ */
+export function trackedFiles(pipeline: unknown): TrackedFiles {
+  const params = new Set<RepoPath>();
+  const metrics = new Set<RepoPath>();
+  const plots = new Map<RepoPath, PlotProps>();
+  const stages = isRecord(pipeline) && isRecord(pipeline.stages) ? Object.values(pipeline.stages) : [];
+  for (const stage of stages) {
+    if (!isRecord(stage)) continue;
+    const wdirPath = typeof stage.wdir === 'string' ? toRepoPath(stage.wdir) : undefined;
+    const wdir = wdirPath?.ok ? wdirPath.path : '.';
+    const resolve = (p: string) => {
+      const r = toRepoPath(p, wdir);
+      return r.ok ? r.path : undefined;
+    };
+    const add = (set: Set<RepoPath>, p: string) => {
+      const path = resolve(p);
+      if (path !== undefined) set.add(path);
+    };
+    for (const entry of Array.isArray(stage.params) ? stage.params : []) {
+      if (typeof entry === 'string') add(params, DEFAULT_PARAMS_FILE);
+      else if (isRecord(entry)) for (const file of Object.keys(entry)) add(params, file);
+    }
+    for (const entry of Array.isArray(stage.metrics) ? stage.metrics : []) {
+      if (typeof entry === 'string') add(metrics, entry);
+      else if (isRecord(entry)) for (const file of Object.keys(entry).slice(0, 1)) add(metrics, file);
+    }
+    for (const entry of Array.isArray(stage.plots) ? stage.plots : []) {
+      const [file, raw] = typeof entry === 'string' ? [entry, undefined] : isRecord(entry) ? (Object.entries(entry)[0] ?? []) : [];
+      const path = typeof file === 'string' ? resolve(file) : undefined;
+      if (path !== undefined && !plots.has(path)) plots.set(path, plotProps(raw));
+    }
+  }
+  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })) };
+}
+
+/** The props a renderer can use: strings where strings belong, `y` a string or a list of strings. */
+function plotProps(raw: unknown): PlotProps {
+  if (!isRecord(raw)) return {};
+  const props: Record<string, unknown> = {};
+  for (const key of ['template', 'x', 'title', 'x_label', 'y_label'] as const) {
+    if (typeof raw[key] === 'string') props[key] = raw[key];
+  }
+  const y = raw.y;
+  if (typeof y === 'string') props.y = y;
+  else if (Array.isArray(y) && y.length > 0 && y.every((v) => typeof v === 'string')) props.y = [...(y as string[])];
+  return props as PlotProps;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
