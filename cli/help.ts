@@ -1,17 +1,28 @@
-/** @module Help texts: the command overview and each command's usage, options and description. */
-import { PipeError } from '../runner/errors.js';
+/** @module Help texts, all generated from the command definitions: the overview, each command's usage, options and description. */
+import type { Command } from '../runner/command/command.js';
 import { COMMANDS } from './commands.js';
 
+/** The one-line usage of a command: `pipe remote add [--default] [--endpoint URL] … NAME URL`. */
+export function usageLine(cmd: Command, path: readonly string[]): string {
+  const words = ['pipe', ...path];
+  if (cmd.subcommands.length) return `${words.join(' ')} ${cmd.subcommands.map((s) => s.name).join('|')} …`;
+  for (const p of cmd.positionals) words.push(p.required ? p.valueName : `[${p.valueName}]`);
+  for (const [long, o] of Object.entries(cmd.options)) {
+    const flag = o.short ? `-${o.short}` : `--${long}`;
+    words.push(`[${flag}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}]${o.multiple ? '…' : ''}`);
+  }
+  return words.join(' ');
+}
+
 export function overviewText(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  const rows = Object.entries(COMMANDS).map(([n, e]) => `  ${n.padEnd(width)}  ${e.summary}`);
+  const width = Math.max(...COMMANDS.map((c) => c.name.length), 'help CMD'.length);
   return [
     'pipe — a Git-native, declarative ML pipeline runner',
     '',
     'Usage: pipe <command> [options]',
     '',
     'Commands:',
-    ...rows,
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     `  ${'help CMD'.padEnd(width)}  explain a command`,
     '',
@@ -21,27 +32,23 @@ export function overviewText(): string {
   ].join('\n');
 }
 
-export async function helpText(name: string): Promise<string> {
-  const entry = COMMANDS[name];
-  if (!entry) {
-    throw new PipeError('USAGE', `no help for '${name}': there is no such command; run 'pipe help' to list them`, { command: name });
+/** `pipe help remote add`, `pipe remote add --help`. */
+export function helpText(cmd: Command, path: readonly string[]): string {
+  const summary = `${cmd.summary.charAt(0).toUpperCase()}${cmd.summary.slice(1)}.`;
+  const lines = [`Usage: ${usageLine(cmd, path)}`, '', summary, ''];
+  if (cmd.description) lines.push(cmd.description, '');
+  if (cmd.subcommands.length) {
+    const w = Math.max(...cmd.subcommands.map((s) => s.name.length));
+    lines.push('Subcommands:', ...cmd.subcommands.map((s) => `  ${s.name.padEnd(w)}  ${s.summary}`), '');
+    lines.push(`Run 'pipe help ${path.join(' ')} SUBCOMMAND' for a subcommand's options.`, '');
+    return lines.join('\n');
   }
-  const cmd = await entry.load();
   const flags = Object.entries(cmd.options).map(([long, o]) => {
     const value = o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : '';
     return [`${o.short ? `-${o.short}, ` : '    '}--${long}${value}`, o.help] as const;
   });
   flags.push(['-h, --help', 'show this help']);
   const w = Math.max(...flags.map(([f]) => f.length));
-  return [
-    `Usage: ${cmd.usage}`,
-    '',
-    cmd.summary.charAt(0).toUpperCase() + cmd.summary.slice(1) + '.',
-    '',
-    cmd.description.trim(),
-    '',
-    'Options:',
-    ...flags.map(([f, h]) => `  ${f.padEnd(w)}  ${h}`),
-    '',
-  ].join('\n');
+  lines.push('Options:', ...flags.map(([f, h]) => `  ${f.padEnd(w)}  ${h}`), '');
+  return lines.join('\n');
 }

@@ -1,46 +1,45 @@
-/** @module The `pipe` entry point: dispatches to a command, and alone turns errors into messages and exit codes. */
-import { isPipeError, PipeError } from '../runner/errors.js';
-import type { Io } from '../runner/command/command.js';
-import { COMMANDS } from './commands.js';
-import { helpText, overviewText } from './help.js';
+/** @module The `pipe` entry point: finds the command (and subcommand) typed, parses its arguments, and alone turns errors into messages and exit codes. */
+import type { Command, Io } from '../runner/command/command.js';
 import { parseCommandArgs } from '../runner/command/parse-args.js';
+import { EXIT_CODES, PipeError, isPipeError } from '../runner/errors.js';
+import { COMMANDS, ERROR_KINDS, loadCommand } from './commands.js';
+import { helpText, overviewText } from './help.js';
 import { readVersion } from './version.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...rest] = argv;
   try {
-    if (name === undefined || name === '-h' || name === '--help') {
+    if (first === undefined || first === '-h' || first === '--help') {
       io.out(overviewText());
-      return name === undefined ? 2 : 0;
+      return first === undefined ? 2 : 0;
     }
-    if (name === '--version' || name === '-V' || name === 'version') {
+    if (first === '--version' || first === '-V' || first === 'version') {
       io.out(`${readVersion()}\n`);
       return 0;
     }
-    if (name === 'help') {
-      const topic = rest[0];
-      if (topic === undefined) {
+    if (first === 'help') {
+      if (rest.length === 0) {
         io.out(overviewText());
         return 0;
       }
-      io.out(await helpText(topic));
+      const { cmd, path } = await findCommand(rest, 'help');
+      io.out(helpText(cmd, path));
       return 0;
     }
-    const entry = COMMANDS[name];
-    if (!entry) {
-      throw new PipeError('USAGE', `unknown command '${name}'; run 'pipe help' to list the commands`, { command: name });
-    }
-    const cmd = await entry.load();
-    if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(await helpText(name));
+    const { cmd, path, args } = await findCommand(argv, 'run');
+    if (args.includes('--help') || args.includes('-h') || (cmd.subcommands.length && args.length === 0 && !cmd.run)) {
+      if (!args.includes('--help') && !args.includes('-h')) {
+        throw new PipeError('USAGE', `pipe ${path.join(' ')} needs a subcommand: ${cmd.subcommands.map((s) => s.name).join(', ')}; see 'pipe help ${path.join(' ')}'`, { command: path.join(' ') });
+      }
+      io.out(helpText(cmd, path));
       return 0;
     }
-    const parsed = parseCommandArgs(cmd, rest);
-    return (await cmd.run({ ...parsed, io })) ?? 0;
+    const { options, args: positionals } = parseCommandArgs(cmd, path.join(' '), args);
+    return (await cmd.run?.({ options, args: positionals, io })) ?? 0;
   } catch (err) {
     if (isPipeError(err)) {
       io.err(`error: ${err.message}\n`);
-      return err.exitCode;
+      return EXIT_CODES[ERROR_KINDS[err.code] ?? 'failed'];
     }
     const e = err as Error;
     io.err(`internal error: ${e?.stack ?? String(err)}\nThis is a bug in pipe; please report it with the command you ran.\n`);
@@ -48,12 +47,38 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** The command named by the leading words of `argv` (`remote add …`), the words that named it, and the arguments after them. */
+async function findCommand(argv: readonly string[], purpose: 'run' | 'help'): Promise<{ cmd: Command; path: string[]; args: string[] }> {
+  const [name, ...rest] = argv;
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry || name === undefined) {
+    const what = purpose === 'help' ? `no help for '${name}': there is no such command` : `unknown command '${name}'`;
+    throw new PipeError('USAGE', `${what}; run 'pipe help' to list the commands`, { command: name ?? '' });
+  }
+  let cmd = await loadCommand(entry);
+  const path = [name];
+  let args = rest;
+  while (cmd.subcommands.length && args.length && !args[0]?.startsWith('-')) {
+    const sub: string = args[0] as string;
+    const next: Command | undefined = cmd.subcommands.find((s) => s.name === sub);
+    if (!next) {
+      const known = cmd.subcommands.map((s) => s.name).join(', ');
+      throw new PipeError('USAGE', `unknown subcommand '${sub}' of pipe ${path.join(' ')} (one of ${known}); see 'pipe help ${path.join(' ')}'`, { command: path.join(' ') });
+    }
+    cmd = next;
+    path.push(sub);
+    args = args.slice(1);
+  }
+  return { cmd, path, args };
+}
+
 /** The real process streams; colour only on a terminal, never with NO_COLOR or TERM=dumb. */
-export function processIo(): Io {
+export function processIo(argv: readonly string[] = process.argv.slice(2)): Io {
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     color: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
     cwd: process.cwd(),
+    commandLine: ['pipe', ...argv].join(' '),
   };
 }

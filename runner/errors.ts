@@ -1,4 +1,8 @@
-/** @module The one error type of pipe: a stable code, structured data, a message that says what to do. */
+/**
+ * @module The one error type of pipe: a stable code, structured data, a message that says what to
+ * do. The runner's codes are declared here; reports/ and serve/ add theirs to PipeErrorCodes by
+ * declaration merging, and each package tells cli/ which of its codes mean "the input is wrong".
+ */
 
 /** One problem found in an input file, located as precisely as we can. */
 export interface SpecIssue {
@@ -16,7 +20,11 @@ export type UnsavedPath = { readonly path: string; readonly locked: string } & (
   | { readonly workspace?: never; readonly unreadable: string }
 );
 
-interface ErrorData {
+/** Code → the structured data an error of that code carries. Other packages extend it (`declare module`). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merged into by reports/ and serve/
+export interface PipeErrorCodes extends RunnerErrorCodes {}
+
+interface RunnerErrorCodes {
   SPEC_INVALID: { issues: readonly SpecIssue[] };
   NO_PIPELINE: { cwd: string };
   USAGE: { command?: string; flag?: string };
@@ -47,44 +55,49 @@ interface ErrorData {
     reason: 'unreachable' | 'bucket-missing' | 'access-denied' | 'not-found' | 'objects-missing' | 'objects-corrupt' | 'failed';
     objects?: readonly string[];
   };
-  /** One or more promotion rules of `gates:` failed (exit 1). */
-  GATE_FAILED: { failed: readonly string[] };
-  /** A plot could not be rendered (its data is not a table, a field it names is missing, …). */
-  PLOT_FAILED: { path: string; revision?: string };
-  /** The GitHub API refused or could not be reached; the message says what to fix. */
-  GITHUB_FAILED: { status?: number; request?: string };
 }
 
-export type PipeErrorCode = keyof ErrorData;
+export type PipeErrorCode = keyof PipeErrorCodes;
 
-/** Codes that mean "the input is wrong" (exit 2); all others mean "the work failed" (exit 1). */
-const INPUT_ERRORS: ReadonlySet<PipeErrorCode> = new Set<PipeErrorCode>([
-  'SPEC_INVALID',
-  'NO_PIPELINE',
-  'USAGE',
-  'STAGE_UNKNOWN',
-  'DAG_CYCLE',
-  'DAG_INVALID',
-  'LOCK_INVALID',
-  'PATH_INVALID',
-  'REVISION_UNKNOWN',
-]);
+/** What an error means for the exit code (DESIGN.md): 2 the input is wrong, 1 the work failed, 130 after Ctrl-C (as shells expect). */
+export type ErrorKind = 'input' | 'failed' | 'interrupted';
+
+export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = { input: 2, failed: 1, interrupted: 130 };
+
+/** The kind of each of the runner's codes; cli/ joins it with the other packages' tables. */
+export const runnerErrorKinds: { readonly [C in keyof RunnerErrorCodes]: ErrorKind } = {
+  SPEC_INVALID: 'input',
+  NO_PIPELINE: 'input',
+  USAGE: 'input',
+  STAGE_UNKNOWN: 'input',
+  DAG_CYCLE: 'input',
+  DAG_INVALID: 'input',
+  LOCK_INVALID: 'input',
+  STAGE_FAILED: 'failed',
+  DEP_MISSING: 'failed',
+  OUT_MISSING: 'failed',
+  HASH_FAILED: 'failed',
+  CACHE_MISS: 'failed',
+  WORKSPACE_MODIFIED: 'failed',
+  PATH_INVALID: 'input',
+  MUTEX_BUSY: 'failed',
+  INTERRUPTED: 'interrupted',
+  INTERNAL: 'failed',
+  REVISION_UNKNOWN: 'input',
+  GIT_READ_FAILED: 'failed',
+  REMOTE_MISSING: 'failed',
+  REMOTE_FAILED: 'failed',
+};
 
 export class PipeError<C extends PipeErrorCode = PipeErrorCode> extends Error {
   readonly code: C;
-  readonly data: ErrorData[C];
+  readonly data: PipeErrorCodes[C];
 
-  constructor(code: C, message: string, data: ErrorData[C], options?: { cause?: unknown }) {
+  constructor(code: C, message: string, data: PipeErrorCodes[C], options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PipeError';
     this.code = code;
     this.data = data;
-  }
-
-  /** The process exit code this error maps to (DESIGN.md: 2 input, 1 work failed; 130 after Ctrl-C, as shells expect). */
-  get exitCode(): 1 | 2 | 130 {
-    if (this.code === 'INTERRUPTED') return 130;
-    return INPUT_ERRORS.has(this.code) ? 2 : 1;
   }
 }
 

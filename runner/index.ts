@@ -1,5 +1,5 @@
 /** @module The runner's public surface for reports/ and serve/: what they may use without reaching into its internals. */
-export { PipeError, isPipeError, formatIssues, type PipeErrorCode, type SpecIssue } from './errors.js';
+export { PipeError, isPipeError, formatIssues, EXIT_CODES, type ErrorKind, type PipeErrorCode, type SpecIssue } from './errors.js';
 export { findRoot } from './repo/find-root.js';
 export { pipeDir, ensurePipeDir, type PipeDir } from './repo/pipe-dir.js';
 export { loadPipeline, PIPELINE_FILE, DEFAULT_PARAMS_FILE } from './pipeline/load-pipeline.js';
@@ -18,12 +18,13 @@ export { readStructuredFile, parseStructured, type StructuredFile } from './diff
 export { formatValue, formatNumber, formatChange, formatPercent, ABSENT, DEFAULT_PRECISION } from './diff/format-value.js';
 export { renderTable } from './diff/render-table.js';
 export { writeFileAtomic } from './fs/write-file-atomic.js';
-export type { Command, Io, OptionSpec, RunArgs } from './command/command.js';
+export { defineCommand, defineGroup, type Command, type Io, type OptionSpec, type PositionalSpec } from './command/command.js';
+export { parseCommandArgs } from './command/parse-args.js';
 export { ParsedCache } from './yaml/parsed-cache.js';
 export { locateInFile } from './yaml/locate-in-file.js';
 export { formatKeyPath, type KeyPath } from './yaml/key-path.js';
 export { readRunRecord, lockDigest, type RunRecord, type StageRecord, type StageOutcome } from './api/repro/run-record.js';
-export { outputOptions } from './command/output-options.js';
+export { outputOptions, diffOutputOptions } from './commands/diff-options.js';
 export { trackedFiles, type TrackedFiles, type TrackedPlot } from './pipeline/tracked-files.js';
 export { toRepoPath } from './pipeline/repo-path.js';
 export { currentBranch } from './git/current-branch.js';

@@ -12,7 +12,10 @@ import type * as WorkflowParser from '@actions/workflow-parser';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMANDS } from '../cli/commands.js';
+import { loadAllCommands } from '../cli/commands.js';
+
+/** Every pipe command, with its subcommands: a workflow may only call these. */
+const COMMANDS = await loadAllCommands();
 
 const WORKFLOWS = join(import.meta.dirname, '../.github/workflows');
 
@@ -46,7 +49,7 @@ async function parserErrors(name: string, content: string): Promise<string[]> {
   return [...new Set([...errors, ...(template.errors ?? []).map((e) => e.Message)])];
 }
 
-const PIPE_CALL = /(?:npx\s+pipe|node\s+bin\/pipe\.js)\s+(--version|[a-z][a-z-]*)/g;
+const PIPE_CALL = /(?:npx\s+pipe|node\s+bin\/pipe\.js)\s+(--version|[a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?/g;
 const WRITABLE_IN_PR_JOBS = new Set(['pull-requests', 'statuses']);
 
 /** Our rules for the workflows, as one message per broken rule. */
@@ -100,7 +103,11 @@ function policyProblems(content: string): string[] {
       if (JSON.stringify(step.with ?? {}).includes('secrets.')) problems.push(`${id}: secrets passed in with:`);
       for (const m of (run ?? '').matchAll(PIPE_CALL)) {
         const command = m[1] as string;
-        if (!(command in COMMANDS) && command !== 'help' && command !== '--version') problems.push(`${id}: 'pipe ${command}' is not a pipe command`);
+        const known = COMMANDS.find((c) => c.name === command);
+        if (!known && command !== 'help' && command !== '--version') problems.push(`${id}: 'pipe ${command}' is not a pipe command`);
+        else if (known?.subcommands.length && !known.subcommands.some((s) => s.name === m[2])) {
+          problems.push(`${id}: 'pipe ${command} ${m[2] ?? ''}' is not a pipe command (${known.subcommands.map((s) => s.name).join(', ')})`.replace(' \'', '\''));
+        }
       }
     }
     if (/\bnpm ci\b/.test(runs) && !steps.some((s) => String(s.uses).startsWith('actions/cache@') && asMap(s.with).path === 'node_modules')) {

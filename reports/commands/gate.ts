@@ -1,13 +1,8 @@
 /** @module `pipe gate [--base REV]`: the promotion rules of pipeline.yaml, one row per rule; exit 1 when one fails. */
-import { PipeError, findRoot, outputOptions, type Command } from '../../runner/index.js';
+import { PipeError, defineCommand, diffOutputOptions, findRoot, outputOptions } from '../../runner/command/index.js';
 
-import { gateSentence, renderGate } from '../gate/render-gate.js';
-import { runGate } from '../gate/run-gate.js';
-
-export const gate: Command = {
+export const gate = defineCommand({
   name: 'gate',
-  usage: 'pipe gate [--base REV] [--target BRANCH] [--json | --md] [--precision N]',
-  summary: "evaluate the promotion rules ('gates:' in pipeline.yaml) against a base revision",
   description: `
 Evaluates each rule of 'gates:' in pipeline.yaml on the workspace's metrics (the head) and the
 metrics at the base revision, and prints one row per rule: metric, base value, head value,
@@ -26,14 +21,12 @@ Exits 0 when every rule passes (or is skipped), 1 when one fails, 2 for a malfor
   options: {
     base: { type: 'string', valueName: 'REV', help: 'compare against this revision (default: the PR base in CI, else HEAD)' },
     target: { type: 'string', valueName: 'BRANCH', help: "the branch the change goes into, for rules with 'branches:'" },
-    json: { type: 'boolean', help: 'JSON: {passed, base, head, target, rules: [{metric, path, base, head, limit, result, why}]}' },
-    md: { type: 'boolean', help: 'a GitHub Markdown table' },
-    precision: { type: 'string', valueName: 'N', help: 'significant digits of non-integer numbers (default 5)' },
+    ...diffOutputOptions('{passed, base, head, target, rules: [{metric, path, base, head, limit, result, why}]}'),
   },
-  positionals: false,
-  async run({ values, io }) {
-    const { format, precision } = outputOptions('gate', values, 'Metric');
-    const g = await runGate({ root: findRoot(io.cwd), base: values.base as string | undefined, target: values.target as string | undefined });
+  async run({ options, io }) {
+    const { format, precision } = outputOptions('gate', options, 'Metric');
+    const [{ runGate }, { gateSentence, renderGate }] = await Promise.all([import('../gate/run-gate.js'), import('../gate/render-gate.js')]);
+    const g = await runGate({ root: findRoot(io.cwd), base: options.base, target: options.target });
     for (const p of g.problems) io.err(`warning: ${p}\n`);
     io.out(renderGate(g, { format, precision }));
     const sentence = `gate ${gateSentence(g)} (head: ${g.head.name}, base: ${g.base.name}${g.target ? `, into ${g.target}` : ''})`;
@@ -43,4 +36,4 @@ Exits 0 when every rule passes (or is skipped), 1 when one fails, 2 for a malfor
     }
     throw new PipeError('GATE_FAILED', sentence, { failed: g.rows.filter((r) => r.result === 'fail').map((r) => r.rule.metric) });
   },
-};
+});

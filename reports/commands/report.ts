@@ -1,16 +1,11 @@
 /** @module `pipe report [--base REV] [-o FILE] [--post]`: the pull request's report in Markdown, with its plots next to it; optionally posted to GitHub. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { PipeError, findRoot, outputOptions, writeFileAtomic, type Command } from '../../runner/index.js';
-import { collectReport } from '../report/collect-report.js';
+import { PipeError, defineCommand, diffOutputOptions, findRoot, outputOptions } from '../../runner/command/index.js';
 import type { ReportPlot } from '../report/plots-section.js';
-import { renderReport } from '../report/render-report.js';
-import { gateSentence } from '../gate/render-gate.js';
 
-export const report: Command = {
+export const report = defineCommand({
   name: 'report',
-  usage: 'pipe report [--base REV] [--target BRANCH] [-o FILE] [--no-plots] [--post [--dry-run]] [--precision N]',
-  summary: 'write a markdown report (gate verdict, metrics/params diff, stages, plots); --post to a PR',
   description: `
 Writes a GitHub-flavoured Markdown report comparing the workspace (the head) with a base
 revision: a title with the branch and commit, the gate verdict first (pipe gate's rules),
@@ -38,20 +33,24 @@ step that fails a job.`,
     'no-plots': { type: 'boolean', help: 'leave the plots out (faster)' },
     post: { type: 'boolean', help: 'post it to the pull request and set the pipe/gate commit status (GitHub Actions)' },
     'dry-run': { type: 'boolean', help: 'with --post: print the GitHub requests, send nothing' },
-    precision: { type: 'string', valueName: 'N', help: 'significant digits of non-integer numbers (default 5)' },
+    precision: diffOutputOptions('').precision,
   },
-  positionals: false,
-  async run({ values, io }) {
-    const { precision } = outputOptions('report', values, 'Metric');
+  async run({ options, io }) {
+    const { precision } = outputOptions('report', options, 'Metric');
+    const [{ collectReport }, { renderReport }, { writeFileAtomic }] = await Promise.all([
+      import('../report/collect-report.js'),
+      import('../report/render-report.js'),
+      import('../../runner/index.js'),
+    ]);
     const root = findRoot(io.cwd);
-    const data = await collectReport({ root, base: values.base as string | undefined, target: values.target as string | undefined });
+    const data = await collectReport({ root, base: options.base, target: options.target });
     for (const p of data.problems) io.err(`warning: ${p}\n`);
 
-    const file = values.output === undefined ? undefined : resolve(io.cwd, values.output as string);
+    const file = options.output === undefined ? undefined : resolve(io.cwd, options.output);
     const reportDir = file ? dirname(file) : io.cwd;
     let plots: ReportPlot[] | undefined;
     let plotsFailure: string | undefined;
-    if (!values['no-plots']) {
+    if (!options['no-plots']) {
       const outDir = file ? join(reportDir, `${basename(file, extname(file))}-plots`) : join(root, 'pipe_plots');
       const { reportPlots } = await import('../report/report-plots.js');
       const r = await reportPlots({ root, revisions: [data.base.name, data.head.name], outDir, relativeTo: reportDir });
@@ -69,28 +68,28 @@ step that fails a job.`,
         throw new PipeError('PATH_INVALID', `cannot write the report to ${file}: ${(err as Error).message}; choose another file with -o`, { path: file, reason }, { cause: err });
       }
       io.err(`report written to ${relative(io.cwd, file) || file}\n`);
-    } else if (!values.post) {
+    } else if (!options.post) {
       io.out(markdown);
     }
-    if (!values.post) {
-      if (values['dry-run']) io.err('note: --dry-run only matters with --post\n');
+    if (!options.post) {
+      if (options['dry-run']) io.err('note: --dry-run only matters with --post\n');
       return 0;
     }
-    const { postReport } = await import('../github/index.js');
+    const [{ postReport }, { gateSentence }] = await Promise.all([import('../github/index.js'), import('../gate/render-gate.js')]);
     const fullReportPath = file && existsSync(file) ? toPosix(relative(root, file)) : undefined;
     // Shortened to GitHub's comment limit by postReport when it must be.
     const r = await postReport({
       markdown: renderReport(data, { precision, plots, plotsFailure, linkFiles: false }),
       verdict: { state: data.gate.passed ? 'success' : 'failure', description: `gate ${gateSentence(data.gate)}` },
       fullReportPath,
-      dryRun: Boolean(values['dry-run']),
+      dryRun: options['dry-run'],
       out: (line) => io.out(`${line}\n`),
     });
     if (r.comment) io.err(`report comment ${r.comment.action}: ${r.comment.url}\n`);
     io.err(`commit status ${r.status.context}: ${r.status.state}\n`);
     return 0;
   },
-};
+});
 
 function toPosix(p: string): string {
   return p.split(sep).join('/');

@@ -7,6 +7,7 @@ import { tempDir } from '../../test/helpers/temp-dir.js';
 import { startFakeGithubApi, type FakeGithubApi } from '../../test/helpers/fake-github-api.js';
 import { postReport, type PostReportOptions } from './post-report.js';
 import { REPORT_MARKER } from './report-marker.js';
+import { reportErrorKinds } from '../errors.js';
 
 const TOKEN = 'ghs_s3cr3tT0kenValue0123456789abcdefXYZ';
 const HEAD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -208,7 +209,7 @@ describe('postReport against a GitHub-shaped server', () => {
     expect(api.calls()).toEqual(Array.from({ length: 3 }, () => 'GET /repos/o/r/issues/7/comments'));
     expect(err.message).toBe('GitHub failed (502: Bad Gateway) after 2 retries for GET /repos/o/r/issues/7/comments; try again later (https://www.githubstatus.com)');
     expect(err.data).toEqual({ status: 502, request: 'GET /repos/o/r/issues/7/comments' });
-    expect(err.exitCode).toBe(1);
+    expect(reportErrorKinds[err.code]).toBe('failed');
   });
 
   it('a plain 403 is not retried and says which permissions to grant', async () => {

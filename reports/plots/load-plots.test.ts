@@ -74,7 +74,6 @@ describe('loadPlots (workspace)', () => {
     const root = workspace({ 'pipeline.yaml': PIPELINE });
     await expect(loadPlots({ root, revisions: [], targets: ['plots/nope.json'] })).rejects.toMatchObject({
       code: 'USAGE',
-      exitCode: 2,
       message: "no plot 'plots/nope.json': no pipeline.yaml declares it and it is not a file in the workspace; the plots are: plots/loss.csv, plots/roc.json, sub/cm.yaml, plots/gone.json",
     });
   });

@@ -1,20 +1,57 @@
-/** @module Parses a command's arguments with node:util, turning mistakes into usage errors (exit 2). */
+/** @module Parses a command's arguments with node:util into the typed values its run receives, turning mistakes into usage errors (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PipeError } from '../errors.js';
-import type { Command, RunArgs } from './command.js';
+import type { Command, OptionSpecs, ParsedRunContext, PositionalSpec } from './command.js';
 
-export function parseCommandArgs(cmd: Command, argv: readonly string[]): Omit<RunArgs, 'io'> {
-  const options: NonNullable<ParseArgsConfig['options']> = {};
+export type ParsedArgs = Omit<ParsedRunContext, 'io'>;
+
+/** `path` is the command as typed after `pipe` (`remote add`), for messages. */
+export function parseCommandArgs(cmd: Command, path: string, argv: readonly string[]): ParsedArgs {
+  const usage = (message: string, flag?: string, cause?: unknown) =>
+    new PipeError('USAGE', `${message} (pipe ${path}); see 'pipe help ${path}'`, { command: path, ...(flag ? { flag } : {}) }, { cause });
+  const config: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, spec] of Object.entries(cmd.options)) {
-    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+    config[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
   }
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: cmd.positionals, strict: true });
-    return { values: values as RunArgs['values'], positionals };
+    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: cmd.positionals.length > 0, strict: true });
   } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new PipeError('USAGE', `${msg} (pipe ${cmd.name}); see 'pipe help ${cmd.name}'`, { command: cmd.name }, { cause: err });
+    throw usage((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''), undefined, err);
   }
+  return { options: optionValues(cmd.options, parsed.values), args: positionalValues(cmd.positionals, parsed.positionals, usage) };
+}
+
+function optionValues(specs: OptionSpecs, raw: Record<string, unknown>): ParsedArgs['options'] {
+  const values: Record<string, string | boolean | string[] | undefined> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const v = raw[name];
+    values[name] = spec.type === 'boolean' ? v === true : spec.multiple ? ((v as string[] | undefined) ?? []) : (v as string | undefined);
+  }
+  return values;
+}
+
+function positionalValues(specs: readonly PositionalSpec[], given: readonly string[], usage: (m: string) => PipeError): ParsedArgs['args'] {
+  const values: Record<string, string | string[] | undefined> = {};
+  let i = 0;
+  for (const spec of specs) {
+    if (spec.variadic) {
+      values[spec.name] = given.slice(i);
+      if (spec.required && i >= given.length) throw usage(`at least one ${spec.valueName.replace(/…$/, '')} is needed`);
+      i = given.length;
+      continue;
+    }
+    if (i >= given.length && spec.required) {
+      const missing = specs.slice(specs.indexOf(spec)).filter((s) => s.required).map((s) => s.valueName);
+      throw usage(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing`);
+    }
+    values[spec.name] = given[i++];
+  }
+  if (i < given.length) {
+    const takes = specs.length ? `takes ${specs.map((s) => (s.required ? s.valueName : `[${s.valueName}]`)).join(' ')}` : 'takes no arguments';
+    throw usage(`unexpected argument '${given[i]}': it ${takes}`);
+  }
+  return values;
 }
 
 /** A positive whole number from a flag value, or a usage error naming the flag. */

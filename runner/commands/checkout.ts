@@ -1,14 +1,13 @@
 /** @module `pipe checkout`: make cached outs and tracked data in the workspace match data.lock. */
-import { checkout as runCheckout, type CheckoutSummary } from '../api/checkout.js';
+import type { CheckoutSummary } from '../api/checkout.js';
+import { defineCommand, type Io } from '../command/command.js';
+import { seconds } from '../command/parse-args.js';
 import { isPipeError } from '../errors.js';
 import { findRoot } from '../repo/find-root.js';
-import type { Command, Io } from '../command/command.js';
-import { seconds } from '../command/parse-args.js';
+import { targetsArg, waitOption } from './shared-options.js';
 
-export const checkout: Command = {
+export const checkout = defineCommand({
   name: 'checkout',
-  usage: 'pipe checkout [TARGET…] [--relink] [--force] [--wait SECONDS]',
-  summary: 'make cached outs and tracked data match data.lock (after a git checkout)',
   description: `
 Links every cached out of data.lock's stages and every 'pipe add'ed path from the cache into
 the workspace, leaving alone what already matches, and removes outs that pipe placed earlier
@@ -21,18 +20,19 @@ nothing, names it and exits 1, unless --force.`,
   options: {
     relink: { type: 'boolean', help: 're-create every link with the current cache.type, even where the content matches' },
     force: { type: 'boolean', short: 'f', help: 'overwrite workspace changes that are not in the cache (they are lost)' },
-    wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
+    wait: waitOption,
   },
-  positionals: true,
-  async run({ values, positionals, io }) {
+  positionals: [targetsArg],
+  async run({ options, args, io }) {
+    const { checkout: runCheckout } = await import('../api/checkout.js');
     try {
       const summary = await runCheckout({
         root: findRoot(io.cwd),
         cwd: io.cwd,
-        targets: positionals,
-        relink: Boolean(values.relink),
-        force: Boolean(values.force),
-        waitSeconds: seconds('checkout', '--wait', values.wait as string | undefined, 60),
+        targets: args.targets,
+        relink: options.relink,
+        force: options.force,
+        waitSeconds: seconds('checkout', '--wait', options.wait, 60),
       });
       report(io, summary);
     } catch (err) {
@@ -40,7 +40,7 @@ nothing, names it and exits 1, unless --force.`,
       throw err;
     }
   },
-};
+});
 
 function report(io: Io, s: CheckoutSummary): void {
   for (const p of s.removed) io.out(`removed ${p} (no longer in data.lock)\n`);

@@ -1,14 +1,11 @@
 /** @module `pipe dag`: the stage graph as text, Mermaid, Graphviz DOT or JSON. */
-import { loadPipeline } from '../pipeline/load-pipeline.js';
-import { buildDag, type Dag } from '../dag/build-dag.js';
+import { defineCommand } from '../command/command.js';
+import type { Dag } from '../dag/build-dag.js';
 import { PipeError } from '../errors.js';
 import { findRoot } from '../repo/find-root.js';
-import type { Command } from '../command/command.js';
 
-export const dag: Command = {
+export const dag = defineCommand({
   name: 'dag',
-  usage: 'pipe dag [--mermaid | --dot | --json]',
-  summary: 'print the stage graph (text, --mermaid, --dot, --json)',
   description: `
 Prints the stages in the order repro would run them and, for each, the stages it depends
 on with the paths that connect them. --mermaid prints a flowchart for Markdown (GitHub
@@ -18,19 +15,19 @@ renders it), --dot a Graphviz digraph, --json the stages and edges.`,
     dot: { type: 'boolean', help: 'Graphviz DOT' },
     json: { type: 'boolean', help: 'JSON: {stages, edges}' },
   },
-  positionals: false,
-  async run({ values, io }) {
-    const picked = ['mermaid', 'dot', 'json'].filter((f) => values[f]);
+  async run({ options, io }) {
+    const picked = (['mermaid', 'dot', 'json'] as const).filter((f) => options[f]);
     if (picked.length > 1) {
       throw new PipeError('USAGE', `choose one output format, not ${picked.map((p) => `--${p}`).join(' and ')} (pipe dag)`, { command: 'dag' });
     }
+    const [{ loadPipeline }, { buildDag }] = await Promise.all([import('../pipeline/load-pipeline.js'), import('../dag/build-dag.js')]);
     const g = buildDag(await loadPipeline({ root: findRoot(io.cwd) }));
-    if (values.mermaid) io.out(mermaid(g));
-    else if (values.dot) io.out(dot(g));
-    else if (values.json) io.out(`${JSON.stringify({ stages: g.order, edges: edgeList(g) }, null, 2)}\n`);
+    if (options.mermaid) io.out(mermaid(g));
+    else if (options.dot) io.out(dot(g));
+    else if (options.json) io.out(`${JSON.stringify({ stages: g.order, edges: edgeList(g) }, null, 2)}\n`);
     else io.out(text(g));
   },
-};
+});
 
 function edgeList(g: Dag): { from: string; to: string; paths: string[] }[] {
   const byPair = new Map<string, { from: string; to: string; paths: string[] }>();

@@ -1,19 +1,19 @@
 /** @module `pipe gc`: remove cache objects (and, with --cloud, remote objects) that nothing in scope needs. */
-import { gc as runGc, type GcPlan, type GcResult } from '../api/gc/gc.js';
+import type { GcPlan, GcResult } from '../api/gc/gc.js';
 import type { CloudGcPlan } from '../api/gc/gc-cloud.js';
 import type { LocalGcPlan } from '../api/gc/gc-local.js';
+import { askConfirmation, canAsk } from '../command/ask-confirmation.js';
+import { defineCommand, type Io } from '../command/command.js';
+import { positiveInt, seconds } from '../command/parse-args.js';
 import { PipeError } from '../errors.js';
 import { findRoot } from '../repo/find-root.js';
-import { askConfirmation, canAsk } from '../command/ask-confirmation.js';
-import type { Command, Io } from '../command/command.js';
-import { positiveInt, seconds } from '../command/parse-args.js';
+import { waitOption } from './shared-options.js';
+import { formatBytes } from '../command/format-bytes.js';
 
 const SCOPES = ['workspace', 'all-branches', 'all-tags', 'all-commits'] as const;
 
-export const gc: Command = {
+export const gc = defineCommand({
   name: 'gc',
-  usage: 'pipe gc (-w | -a | -T | -A)… [--cloud [-r NAME] [-j N] [-f]] [--dry] [--keep-run-cache] [--wait SECONDS]',
-  summary: 'remove cache objects (and, with --cloud, remote objects) that the workspace and the chosen revisions do not reference',
   description: `
 Keeps every object that the workspace's data.lock references (stage outs and deps, tracked
 data, every file of their directories) and what pipe placed in the workspace, plus — with
@@ -40,23 +40,22 @@ pushed, or that this clone has not fetched, are not kept: git fetch first.`,
     force: { type: 'boolean', short: 'f', help: 'remove from the remote without asking' },
     dry: { type: 'boolean', help: 'list what would be removed; remove nothing' },
     'keep-run-cache': { type: 'boolean', help: 'keep every run-cache entry and the objects it needs' },
-    wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
+    wait: waitOption,
   },
-  positionals: false,
-  async run({ values, io }) {
-    if (!SCOPES.some((s) => values[s])) {
+  async run({ options, io }) {
+    if (!SCOPES.some((s) => options[s])) {
       throw new PipeError(
         'USAGE',
         "pipe gc needs a scope: --workspace (keep what the current data.lock references), and/or --all-branches, --all-tags, --all-commits; see 'pipe help gc'",
         { command: 'gc', flag: '--workspace' },
       );
     }
-    const cloud = Boolean(values.cloud);
+    const cloud = options.cloud;
     for (const flag of ['remote', 'jobs'] as const) {
-      if (values[flag] !== undefined && !cloud) throw new PipeError('USAGE', `--${flag} is for --cloud (pipe gc); add --cloud or leave it out`, { command: 'gc', flag: `--${flag}` });
+      if (options[flag] !== undefined && !cloud) throw new PipeError('USAGE', `--${flag} is for --cloud (pipe gc); add --cloud or leave it out`, { command: 'gc', flag: `--${flag}` });
     }
-    const dry = Boolean(values.dry);
-    const force = Boolean(values.force);
+    const dry = options.dry;
+    const force = options.force;
     if (cloud && !dry && !force && !canAsk()) {
       throw new PipeError(
         'USAGE',
@@ -64,17 +63,18 @@ pushed, or that this clone has not fetched, are not kept: git fetch first.`,
         { command: 'gc', flag: '--force' },
       );
     }
+    const { gc: runGc } = await import('../api/gc/gc.js');
     const r = await runGc({
       root: findRoot(io.cwd),
       dry,
-      keepRunCache: Boolean(values['keep-run-cache']),
-      waitSeconds: seconds('gc', '--wait', values.wait as string | undefined, 60),
-      allBranches: Boolean(values['all-branches']),
-      allTags: Boolean(values['all-tags']),
-      allCommits: Boolean(values['all-commits']),
+      keepRunCache: options['keep-run-cache'],
+      waitSeconds: seconds('gc', '--wait', options.wait, 60),
+      allBranches: options['all-branches'],
+      allTags: options['all-tags'],
+      allCommits: options['all-commits'],
       cloud,
-      remote: values.remote as string | undefined,
-      jobs: values.jobs === undefined ? undefined : positiveInt('gc', '--jobs', values.jobs as string, 1),
+      remote: options.remote,
+      jobs: options.jobs === undefined ? undefined : positiveInt('gc', '--jobs', options.jobs, 1),
       confirm: (plan) => confirm(io, plan, force),
     });
     report(io, r, dry);
@@ -83,7 +83,7 @@ pushed, or that this clone has not fetched, are not kept: git fetch first.`,
       return 1;
     }
   },
-};
+});
 
 /** How many remote objects and run-cache entries are named before asking. */
 const LISTED = 20;
@@ -125,15 +125,4 @@ function remoteName(p: CloudGcPlan): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }

@@ -1,17 +1,16 @@
 /** @module `pipe pull`: fetch, then checkout. */
 import type { CheckoutSummary } from '../api/checkout.js';
-import { pull as runPull, type PullSummary } from '../api/remote/pull.js';
+import type { PullSummary } from '../api/remote/pull.js';
+import { defineCommand, type Io } from '../command/command.js';
+import { positiveInt, seconds as secondsFlag } from '../command/parse-args.js';
 import { isPipeError } from '../errors.js';
 import { findRoot } from '../repo/find-root.js';
-import type { Command, Io } from '../command/command.js';
-import { positiveInt, seconds as secondsFlag } from '../command/parse-args.js';
-import { progressBar } from './transfer-progress.js';
 import { fetchLine } from './fetch.js';
+import { remoteOption, targetsArg, transferJobsOption, waitOption } from './shared-options.js';
+import { progressBar } from './transfer-progress.js';
 
-export const pull: Command = {
+export const pull = defineCommand({
   name: 'pull',
-  usage: 'pipe pull [TARGET…] [-r NAME] [-j N] [--relink] [--force] [--wait SECONDS]',
-  summary: 'fetch, then checkout: put the data and models of data.lock in place from a remote',
   description: `
 'pipe fetch' followed by 'pipe checkout': downloads the objects data.lock references that the
 cache lacks (each verified against its name before it is stored), with the run-cache entries
@@ -21,25 +20,27 @@ or a path. When the remote lacks some objects, everything complete is still chec
 the missing ones are named (exit 1). Workspace changes the cache does not hold are not
 overwritten without --force (see 'pipe help checkout').`,
   options: {
-    remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to pull from (default: the default remote)' },
-    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3; 64 for a directory, copied by 4 threads)' },
+    remote: remoteOption('pull from'),
+    jobs: transferJobsOption,
     relink: { type: 'boolean', help: 're-create every link with the current cache.type, even where the content matches' },
     force: { type: 'boolean', short: 'f', help: 'overwrite workspace changes that are not in the cache (they are lost)' },
-    wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
+    wait: waitOption,
   },
-  positionals: true,
-  async run({ values, positionals, io }) {
+  positionals: [targetsArg],
+  async run({ options, args, io }) {
+    const { pull: runPull } = await import('../api/remote/pull.js');
     const bar = progressBar();
     try {
       const s = await runPull({
         root: findRoot(io.cwd),
         cwd: io.cwd,
-        targets: positionals,
-        remote: values.remote as string | undefined,
-        jobs: values.jobs === undefined ? undefined : positiveInt('pull', '--jobs', values.jobs as string, 1),
-        relink: Boolean(values.relink),
-        force: Boolean(values.force),
-        waitSeconds: secondsFlag('pull', '--wait', values.wait as string | undefined, 60),
+        targets: args.targets,
+        remote: options.remote,
+        jobs: options.jobs === undefined ? undefined : positiveInt('pull', '--jobs', options.jobs, 1),
+        relink: options.relink,
+        force: options.force,
+        waitSeconds: secondsFlag('pull', '--wait', options.wait, 60),
+        command: io.commandLine,
         onProgress: bar.onProgress,
       });
       bar.end();
@@ -54,7 +55,7 @@ overwritten without --force (see 'pipe help checkout').`,
       throw err;
     }
   },
-};
+});
 
 function report(io: Io, s: PullSummary): void {
   io.out(fetchLine(s.fetch));

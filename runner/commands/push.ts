@@ -1,15 +1,14 @@
 /** @module `pipe push`: upload what data.lock references and the remote lacks. */
-import { push as runPush, type PushSummary } from '../api/remote/push.js';
+import type { PushSummary } from '../api/remote/push.js';
+import { defineCommand, type Io } from '../command/command.js';
+import { positiveInt } from '../command/parse-args.js';
 import { isPipeError } from '../errors.js';
 import { findRoot } from '../repo/find-root.js';
-import type { Command, Io } from '../command/command.js';
-import { positiveInt } from '../command/parse-args.js';
+import { remoteOption, targetsArg, transferJobsOption } from './shared-options.js';
 import { count, formatBytes, objects, progressBar, seconds } from './transfer-progress.js';
 
-export const push: Command = {
+export const push = defineCommand({
   name: 'push',
-  usage: 'pipe push [TARGET…] [-r NAME] [-j N]',
-  summary: 'upload the objects data.lock references (and their run-cache entries) that the remote lacks',
   description: `
 Uploads every object that data.lock's cached outs and tracked data need (a directory's
 manifest and each of its files) and that the remote does not have yet, then the run-cache
@@ -20,20 +19,18 @@ only a few), so pushing nothing new costs a handful of requests.
 Every object is hashed while it is read and sent only if it matches its name; a directory's
 manifest goes up after its files, a run-cache entry after its outs. An interrupted push
 resumes where it stopped. Configure a remote with 'pipe remote add'.`,
-  options: {
-    remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to push to (default: the default remote)' },
-    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'transfers at once (default: 16 for S3; 64 for a directory, copied by 4 threads)' },
-  },
-  positionals: true,
-  async run({ values, positionals, io }) {
+  options: { remote: remoteOption('push to'), jobs: transferJobsOption },
+  positionals: [targetsArg],
+  async run({ options, args, io }) {
+    const { push: runPush } = await import('../api/remote/push.js');
     const bar = progressBar();
     try {
       const s = await runPush({
         root: findRoot(io.cwd),
         cwd: io.cwd,
-        targets: positionals,
-        remote: values.remote as string | undefined,
-        jobs: values.jobs === undefined ? undefined : positiveInt('push', '--jobs', values.jobs as string, 1),
+        targets: args.targets,
+        remote: options.remote,
+        jobs: options.jobs === undefined ? undefined : positiveInt('push', '--jobs', options.jobs, 1),
         onProgress: bar.onProgress,
       });
       bar.end();
@@ -44,7 +41,7 @@ resumes where it stopped. Configure a remote with 'pipe remote add'.`,
       throw err;
     }
   },
-};
+});
 
 function report(io: Io, s: PushSummary): void {
   io.out(pushLine(s));

@@ -1,17 +1,15 @@
 /** @module `pipe repro`: the CLI face of api/repro, with per-stage lines and Ctrl-C handling. */
 import { availableParallelism } from 'node:os';
-import { repro as runRepro } from '../api/repro/repro.js';
 import type { ReproReporter } from '../api/repro/repro-events.js';
-import { firstReason } from '../stage/reason.js';
-import { findRoot } from '../repo/find-root.js';
 import { style } from '../command/ansi.js';
-import type { Command, Io } from '../command/command.js';
+import { defineCommand, type Io } from '../command/command.js';
 import { positiveInt, seconds } from '../command/parse-args.js';
+import { findRoot } from '../repo/find-root.js';
+import { firstReason } from '../stage/reason.js';
+import { waitOption } from './shared-options.js';
 
-export const repro: Command = {
+export const repro = defineCommand({
   name: 'repro',
-  usage: 'pipe repro [STAGE…] [-f] [-s] [--downstream] [--dry] [-j N] [--keep-going] [--no-run-cache] [--pull [-r NAME]] [--wait SECONDS]',
-  summary: 'run the stages whose inputs changed, in dependency order',
   description: `
 Runs the stages of pipeline.yaml in dependency order and records what each one read and
 produced in data.lock. A stage is skipped when its command, the content of every dep, the
@@ -31,15 +29,16 @@ running it. Missing tracked data and the outs data.lock already records are fetc
     'single-item': { type: 'boolean', short: 's', help: 'only the named stages, not what they depend on' },
     downstream: { type: 'boolean', help: 'the named stages and every stage that depends on them' },
     dry: { type: 'boolean', help: 'print what would run and why; run nothing, write nothing' },
-    jobs: { type: 'string', short: 'j', valueName: 'N', help: `independent stages to run at once (default: CPUs, here ${availableParallelism()})` },
+    jobs: { type: 'string', short: 'j', valueName: 'N', help: 'independent stages to run at once (default: the number of CPUs)' },
     'keep-going': { type: 'boolean', short: 'k', help: 'after a failure, keep running branches that do not depend on it' },
     'no-run-cache': { type: 'boolean', help: 'run stages even when the run-cache holds the outs of an identical earlier run' },
     pull: { type: 'boolean', help: "before running a stage, fetch its results from the remote's run-cache when they are there" },
     remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote for --pull (default: the default remote)' },
-    wait: { type: 'string', valueName: 'SECONDS', help: 'how long to wait for another pipe run in this repository (default 60)' },
+    wait: waitOption,
   },
-  positionals: true,
-  async run({ values, positionals, io }) {
+  positionals: [{ name: 'stages', valueName: 'STAGE…', variadic: true }],
+  async run({ options, args, io }) {
+    const { repro: runRepro } = await import('../api/repro/repro.js');
     const root = findRoot(io.cwd);
     const controller = new AbortController();
     let interrupts = 0;
@@ -51,27 +50,28 @@ running it. Missing tracked data and the outs data.lock already records are fetc
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const started = Date.now();
-    const reporter = cliReporter(io, Boolean(values.dry));
+    const reporter = cliReporter(io, options.dry);
     try {
       const result = await runRepro({
         root,
-        targets: positionals,
-        force: Boolean(values.force),
-        single: Boolean(values['single-item']),
-        downstream: Boolean(values.downstream),
-        dry: Boolean(values.dry),
-        keepGoing: Boolean(values['keep-going']),
-        noRunCache: Boolean(values['no-run-cache']),
-        pull: Boolean(values.pull),
-        remote: values.remote as string | undefined,
-        jobs: positiveInt('repro', '--jobs', values.jobs as string | undefined, availableParallelism()),
-        waitSeconds: seconds('repro', '--wait', values.wait as string | undefined, 60),
+        targets: args.stages,
+        force: options.force,
+        single: options['single-item'],
+        downstream: options.downstream,
+        dry: options.dry,
+        keepGoing: options['keep-going'],
+        noRunCache: options['no-run-cache'],
+        pull: options.pull,
+        remote: options.remote,
+        jobs: positiveInt('repro', '--jobs', options.jobs, availableParallelism()),
+        waitSeconds: seconds('repro', '--wait', options.wait, 60),
+        command: io.commandLine,
         reporter,
         signal: controller.signal,
       });
       const s = style(io.color);
       const secs = ((Date.now() - started) / 1000).toFixed(1);
-      if (values.dry) io.out(result.ran.length ? `${result.ran.length} stage(s) would run (dry run: nothing ran)\n` : 'Everything is up to date (dry run).\n');
+      if (options.dry) io.out(result.ran.length ? `${result.ran.length} stage(s) would run (dry run: nothing ran)\n` : 'Everything is up to date (dry run).\n');
       else if (result.ran.length === 0) io.out(s.dim('Everything is up to date.\n'));
       else io.out(`${result.ran.length} stage${result.ran.length === 1 ? '' : 's'} ran in ${secs}s; data.lock ${result.lockChanged ? 'updated' : 'unchanged'}.\n`);
     } finally {
@@ -79,7 +79,7 @@ running it. Missing tracked data and the outs data.lock already records are fetc
       process.off('SIGTERM', onSignal);
     }
   },
-};
+});
 
 function secs(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;

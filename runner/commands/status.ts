@@ -1,17 +1,15 @@
 /** @module `pipe status`: which stages are out of date and every reason why. */
-import { remoteStatus, type RemoteStatus } from '../api/remote/remote-status.js';
-import { status as getStatus } from '../api/status.js';
-import { describeReason } from '../stage/reason.js';
-import { findRoot } from '../repo/find-root.js';
+import type { RemoteStatus } from '../api/remote/remote-status.js';
 import { style } from '../command/ansi.js';
-import type { Command, Io } from '../command/command.js';
+import { defineCommand, type Io } from '../command/command.js';
 import { positiveInt } from '../command/parse-args.js';
-import { formatBytes } from './transfer-progress.js';
+import { findRoot } from '../repo/find-root.js';
+import { describeReason } from '../stage/reason.js';
+import { targetsArg } from './shared-options.js';
+import { formatBytes } from '../command/format-bytes.js';
 
-export const status: Command = {
+export const status = defineCommand({
   name: 'status',
-  usage: 'pipe status [STAGE…] [--json] | pipe status --remote [-r NAME] [TARGET…] [--json]',
-  summary: 'show which stages are out of date and why',
   description: `
 For each stage: up to date, or changed with every reason (cmd changed, dep X modified,
 added or removed, param Y changed from a to b, out Z missing or modified, an upstream stage
@@ -29,22 +27,24 @@ Exits 0 whether or not something changed.`,
     'remote-name': { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to compare with (implies --remote; default: the default remote)' },
     jobs: { type: 'string', short: 'j', valueName: 'N', help: 'with --remote: requests at once' },
   },
-  positionals: true,
-  async run({ values, positionals, io }) {
-    if (values.remote || values['remote-name'] !== undefined) {
+  positionals: [targetsArg],
+  async run({ options, args, io }) {
+    if (options.remote || options['remote-name'] !== undefined) {
+      const { remoteStatus } = await import('../api/remote/remote-status.js');
       const r = await remoteStatus({
         root: findRoot(io.cwd),
         cwd: io.cwd,
-        targets: positionals,
-        remote: values['remote-name'] as string | undefined,
-        jobs: values.jobs === undefined ? undefined : positiveInt('status', '--jobs', values.jobs as string, 1),
+        targets: args.targets,
+        remote: options['remote-name'],
+        jobs: options.jobs === undefined ? undefined : positiveInt('status', '--jobs', options.jobs, 1),
       });
-      if (values.json) io.out(`${JSON.stringify(r, null, 2)}\n`);
+      if (options.json) io.out(`${JSON.stringify(r, null, 2)}\n`);
       else printRemote(io, r);
       return;
     }
-    const { stages: entries, data } = await getStatus({ root: findRoot(io.cwd), targets: positionals });
-    if (values.json) {
+    const { status: getStatus } = await import('../api/status.js');
+    const { stages: entries, data } = await getStatus({ root: findRoot(io.cwd), targets: args.targets });
+    if (options.json) {
       const json = entries.map((e) => ({ ...e, reasons: e.reasons.map((r) => ({ ...r, message: describeReason(r) })) }));
       io.out(`${JSON.stringify({ stages: json, data }, null, 2)}\n`);
       return;
@@ -64,7 +64,7 @@ Exits 0 whether or not something changed.`,
       io.out(s.dim('Everything is up to date.\n'));
     }
   },
-};
+});
 
 function printRemote(io: Io, r: RemoteStatus): void {
   const s = style(io.color);

@@ -1,6 +1,6 @@
 /** @module How push, fetch and pull report: a progress bar on a terminal (stderr), one summary line on stdout. */
 import type { OnProgress, TransferProgress } from '../remote/transfer.js';
-import { formatBytes } from './gc.js';
+import { formatBytes } from '../command/format-bytes.js';
 
 export interface ProgressBar {
   readonly onProgress: OnProgress | undefined;

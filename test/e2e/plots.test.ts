@@ -149,13 +149,13 @@ describe.concurrent('pipe plots diff', () => {
     expect(nope.stderr).toBe("error: unknown revision 'nope': not a branch, tag or commit in this repository\n");
     const many = await repo.pipe(['plots', 'diff', 'HEAD', 'HEAD~1', 'HEAD']);
     expect(many.code).toBe(2);
-    expect(many.stderr).toBe("error: pipe plots diff takes at most two revisions (A and B); see 'pipe help plots'\n");
+    expect(many.stderr).toBe("error: unexpected argument 'HEAD': it takes [A] [B] (pipe plots diff); see 'pipe help plots diff'\n");
     const flag = await repo.pipe(['plots', 'diff', '--colour']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--colour'");
     const sub = await repo.pipe(['plots']);
     expect(sub.code).toBe(2);
-    expect(sub.stderr).toBe("error: a subcommand is missing: pipe plots show|diff; see 'pipe help plots'\n");
+    expect(sub.stderr).toBe("error: pipe plots needs a subcommand: show, diff; see 'pipe help plots'\n");
     expect(repo.exists('pipe_plots')).toBe(false);
   });
 });

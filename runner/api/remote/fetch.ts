@@ -27,6 +27,8 @@ export interface FetchOptions {
   readonly jobs?: number;
   readonly waitSeconds?: number;
   readonly onProgress?: OnProgress;
+  /** How the repository mutex names this run to a waiting process (default `pipe fetch`). */
+  readonly command?: string;
 }
 
 export interface FetchSummary extends DownloadResult {
@@ -43,7 +45,7 @@ export async function fetch(o: FetchOptions): Promise<FetchSummary> {
   const parsed = new ParsedCache(dir.tmp);
   const pipeline = await loadPipeline({ root, cache: parsed });
   const config = await loadConfig({ root, cache: parsed });
-  const mutex = await acquireMutex({ file: dir.mutex, command: `pipe ${process.argv.slice(2).join(' ')}`.trim(), waitSeconds: o.waitSeconds ?? 60 });
+  const mutex = await acquireMutex({ file: dir.mutex, command: o.command ?? 'pipe fetch', waitSeconds: o.waitSeconds ?? 60 });
   try {
     const lock = await readLock({ root, cache: parsed });
     parsed.save();

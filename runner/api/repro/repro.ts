@@ -42,6 +42,8 @@ export interface ReproOptions extends Selection {
   readonly pull?: boolean;
   /** The remote for `pull` (default: the default remote). */
   readonly remote?: string;
+  /** How the repository mutex names this run to a waiting process (default `pipe repro`). */
+  readonly command?: string;
 }
 
 export interface ReproResult {
@@ -69,7 +71,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     ensurePipeDir(root);
     mutex = await acquireMutex({
       file: pipeDir(root).mutex,
-      command: `pipe ${process.argv.slice(2).join(' ')}`.trim(),
+      command: o.command ?? 'pipe repro',
       waitSeconds: o.waitSeconds ?? 60,
       onWait: (h) => reporter.note(`waiting for pipe process ${h.pid} (${h.command}) to finish…`),
       signal: o.signal,

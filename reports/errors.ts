@@ -1,0 +1,22 @@
+/** @module The error codes of reports/ (gate, plots, GitHub), added to the runner's PipeError, and what each means for the exit code. */
+import type { ErrorKind } from '../runner/command/index.js';
+
+interface ReportErrorCodes {
+  /** One or more promotion rules of `gates:` failed (exit 1). */
+  GATE_FAILED: { failed: readonly string[] };
+  /** A plot could not be rendered (its data is not a table, a field it names is missing, …). */
+  PLOT_FAILED: { path: string; revision?: string };
+  /** The GitHub API refused or could not be reached; the message says what to fix. */
+  GITHUB_FAILED: { status?: number; request?: string };
+}
+
+declare module '../runner/errors.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging adds the codes
+  interface PipeErrorCodes extends ReportErrorCodes {}
+}
+
+export const reportErrorKinds: { readonly [C in keyof ReportErrorCodes]: ErrorKind } = {
+  GATE_FAILED: 'failed',
+  PLOT_FAILED: 'failed',
+  GITHUB_FAILED: 'failed',
+};
