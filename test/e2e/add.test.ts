@@ -1,13 +1,11 @@
 /** @module `pipe add PATH…`: raw data tracked in the cache and under `data:` in data.lock, used by stages, reported by status. */
 import { lstatSync, rmSync, symlinkSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hexOf, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
 import { runPipe } from '../helpers/pipe.js';
 import { countRun, makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 interface DataEntry {
   hash: string;
@@ -40,7 +38,7 @@ function dataRepo(): Repo {
   return repo;
 }
 
-describe.concurrent('pipe add', () => {
+describe('pipe add', () => {
   it('stores a file and a directory (paths relative to a subdirectory), links them back, records them under data: and ignores them in git', async () => {
     const repo = dataRepo();
     const r = await ok(repo, ['add', 'raw.csv', 'images/'], repo.path('data'));

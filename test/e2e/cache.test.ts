@@ -1,13 +1,11 @@
 /** @module The object store and the links from it: what `pipe repro` stores, how outs are linked (cache.type), unprotect, in-place writes, an interrupted stage. */
 import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hasObject, hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
 import { countRun, makeRepo, ok, removeRepos, type LockedPath, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 /** The files the `gen` stage writes into its directory out, with their bytes; `Z.txt` sorts before `a.txt` by code unit. */
 const DIR_FILES: Record<string, string> = {
@@ -40,7 +38,7 @@ function out(repo: Repo, stage: string, path: string): LockedPath {
   return o;
 }
 
-describe.concurrent('object store', () => {
+describe('object store', () => {
   it('stores each cached out under files/sha256/<2 hex>/<62 hex>, a directory as one object per file plus a sorted manifest; metrics are locked, not stored', async () => {
     const repo = genRepo();
     await ok(repo, ['repro']);
@@ -82,7 +80,7 @@ describe.concurrent('object store', () => {
   });
 });
 
-describe.concurrent('linking outs (cache.type)', () => {
+describe('linking outs (cache.type)', () => {
   it('by default (no reflink on this filesystem) cached outs are read-only hardlinks to their objects; metrics stay plain files', async () => {
     const repo = genRepo();
     await ok(repo, ['repro']);
@@ -188,7 +186,7 @@ describe.concurrent('linking outs (cache.type)', () => {
   });
 });
 
-describe.concurrent('exec bits of stored files', () => {
+describe('exec bits of stored files', () => {
   it('files with identical bytes but different exec bits each keep their own exec bit, and the stage is up to date after its run', async () => {
     const repo = makeRepo();
     repo.stages({
@@ -215,7 +213,7 @@ describe.concurrent('exec bits of stored files', () => {
   });
 });
 
-describe.concurrent('stages writing to their outs in place', () => {
+describe('stages writing to their outs in place', () => {
   it('a persist: true out appended to on every run keeps the object of each earlier run intact', async () => {
     const repo = makeRepo();
     repo.stages({ log: { cmd: `${countRun('log')} && echo x >> out.txt`, outs: [{ 'out.txt': { persist: true } }] } });
@@ -292,7 +290,7 @@ async function killSlow(repo: Repo, args: string[]) {
   return p.done;
 }
 
-describe.concurrent('a stage killed mid-write', () => {
+describe('a stage killed mid-write', () => {
   it('exits 1; the partial out is neither locked nor stored; the next repro finishes and data.lock, outs and store agree', async () => {
     const repo = slowRepo();
     const r = await killSlow(repo, ['repro']);

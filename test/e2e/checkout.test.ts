@@ -1,14 +1,12 @@
 /** @module `pipe checkout`: the workspace follows data.lock across git branches; removed, missing and corrupt outs; --relink. */
 import { chmodSync, existsSync, lstatSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, writable } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { runPipe } from '../helpers/pipe.js';
 import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 function outHash(repo: Repo, stage: string, path: string): string {
   const o = repo.lock().stages[stage]?.outs.find((x) => x.path === path);
@@ -63,7 +61,7 @@ const branches = template(async () => {
 
 const N = { a: 1, b: 2 } as const;
 
-describe.concurrent('switching git branches', () => {
+describe('switching git branches', () => {
   it('after git checkout + pipe checkout, pipe repro runs nothing on either branch and the outs are what that branch produced', async () => {
     const repo = await branches();
     for (const branch of ['a', 'b', 'a', 'b'] as const) {
@@ -151,7 +149,7 @@ async function ranGen(): Promise<Repo> {
   return repo;
 }
 
-describe.concurrent('pipe checkout', () => {
+describe('pipe checkout', () => {
   it('links what is missing, leaves what matches, and says so: N linked (hardlink), M unchanged, K removed; a second checkout links nothing', async () => {
     const repo = await ranGen();
     rmSync(repo.path('one.txt'));

@@ -1,11 +1,9 @@
 /** @module The command line itself: version, help, and usage errors (exit 2). */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,7 +12,7 @@ const simple = () =>
     'pipeline.yaml': 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n',
   });
 
-describe.concurrent('pipe command line', () => {
+describe('pipe command line', () => {
   it('--version prints the package version and exits 0', async () => {
     const r = await simple().pipe(['--version']);
     expect(r.code).toBe(0);

@@ -1,10 +1,8 @@
 /** @module The stage graph: edges from outs to deps by path, graph errors, and `pipe dag` output formats. */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 interface DagJson {
   stages: string[];
@@ -39,7 +37,7 @@ function graphRepo(): Repo {
   return repo;
 }
 
-describe.concurrent('dag', () => {
+describe('dag', () => {
   it('connects outs to deps by exact path, by a dep directory holding an out, and by a dep inside an out directory', async () => {
     const g = await dagJson(graphRepo());
     expect(g.edges).toHaveLength(3);

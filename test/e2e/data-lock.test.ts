@@ -1,11 +1,9 @@
 /** @module data.lock as written by repro: schema, sorted stages, hashes, dirs, params, byte-identical rewrites. */
 import { createHash } from 'node:crypto';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
@@ -28,7 +26,7 @@ function lockRepo(): Repo {
   return repo;
 }
 
-describe.concurrent('data.lock', () => {
+describe('data.lock', () => {
   it('has schema 1 and the stages sorted by name', async () => {
     const repo = lockRepo();
     expect((await repo.pipe(['repro'])).code).toBe(0);

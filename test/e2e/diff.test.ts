@@ -1,14 +1,12 @@
 /** @module `pipe params diff` and `pipe metrics show|diff` across real commits: tables, Markdown, JSON, every kind of revision, packed and shallow repositories. */
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const PIPELINE_1 = `stages:
   train:
@@ -64,7 +62,7 @@ const V1_TO_C2_MD = [
   '',
 ].join('\n');
 
-describe.concurrent('metrics diff', () => {
+describe('metrics diff', () => {
   it('--md: changed, added and removed keys, text values and nested keys; unchanged ones left out', async () => {
     const r = await ok(await history(), ['metrics', 'diff', 'v1', 'HEAD~1', '--md']);
     expect(r.stdout).toBe(V1_TO_C2_MD);
@@ -160,7 +158,7 @@ describe.concurrent('metrics diff', () => {
   });
 });
 
-describe.concurrent('params diff', () => {
+describe('params diff', () => {
   it('compares every key of the params files the pipeline reads; a params file absent at A shows as added', async () => {
     const r = await ok(await history(), ['params', 'diff', 'v1', 'HEAD', '--md']);
     expect(r.stdout).toBe(
@@ -194,7 +192,7 @@ describe.concurrent('params diff', () => {
   });
 });
 
-describe.concurrent('metrics show', () => {
+describe('metrics show', () => {
   it('prints the metrics of the workspace', async () => {
     const r = await ok(await history(), ['metrics', 'show', '--md']);
     expect(r.stdout).toBe(
@@ -284,7 +282,7 @@ describe.concurrent('metrics show', () => {
   });
 });
 
-describe.concurrent('repositories as CI has them', () => {
+describe('repositories as CI has them', () => {
   it('reads packed refs and packfiles (after git pack-refs --all and git gc)', async () => {
     const repo = await history();
     git(repo, 'pack-refs', '--all');

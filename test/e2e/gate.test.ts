@@ -1,10 +1,9 @@
 /** @module `pipe gate` on a repository with real commits: improved and regressed metrics, branch-scoped rules, malformed rules. */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-vi.setConfig({ maxConcurrency: 10 });
 
 const GATES = `gates:
   - metric: auc
@@ -49,7 +48,7 @@ async function at(branch: string): Promise<Repo> {
   return repo;
 }
 
-describe.concurrent('pipe gate', () => {
+describe('pipe gate', () => {
   it('improved metrics pass: one row per rule, exit 0; the branch-scoped rule is skipped without a target', async () => {
     const r = await (await at('good')).pipe(['gate', '--base', 'main', '--target', 'dev']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,23 +1,16 @@
 /** @module `pipe gc --cloud`: removes from a directory remote and from S3 (s3rver) exactly what no kept revision references, asks first, and deletes manifests before their files. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { hexOf, sha256, storedObjects, type ManifestEntry } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { twoStageRepo } from '../helpers/two-stage-repo.js';
 import { PIPE_BIN } from '../helpers/pipe.js';
 import { removeRepos, Repo, template, type DataLock } from '../helpers/repo.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
-
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
 
 let s3: S3Server;
 beforeAll(async () => {
@@ -25,10 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s3?.stop();
-  removeRepos();
-  if (!process.env.PIPE_TEST_KEEP) for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await removeRepos();
 });
-vi.setConfig({ maxConcurrency: 8 });
 
 async function ok(repo: Repo, args: string[], env: Record<string, string> = s3.env) {
   const r = await repo.pipe(args, { env, timeoutMs: 40_000 });
@@ -171,7 +162,7 @@ function cloneOf(repo: Repo): Repo {
   return c;
 }
 
-describe.concurrent('pipe gc --cloud, directory remote', () => {
+describe('pipe gc --cloud, directory remote', () => {
   it('--dry lists exactly the remote objects no kept revision references (side read from the remote), and removes nothing', async () => {
     const repo = await withDirectory();
     const { view } = ownDirectoryRemote(repo);
@@ -286,7 +277,7 @@ describe.concurrent('pipe gc --cloud, directory remote', () => {
   });
 });
 
-describe.concurrent('pipe gc --cloud, S3 remote (s3rver)', () => {
+describe('pipe gc --cloud, S3 remote (s3rver)', () => {
   it('--dry lists, --force removes exactly the unreferenced objects from S3; a fresh clone still pulls main and side', async () => {
     await s3.createBucket('gc-cloud');
     const repo = await pushedHistory(async (r) => {

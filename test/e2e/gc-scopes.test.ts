@@ -1,6 +1,6 @@
 /** @module `pipe gc --all-branches / --all-tags / --all-commits`: what data.lock references at other commits survives; plain `gc -w` removes it. */
 import { readdirSync, rmSync, utimesSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { hasObject, objectRel, referencedObjects, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
@@ -8,7 +8,6 @@ import { twoStageRepo } from '../helpers/two-stage-repo.js';
 import { makeRepo, ok, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-vi.setConfig({ maxConcurrency: 10 });
 
 /** `sha256:…  SIZE` lines of `gc --dry` (the cache's, not a remote's). */
 function listed(stdout: string): string[] {
@@ -64,7 +63,7 @@ const history = template(async () => {
 
 const OLD = 'main~1';
 
-describe.concurrent('pipe gc revision scopes', () => {
+describe('pipe gc revision scopes', () => {
   it('--dry with each scope lists exactly what the workspace and those commits do not reference', async () => {
     const repo = await history();
     const before = storedObjects(repo);

@@ -1,13 +1,11 @@
 /** @module `pipe gc --workspace [--dry]`: removes exactly the objects the current data.lock does not need. */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hasObject, objectPath, referencedObjects, storedObjects } from '../helpers/cache.js';
 import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 /** Run-cache entries in the store, as relative paths. */
 function runEntries(repo: Repo): string[] {
@@ -54,7 +52,7 @@ function listed(stdout: string): { hash: string; size: number }[] {
   return [...stdout.matchAll(/^(sha256:[0-9a-f]{64}(?:\.dir)?) {2}(\d+)$/gm)].map((m) => ({ hash: m[1] as string, size: Number(m[2]) }));
 }
 
-describe.concurrent('pipe gc', () => {
+describe('pipe gc', () => {
   it('--workspace --dry lists exactly the unreferenced objects with their sizes, and removes nothing', async () => {
     const repo = await rerun();
     const expected = unreferenced(repo);

@@ -1,12 +1,10 @@
 /** @module What counts as a change of a dep: directory contents (hidden files, new files, exec bits), symlinks; the stat state. */
 import { chmodSync, existsSync, readFileSync, utimesSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { countRun, makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
@@ -35,7 +33,7 @@ async function expectDirChanged(repo: Repo, hashBefore: string | undefined): Pro
   expect(depHash(repo)).not.toBe(hashBefore);
 }
 
-describe.concurrent('hashing', () => {
+describe('hashing', () => {
   it('a directory dep changes when a hidden file inside it changes', async () => {
     const repo = await dirDepRepo();
     const before = depHash(repo);

@@ -1,11 +1,9 @@
 /** @module Files pipe keeps for git: the managed block of cached outs in .gitignore, and .pipe/.gitignore. */
 import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const BEGIN = /^# >>> pipe:.*$/m;
 
@@ -42,7 +40,7 @@ function managedLines(text: string): string[] {
   return lines.slice(start + 1, end);
 }
 
-describe.concurrent('housekeeping', () => {
+describe('housekeeping', () => {
   it('git-ignores cached outs in a managed block, but not metrics, plots or cache: false outs', async () => {
     const repo = outsRepo();
     expect((await repo.pipe(['repro'])).code).toBe(0);

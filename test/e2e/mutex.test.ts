@@ -1,14 +1,12 @@
 /** @module The repository mutex: one `pipe repro` at a time; a mutex left by a dead process is taken over. */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { countRun, makeRepo, removeRepos } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
-describe.concurrent('mutex', () => {
+describe('mutex', () => {
   it('a second repro fails (exit 1) naming the pid of the running one, which then finishes normally', async () => {
     const repo = makeRepo();
     // The stage holds the run open until the test creates `go` (deterministic, no fixed sleep).

@@ -3,13 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
 import { runPipe } from '../helpers/pipe.js';
 import { makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-vi.setConfig({ maxConcurrency: 6 });
 
 const BLUE = '#4c78a8';
 const ORANGE = '#f58518';
@@ -50,7 +49,7 @@ const history = template(async () => {
 
 const svgOf = (repo: Repo, id: string, dir = 'pipe_plots') => repo.read(`${dir}/${id}.svg`);
 
-describe.concurrent('pipe plots diff', () => {
+describe('pipe plots diff', () => {
   it('overlays two commits, one colour per revision named in the legend; prints the page; notes a plot one commit lacks', async () => {
     const repo = await history();
     const r = await ok(repo, ['plots', 'diff', 'HEAD~1', 'HEAD']);
@@ -160,7 +159,7 @@ describe.concurrent('pipe plots diff', () => {
   });
 });
 
-describe.concurrent('pipe plots show', () => {
+describe('pipe plots show', () => {
   it('renders the workspace only; TARGETs are relative to the current directory, and so is -o DIR', async () => {
     const repo = await history();
     mkdirSync(repo.path('sub'));

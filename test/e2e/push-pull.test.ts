@@ -1,25 +1,14 @@
 /** @module push, fetch, pull and repro --pull through a directory remote: three clones of one origin share results without running anything twice. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hasObject, objectPath, sha256, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { countRun, makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 afterAll(removeRepos);
-afterAll(() => {
-  if (!process.env.PIPE_TEST_KEEP) for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-vi.setConfig({ maxConcurrency: 8 });
-
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
 
 /** Every file of a directory remote under files/ and runs/: key → bytes. */
 function remoteFiles(dir: string): Map<string, Buffer> {
@@ -106,7 +95,7 @@ async function cloneWith(origin: string, remote: string): Promise<Repo> {
   return c;
 }
 
-describe.concurrent('a directory remote shared by clones', () => {
+describe('a directory remote shared by clones', () => {
   it('clone A pushes; fresh clone B pulls and runs nothing; clone C gets everything with repro --pull from the run-cache', async () => {
     const { a, origin, remote } = await setup({ own: false });
     const pushed = await ok(a, ['push']);

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s3?.stop();
-  removeRepos();
+  await removeRepos();
 });
 
 async function ok(repo: Repo, args: string[], env: Record<string, string> = s3.env) {
@@ -81,7 +81,7 @@ async function freePort(): Promise<number> {
 
 const oneLine = (stderr: string) => expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
 
-describe.concurrent('S3 remote (s3rver)', () => {
+describe('S3 remote (s3rver)', () => {
   it('push, no-op push, pull into a fresh copy (a 20 MiB file goes up in parts); a tampered object is rejected on fetch', async () => {
     await s3.createBucket('round');
     const repo = await s3Repo('round', { n: 40, big: 20 << 20 });

@@ -1,13 +1,12 @@
 /** @module `pipe remote …`: remotes in .pipe/config.yaml (comments kept), credentials only in config.local.yaml, and the errors that say how to set one up. */
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runPipe } from '../helpers/pipe.js';
 import { makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-vi.setConfig({ maxConcurrency: 10 });
 
 async function ok(repo: Repo, args: string[], cwd?: string) {
   const r = cwd ? await runPipe(cwd, args) : await repo.pipe(args);
@@ -19,7 +18,7 @@ function repoWithData(): Repo {
   return makeRepo({ 'pipeline.yaml': 'stages: {}\n', 'data/a.txt': 'a\n' });
 }
 
-describe.concurrent('pipe remote', () => {
+describe('pipe remote', () => {
   it('push, fetch and pull without a remote say how to add one (exit 1)', async () => {
     const repo = repoWithData();
     await ok(repo, ['add', 'data']);

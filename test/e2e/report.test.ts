@@ -1,12 +1,11 @@
 /** @module `pipe report` on a repository with real commits and real runs: sections in order, exact rows, verdicts, the last run's stages. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-vi.setConfig({ maxConcurrency: 10 });
 
 const PIPELINE = `stages:
   validate:
@@ -89,7 +88,7 @@ async function reportOn(branch: 'better' | 'worse', args: string[] = []): Promis
 
 const sections = (md: string) => md.split('\n').filter((l) => /^#{1,2} /.test(l));
 
-describe.concurrent('pipe report', () => {
+describe('pipe report', () => {
   it('improved metrics: the verdict first, then metrics marked better, params, validation, stages, plots', async () => {
     const { md, stderr } = await reportOn('better', ['--no-plots']);
     expect(stderr).toBe('report written to out/report.md\n');

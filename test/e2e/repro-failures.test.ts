@@ -1,10 +1,8 @@
 /** @module `pipe repro` when a stage fails: exit 1, what is printed, what is locked, what else runs (--keep-going). */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { countRun, makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 /** A shell fragment printing `err-1` … `err-N` to stderr. */
 const noisyStderr = (n: number) => `i=1; while [ $i -le ${n} ]; do echo err-$i >&2; i=$((i+1)); done`;
@@ -24,7 +22,7 @@ function branchesRepo(): Repo {
   return repo;
 }
 
-describe.concurrent('repro with a failing stage', () => {
+describe('repro with a failing stage', () => {
   it('exits 1, naming the stage, its exit code and the tail of its stderr', async () => {
     const repo = branchesRepo();
     const r = await repo.pipe(['repro', '-j', '1']);

@@ -1,11 +1,9 @@
 /** @module `pipe repro`: what runs, what is skipped, why, and what happens to outs. */
 import { readdirSync, rmSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 /** Stage names whose `running because` line appeared, in order. */
 function ran(stdout: string): string[] {
@@ -50,7 +48,7 @@ const ranChain = template(async () => {
   return repo;
 });
 
-describe.concurrent('repro', () => {
+describe('repro', () => {
   it('runs every stage once, then skips them all on the second run', async () => {
     const repo = chainRepo();
     const first = await ok(repo, ['repro']);

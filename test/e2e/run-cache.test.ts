@@ -1,12 +1,10 @@
 /** @module The run-cache: a stage whose (cmd, deps, params, outs) were seen before is restored from the cache, not run — and when it is not. */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { objectRel, readObject, stat } from '../helpers/cache.js';
 import { countRun, makeRepo, ok, removeRepos, template, type DataLock, type Repo, type StageSpec } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const params = (lr: number) => `train:\n  lr: ${lr}\n`;
 
@@ -31,7 +29,7 @@ const twoRuns = template(async () => {
   return repo;
 });
 
-describe.concurrent('run-cache', () => {
+describe('run-cache', () => {
   it('reverting a param restores the earlier outs without running the stage, and locks the reverted param', async () => {
     const repo = await twoRuns();
     const firstModel = repo.read('first.model');

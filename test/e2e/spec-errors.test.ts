@@ -1,12 +1,10 @@
 /** @module pipeline.yaml / params.yaml mistakes: located (file:line:column, key), all at once, exit 2, nothing written. */
 import { readdirSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PipeResult } from '../helpers/pipe.js';
 import { makeRepo, removeRepos, type Files, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 const PARAMS = 'train:\n  lr: 0.01\n';
 
@@ -23,7 +21,7 @@ async function reproSpecError(files: Files): Promise<{ r: PipeResult; repo: Repo
   return { r, repo, errorLines };
 }
 
-describe.concurrent('spec errors', () => {
+describe('spec errors', () => {
   it('an unknown field in a stage names file:line:column, the key and the allowed fields', async () => {
     const { errorLines } = await reproSpecError({
       'pipeline.yaml': ['stages:', '  train:', '    cmd: echo hi', '    depz: [a.txt]', ''].join('\n'),

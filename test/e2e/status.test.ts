@@ -1,11 +1,9 @@
 /** @module `pipe status` and `pipe status --json`: up to date or changed, with every reason; always exit 0; runs nothing. */
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { countRun, makeRepo, removeRepos, template, type Repo, type StageSpec } from '../helpers/repo.js';
 
 afterAll(removeRepos);
-// The tests wait on child processes, not on the CPU: let more of them overlap.
-vi.setConfig({ maxConcurrency: 10 });
 
 interface StatusJson {
   stages: { stage: string; state: string; reasons: { kind: string; message: string; path?: string; key?: string; from?: unknown; to?: unknown }[] }[];
@@ -42,7 +40,7 @@ async function status(repo: Repo): Promise<{ text: string; json: StatusJson }> {
 
 const entry = (json: StatusJson, stage: string) => json.stages.find((s) => s.stage === stage);
 
-describe.concurrent('status', () => {
+describe('status', () => {
   it('says up to date after a run, in text and JSON, and runs nothing', async () => {
     const repo = await ranBase();
     const lock = repo.lockBytes();

@@ -1,6 +1,7 @@
 /** @module Runs the real `pipe` bin as a child process, the way a user's shell would. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './temp-dir.js';
 
 /** The bin under test; PIPE_BIN points the suite at another build (e.g. a stable copy while sources change). */
 export const PIPE_BIN = process.env.PIPE_BIN ?? fileURLToPath(new URL('../../bin/pipe.js', import.meta.url));
@@ -18,7 +19,11 @@ export interface PipeResult {
 export interface PipeOptions {
   /** Extra environment variables for the pipe process (and so for its stages). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Kill the process and fail after this long. */
+  /**
+   * Kill the process after this long: a hang detector sized for a loaded machine, not a speed
+   * check (the suite asserts no durations). Keep it below the test's own timeout so that a hung
+   * process fails the test with its output instead of a bare timeout.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -28,12 +33,15 @@ export interface RunningPipe {
   readonly pid: number;
   stdout(): string;
   stderr(): string;
-  /** Resolves once stdout matches `pattern`; rejects when the process exits first or after `timeoutMs`. */
+  /** Resolves once stdout matches `pattern`; rejects when the process exits first or after `timeoutMs` (a hang detector). */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
   readonly done: Promise<PipeResult>;
 }
 
-export function startPipe(cwd: string, args: readonly string[], { env = {}, timeoutMs = 25_000 }: PipeOptions = {}): RunningPipe {
+/** Grace period between SIGTERM (pipe stops its stages) and SIGKILL when a test's directory is removed under a running pipe. */
+const STOP_GRACE_MS = 5_000;
+
+export function startPipe(cwd: string, args: readonly string[], { env = {}, timeoutMs = 50_000 }: PipeOptions = {}): RunningPipe {
   const started = Date.now();
   // NO_COLOR keeps assertions on plain text even if the suite itself runs on a terminal.
   const child = spawn(process.execPath, [PIPE_BIN, ...args], {
@@ -63,14 +71,32 @@ export function startPipe(cwd: string, args: readonly string[], { env = {}, time
     });
   });
   let exited = false;
-  void done.then(() => (exited = true));
+  // Settled either way; a spawn error reaches whoever awaits `done`, never an unhandled rejection.
+  const settled = done.then(
+    () => undefined,
+    () => undefined,
+  );
+  const untrack = track({
+    cwd,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const grace = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await settled;
+      clearTimeout(grace);
+    },
+  });
+  void settled.then(() => {
+    exited = true;
+    untrack();
+  });
   return {
     child,
     pid: child.pid as number,
     stdout: () => out,
     stderr: () => err,
     done,
-    waitForStdout(pattern, waitMs = 10_000) {
+    waitForStdout(pattern, waitMs = 50_000) {
       return new Promise<void>((resolve, reject) => {
         const check = () => {
           if (pattern.test(out)) {
@@ -90,7 +116,7 @@ export function startPipe(cwd: string, args: readonly string[], { env = {}, time
           listeners.delete(check);
         };
         listeners.add(check);
-        void done.then(check);
+        void settled.then(check);
         check();
       });
     },

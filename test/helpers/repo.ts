@@ -1,11 +1,11 @@
 /** @module Temporary git repositories built from a map of files, with readers for what pipe leaves in them. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runPipe, startPipe, type PipeOptions, type PipeResult, type RunningPipe } from './pipe.js';
+import { forFile, removeFileDirs, tempDir } from './temp-dir.js';
 
 /** A file's text, or a file with a mode, or a symlink pointing at `symlink`. */
 export type FileSpec = string | { readonly content: string; readonly mode?: number } | { readonly symlink: string };
@@ -33,8 +33,6 @@ export interface DataLock {
   stages: Record<string, StageLock>;
   data: Record<string, unknown>;
 }
-
-const created: string[] = [];
 
 /** pipeline.yaml text for `stages` (serialised by the yaml library, so shell quoting survives). */
 export function pipelineYaml(stages: Readonly<Record<string, StageSpec>>): string {
@@ -119,24 +117,19 @@ export function makeRepo(files: Files = {}): Repo {
 
 /**
  * Builds a repository once per test file and hands each caller its own copy, to skip repeating a
- * setup run that the test does not look at. The first call's setup runs once even when tests call concurrently.
+ * setup run that the test does not look at. What the build makes belongs to the file (removed by
+ * `afterAll(removeRepos)`); each copy belongs to the test that asked for it.
  */
 export function template(build: () => Promise<Repo>): () => Promise<Repo> {
   let built: Promise<Repo> | undefined;
-  return async () => (await (built ??= build())).clone();
+  return async () => (await (built ??= forFile(build))).clone();
 }
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pipe-e2e-'));
-  created.push(dir);
-  return dir;
-}
-
-/** Removes every repository made by this test file (kept when PIPE_TEST_KEEP is set, for debugging). */
-export function removeRepos(): void {
-  if (process.env.PIPE_TEST_KEEP) return;
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+/**
+ * For `afterAll`: removes the repositories of fixtures built once per file. Those made inside a
+ * test are removed when that test finishes (temp-dir.ts); PIPE_TEST_KEEP keeps them all.
+ */
+export const removeRepos = removeFileDirs;
 
 /** Runs pipe in the repository and fails the test, showing the command and both outputs, unless it exits 0. */
 export async function ok(repo: Repo, args: string[], env?: Record<string, string>): Promise<PipeResult> {

@@ -35,9 +35,16 @@ export async function startS3Server(): Promise<S3Server> {
   const accessKeyId = 'pipe-test-key';
   const secretAccessKey = `secret-${randomBytes(12).toString('hex')}`;
   let child: ChildProcess | undefined;
+  // Every server process ever launched, so stop() ends them all, and a restart() that a timed-out
+  // test runs after stop() starts nothing that would outlive the suite.
+  const launched = new Set<ChildProcess>();
+  let stopped = false;
   const launch = async (port: number): Promise<number> => {
+    if (stopped) throw new Error('s3rver was stopped: the test using it has already finished');
     const c = spawn(process.execPath, [CHILD, dir, String(port), accessKeyId, secretAccessKey], { stdio: ['ignore', 'pipe', 'inherit'] });
     child = c;
+    launched.add(c);
+    c.on('exit', () => launched.delete(c));
     return new Promise<number>((resolve, reject) => {
       let out = '';
       c.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -87,9 +94,10 @@ export async function startS3Server(): Promise<S3Server> {
       await launch(port);
     },
     async stop() {
-      const c = child;
-      c?.kill('SIGKILL');
-      await waitExit(c);
+      stopped = true;
+      const all = [...launched];
+      for (const c of all) c.kill('SIGKILL');
+      await Promise.all(all.map(waitExit));
       if (!process.env.PIPE_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
     },
     objects(bucket) {
