@@ -199,7 +199,6 @@ describe('pipe plots show', () => {
     const roc = JSON.parse(files['plots/roc.json'] ?? '[]') as { fpr: number; tpr: number }[];
     repo.write('plots/roc.json', JSON.stringify(roc.map((p) => ({ ...p, tpr: p.tpr * 0.95 }))));
     const r = await ok(repo, ['plots', 'diff', 'HEAD']);
-    console.log(`pipe plots diff HEAD on the example's plots: ${r.ms} ms`);
     expect(r.stderr).toBe('');
     expect(readdirSync(repo.path('pipe_plots')).filter((f) => f.endsWith('.png'))).toHaveLength(5);
   });

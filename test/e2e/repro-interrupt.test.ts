@@ -1,58 +1,38 @@
 /** @module Ctrl-C during `pipe repro`: exit 130, the stage's process group is gone, data.lock stays consistent, the next run resumes. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { liveMembers } from '../helpers/processes.js';
 import { countRun, makeRepo, removeRepos } from '../helpers/repo.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 afterAll(removeRepos);
 
-/** Live (non-zombie) processes whose process group is `pgid`, from /proc. */
-function liveMembers(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // pid (comm) state ppid pgrp …; comm may contain spaces, so split after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z') pids.push(Number(entry));
-  }
-  return pids;
-}
-
 describe('Ctrl-C', () => {
-  it('stops the running stage, exits 130 quickly, keeps data.lock consistent, and the next repro finishes the run', async () => {
+  it('stops the running stage without waiting for it, exits 130, keeps data.lock consistent, and the next repro finishes the run', async () => {
     const repo = makeRepo({ 'in.txt': 'x\n' });
     repo.stages({
       first: { cmd: `${countRun('first')} && cp in.txt first.txt`, deps: ['in.txt'], outs: ['first.txt'] },
-      // $$ is the stage's shell, the leader of the stage's process group.
+      // $$ is the stage's shell, the leader of the stage's process group. The stage never ends on
+      // its own until the test creates `go`: a pipe that waited for it instead of stopping it would hang.
       slow: {
-        cmd: `${countRun('slow')} && echo $$ > slow.pgid && sleep \${PIPE_TEST_SLEEP:-30} && cp first.txt slow.txt`,
+        cmd: `${countRun('slow')} && echo $$ > slow.pgid && while [ ! -f go ]; do sleep 0.05; done && cp first.txt slow.txt`,
         deps: ['first.txt'],
         outs: ['slow.txt'],
       },
     });
     const p = repo.start(['repro']);
     await p.waitForStdout(/^slow: running because/m);
-    for (let i = 0; i < 100 && !repo.exists('slow.pgid'); i++) await sleep(20);
-    await sleep(100); // let the shell reach `sleep`
+    await waitUntil(() => repo.exists('slow.pgid') && repo.read('slow.pgid').endsWith('\n'), 'the stage to write slow.pgid');
     const pgid = Number(repo.read('slow.pgid').trim());
     expect(liveMembers(pgid).length).toBeGreaterThan(0);
 
-    const sent = Date.now();
     p.child.kill('SIGINT');
     const r = await p.done;
     expect(r.code, r.stderr).toBe(130);
-    expect(Date.now() - sent).toBeLessThan(4000);
     expect(r.stderr).toMatch(/interrupted/);
+    expect(repo.exists('go')).toBe(false);
 
     // The stage's whole process group (the shell and its sleep) is gone.
-    for (let i = 0; i < 50 && liveMembers(pgid).length > 0; i++) await sleep(20);
-    expect(liveMembers(pgid)).toEqual([]);
+    await waitUntil(() => liveMembers(pgid).length === 0, `process group ${pgid} to exit`);
 
     // data.lock parses; the finished stage is locked, the interrupted one has no entry.
     const lock = repo.lock();
@@ -61,7 +41,8 @@ describe('Ctrl-C', () => {
     expect(repo.exists('slow.txt')).toBe(false);
     expect(repo.exists('.pipe/tmp/repro.mutex')).toBe(false);
 
-    const next = await repo.pipe(['repro'], { env: { PIPE_TEST_SLEEP: '0' } });
+    repo.write('go', '');
+    const next = await repo.pipe(['repro']);
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toMatch(/^first: skipped \(up to date\)$/m);
     expect(next.stdout).toMatch(/^slow: running because/m);
@@ -77,17 +58,15 @@ describe('Ctrl-C', () => {
     let waiter: ReturnType<typeof repo.start> | undefined;
     try {
       await holder.waitForStdout(/^hold: running because/m);
-      waiter = repo.start(['repro', '-f', '--wait', '10']);
-      for (let i = 0; i < 250 && !/waiting for pipe process/.test(waiter.stderr()); i++) await sleep(20);
-      expect(waiter.stderr()).toMatch(new RegExp(`waiting for pipe process ${holder.pid}`));
-      const sent = Date.now();
-      waiter.child.kill('SIGINT');
-      // Give the interrupted run time to stop before the repository is released.
-      await sleep(500);
-      repo.write('go', '');
-      const r = await waiter.done;
+      // Long enough that only Ctrl-C can end the wait: running out of it would exit 1, not 130.
+      const w = repo.start(['repro', '-f', '--wait', '600']);
+      waiter = w;
+      await waitUntil(() => /waiting for pipe process/.test(w.stderr()), 'the second run to start waiting');
+      expect(w.stderr()).toMatch(new RegExp(`waiting for pipe process ${holder.pid}`));
+      w.child.kill('SIGINT');
+      // The holder still holds the repository: the waiting run must stop on the signal alone.
+      const r = await w.done;
       expect(r.code, r.stdout + r.stderr).toBe(130);
-      expect(Date.now() - sent).toBeLessThan(4000);
       expect(r.stdout).not.toMatch(/running because/);
     } finally {
       repo.write('go', '');

@@ -12,8 +12,6 @@ export interface PipeResult {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** Wall-clock milliseconds from spawn to exit. */
-  readonly ms: number;
 }
 
 export interface PipeOptions {
@@ -42,7 +40,6 @@ export interface RunningPipe {
 const STOP_GRACE_MS = 5_000;
 
 export function startPipe(cwd: string, args: readonly string[], { env = {}, timeoutMs = 50_000 }: PipeOptions = {}): RunningPipe {
-  const started = Date.now();
   // NO_COLOR keeps assertions on plain text even if the suite itself runs on a terminal.
   const child = spawn(process.execPath, [PIPE_BIN, ...args], {
     cwd,
@@ -67,7 +64,7 @@ export function startPipe(cwd: string, args: readonly string[], { env = {}, time
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       changed();
-      resolve({ code, signal, stdout: out, stderr: err, ms: Date.now() - started });
+      resolve({ code, signal, stdout: out, stderr: err });
     });
   });
   let exited = false;
