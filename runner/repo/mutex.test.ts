@@ -1,36 +1,94 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
-import { isPipeError } from '../errors.js';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { waitUntil } from '../../test/helpers/wait-until.js';
 import { acquireMutex } from './mutex.js';
 
-const file = () => join(tempDir('pipe-mutex-'), 'tmp', 'repro.mutex');
+/** Where a mutex goes, in a fresh directory that already exists (as .pipe/tmp/ would). */
+const file = () => join(tempDir('pipe-mutex-'), 'repro.mutex');
+/** A process that is certainly alive and is not this one: the worker's parent. */
+const LIVE = process.ppid;
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid as number;
+const hold = (f: string, holder: { pid: number; host?: string; command?: string }) =>
+  writeFileSync(f, JSON.stringify({ host: hostname(), command: 'pipe repro train', started: 'then', ...holder }));
 
 describe('acquireMutex', () => {
-  it('fails after the wait with the holder pid and command when a live process holds it', async () => {
-    const f = file();
-    const held = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
-    writeFileSync(f, JSON.stringify({ pid: process.ppid, host: hostname(), command: 'pipe repro train', started: 'then' }));
-    const started = Date.now();
-    const err = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0.3 }).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    expect(isPipeError(err, 'MUTEX_BUSY')).toBe(true);
-    expect((err as Error).message).toContain(`pid ${process.ppid} (pipe repro train)`);
-    held.release(); // not ours any more: must leave the other holder's file alone
-    expect(existsSync(f)).toBe(true);
-  });
-
-  it('takes over a mutex left by a dead process and releases it afterwards', async () => {
-    const f = file();
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-    await acquireMutex({ file: f, command: 'x', waitSeconds: 0 }).then((m) => m.release());
-    writeFileSync(f, JSON.stringify({ pid: dead, host: hostname(), command: 'pipe repro', started: 'then' }));
+  it('creates the mutex file (and its directory) naming this process and its command, and release() removes it', async () => {
+    const f = join(tempDir('pipe-mutex-'), 'tmp', 'repro.mutex');
     const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
-    expect(existsSync(f)).toBe(true);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname(), command: 'pipe repro' });
     m.release();
     expect(existsSync(f)).toBe(false);
+  });
+
+  it('fails (MUTEX_BUSY) naming the live holder and its command once the wait is over', async () => {
+    const f = file();
+    hold(f, { pid: LIVE });
+    await expect(acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 })).rejects.toMatchObject({
+      code: 'MUTEX_BUSY',
+      data: { pid: LIVE, command: 'pipe repro train', waitedSeconds: 0 },
+      message: expect.stringContaining(`pid ${LIVE} (pipe repro train), since then; waited 0s. Wait for it to finish or raise --wait`),
+    });
+  });
+
+  it('waits for a live holder, saying so once, and gets the mutex as soon as the holder lets go', async () => {
+    const f = file();
+    hold(f, { pid: LIVE });
+    const waits: number[] = [];
+    const acquiring = acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 600, onWait: (h) => waits.push(h.pid) });
+    await waitUntil(() => waits.length > 0, 'onWait');
+    rmSync(f);
+    const m = await acquiring;
+    expect(waits).toEqual([LIVE]);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: process.pid });
+    m.release();
+  });
+
+  it('stops waiting with INTERRUPTED when the signal aborts', async () => {
+    const f = file();
+    hold(f, { pid: LIVE });
+    const abort = new AbortController();
+    let waiting = false;
+    const acquiring = acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 600, signal: abort.signal, onWait: () => (waiting = true) });
+    await waitUntil(() => waiting, 'onWait');
+    abort.abort();
+    await expect(acquiring).rejects.toMatchObject({ code: 'INTERRUPTED' });
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: LIVE });
+  });
+
+  it('takes over a mutex left by a dead process on this host, without waiting', async () => {
+    const f = file();
+    hold(f, { pid: deadPid() });
+    const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: process.pid });
+    m.release();
+    expect(existsSync(f)).toBe(false);
+  });
+
+  it("never takes over a holder on another host (a shared filesystem), whose pid cannot be probed from here", async () => {
+    const f = file();
+    hold(f, { pid: deadPid(), host: `not-${hostname()}` });
+    await expect(acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 })).rejects.toMatchObject({ code: 'MUTEX_BUSY' });
+  });
+
+  it('treats an empty mutex file as a contender still writing it, until it is old enough to be a dead one', async () => {
+    const f = file();
+    writeFileSync(f, '');
+    await expect(acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 })).rejects.toMatchObject({ code: 'MUTEX_BUSY' });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(f, old, old);
+    const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    m.release();
+  });
+
+  it("release() leaves another holder's mutex alone", async () => {
+    const f = file();
+    const held = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    hold(f, { pid: LIVE });
+    held.release();
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: LIVE });
   });
 });
