@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isPipeError } from '../errors.js';
-import type { Out, Stage } from '../pipeline/pipeline.js';
+import { makeStage } from '../../test/helpers/stage.js';
 import { buildDag } from './build-dag.js';
-import { selectStages } from './select-stages.js';
 
-const out = (path: string): Out => ({ path, kind: 'out', cache: true, persist: false });
-const stage = (name: string, deps: string[], outs: string[]): Stage => ({
-  name,
-  cmd: ['true'],
-  wdir: '.',
-  deps: deps.map((path) => ({ path })),
-  params: [],
-  outs: outs.map(out),
-  env: {},
-  alwaysChanged: false,
-  frozen: false,
-});
+const stage = (name: string, deps: string[], outs: string[]) => makeStage({ name, deps, outs });
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -60,22 +48,5 @@ describe('buildDag', () => {
     expect(problems).toContain("out 'out/x' is declared by both stage 'a' and stage 'b'");
     expect(problems).toContain("outs overlap: 'out/x/y' (stage 'c') is inside 'out/x' (stage 'a')");
     expect(problems).toContain("stage 'd' depends on its own out 'z' (dep 'z/1')");
-  });
-});
-
-describe('selectStages', () => {
-  const dag = buildDag({
-    stages: [stage('a', [], ['a.txt']), stage('b', ['a.txt'], ['b.txt']), stage('c', ['b.txt'], ['c.txt']), stage('x', [], ['x.txt'])],
-  });
-  it('selects upstream by default, only the target with single, downstream with downstream', () => {
-    expect(selectStages(dag, { targets: ['b'] })).toEqual(['a', 'b']);
-    expect(selectStages(dag, { targets: ['b'], single: true })).toEqual(['b']);
-    expect(selectStages(dag, { targets: ['b'], downstream: true })).toEqual(['b', 'c']);
-    expect(selectStages(dag, {})).toEqual(['a', 'b', 'c', 'x']);
-  });
-  it('names unknown stages and lists the known ones', () => {
-    const err = thrown(() => selectStages(dag, { targets: ['nope'] }));
-    expect(isPipeError(err, 'STAGE_UNKNOWN')).toBe(true);
-    expect((err as Error).message).toBe("unknown stage 'nope'; stages in pipeline.yaml: a, b, c, x");
   });
 });
