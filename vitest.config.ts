@@ -1,9 +1,23 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['cli/**/*.test.ts', 'runner/**/*.test.ts', 'reports/**/*.test.ts', 'serve/**/*.test.ts', 'stages/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Each e2e test keeps about one pipe process busy at a time (tests inside a file run one
+    // after another; see test/helpers/temp-dir.ts for why), so the number of files running side
+    // by side is the number of pipe processes: two per core keeps the cores busy while some tests
+    // wait on a child, and starves none on a loaded machine. On 2 cores with the other core
+    // saturated and load ~13, six e2e files took 497 s with 2 workers, 295 s with 3, 243 s with 4
+    // (the longest file alone then takes ~225 s), for the same ~104 s of CPU.
+    pool: 'forks',
+    maxWorkers: 2 * availableParallelism(),
+    // A bound for any describe.concurrent that comes back: never more than two tests of a file at once.
+    maxConcurrency: 2,
+    // Hang detectors, not speed checks: generous for a loaded machine. Files doing much more work
+    // (many pipe runs, s3rver, the example pipeline) set their own (test/helpers/timeouts.ts).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 30_000,
   },
 });

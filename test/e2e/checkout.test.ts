@@ -5,6 +5,7 @@ import { hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, w
 import { commitAll, git } from '../helpers/git.js';
 import { runPipe } from '../helpers/pipe.js';
 import { countRun, makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
 
@@ -61,7 +62,7 @@ const branches = template(async () => {
 
 const N = { a: 1, b: 2 } as const;
 
-describe('switching git branches', () => {
+describe('switching git branches', MANY_RUNS, () => {
   it('after git checkout + pipe checkout, pipe repro runs nothing on either branch and the outs are what that branch produced', async () => {
     const repo = await branches();
     for (const branch of ['a', 'b', 'a', 'b'] as const) {
@@ -149,7 +150,7 @@ async function ranGen(): Promise<Repo> {
   return repo;
 }
 
-describe('pipe checkout', () => {
+describe('pipe checkout', MANY_RUNS, () => {
   it('links what is missing, leaves what matches, and says so: N linked (hardlink), M unchanged, K removed; a second checkout links nothing', async () => {
     const repo = await ranGen();
     rmSync(repo.path('one.txt'));

@@ -11,11 +11,12 @@ import { parseDocument } from 'yaml';
 import { parseCsv } from '../../stages/lib/csv.js';
 import { assertPreprocessingSpec, transformRow } from '../../stages/lib/preprocessing.js';
 import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { EXAMPLE_PIPELINE, EXAMPLE_PIPELINE_RUN_MS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const RUN = { timeoutMs: 120_000 };
+const RUN = { timeoutMs: EXAMPLE_PIPELINE_RUN_MS };
 const ROWS = 3000;
 
 /** The repository's params.yaml with `changes` (dotted key → value) applied, comments kept. */
@@ -57,7 +58,7 @@ const ranOnce = template(async () => {
 
 const json = (repo: Repo, path: string) => JSON.parse(repo.read(path)) as unknown;
 
-describe('the example pipeline', () => {
+describe('the example pipeline', EXAMPLE_PIPELINE, () => {
   it('runs end to end, writing metrics, plots and a loadable model, then has nothing left to do', async () => {
     const repo = await ranOnce();
 

@@ -11,6 +11,7 @@ import { twoStageRepo } from '../helpers/two-stage-repo.js';
 import { PIPE_BIN } from '../helpers/pipe.js';
 import { removeRepos, Repo, template, type DataLock } from '../helpers/repo.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
 
 let s3: S3Server;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ afterAll(async () => {
 });
 
 async function ok(repo: Repo, args: string[], env: Record<string, string> = s3.env) {
-  const r = await repo.pipe(args, { env, timeoutMs: 40_000 });
+  const r = await repo.pipe(args, { env });
   expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r;
 }
@@ -162,7 +163,7 @@ function cloneOf(repo: Repo): Repo {
   return c;
 }
 
-describe('pipe gc --cloud, directory remote', () => {
+describe('pipe gc --cloud, directory remote', MANY_RUNS, () => {
   it('--dry lists exactly the remote objects no kept revision references (side read from the remote), and removes nothing', async () => {
     const repo = await withDirectory();
     const { view } = ownDirectoryRemote(repo);
@@ -266,7 +267,7 @@ describe('pipe gc --cloud, directory remote', () => {
     const { view } = ownDirectoryRemote(repo);
     const before = view.objects();
     const onTty = (answer: string) =>
-      spawnSync('script', ['-qec', `${process.execPath} ${PIPE_BIN} gc -w --cloud`, '/dev/null'], { cwd: repo.dir, input: `${answer}\n`, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
+      spawnSync('script', ['-qec', `${process.execPath} ${PIPE_BIN} gc -w --cloud`, '/dev/null'], { cwd: repo.dir, input: `${answer}\n`, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 100_000 });
     const no = onTty('n');
     expect(no.stdout).toMatch(/Remove them from remote 'store' \(.*\)\? This cannot be undone\. \[y\/N\]/);
     expect(no.stdout).toMatch(/nothing was removed/);
@@ -277,7 +278,7 @@ describe('pipe gc --cloud, directory remote', () => {
   });
 });
 
-describe('pipe gc --cloud, S3 remote (s3rver)', () => {
+describe('pipe gc --cloud, S3 remote (s3rver)', MANY_RUNS, () => {
   it('--dry lists, --force removes exactly the unreferenced objects from S3; a fresh clone still pulls main and side', async () => {
     await s3.createBucket('gc-cloud');
     const repo = await pushedHistory(async (r) => {

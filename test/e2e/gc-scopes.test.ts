@@ -6,6 +6,7 @@ import { hasObject, objectRel, referencedObjects, storedObjects } from '../helpe
 import { commitAll, git } from '../helpers/git.js';
 import { twoStageRepo } from '../helpers/two-stage-repo.js';
 import { makeRepo, ok, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
 
@@ -63,7 +64,7 @@ const history = template(async () => {
 
 const OLD = 'main~1';
 
-describe('pipe gc revision scopes', () => {
+describe('pipe gc revision scopes', MANY_RUNS, () => {
   it('--dry with each scope lists exactly what the workspace and those commits do not reference', async () => {
     const repo = await history();
     const before = storedObjects(repo);

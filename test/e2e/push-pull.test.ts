@@ -7,6 +7,7 @@ import { hasObject, objectPath, sha256, storedObjects } from '../helpers/cache.j
 import { commitAll, git } from '../helpers/git.js';
 import { countRun, makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
 
@@ -95,7 +96,7 @@ async function cloneWith(origin: string, remote: string): Promise<Repo> {
   return c;
 }
 
-describe('a directory remote shared by clones', () => {
+describe('a directory remote shared by clones', MANY_RUNS, () => {
   it('clone A pushes; fresh clone B pulls and runs nothing; clone C gets everything with repro --pull from the run-cache', async () => {
     const { a, origin, remote } = await setup({ own: false });
     const pushed = await ok(a, ['push']);

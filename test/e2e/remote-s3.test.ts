@@ -8,6 +8,7 @@ import { hexOf, readObject, sha256, storedObjects } from '../helpers/cache.js';
 import { git } from '../helpers/git.js';
 import { makeRepo, removeRepos, type Repo } from '../helpers/repo.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
 
 let s3: S3Server;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 async function ok(repo: Repo, args: string[], env: Record<string, string> = s3.env) {
-  const r = await repo.pipe(args, { env, timeoutMs: 40_000 });
+  const r = await repo.pipe(args, { env });
   expect(r.code, `pipe ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r;
 }
@@ -81,7 +82,7 @@ async function freePort(): Promise<number> {
 
 const oneLine = (stderr: string) => expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
 
-describe('S3 remote (s3rver)', () => {
+describe('S3 remote (s3rver)', MANY_RUNS, () => {
   it('push, no-op push, pull into a fresh copy (a 20 MiB file goes up in parts); a tampered object is rejected on fetch', async () => {
     await s3.createBucket('round');
     const repo = await s3Repo('round', { n: 40, big: 20 << 20 });
@@ -117,7 +118,7 @@ describe('S3 remote (s3rver)', () => {
       await own.createBucket('crash');
       const repo = await s3Repo('crash', { n: 500, server: own });
       const objects = storedObjects(repo);
-      const push = repo.start(['push', '-j', '16'], { env: own.env, timeoutMs: 40_000 });
+      const push = repo.start(['push', '-j', '16'], { env: own.env });
       while (countServerObjects(own, 'crash') < 100) {
         if (push.child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 20));
@@ -135,7 +136,7 @@ describe('S3 remote (s3rver)', () => {
 
       // A fetch killed half-way leaves only whole objects; the next one completes.
       const b = freshCopy(repo);
-      const fetch = b.start(['fetch', '-j', '4'], { env: own.env, timeoutMs: 40_000 });
+      const fetch = b.start(['fetch', '-j', '4'], { env: own.env });
       while (storedObjectsSafe(b) < 150 && fetch.child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
       fetch.child.kill('SIGKILL');
       await fetch.done;
