@@ -3,6 +3,9 @@ import type { ParsedCache } from '../yaml/parsed-cache.js';
 import { realPathInside } from '../repo/real-path-inside.js';
 import { readYamlFile, type YamlRead } from '../yaml/read-yaml-file.js';
 
+/** The params file of a stage's wdir, read for keys listed without a file (`params: [train.lr]`). */
+export const DEFAULT_PARAMS_FILE = 'params.yaml';
+
 const MISSING = Symbol('missing');
 
 /** Value of a dotted key (`train.lr`); a section key returns the whole section. */

@@ -60,8 +60,10 @@ export interface GateRule {
 }
 
 export interface Pipeline {
-  /** Absolute path of the repository root (the directory holding pipeline.yaml). */
+  /** Absolute path of the repository root (the directory holding the pipeline file). */
   readonly root: string;
+  /** The pipeline file it was read from, relative to the root (`pipeline.yaml`), for messages that locate a key in it. */
+  readonly file: string;
   /** Stages in declaration order. */
   readonly stages: readonly Stage[];
   readonly gates: readonly GateRule[];

@@ -1,5 +1,5 @@
 /** @module Which params, metrics and plots files a pipeline.yaml refers to, read leniently so an old or broken revision still diffs. */
-import { DEFAULT_PARAMS_FILE } from './load-pipeline.js';
+import { DEFAULT_PARAMS_FILE } from './load-params.js';
 import type { PlotProps, RepoPath } from './pipeline.js';
 import { toRepoPath } from './repo-path.js';
 
