@@ -17,7 +17,7 @@ import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../pipeline/repo-path.js';
+import { isWithin, toRepoPath } from '../fs/repo-path.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
 import { cachedPaths, relativeTo } from './checkout.js';
 

@@ -18,7 +18,7 @@ import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../pipeline/repo-path.js';
+import { isWithin, toRepoPath } from '../fs/repo-path.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
 
 export interface CheckoutOptions {

@@ -1,5 +1,5 @@
 /** @module A revision's own pipeline, read leniently (whatever format that revision used): the params, metrics and plots files it declares. */
-import { parseStructured } from '../diff/read-structured-file.js';
+import { parseStructured } from '../yaml/parse-structured.js';
 import { readFileAt } from '../git/read-file-at-revision.js';
 import { isWorkspace, type Revision } from '../git/revision.js';
 import { PIPELINE_FORMATS } from './pipeline-formats.js';

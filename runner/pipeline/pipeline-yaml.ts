@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
 import type { Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
-import { toRepoPath } from './repo-path.js';
+import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
 import { schemaIssues } from './schema-issues.js';

@@ -1,7 +1,8 @@
 /** @module Plain, readonly data describing a loaded pipeline: stages, their deps, params and outs. */
 
-/** Paths are repository-relative, POSIX-separated, normalised (no `.`/`..`, no trailing slash). */
-export type RepoPath = string;
+import type { RepoPath } from '../fs/repo-path.js';
+
+export type { RepoPath };
 
 export interface Dep {
   readonly path: RepoPath;

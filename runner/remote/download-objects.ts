@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { objectKey, parseHash, type ObjectStore } from '../cache/object-store.js';
 import type { ObjectVerifier } from '../cache/object-verifier.js';
-import { nowMs } from '../hash/stat-state.js';
+import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { manifestProblem, planObjects } from './object-plan.js';
 import type { Remote } from './remote.js';

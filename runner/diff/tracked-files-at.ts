@@ -1,8 +1,8 @@
 /** @module The params or metrics files a revision's own pipeline declares, and the readings of files that went wrong. */
-import type { StructuredFile } from '../diff/read-structured-file.js';
+import type { StructuredFile } from './read-structured-file.js';
 import { isWorkspace, type Revision } from '../git/revision.js';
-import type { RepoPath } from './pipeline.js';
-import { pipelineAt } from './pipeline-at.js';
+import type { RepoPath } from '../pipeline/pipeline.js';
+import { pipelineAt } from '../pipeline/pipeline-at.js';
 
 export type TrackedKind = 'params' | 'metrics';
 
