@@ -4,13 +4,12 @@
  * Exits 1 when the AUC is below evaluate.min_auc, after writing everything, so the numbers can be read.
  */
 import type { Tensor } from '@tensorflow/tfjs';
+import { loadLayersModel, loadTf } from '../serve/model/index.js';
 import { brierScore, confusionMatrix, logLoss, rocAuc, thresholdMetrics } from './lib/classification-metrics.js';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
 import { calibrationBins, precisionRecallCurve, rocCurve } from './lib/metric-curves.js';
-import { loadLayersModel } from './lib/model-files.js';
 import { readParams } from './lib/params.js';
 import { round } from './lib/round.js';
-import { loadTf } from './lib/tf-backend.js';
 import { writeJson, writeJsonRows } from './lib/write-json.js';
 
 const MODEL_DIR = 'models/churn';
@@ -20,7 +19,8 @@ const params = readParams('evaluate');
 const minAuc = params.number('min_auc', { min: 0, max: 1 });
 const threshold = params.number('threshold', { min: 0, max: 1 });
 
-const { tf, backend } = await loadTf();
+const { tf, summary } = await loadTf();
+console.log(`evaluate: backend ${summary}`);
 const model = await loadLayersModel(tf, MODEL_DIR);
 const test = readFeatureMatrix(TEST);
 const width = test.features.length;
@@ -61,7 +61,7 @@ writeJsonRows('plots/confusion.json', [
 ]);
 
 console.log(
-  `evaluate (${backend}): auc ${metrics.auc} accuracy ${metrics.accuracy} precision ${metrics.precision} recall ${metrics.recall} ` +
+  `evaluate: auc ${metrics.auc} accuracy ${metrics.accuracy} precision ${metrics.precision} recall ${metrics.recall} ` +
     `f1 ${metrics.f1} logloss ${metrics.logloss} on ${labels.length} held-out rows`,
 );
 if (!(auc >= minAuc)) {

@@ -7,12 +7,11 @@
  * data.lock does not change when train runs again. The time taken is only printed.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { loadTf, saveLayersModel } from '../serve/model/index.js';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
-import { saveLayersModel } from './lib/model-files.js';
 import { readParams } from './lib/params.js';
 import { round } from './lib/round.js';
 import { deriveSeed, seededRandom } from './lib/seeded-random.js';
-import { loadTf } from './lib/tf-backend.js';
 import { writeJson, writeJsonRows } from './lib/write-json.js';
 
 const FEATURES = 'data/features';
@@ -27,8 +26,8 @@ const batchSize = params.number('batch_size', { min: 1, integer: true });
 const seed = params.number('seed', { integer: true });
 const classWeighting = params.oneOf('class_weight', ['balanced', 'none'] as const);
 
-const { tf, backend, details, fallbackReason } = await loadTf();
-console.log(`train: backend ${backend}${fallbackReason ? ` (${fallbackReason})` : ''}`);
+const { tf, backend, details, summary } = await loadTf();
+console.log(`train: backend ${summary}`);
 
 const data = readFeatureMatrix(`${FEATURES}/train.csv`);
 const width = data.features.length;

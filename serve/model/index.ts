@@ -1,0 +1,3 @@
+/** @module The model package runtime: what the example's train and evaluate stages and the inference service share. */
+export { loadLayersModel, saveLayersModel } from './layers-model-files.js';
+export { loadTf, type LoadedTf, type Tf } from './tf-backend.js';
