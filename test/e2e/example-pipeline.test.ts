@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { assertPreprocessingSpec, transformRow } from '../../serve/model/index.js';
 import { parseCsv } from '../../stages/lib/csv.js';
-import { assertPreprocessingSpec, transformRow } from '../../stages/lib/preprocessing.js';
 import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
