@@ -16,3 +16,5 @@ export {
   type PreprocessingStep,
   type RawValue,
 } from './preprocessing.js';
+export { FEATURE_SCHEMA_DIALECT, assertFeatureSchema, type FeatureSchema } from './feature-schema.js';
+export { rowValidator, validateRow, type RowError, type RowErrorKind, type RowValidator } from './validate-row.js';
