@@ -59,7 +59,7 @@ interface RunnerErrorCodes {
 
 export type PipeErrorCode = keyof PipeErrorCodes;
 
-/** What an error means for the exit code (DESIGN.md): 2 the input is wrong, 1 the work failed, 130 after Ctrl-C (as shells expect). */
+/** What an error means for the exit code (README, docs/commands.md): 2 the input is wrong, 1 the work failed, 130 after Ctrl-C (as shells expect). */
 export type ErrorKind = 'input' | 'failed' | 'interrupted';
 
 export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = { input: 2, failed: 1, interrupted: 130 };

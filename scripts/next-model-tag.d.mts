@@ -6,7 +6,7 @@ export interface Version {
 }
 export type Bump = 'patch' | 'minor' | 'major';
 export interface ModelTagPlan {
-  action: 'create' | 'exists' | 'unchanged';
+  action: 'create' | 'exists' | 'unchanged' | 'no-model';
   tag: string;
   previous: string;
   bump: Bump;

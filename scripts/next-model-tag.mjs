@@ -9,12 +9,14 @@
  *   node scripts/next-model-tag.mjs [--model churn] [--path models/churn] [--range BEFORE..AFTER]
  *
  * Prints `action=create|exists|unchanged|no-model`, `tag=…`, `previous=…`, `bump=…`, `hash=…`, one per
- * line, on stdout, and appends them to $GITHUB_OUTPUT when it is set. Needs only node and git.
+ * line, on stdout, and appends them to $GITHUB_OUTPUT when it is set. Needs node, git and the
+ * yaml package (npm ci).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
 
 const LEVELS = /** @type {const} */ (['patch', 'minor', 'major']);
 
@@ -85,24 +87,26 @@ export function bumpVersion(latest, bump) {
 }
 
 /**
- * The hash data.lock records for the out at `path` (pipe writes each out as a one-line flow mapping).
+ * The hash data.lock records for the out at `path`: only in a stage's `outs` (a stage that
+ * depends on the model lists it, with the hash it read, which may be older, under `deps`).
+ * A data.lock that does not parse records no model.
  * @param {string | undefined} lockText
  * @param {string} path
  * @returns {string | undefined}
  */
 export function modelHash(lockText, path) {
   if (!lockText) return undefined;
-  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // Only entries of an `outs:` list: a stage that depends on the model lists it (with the hash it
-  // read, which may be older) under `deps:`.
-  let section = '';
-  for (const line of lockText.split('\n')) {
-    const key = /^\s*(deps|outs|params|cmd|wdir|env):/.exec(line)?.[1];
-    if (key) section = key;
-    if (section !== 'outs') continue;
-    if (!new RegExp(`[{,]\\s*path:\\s*['"]?${escaped}['"]?\\s*[,}]`).test(line)) continue;
-    const hash = /[{,]\s*hash:\s*['"]?([^,'"}\s]+)/.exec(line)?.[1];
-    if (hash) return hash;
+  let lock;
+  try {
+    lock = parse(lockText);
+  } catch {
+    return undefined;
+  }
+  const stages = lock && typeof lock === 'object' && lock.stages && typeof lock.stages === 'object' ? Object.values(lock.stages) : [];
+  for (const stage of stages) {
+    const outs = stage && typeof stage === 'object' && Array.isArray(stage.outs) ? stage.outs : [];
+    const out = outs.find((/** @type {unknown} */ o) => o && typeof o === 'object' && /** @type {{ path?: unknown }} */ (o).path === path);
+    if (out && typeof out.hash === 'string') return out.hash;
   }
   return undefined;
 }

@@ -1,16 +1,16 @@
 /**
- * @module Stage `evaluate`: scores the held-out split with the saved model and writes
+ * @module Stage `evaluate`: scores the held-out split with the saved model package and writes
  * metrics/eval.json and the plot data (ROC, precision–recall, confusion matrix, calibration).
- * Exits 1 when the AUC is below evaluate.min_auc, after writing everything, so the numbers can be read.
+ * It loads the package with the loader the inference service uses, so every check and the predict
+ * path serving relies on run here first. Exits 1 when the AUC is below evaluate.min_auc, after
+ * writing everything, so the numbers can be read.
  */
-import type { Tensor } from '@tensorflow/tfjs';
+import { loadModelPackage } from '../serve/model/index.js';
 import { brierScore, confusionMatrix, logLoss, rocAuc, thresholdMetrics } from './lib/classification-metrics.js';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
 import { calibrationBins, precisionRecallCurve, rocCurve } from './lib/metric-curves.js';
-import { loadLayersModel } from './lib/model-files.js';
 import { readParams } from './lib/params.js';
 import { round } from './lib/round.js';
-import { loadTf } from './lib/tf-backend.js';
 import { writeJson, writeJsonRows } from './lib/write-json.js';
 
 const MODEL_DIR = 'models/churn';
@@ -20,14 +20,15 @@ const params = readParams('evaluate');
 const minAuc = params.number('min_auc', { min: 0, max: 1 });
 const threshold = params.number('threshold', { min: 0, max: 1 });
 
-const { tf, backend } = await loadTf();
-const model = await loadLayersModel(tf, MODEL_DIR);
+const model = await loadModelPackage(MODEL_DIR);
+console.log(`evaluate: backend ${model.backend}`);
 const test = readFeatureMatrix(TEST);
-const width = test.features.length;
-const input = tf.tensor2d(test.x, [test.rows, width]);
-const output = model.predict(input) as Tensor;
-const probabilities = Array.from(await output.data(), Number);
-tf.dispose([input, output]);
+if (test.features.join('\n') !== model.preprocessing.features.join('\n')) {
+  throw new Error(`${TEST}: its feature columns are not the features ${MODEL_DIR} was trained on, in order; run featurize and train again`);
+}
+// The test split is already preprocessed by featurize: score the matrix, as serving does after preprocessing.
+const probabilities = Array.from(await model.predictMatrix(test.x, test.rows), Number);
+model.dispose();
 const labels = Array.from(test.y, Number);
 
 const confusion = confusionMatrix(labels, probabilities, threshold);
@@ -61,7 +62,7 @@ writeJsonRows('plots/confusion.json', [
 ]);
 
 console.log(
-  `evaluate (${backend}): auc ${metrics.auc} accuracy ${metrics.accuracy} precision ${metrics.precision} recall ${metrics.recall} ` +
+  `evaluate: auc ${metrics.auc} accuracy ${metrics.accuracy} precision ${metrics.precision} recall ${metrics.recall} ` +
     `f1 ${metrics.f1} logloss ${metrics.logloss} on ${labels.length} held-out rows`,
 );
 if (!(auc >= minAuc)) {

@@ -3,11 +3,12 @@
  * preprocessing spec on the training part only (imputation, log transform, standardisation,
  * one-hot encoding) and writes both parts as feature matrices, with the spec and the feature schema.
  */
+import { transformRow } from '../serve/model/index.js';
 import { readCsv, writeCsv } from './lib/csv.js';
 import { customerTable } from './lib/customer-table.js';
 import { featureSchema } from './lib/feature-schema.js';
+import { fitPreprocessing } from './lib/fit-preprocessing.js';
 import { readParams } from './lib/params.js';
-import { fitPreprocessing, transformRow } from './lib/preprocessing.js';
 import { stratifiedSplit } from './lib/stratified-split.js';
 import { writeJson } from './lib/write-json.js';
 

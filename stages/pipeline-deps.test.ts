@@ -1,8 +1,9 @@
 /**
  * @module Keeps pipeline.yaml honest about the stage programs: each stage's deps list exactly the
- * stages/ sources it runs (its program and every stages/lib file imported at run time), and its
- * params exactly the params.yaml keys the program reads. A stale list would make `pipe repro` skip
- * a stage whose code changed, or re-run one that did not.
+ * TypeScript sources it runs (its program and every file it loads at run time, in stages/lib and
+ * in serve/model, followed through re-exports), and its params exactly the params.yaml keys the
+ * program reads. A stale list would make `pipe repro` skip a stage whose code changed, or re-run
+ * one that did not.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
@@ -15,13 +16,20 @@ const pipeline = parse(readFileSync(join(root, 'pipeline.yaml'), 'utf8')) as {
   stages: Record<string, { cmd: string; deps?: string[]; params?: string[] }>;
 };
 
-/** Repository-relative .ts files `file` loads at run time, itself included (`import type` is erased, so it does not count). */
+/**
+ * Relative specifiers a module loads at run time: `import … from`, `export … from` (an index's
+ * re-exports) and `import('…')`. `import type` and `export type` are erased, so they do not count.
+ */
+const RUNTIME_IMPORT = /^(?:import|export)\s+(?!type\s)(?:[\w$*\s,]|\{[^}]*\})+?from\s+'(\.{1,2}\/[^']+)';|\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/gm;
+
+/** Repository-relative .ts files `file` loads at run time, itself included; `../serve/model/…` resolves like any relative path. */
 function runtimeSources(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const source = readFileSync(join(root, file), 'utf8');
-  for (const m of source.matchAll(/^import\s+(?!type\s)[^;]*?\sfrom\s+'(\.{1,2}\/[^']+)';/gms)) {
-    runtimeSources(posix.normalize(posix.join(posix.dirname(file), (m[1] as string).replace(/\.js$/, '.ts'))), seen);
+  for (const m of source.matchAll(RUNTIME_IMPORT)) {
+    const specifier = (m[1] ?? m[2]) as string;
+    runtimeSources(posix.normalize(posix.join(posix.dirname(file), specifier.replace(/\.js$/, '.ts'))), seen);
   }
   return seen;
 }
@@ -42,8 +50,16 @@ describe('pipeline.yaml', () => {
     for (const [name, stage] of stages) expect(stage.cmd).toBe(`tsx stages/${name}.ts`);
   });
 
-  it.each(stages)('%s lists exactly the stages/ sources it runs', (name, stage) => {
-    const declared = (stage.deps ?? []).filter((d) => d.startsWith('stages/')).sort();
+  it('follows re-exports and resolves ../serve/model/ imports', () => {
+    // A check that the walk reaches the shared model runtime at all: without it, a stage importing
+    // serve/model/index.ts would seem to need only index.ts.
+    const train = runtimeSources('stages/train.ts');
+    expect(train).toContain('serve/model/index.ts');
+    expect(train).toContain('serve/model/tf-backend.ts');
+  });
+
+  it.each(stages)('%s lists exactly the TypeScript sources it runs', (name, stage) => {
+    const declared = (stage.deps ?? []).filter((d) => d.endsWith('.ts')).sort();
     expect(declared).toEqual([...runtimeSources(`stages/${name}.ts`)].sort());
   });
 

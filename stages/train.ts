@@ -1,18 +1,24 @@
 /**
- * @module Stage `train`: fits the churn MLP with TensorFlow.js on the training features and saves
- * it in the TF.js layers format under models/churn/, with the preprocessing spec, the feature schema
- * and metadata (params, backend, rows) that serving needs. Seeded weight initialisation and a
+ * @module Stage `train`: fits the churn MLP with TensorFlow.js on the training features and writes
+ * the model package (docs/formats.md, "Model package") to models/churn/: the TF.js layers model,
+ * the preprocessing spec, the feature schema and metadata (params, backend, rows) that serving needs. Seeded weight initialisation and a
  * seeded shuffle per epoch make the weights a function of the inputs; nothing of the run itself
  * (time taken, date) goes into the model directory, so the same inputs give the same bytes and
  * data.lock does not change when train runs again. The time taken is only printed.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
+import {
+  MODEL_PACKAGE_FILES,
+  MODEL_PACKAGE_FORMAT,
+  METADATA_FILE,
+  loadTf,
+  saveLayersModel,
+  type ModelPackageMetadata,
+} from '../serve/model/index.js';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
-import { saveLayersModel } from './lib/model-files.js';
 import { readParams } from './lib/params.js';
 import { round } from './lib/round.js';
 import { deriveSeed, seededRandom } from './lib/seeded-random.js';
-import { loadTf } from './lib/tf-backend.js';
 import { writeJson, writeJsonRows } from './lib/write-json.js';
 
 const FEATURES = 'data/features';
@@ -27,8 +33,8 @@ const batchSize = params.number('batch_size', { min: 1, integer: true });
 const seed = params.number('seed', { integer: true });
 const classWeighting = params.oneOf('class_weight', ['balanced', 'none'] as const);
 
-const { tf, backend, details, fallbackReason } = await loadTf();
-console.log(`train: backend ${backend}${fallbackReason ? ` (${fallbackReason})` : ''}`);
+const { tf, backend, details, summary } = await loadTf();
+console.log(`train: backend ${summary}`);
 
 const data = readFeatureMatrix(`${FEATURES}/train.csv`);
 const width = data.features.length;
@@ -87,12 +93,12 @@ const finalLoss = losses[losses.length - 1]?.loss;
 
 mkdirSync(MODEL_DIR, { recursive: true });
 await saveLayersModel(tf, model, MODEL_DIR);
-copyFileSync(`${FEATURES}/preprocessing.json`, `${MODEL_DIR}/preprocessing.json`);
-copyFileSync(`${FEATURES}/feature-schema.json`, `${MODEL_DIR}/feature-schema.json`);
-writeJson(`${MODEL_DIR}/metadata.json`, {
+copyFileSync(`${FEATURES}/preprocessing.json`, `${MODEL_DIR}/${MODEL_PACKAGE_FILES.preprocessing}`);
+copyFileSync(`${FEATURES}/feature-schema.json`, `${MODEL_DIR}/${MODEL_PACKAGE_FILES.feature_schema}`);
+const metadata: ModelPackageMetadata = {
   model: 'churn',
-  format: 'tfjs-layers-model',
-  files: { model: 'model.json', preprocessing: 'preprocessing.json', feature_schema: 'feature-schema.json' },
+  format: MODEL_PACKAGE_FORMAT,
+  files: MODEL_PACKAGE_FILES,
   task: {
     label: 'churn',
     positive: 1,
@@ -107,6 +113,7 @@ writeJson(`${MODEL_DIR}/metadata.json`, {
   features: width,
   parameters: model.countParams(),
   final_loss: finalLoss,
-});
+};
+writeJson(`${MODEL_DIR}/${METADATA_FILE}`, metadata);
 writeJsonRows(LOSS_PLOT, losses);
 console.log(`train: ${model.countParams()} weights, loss ${finalLoss} after ${epochs} epochs in ${trainingSeconds.toFixed(1)} s → ${MODEL_DIR}/`);

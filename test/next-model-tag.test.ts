@@ -28,6 +28,10 @@ describe('next-model-tag: pure parts', () => {
     // A stage that reads the model lists it under deps (sorted first): only the out counts.
     const withDep = `schema: 1\nstages:\n  evaluate:\n    deps:\n      - {path: models/churn, hash: sha256:stale.dir, size: 1}\n    outs: []\n${lock('sha256:b74.dir').split('stages:\n')[1]}`;
     expect(modelHash(withDep, 'models/churn')).toBe('sha256:b74.dir');
+    expect(modelHash('stages: [unclosed\n', 'models/churn')).toBeUndefined();
+    // Read as YAML, not line by line: the same lock written in block style reads the same.
+    const block = 'schema: 1\nstages:\n  train:\n    cmd: x\n    outs:\n      - path: models/churn\n        hash: sha256:blk.dir\n        size: 3\n';
+    expect(modelHash(block, 'models/churn')).toBe('sha256:blk.dir');
   });
 
   it('plans: patch bump, minor/major on a marker, first tag v1.0.0, nothing when HEAD is tagged or the model is unchanged', () => {

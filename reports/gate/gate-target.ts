@@ -1,17 +1,13 @@
 /** @module Which branch a change is heading into (the rules' `branches:` filter) and which revision to compare against. */
+import picomatch from 'picomatch';
 
-/** A `branches:` pattern matches a branch name; `*` matches any run of characters except '/', `**` anything. */
+/**
+ * A `branches:` pattern matches a branch name, with the glob syntax GitHub's `branches:` filters
+ * use: `*` any run of characters except '/', `**` anything, `?`, `[abc]`, `{a,b}`; dots match too
+ * (`release/*` matches `release/.hotfix`).
+ */
 export function branchMatches(pattern: string, branch: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`).test(branch);
+  return picomatch.isMatch(branch, pattern, { dot: true });
 }
 
 /**

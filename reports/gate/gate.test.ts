@@ -42,6 +42,9 @@ describe('targets and directions', () => {
     expect(branchMatches('release/*', 'release/1/2')).toBe(false);
     expect(branchMatches('release/**', 'release/1/2')).toBe(true);
     expect(branchMatches('main', 'mainline')).toBe(false);
+    expect(branchMatches('{main,test}', 'test')).toBe(true);
+    expect(branchMatches('release/v?', 'release/v1')).toBe(true);
+    expect(branchMatches('release/v[0-9]*', 'release/vx')).toBe(false);
   });
   it('the target comes from --target, GITHUB_BASE_REF, or a base that names a branch', () => {
     expect(gateTarget({ base: 'origin/main', env: {} })).toBe('main');

@@ -10,7 +10,6 @@ import {
   locateInFile,
   pipeDir,
   resolveRevision,
-  PIPELINE_FILE,
   type Pipeline,
   type Revision,
   type SpecIssue,
@@ -52,9 +51,9 @@ export async function runGate({ root, base, target, env = process.env, pipeline,
   for (const [i, rule] of p.gates.entries()) {
     const found = findMetric(diff.files, rule.metric);
     if (found.state === 'ambiguous') {
-      const where = await locateInFile(root, PIPELINE_FILE, ['gates', i, 'metric']);
+      const where = await locateInFile(root, p.file, ['gates', i, 'metric']);
       ambiguous.push({
-        file: PIPELINE_FILE,
+        file: p.file,
         ...where,
         key: `gates[${i}].metric`,
         message: `'${rule.metric}' is in more than one metrics file (${found.paths.join(', ')}); write file:key, e.g. ${found.paths[0]}:${rule.metric}`,

@@ -91,6 +91,6 @@ describe('loadPlots (workspace)', () => {
     const root = workspace({ 'pipeline.yaml': 'stages: [unclosed\n' });
     const set = await loadPlots({ root, revisions: [] });
     expect(set.plots).toEqual([]);
-    expect(set.warnings[0]).toMatch(/^pipeline\.yaml in the workspace cannot be read \(.*\); its plots are left out$/);
+    expect(set.warnings[0]).toMatch(/^pipeline\.yaml in the workspace cannot be read \(.*\); what it declares is left out$/);
   });
 });

@@ -1,13 +1,11 @@
 /** @module Loads every plot the pipeline declares, with its data at each revision (the working tree for `workspace`). */
 import {
-  PIPELINE_FILE,
   PipeError,
   WORKSPACE,
   isWorkspace,
+  pipelineAt,
   readFileAt,
-  readStructuredFile,
   resolveRevision,
-  trackedFiles,
   type PlotProps,
   type RepoPath,
   type Revision,
@@ -56,9 +54,9 @@ export async function loadPlots({ root, revisions, targets }: LoadPlotsOptions):
 async function declaredPlots(root: string, revs: readonly Revision[], warnings: string[]): Promise<{ path: RepoPath; props: PlotProps }[]> {
   const lists = await Promise.all(
     revs.map(async (rev) => {
-      const file = await readStructuredFile(root, rev, PIPELINE_FILE);
-      if (file.state === 'invalid') warnings.push(`${PIPELINE_FILE} ${where(rev)} cannot be read (${file.message}); its plots are left out`);
-      return file.state === 'found' ? trackedFiles(file.value).plots : [];
+      const p = await pipelineAt(root, rev);
+      if (p.state === 'invalid') warnings.push(p.problem);
+      return p.state === 'found' ? p.declared.plots : [];
     }),
   );
   const byPath = new Map<RepoPath, PlotProps>();

@@ -1,4 +1,5 @@
-/** @module Parses CSV or TSV text with a header row into records, turning numeric cells into numbers. */
+/** @module Parses CSV or TSV text with a header row into records (through csv-parse), turning numeric cells into numbers. */
+import { CsvError, parse } from 'csv-parse/sync';
 
 export type Delimited = { readonly ok: true; readonly rows: Record<string, unknown>[] } | { readonly ok: false; readonly reason: string };
 
@@ -7,9 +8,15 @@ export type Delimited = { readonly ok: true; readonly rows: Record<string, unkno
  * the fields. Cells that read as numbers become numbers (as DVC does); empty cells become null.
  */
 export function parseDelimited(text: string, delimiter: ',' | '\t'): Delimited {
-  const records = splitRecords(text.replace(/^\uFEFF/, ''), delimiter);
-  if (!records.ok) return records;
-  const [header, ...body] = records.rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false }) as string[][];
+  } catch (err) {
+    if (err instanceof CsvError && err.code === 'CSV_QUOTE_NOT_CLOSED') return { ok: false, reason: `a quoted cell is never closed (${err.message.replace(/^Quote Not Closed: /, '')})` };
+    if (err instanceof CsvError) return { ok: false, reason: err.message };
+    throw err;
+  }
+  const [header, ...body] = records;
   if (!header) return { ok: false, reason: 'it is empty (a header row is expected)' };
   const rows: Record<string, unknown>[] = [];
   for (const [i, cells] of body.entries()) {
@@ -27,54 +34,4 @@ function cellValue(cell: string): unknown {
   const t = cell.trim();
   if (t === '') return null;
   return NUMBER.test(t) ? Number(t) : cell;
-}
-
-function splitRecords(text: string, delimiter: string): { ok: true; rows: string[][] } | { ok: false; reason: string } {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let i = 0;
-  let line = 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"' && cell === '') {
-      const start = line;
-      i++;
-      for (;;) {
-        if (i >= text.length) return { ok: false, reason: `the quoted cell opened on line ${start} is never closed` };
-        const q = text[i];
-        if (q === '"' && text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-        } else if (q === '"') {
-          i++;
-          break;
-        } else {
-          if (q === '\n') line++;
-          cell += q;
-          i++;
-        }
-      }
-      continue;
-    }
-    if (c === delimiter) {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      if (c === '\r') i++;
-      line++;
-    } else {
-      cell += c;
-    }
-    i++;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return { ok: true, rows };
 }

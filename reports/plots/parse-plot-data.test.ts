@@ -54,6 +54,6 @@ describe('parseDelimited', () => {
   });
 
   it('reports a quote that is never closed', () => {
-    expect(parseDelimited('a\n"open\n', ',')).toEqual({ ok: false, reason: 'the quoted cell opened on line 2 is never closed' });
+    expect(parseDelimited('a\n"open\n', ',')).toEqual({ ok: false, reason: 'a quoted cell is never closed (the parsing is finished with an opening quote at line 2)' });
   });
 });

@@ -4,9 +4,6 @@ import { join, resolve } from 'node:path';
 import { commitToCache } from '../cache/commit-to-cache.js';
 import { openCache } from '../cache/open-cache.js';
 import { WorkspaceRecord } from '../cache/workspace-record.js';
-import { loadConfig } from '../config/load-config.js';
-import { loadPipeline } from '../pipeline/load-pipeline.js';
-import { ParsedCache } from '../yaml/parsed-cache.js';
 import { PipeError } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { PathHasher } from '../hash/hash-path.js';
@@ -17,9 +14,9 @@ import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../pipeline/repo-path.js';
-import { ensurePipeDir } from '../repo/pipe-dir.js';
+import { isWithin, toRepoPath } from '../fs/repo-path.js';
 import { cachedPaths, relativeTo } from './checkout.js';
+import { loadInputs } from './load-inputs.js';
 
 export interface AddResult {
   readonly path: RepoPath;
@@ -34,10 +31,7 @@ export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root:
   // A directory is likely many files: the hashing threads start now, while the pipeline, the
   // config and the lock load (a worker takes ~100 ms to start here).
   if (paths.some((p) => isDirectory(resolve(cwd, p)))) warmHashPool();
-  const dir = ensurePipeDir(root);
-  const parsed = new ParsedCache(dir.tmp);
-  const pipeline = await loadPipeline({ root, cache: parsed });
-  const config = await loadConfig({ root, cache: parsed });
+  const { dir, parsed, pipeline, config } = await loadInputs(root);
 
   const targets: RepoPath[] = [];
   for (const p of paths) {

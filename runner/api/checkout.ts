@@ -5,9 +5,6 @@ import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
 import type { CacheContext } from '../cache/commit-to-cache.js';
 import { openCache } from '../cache/open-cache.js';
 import { WorkspaceRecord } from '../cache/workspace-record.js';
-import { loadConfig } from '../config/load-config.js';
-import { loadPipeline } from '../pipeline/load-pipeline.js';
-import { ParsedCache } from '../yaml/parsed-cache.js';
 import { PipeError, type UnsavedPath } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
@@ -18,8 +15,8 @@ import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../pipeline/repo-path.js';
-import { ensurePipeDir } from '../repo/pipe-dir.js';
+import { isWithin, toRepoPath } from '../fs/repo-path.js';
+import { loadInputs } from './load-inputs.js';
 
 export interface CheckoutOptions {
   readonly root: string;
@@ -59,10 +56,7 @@ export function cachedPaths(pipeline: Pipeline, lock: Lock): Map<RepoPath, strin
 
 export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
   const { root } = o;
-  const dir = ensurePipeDir(root);
-  const parsed = new ParsedCache(dir.tmp);
-  const pipeline = await loadPipeline({ root, cache: parsed });
-  const config = await loadConfig({ root, cache: parsed });
+  const { dir, parsed, pipeline, config } = await loadInputs(root);
   const mutex = await acquireMutex({ file: dir.mutex, command: 'pipe checkout', waitSeconds: o.waitSeconds ?? 60 });
   try {
     const lock = await readLock({ root, cache: parsed });

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { ManifestEntry } from '../hash/manifest.js';
-import { nowMs } from '../hash/stat-state.js';
+import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import type { CacheContext } from './commit-to-cache.js';
 import { PARALLEL_MIN_OPS, warmFsPool } from './fs-pool.js';

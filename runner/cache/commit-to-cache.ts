@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { HashInfo, PathHasher } from '../hash/hash-path.js';
-import { nowMs, type FileStat } from '../hash/stat-state.js';
+import { nowMs, type FileStat } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { runFsOps, type FsOp } from './fs-pool.js';
 import { copyAtomically, type Linker } from './link-out.js';

@@ -1,6 +1,6 @@
 /** @module Links many verified objects into the workspace: hardlinks on a few threads, every other case through the Linker on the main thread. */
 import { statSync } from 'node:fs';
-import type { FileStat } from '../hash/stat-state.js';
+import type { FileStat } from '../fs/file-stat.js';
 import type { CacheContext } from './commit-to-cache.js';
 import { runFsOps, type FsOp } from './fs-pool.js';
 

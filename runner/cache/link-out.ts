@@ -1,8 +1,8 @@
 /** @module Puts a stored object at a workspace path by the first link type that works: reflink, hardlink, symlink, copy. */
 import { chmodSync, constants, copyFileSync, linkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { LinkType } from '../config/link-types.js';
 
-export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
-export const DEFAULT_LINK_TYPES: readonly LinkType[] = ['reflink', 'hardlink', 'copy'];
+export type { LinkType };
 
 /** "Not on this filesystem": reflink unsupported, hardlink across devices or over the link limit. */
 const UNSUPPORTED = new Set(['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'EMLINK', 'EPERM', 'ENOTTY', 'EXDEV']);

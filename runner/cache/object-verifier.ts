@@ -1,6 +1,7 @@
 /** @module Decides whether a stored object may be linked into the workspace: present, and its bytes match its name. */
 import { statSync, type Stats } from 'node:fs';
-import { StatState, fileStat, nowMs, type FileStat } from '../hash/stat-state.js';
+import { fileStat, nowMs, type FileStat } from '../fs/file-stat.js';
+import { StatState } from '../hash/stat-state.js';
 import { keyOf, parseHash, type ObjectStore } from './object-store.js';
 
 export type ObjectState = 'ok' | 'missing' | 'corrupt';

@@ -5,8 +5,8 @@
  */
 export { defineCommand, defineGroup, type Command, type CommandEntry, type Io, type OptionSpec, type PositionalSpec, type ParsedRunContext } from './command.js';
 export { parseCommandArgs, positiveInt, seconds } from './parse-args.js';
-export { diffOutputOptions, outputOptions } from '../commands/diff-options.js';
+export { diffOutputOptions, outputOptions } from './diff-options.js';
 export { PipeError, isPipeError, EXIT_CODES, type ErrorKind, type PipeErrorCode } from '../errors.js';
 export { findRoot } from '../repo/find-root.js';
 export { WORKSPACE } from '../git/revision.js';
-export { toRepoPath } from '../pipeline/repo-path.js';
+export { toRepoPath } from '../fs/repo-path.js';

@@ -1,7 +1,7 @@
 /** @module `pipe metrics show` and `pipe metrics diff [A] [B]`: the pipeline's metrics at revisions, and how they changed. */
 import { defineCommand, defineGroup } from '../command/command.js';
 import { findRoot } from '../repo/find-root.js';
-import { diffOutputOptions, outputOptions, revisionsHelp } from './diff-options.js';
+import { diffOutputOptions, outputOptions, revisionsHelp } from '../command/diff-options.js';
 
 const show = defineCommand({
   name: 'show',

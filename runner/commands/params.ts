@@ -1,7 +1,7 @@
 /** @module `pipe params diff [A] [B]`: every key of the params files the pipeline reads, compared between two revisions. */
 import { defineCommand, defineGroup } from '../command/command.js';
 import { findRoot } from '../repo/find-root.js';
-import { diffOutputOptions, outputOptions, revisionsHelp } from './diff-options.js';
+import { diffOutputOptions, outputOptions, revisionsHelp } from '../command/diff-options.js';
 
 const diff = defineCommand({
   name: 'diff',

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { defineCommand } from '../command/command.js';
 import { PipeError } from '../errors.js';
-import { toRepoPath } from '../pipeline/repo-path.js';
+import { toRepoPath } from '../fs/repo-path.js';
 import { findRoot } from '../repo/find-root.js';
 
 export const unprotect = defineCommand({

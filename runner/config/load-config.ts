@@ -1,6 +1,6 @@
 /** @module Reads .pipe/config.yaml (committed) and .pipe/config.local.yaml (ignored), with environment overrides. */
 import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
-import { DEFAULT_LINK_TYPES, type LinkType } from '../cache/link-out.js';
+import { DEFAULT_LINK_TYPES, type LinkType } from './link-types.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { parseRemotes, type RemoteConfig } from './parse-remotes.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';

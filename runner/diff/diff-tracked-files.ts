@@ -5,7 +5,7 @@ import type { RepoPath } from '../pipeline/pipeline.js';
 import { compareFlat, type KeyChange } from './compare-flat.js';
 import { flattenValue } from './flatten-value.js';
 import { readStructuredFile } from './read-structured-file.js';
-import { problem, trackedFilesAtAll, type TrackedKind } from '../pipeline/tracked-files-at.js';
+import { problem, trackedFilesAtAll, type TrackedKind } from './tracked-files-at.js';
 
 export interface FileChanges {
   readonly path: RepoPath;

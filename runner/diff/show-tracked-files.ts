@@ -3,7 +3,7 @@ import type { Revision } from '../git/revision.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { flattenValue } from './flatten-value.js';
 import { readStructuredFile } from './read-structured-file.js';
-import { problem, trackedFilesAtAll, type TrackedKind } from '../pipeline/tracked-files-at.js';
+import { problem, trackedFilesAtAll, type TrackedKind } from './tracked-files-at.js';
 
 export interface ShownKey {
   readonly key: string;

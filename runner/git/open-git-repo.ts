@@ -1,4 +1,4 @@
-/** @module Finds the git repository around a pipe root and loads isomorphic-git, only when a command first reads git. */
+/** @module The only importer of isomorphic-git (loaded lazily): finds the git repository around a pipe root and loads isomorphic-git, only when a command first reads git. */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as IsoGitModule from 'isomorphic-git';

@@ -1,6 +1,6 @@
 /** @module Reads one file as it is at a revision — from git's object store, or from the working tree for the workspace — without touching the workspace. */
 import { readFileSync } from 'node:fs';
-import { realPathInside } from '../repo/real-path-inside.js';
+import { realPathInside } from '../fs/real-path-inside.js';
 import { gitErrorCode, gitErrorData } from './git-error-code.js';
 import { openGitRepo } from './open-git-repo.js';
 import { resolveRevision } from './resolve-revision.js';

@@ -7,7 +7,7 @@ import { tempDir } from '../../test/helpers/temp-dir.js';
 import { isPipeError } from '../errors.js';
 import { listRevisions } from './list-revisions.js';
 import { readFileAtRevision } from './read-file-at-revision.js';
-import { readLockAtRevision } from './read-lock-at-revision.js';
+import { readLockAtRevision } from '../lockfile/read-lock-at-revision.js';
 import { resolveRevision } from './resolve-revision.js';
 
 afterAll(removeRepos);

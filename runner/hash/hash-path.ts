@@ -3,11 +3,12 @@ import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { isWithin } from '../pipeline/repo-path.js';
+import { isWithin } from '../fs/repo-path.js';
 import { HASH_ALGORITHM } from './hash-file.js';
 import { hashFiles } from './hash-pool.js';
 import { manifestHash, type ManifestEntry } from './manifest.js';
-import { isRacy, nowMs, type FileStat, type StatState } from './stat-state.js';
+import { isRacy, nowMs, type FileStat } from '../fs/file-stat.js';
+import type { StatState } from './stat-state.js';
 import { statDigest, walkFiles, type FoundFile } from './walk-files.js';
 
 export interface HashInfo {

@@ -1,20 +1,10 @@
 /** @module The persistent stat state: (inode, size, mtime ns) → hash, so unchanged files are never re-read. */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
+import { isRacy, type FileStat } from '../fs/file-stat.js';
 import { hashBytes } from './hash-file.js';
 
-/** A file modified this close to when it was read may change again within one timestamp tick. */
-export const RACY_MS = 1000;
-
-/** What the state compares of a file (a plain copy of these, or Node's Stats itself). */
-export type FileStat = Pick<Stats, 'ino' | 'size' | 'mtimeMs' | 'mode'>;
-
-/** A plain copy of what the state compares: kept instead of Stats (a dozen boxed numbers) when many are held at once. */
-export function fileStat(st: Stats): FileStat {
-  return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode };
-}
 
 /** mtime in ms as Node's number stats give it: a double, exact to ~0.25 µs at today's dates. */
 type FileEntry = [ino: number, size: number, mtimeMs: number, hash: string];
@@ -151,12 +141,4 @@ export class StatState {
     if (this.#pathsDirty && this.#paths) saveEntries(join(this.#dir, 'paths.json'), this.#paths);
     this.#pathsDirty = false;
   }
-}
-
-export function isRacy(st: FileStat, readStartMs: number): boolean {
-  return st.mtimeMs > readStartMs - RACY_MS;
-}
-
-export function nowMs(): number {
-  return Date.now();
 }

@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { hashBytes } from './hash-file.js';
-import { fileStat, type FileStat } from './stat-state.js';
+import { fileStat, type FileStat } from '../fs/file-stat.js';
 
 export interface FoundFile {
   /** POSIX path relative to the walked directory (the absolute path is not kept: 10,000 fewer strings). */

@@ -22,7 +22,7 @@ const lock = {
 };
 
 describe('serializeLock', () => {
-  it('writes the DESIGN.md layout: sorted stages, deps, params; one flow line per entry', () => {
+  it('writes the layout docs/formats.md gives: sorted stages, deps, params; one flow line per entry', () => {
     expect(serializeLock(lock)).toBe(`schema: 1
 stages:
   a:

@@ -1,7 +1,10 @@
 /** @module Reads params files (YAML or JSON) and looks up dotted keys in them. */
 import type { ParsedCache } from '../yaml/parsed-cache.js';
-import { realPathInside } from '../repo/real-path-inside.js';
+import { realPathInside } from '../fs/real-path-inside.js';
 import { readYamlFile, type YamlRead } from '../yaml/read-yaml-file.js';
+
+/** The params file of a stage's wdir, read for keys listed without a file (`params: [train.lr]`). */
+export const DEFAULT_PARAMS_FILE = 'params.yaml';
 
 const MISSING = Symbol('missing');
 

@@ -1,19 +1,10 @@
-/** @module Loads pipeline.yaml and its params files into a validated, normalised Pipeline. */
-import { posix } from 'node:path';
+/** @module Loads the workspace's pipeline, whichever format its root holds, into a validated, normalised Pipeline. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
-import type { Dep, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from './pipeline.js';
-import { toRepoPath } from './repo-path.js';
-import { ParamsFiles, isMissing, lookupParam } from './load-params.js';
-import { checkGates } from './check-gates.js';
-import { schemaIssues } from './schema-issues.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
-import { readYamlFile } from '../yaml/read-yaml-file.js';
-import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
-
-export const PIPELINE_FILE = 'pipeline.yaml';
-export const DEFAULT_PARAMS_FILE = 'params.yaml';
-
-type Raw = Record<string, unknown>;
+import type { Pipeline } from './pipeline.js';
+import { PIPELINE_FILES, PIPELINE_FORMATS } from './pipeline-formats.js';
 
 export interface LoadOptions {
   readonly root: string;
@@ -22,206 +13,20 @@ export interface LoadOptions {
 }
 
 export async function loadPipeline({ root, cache = new ParsedCache(undefined) }: LoadOptions): Promise<Pipeline> {
-  const first = await load(root, cache, false);
+  const entry = PIPELINE_FORMATS.find((f) => existsSync(join(root, f.file)));
+  if (!entry) {
+    throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILES.join(' or ')} in ${root}; create one (see docs/pipeline-yaml.md)`, { cwd: root });
+  }
+  const format = await entry.format();
+  const first = await format.load({ root, file: entry.file, cache, fresh: false });
   if ('pipeline' in first) return first.pipeline;
   // Problems found in values that came from the cache: parse again to say where they are.
-  const second = first.fromCache ? await load(root, cache, true) : first;
+  const second = first.fromCache ? await format.load({ root, file: entry.file, cache, fresh: true }) : first;
   if ('pipeline' in second) return second.pipeline;
   throw specInvalid(second.issues);
 }
 
-type LoadResult = { pipeline: Pipeline } | { issues: SpecIssue[]; fromCache: boolean };
-
-async function load(root: string, cache: ParsedCache, fresh: boolean): Promise<LoadResult> {
-  const read = await readYamlFile({ root, name: PIPELINE_FILE, cache, fresh });
-  if (!read.exists) {
-    throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILE} in ${root}; create one (see docs/pipeline-yaml.md)`, {
-      cwd: root,
-    });
-  }
-  const source: YamlSource = read.source ?? unlocated(PIPELINE_FILE, read.value);
-  const issues: SpecIssue[] = [...source.syntaxIssues];
-  if (issues.length) return { issues, fromCache: false };
-  if (read.value === undefined || read.value === null) {
-    return { issues: [{ file: PIPELINE_FILE, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
-  }
-  // A remembered value was validated when it was remembered; the validator (40 KB) loads only here.
-  if (read.source) {
-    const { default: validate } = await import('./pipeline-validator.js');
-    if (!validate(read.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
-  }
-  const raw = isRecord(read.value) ? read.value : {};
-  const stages: Stage[] = [];
-  const paramPaths: ParamPaths = new Map();
-  const rawStages = isRecord(raw.stages) ? raw.stages : {};
-  for (const [name, rawStage] of Object.entries(rawStages)) {
-    if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues, paramPaths));
-  }
-  const params = await resolveParams(root, cache, fresh, source, stages, paramPaths, issues);
-  const gates = checkGates(source, raw.gates, stages, issues);
-  if (issues.length) return { issues, fromCache: !read.source };
-  read.remember();
-  return { pipeline: { root, stages, gates, params } };
-}
-
-/** A source for a remembered value: it has no positions, so messages fall back to the file name. */
-function unlocated(file: string, value: unknown): YamlSource {
-  return { file, value, syntaxIssues: [], locate: () => undefined };
-}
-
 function specInvalid(issues: SpecIssue[]): PipeError<'SPEC_INVALID'> {
   const n = issues.length;
-  return new PipeError('SPEC_INVALID', `${n} problem${n === 1 ? '' : 's'} in the pipeline:\n${formatIssues(issues)}`, {
-    issues,
-  });
-}
-
-/** Where each param reference was written, for messages about it. */
-type ParamPaths = Map<ParamRef, KeyPath>;
-
-function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[], paramPaths: ParamPaths): Stage {
-  const at = (path: KeyPath, message: string) =>
-    issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
-
-  let wdir = '.';
-  if (typeof s.wdir === 'string' && posix.normalize(s.wdir) !== '.') {
-    const r = toRepoPath(s.wdir);
-    if (r.ok) wdir = r.path;
-    else at(['stages', name, 'wdir'], `path '${s.wdir}' ${r.reason}`);
-  }
-  const path = (field: string, i: number, p: string): string | undefined => {
-    const r = toRepoPath(p, wdir);
-    if (r.ok) return r.path;
-    at(['stages', name, field, i], `path '${p}' ${r.reason}`);
-    return undefined;
-  };
-
-  const deps: Dep[] = [];
-  strings(s.deps).forEach((p, i) => {
-    const rp = path('deps', i, p);
-    if (rp !== undefined) deps.push({ path: rp });
-  });
-
-  const outs: Out[] = [];
-  const readOuts = (field: 'outs' | 'metrics' | 'plots', kind: OutKind, cacheDefault: boolean) => {
-    const list = Array.isArray(s[field]) ? (s[field] as unknown[]) : [];
-    list.forEach((item, i) => {
-      const [p, flags] = typeof item === 'string' ? [item, {}] : entryOf(item);
-      if (p === undefined) return;
-      const rp = path(field, i, p);
-      if (rp === undefined) return;
-      const f = isRecord(flags) ? flags : {};
-      const out: Out = {
-        path: rp,
-        kind,
-        cache: typeof f.cache === 'boolean' ? f.cache : cacheDefault,
-        persist: f.persist === true,
-        ...(kind === 'plot' ? { plot: plotProps(f) } : {}),
-      };
-      if (outs.some((o) => o.path === rp)) at(['stages', name, field, i], `path '${p}' is declared twice in this stage`);
-      else outs.push(out);
-    });
-  };
-  readOuts('outs', 'out', true);
-  // Metrics and plot data are small and diffed across revisions straight from git, so they are
-  // committed rather than cached unless the user says otherwise.
-  readOuts('metrics', 'metric', false);
-  readOuts('plots', 'plot', false);
-
-  const params: ParamRef[] = [];
-  const rawParams = Array.isArray(s.params) ? (s.params as unknown[]) : [];
-  rawParams.forEach((entry, i) => {
-    if (typeof entry === 'string') {
-      const ref = { file: posix.join(wdir, DEFAULT_PARAMS_FILE), key: entry };
-      params.push(ref);
-      paramPaths.set(ref, ['stages', name, 'params', i]);
-    } else if (isRecord(entry)) {
-      for (const [file, keys] of Object.entries(entry)) {
-        const r = toRepoPath(file, wdir);
-        if (!r.ok) {
-          at(['stages', name, 'params'], `params file '${file}' ${r.reason}`);
-          continue;
-        }
-        strings(keys).forEach((key, k) => {
-          const ref = { file: r.path, key };
-          params.push(ref);
-          paramPaths.set(ref, ['stages', name, 'params', i, file, k]);
-        });
-      }
-    }
-  });
-
-  const env: Record<string, string> = {};
-  if (isRecord(s.env)) for (const [k, v] of Object.entries(s.env)) env[k] = String(v);
-
-  return {
-    name,
-    cmd: typeof s.cmd === 'string' ? [s.cmd] : strings(s.cmd),
-    wdir,
-    deps,
-    params,
-    outs,
-    env,
-    alwaysChanged: s.always_changed === true,
-    frozen: s.frozen === true,
-  };
-}
-
-async function resolveParams(
-  root: string,
-  cache: ParsedCache,
-  fresh: boolean,
-  source: YamlSource,
-  stages: readonly Stage[],
-  paramPaths: ParamPaths,
-  issues: SpecIssue[],
-): Promise<Map<string, Map<string, unknown>>> {
-  const files = new ParamsFiles(root, cache, fresh);
-  const resolved = new Map<string, Map<string, unknown>>();
-  const reportedFiles = new Set<string>();
-  for (const stage of stages) {
-    for (const ref of stage.params) {
-      const path = paramPaths.get(ref) ?? ['stages', stage.name, 'params'];
-      const where = { file: source.file, ...source.locate(path), key: formatKeyPath(path) };
-      const params = await files.load(ref.file);
-      if (!params.exists) {
-        if (!reportedFiles.has(ref.file)) issues.push({ ...where, message: `params file '${ref.file}' does not exist` });
-        reportedFiles.add(ref.file);
-        continue;
-      }
-      if (params.source?.syntaxIssues.length) {
-        if (!reportedFiles.has(ref.file)) issues.push(...params.source.syntaxIssues);
-        reportedFiles.add(ref.file);
-        continue;
-      }
-      const value = lookupParam(params.value, ref.key);
-      if (isMissing(value)) {
-        issues.push({ ...where, message: `key '${ref.key}' not found in ${ref.file}` });
-        continue;
-      }
-      let byKey = resolved.get(ref.file);
-      if (!byKey) resolved.set(ref.file, (byKey = new Map()));
-      byKey.set(ref.key, value);
-    }
-  }
-  return resolved;
-}
-
-function plotProps(f: Raw): PlotProps {
-  const { cache: _c, persist: _p, ...props } = f;
-  return props as PlotProps;
-}
-
-function entryOf(item: unknown): [string | undefined, unknown] {
-  if (!isRecord(item)) return [undefined, undefined];
-  const first = Object.entries(item)[0];
-  return first ? [first[0], first[1]] : [undefined, undefined];
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function isRecord(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return new PipeError('SPEC_INVALID', `${n} problem${n === 1 ? '' : 's'} in the pipeline:\n${formatIssues(issues)}`, { issues });
 }

@@ -1,7 +1,8 @@
 /** @module Plain, readonly data describing a loaded pipeline: stages, their deps, params and outs. */
 
-/** Paths are repository-relative, POSIX-separated, normalised (no `.`/`..`, no trailing slash). */
-export type RepoPath = string;
+import type { RepoPath } from '../fs/repo-path.js';
+
+export type { RepoPath };
 
 export interface Dep {
   readonly path: RepoPath;
@@ -60,8 +61,10 @@ export interface GateRule {
 }
 
 export interface Pipeline {
-  /** Absolute path of the repository root (the directory holding pipeline.yaml). */
+  /** Absolute path of the repository root (the directory holding the pipeline file). */
   readonly root: string;
+  /** The pipeline file it was read from, relative to the root (`pipeline.yaml`), for messages that locate a key in it. */
+  readonly file: string;
   /** Stages in declaration order. */
   readonly stages: readonly Stage[];
   readonly gates: readonly GateRule[];

@@ -1,7 +1,7 @@
 /** @module Which params, metrics and plots files a pipeline.yaml refers to, read leniently so an old or broken revision still diffs. */
-import { DEFAULT_PARAMS_FILE } from './load-pipeline.js';
+import { DEFAULT_PARAMS_FILE } from './load-params.js';
 import type { PlotProps, RepoPath } from './pipeline.js';
-import { toRepoPath } from './repo-path.js';
+import { toRepoPath } from '../fs/repo-path.js';
 
 /** A `plots:` entry: its data file and the props written beside it (only those of the expected types). */
 export interface TrackedPlot {

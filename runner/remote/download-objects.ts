@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { dirname } from 'node:path';
 import { objectKey, parseHash, type ObjectStore } from '../cache/object-store.js';
 import type { ObjectVerifier } from '../cache/object-verifier.js';
-import { nowMs } from '../hash/stat-state.js';
+import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { manifestProblem, planObjects } from './object-plan.js';
+import { manifestProblem, pathsNeeding, planObjects } from './object-plan.js';
 import type { Remote } from './remote.js';
 import { byName, runTransfers, type OnProgress } from './transfer.js';
 
@@ -143,11 +143,7 @@ export async function downloadObjects({
   todo.sort(byName);
   await runTransfers({ items: todo, jobs, size: ([, s]) => s, work: ([h]) => one(h), verb: 'downloading', onProgress });
 
-  const users = new Map<string, RepoPath[]>();
-  if (missing.size || rejected.size) {
-    for (const [p, hs] of plan.byPath) for (const h of hs) if (missing.has(h) || rejected.has(h)) users.set(h, [...(users.get(h) ?? []), p]);
-  }
-  const pathsOf = (hash: string) => [...new Set(users.get(hash) ?? [])];
+  const pathsOf = pathsNeeding(plan, new Set([...missing, ...rejected.keys()]));
   return {
     fetched,
     bytes,

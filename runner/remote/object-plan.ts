@@ -76,3 +76,12 @@ export function manifestProblem(entries: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** For naming what went wrong: the locked paths that need each of `hashes`, each path once. */
+export function pathsNeeding(plan: ObjectPlan, hashes: ReadonlySet<string>): (hash: string) => RepoPath[] {
+  const users = new Map<string, Set<RepoPath>>();
+  if (hashes.size) {
+    for (const [p, hs] of plan.byPath) for (const h of hs) if (hashes.has(h)) (users.get(h) ?? users.set(h, new Set()).get(h))?.add(p);
+  }
+  return (hash) => [...(users.get(hash) ?? [])];
+}

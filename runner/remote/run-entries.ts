@@ -2,7 +2,7 @@
 import { parseHash } from '../cache/object-store.js';
 import type { Lock, LockedPath } from '../lockfile/lock.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import { toRepoPath } from '../pipeline/repo-path.js';
+import { toRepoPath } from '../fs/repo-path.js';
 import { fingerprint } from '../run-cache/fingerprint.js';
 import { runKey, type RunCache, type RunRecord } from '../run-cache/run-cache.js';
 import type { Remote } from './remote.js';

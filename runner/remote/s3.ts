@@ -152,13 +152,8 @@ export class S3Remote implements Remote {
   }
 
   async download(key: string, dest: string): Promise<Downloaded | undefined> {
-    let r: S3.GetObjectCommandOutput;
-    try {
-      r = await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw s3Failure(err, this.#at, this.#redact);
-    }
+    const r = await this.#get(key);
+    if (!r) return undefined;
     const hash = createHash('sha256');
     let size = 0;
     let slice: Buffer[] = [];
@@ -195,13 +190,8 @@ export class S3Remote implements Remote {
   }
 
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
-    let r: S3.GetObjectCommandOutput;
-    try {
-      r = await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw s3Failure(err, this.#at, this.#redact);
-    }
+    const r = await this.#get(key);
+    if (!r) return undefined;
     if ((r.ContentLength ?? 0) > maxBytes) {
       (r.Body as unknown as Readable | undefined)?.destroy?.();
       return undefined;
@@ -220,6 +210,16 @@ export class S3Remote implements Remote {
 
   close(): void {
     this.#client.destroy();
+  }
+
+  /** One GET; undefined when there is no such key. */
+  async #get(key: string): Promise<S3.GetObjectCommandOutput | undefined> {
+    try {
+      return await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#bucket, Key: this.#prefix + key }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw s3Failure(err, this.#at, this.#redact);
+    }
   }
 
   /**

@@ -5,7 +5,7 @@ import { objectKey, parseHash, type ObjectStore } from '../cache/object-store.js
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { runKey } from '../run-cache/run-cache.js';
 import { inventory } from './inventory.js';
-import { planObjects } from './object-plan.js';
+import { pathsNeeding, planObjects } from './object-plan.js';
 import { ObjectMismatch, type Remote } from './remote.js';
 import { byName, runTransfers, type OnProgress } from './transfer.js';
 
@@ -123,9 +123,7 @@ export async function uploadObjects({
     work: (key) => remote.write(key, readFileSync(join(store.root, key))),
   });
 
-  const users = new Map<string, RepoPath[]>();
-  for (const [p, hs] of plan.byPath) for (const h of hs) if (missing.has(h) || corrupt.has(h)) users.set(h, [...(users.get(h) ?? []), p]);
-  const pathsOf = (hash: string) => [...new Set(users.get(hash) ?? [])];
+  const pathsOf = pathsNeeding(plan, new Set([...missing, ...corrupt.keys()]));
   return {
     uploaded,
     bytes,

@@ -1,6 +1,7 @@
 /** @module The run-cache: fingerprint → outs of a successful run, one small JSON file per run under .pipe/cache/runs/. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listFanOut } from '../fs/list-fan-out.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import type { LockedPath } from '../lockfile/lock.js';
 
@@ -37,17 +38,6 @@ export class RunCache {
 
   /** Every recorded fingerprint (for gc and push). */
   list(): string[] {
-    const dir = join(this.#root, 'runs');
-    const out: string[] = [];
-    let prefixes: string[];
-    try {
-      prefixes = readdirSync(dir);
-    } catch {
-      return out;
-    }
-    for (const p of prefixes) {
-      for (const rest of readdirSync(join(dir, p))) if (/^[0-9a-f]{62}$/.test(rest) && p.length === 2) out.push(p + rest);
-    }
-    return out;
+    return listFanOut(join(this.#root, 'runs'), /^[0-9a-f]{62}$/);
   }
 }

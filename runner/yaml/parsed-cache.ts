@@ -2,7 +2,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
-import { isRacy, nowMs } from '../hash/stat-state.js';
+import { isRacy, nowMs } from '../fs/file-stat.js';
 
 interface Entry {
   stat: string;

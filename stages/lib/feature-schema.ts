@@ -1,13 +1,13 @@
 /**
- * @module The feature schema: a JSON Schema (draft-07) of one raw input row, derived from the data
- * contract. The inference service validates requests with it unchanged, so a bad field gets a 400
- * naming it. Nullable columns may be null or left out: the preprocessing spec imputes them.
+ * @module Derives the feature schema (format: serve/model/feature-schema.ts) from the data
+ * contract: a JSON Schema of one raw input row. The inference service validates requests with it
+ * unchanged (serve/model/validate-row.ts), so a bad field gets an answer naming it. Nullable
+ * columns may be null or left out: the preprocessing spec imputes them.
  */
+import { FEATURE_SCHEMA_DIALECT, type FeatureSchema } from '../../serve/model/index.js';
 import type { FeatureColumn, TableContract } from './customer-table.js';
 
-export type JsonSchema = Readonly<Record<string, unknown>>;
-
-function columnSchema(column: FeatureColumn): JsonSchema {
+function columnSchema(column: FeatureColumn): FeatureSchema['properties'][string] {
   if (column.type === 'category') {
     return { description: column.description, enum: column.nullable ? [...column.categories, null] : [...column.categories] };
   }
@@ -19,9 +19,9 @@ function columnSchema(column: FeatureColumn): JsonSchema {
   };
 }
 
-export function featureSchema(contract: TableContract): JsonSchema {
+export function featureSchema(contract: TableContract): FeatureSchema {
   return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
+    $schema: FEATURE_SCHEMA_DIALECT,
     title: 'One raw input row of the churn model',
     type: 'object',
     properties: {

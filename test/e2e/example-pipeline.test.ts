@@ -1,15 +1,16 @@
 /**
  * @module The example churn pipeline end to end, with small params: the real `pipe` bin runs the
  * real stage programs (and TensorFlow.js) in a temporary git repository holding a copy of
- * pipeline.yaml and stages/, with node_modules linked from this checkout.
+ * pipeline.yaml, stages/ and serve/model/ (the model runtime the stages import), with node_modules
+ * linked from this checkout.
  */
 import { cpSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { assertPreprocessingSpec, transformRow } from '../../serve/model/index.js';
 import { parseCsv } from '../../stages/lib/csv.js';
-import { assertPreprocessingSpec, transformRow } from '../../stages/lib/preprocessing.js';
 import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
 import { EXAMPLE_PIPELINE, EXAMPLE_PIPELINE_RUN_MS } from '../helpers/timeouts.js';
 
@@ -35,7 +36,9 @@ function exampleRepo(): Repo {
     'pipeline.yaml': readFileSync(join(MAIN, 'pipeline.yaml'), 'utf8'),
     'params.yaml': params(SMALL),
   });
-  cpSync(join(MAIN, 'stages'), repo.path('stages'), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  for (const dir of ['stages', 'serve/model']) {
+    cpSync(join(MAIN, dir), repo.path(dir), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
+  }
   symlinkSync(join(MAIN, 'node_modules'), repo.path('node_modules'));
   return repo;
 }

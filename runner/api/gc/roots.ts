@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPipeError } from '../../errors.js';
 import { listRevisions } from '../../git/list-revisions.js';
-import { lockBlobsAt, readBlobText } from '../../git/lock-blobs.js';
+import { lockBlobsAt, readBlobText } from '../../lockfile/lock-blobs.js';
 import type { Lock } from '../../lockfile/lock.js';
 import { LockHashCache, lockedHashes, type LockedHashes } from './lock-hashes.js';
 

@@ -1,9 +1,6 @@
 /** @module `pipe fetch`: download the objects (and run-cache entries) data.lock references that the cache lacks. */
 import { openCache } from '../../cache/open-cache.js';
 import type { CacheContext } from '../../cache/commit-to-cache.js';
-import { loadConfig } from '../../config/load-config.js';
-import { loadPipeline } from '../../pipeline/load-pipeline.js';
-import { ParsedCache } from '../../yaml/parsed-cache.js';
 import { PipeError } from '../../errors.js';
 import { PathHasher } from '../../hash/hash-path.js';
 import { StatState } from '../../hash/stat-state.js';
@@ -15,9 +12,9 @@ import { openRemote } from '../../remote/open-remote.js';
 import type { Remote } from '../../remote/remote.js';
 import { fetchRunEntries, lockedRuns } from '../../remote/run-entries.js';
 import type { OnProgress } from '../../remote/transfer.js';
-import { ensurePipeDir } from '../../repo/pipe-dir.js';
 import { RunCache } from '../../run-cache/run-cache.js';
 import { remoteTargets } from './remote-targets.js';
+import { loadInputs } from '../load-inputs.js';
 
 export interface FetchOptions {
   readonly root: string;
@@ -41,10 +38,7 @@ export interface FetchSummary extends DownloadResult {
 export async function fetch(o: FetchOptions): Promise<FetchSummary> {
   const started = Date.now();
   const { root } = o;
-  const dir = ensurePipeDir(root);
-  const parsed = new ParsedCache(dir.tmp);
-  const pipeline = await loadPipeline({ root, cache: parsed });
-  const config = await loadConfig({ root, cache: parsed });
+  const { dir, parsed, pipeline, config } = await loadInputs(root);
   const mutex = await acquireMutex({ file: dir.mutex, command: o.command ?? 'pipe fetch', waitSeconds: o.waitSeconds ?? 60 });
   try {
     const lock = await readLock({ root, cache: parsed });

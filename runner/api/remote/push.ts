@@ -1,17 +1,14 @@
 /** @module `pipe push`: upload the objects (and run-cache entries) data.lock references that the remote lacks. */
 import { ObjectStore } from '../../cache/object-store.js';
-import { loadConfig } from '../../config/load-config.js';
-import { loadPipeline } from '../../pipeline/load-pipeline.js';
-import { ParsedCache } from '../../yaml/parsed-cache.js';
 import { PipeError } from '../../errors.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
 import type { OnProgress } from '../../remote/transfer.js';
 import { uploadObjects, type UploadResult } from '../../remote/upload-objects.js';
-import { ensurePipeDir } from '../../repo/pipe-dir.js';
 import { RunCache } from '../../run-cache/run-cache.js';
 import { remoteTargets } from './remote-targets.js';
+import { loadInputs } from '../load-inputs.js';
 
 export interface PushOptions {
   readonly root: string;
@@ -38,10 +35,7 @@ export interface PushSummary extends UploadResult {
 export async function push(o: PushOptions): Promise<PushSummary> {
   const started = Date.now();
   const { root } = o;
-  const dir = ensurePipeDir(root);
-  const parsed = new ParsedCache(dir.tmp);
-  const pipeline = await loadPipeline({ root, cache: parsed });
-  const config = await loadConfig({ root, cache: parsed });
+  const { dir, parsed, pipeline, config } = await loadInputs(root);
   const lock = await readLock({ root, cache: parsed });
   parsed.save();
   const { roots, stages } = remoteTargets(pipeline, lock, o);

@@ -1,9 +1,6 @@
 /** @module `pipe status --remote`: what the workspace references that the remote lacks, and what only the remote has; nothing is downloaded into the cache. */
 import { createHash } from 'node:crypto';
 import { objectKey, ObjectStore, parseHash } from '../../cache/object-store.js';
-import { loadConfig } from '../../config/load-config.js';
-import { loadPipeline } from '../../pipeline/load-pipeline.js';
-import { ParsedCache } from '../../yaml/parsed-cache.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { RepoPath } from '../../pipeline/pipeline.js';
@@ -11,9 +8,9 @@ import { inventory } from '../../remote/inventory.js';
 import { manifestProblem, planObjects } from '../../remote/object-plan.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
-import { ensurePipeDir } from '../../repo/pipe-dir.js';
 import { RunCache, runKey } from '../../run-cache/run-cache.js';
 import { remoteTargets } from './remote-targets.js';
+import { loadInputs } from '../load-inputs.js';
 
 /** Per locked path: how many of its objects are where. */
 export interface PathRemoteStatus {
@@ -43,10 +40,7 @@ export interface RemoteStatus {
 
 export async function remoteStatus(o: { root: string; cwd?: string; targets?: readonly string[]; remote?: string; jobs?: number }): Promise<RemoteStatus> {
   const { root } = o;
-  const dir = ensurePipeDir(root);
-  const parsed = new ParsedCache(dir.tmp);
-  const pipeline = await loadPipeline({ root, cache: parsed });
-  const config = await loadConfig({ root, cache: parsed });
+  const { dir, parsed, pipeline, config } = await loadInputs(root);
   const lock = await readLock({ root, cache: parsed });
   parsed.save();
   const { roots, stages } = remoteTargets(pipeline, lock, o);

@@ -2,7 +2,7 @@
 import { PipeError } from '../../errors.js';
 import type { Lock } from '../../lockfile/lock.js';
 import type { Pipeline, RepoPath } from '../../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../../pipeline/repo-path.js';
+import { isWithin, toRepoPath } from '../../fs/repo-path.js';
 import { cachedPaths, relativeTo } from '../checkout.js';
 
 export interface RemoteTargets {

@@ -1,17 +1,16 @@
-/** @module The params or metrics files a revision's own pipeline.yaml declares, and the readings of files that went wrong. */
-import { PIPELINE_FILE } from './load-pipeline.js';
+/** @module The params or metrics files a revision's own pipeline declares, and the readings of files that went wrong. */
+import type { StructuredFile } from './read-structured-file.js';
 import { isWorkspace, type Revision } from '../git/revision.js';
-import type { RepoPath } from './pipeline.js';
-import { readStructuredFile, type StructuredFile } from '../diff/read-structured-file.js';
-import { trackedFiles } from './tracked-files.js';
+import type { RepoPath } from '../pipeline/pipeline.js';
+import { pipelineAt } from '../pipeline/pipeline-at.js';
 
 export type TrackedKind = 'params' | 'metrics';
 
-/** The files of `kind` that pipeline.yaml at `rev` declares; none when it is absent or unreadable (noted in `problems`). */
+/** The files of `kind` that the pipeline at `rev` declares; none when it is absent or unreadable (noted in `problems`). */
 export async function trackedFilesAt(root: string, rev: Revision, kind: TrackedKind, problems: string[]): Promise<readonly RepoPath[]> {
-  const file = await readStructuredFile(root, rev, PIPELINE_FILE);
-  if (file.state === 'found') return trackedFiles(file.value)[kind];
-  if (file.state === 'invalid') problems.push(problem(PIPELINE_FILE, rev, file));
+  const p = await pipelineAt(root, rev);
+  if (p.state === 'found') return p.declared[kind];
+  if (p.state === 'invalid') problems.push(p.problem);
   return [];
 }
 

@@ -1,8 +1,8 @@
 /** @module Finds data.lock in many commits by its blob oid, so callers read and parse each distinct lock once, not once per commit. */
-import { LOCK_FILE } from '../lockfile/lock.js';
-import { gitErrorCode } from './git-error-code.js';
-import { openGitRepo, type GitRepo } from './open-git-repo.js';
-import { gitReadFailed, unknownRevision } from './revision.js';
+import { LOCK_FILE } from './lock.js';
+import { gitErrorCode } from '../git/git-error-code.js';
+import { openGitRepo, type GitRepo } from '../git/open-git-repo.js';
+import { gitReadFailed, unknownRevision } from '../git/revision.js';
 
 export interface LockBlobs {
   /** Blob oid of a data.lock → the commits (full oids) holding it, in the order they were given. */

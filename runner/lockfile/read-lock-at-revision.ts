@@ -1,8 +1,8 @@
 /** @module Reads data.lock as committed at a revision (or in the workspace), parsed by the one lock parser. */
 import { PipeError, isPipeError } from '../errors.js';
-import { LOCK_FILE, emptyLock, type Lock } from '../lockfile/lock.js';
-import { parseLock } from '../lockfile/read-lock.js';
-import { readFileAtRevision } from './read-file-at-revision.js';
+import { LOCK_FILE, emptyLock, type Lock } from './lock.js';
+import { parseLock } from './read-lock.js';
+import { readFileAtRevision } from '../git/read-file-at-revision.js';
 
 /** The lock at `rev`; a revision without data.lock has an empty lock (as readLock does for the workspace). */
 export async function readLockAtRevision(root: string, rev: string): Promise<Lock> {

@@ -1,6 +1,8 @@
 /** @module Normalises a path written in pipeline.yaml into a repository path, refusing escapes. */
 import { posix } from 'node:path';
-import type { RepoPath } from './pipeline.js';
+
+/** Paths are repository-relative, POSIX-separated, normalised (no `.`/`..`, no trailing slash). */
+export type RepoPath = string;
 
 export type RepoPathResult = { ok: true; path: RepoPath } | { ok: false; reason: string };
 

@@ -1,5 +1,5 @@
 /** @module The output options of `params diff`, `metrics show|diff`, `gate` and `report` (--json or --md, --precision N), and what their help says about revisions. */
-import type { OptionSpec } from '../command/command.js';
+import type { OptionSpec } from './command.js';
 import { DEFAULT_PRECISION } from '../diff/format-value.js';
 import type { RenderOptions } from '../diff/render-diff.js';
 import { PipeError } from '../errors.js';

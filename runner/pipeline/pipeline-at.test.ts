@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import type { Revision } from '../git/revision.js';
+import { pipelineAt } from './pipeline-at.js';
+
+const workspace: Revision = { name: 'workspace' };
+
+describe('pipelineAt (the workspace)', () => {
+  it('reads what the pipeline file declares, leniently: a stage it cannot read is skipped, the rest kept', async () => {
+    const root = tempDir('pipeline-at-');
+    writeFileSync(
+      join(root, 'pipeline.yaml'),
+      ['stages:', '  broken: 42', '  train:', '    wdir: sub', '    params: [lr]', '    metrics: [m.json]', '    plots: [{p.csv: {x: step, y: 7}}]'].join('\n'),
+    );
+    expect(await pipelineAt(root, workspace)).toEqual({
+      state: 'found',
+      file: 'pipeline.yaml',
+      declared: { params: ['sub/params.yaml'], metrics: ['sub/m.json'], plots: [{ path: 'sub/p.csv', props: { x: 'step' } }] },
+    });
+  });
+
+  it('says absent when there is no pipeline file, and why it cannot read a broken one', async () => {
+    const root = tempDir('pipeline-at-');
+    expect(await pipelineAt(root, workspace)).toEqual({ state: 'absent' });
+    writeFileSync(join(root, 'pipeline.yaml'), 'stages: [\n');
+    const broken = await pipelineAt(root, workspace);
+    expect(broken).toMatchObject({ state: 'invalid', file: 'pipeline.yaml' });
+    expect(broken.state === 'invalid' && broken.problem).toMatch(/^pipeline\.yaml in the workspace cannot be read \(line \d+, column \d+: .+\); what it declares is left out$/);
+  });
+
+  it('a directory where the pipeline file should be is reported, not read', async () => {
+    const root = tempDir('pipeline-at-');
+    mkdirSync(join(root, 'pipeline.yaml'));
+    expect(await pipelineAt(root, workspace)).toEqual({
+      state: 'invalid',
+      file: 'pipeline.yaml',
+      problem: 'pipeline.yaml in the workspace is a directory, not a file; what it declares is left out',
+    });
+  });
+});

@@ -1,0 +1,22 @@
+/** @module Parses the text of a JSON or YAML file into its value, or says where it breaks. */
+
+export type StructuredFile =
+  | { readonly state: 'found'; readonly value: unknown }
+  | { readonly state: 'absent' }
+  | { readonly state: 'invalid'; readonly message: string };
+
+/** JSON for `.json` files (fast), YAML otherwise and for JSON that does not parse (YAML says where it breaks). */
+export async function parseStructured(path: string, text: string): Promise<StructuredFile> {
+  if (path.toLowerCase().endsWith('.json')) {
+    try {
+      return { state: 'found', value: JSON.parse(text) as unknown };
+    } catch {
+      // fall through: the YAML parser reads most JSON and locates what it cannot
+    }
+  }
+  const { parseYamlSource } = await import('./yaml-source.js');
+  const source = parseYamlSource(path, text);
+  const first = source.syntaxIssues[0];
+  if (first && source.value === undefined) return { state: 'invalid', message: `line ${first.line ?? 1}, column ${first.column ?? 1}: ${first.message}` };
+  return { state: 'found', value: source.value };
+}

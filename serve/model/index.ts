@@ -1,0 +1,35 @@
+/**
+ * @module The model package runtime (docs/formats.md, "Model package"): TF.js backend, layers-model
+ * files, preprocessing, row validation and the package loader. The example's train and evaluate
+ * stages and the inference service import it; it imports nothing from runner/, reports/ or stages/.
+ */
+export { FEATURE_SCHEMA_DIALECT, assertFeatureSchema, type FeatureSchema } from './feature-schema.js';
+export { InvalidRowsError, type InvalidRow } from './invalid-rows-error.js';
+export { LAYERS_MODEL_FORMAT, readLayersModelArtifacts, saveLayersModel } from './layers-model-files.js';
+export { loadModelPackage, type ModelPackage } from './load-model-package.js';
+export { ModelPackageError, type ModelPackageErrorData } from './model-package-error.js';
+export {
+  METADATA_FILE,
+  MODEL_PACKAGE_FILES,
+  MODEL_PACKAGE_FORMAT,
+  assertModelPackageMetadata,
+  type ModelPackageFiles,
+  type ModelPackageMetadata,
+} from './model-package-metadata.js';
+export {
+  PREPROCESSING_FORMAT,
+  applyTransform,
+  assertPreprocessingSpec,
+  featureNames,
+  isMissing,
+  numericValue,
+  transformRow,
+  transformRows,
+  type CategoryStep,
+  type NumericStep,
+  type PreprocessingSpec,
+  type PreprocessingStep,
+  type RawValue,
+} from './preprocessing.js';
+export { loadTf, type LoadedTf, type Tf } from './tf-backend.js';
+export { rowValidator, validateRow, type RowError, type RowErrorKind, type RowValidator } from './validate-row.js';

@@ -1,0 +1,22 @@
+/** @module The error of a model package that cannot be used: it names the file and what is wrong with it. */
+import { join } from 'node:path';
+
+export interface ModelPackageErrorData {
+  /** The package directory, as the caller gave it. */
+  readonly dir: string;
+  /** The file inside it that is missing or wrong. */
+  readonly file: string;
+  readonly problem: string;
+}
+
+export class ModelPackageError extends Error {
+  override name = 'ModelPackageError';
+  readonly code = 'MODEL_PACKAGE_INVALID';
+
+  constructor(
+    readonly data: ModelPackageErrorData,
+    options?: ErrorOptions,
+  ) {
+    super(`${join(data.dir, data.file)}: ${data.problem}. Train the model again, or restore the package (pipe checkout).`, options);
+  }
+}

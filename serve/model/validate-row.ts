@@ -1,0 +1,103 @@
+/**
+ * @module Validates one raw input row (a JSON object) against a feature schema with ajv, and says
+ * per field what is wrong: what the inference service answers a bad request with. Each schema is
+ * compiled once.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import type { FeatureSchema } from './feature-schema.js';
+
+export type RowErrorKind = 'missing' | 'unexpected' | 'type' | 'not-finite' | 'range' | 'category' | 'invalid';
+
+export interface RowError {
+  /** The field the error is about; '' for the row itself (not an object). */
+  readonly field: string;
+  readonly kind: RowErrorKind;
+  /** Starts with the field, e.g. `tenure_months: 99 is above the maximum 72`. */
+  readonly message: string;
+}
+
+export type RowValidator = (row: unknown) => RowError[];
+
+// strictNumbers: NaN and ±Infinity are not numbers a model can take (JSON cannot carry them, but a caller's object can).
+const ajv = new Ajv({ allErrors: true, strictNumbers: true, allowUnionTypes: true });
+const validators = new WeakMap<FeatureSchema, RowValidator>();
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
+};
+
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value);
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** The top-level field a JSON pointer such as `/tenure_months` is about ('' for the row). */
+function fieldOf(instancePath: string): string {
+  const first = instancePath.split('/')[1];
+  return first === undefined ? '' : first.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+function rowError(error: ErrorObject, row: unknown): RowError {
+  const p = error.params as Record<string, unknown>;
+  if (error.keyword === 'required') {
+    const field = String(p.missingProperty);
+    return { field, kind: 'missing', message: `${field}: missing; the model needs it` };
+  }
+  if (error.keyword === 'additionalProperties') {
+    const field = String(p.additionalProperty);
+    return { field, kind: 'unexpected', message: `${field}: not an input of this model` };
+  }
+  const field = fieldOf(error.instancePath);
+  const value = field === '' ? row : (row as Record<string, unknown>)[field];
+  const label = field === '' ? 'the row' : field;
+  switch (error.keyword) {
+    case 'type': {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        return { field, kind: 'not-finite', message: `${label}: expected a finite number, got ${shown(value)}` };
+      }
+      const expected = [p.type].flat().map((t) => TYPE_NAMES[String(t)] ?? String(t)).join(' or ');
+      return { field, kind: 'type', message: `${label}: expected ${expected}, got ${shown(value)}` };
+    }
+    case 'minimum':
+      return { field, kind: 'range', message: `${label}: ${shown(value)} is below the minimum ${String(p.limit)}` };
+    case 'maximum':
+      return { field, kind: 'range', message: `${label}: ${shown(value)} is above the maximum ${String(p.limit)}` };
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { field, kind: 'range', message: `${label}: ${shown(value)} must be ${String(p.comparison)} ${String(p.limit)}` };
+    case 'enum': {
+      const allowed = p.allowedValues as unknown[];
+      const choices = allowed.filter((v) => v !== null).map(shown).join(', ');
+      const orNull = allowed.includes(null) ? ' (or null)' : '';
+      // A number where only strings are allowed is the wrong type, not an unknown category.
+      const kind = value !== null && typeof value !== 'string' && allowed.every((v) => v === null || typeof v === 'string') ? 'type' : 'category';
+      return { field, kind, message: `${label}: ${shown(value)} is not one of ${choices}${orNull}` };
+    }
+    default:
+      return { field, kind: 'invalid', message: `${label}: ${error.message ?? `fails "${error.keyword}"`}` };
+  }
+}
+
+/** The validator of `schema`, compiled on first use; throws ajv's error when the schema is not valid JSON Schema. */
+export function rowValidator(schema: FeatureSchema): RowValidator {
+  let validator = validators.get(schema);
+  if (!validator) {
+    const validate = ajv.compile(schema);
+    validator = (row) => (validate(row) ? [] : (validate.errors ?? []).map((e) => rowError(e, row)));
+    validators.set(schema, validator);
+  }
+  return validator;
+}
+
+/** What is wrong with `row` as input of the model `schema` describes, one error per problem; [] when it is valid. */
+export function validateRow(schema: FeatureSchema, row: unknown): RowError[] {
+  return rowValidator(schema)(row);
+}
