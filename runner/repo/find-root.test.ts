@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { PIPELINE_FILES } from '../pipeline/pipeline-formats.js';
 import { findRoot } from './find-root.js';
 
 /** A directory tree of empty files and directories (names ending in `/`). */
@@ -36,7 +37,7 @@ describe('findRoot', () => {
       expect.objectContaining({
         code: 'NO_PIPELINE',
         data: { cwd: join(root, 'inner/src') },
-        message: `no pipeline.yaml in ${join(root, 'inner/src')} or any parent directory; create one (see docs/pipeline-yaml.md)`,
+        message: `no ${PIPELINE_FILES.join(' or ')} in ${join(root, 'inner/src')} or any parent directory; create one (see docs/pipeline-yaml.md)`,
       }),
     );
   });
