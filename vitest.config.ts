@@ -16,8 +16,8 @@ export default defineConfig({
     maxConcurrency: 2,
     // Hang detectors, not speed checks: generous for a loaded machine. Files doing much more work
     // (many pipe runs, s3rver, the example pipeline) set their own (test/helpers/timeouts.ts).
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
     teardownTimeout: 30_000,
   },
 });

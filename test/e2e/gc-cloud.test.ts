@@ -267,7 +267,7 @@ describe('pipe gc --cloud, directory remote', MANY_RUNS, () => {
     const { view } = ownDirectoryRemote(repo);
     const before = view.objects();
     const onTty = (answer: string) =>
-      spawnSync('script', ['-qec', `${process.execPath} ${PIPE_BIN} gc -w --cloud`, '/dev/null'], { cwd: repo.dir, input: `${answer}\n`, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 100_000 });
+      spawnSync('script', ['-qec', `${process.execPath} ${PIPE_BIN} gc -w --cloud`, '/dev/null'], { cwd: repo.dir, input: `${answer}\n`, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 200_000 });
     const no = onTty('n');
     expect(no.stdout).toMatch(/Remove them from remote 'store' \(.*\)\? This cannot be undone\. \[y\/N\]/);
     expect(no.stdout).toMatch(/nothing was removed/);

@@ -39,7 +39,7 @@ export interface RunningPipe {
 /** Grace period between SIGTERM (pipe stops its stages) and SIGKILL when a test's directory is removed under a running pipe. */
 const STOP_GRACE_MS = 5_000;
 
-export function startPipe(cwd: string, args: readonly string[], { env = {}, timeoutMs = 100_000 }: PipeOptions = {}): RunningPipe {
+export function startPipe(cwd: string, args: readonly string[], { env = {}, timeoutMs = 200_000 }: PipeOptions = {}): RunningPipe {
   // NO_COLOR keeps assertions on plain text even if the suite itself runs on a terminal.
   const child = spawn(process.execPath, [PIPE_BIN, ...args], {
     cwd,
@@ -93,7 +93,7 @@ export function startPipe(cwd: string, args: readonly string[], { env = {}, time
     stdout: () => out,
     stderr: () => err,
     done,
-    waitForStdout(pattern, waitMs = 100_000) {
+    waitForStdout(pattern, waitMs = 200_000) {
       return new Promise<void>((resolve, reject) => {
         const check = () => {
           if (pattern.test(out)) {

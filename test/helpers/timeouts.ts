@@ -6,7 +6,7 @@
  */
 
 /** Per test, for files whose tests run pipe ten to thirty times (branches, clones, remotes, s3rver). */
-export const MANY_RUNS = { timeout: 400_000 } as const;
+export const MANY_RUNS = { timeout: 600_000 } as const;
 
 /** Per test, for the example pipeline (tsx stage programs, TF.js training). */
 export const EXAMPLE_PIPELINE = { timeout: 900_000 } as const;
