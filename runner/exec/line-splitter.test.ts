@@ -31,6 +31,23 @@ describe('LineSplitter', () => {
 
   it('drops the carriage return of CRLF line ends, even when \\r and \\n arrive in separate chunks', () => {
     expect(split(['a\r\nb\r', '\nc\n'])).toEqual(['a', 'b', 'c']);
+    expect(split(['last\r'])).toEqual(['last']);
+  });
+
+  it('shows a progress bar redrawn with carriage returns as its final state, however chunked', () => {
+    expect(split(['10%\r50', '%\r100%\ndone\n'])).toEqual(['100%', 'done']);
+    expect(split(['10%\r', '50%\r', '100%'])).toEqual(['100%']);
+  });
+
+  it('holds at most 64 KiB of a stage output that never prints a newline, keeping its end', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    for (let i = 0; i < 200; i++) s.push('x'.repeat(1023) + String(i % 10));
+    s.push('END');
+    s.end();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBeLessThanOrEqual(64 * 1024 + 3);
+    expect(lines[0]!.endsWith('9END')).toBe(true);
   });
 });
 
