@@ -20,8 +20,10 @@ export function createPacer({ gapMs }: { gapMs: number }): PacerGroup {
       // Bottleneck's schedule takes optional job options before the function.
       const [fn, ...rest] = (typeof args[0] === 'function' ? args : args.slice(1)) as [Job<T>, ...unknown[]];
       const run = chain.then(async () => {
-        const wait = nextStart - Date.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // A timer may fire a millisecond early by Date.now()'s clock: wait until the gap has passed.
+        for (let wait = nextStart - Date.now(); wait > 0; wait = nextStart - Date.now()) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
         nextStart = Date.now() + gapMs;
         return fn(...rest);
       });
