@@ -21,6 +21,8 @@ export interface OutsContext {
  * outs are turned into writable copies, so a stage appending to them cannot change the store.
  */
 export function prepareOuts(ctx: OutsContext, stage: Stage): void {
+  // All refused before any is touched: an out below a symlink that leads out of the repository.
+  for (const out of stage.outs) ctx.cache.guard.parentOf(out.path);
   for (const out of stage.outs) {
     const abs = join(ctx.root, out.path);
     if (!out.persist) rmSync(abs, { recursive: true, force: true });
@@ -35,7 +37,9 @@ export function prepareOuts(ctx: OutsContext, stage: Stage): void {
  * the others are only hashed. Returns undefined entries for outs the stage did not create.
  */
 export async function commitOuts(ctx: OutsContext, stage: Stage): Promise<(HashInfo | undefined)[]> {
-  const { hasher } = ctx.cache;
+  const { hasher, guard } = ctx.cache;
+  // The stage may have replaced a directory with a symlink: the guard looks again.
+  guard.forget();
   for (const out of stage.outs) hasher.invalidate(out.path);
   const infos = await Promise.all(stage.outs.map((o) => hasher.hash(o.path)));
   if (infos.some((i) => !i)) return infos;
