@@ -130,7 +130,7 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
     };
     if (missing.length) {
       const lines = missing.map((m) => `  ${m.path}: ${m.missing.length} object${m.missing.length === 1 ? '' : 's'} missing (${m.missing.slice(0, 3).join(', ')}${m.missing.length > 3 ? ', …' : ''})`);
-      const corrupt = summary.corrupt.map((c) => `  ${c.hash} did not match its content; moved to ${c.movedTo}`);
+      const corrupt = summary.corrupt.map((c) => `  ${c.hash} did not match its content${c.hash.endsWith('.dir') ? ' or is not a usable directory manifest' : ''}; moved to ${c.movedTo}`);
       throw Object.assign(
         new PipeError(
           'CACHE_MISS',
