@@ -4,11 +4,12 @@ import { join, sep } from 'node:path';
 import { PipeError } from '../errors.js';
 
 /** What pipe was about to do with a path, for the message that refuses it. */
-export type PathUse = 'read' | 'write';
+export type PathUse = 'read' | 'write' | 'copy';
 
 const USE: Record<PathUse, { outside: string; internal: string }> = {
   read: { outside: 'pipe reads metrics, params and plots only from inside it', internal: 'which pipe never reads metrics, params or plots from' },
   write: { outside: 'pipe writes, links and deletes files only inside it', internal: 'where pipe never writes, links or deletes workspace files' },
+  copy: { outside: 'pipe copies into the workspace only files from inside it', internal: 'which pipe never copies into the workspace' },
 };
 
 /**

@@ -122,9 +122,9 @@ function prefixed(prefix: string, o: Record<string, string>): Record<string, str
 }
 
 /** Runs pipe in the attacker's repository and fails the test if anything outside it (or in .git/) was created, changed or deleted. */
-export async function inHostile(h: Hostile, args: string[]): Promise<PipeResult> {
+export async function inHostile(h: Hostile, args: string[], env?: Record<string, string>): Promise<PipeResult> {
   const before = untouchable(h);
-  const r = await h.repo.pipe(args);
+  const r = await h.repo.pipe(args, { env });
   expect(untouchable(h), `pipe ${args.join(' ')} touched files outside the repository\n${r.stdout}\n${r.stderr}`).toEqual(before);
   expect(r.stderr, 'a reachable condition, never an internal error').not.toMatch(/internal error|TypeError|EISDIR|at .*\.js:\d+/);
   return r;
