@@ -1,7 +1,7 @@
 /** @module Issue #13 item 2: a committed symlink among an out's parent directories (`models -> ../outside`) never leads pipe to write, delete, chmod or link a file outside the repository. */
 import { lstatSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hostileRepo, inHostile, putObject } from './hostile-repo.js';
+import { expectNowhereInRepo, hostileRepo, inHostile, putObject, SECRET } from './hostile-repo.js';
 
 const PIPELINE = "stages:\n  train:\n    cmd: 'echo trained > log.txt'\n    outs: [models/victim.txt]\n";
 
@@ -46,6 +46,14 @@ describe('an out below a symlink that leads out of the repository', () => {
     const r = await inHostile(h, ['add', 'data']);
     expect(r.code, r.stderr).toBe(0);
     expect(lstatSync(h.repo.path('data/ext')).isSymbolicLink()).toBe(true);
+  });
+
+  it('a .gitignore committed as a symlink to an outside file is refused, not copied into the repository with the managed block', async () => {
+    const h = hostileRepo({ files: { '.gitignore': { symlink: '../outside/dir/secret.json' }, 'raw.csv': 'a\n' } });
+    const r = await inHostile(h, ['add', 'raw.csv']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain("'.gitignore' leads through a symlink to");
+    expectNowhereInRepo(h, SECRET);
   });
 
   it('add of a symlink to an outside directory stores copies of its files', async () => {
