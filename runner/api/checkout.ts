@@ -5,7 +5,7 @@ import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
 import type { CacheContext } from '../cache/commit-to-cache.js';
 import { openCache } from '../cache/open-cache.js';
 import { WorkspaceRecord } from '../cache/workspace-record.js';
-import { PipeError, type UnsavedPath } from '../errors.js';
+import { PipeError, isPipeError, type UnsavedPath } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import { PathHasher, type HashInfo } from '../hash/hash-path.js';
@@ -66,6 +66,8 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
     const all = cachedPaths(pipeline, lock);
     const wanted = selectTargets(all, pipeline, o);
 
+    // Refused before anything is touched: an out below a symlink that leads out of the repository.
+    for (const path of wanted.keys()) ctx.guard.parentOf(path);
     if (!o.force) {
       const unsaved = await unsavedChanges(ctx, record, wanted);
       if (unsaved.length) {
@@ -100,6 +102,11 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
         const now = await hasher.hash(path).catch(() => undefined);
         if (!now) record.delete(path);
         else if (now.hash === hash) {
+          // Below a symlink out of the repository now: not what pipe placed there; forgotten, kept.
+          if (!isGuarded(ctx, path)) {
+            record.delete(path);
+            continue;
+          }
           rmSync(join(root, path), { recursive: true, force: true });
           record.delete(path);
           removed.push(path);
@@ -123,7 +130,7 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
     };
     if (missing.length) {
       const lines = missing.map((m) => `  ${m.path}: ${m.missing.length} object${m.missing.length === 1 ? '' : 's'} missing (${m.missing.slice(0, 3).join(', ')}${m.missing.length > 3 ? ', …' : ''})`);
-      const corrupt = summary.corrupt.map((c) => `  ${c.hash} did not match its content; moved to ${c.movedTo}`);
+      const corrupt = summary.corrupt.map((c) => `  ${c.hash} did not match its content${c.hash.endsWith('.dir') ? ' or is not a usable directory manifest' : ''}; moved to ${c.movedTo}`);
       throw Object.assign(
         new PipeError(
           'CACHE_MISS',
@@ -171,6 +178,17 @@ async function unsavedChanges(ctx: CacheContext, record: WorkspaceRecord, wanted
     unsaved.push({ path, locked, workspace: now.hash });
   }
   return unsaved;
+}
+
+/** Whether the guard lets pipe delete `path`. */
+function isGuarded(ctx: CacheContext, path: RepoPath): boolean {
+  try {
+    ctx.guard.parentOf(path);
+    return true;
+  } catch (err) {
+    if (isPipeError(err, 'PATH_INVALID')) return false;
+    throw err;
+  }
 }
 
 function describeUnsaved(u: UnsavedPath): string {

@@ -44,6 +44,7 @@ export async function checkoutPath(
   if (missing.length) return { state: 'missing', path, missing };
   if (dryCheck) return { state: 'linked', path };
 
+  ctx.guard.parentOf(path);
   const abs = join(ctx.root, path);
   rmSync(abs, { recursive: true, force: true });
   const started = nowMs();

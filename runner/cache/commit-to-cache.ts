@@ -10,6 +10,7 @@ import { runFsOps, type FsOp } from './fs-pool.js';
 import { copyAtomically, type Linker } from './link-out.js';
 import type { ObjectStore } from './object-store.js';
 import type { ObjectVerifier } from './object-verifier.js';
+import type { WorkspaceGuard } from '../fs/workspace-guard.js';
 
 export interface CacheContext {
   readonly root: string;
@@ -17,10 +18,14 @@ export interface CacheContext {
   readonly linker: Linker;
   readonly verifier: ObjectVerifier;
   readonly hasher: PathHasher;
+  /** Every workspace write, link, chmod or delete asks it first. */
+  readonly guard: WorkspaceGuard;
 }
 
 /** Stores `path` (a file or directory) and returns its hash info; the workspace keeps the same bytes. */
 export async function commitToCache(ctx: CacheContext, path: RepoPath): Promise<HashInfo> {
+  // Storing makes the workspace files read-only links of the store: never an outside file.
+  ctx.guard.parentOf(path);
   const started = nowMs();
   // Knowing now whether links work lets the hashing threads link each file as soon as it is hashed.
   ctx.linker.probe(() => ctx.store.tempPath());
@@ -59,7 +64,7 @@ async function storeFiles(ctx: CacheContext, abs: string, info: HashInfo, starte
     const src = `${abs}/${e.relpath}`;
     const hash = `${HASH_ALGORITHM}:${e.hash}`;
     // Reached through a symlink: placeInStore copies the target's bytes (a link would store the symlink).
-    if (info.viaSymlink?.has(i)) return placeInStore(ctx, src, hash, started, e.exec);
+    if (info.viaSymlink?.has(i)) return placeInStore(ctx, src, hash, started, e.exec, true);
     const done = info.placed?.[i];
     if (done === 'ok') return linked(i, hash);
     if (done?.startsWith('chmod:')) return protectLinked(ctx, hash, e.exec, started);
@@ -87,9 +92,10 @@ function protectLinked(ctx: CacheContext, hash: string, exec: boolean, started: 
   ctx.verifier.trust(hash, statSync(ctx.store.path(hash)), started);
 }
 
-function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number, exec?: boolean): void {
+/** `viaSymlink`: `abs` is reached through a symlinked directory, so it is the target's file (maybe outside the repository) and is copied, never linked or chmodded. */
+function placeInStore(ctx: CacheContext, abs: string, hash: string, started: number, exec?: boolean, viaSymlink = false): void {
   const object = ctx.store.path(hash);
-  if (lstatSync(abs).isSymbolicLink()) {
+  if (viaSymlink || lstatSync(abs).isSymbolicLink()) {
     // The symlink stays in the workspace; the store gets a copy of the bytes it points to
     // (hashing followed it), so checkout restores a regular file.
     if (!existsSync(object)) {

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hashBytes, hashFileSync } from '../hash/hash-file.js';
-import { type ManifestEntry, serializeManifest } from '../hash/manifest.js';
+import { type ManifestEntry, parseManifest, serializeManifest } from '../hash/manifest.js';
 
 const HASH_RE = /^sha256:([0-9a-f]{64})(\.dir)?$/;
 
@@ -120,7 +120,7 @@ export class ObjectStore {
     return hash;
   }
 
-  /** Reads a manifest object, checking that its bytes match its name. */
+  /** Reads a manifest object: undefined unless its bytes match its name and it is a usable manifest (parseManifest). */
   readManifest(hash: string): ManifestEntry[] | undefined {
     let text: string;
     try {
@@ -129,7 +129,8 @@ export class ObjectStore {
       return undefined;
     }
     if (`sha256:${hashBytes(text)}.dir` !== hash) return undefined;
-    return JSON.parse(text) as ManifestEntry[];
+    const parsed = parseManifest(text);
+    return parsed.ok ? parsed.entries : undefined;
   }
 
   /** Re-reads an object and compares its bytes with its name. */

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/load-config.js';
 import type { PathHasher } from '../hash/hash-path.js';
+import { WorkspaceGuard } from '../fs/workspace-guard.js';
 import { pipeDir } from '../repo/pipe-dir.js';
 import type { CacheContext } from './commit-to-cache.js';
 import { Linker } from './link-out.js';
@@ -17,5 +18,6 @@ export function openCache({ root, config, hasher }: { root: string; config: Conf
     linker: new Linker(config.cache.type),
     verifier: new ObjectVerifier(store, join(dir.state, 'objects')),
     hasher,
+    guard: new WorkspaceGuard(root),
   };
 }

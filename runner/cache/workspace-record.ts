@@ -1,6 +1,7 @@
 /** @module What pipe itself placed in the workspace (cached outs, added data), so it can remove what is no longer declared. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRepoPath } from '../fs/repo-path.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 
@@ -18,7 +19,9 @@ export class WorkspaceRecord {
     } catch {
       // none yet
     }
-    this.entries = new Map(Object.entries(parsed).filter(([, v]) => typeof v === 'string'));
+    // The record is input like any file in the repository (it can be committed): a path that is
+    // not a repository path is never one pipe placed, so checkout must not delete it.
+    this.entries = new Map(Object.entries(parsed).filter(([k, v]) => typeof v === 'string' && isRepoPath(k)));
   }
 
   set(path: RepoPath, hash: string): void {

@@ -1,8 +1,8 @@
 /** @module `pipe unprotect`: make linked outs editable by replacing links with copies. */
-import { join } from 'node:path';
 import { defineCommand } from '../command/command.js';
 import { PipeError } from '../errors.js';
 import { toRepoPath } from '../fs/repo-path.js';
+import { WorkspaceGuard } from '../fs/workspace-guard.js';
 import { findRoot } from '../repo/find-root.js';
 
 export const unprotect = defineCommand({
@@ -15,10 +15,11 @@ The next 'pipe repro' or 'pipe add' stores whatever the file then contains.`,
   async run({ args, io }) {
     const [{ relativeTo }, { unprotect: unprotectPath }] = await Promise.all([import('../api/checkout.js'), import('../cache/unprotect.js')]);
     const root = findRoot(io.cwd);
+    const guard = new WorkspaceGuard(root);
     for (const p of args.paths) {
       const r = toRepoPath(relativeTo(root, io.cwd, p));
       if (!r.ok) throw new PipeError('PATH_INVALID', `cannot unprotect '${p}': the path ${r.reason}`, { path: p, reason: r.reason });
-      const n = unprotectPath(join(root, r.path));
+      const n = unprotectPath({ root, path: r.path, guard });
       io.out(`${r.path}: ${n} file${n === 1 ? '' : 's'} made editable\n`);
     }
   },

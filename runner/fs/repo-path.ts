@@ -27,3 +27,10 @@ export function toRepoPath(p: string, wdir: RepoPath = '.'): RepoPathResult {
 export function isWithin(inner: RepoPath, outer: RepoPath): boolean {
   return inner === outer || inner.startsWith(`${outer}/`);
 }
+
+/** True when `p`, read from a file pipe did not just write (data.lock, a record), is already a normalised repository path. */
+export function isRepoPath(p: unknown): p is RepoPath {
+  if (typeof p !== 'string') return false;
+  const r = toRepoPath(p);
+  return r.ok && r.path === p;
+}

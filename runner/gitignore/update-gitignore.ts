@@ -1,6 +1,7 @@
 /** @module Keeps a managed block of cached outs in the root .gitignore, leaving the user's lines alone. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { realPathInside } from '../fs/real-path-inside.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 
 const BEGIN = '# >>> pipe: cached outs and tracked data (managed by pipe; edits here are overwritten) >>>';
@@ -9,6 +10,9 @@ const END = '# <<< pipe <<<';
 /** Rewrites the managed block to list exactly `paths` (repository-relative); returns whether it wrote. */
 export function updateGitignore({ root, paths }: { root: string; paths: readonly string[] }): boolean {
   const file = join(root, '.gitignore');
+  // A .gitignore that is a symlink out of the repository would have its target's text copied
+  // into the repository's own .gitignore (the rename replaces the link): refused.
+  realPathInside(root, '.gitignore', 'copy');
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = before.split('\n');
   if (lines.at(-1) === '') lines.pop();

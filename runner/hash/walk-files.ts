@@ -9,7 +9,11 @@ export interface FoundFile {
   /** POSIX path relative to the walked directory (the absolute path is not kept: 10,000 fewer strings). */
   readonly rel: string;
   readonly st: FileStat;
-  /** Reached through a symlink: its bytes are the target's, and linking the path would link the symlink. */
+  /**
+   * Reached through a symlink (the file's own, or a directory's on the way, or the walked
+   * directory's itself): its bytes are the target's, and linking or chmodding the path would
+   * reach the target, which may lie outside the repository.
+   */
   readonly viaSymlink: boolean;
 }
 
@@ -25,11 +29,11 @@ export interface FoundFile {
 export function walkFiles(dir: string, base: RepoPath): FoundFile[] {
   const out: FoundFile[] = [];
   const root = statSync(dir);
-  walk(dir, '', out, new Set([dirKey(root)]), base);
+  walk(dir, '', out, new Set([dirKey(root)]), base, lstatSync(dir).isSymbolicLink());
   return out;
 }
 
-function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, base: RepoPath): void {
+function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, base: RepoPath, viaLink: boolean): void {
   // Dirents: the entry's type comes with the listing (d_type), so symlinks cost no extra call.
   for (const d of readdirSync(dir, { withFileTypes: true })) {
     const name = d.name;
@@ -46,14 +50,14 @@ function walk(dir: string, rel: string, out: FoundFile[], active: Set<string>, b
       if (code === 'ENOENT') continue; // removed while we walked
       throw err;
     }
-    if (st.isFile()) out.push({ rel: r, st: fileStat(st), viaSymlink: d.isSymbolicLink() });
+    if (st.isFile()) out.push({ rel: r, st: fileStat(st), viaSymlink: viaLink || d.isSymbolicLink() });
     else if (st.isDirectory()) {
       const key = dirKey(st);
       if (active.has(key)) {
         throw new PipeError('HASH_FAILED', `'${base}/${r}' is a symlink cycle`, { path: `${base}/${r}` });
       }
       active.add(key);
-      walk(abs, r, out, active, base);
+      walk(abs, r, out, active, base, viaLink || d.isSymbolicLink());
       active.delete(key);
     }
   }

@@ -1,10 +1,16 @@
 /** @module Checks a parsed data.lock value and turns it into a Lock, or says where it is broken. */
 import type { KeyPath, Located } from '../yaml/key-path.js';
 import { PipeError } from '../errors.js';
+import { toRepoPath } from '../fs/repo-path.js';
 import { LOCK_FILE, LOCK_SCHEMA, emptyLock, type Lock } from './lock.js';
 
 export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath) => Located | undefined = () => undefined): Lock {
   const bad = (message: string, path: (string | number)[] = []) => lockInvalid(file, message, locate(path));
+  // Every path pipe may write, link or delete from the lock passes the guard pipeline.yaml's paths pass.
+  const checkPath = (p: unknown, what: string, at: (string | number)[]) => {
+    const r = typeof p === 'string' ? toRepoPath(p) : undefined;
+    if (!r?.ok || r.path !== p) throw bad(`${what} ${JSON.stringify(p)} ${r && !r.ok ? r.reason : 'is not a normalised repository path'}`, at);
+  };
   if (v === undefined || v === null) return emptyLock();
   if (typeof v !== 'object' || Array.isArray(v)) throw bad('expected a mapping');
   const o = v as Record<string, unknown>;
@@ -21,8 +27,14 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
       if (!Array.isArray(list) || list.some((e) => typeof e?.path !== 'string' || typeof e?.hash !== 'string')) {
         throw bad(`stage '${name}': ${field} must be a list of {path, hash, size}`, ['stages', name, field]);
       }
+      (list as { path: string }[]).forEach((e, i) => checkPath(e.path, `stage '${name}': ${field} path`, ['stages', name, field, i, 'path']));
     }
+    if (st.wdir !== undefined && st.wdir !== '.') checkPath(st.wdir, `stage '${name}': wdir`, ['stages', name, 'wdir']);
+    const params = st.params ?? {};
+    if (typeof params !== 'object' || Array.isArray(params)) throw bad(`stage '${name}': params must be a mapping`, ['stages', name, 'params']);
+    for (const file of Object.keys(params as object)) checkPath(file, `stage '${name}': params file`, ['stages', name, 'params', file]);
   }
+  for (const key of Object.keys(data as object)) checkPath(key, 'data path', ['data', key]);
   return {
     schema: LOCK_SCHEMA,
     stages: Object.fromEntries(

@@ -23,6 +23,15 @@ describe('readLock', () => {
     expect(lock).toEqual({ schema: 1, stages: { train: { cmd: 'node train.js', deps: [], outs: [], params: {} } }, data: {} });
   });
 
+  it.each([
+    ['data:\n  ../x: {hash: h, size: 1}\n', 'data path "../x" escapes the repository', 3],
+    ['data:\n  a/./b: {hash: h, size: 1}\n', 'data path "a/./b" is not a normalised repository path', 3],
+    ['stages:\n  s:\n    cmd: x\n    deps: [{path: .git/config, hash: h}]\n', "stage 's': deps path \".git/config\" is inside .git/, which pipe manages", 5],
+    ['stages:\n  s:\n    cmd: x\n    params: {/etc/passwd: {a: 1}}\n', "stage 's': params file \"/etc/passwd\" is absolute", 5],
+  ])('refuses a path that is not a normalised repository path: %j', async (body, message, line) => {
+    await expect(parseLock(`schema: 1\n${body}`)).rejects.toMatchObject({ code: 'LOCK_INVALID', message: expect.stringContaining(message), data: { line } });
+  });
+
   it('names the line and column of a broken entry and says how to recover', async () => {
     const text = 'schema: 1\nstages:\n  train:\n    cmd: x\n    outs: [{path: model.bin}]\n';
     await expect(readLock({ root: repoWithLock(text) })).rejects.toMatchObject({

@@ -8,7 +8,8 @@ import { objectKey, parseHash, type ObjectStore } from '../cache/object-store.js
 import type { ObjectVerifier } from '../cache/object-verifier.js';
 import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { manifestProblem, pathsNeeding, planObjects } from './object-plan.js';
+import { parseManifest } from '../hash/manifest.js';
+import { pathsNeeding, planObjects } from './object-plan.js';
 import type { Remote } from './remote.js';
 import { byName, runTransfers, type OnProgress } from './transfer.js';
 
@@ -90,14 +91,9 @@ export async function downloadObjects({
         return;
       }
       if (parsed.isDir) {
-        let problem: string | undefined;
-        try {
-          problem = manifestProblem(JSON.parse(readFileSync(tmp, 'utf8')));
-        } catch {
-          problem = 'not JSON';
-        }
-        if (problem) {
-          rejected.set(hash, { problem: `it is not a usable directory manifest (${problem})` });
+        const manifest = parseManifest(readFileSync(tmp, 'utf8'));
+        if (!manifest.ok) {
+          rejected.set(hash, { problem: `it is not a usable directory manifest (${manifest.problem})` });
           return;
         }
       }

@@ -29,7 +29,7 @@ export function planObjects(
     const list = [hash];
     objects.set(hash, objects.get(hash) ?? localSize(store, hash));
     if (parsed.isDir) {
-      if (!manifests.has(hash)) manifests.set(hash, extraManifests.get(hash) ?? readValidManifest(store, hash));
+      if (!manifests.has(hash)) manifests.set(hash, extraManifests.get(hash) ?? store.readManifest(hash));
       const entries = manifests.get(hash);
       if (!entries) unknownDirs.add(hash);
       for (const e of entries ?? []) {
@@ -49,32 +49,6 @@ function localSize(store: ObjectStore, hash: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A manifest from the cache, when it is there, matches its name and is well formed. */
-export function readValidManifest(store: ObjectStore, hash: string): ManifestEntry[] | undefined {
-  const entries = store.readManifest(hash);
-  return entries && manifestProblem(entries) === undefined ? entries : undefined;
-}
-
-/**
- * Why these manifest entries cannot be used, or undefined when they can. A manifest names files
- * that checkout creates under the out's path, so every relpath must stay inside it.
- */
-export function manifestProblem(entries: unknown): string | undefined {
-  if (!Array.isArray(entries)) return 'not a JSON array';
-  for (const e of entries as Record<string, unknown>[]) {
-    if (typeof e !== 'object' || e === null) return 'an entry is not an object';
-    const { relpath, hash, size, exec } = e;
-    if (typeof relpath !== 'string' || relpath === '' || relpath.includes('\0') || relpath.includes('\\') || relpath.startsWith('/')) {
-      return `bad relpath ${JSON.stringify(relpath)}`;
-    }
-    if (relpath.split('/').some((s) => s === '' || s === '.' || s === '..')) return `relpath ${JSON.stringify(relpath)} leaves its directory`;
-    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return `bad hash for ${relpath}`;
-    if (!Number.isSafeInteger(size) || (size as number) < 0) return `bad size for ${relpath}`;
-    if (typeof exec !== 'boolean') return `bad exec flag for ${relpath}`;
-  }
-  return undefined;
 }
 
 /** For naming what went wrong: the locked paths that need each of `hashes`, each path once. */

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
+import { refuseLinkedPipeDirs } from './pipe-dir-links.js';
 
 export interface PipeDir {
   readonly dir: string;
@@ -32,6 +33,7 @@ const IGNORE = '# pipe state: the cache, temporary files and local credentials a
 
 /** Creates .pipe/ with its .gitignore (committed config stays visible to git). */
 export function ensurePipeDir(root: string): PipeDir {
+  refuseLinkedPipeDirs(root);
   const d = pipeDir(root);
   const ignore = join(d.dir, '.gitignore');
   if (!existsSync(ignore) || readFileSync(ignore, 'utf8') !== IGNORE) writeFileAtomic(ignore, IGNORE);

@@ -1,17 +1,13 @@
 /** @module `pipe gc --cloud`: what a remote holds, which of it goes, and removing it in the order readers rely on (run-cache entries, then manifests, then files). */
-import { createHash } from 'node:crypto';
 import { objectKey, parseHash } from '../../cache/object-store.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
-import { manifestProblem } from '../../remote/object-plan.js';
+import { readRemoteManifest } from '../../remote/read-remote-manifest.js';
 import { OBJECTS_PREFIX, RUNS_PREFIX, fingerprintOfKey, hashOfKey } from '../../remote/remote-keys.js';
 import type { Remote } from '../../remote/remote.js';
 import { RUN_ENTRY_MAX_BYTES, parseRunRecord } from '../../remote/run-entries.js';
 import { runTransfers } from '../../remote/transfer.js';
 import { runKey, type RunRecord } from '../../run-cache/run-cache.js';
 import { isRemovable, type Referenced } from './referenced.js';
-
-/** A manifest larger than this is not read (the same bound status --remote uses). */
-const MANIFEST_MAX_BYTES = 256 << 20;
 
 export interface RemoteContents {
   /** Object hash → size (undefined when the listing does not give sizes). */
@@ -82,14 +78,9 @@ export async function readRemoteManifests({
     size: () => 0,
     verb: 'downloading',
     work: async (hash) => {
-      const bytes = await remote.read(objectKey(hash), MANIFEST_MAX_BYTES);
-      if (!bytes || `sha256:${createHash('sha256').update(bytes).digest('hex')}.dir` !== hash) return;
-      try {
-        const entries = JSON.parse(Buffer.from(bytes).toString('utf8')) as ManifestEntry[];
-        if (!manifestProblem(entries)) out.set(hash, entries);
-      } catch {
-        // not a manifest: its files stay unknown
-      }
+      // Not a usable manifest: its files stay unknown.
+      const entries = await readRemoteManifest(remote, hash);
+      if (entries) out.set(hash, entries);
     },
   });
   return out;

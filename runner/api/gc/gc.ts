@@ -11,7 +11,6 @@ import { StatState } from '../../hash/stat-state.js';
 import { acquireMutex } from '../../repo/mutex.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
-import { readValidManifest } from '../../remote/object-plan.js';
 import { openRemote, type OpenedRemote } from '../../remote/open-remote.js';
 import { ensurePipeDir } from '../../repo/pipe-dir.js';
 import { RunCache } from '../../run-cache/run-cache.js';
@@ -89,7 +88,7 @@ export async function gc(o: GcOptions): Promise<GcResult> {
     }
     const local = new Map<string, readonly ManifestEntry[] | undefined>();
     const fromCache = (hash: string) => {
-      if (!local.has(hash)) local.set(hash, readValidManifest(store, hash));
+      if (!local.has(hash)) local.set(hash, store.readManifest(hash));
       return local.get(hash);
     };
     const fromRemote =

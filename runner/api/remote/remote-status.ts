@@ -1,11 +1,11 @@
 /** @module `pipe status --remote`: what the workspace references that the remote lacks, and what only the remote has; nothing is downloaded into the cache. */
-import { createHash } from 'node:crypto';
 import { objectKey, ObjectStore, parseHash } from '../../cache/object-store.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { RepoPath } from '../../pipeline/pipeline.js';
 import { inventory } from '../../remote/inventory.js';
-import { manifestProblem, planObjects } from '../../remote/object-plan.js';
+import { planObjects } from '../../remote/object-plan.js';
+import { readRemoteManifest } from '../../remote/read-remote-manifest.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
 import { RunCache, runKey } from '../../run-cache/run-cache.js';
@@ -51,14 +51,9 @@ export async function remoteStatus(o: { root: string; cwd?: string; targets?: re
     let plan = planObjects(store, roots);
     const extra = new Map<string, ManifestEntry[]>();
     for (const hash of plan.unknownDirs) {
-      const bytes = await remote.read(objectKey(hash), 256 << 20);
-      if (!bytes || `sha256:${createHash('sha256').update(bytes).digest('hex')}.dir` !== hash) continue;
-      try {
-        const entries = JSON.parse(Buffer.from(bytes).toString('utf8')) as ManifestEntry[];
-        if (!manifestProblem(entries)) extra.set(hash, entries);
-      } catch {
-        // not a manifest: its files stay unknown
-      }
+      // Not a usable manifest: its files stay unknown.
+      const entries = await readRemoteManifest(remote, hash);
+      if (entries) extra.set(hash, entries);
     }
     if (extra.size) plan = planObjects(store, roots, extra);
     const wanted = new Map<string, number | undefined>();

@@ -24,6 +24,7 @@ import { RunRecorder } from './run-record.js';
 import { pullMissingData, remotePuller } from './repro-pull.js';
 import { openRemote, selectRemote, type OpenedRemote } from '../../remote/open-remote.js';
 import { reproStage, type ReproContext, type StageFailure } from './repro-stage.js';
+import { guardOuts } from './stage-outs.js';
 
 export interface ReproOptions extends Selection {
   readonly root: string;
@@ -101,6 +102,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     const outsCtx = { root, cache: openCache({ root, config, hasher }), record: new WorkspaceRecord(pipeDir(root).tmp) };
     const runCache = new RunCache(pipeDir(root).cache);
     if (!o.dry) {
+      // Refused before any stage runs (exit 2), rather than failing a stage halfway.
+      guardOuts(outsCtx, selected.flatMap((name) => dag.stages.get(name)?.outs ?? []));
       const ignored = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.cache).map((x) => x.path));
       updateGitignore({ root, paths: [...ignored, ...Object.keys(lock.data)] });
     }

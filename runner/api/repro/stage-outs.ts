@@ -3,11 +3,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkoutPath } from '../../cache/checkout-path.js';
 import { commitToCache, type CacheContext } from '../../cache/commit-to-cache.js';
-import { unprotect } from '../../cache/unprotect.js';
+import { linkFollower, unprotect } from '../../cache/unprotect.js';
+import { isSymlink } from '../../hash/walk-files.js';
 import type { WorkspaceRecord } from '../../cache/workspace-record.js';
 import type { HashInfo } from '../../hash/hash-path.js';
 import type { LockedPath } from '../../lockfile/lock.js';
-import type { Stage } from '../../pipeline/pipeline.js';
+import type { Out, Stage } from '../../pipeline/pipeline.js';
 import type { RunCache } from '../../run-cache/run-cache.js';
 
 export interface OutsContext {
@@ -17,14 +18,30 @@ export interface OutsContext {
 }
 
 /**
+ * Throws PATH_INVALID when preparing or storing `outs` would touch a file outside the
+ * repository: an out below a symlink that leads out of it, or a persistent out that is a
+ * symlink out of it (unprotect would copy the outside file in). One realpath per parent
+ * directory (the guard keeps its verdicts) and one lstat per persistent out.
+ */
+export function guardOuts(ctx: OutsContext, outs: readonly Out[]): void {
+  let follow: ReturnType<typeof linkFollower> | undefined;
+  for (const out of outs) {
+    ctx.cache.guard.parentOf(out.path);
+    const abs = join(ctx.root, out.path);
+    if (out.persist && isSymlink(abs)) (follow ??= linkFollower(ctx.root))(abs, out.path);
+  }
+}
+
+/**
  * Before a run: non-persistent outs are removed (the stage makes them anew); persistent cached
  * outs are turned into writable copies, so a stage appending to them cannot change the store.
  */
 export function prepareOuts(ctx: OutsContext, stage: Stage): void {
+  guardOuts(ctx, stage.outs);
   for (const out of stage.outs) {
     const abs = join(ctx.root, out.path);
     if (!out.persist) rmSync(abs, { recursive: true, force: true });
-    else unprotect(abs);
+    else unprotect({ root: ctx.root, path: out.path, guard: ctx.cache.guard });
     mkdirSync(dirname(abs), { recursive: true });
     ctx.cache.hasher.invalidate(out.path);
   }
@@ -35,7 +52,9 @@ export function prepareOuts(ctx: OutsContext, stage: Stage): void {
  * the others are only hashed. Returns undefined entries for outs the stage did not create.
  */
 export async function commitOuts(ctx: OutsContext, stage: Stage): Promise<(HashInfo | undefined)[]> {
-  const { hasher } = ctx.cache;
+  const { hasher, guard } = ctx.cache;
+  // The stage may have replaced a directory with a symlink: the guard looks again.
+  guard.forget();
   for (const out of stage.outs) hasher.invalidate(out.path);
   const infos = await Promise.all(stage.outs.map((o) => hasher.hash(o.path)));
   if (infos.some((i) => !i)) return infos;
