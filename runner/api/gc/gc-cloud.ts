@@ -2,16 +2,13 @@
 import { createHash } from 'node:crypto';
 import { objectKey, parseHash } from '../../cache/object-store.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
-import { manifestProblem } from '../../remote/object-plan.js';
+import { MANIFEST_MAX_BYTES, manifestProblem } from '../../remote/object-plan.js';
 import { OBJECTS_PREFIX, RUNS_PREFIX, fingerprintOfKey, hashOfKey } from '../../remote/remote-keys.js';
 import type { Remote } from '../../remote/remote.js';
 import { RUN_ENTRY_MAX_BYTES, parseRunRecord } from '../../remote/run-entries.js';
 import { runTransfers } from '../../remote/transfer.js';
 import { runKey, type RunRecord } from '../../run-cache/run-cache.js';
 import { isRemovable, type Referenced } from './referenced.js';
-
-/** A manifest larger than this is not read (the same bound status --remote uses). */
-const MANIFEST_MAX_BYTES = 256 << 20;
 
 export interface RemoteContents {
   /** Object hash → size (undefined when the listing does not give sizes). */

@@ -5,7 +5,7 @@ import type { ManifestEntry } from '../../hash/manifest.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { RepoPath } from '../../pipeline/pipeline.js';
 import { inventory } from '../../remote/inventory.js';
-import { manifestProblem, planObjects } from '../../remote/object-plan.js';
+import { MANIFEST_MAX_BYTES, manifestProblem, planObjects } from '../../remote/object-plan.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
 import { RunCache, runKey } from '../../run-cache/run-cache.js';
@@ -51,7 +51,7 @@ export async function remoteStatus(o: { root: string; cwd?: string; targets?: re
     let plan = planObjects(store, roots);
     const extra = new Map<string, ManifestEntry[]>();
     for (const hash of plan.unknownDirs) {
-      const bytes = await remote.read(objectKey(hash), 256 << 20);
+      const bytes = await remote.read(objectKey(hash), MANIFEST_MAX_BYTES);
       if (!bytes || `sha256:${createHash('sha256').update(bytes).digest('hex')}.dir` !== hash) continue;
       try {
         const entries = JSON.parse(Buffer.from(bytes).toString('utf8')) as ManifestEntry[];
