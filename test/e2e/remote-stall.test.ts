@@ -1,0 +1,201 @@
+/** @module Remotes that stall or refuse writes: an S3 server frozen (SIGSTOP) mid-push and mid-pull, a full or read-only directory remote, a full or read-only cache. Each is one exit-1 line; nothing half-written stays. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hexOf, readObject, sha256, storedObjects } from '../helpers/cache.js';
+import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
+import { startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
+import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
+import { waitUntil } from '../helpers/wait-until.js';
+
+afterAll(removeRepos);
+
+/** A repository tracking `data/`: `n` small files, or `big` files of 400 KB. */
+async function dataRepo({ n = 0, big = 0 }: { n?: number; big?: number }): Promise<Repo> {
+  const repo = makeRepo({ 'pipeline.yaml': 'stages: {}\n' });
+  for (let i = 0; i < n; i++) repo.write(`data/f${String(i).padStart(5, '0')}.bin`, randomBytes(64 + ((i * 7919) % 4096)).toString('base64'));
+  mkdirSync(repo.path('data'), { recursive: true });
+  for (let i = 0; i < big; i++) writeFileSync(repo.path(`data/big${i}.bin`), randomBytes(400_000));
+  await ok(repo, ['add', 'data']);
+  return repo;
+}
+
+/** A copy of the repository as a fresh clone would be: no cache, no data in the workspace. */
+function freshCopy(repo: Repo): Repo {
+  const c = repo.clone();
+  for (const d of ['.pipe/cache', '.pipe/tmp', 'data']) rmSync(c.path(d), { recursive: true, force: true });
+  return c;
+}
+
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+}
+
+/** Whole objects only: every file of a directory remote is an object named by its hash, no temp file. */
+function expectOnlyWholeObjects(root: string): number {
+  const files = filesUnder(root);
+  for (const f of files) {
+    const m = /^files\/sha256\/([0-9a-f]{2})\/([0-9a-f]{62})(\.dir)?$/.exec(f);
+    expect(m, f).not.toBeNull();
+    expect(sha256(readFileSync(join(root, f))), f).toBe(`${m?.[1]}${m?.[2]}`);
+  }
+  return files.length;
+}
+
+/** The cache holds only objects that match their names, and no download in progress. */
+function expectCacheWhole(repo: Repo): void {
+  for (const h of storedObjects(repo)) expect(sha256(readObject(repo, h)), h).toBe(hexOf(h));
+  expect(filesUnder(repo.path('.pipe/cache/tmp'))).toEqual([]);
+}
+
+const oneLine = (stderr: string) => expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
+const storedCount = (repo: Repo) => {
+  try {
+    return storedObjects(repo).length;
+  } catch {
+    return 0;
+  }
+};
+const countS3Objects = (server: S3Server, bucket: string) => {
+  try {
+    return server.objects(bucket).size;
+  } catch {
+    return 0;
+  }
+};
+
+describe('a frozen S3 server (SIGSTOP)', MANY_RUNS, () => {
+  it('stops push and fetch mid-way with one line naming the remote and the setting, within the configured bound; after SIGCONT both complete', async () => {
+    const s3 = await startS3Server();
+    try {
+      await s3.createBucket('frozen');
+      const repo = await dataRepo({ n: 600 });
+      const objects = storedObjects(repo);
+      await ok(repo, ['remote', 'add', 's3', 's3://frozen/p', '--endpoint', s3.endpoint, '--default']);
+      // Small bounds, so that "gave up" comes within seconds: 1 s of silence, 2 attempts.
+      for (const [k, v] of [['timeout', '1'], ['connect_timeout', '2'], ['retries', '1']]) await ok(repo, ['remote', 'modify', 's3', k as string, v as string]);
+      expect((await ok(repo, ['remote', 'list'])).stdout).toContain('timeout=1, connect_timeout=2, retries=1');
+      const stalled = new RegExp(
+        `^error: remote 's3': http://127\\.0\\.0\\.1:${s3.port} stopped answering \\((no reply for 1 s|no connection within 2 s)(, \\d attempts)?\\); check that the server is up and reachable, or allow more time: pipe remote modify s3 (timeout|connect_timeout) SECONDS \\(or retries N\\); then run the command again \\(what was transferred is kept\\)\\n$`,
+      );
+
+      // The pipe process's own kill timer is the hang detector: far above the 2 × 1 s bound, far below "hung for minutes".
+      const push = repo.start(['push', '-j', '4'], { env: s3.env, timeoutMs: 120_000 });
+      await waitUntil(() => countS3Objects(s3, 'frozen') >= 50 || push.child.exitCode !== null, 'the push to start', { timeoutMs: 120_000 });
+      s3.freeze();
+      const failed = await push.done;
+      expect(failed.signal, 'pipe push hung on a frozen server and was killed').toBeNull();
+      expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+      expect(failed.stderr).toMatch(stalled);
+      oneLine(failed.stderr);
+      expect(failed.stderr + failed.stdout).not.toContain(s3.secretAccessKey);
+
+      s3.thaw();
+      expect((await ok(repo, ['push'], s3.env)).stdout).toMatch(/^pushed [\d,]+ objects .* to s3 in .*; [\d,]+ already there/);
+      for (const [key, bytes] of s3.objects('frozen')) {
+        const m = /^p\/files\/sha256\/([0-9a-f]{2})\/([0-9a-f]{62})(\.dir)?$/.exec(key);
+        if (m) expect(sha256(bytes), key).toBe(`${m[1]}${m[2]}`);
+      }
+
+      const b = freshCopy(repo);
+      const fetch = b.start(['fetch', '-j', '4'], { env: s3.env, timeoutMs: 120_000 });
+      await waitUntil(() => storedCount(b) >= 50 || fetch.child.exitCode !== null, 'the fetch to start', { timeoutMs: 120_000 });
+      s3.freeze();
+      const stopped = await fetch.done;
+      expect(stopped.signal, 'pipe fetch hung on a frozen server and was killed').toBeNull();
+      expect(stopped.code, stopped.stdout + stopped.stderr).toBe(1);
+      expect(stopped.stderr).toMatch(stalled);
+      oneLine(stopped.stderr);
+      expectCacheWhole(b);
+
+      s3.thaw();
+      await ok(b, ['pull'], s3.env);
+      expect(storedObjects(b)).toEqual(objects);
+    } finally {
+      s3.thaw();
+      await s3.stop();
+    }
+  });
+});
+
+const noMount = tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : '';
+
+describe('a directory remote or a cache that refuses writes (a real tmpfs)', MANY_RUNS, () => {
+  it.skipIf(noMount)(`push to a full, then a read-only, remote: one line each, no temp file or partial object left${noMount}`, async () => {
+    const repo = await dataRepo({ big: 6 });
+    const fs = mountTmpfs(join(tempDir(), 'remote'), { sizeBytes: 1 << 20 });
+    try {
+      await ok(repo, ['remote', 'add', 'share', fs.dir, '--default']);
+      const full = await repo.pipe(['push']);
+      expect(full.code, full.stderr).toBe(1);
+      expect(full.stderr).toMatch(
+        new RegExp(
+          `^error: remote 'share' \\(${fs.dir}\\) is full \\(ENOSPC\\) while writing files/sha256/[0-9a-f]{2}/[0-9a-f]{62}; nothing was left half-written: free space on ${fs.dir}, then run the command again \\(what was already written is kept\\)\\n$`,
+        ),
+      );
+      expect(expectOnlyWholeObjects(fs.dir)).toBeLessThan(storedObjects(repo).length);
+
+      fs.remount({ sizeBytes: 8 << 20 });
+      expect((await ok(repo, ['push'])).stdout).toMatch(/^pushed \d+ objects/);
+      expect(expectOnlyWholeObjects(fs.dir)).toBe(storedObjects(repo).length);
+
+      writeFileSync(repo.path('data/new.bin'), randomBytes(1000));
+      await ok(repo, ['add', 'data']);
+      fs.remount({ readOnly: true });
+      const ro = await repo.pipe(['push']);
+      expect(ro.code, ro.stderr).toBe(1);
+      expect(ro.stderr).toMatch(
+        new RegExp(`^error: remote 'share' \\(${fs.dir}\\) is read-only \\(EROFS\\) while writing files/sha256/[0-9a-f]{2}.*; nothing was left half-written: make ${fs.dir} writable`),
+      );
+      oneLine(ro.stderr);
+    } finally {
+      fs.unmount();
+    }
+  });
+
+  it.skipIf(noMount)(`pull into a full, then a read-only, cache (from a directory and from S3): one line each, nothing half-written${noMount}`, async () => {
+    const repo = await dataRepo({ big: 6 });
+    const store = tempDir();
+    await ok(repo, ['remote', 'add', 'share', store]);
+    await ok(repo, ['push', '-r', 'share']);
+    const s3 = await startS3Server();
+    try {
+      await s3.createBucket('pull');
+      await ok(repo, ['remote', 'add', 's3', 's3://pull/p', '--endpoint', s3.endpoint]);
+      await ok(repo, ['push', '-r', 's3'], s3.env);
+
+      for (const remote of ['share', 's3']) {
+        const b = freshCopy(repo);
+        const cache = mountTmpfs(b.path('.pipe/cache'), { sizeBytes: 1 << 20 });
+        try {
+          const full = await b.pipe(['pull', '-r', remote], { env: s3.env });
+          expect(full.code, `${remote}: ${full.stderr}`).toBe(1);
+          expect(full.stderr).toMatch(
+            new RegExp(
+              `^error: the cache \\(${b.path('.pipe/cache')}\\) is full \\(ENOSPC\\) while writing files/sha256/[0-9a-f]{2}/[0-9a-f]{62}; nothing was left half-written: free space on ${b.path('.pipe/cache')} \\(pipe gc removes objects the workspace does not use\\), then run the command again`,
+            ),
+          );
+          oneLine(full.stderr);
+          expectCacheWhole(b);
+
+          cache.remount({ readOnly: true });
+          const ro = await b.pipe(['pull', '-r', remote], { env: s3.env });
+          expect(ro.code, `${remote}: ${ro.stderr}`).toBe(1);
+          expect(ro.stderr).toMatch(new RegExp(`^error: the cache \\(${b.path('.pipe/cache')}\\) is read-only \\(EROFS\\) while writing .*; nothing was left half-written: make`));
+          oneLine(ro.stderr);
+        } finally {
+          cache.unmount();
+        }
+      }
+    } finally {
+      await s3.stop();
+    }
+  });
+});
