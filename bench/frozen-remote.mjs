@@ -13,6 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { log, repo, sh } from './lib/harness.mjs';
@@ -52,7 +54,7 @@ async function frozenAfter(cwd, args, moved) {
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
   const exited = new Promise((r) => child.on('exit', (code) => r(code)));
-  while (moved() < 50 && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+  while (moved() < 50 && child.exitCode === null) await sleep(10);
   server.kill('SIGSTOP');
   const t0 = performance.now();
   const code = await exited;
