@@ -82,6 +82,8 @@ describe('a frozen S3 server (SIGSTOP)', MANY_RUNS, () => {
       // Small bounds, so that "gave up" comes within seconds: 1 s of silence, 2 attempts.
       for (const [k, v] of [['timeout', '1'], ['connect_timeout', '2'], ['retries', '1']]) await ok(repo, ['remote', 'modify', 's3', k as string, v as string]);
       expect((await ok(repo, ['remote', 'list'])).stdout).toContain('timeout=1, connect_timeout=2, retries=1');
+      const bad = await repo.pipe(['remote', 'modify', 's3', 'timeout', 'soon']);
+      expect([bad.code, bad.stderr]).toEqual([2, "error: timeout must be a number of seconds above 0 and at most 3600, not 'soon'\n"]);
       const stalled = new RegExp(
         `^error: remote 's3': http://127\\.0\\.0\\.1:${s3.port} stopped answering \\((no reply for 1 s|no connection within 2 s)(, \\d attempts)?\\); check that the server is up and reachable, or allow more time: pipe remote modify s3 (timeout|connect_timeout) SECONDS \\(or retries N\\); then run the command again \\(what was transferred is kept\\)\\n$`,
       );
