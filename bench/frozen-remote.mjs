@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { log, repo, sh } from './lib/harness.mjs';
+import { log, repo, sh, startS3rver } from './lib/harness.mjs';
 
 const { values } = parseArgs({ options: { settings: { type: 'string', default: '1:1,5:2,30:2' } } });
 const settings = values.settings.split(',').map((s) => s.split(':').map(Number));
@@ -27,15 +27,7 @@ const keyId = 'bench-key';
 const secret = `bench-${randomBytes(8).toString('hex')}`;
 const env = { ...process.env, AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secret, AWS_REGION: 'us-east-1', NO_COLOR: '1' };
 
-const server = spawn(process.execPath, [join(repo, 'test', 'helpers', 's3-server-child.mjs'), join(base, 's3rver'), '0', keyId, secret], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.setEncoding('utf8').on('data', (c) => {
-    out += c;
-    if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).port);
-  });
-  server.on('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
-});
+const { server, port } = await startS3rver(join(base, 's3rver'), keyId, secret);
 const endpoint = `http://127.0.0.1:${port}`;
 const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: keyId, secretAccessKey: secret } });
 

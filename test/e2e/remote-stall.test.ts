@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hexOf, readObject, sha256, storedObjects } from '../helpers/cache.js';
+import type { PipeResult, RunningPipe } from '../helpers/pipe.js';
 import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -71,6 +72,17 @@ const countS3Objects = (server: S3Server, bucket: string) => {
   }
 };
 
+/** Freezes `s3` once `moved()` reaches 50 objects; the command must then end by itself (not by its kill timer) with exit 1 and one line. */
+async function frozenMidway(s3: S3Server, running: RunningPipe, moved: () => number): Promise<PipeResult> {
+  await waitUntil(() => moved() >= 50 || running.child.exitCode !== null, 'the transfer to start', { timeoutMs: 120_000 });
+  s3.freeze();
+  const r = await running.done;
+  expect(r.signal, 'pipe hung on a frozen server and was killed').toBeNull();
+  expect(r.code, r.stdout + r.stderr).toBe(1);
+  oneLine(r.stderr);
+  return r;
+}
+
 describe('a frozen S3 server (SIGSTOP)', MANY_RUNS, () => {
   it('stops push and fetch mid-way with one line naming the remote and the setting, within the configured bound; after SIGCONT both complete', async () => {
     const s3 = await startS3Server();
@@ -89,14 +101,8 @@ describe('a frozen S3 server (SIGSTOP)', MANY_RUNS, () => {
       );
 
       // The pipe process's own kill timer is the hang detector: far above the 2 × 1 s bound, far below "hung for minutes".
-      const push = repo.start(['push', '-j', '4'], { env: s3.env, timeoutMs: 120_000 });
-      await waitUntil(() => countS3Objects(s3, 'frozen') >= 50 || push.child.exitCode !== null, 'the push to start', { timeoutMs: 120_000 });
-      s3.freeze();
-      const failed = await push.done;
-      expect(failed.signal, 'pipe push hung on a frozen server and was killed').toBeNull();
-      expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+      const failed = await frozenMidway(s3, repo.start(['push', '-j', '4'], { env: s3.env, timeoutMs: 120_000 }), () => countS3Objects(s3, 'frozen'));
       expect(failed.stderr).toMatch(stalled);
-      oneLine(failed.stderr);
       expect(failed.stderr + failed.stdout).not.toContain(s3.secretAccessKey);
 
       s3.thaw();
@@ -107,14 +113,8 @@ describe('a frozen S3 server (SIGSTOP)', MANY_RUNS, () => {
       }
 
       const b = freshCopy(repo);
-      const fetch = b.start(['fetch', '-j', '4'], { env: s3.env, timeoutMs: 120_000 });
-      await waitUntil(() => storedCount(b) >= 50 || fetch.child.exitCode !== null, 'the fetch to start', { timeoutMs: 120_000 });
-      s3.freeze();
-      const stopped = await fetch.done;
-      expect(stopped.signal, 'pipe fetch hung on a frozen server and was killed').toBeNull();
-      expect(stopped.code, stopped.stdout + stopped.stderr).toBe(1);
+      const stopped = await frozenMidway(s3, b.start(['fetch', '-j', '4'], { env: s3.env, timeoutMs: 120_000 }), () => storedCount(b));
       expect(stopped.stderr).toMatch(stalled);
-      oneLine(stopped.stderr);
       expectCacheWhole(b);
 
       s3.thaw();
