@@ -40,6 +40,7 @@ export async function downloadObjects({
   remote,
   jobs,
   roots,
+  sizes,
   onProgress,
 }: {
   store: ObjectStore;
@@ -47,6 +48,8 @@ export async function downloadObjects({
   remote: Remote;
   jobs: number;
   roots: ReadonlyMap<RepoPath, string>;
+  /** File hash → the size data.lock gives it: no more than that is read for objects no manifest sizes. */
+  sizes?: ReadonlyMap<string, number>;
   onProgress?: OnProgress;
 }): Promise<DownloadResult> {
   let fetched = 0;
@@ -156,7 +159,7 @@ export async function downloadObjects({
   for (const [hash, size] of plan.objects) {
     if (tried.has(hash)) continue;
     if (store.has(hash)) cached++;
-    else todo.push([hash, size]);
+    else todo.push([hash, size ?? sizes?.get(hash)]);
   }
   todo.sort(byName);
   await runTransfers({ items: todo, jobs, size: ([, s]) => s ?? 0, work: ([h, s]) => one(h, s), verb: 'downloading', onProgress });

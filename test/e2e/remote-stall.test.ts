@@ -127,6 +127,35 @@ describe('a frozen S3 server (SIGSTOP)', MANY_RUNS, () => {
   });
 });
 
+describe('an S3 server that sends more than an object can be', MANY_RUNS, () => {
+  it('fetch reads no further than the size data.lock or the directory manifest gives, and stores nothing of it', async () => {
+    const s3 = await startS3Server();
+    try {
+      await s3.createBucket('long');
+      const repo = makeRepo({ 'pipeline.yaml': 'stages: {}\n', 'one.txt': 'the one file\n', 'dir/a.txt': 'a\n', 'dir/b.txt': 'b\n' });
+      await ok(repo, ['add', 'one.txt', 'dir']);
+      await ok(repo, ['remote', 'add', 's3', 's3://long/p', '--endpoint', s3.endpoint, '--default']);
+      await ok(repo, ['push'], s3.env);
+      // Both a top-level file and a file inside the directory become 10 MiB on the server.
+      const padded = (text: string) => Buffer.concat([Buffer.from(text), Buffer.alloc(10 << 20)]);
+      for (const text of ['the one file\n', 'a\n']) {
+        const hex = sha256(text);
+        writeFileSync(join(s3.dir, 'long', 'p', 'files', 'sha256', hex.slice(0, 2), `${hex.slice(2)}._S3rver_object`), padded(text));
+      }
+      const b = freshCopy(repo);
+      rmSync(b.path('one.txt'));
+      const r = await b.pipe(['fetch'], { env: s3.env });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`sha256:${sha256('the one file\n')} (one.txt): the remote has more than the 13 bytes it can be; not stored`);
+      expect(r.stderr).toContain(`sha256:${sha256('a\n')} (dir): the remote has more than the 2 bytes it can be; not stored`);
+      expectCacheWhole(b);
+      expect(storedObjects(b)).not.toContain(`sha256:${sha256('a\n')}`);
+    } finally {
+      await s3.stop();
+    }
+  });
+});
+
 const noMount = tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : '';
 
 describe('a directory remote or a cache that refuses writes (a real tmpfs)', MANY_RUNS, () => {
