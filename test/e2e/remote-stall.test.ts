@@ -1,10 +1,11 @@
 /** @module Remotes that stall or refuse writes: an S3 server frozen (SIGSTOP) mid-push and mid-pull, a full or read-only directory remote, a full or read-only cache. Each is one exit-1 line; nothing half-written stays. */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hexOf, readObject, sha256, storedObjects } from '../helpers/cache.js';
-import type { PipeResult, RunningPipe } from '../helpers/pipe.js';
+import { PIPE_BIN, type PipeResult, type RunningPipe } from '../helpers/pipe.js';
 import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -157,6 +158,8 @@ describe('an S3 server that sends more than an object can be', MANY_RUNS, () => 
 });
 
 const noMount = tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : '';
+/** Root ignores file modes: EACCES needs pipe run as another user, which needs root to arrange. */
+const asNobody = process.getuid?.() !== 0 ? 'running pipe as another user needs root' : spawnSync('setpriv', ['--version']).status !== 0 ? 'setpriv is not installed' : '';
 
 describe('a directory remote or a cache that refuses writes (a real tmpfs)', MANY_RUNS, () => {
   it.skipIf(noMount)(`push to a full, then a read-only, remote: one line each, no temp file or partial object left${noMount}`, async () => {
@@ -189,6 +192,28 @@ describe('a directory remote or a cache that refuses writes (a real tmpfs)', MAN
     } finally {
       fs.unmount();
     }
+  });
+
+  it.skipIf(asNobody)(`push to a directory remote this user cannot write: one line, EACCES named${asNobody ? ` (skipped: ${asNobody})` : ''}`, async () => {
+    const repo = await dataRepo({ big: 1 });
+    const share = tempDir();
+    await ok(repo, ['remote', 'add', 'share', share, '--default']);
+    // pipe runs as nobody, owning its repository; the share stays root's, mode 0755.
+    chmodSync(share, 0o755);
+    chownSync(repo.dir, 65534, 65534);
+    for (const e of readdirSync(repo.dir, { recursive: true })) lchownSync(join(repo.dir, String(e)), 65534, 65534);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, PIPE_BIN, 'push'], {
+      cwd: repo.dir,
+      env: { ...process.env, HOME: repo.dir, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`^error: remote 'share' \\(${share}\\) is not writable by this user \\(EACCES\\) while writing files/sha256/[0-9a-f]{2}; nothing was left half-written: give this user write access to ${share}`),
+    );
+    oneLine(r.stderr);
+    expect(filesUnder(share)).toEqual([]);
   });
 
   it.skipIf(noMount)(`pull into a full, then a read-only, cache (from a directory and from S3): one line each, nothing half-written${noMount}`, async () => {
