@@ -100,4 +100,12 @@ describe('S3Remote against a server that stalls or lies', () => {
     expect(readFileSync(join(dir, 'obj')).length).toBe(1001);
     expect(await remote.read('runs/ab/cd', 4096)).toBeUndefined();
   });
+
+  it('leaves a failure of the local disk to the caller instead of blaming the remote', async () => {
+    const remote = await remoteAt(await endlessServer(), { timeout: 5, retries: 0 });
+    // Past one 8 MiB slice the body goes to a file handle: opening it fails here, on the cache's side.
+    const err = await remote.download('files/sha256/ab/cd', join(tmpdir(), 'pipe-no-such-dir', 'obj'), 20 << 20).catch((e: unknown) => e);
+    expect(isPipeError(err)).toBe(false);
+    expect(err).toMatchObject({ code: 'ENOENT', syscall: 'open' });
+  });
 });

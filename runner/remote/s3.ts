@@ -218,7 +218,8 @@ export class S3Remote implements Remote {
           }
         }
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).syscall === 'write') throw err; // the local disk, not the network
+        // The local disk (opening or writing `dest`), not the network: the caller names the cache.
+        if ((err as NodeJS.ErrnoException).syscall === 'write' || (err as NodeJS.ErrnoException).path === dest) throw err;
         throw s3Failure(err, this.#at, this.#redact);
       } finally {
         if (tooLong) body.destroy();
