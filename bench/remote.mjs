@@ -13,13 +13,12 @@
 //
 // Needs python3, hyperfine, rclone (Debian package). Markdown on stdout, progress on stderr.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { hyperfine as hf, log, ms, pipe, repo, requireTools, sh, workload } from './lib/harness.mjs';
+import { hyperfine as hf, log, ms, pipe, requireTools, sh, startS3rver, workload } from './lib/harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -38,15 +37,7 @@ rmSync(s3dir, { recursive: true, force: true });
 mkdirSync(s3dir, { recursive: true });
 const keyId = 'bench-key';
 const secret = 'bench-secret-not-a-real-one';
-const server = spawn(process.execPath, [join(repo, 'test', 'helpers', 's3-server-child.mjs'), s3dir, '0', keyId, secret], { stdio: ['ignore', 'pipe', 'inherit'] });
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.setEncoding('utf8').on('data', (c) => {
-    out += c;
-    if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).port);
-  });
-  server.on('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
-});
+const { server, port } = await startS3rver(s3dir, keyId, secret);
 process.on('exit', () => server.kill('SIGKILL'));
 const endpoint = `http://127.0.0.1:${port}`;
 const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: keyId, secretAccessKey: secret } });

@@ -52,9 +52,11 @@ interface RunnerErrorCodes {
   /** A remote could not be used, or gave objects that are missing or do not match their names. */
   REMOTE_FAILED: {
     remote: string;
-    reason: 'unreachable' | 'bucket-missing' | 'access-denied' | 'not-found' | 'objects-missing' | 'objects-corrupt' | 'failed';
+    reason: 'unreachable' | 'bucket-missing' | 'access-denied' | 'full' | 'not-found' | 'objects-missing' | 'objects-corrupt' | 'failed';
     objects?: readonly string[];
   };
+  /** The local cache refused a write (full, read-only, not permitted); nothing was left half-written. */
+  CACHE_WRITE_FAILED: { path: string; errno: string };
 }
 
 export type PipeErrorCode = keyof PipeErrorCodes;
@@ -87,6 +89,7 @@ export const runnerErrorKinds: { readonly [C in keyof RunnerErrorCodes]: ErrorKi
   GIT_READ_FAILED: 'failed',
   REMOTE_MISSING: 'failed',
   REMOTE_FAILED: 'failed',
+  CACHE_WRITE_FAILED: 'failed',
 };
 
 export class PipeError<C extends PipeErrorCode = PipeErrorCode> extends Error {

@@ -1,5 +1,5 @@
 // Shared by the bench scripts: paths, the shared workload generator, shell and hyperfine helpers.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,4 +45,18 @@ export function hyperfine(base, cwd, commands, { prepare, warmup = 2, runs = 10,
   return Object.fromEntries(
     json.results.map((x) => [x.command, { median: x.median * 1000, mean: x.mean * 1000, min: x.min * 1000, max: x.max * 1000 }]),
   );
+}
+
+/** s3rver on 127.0.0.1 in its own process (test/helpers/s3-server-child.mjs), keeping objects in `dir`; resolves to {server, port} once it listens. */
+export async function startS3rver(dir, keyId, secret) {
+  const server = spawn(process.execPath, [join(repo, 'test', 'helpers', 's3-server-child.mjs'), dir, '0', keyId, secret], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.setEncoding('utf8').on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]).port);
+    });
+    server.on('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
+  });
+  return { server, port };
 }

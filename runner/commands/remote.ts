@@ -57,6 +57,9 @@ const list = defineCommand({
         r.region ? `region=${r.region}` : '',
         r.forcePathStyle !== undefined ? `force_path_style=${r.forcePathStyle}` : '',
         r.jobs ? `jobs=${r.jobs}` : '',
+        r.timeout !== undefined ? `timeout=${r.timeout}` : '',
+        r.connectTimeout !== undefined ? `connect_timeout=${r.connectTimeout}` : '',
+        r.retries !== undefined ? `retries=${r.retries}` : '',
         r.credentials ? `credentials: ${r.credentials}` : '',
       ].filter(Boolean);
       io.out(`${r.isDefault ? '*' : ' '} ${r.name.padEnd(w)}  ${r.url}${opts.length ? `  (${opts.join(', ')})` : ''}\n`);
@@ -66,7 +69,7 @@ const list = defineCommand({
 
 const modify = defineCommand({
   name: 'modify',
-  summary: 'set url, endpoint, region, force_path_style, jobs, or a credential (access_key_id, secret_access_key, session_token)',
+  summary: 'set url, endpoint, region, force_path_style, jobs, timeout, connect_timeout, retries, or a credential (access_key_id, secret_access_key, session_token)',
   options: {
     unset: { type: 'boolean', help: 'remove the setting' },
     local: localOption,

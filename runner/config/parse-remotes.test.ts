@@ -38,6 +38,19 @@ describe('parseRemotes', () => {
     expect(parse({ remotes: { a: { url: '/x' } } }, undefined, { PIPE_REMOTE: 'a' }).value.defaultRemote).toBe('a');
   });
 
+  it('reads the bounds on a stalled S3 server and names a bad one', () => {
+    const r = parse({ remotes: { a: { url: 's3://bkt/p', timeout: 0.5, connect_timeout: 5, retries: 0 } } });
+    expect(r.issues).toEqual([]);
+    expect(r.value.remotes.get('a')).toEqual({ name: 'a', url: 's3://bkt/p', timeout: 0.5, connectTimeout: 5, retries: 0 });
+    const bad = parse({ remotes: { a: { url: 's3://bkt/p', timeout: 0, connect_timeout: '5', retries: 11 } } });
+    expect(bad.issues.map((i) => `${i.key}: ${i.message}`)).toEqual([
+      'remotes.a.timeout: must be a number of seconds above 0 and at most 3600',
+      'remotes.a.connect_timeout: must be a number of seconds above 0 and at most 3600',
+      'remotes.a.retries: must be a whole number from 0 to 10',
+    ]);
+    expect(bad.value.remotes.get('a')).toEqual({ name: 'a', url: 's3://bkt/p' });
+  });
+
   it('accepts directories and s3://bucket/prefix only', () => {
     expect(checkRemoteUrl('/mnt/share/pipe')).toBeUndefined();
     expect(checkRemoteUrl('relative/dir')).toBeUndefined();

@@ -10,6 +10,12 @@ export interface RemoteConfig {
   readonly forcePathStyle?: boolean;
   /** Transfers at once (default: 16 for S3, 64 for a directory). */
   readonly jobs?: number;
+  /** S3: seconds a request may go without a byte moving before it is given up (and retried). */
+  readonly timeout?: number;
+  /** S3: seconds to wait for a connection. */
+  readonly connectTimeout?: number;
+  /** S3: how many times a failed request is tried again. */
+  readonly retries?: number;
   /** Credentials come only from .pipe/config.local.yaml (git-ignored) or the environment. */
   readonly accessKeyId?: string;
   readonly secretAccessKey?: string;
@@ -23,7 +29,29 @@ export interface RemotesConfig {
 }
 
 /** Keys a remote may have in the committed config, with their YAML types. */
-export const REMOTE_SETTINGS = { url: 'string', endpoint: 'string', region: 'string', force_path_style: 'boolean', jobs: 'integer' } as const;
+export const REMOTE_SETTINGS = {
+  url: 'string',
+  endpoint: 'string',
+  region: 'string',
+  force_path_style: 'boolean',
+  jobs: 'integer',
+  timeout: 'seconds',
+  connect_timeout: 'seconds',
+  retries: 'retries',
+} as const;
+/** The most seconds `timeout` and `connect_timeout` may be: longer is a hang by another name. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+export const MAX_RETRIES = 10;
+
+/** Why `v` is not a valid value for a setting of this type, or undefined when it is. */
+export function settingProblem(type: string, v: unknown): string | undefined {
+  if (type === 'integer') return Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 256 ? undefined : 'must be a whole number from 1 to 256';
+  if (type === 'seconds') {
+    return typeof v === 'number' && v > 0 && v <= MAX_TIMEOUT_SECONDS ? undefined : `must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`;
+  }
+  if (type === 'retries') return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_RETRIES ? undefined : `must be a whole number from 0 to ${MAX_RETRIES}`;
+  return typeof v === type ? undefined : `must be a ${type}`;
+}
 /** Keys that are secrets: accepted only in config.local.yaml, never printed. */
 export const CREDENTIAL_SETTINGS = ['access_key_id', 'secret_access_key', 'session_token'] as const;
 export const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -82,8 +110,9 @@ export function parseRemotes({
     for (const [k, v] of Object.entries(r)) {
       const type = (REMOTE_SETTINGS as Record<string, string>)[k] ?? ((CREDENTIAL_SETTINGS as readonly string[]).includes(k) ? 'string' : undefined);
       if (!type) bad(k, `unknown setting; a remote has ${[...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS].join(', ')}`);
-      else if (type === 'integer' ? !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 256) : typeof v !== type) {
-        bad(k, type === 'integer' ? 'must be a whole number from 1 to 256' : `must be a ${type}`);
+      else {
+        const problem = settingProblem(type, v);
+        if (problem) bad(k, problem);
       }
     }
     if (typeof r.url !== 'string' || r.url === '') {
@@ -104,6 +133,9 @@ export function parseRemotes({
       ...(str('region') ? { region: str('region') } : {}),
       ...(typeof r.force_path_style === 'boolean' ? { forcePathStyle: r.force_path_style } : {}),
       ...(Number.isInteger(r.jobs) ? { jobs: r.jobs as number } : {}),
+      ...(settingProblem('seconds', r.timeout) ? {} : { timeout: r.timeout as number }),
+      ...(settingProblem('seconds', r.connect_timeout) ? {} : { connectTimeout: r.connect_timeout as number }),
+      ...(settingProblem('retries', r.retries) ? {} : { retries: r.retries as number }),
       ...(str('access_key_id') ? { accessKeyId: str('access_key_id') } : {}),
       ...(str('secret_access_key') ? { secretAccessKey: str('secret_access_key') } : {}),
       ...(str('session_token') ? { sessionToken: str('session_token') } : {}),

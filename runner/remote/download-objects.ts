@@ -8,8 +8,9 @@ import { objectKey, parseHash, type ObjectStore } from '../cache/object-store.js
 import type { ObjectVerifier } from '../cache/object-verifier.js';
 import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
+import { cacheWriteFailure } from '../cache/cache-write-failure.js';
 import { parseManifest } from '../hash/manifest.js';
-import { pathsNeeding, planObjects } from './object-plan.js';
+import { MANIFEST_MAX_BYTES, pathsNeeding, planObjects } from './object-plan.js';
 import type { Remote } from './remote.js';
 import { byName, runTransfers, type OnProgress } from './transfer.js';
 
@@ -40,6 +41,7 @@ export async function downloadObjects({
   remote,
   jobs,
   roots,
+  sizes,
   onProgress,
 }: {
   store: ObjectStore;
@@ -47,6 +49,8 @@ export async function downloadObjects({
   remote: Remote;
   jobs: number;
   roots: ReadonlyMap<RepoPath, string>;
+  /** File hash → the size data.lock gives it: no more than that is read for objects no manifest sizes. */
+  sizes?: ReadonlyMap<string, number>;
   onProgress?: OnProgress;
 }): Promise<DownloadResult> {
   let fetched = 0;
@@ -57,11 +61,23 @@ export async function downloadObjects({
   // Temp names in the store's tmp/ (same filesystem: the rename publishes atomically), `<pid>-…`
   // so that gc can tell those of a process that died.
   const tmpDir = join(store.root, 'tmp');
-  mkdirSync(tmpDir, { recursive: true });
+  try {
+    mkdirSync(tmpDir, { recursive: true });
+  } catch (err) {
+    throw cacheWriteFailure(err, store.root, tmpDir);
+  }
   const tmpPrefix = join(tmpDir, `${process.pid}-${randomBytes(4).toString('hex')}-`);
   let n = 0;
 
-  const one = async (hash: string) => {
+  /** One object; a write the cache's disk refuses fails the whole transfer as CACHE_WRITE_FAILED. */
+  const one = async (hash: string, size: number | undefined) => {
+    try {
+      await oneObject(hash, size);
+    } catch (err) {
+      throw cacheWriteFailure(err, store.root, store.path(hash));
+    }
+  };
+  const oneObject = async (hash: string, size: number | undefined) => {
     const parsed = parseHash(hash);
     if (!parsed) return;
     if (!parsed.isDir && remote.downloadVerified) {
@@ -81,9 +97,14 @@ export async function downloadObjects({
     const started = nowMs();
     let published = false;
     try {
-      const got = await remote.download(objectKey(hash), tmp);
+      // No more than the object's size is read (a manifest's is not known: it has a ceiling).
+      const got = await remote.download(objectKey(hash), tmp, size ?? (parsed.isDir ? MANIFEST_MAX_BYTES : undefined));
       if (!got) {
         missing.add(hash);
+        return;
+      }
+      if (got.tooLong) {
+        rejected.set(hash, { problem: `the remote has more than the ${size ?? MANIFEST_MAX_BYTES} bytes it can be` });
         return;
       }
       if (got.hex !== parsed.hex) {
@@ -126,18 +147,18 @@ export async function downloadObjects({
   const manifests = [...first.unknownDirs];
   // A manifest in the cache that does not match its name or is malformed is moved aside and fetched again.
   for (const h of manifests) if (store.has(h)) store.quarantine(h);
-  await runTransfers({ items: manifests, jobs, size: () => 0, work: one, verb: 'downloading', onProgress });
+  await runTransfers({ items: manifests, jobs, size: () => 0, work: (h) => one(h, undefined), verb: 'downloading', onProgress });
   const plan = manifests.length ? planObjects(store, roots) : first;
   let cached = 0;
-  const todo: [string, number][] = [];
+  const todo: [string, number | undefined][] = [];
   const tried = new Set(manifests);
   for (const [hash, size] of plan.objects) {
     if (tried.has(hash)) continue;
     if (store.has(hash)) cached++;
-    else todo.push([hash, size ?? 0]);
+    else todo.push([hash, size ?? sizes?.get(hash)]);
   }
   todo.sort(byName);
-  await runTransfers({ items: todo, jobs, size: ([, s]) => s, work: ([h]) => one(h), verb: 'downloading', onProgress });
+  await runTransfers({ items: todo, jobs, size: ([, s]) => s ?? 0, work: ([h, s]) => one(h, s), verb: 'downloading', onProgress });
 
   const pathsOf = pathsNeeding(plan, new Set([...missing, ...rejected.keys()]));
   return {

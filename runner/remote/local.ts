@@ -5,6 +5,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink } from 'no
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
+import { refusalAdvice, writeRefusal } from '../fs/write-refusal.js';
 import { hashFileSync } from '../hash/hash-file.js';
 import { CopyPool, type CopyResult } from './copy-pool.js';
 import { hashFileAsync } from './hash-file-async.js';
@@ -99,20 +100,20 @@ export class DirectoryRemote implements Remote {
     if (r.state === 'mismatch') throw new ObjectMismatch(object.abs, object.hex, r.actual);
     // The cache's side: the object is not there (any more).
     if (r.state === 'missing') throw Object.assign(new Error(`ENOENT: no such file, open '${object.abs}'`), { code: 'ENOENT', path: object.abs });
-    throw this.#copyFailure(r, object.abs);
+    throw this.#copyFailure(r, dest, true);
   }
 
   async downloadVerified(key: string, dest: string, hex: string, mtimeMs: number): Promise<VerifiedDownload> {
     const src = join(this.#root, key);
     const r = await this.#pool.copy({ src, dest, hex, mode: 0o444, mtimeMs });
     if (r.state !== 'error') return r;
-    throw this.#copyFailure(r, dest);
+    throw this.#copyFailure(r, dest, false);
   }
 
   async write(key: string, bytes: Uint8Array): Promise<void> {
     const tmp = await this.#tempPath(key);
     try {
-      await this.#remoteOp(tmp, async () => writeFileSync(tmp, bytes, { mode: 0o444, flag: 'wx' }));
+      await this.#remoteOp(join(this.#root, key), async () => writeFileSync(tmp, bytes, { mode: 0o444, flag: 'wx' }));
       await this.#publish(tmp, key);
     } finally {
       await rm(tmp, { force: true });
@@ -156,7 +157,7 @@ export class DirectoryRemote implements Remote {
           await unlink(abs);
         } catch (err) {
           if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') continue;
-          failure ??= this.#failure(err, abs, [key]);
+          failure ??= this.#failure(err, abs, { objects: [key], writing: true });
         }
       }
     };
@@ -168,11 +169,17 @@ export class DirectoryRemote implements Remote {
     this.#pool.close();
   }
 
-  /** An error from a copy thread: the remote's fault when it names a path on the remote, else the cache's. */
-  #copyFailure(r: Extract<CopyResult, { state: 'error' }>, local: string): Error {
-    const err = Object.assign(new Error(r.message), { code: r.code, path: r.path });
-    if (r.path?.startsWith(`${this.#root}/`) || r.path === this.#root) return this.#failure(err, r.path);
-    return Object.assign(err, { path: r.path ?? local });
+  /**
+   * An error from a copy thread: the remote's fault when it names a path on the remote, else the
+   * cache's. A failed write(2) (ENOSPC, EDQUOT) names no path: it is the file being written,
+   * `dest`, on the remote when `remoteWrites`. Errors on the cache's side go back as they came, to
+   * the caller that knows the cache.
+   */
+  #copyFailure(r: Extract<CopyResult, { state: 'error' }>, dest: string, remoteWrites: boolean): Error {
+    const path = r.path ?? dest;
+    const err = Object.assign(new Error(r.message), { code: r.code, path });
+    if (path.startsWith(`${this.#root}/`) || path === this.#root) return this.#failure(err, path, { writing: remoteWrites });
+    return err;
   }
 
   /**
@@ -198,16 +205,27 @@ export class DirectoryRemote implements Remote {
     this.#made.add(dir);
   }
 
+  /** A write to the remote; `path` is named in messages. */
   async #remoteOp<T>(path: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      throw this.#failure(err, path);
+      throw this.#failure(err, path, { writing: true });
     }
   }
 
-  #failure(err: unknown, path: string, objects?: readonly string[]): PipeError {
+  #failure(err: unknown, path: string, { objects, writing = false }: { objects?: readonly string[]; writing?: boolean } = {}): PipeError {
     const code = (err as NodeJS.ErrnoException).code;
+    const refused = writing ? writeRefusal(err, this.#root) : undefined;
+    if (refused) {
+      const rel = path.startsWith(`${this.#root}/`) ? path.slice(this.#root.length + 1) : path;
+      return new PipeError(
+        'REMOTE_FAILED',
+        `remote '${this.name}' (${this.#root}) ${refused.state} while writing ${rel}; nothing was left half-written: ${refusalAdvice(refused, this.#root)}`,
+        { remote: this.name, reason: refused.kind === 'full' ? 'full' : 'access-denied', ...(objects ? { objects } : {}) },
+        { cause: err },
+      );
+    }
     const why =
       code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
         ? { reason: 'access-denied' as const, text: `permission denied (${code}) on ${path}` }

@@ -4,6 +4,9 @@ import { parseHash, type ObjectStore } from '../cache/object-store.js';
 import type { ManifestEntry } from '../hash/manifest.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 
+/** The largest directory manifest read from a remote (about two million entries): a ceiling for an object whose size nothing else gives. */
+export const MANIFEST_MAX_BYTES = 256 << 20;
+
 export interface ObjectPlan {
   /** Every object needed: hash → size (undefined where not known). */
   readonly objects: Map<string, number | undefined>;

@@ -89,6 +89,11 @@ export async function openRemote({
     credentialSource: creds.source,
     maxSockets: n + 4,
     redact,
+    limits: {
+      ...(rc.timeout !== undefined ? { timeout: rc.timeout } : {}),
+      ...(rc.connectTimeout !== undefined ? { connectTimeout: rc.connectTimeout } : {}),
+      ...(rc.retries !== undefined ? { retries: rc.retries } : {}),
+    },
   });
   return { remote, jobs: n, redact };
 }

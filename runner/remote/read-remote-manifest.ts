@@ -2,10 +2,8 @@
 import { createHash } from 'node:crypto';
 import { objectKey } from '../cache/object-store.js';
 import { parseManifest, type ManifestEntry } from '../hash/manifest.js';
+import { MANIFEST_MAX_BYTES } from './object-plan.js';
 import type { Remote } from './remote.js';
-
-/** A manifest larger than this is not read. */
-export const MANIFEST_MAX_BYTES = 256 << 20;
 
 /** The entries of manifest `hash` (`sha256:….dir`) on `remote`, or undefined when it is absent, does not match its name or is not a usable manifest. */
 export async function readRemoteManifest(remote: Remote, hash: string): Promise<ManifestEntry[] | undefined> {

@@ -12,6 +12,8 @@ export interface Downloaded {
   /** SHA-256 of the bytes written, hex. */
   readonly hex: string;
   readonly size: number;
+  /** The remote had more than `maxBytes` to give: reading stopped there, and the bytes are not the object. */
+  readonly tooLong?: true;
 }
 
 export type VerifiedDownload = { readonly state: 'ok'; readonly size: number } | { readonly state: 'missing' } | { readonly state: 'mismatch'; readonly actual: string };
@@ -43,9 +45,11 @@ export interface Remote {
   write(key: string, bytes: Uint8Array): Promise<void>;
   /**
    * Writes the object's bytes to `dest` (a new file; the caller renames or removes it) and returns
-   * their hash. Undefined when the key does not exist.
+   * their hash. Undefined when the key does not exist. With `maxBytes` (the size the object must
+   * have, when known), no more than one byte beyond it is read: a remote that sends more is
+   * reported `tooLong`, not read to its end.
    */
-  download(key: string, dest: string): Promise<Downloaded | undefined>;
+  download(key: string, dest: string, maxBytes?: number): Promise<Downloaded | undefined>;
   /**
    * Optional fast path for file objects: copies the object straight to `dest` (its path in the
    * cache) when its bytes hash to `hex` — through a temp file beside `dest` whose mtime is set to

@@ -17,6 +17,15 @@ describe('s3Failure', () => {
     for (const e of [bucket, denied, refused]) expect(e.message.split('\n')).toHaveLength(1);
   });
 
+  it('says a silent server stopped answering, how long was waited and how often, and which setting to raise', () => {
+    const limits = { timeout: 30, connectTimeout: 10, retries: 2 };
+    const silent = s3Failure(Object.assign(new Error('socket timed out'), { name: 'TimeoutError', $metadata: { attempts: 3 } }), { ...where, limits }, redact);
+    expect(silent.data).toEqual({ remote: 's3', reason: 'unreachable' });
+    expect(silent.message).toMatch(/^remote 's3': http:\/\/127\.0\.0\.1:9 stopped answering \(no reply for 30 s, 3 attempts\); .* pipe remote modify s3 timeout SECONDS/);
+    const connect = s3Failure(Object.assign(new Error('the request socket did not establish a connection with the server within the configured timeout'), { name: 'TimeoutError' }), { ...where, limits }, redact);
+    expect(connect.message).toMatch(/stopped answering \(no connection within 10 s\); .* pipe remote modify s3 connect_timeout SECONDS/);
+  });
+
   it('never repeats a secret that an error message carried', () => {
     const e = s3Failure(Object.assign(new Error('bad request for key super-secret-value'), { name: 'Weird', $metadata: { httpStatusCode: 400 } }), where, redact);
     expect(e.message).not.toContain('super-secret-value');

@@ -10,6 +10,8 @@ export interface S3Where {
   readonly endpoint: string | undefined;
   /** Where the credentials came from, to say what to check. */
   readonly credentials: 'environment' | '.pipe/config.local.yaml' | 'none';
+  /** The bounds in force, to say what was waited for and which setting to change. */
+  readonly limits?: { readonly timeout: number; readonly connectTimeout: number; readonly retries: number };
 }
 
 const NETWORK: Readonly<Record<string, string>> = {
@@ -27,6 +29,9 @@ const NETWORK: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: 'connection reset',
 };
 
+/** Codes that mean the server went quiet rather than said no. */
+const TIMEOUTS = new Set(['ETIMEDOUT', 'TimeoutError']);
+
 const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled', 'Forbidden', 'AccountProblem']);
 
 interface SdkError {
@@ -36,7 +41,7 @@ interface SdkError {
   message?: string;
   cause?: unknown;
   errors?: unknown[];
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
 /** Error names and codes of `err` and everything it wraps (causes, AggregateError members). */
@@ -73,6 +78,18 @@ export function s3Failure(err: unknown, where: S3Where, redact: Redact): PipeErr
     return fail('access-denied', `access denied to ${where.url}${at} (${denied ?? `HTTP ${status}`}); ${check}`);
   }
   const net = codes.find((c) => NETWORK[c] !== undefined);
+  if (net && where.limits && TIMEOUTS.has(net)) {
+    const l = where.limits;
+    const e = err as SdkError;
+    const connecting = /establish a connection/.test(e?.message ?? '');
+    const tries = e?.$metadata?.attempts;
+    const waited = connecting ? `no connection within ${l.connectTimeout} s` : `no reply for ${l.timeout} s`;
+    const setting = connecting ? 'connect_timeout' : 'timeout';
+    return fail(
+      'unreachable',
+      `${where.endpoint ?? 'S3'} stopped answering (${waited}${tries ? `, ${tries} ${tries === 1 ? 'attempt' : 'attempts'}` : ''}); check that the server is up and reachable, or allow more time: pipe remote modify ${where.remote} ${setting} SECONDS (or retries N); then run the command again (what was transferred is kept)`,
+    );
+  }
   if (net) {
     return fail('unreachable', `cannot reach ${where.endpoint ?? 'S3'} (${NETWORK[net]}); check that the server is up and the endpoint is right, then run the command again (what was transferred is kept)`);
   }

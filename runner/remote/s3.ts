@@ -25,7 +25,24 @@ export interface S3Options {
   /** Connections kept open: the most requests that run at once. */
   readonly maxSockets: number;
   readonly redact: Redact;
+  /** Bounds on a stalled server (the remote's `timeout`, `connect_timeout`, `retries`); defaults in S3_LIMITS. */
+  readonly limits?: Partial<S3Limits>;
 }
+
+export interface S3Limits {
+  /** Seconds a request may go without a byte moving, either way, before it fails (and is retried). */
+  readonly timeout: number;
+  /** Seconds to wait for a TCP connection. */
+  readonly connectTimeout: number;
+  /** Tries after the first one, with the SDK's exponential backoff. */
+  readonly retries: number;
+}
+
+/**
+ * A server that stops answering fails a request after `timeout` seconds of silence, tried
+ * `retries` more times: 3 × 30 s (plus under a second of backoff) before push or pull gives up.
+ */
+export const S3_LIMITS: S3Limits = { timeout: 30, connectTimeout: 10, retries: 2 };
 
 /** Larger objects go up in parts (one PUT is limited to 5 GiB; parts bound the memory a transfer holds). */
 const PART_SIZE = 16 << 20;
@@ -55,6 +72,7 @@ export class S3Remote implements Remote {
   readonly #prefix: string;
   readonly #at: S3Where;
   readonly #redact: Redact;
+  readonly #limits: S3Limits;
 
   constructor(sdk: Sdk, o: S3Options) {
     this.#sdk = sdk;
@@ -63,7 +81,9 @@ export class S3Remote implements Remote {
     this.#prefix = o.prefix ? `${o.prefix}/` : '';
     this.where = `s3://${o.bucket}${o.prefix ? `/${o.prefix}` : ''}`;
     this.#redact = o.redact;
-    this.#at = { remote: o.name, bucket: o.bucket, url: this.where, endpoint: o.endpoint, credentials: o.credentialSource };
+    const limits = { ...S3_LIMITS, ...o.limits };
+    this.#limits = limits;
+    this.#at = { remote: o.name, bucket: o.bucket, url: this.where, endpoint: o.endpoint, credentials: o.credentialSource, limits };
     const agent = { keepAlive: true, maxSockets: o.maxSockets };
     this.#client = new sdk.S3Client({
       region: o.region,
@@ -77,12 +97,19 @@ export class S3Remote implements Remote {
       // them, and every byte is verified against its SHA-256 name anyway.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
+      // The SDK's standard strategy: a timeout, a reset or a 5xx is retried after a random delay
+      // of up to 100 ms × 2^attempt (500 ms base when throttled, never above 20 s).
+      maxAttempts: limits.retries + 1,
+      retryMode: 'standard',
       requestHandler: {
         httpAgent: new HttpAgent(agent),
         httpsAgent: new HttpsAgent(agent),
-        connectionTimeout: 10_000,
-        requestTimeout: 120_000,
+        connectionTimeout: limits.connectTimeout * 1000,
+        // Inactivity on the socket, enforced by the SDK in every phase (sending the body, waiting
+        // for the answer, reading it): what catches a server that stopped. Its `requestTimeout`
+        // is not used: it only logs a warning unless told to throw, and as a limit on the whole
+        // request it would fail a slow upload that is still moving.
+        socketTimeout: limits.timeout * 1000,
       },
     } as S3.S3ClientConfig);
   }
@@ -151,24 +178,38 @@ export class S3Remote implements Remote {
     await this.#put(key, bytes, createHash('sha256').update(bytes).digest('hex'));
   }
 
-  async download(key: string, dest: string): Promise<Downloaded | undefined> {
+  async download(key: string, dest: string, maxBytes?: number): Promise<Downloaded | undefined> {
     const r = await this.#get(key);
     if (!r) return undefined;
+    const body = r.Body as unknown as Readable;
     const hash = createHash('sha256');
+    const limit = maxBytes ?? Infinity;
+    if ((r.ContentLength ?? 0) > limit) {
+      body.destroy();
+      return { hex: hash.digest('hex'), size: r.ContentLength ?? 0, tooLong: true };
+    }
     let size = 0;
     let slice: Buffer[] = [];
     let sliceBytes = 0;
+    let tooLong = false;
     // Small objects (most) are written in one synchronous call once complete; larger ones in
     // slices through a file handle.
     let fh: FileHandle | undefined;
     try {
       try {
-        for await (const chunk of r.Body as unknown as Readable) {
-          const c = chunk as Buffer;
+        for await (const chunk of body) {
+          let c = chunk as Buffer;
+          // A body longer than the object can be (a server that lies about it, or never ends)
+          // is cut one byte past the size it must have.
+          if (size + c.length > limit) {
+            c = c.subarray(0, limit + 1 - size);
+            tooLong = true;
+          }
           hash.update(c);
           size += c.length;
           slice.push(c);
           sliceBytes += c.length;
+          if (tooLong) break;
           if (sliceBytes >= WRITE_SLICE) {
             fh ??= await open(dest, 'wx', 0o600);
             await fh.write(Buffer.concat(slice, sliceBytes));
@@ -177,8 +218,11 @@ export class S3Remote implements Remote {
           }
         }
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).syscall === 'write') throw err; // the local disk, not the network
+        // The local disk (opening or writing `dest`), not the network: the caller names the cache.
+        if ((err as NodeJS.ErrnoException).syscall === 'write' || (err as NodeJS.ErrnoException).path === dest) throw err;
         throw s3Failure(err, this.#at, this.#redact);
+      } finally {
+        if (tooLong) body.destroy();
       }
       const rest = slice.length === 1 ? (slice[0] as Buffer) : Buffer.concat(slice, sliceBytes);
       if (fh) await fh.write(rest);
@@ -186,21 +230,33 @@ export class S3Remote implements Remote {
     } finally {
       await fh?.close();
     }
-    return { hex: hash.digest('hex'), size };
+    return { hex: hash.digest('hex'), size, ...(tooLong ? { tooLong: true as const } : {}) };
   }
 
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
     const r = await this.#get(key);
     if (!r) return undefined;
+    const body = r.Body as unknown as Readable;
     if ((r.ContentLength ?? 0) > maxBytes) {
-      (r.Body as unknown as Readable | undefined)?.destroy?.();
+      body.destroy();
       return undefined;
     }
+    // Read as it comes, not trusting the length header: a body that goes past maxBytes is dropped.
+    const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      return await (r.Body as unknown as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+      for await (const chunk of body) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) {
+          body.destroy();
+          return undefined;
+        }
+        chunks.push(chunk as Buffer);
+      }
     } catch (err) {
       throw s3Failure(err, this.#at, this.#redact);
     }
+    return Buffer.concat(chunks, size);
   }
 
   async remove(keys: readonly string[], jobs: number): Promise<void> {
@@ -263,7 +319,10 @@ export class S3Remote implements Remote {
       chunks.check();
       await this.#send<S3.CompleteMultipartUploadCommandOutput>(new this.#sdk.CompleteMultipartUploadCommand({ Bucket: this.#bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
     } catch (err) {
-      await this.#client.send(new this.#sdk.AbortMultipartUploadCommand({ Bucket: this.#bucket, Key, UploadId })).catch(() => {});
+      // One try, no longer than one timeout: when the server has stopped, this must not add
+      // another round of retries (an upload left unfinished is invisible to readers anyway).
+      const abortSignal = AbortSignal.timeout(this.#limits.timeout * 1000);
+      await this.#client.send(new this.#sdk.AbortMultipartUploadCommand({ Bucket: this.#bucket, Key, UploadId }), { abortSignal }).catch(() => {});
       throw err;
     } finally {
       await chunks.close();

@@ -23,6 +23,10 @@ export interface S3Server {
   createBucket(name: string): Promise<void>;
   /** SIGKILL, as a crash would (writes in progress stay as they are). */
   kill(): void;
+  /** SIGSTOP: the server keeps its port and connections but answers nothing, as a hung one does. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
   /** Starts the server again on the same port and directory. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -88,6 +92,12 @@ export async function startS3Server(): Promise<S3Server> {
     },
     kill() {
       child?.kill('SIGKILL');
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
     async restart() {
       await waitExit(child);

@@ -8,6 +8,7 @@ import { acquireMutex } from '../../repo/mutex.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { RepoPath } from '../../pipeline/pipeline.js';
 import { downloadObjects, type DownloadResult } from '../../remote/download-objects.js';
+import { lockedSizes } from '../../remote/locked-sizes.js';
 import { openRemote } from '../../remote/open-remote.js';
 import type { Remote } from '../../remote/remote.js';
 import { fetchRunEntries, lockedRuns } from '../../remote/run-entries.js';
@@ -48,7 +49,7 @@ export async function fetch(o: FetchOptions): Promise<FetchSummary> {
     const opened = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
     try {
       const fps = [...lockedRuns(pipeline, lock, stages).keys()];
-      const result = await fetchInto({ cache, remote: opened.remote, jobs: opened.jobs, roots, fingerprints: fps, onProgress: o.onProgress });
+      const result = await fetchInto({ cache, remote: opened.remote, jobs: opened.jobs, roots, sizes: lockedSizes(lock), fingerprints: fps, onProgress: o.onProgress });
       const summary: FetchSummary = { ...result, remote: opened.remote.name, where: opened.remote.where, ms: Date.now() - started };
       const problem = fetchProblem(summary);
       if (problem) throw Object.assign(problem, { summary });
@@ -67,6 +68,7 @@ export async function fetchInto({
   remote,
   jobs,
   roots,
+  sizes,
   fingerprints,
   onProgress,
 }: {
@@ -74,11 +76,13 @@ export async function fetchInto({
   remote: Remote;
   jobs: number;
   roots: ReadonlyMap<RepoPath, string>;
+  /** File hash → size, from data.lock: a download reads no more. */
+  sizes?: ReadonlyMap<string, number>;
   fingerprints: readonly string[];
   onProgress?: OnProgress;
 }): Promise<DownloadResult & { runs: number }> {
   try {
-    const result = await downloadObjects({ store: cache.store, verifier: cache.verifier, remote, jobs, roots, onProgress });
+    const result = await downloadObjects({ store: cache.store, verifier: cache.verifier, remote, jobs, roots, sizes, onProgress });
     const runs = await fetchRunEntries({ remote, runs: new RunCache(cache.store.root), fingerprints, jobs });
     return { ...result, runs: runs.fetched };
   } finally {

@@ -1,7 +1,7 @@
 /** @module `pipe remote add|list|modify|remove|default`: the remotes section of .pipe/config.yaml (credentials: config.local.yaml). */
 import { join } from 'node:path';
 import { CONFIG_FILE, LOCAL_CONFIG_FILE, loadConfig } from '../../config/load-config.js';
-import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl } from '../../config/parse-remotes.js';
+import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl, settingProblem } from '../../config/parse-remotes.js';
 import { PipeError } from '../../errors.js';
 import { editConfigFile, readConfigValue } from '../../config/edit-config.js';
 import { credentialsFor } from '../../remote/open-remote.js';
@@ -15,6 +15,9 @@ export interface RemoteListing {
   readonly region?: string;
   readonly forcePathStyle?: boolean;
   readonly jobs?: number;
+  readonly timeout?: number;
+  readonly connectTimeout?: number;
+  readonly retries?: number;
   /** Where an S3 remote's credentials come from (never their values). */
   readonly credentials?: 'environment' | '.pipe/config.local.yaml' | 'none';
 }
@@ -30,6 +33,9 @@ export async function listRemotes({ root, env = process.env }: { root: string; e
     ...(r.region ? { region: r.region } : {}),
     ...(r.forcePathStyle !== undefined ? { forcePathStyle: r.forcePathStyle } : {}),
     ...(r.jobs ? { jobs: r.jobs } : {}),
+    ...(r.timeout !== undefined ? { timeout: r.timeout } : {}),
+    ...(r.connectTimeout !== undefined ? { connectTimeout: r.connectTimeout } : {}),
+    ...(r.retries !== undefined ? { retries: r.retries } : {}),
     ...(/^s3:\/\//i.test(r.url) ? { credentials: credentialsFor(r, env).source } : {}),
   }));
 }
@@ -142,9 +148,11 @@ function parseSetting(key: string, raw: string): unknown {
     if (raw !== 'true' && raw !== 'false') throw usage(`force_path_style is true or false, not '${raw}'`);
     return raw === 'true';
   }
-  if (key === 'jobs') {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw usage(`jobs is a whole number from 1 to 256, not '${raw}'`);
+  const type = (REMOTE_SETTINGS as Record<string, string>)[key];
+  if (type === 'integer' || type === 'seconds' || type === 'retries') {
+    const n = raw.trim() === '' ? NaN : Number(raw);
+    const problem = settingProblem(type, n);
+    if (problem) throw usage(`${key} ${problem}, not '${raw}'`);
     return n;
   }
   return raw;
