@@ -9,7 +9,7 @@ import type { ObjectVerifier } from '../cache/object-verifier.js';
 import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { manifestProblem, pathsNeeding, planObjects } from './object-plan.js';
-import type { Remote } from './remote.js';
+import { ObjectRefused, type Remote } from './remote.js';
 import { byName, runTransfers, type OnProgress } from './transfer.js';
 
 export interface Rejected {
@@ -60,15 +60,17 @@ export async function downloadObjects({
   const tmpPrefix = join(tmpDir, `${process.pid}-${randomBytes(4).toString('hex')}-`);
   let n = 0;
 
-  const one = async (hash: string) => {
+  /** `size`: from the manifest that lists the object, when known. */
+  const one = async (hash: string, size?: number) => {
     const parsed = parseHash(hash);
     if (!parsed) return;
     if (!parsed.isDir && remote.downloadVerified) {
       const started = nowMs();
       const dest = store.path(hash);
-      const r = await remote.downloadVerified(objectKey(hash), dest, parsed.hex, started - 10_000);
+      const r = await remote.downloadVerified(objectKey(hash), dest, parsed.hex, started - 10_000, size);
       if (r.state === 'missing') missing.add(hash);
       else if (r.state === 'mismatch') rejected.set(hash, { problem: `its bytes hash to sha256:${r.actual}` });
+      else if (r.state === 'refused') rejected.set(hash, { problem: r.problem });
       else {
         verifier.trust(hash, statSync(dest), started);
         fetched++;
@@ -80,7 +82,12 @@ export async function downloadObjects({
     const started = nowMs();
     let published = false;
     try {
-      const got = await remote.download(objectKey(hash), tmp);
+      const got = await remote.download(objectKey(hash), tmp).catch((err: unknown) => {
+        if (!(err instanceof ObjectRefused)) throw err;
+        rejected.set(hash, { problem: err.problem });
+        return null;
+      });
+      if (got === null) return;
       if (!got) {
         missing.add(hash);
         return;
@@ -133,15 +140,15 @@ export async function downloadObjects({
   await runTransfers({ items: manifests, jobs, size: () => 0, work: one, verb: 'downloading', onProgress });
   const plan = manifests.length ? planObjects(store, roots) : first;
   let cached = 0;
-  const todo: [string, number][] = [];
+  const todo: [string, number | undefined][] = [];
   const tried = new Set(manifests);
   for (const [hash, size] of plan.objects) {
     if (tried.has(hash)) continue;
     if (store.has(hash)) cached++;
-    else todo.push([hash, size ?? 0]);
+    else todo.push([hash, size]);
   }
   todo.sort(byName);
-  await runTransfers({ items: todo, jobs, size: ([, s]) => s, work: ([h]) => one(h), verb: 'downloading', onProgress });
+  await runTransfers({ items: todo, jobs, size: ([, s]) => s ?? 0, work: ([h, s]) => one(h, s), verb: 'downloading', onProgress });
 
   const pathsOf = pathsNeeding(plan, new Set([...missing, ...rejected.keys()]));
   return {

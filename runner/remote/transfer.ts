@@ -60,6 +60,6 @@ export async function runTransfers<T>({
  * create files fastest in (a random order over 256 directories made the same push twice as slow
  * in kernel time here).
  */
-export function byName(a: readonly [string, number], b: readonly [string, number]): number {
+export function byName(a: readonly [string, unknown], b: readonly [string, unknown]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
