@@ -123,7 +123,7 @@ describe('hashFiles', () => {
       writeFileSync(abs, Buffer.alloc(1 << 20, i + 7));
       return { abs, size: 1 << 20 };
     });
-    warmPool({ threads: 2 });
+    await warmPool({ threads: 2 });
     const first = await hashFiles(files, { threads: 2 });
     expect(first[9]).toBe(hashBytes(Buffer.alloc(1 << 20, 16)));
     // A file that vanished: the call fails with its path, whichever thread met it.

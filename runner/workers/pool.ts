@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { runTask, type TaskInput, type TaskKind, type TaskMessage, type TaskOutput, type WorkerReply } from './task.js';
 
+/** Batches run by workers so far in this process: a test's way to see that they took part. */
+let workerBatches = 0;
 /** Started workers not in use. Unref'd, they never keep the process alive. */
 const idle: PoolWorker[] = [];
 /** Idle workers kept for later calls: one per extra core, and at least the directory remote's copy threads. */
@@ -17,22 +19,18 @@ const WARM_MAX_THREADS = 4;
 /** One worker thread; tasks posted to it are answered in order. */
 class PoolWorker {
   readonly #worker: Worker;
-  /** True once the worker has started, false if it died first. */
-  readonly ready: Promise<boolean>;
-  #started = false;
+  /** Resolves once the worker has started: with undefined, or with the error it died of first. */
+  readonly ready: Promise<Error | undefined>;
   #dead = false;
   readonly #pending: { resolve: (output: unknown) => void; reject: (err: Error) => void }[] = [];
-  #onReady: (ok: boolean) => void = () => undefined;
+  #onReady: (err?: Error) => void = () => undefined;
 
   constructor() {
     const { entry, options } = workerEntry();
     this.#worker = new Worker(entry, options);
     this.ready = new Promise((resolve) => (this.#onReady = resolve));
     this.#worker.on('message', (reply: WorkerReply) => {
-      if (reply === 'ready') {
-        this.#started = true;
-        return this.#onReady(true);
-      }
+      if (reply === 'ready') return this.#onReady();
       const p = this.#pending.shift();
       if (!this.#pending.length) this.#worker.unref();
       if ('error' in reply) p?.reject(Object.assign(new Error(reply.error.message), reply.error));
@@ -47,10 +45,6 @@ class PoolWorker {
 
   get dead(): boolean {
     return this.#dead;
-  }
-
-  get started(): boolean {
-    return this.#started;
   }
 
   run<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
@@ -71,7 +65,7 @@ class PoolWorker {
   #fail(err: Error): void {
     if (this.#dead && !this.#pending.length) return;
     this.#dead = true;
-    this.#onReady(false);
+    this.#onReady(err);
     for (const p of this.#pending.splice(0)) p.reject(err);
   }
 }
@@ -108,9 +102,16 @@ function giveBack(workers: readonly PoolWorker[]): void {
 /**
  * Starts threads now, so that they are ready when the work is known: a worker takes ~100 ms to
  * start here, time in which the main thread would work alone. `threads` counts the main thread.
+ * Callers go on at once; the promise (for tests) resolves when the idle workers have started.
  */
-export function warmPool({ threads = Math.min(availableParallelism(), WARM_MAX_THREADS) }: { threads?: number } = {}): void {
+export async function warmPool({ threads = Math.min(availableParallelism(), WARM_MAX_THREADS) }: { threads?: number } = {}): Promise<void> {
   while (idle.length < threads - 1) idle.push(new PoolWorker());
+  await Promise.all(idle.map((w) => w.ready));
+}
+
+/** Batches that workers (not the main thread) have run in this process. */
+export function workerBatchCount(): number {
+  return workerBatches;
 }
 
 /**
@@ -142,15 +143,18 @@ export async function shareBatches<K extends TaskKind>({
   const feed = async (w: PoolWorker) => {
     for (let b = take(); b !== undefined; b = take()) {
       try {
-        done(b, await w.run(kind, batches[b] as TaskInput<K>));
+        const output = await w.run(kind, batches[b] as TaskInput<K>);
+        workerBatches++;
+        done(b, output);
       } catch (err) {
         failure ??= err;
       }
     }
   };
   for (const w of workers) {
-    void w.ready.then((ok) => {
-      if (ok) working.push(feed(w), feed(w));
+    void w.ready.then((err) => {
+      if (err) failure ??= err; // a worker that cannot start (its module missing from a build) is not hidden
+      else working.push(feed(w), feed(w));
     });
   }
   try {
@@ -199,6 +203,7 @@ export class WorkQueue<K extends 'copy'> {
         const batch = this.#queue.splice(0, share);
         try {
           const out = await w.run(this.#kind, batch.map((p) => p.item) as TaskInput<K>);
+          workerBatches++;
           batch.forEach((p, i) => {
             const r = out[i];
             if (r === undefined) p.reject(new Error('no result from a worker thread'));
