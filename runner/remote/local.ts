@@ -94,7 +94,8 @@ export class DirectoryRemote implements Remote {
 
   async upload(key: string, object: LocalObject): Promise<void> {
     const dest = join(this.#root, key);
-    const r = await this.#copy({ src: object.abs, dest, hex: object.hex, size: object.size, mode: 0o444 });
+    // No size bound: a cache object longer than its manifest says is corrupt, and its hash says so (ObjectMismatch quarantines it).
+    const r = await this.#copy({ src: object.abs, dest, hex: object.hex, mode: 0o444 });
     if (r.state === 'ok') return;
     if (r.state === 'mismatch') throw new ObjectMismatch(object.abs, object.hex, r.actual);
     // The cache's side: the object is not there (any more), or not a file to send.
