@@ -87,6 +87,7 @@ for (let round = 0; round < rounds; round++) {
       const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.status !== 0) throw new Error(`${build}: ${command(builds[build])} failed in ${dir}`);
       times[name][build].push(elapsed);
+      log(`  ${build} ${name}: ${Math.round(elapsed)} ms`);
     }
   }
   log(`round ${round + 1}/${rounds} done (load ${loadavg()[0].toFixed(1)})`);
