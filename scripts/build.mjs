@@ -1,7 +1,9 @@
 // Builds the CLI: compiles the pipeline schema into a standalone validator, then bundles
 // cli/main.ts with esbuild into dist/ (ESM, split so each command's code and heavy
 // libraries load only when that command runs). One bundle instead of ~60 modules and yaml's
-// CommonJS files saves tens of milliseconds at every start. Type checking is `npm run typecheck`.
+// CommonJS files saves tens of milliseconds at every start. The worker pool's thread module is a
+// second entry, dist/workers/worker.js (runner/workers/pool.ts starts it from there). Type
+// checking is `npm run typecheck`.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { 'cli/main': 'cli/main.ts' },
+  entryPoints: { 'cli/main': 'cli/main.ts', 'workers/worker': 'runner/workers/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

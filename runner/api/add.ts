@@ -7,7 +7,7 @@ import { WorkspaceRecord } from '../cache/workspace-record.js';
 import { PipeError } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { PathHasher } from '../hash/hash-path.js';
-import { warmHashPool } from '../hash/hash-pool.js';
+import { warmPool } from '../workers/pool.js';
 import { StatState } from '../hash/stat-state.js';
 import type { DataLock } from '../lockfile/lock.js';
 import { acquireMutex } from '../repo/mutex.js';
@@ -30,7 +30,7 @@ export interface AddResult {
 export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root: string; cwd?: string; paths: readonly string[]; waitSeconds?: number }): Promise<AddResult[]> {
   // A directory is likely many files: the hashing threads start now, while the pipeline, the
   // config and the lock load (a worker takes ~100 ms to start here).
-  if (paths.some((p) => isDirectory(resolve(cwd, p)))) warmHashPool();
+  if (paths.some((p) => isDirectory(resolve(cwd, p)))) void warmPool();
   const { dir, parsed, pipeline, config } = await loadInputs(root);
 
   const targets: RepoPath[] = [];

@@ -6,7 +6,8 @@ import type { ManifestEntry } from '../hash/manifest.js';
 import { nowMs } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import type { CacheContext } from './commit-to-cache.js';
-import { PARALLEL_MIN_OPS, warmFsPool } from './fs-pool.js';
+import { warmPool } from '../workers/pool.js';
+import { PARALLEL_MIN_OPS } from './run-fs-ops.js';
 import { linkFiles } from './link-files.js';
 import { parseHash } from './object-store.js';
 
@@ -38,7 +39,7 @@ export async function checkoutPath(
     ? entries.map((e) => ({ rel: e.relpath, hash: `${HASH_ALGORITHM}:${e.hash}`, exec: e.exec }))
     : [{ rel: '', hash, exec: undefined }];
   // The link threads start while the objects are checked (~30 ms each here).
-  if (files.length >= PARALLEL_MIN_OPS && !dryCheck) warmFsPool();
+  if (files.length >= PARALLEL_MIN_OPS && !dryCheck) void warmPool();
   // Everything must be there and intact before the workspace is touched.
   const missing = [...new Set(files.map((f) => f.hash))].filter((h) => ctx.verifier.check(h) !== 'ok');
   if (missing.length) return { state: 'missing', path, missing };

@@ -6,7 +6,7 @@ import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { HashInfo, PathHasher } from '../hash/hash-path.js';
 import { nowMs, type FileStat } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { runFsOps, type FsOp } from './fs-pool.js';
+import { runFsOps, type FsOp } from './run-fs-ops.js';
 import { copyAtomically, type Linker } from './link-out.js';
 import type { ObjectStore } from './object-store.js';
 import type { ObjectVerifier } from './object-verifier.js';

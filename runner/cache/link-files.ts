@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import type { FileStat } from '../fs/file-stat.js';
 import type { CacheContext } from './commit-to-cache.js';
-import { runFsOps, type FsOp } from './fs-pool.js';
+import { runFsOps, type FsOp } from './run-fs-ops.js';
 
 export interface FileToLink {
   /** Absolute workspace path; its directory exists, the path does not. */

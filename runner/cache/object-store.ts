@@ -13,8 +13,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hashBytes, hashFileSync } from '../hash/hash-file.js';
+import { hashBytes } from '../hash/hash-file.js';
 import { type ManifestEntry, parseManifest, serializeManifest } from '../hash/manifest.js';
+import { hashFileSync } from '../workers/hash-file-sync.js';
 
 const HASH_RE = /^sha256:([0-9a-f]{64})(\.dir)?$/;
 

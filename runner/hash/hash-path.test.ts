@@ -4,7 +4,8 @@ import { tempDir } from '../../test/helpers/temp-dir.js';
 import { describe, expect, it } from 'vitest';
 import { hashBytes } from './hash-file.js';
 import { PathHasher } from './hash-path.js';
-import { hashFiles, warmHashPool } from './hash-pool.js';
+import { warmPool } from '../workers/pool.js';
+import { hashFiles } from './hash-files.js';
 import { StatState } from './stat-state.js';
 
 function tree(files: Record<string, string>): string {
@@ -122,7 +123,7 @@ describe('hashFiles', () => {
       writeFileSync(abs, Buffer.alloc(1 << 20, i + 7));
       return { abs, size: 1 << 20 };
     });
-    warmHashPool({ threads: 2 });
+    await warmPool({ threads: 2 });
     const first = await hashFiles(files, { threads: 2 });
     expect(first[9]).toBe(hashBytes(Buffer.alloc(1 << 20, 16)));
     // A file that vanished: the call fails with its path, whichever thread met it.

@@ -5,7 +5,7 @@ import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { isWithin } from '../fs/repo-path.js';
 import { HASH_ALGORITHM } from './hash-file.js';
-import { hashFiles } from './hash-pool.js';
+import { hashFiles } from './hash-files.js';
 import { manifestHash, type ManifestEntry } from './manifest.js';
 import { isRacy, nowMs, type FileStat } from '../fs/file-stat.js';
 import type { StatState } from './stat-state.js';
@@ -22,7 +22,7 @@ export interface HashInfo {
   readonly manifest?: readonly ManifestEntry[];
   /** With `manifest`: each entry's stats from the walk that found it (same order), so storing it need not stat it again. */
   readonly stats?: readonly FileStat[];
-  /** With `placeInto`: what hashing did with each entry (hash-pool.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
+  /** With `placeInto`: what hashing did with each entry (runner/workers/hash-batch.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
   readonly placed?: readonly (string | undefined)[];
   /** With `manifest`: indices of the entries reached through a symlink (stored by copying their target's bytes). */
   readonly viaSymlink?: ReadonlySet<number>;

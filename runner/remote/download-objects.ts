@@ -11,7 +11,7 @@ import type { RepoPath } from '../pipeline/pipeline.js';
 import { cacheWriteFailure } from '../cache/cache-write-failure.js';
 import { parseManifest } from '../hash/manifest.js';
 import { MANIFEST_MAX_BYTES, pathsNeeding, planObjects } from './object-plan.js';
-import type { Remote } from './remote.js';
+import { ObjectRefused, type Remote } from './remote.js';
 import { byName, runTransfers, type OnProgress } from './transfer.js';
 
 export interface Rejected {
@@ -69,7 +69,7 @@ export async function downloadObjects({
   const tmpPrefix = join(tmpDir, `${process.pid}-${randomBytes(4).toString('hex')}-`);
   let n = 0;
 
-  /** One object; a write the cache's disk refuses fails the whole transfer as CACHE_WRITE_FAILED. */
+  /** One object (`size`: from the manifest or data.lock, when known); a write the cache's disk refuses fails the whole transfer as CACHE_WRITE_FAILED. */
   const one = async (hash: string, size: number | undefined) => {
     try {
       await oneObject(hash, size);
@@ -83,9 +83,10 @@ export async function downloadObjects({
     if (!parsed.isDir && remote.downloadVerified) {
       const started = nowMs();
       const dest = store.path(hash);
-      const r = await remote.downloadVerified(objectKey(hash), dest, parsed.hex, started - 10_000);
+      const r = await remote.downloadVerified(objectKey(hash), dest, parsed.hex, started - 10_000, size);
       if (r.state === 'missing') missing.add(hash);
       else if (r.state === 'mismatch') rejected.set(hash, { problem: `its bytes hash to sha256:${r.actual}` });
+      else if (r.state === 'refused') rejected.set(hash, { problem: r.problem });
       else {
         verifier.trust(hash, statSync(dest), started);
         fetched++;
@@ -98,7 +99,14 @@ export async function downloadObjects({
     let published = false;
     try {
       // No more than the object's size is read (a manifest's is not known: it has a ceiling).
-      const got = await remote.download(objectKey(hash), tmp, size ?? (parsed.isDir ? MANIFEST_MAX_BYTES : undefined));
+      const got = await remote
+        .download(objectKey(hash), tmp, size ?? (parsed.isDir ? MANIFEST_MAX_BYTES : undefined))
+        .catch((err: unknown) => {
+          if (!(err instanceof ObjectRefused)) throw err;
+          rejected.set(hash, { problem: err.problem });
+          return null;
+        });
+      if (got === null) return;
       if (!got) {
         missing.add(hash);
         return;

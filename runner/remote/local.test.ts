@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inventory } from './inventory.js';
 import { DirectoryRemote } from './local.js';
@@ -56,6 +57,32 @@ describe('DirectoryRemote', () => {
     expect(await remote.downloadVerified(key(hex('absent')), wrong, hex('absent'), 0)).toEqual({ state: 'missing' });
     remote.close();
   });
+
+  it('refuses a FIFO or a symlink to /dev/zero in place of an object, by name, without reading it or leaving anything', async () => {
+    const root = temp();
+    const fifo = key(hex('fifo'));
+    const zero = key(hex('zero'));
+    mkdirSync(dirname(join(root, fifo)), { recursive: true });
+    mkdirSync(dirname(join(root, zero)), { recursive: true });
+    execFileSync('mkfifo', [join(root, fifo)]);
+    symlinkSync('/dev/zero', join(root, zero));
+    const remote = new DirectoryRemote('d', root);
+    const out = temp();
+    // Each of these hung (the FIFO waits for a writer) or filled memory (/dev/zero never ends).
+    expect(await remote.downloadVerified(fifo, join(out, 'a'), hex('fifo'), 0, 5)).toEqual({ state: 'refused', problem: 'it is a FIFO, not a regular file' });
+    expect(await remote.downloadVerified(zero, join(out, 'b'), hex('zero'), 0)).toEqual({ state: 'refused', problem: 'it is a character device, not a regular file' });
+    await expect(remote.download(zero, join(out, 'c'))).rejects.toMatchObject({ key: zero, problem: 'it is a character device, not a regular file' });
+    await expect(remote.read(fifo, 1 << 20)).rejects.toThrow(`remote 'd': ${fifo} is a FIFO, not a regular file; remove it from ${root}`);
+    await expect(remote.read(zero, 1 << 20)).rejects.toMatchObject({ code: 'REMOTE_FAILED', data: { objects: [zero] } });
+    expect(readdirSync(out)).toEqual([]);
+    // Bounded by the expected size: a longer object is refused, never read whole.
+    const long = key(hex('long'));
+    mkdirSync(dirname(join(root, long)), { recursive: true });
+    writeFileSync(join(root, long), 'longer than five bytes');
+    expect(await remote.downloadVerified(long, join(out, 'd'), hex('long'), 0, 5)).toEqual({ state: 'refused', problem: 'it holds more than the 5 bytes expected' });
+    expect(readdirSync(out)).toEqual([]);
+    remote.close();
+  }, 30_000);
 
   it('refuses a directory that does not exist', () => {
     expect(() => new DirectoryRemote('d', join(temp(), 'nope'))).toThrow(/does not exist; create it/);

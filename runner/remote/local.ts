@@ -1,32 +1,32 @@
 /** @module A directory remote (a local disk or a mounted share): the cache's layout, written by temp file + rename. */
 import { randomBytes } from 'node:crypto';
-import { statSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { closeSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { refusalAdvice, writeRefusal } from '../fs/write-refusal.js';
-import { hashFileSync } from '../hash/hash-file.js';
-import { CopyPool, type CopyResult } from './copy-pool.js';
-import { hashFileAsync } from './hash-file-async.js';
-import { ObjectMismatch, type Downloaded, type LocalObject, type Remote, type VerifiedDownload } from './remote.js';
-
-/** Above this size a file is hashed in chunks between other work, not in one blocking read. */
-const SYNC_HASH_MAX = 16 << 20;
+import type { CopyJob, CopyResult } from '../workers/copy-object.js';
+import { NotRegularFile, openRegular, readFull } from '../workers/open-regular.js';
+import { WorkQueue } from '../workers/pool.js';
+import { ObjectMismatch, ObjectRefused, type Downloaded, type LocalObject, type Remote, type VerifiedDownload } from './remote.js';
 
 /** Threads that copy objects: creating files is the cost on most filesystems, and it overlaps. */
 const COPY_THREADS = 4;
+/** Objects per message to a copy thread. */
+const COPY_BATCH = 32;
 
 /**
- * Objects are copied by a few worker threads (copy-pool.ts): each file is read once, hashed, and
- * written beside its final name only when it matches, then renamed. `defaultJobs` is the number
- * of objects in flight, which keeps those threads fed with batches.
+ * Objects are copied on the worker pool (runner/workers/copy-object.ts): each file is read once
+ * (only a regular file, and no more than its expected size), hashed, and written beside its final
+ * name only when it matches, then renamed. `defaultJobs` is the number of objects in flight, which
+ * keeps those threads fed with batches.
  */
 export class DirectoryRemote implements Remote {
   readonly kind = 'directory';
   readonly listsSizes = false;
   readonly defaultJobs = 64;
-  readonly #pool = new CopyPool(COPY_THREADS);
+  readonly #copies = new WorkQueue('copy', { threads: COPY_THREADS, batch: COPY_BATCH });
   readonly name: string;
   readonly where: string;
   readonly #root: string;
@@ -95,17 +95,20 @@ export class DirectoryRemote implements Remote {
 
   async upload(key: string, object: LocalObject): Promise<void> {
     const dest = join(this.#root, key);
-    const r = await this.#pool.copy({ src: object.abs, dest, hex: object.hex, mode: 0o444 });
+    // No size bound: a cache object longer than its manifest says is corrupt, and its hash says so (ObjectMismatch quarantines it).
+    const r = await this.#copy({ src: object.abs, dest, hex: object.hex, mode: 0o444 });
     if (r.state === 'ok') return;
     if (r.state === 'mismatch') throw new ObjectMismatch(object.abs, object.hex, r.actual);
-    // The cache's side: the object is not there (any more).
+    // The cache's side: the object is not there (any more), or not a file to send.
     if (r.state === 'missing') throw Object.assign(new Error(`ENOENT: no such file, open '${object.abs}'`), { code: 'ENOENT', path: object.abs });
+    if (r.state === 'refused') throw Object.assign(new Error(`cannot send ${object.abs}: ${r.problem}`), { path: object.abs });
     throw this.#copyFailure(r, dest, true);
   }
 
-  async downloadVerified(key: string, dest: string, hex: string, mtimeMs: number): Promise<VerifiedDownload> {
+  async downloadVerified(key: string, dest: string, hex: string, mtimeMs: number, size?: number): Promise<VerifiedDownload> {
     const src = join(this.#root, key);
-    const r = await this.#pool.copy({ src, dest, hex, mode: 0o444, mtimeMs });
+    const r = await this.#copy({ src, dest, hex, mode: 0o444, mtimeMs, ...(size === undefined ? {} : { size }) });
+    if (r.state === 'ok') return { state: 'ok', size: r.size };
     if (r.state !== 'error') return r;
     throw this.#copyFailure(r, dest, false);
   }
@@ -120,29 +123,36 @@ export class DirectoryRemote implements Remote {
     }
   }
 
-  async download(key: string, dest: string): Promise<Downloaded | undefined> {
-    const src = join(this.#root, key);
-    try {
-      await copyFile(src, dest);
-    } catch (err) {
-      if ((isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') && (err as NodeJS.ErrnoException).path === src) return undefined;
-      if ((err as NodeJS.ErrnoException).path === src) throw this.#failure(err, src);
-      throw err;
-    }
-    const size = statSync(dest).size;
-    const hex = size <= SYNC_HASH_MAX ? hashFileSync(dest, size) : await hashFileAsync(dest);
-    return { hex, size };
+  /** With `maxBytes`, a longer file is refused (ObjectRefused) after reading one byte past it. */
+  async download(key: string, dest: string, maxBytes?: number): Promise<Downloaded | undefined> {
+    const r = await this.#copy({ src: join(this.#root, key), dest, mode: 0o644, ...(maxBytes === undefined ? {} : { size: maxBytes }) });
+    if (r.state === 'ok') return { hex: r.hex, size: r.size };
+    if (r.state === 'missing') return undefined;
+    if (r.state === 'refused') throw new ObjectRefused(key, r.problem);
+    if (r.state === 'mismatch') throw new Error(`unreachable: no hash was asked of ${key}`);
+    throw this.#copyFailure(r, dest, false);
   }
 
+  /** Read here, not on a thread: these are small (a run-cache entry, a manifest), and only a regular file, no more than maxBytes. */
   async read(key: string, maxBytes: number): Promise<Uint8Array | undefined> {
     const abs = join(this.#root, key);
+    let file: { fd: number; size: number };
     try {
-      const size = (await stat(abs)).size;
-      if (size > maxBytes) return undefined;
-      return await readFile(abs);
+      file = openRegular(abs);
     } catch (err) {
       if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      if (err instanceof NotRegularFile) throw this.#refused(new ObjectRefused(key, `it is ${err.what}, not a regular file`));
       throw this.#failure(err, abs);
+    }
+    try {
+      if (file.size > maxBytes) return undefined;
+      const buf = Buffer.allocUnsafe(Math.min(file.size, maxBytes) + 1);
+      const n = readFull(file.fd, buf);
+      return n > maxBytes ? undefined : buf.subarray(0, n);
+    } catch (err) {
+      throw this.#failure(err, abs);
+    } finally {
+      closeSync(file.fd);
     }
   }
 
@@ -165,8 +175,21 @@ export class DirectoryRemote implements Remote {
     if (failure) throw failure;
   }
 
-  close(): void {
-    this.#pool.close();
+  /** The copy threads belong to the process's pool (unref'd when idle): nothing to release. */
+  close(): void {}
+
+  #copy(job: CopyJob): Promise<CopyResult> {
+    return this.#copies.run(job).catch((err: unknown) => ({ state: 'error', message: (err as Error).message }));
+  }
+
+  /** Something on the remote that is not an object to read: exit 1, naming it. */
+  #refused(r: ObjectRefused): PipeError {
+    return new PipeError(
+      'REMOTE_FAILED',
+      `remote '${this.name}': ${r.key} ${r.problem.replace(/^it /, '')}; remove it from ${this.#root} (push the object again from a cache that has it)`,
+      { remote: this.name, reason: 'failed', objects: [r.key] },
+      { cause: r },
+    );
   }
 
   /**

@@ -16,7 +16,12 @@ export interface Downloaded {
   readonly tooLong?: true;
 }
 
-export type VerifiedDownload = { readonly state: 'ok'; readonly size: number } | { readonly state: 'missing' } | { readonly state: 'mismatch'; readonly actual: string };
+export type VerifiedDownload =
+  | { readonly state: 'ok'; readonly size: number }
+  | { readonly state: 'missing' }
+  | { readonly state: 'mismatch'; readonly actual: string }
+  /** The remote holds something under the key that is not an object to read (not a regular file, longer than `size`). */
+  | { readonly state: 'refused'; readonly problem: string };
 
 export interface Remote {
   readonly name: string;
@@ -45,17 +50,19 @@ export interface Remote {
   write(key: string, bytes: Uint8Array): Promise<void>;
   /**
    * Writes the object's bytes to `dest` (a new file; the caller renames or removes it) and returns
-   * their hash. Undefined when the key does not exist. With `maxBytes` (the size the object must
-   * have, when known), no more than one byte beyond it is read: a remote that sends more is
-   * reported `tooLong`, not read to its end.
+   * their hash. Undefined when the key does not exist; ObjectRefused when what is there is no
+   * object to read (a FIFO, a device). With `maxBytes` (the size the object must have, when
+   * known), no more than one byte beyond it is read: a remote that sends more is reported
+   * `tooLong`, not read to its end.
    */
   download(key: string, dest: string, maxBytes?: number): Promise<Downloaded | undefined>;
   /**
    * Optional fast path for file objects: copies the object straight to `dest` (its path in the
    * cache) when its bytes hash to `hex` — through a temp file beside `dest` whose mtime is set to
-   * `mtimeMs`, then a rename — and reports what happened. Nothing is written on a mismatch.
+   * `mtimeMs`, then a rename — and reports what happened. Nothing is written on a mismatch. With
+   * `size` (from a manifest), no more than that is read.
    */
-  downloadVerified?(key: string, dest: string, hex: string, mtimeMs: number): Promise<VerifiedDownload>;
+  downloadVerified?(key: string, dest: string, hex: string, mtimeMs: number, size?: number): Promise<VerifiedDownload>;
   /** A small object's bytes (a run-cache entry, a manifest), or undefined when absent. */
   read(key: string, maxBytes: number): Promise<Uint8Array | undefined>;
   /**
@@ -79,5 +86,17 @@ export class ObjectMismatch extends Error {
   ) {
     super(`${abs} hashes to ${actual}, not ${expected}`);
     this.name = 'ObjectMismatch';
+  }
+}
+
+/** The remote holds something under `key` that is not an object to read (a FIFO, a device, a directory, more bytes than expected): nothing was written. */
+export class ObjectRefused extends Error {
+  constructor(
+    readonly key: string,
+    /** Worded after "it": "it is a FIFO, not a regular file". */
+    readonly problem: string,
+  ) {
+    super(`${key}: ${problem}`);
+    this.name = 'ObjectRefused';
   }
 }

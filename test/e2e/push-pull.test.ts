@@ -1,9 +1,9 @@
 /** @module push, fetch, pull and repro --pull through a directory remote: three clones of one origin share results without running anything twice. */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasObject, objectPath, sha256, storedObjects } from '../helpers/cache.js';
+import { hasObject, hexOf, objectPath, sha256, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { countRun, makeRepo, ok, removeRepos, Repo, template } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -226,6 +226,32 @@ describe('a directory remote shared by clones', MANY_RUNS, () => {
     expect(b.read('feats/n.txt')).toBe('n: 1\n');
     expect(b.exists('model.txt')).toBe(false);
   });
+
+  it('a FIFO or a symlink to /dev/zero where an object should be is refused by name, never read: no hang, nothing stored', async () => {
+    const { a, origin, remote } = await setup();
+    await ok(a, ['push']);
+    const model = a.lock().stages.train?.outs[0]?.hash as string;
+    const csv = `sha256:${sha256('a,1\n')}`;
+    const onRemote = (hash: string) => join(remote, 'files', 'sha256', hexOf(hash).slice(0, 2), hexOf(hash).slice(2));
+    rmSync(onRemote(csv));
+    execFileSync('mkfifo', [onRemote(csv)]);
+    rmSync(onRemote(model));
+    symlinkSync('/dev/zero', onRemote(model));
+
+    const b = await cloneWith(origin, remote);
+    // A hang (the FIFO waits for a writer; /dev/zero never ends) is killed, and fails here.
+    const p = await b.pipe(['pull'], { timeoutMs: 120_000 });
+    expect(p.signal).toBeNull();
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain(`error: remote 'store' sent 2 objects that do not match their names (rejected, not stored):\n`);
+    expect(p.stderr).toMatch(new RegExp(`^  ${csv} \\([^)]*data/raw[^)]*\\): it is a FIFO, not a regular file; not stored$`, 'm'));
+    expect(p.stderr).toContain(`  ${model} (model.txt): it is a character device, not a regular file; not stored\n`);
+    expect([hasObject(b, csv), hasObject(b, model)]).toEqual([false, false]);
+    // Nothing partial: no temp file in the cache, beside the objects or in its tmp/.
+    const leftovers = readdirSync(b.path('.pipe/cache'), { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)\.?tmp-|^tmp\/./.test(f));
+    expect(leftovers).toEqual([]);
+    expect(b.exists('model.txt')).toBe(false);
+  }, 180_000);
 
   it('status --remote lists what the remote lacks and what only it has, downloading nothing', async () => {
     const { a, origin, remote } = await setup();

@@ -1,7 +1,7 @@
 /** @module `pipe gc` in .pipe/cache: which objects and run-cache entries go, and removing them (entries, then manifests, then files). */
 import { lstatSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { runFsOps } from '../../cache/fs-pool.js';
+import { runFsOps } from '../../cache/run-fs-ops.js';
 import { listObjects } from '../../cache/list-objects.js';
 import type { ObjectStore } from '../../cache/object-store.js';
 import { runKey, type RunCache } from '../../run-cache/run-cache.js';

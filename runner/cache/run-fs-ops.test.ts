@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { hashBytes } from '../hash/hash-file.js';
-import { hashFiles } from '../hash/hash-pool.js';
-import { runFsOps, type FsOp } from './fs-pool.js';
+import { hashFiles } from '../hash/hash-files.js';
+import { runFsOps, type FsOp } from './run-fs-ops.js';
 
 function files(n: number): { root: string; paths: string[] } {
   const root = tempDir('pipe-fs-pool-');

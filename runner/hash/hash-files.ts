@@ -1,0 +1,97 @@
+/** @module Hashes many files on the worker pool (runner/workers/pool.ts), the main thread included; with placeInto, links each into the store as it goes. */
+import { opendir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { FileToHash } from '../workers/hash-batch.js';
+import { runTask } from '../workers/task.js';
+import { shareBatches } from '../workers/pool.js';
+
+export type { FileToHash } from '../workers/hash-batch.js';
+
+/** Below this many bytes the main thread alone finishes before a worker could start (~100 ms here). */
+const PARALLEL_MIN_BYTES = 32 << 20;
+/** A batch: enough bytes to amortise a message round trip, small enough to share the tail well. */
+const BATCH_BYTES = 4 << 20;
+const BATCH_FILES = 128;
+/** Placing at least this many files into a store reads its directories ahead (readAheadDirs). */
+const READ_AHEAD_MIN_FILES = 1000;
+
+export interface HashFilesOptions {
+  /** Threads in all, the main thread included (default: the number of CPUs). */
+  readonly threads?: number;
+  /**
+   * A store's `files/sha256` directory: each file is hardlinked there read-only right after it is
+   * hashed (runner/workers/hash-batch.ts); what happened to each goes into `placed` ('ok', an
+   * errno code such as 'EEXIST' for already stored, 'ESYMLINK', or 'chmod:<code>').
+   */
+  readonly placeInto?: string;
+  readonly placed?: string[];
+}
+
+/** Hex digests of `files`, in the same order. */
+export async function hashFiles(files: readonly FileToHash[], { threads = availableParallelism(), placeInto, placed }: HashFilesOptions = {}): Promise<string[]> {
+  const total = files.reduce((s, f) => s + f.size, 0);
+  if (threads < 2 || files.length < 2 || total < PARALLEL_MIN_BYTES) {
+    const out = runTask('hash', { files, ...(placeInto === undefined ? {} : { placeInto }) });
+    if (placed && out.placed) out.placed.forEach((p, i) => (placed[i] = p));
+    return out.hashes;
+  }
+  const readAhead = placeInto !== undefined && files.length >= READ_AHEAD_MIN_FILES ? readAheadDirs(placeInto) : undefined;
+  const batches = makeBatches(files);
+  const result = new Array<string>(files.length);
+  try {
+    await shareBatches({
+      kind: 'hash',
+      threads,
+      batches: batches.map((b) => ({ files: b.map((i) => files[i] as FileToHash), ...(placeInto === undefined ? {} : { placeInto }) })),
+      done: (b, out) =>
+        batches[b]?.forEach((fi, k) => {
+          result[fi] = out.hashes[k] ?? '';
+          if (placed) placed[fi] = out.placed?.[k] ?? 'EUNKNOWN';
+        }),
+    });
+  } finally {
+    await readAhead;
+  }
+  return result;
+}
+
+/**
+ * Reads the store's 256 fan-out directories on libuv's threads while the hashing threads start:
+ * a link into a directory whose blocks are not in memory waits for the disk, which cost ~250 ms
+ * over a cold store's 256 directories in `pipe add` of 10,000 files (docs/BENCHMARKS.md). Reading
+ * one entry loads a directory's blocks (getdents fills a 32 KiB buffer) without making a string
+ * per entry. A directory that is missing or unreadable is the link's business, not this one's.
+ */
+async function readAheadDirs(dir: string): Promise<void> {
+  await Promise.all(
+    Array.from({ length: 256 }, async (_, i) => {
+      try {
+        const d = await opendir(`${dir}/${i.toString(16).padStart(2, '0')}`, { bufferSize: 1 });
+        try {
+          await d.read();
+        } finally {
+          await d.close();
+        }
+      } catch {
+        // Missing (made by the first link into it) or unreadable (the link reports it).
+      }
+    }),
+  );
+}
+
+function makeBatches(files: readonly FileToHash[]): number[][] {
+  const batches: number[][] = [];
+  let cur: number[] = [];
+  let bytes = 0;
+  files.forEach((f, i) => {
+    cur.push(i);
+    bytes += f.size;
+    if (bytes >= BATCH_BYTES || cur.length >= BATCH_FILES) {
+      batches.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+  });
+  if (cur.length) batches.push(cur);
+  return batches;
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { shareBatches, warmPool, workerBatchCount, WorkQueue } from './pool.js';
+
+const hex = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+describe('the worker pool', () => {
+  it('runs the TypeScript worker module: started workers take batches beside the main thread, in any order, each output once', async () => {
+    const root = tempDir('pipe-pool-');
+    const files = Array.from({ length: 64 }, (_, i) => {
+      const abs = join(root, `f${i}`);
+      writeFileSync(abs, Buffer.alloc(64 << 10, i));
+      return { abs, size: 64 << 10 };
+    });
+    await warmPool({ threads: 2 });
+    const before = workerBatchCount();
+    const seen = new Array<string | undefined>(files.length);
+    // One file per batch, so that the started worker surely gets some while the main thread hashes.
+    await shareBatches({ kind: 'hash', threads: 2, batches: files.map((f) => ({ files: [f] })), done: (b, out) => (seen[b] = out.hashes[0]) });
+    expect(seen).toEqual(files.map((_, i) => hex(Buffer.alloc(64 << 10, i))));
+    expect(workerBatchCount()).toBeGreaterThan(before);
+  });
+
+  it('copies on worker threads only, through a queue any caller can add to', async () => {
+    const root = tempDir('pipe-pool-copy-');
+    const queue = new WorkQueue('copy', { threads: 2, batch: 4 });
+    const jobs = Array.from({ length: 20 }, (_, i) => {
+      const src = join(root, `s${i}`);
+      writeFileSync(src, `object ${i}\n`);
+      return { src, dest: join(root, 'out', `${i % 3}`, `o${i}`), hex: hex(`object ${i}\n`), mode: 0o444 };
+    });
+    mkdirSync(join(root, 'out'));
+    const before = workerBatchCount();
+    const results = await Promise.all(jobs.map((j) => queue.run(j)));
+    expect(results.map((r) => r.state)).toEqual(jobs.map(() => 'ok'));
+    expect(readFileSync(join(root, 'out', '1', 'o7'), 'utf8')).toBe('object 7\n');
+    expect(workerBatchCount()).toBeGreaterThanOrEqual(before + 2);
+  });
+});
