@@ -110,17 +110,59 @@ export function buildDag(pipeline: Pick<Pipeline, 'stages'>): Dag {
   };
 }
 
+/** Kahn's algorithm; among the ready stages, always the earliest declared (a stable order). */
 function topologicalOrder(names: readonly string[], upstream: ReadonlyMap<string, ReadonlySet<string>>): string[] {
-  const remaining = new Map(names.map((n) => [n, upstream.get(n)?.size ?? 0]));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const waiting = names.map((n) => upstream.get(n)?.size ?? 0);
+  const downstream = names.map(() => [] as number[]);
+  names.forEach((n, i) => {
+    for (const u of upstream.get(n) ?? []) {
+      const j = index.get(u);
+      if (j !== undefined) downstream[j]?.push(i);
+    }
+  });
+  const ready = new MinHeap();
+  waiting.forEach((w, i) => w === 0 && ready.push(i));
   const order: string[] = [];
-  const done = new Set<string>();
-  while (order.length < names.length) {
-    // Stable: always take the earliest-declared ready stage.
-    const next = names.find((n) => !done.has(n) && [...(upstream.get(n) ?? [])].every((u) => done.has(u)));
-    if (next === undefined) break;
-    done.add(next);
-    order.push(next);
-    remaining.delete(next);
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    order.push(names[i] as string);
+    for (const d of downstream[i] ?? []) if (--(waiting[d] as number) === 0) ready.push(d);
   }
   return order;
+}
+
+/** A binary min-heap of declaration indices. */
+class MinHeap {
+  readonly #a: number[] = [];
+
+  push(v: number): void {
+    const a = this.#a;
+    a.push(v);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if ((a[p] as number) <= v) break;
+      a[i] = a[p] as number;
+      a[p] = v;
+      i = p;
+    }
+  }
+
+  pop(): number | undefined {
+    const a = this.#a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && (a[l] as number) < (a[m] as number)) m = l;
+      if (r < a.length && (a[r] as number) < (a[m] as number)) m = r;
+      if (m === i) break;
+      [a[i], a[m]] = [a[m] as number, a[i] as number];
+      i = m;
+    }
+    return top;
+  }
 }

@@ -22,6 +22,11 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
         throw bad(`stage '${name}': ${field} must be a list of {path, hash, size}`, ['stages', name, field]);
       }
     }
+    const params = st.params ?? {};
+    if (!isMapping(params)) throw bad(`stage '${name}': params must be a mapping of params files to their values`, ['stages', name, 'params']);
+    for (const [pf, values] of Object.entries(params)) {
+      if (!isMapping(values)) throw bad(`stage '${name}': params of ${pf} must be a mapping of keys to values`, ['stages', name, 'params', pf]);
+    }
   }
   return {
     schema: LOCK_SCHEMA,
@@ -33,6 +38,10 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
     ),
     data: data as Lock['data'],
   };
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function lockInvalid(file: string, message: string, where: Located | undefined): PipeError<'LOCK_INVALID'> {
