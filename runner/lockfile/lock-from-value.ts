@@ -13,6 +13,9 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
   const data = o.data ?? {};
   if (typeof stages !== 'object' || Array.isArray(stages)) throw bad('stages must be a mapping', ['stages']);
   if (typeof data !== 'object' || Array.isArray(data)) throw bad('data must be a mapping', ['data']);
+  for (const [path, d] of Object.entries(data as Record<string, unknown>)) {
+    if (!isMapping(d) || typeof d.hash !== 'string') throw bad(`data entry '${path}' must be a mapping with hash and size`, ['data', path]);
+  }
   for (const [name, s] of Object.entries(stages as Record<string, unknown>)) {
     if (typeof s !== 'object' || s === null) throw bad(`stage '${name}' must be a mapping`, ['stages', name]);
     const st = s as Record<string, unknown>;

@@ -76,6 +76,9 @@ describe('parseYamlSource on hostile input', () => {
       expect(s.syntaxIssues[0]?.message).toMatch(message);
     }
     expect(parseYamlSource('p.yaml', 'a: &x [1]\nb: *x\n').value).toEqual({ a: [1], b: [1] });
+    // Deeper than the library can parse: its own stack overflow, reported once and plainly.
+    const deep = parseYamlSource('p.yaml', `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    expect(deep.syntaxIssues).toEqual([expect.objectContaining({ line: 1, message: 'nesting is too deep to read (keep it under 256 levels)' })]);
   });
 
   it('never quotes the text of a secret file in its messages', () => {

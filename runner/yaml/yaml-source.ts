@@ -2,7 +2,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { SpecIssue } from '../errors.js';
 import type { KeyPath, YamlSource } from './key-path.js';
-import { valueShapeProblem } from './value-shape.js';
+import { MAX_DEPTH, valueShapeProblem } from './value-shape.js';
 
 /** Aliases one document may expand (yaml's guard against "billion laughs" alias bombs). */
 const MAX_ALIAS_COUNT = 1000;
@@ -24,10 +24,13 @@ export function parseYamlSource(file: string, text: string, { secret = false }: 
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  const syntaxIssues: SpecIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
+  const problems = [...doc.errors, ...doc.warnings];
+  // The library catches its own stack overflow on very deep nesting, once per level: say it once, plainly.
+  const overflow = problems.find((e) => /call stack/i.test(e.message));
+  const syntaxIssues: SpecIssue[] = (overflow ? [overflow] : problems).map((e) => ({
     file,
     ...at(e.pos[0]),
-    message: secret ? `YAML syntax error (${e.code.toLowerCase().replace(/_/g, ' ')})` : firstLine(e.message),
+    message: e === overflow ? `nesting is too deep to read (keep it under ${MAX_DEPTH} levels)` : secret ? `YAML syntax error (${e.code.toLowerCase().replace(/_/g, ' ')})` : firstLine(e.message),
   }));
   const duplicates = duplicateKeys(doc);
   for (const d of duplicates) {

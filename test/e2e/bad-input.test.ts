@@ -141,7 +141,7 @@ describe('parser errors are input errors (item 11)', () => {
     }
   });
 
-  it('params.yaml: null inside a data.lock entry is a broken lock (exit 2, at its line)', async () => {
+  it('params.yaml: null inside a data.lock entry, or a null data entry, is a broken lock (exit 2, at its line)', async () => {
     const repo = paramsRepo();
     repo.write('data.lock', 'schema: 1\nstages:\n  s:\n    cmd: echo hi\n    deps: []\n    params:\n      params.yaml: null\n    outs: []\n');
     for (const args of [['status'], ['repro']]) {
@@ -149,6 +149,11 @@ describe('parser errors are input errors (item 11)', () => {
       inputError(r, `pipe ${args.join(' ')}`);
       expect(r.stderr).toContain("data.lock:7:20: stage 's': params of params.yaml must be a mapping");
     }
+    // Found by test/fuzz: a data entry that is not a mapping crashed status.
+    repo.write('data.lock', 'schema: 1\nstages: {}\ndata:\n  raw.csv: null\n');
+    const r = await repo.pipe(['status'], RUN);
+    inputError(r, 'status with a null data entry');
+    expect(r.stderr).toContain("data.lock:4:12: data entry 'raw.csv' must be a mapping with hash and size");
   });
 
   it('a chain of 8,000 stages is drawn and ordered without overflowing the stack, and a cycle in it is named', async () => {
