@@ -18,7 +18,7 @@ afterAll(removeRepos);
 
 /** Fixed, so a failure here fails the same way on every machine; PIPE_FUZZ_SEED explores others. */
 const SEED = Number(process.env.PIPE_FUZZ_SEED ?? 20261202);
-const RUNS = Number(process.env.PIPE_FUZZ_RUNS ?? 120);
+const RUNS = Number(process.env.PIPE_FUZZ_RUNS ?? 100);
 /** Small structural nasties in CI (the long run uses 50,000 keys and 5,000 levels). */
 const SCALE = { maxKeys: 3_000, maxDepth: 1_000 };
 /** Per-test hang detector on a loaded machine: the in-process runs take a few seconds each. */
