@@ -164,8 +164,11 @@ describe('parser errors are input errors (item 11)', () => {
     const dag = await repo.pipe(['dag', '--json'], RUN);
     expect(dag.code, dag.stderr).toBe(0);
     expect(dag.stdout).toContain(`"s${n - 1}"`);
-    const dry = await repo.pipe(['repro', '--dry'], RUN);
-    expect(dry.stderr).not.toMatch(/internal error/);
+    for (const args of [['repro', '--dry'], ['status', `s${n - 1}`], ['repro', '--dry', '--downstream', 's0']]) {
+      const r = await repo.pipe(args, RUN);
+      expect(r.stderr, `pipe ${args.join(' ')}`).not.toMatch(/internal error|Maximum call stack/);
+      expect([0, 1], `pipe ${args.join(' ')}: ${r.stderr.slice(0, 500)}`).toContain(r.code);
+    }
 
     // s0 now depends on the last stage's out: one cycle through all 8,000.
     chain[0] = stage(0, n);
