@@ -6,7 +6,7 @@
 // worker that goes quiet for --hang-seconds is killed and the file it was on counts as a hang; a
 // worker that dies (out of memory under --max-old-space-size) counts as a crash.
 //
-//   node bench/fuzz.mjs [--files 100000] [--workers 2] [--batch 1000] [--seed 1] [--max-keys 20000] [--max-depth 5000]
+//   node bench/fuzz.mjs [--files 100000] [--workers 2] [--batch 1000] [--seed 1] [--max-keys 10000] [--max-depth 5000]
 //
 // Markdown on stdout (per-format counts and outcomes); progress on stderr; crashing and hanging
 // files are kept under --dir for replay. Exit 1 if anything crashed or hung.
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     batch: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '1' },
-    'max-keys': { type: 'string', default: '20000' },
+    'max-keys': { type: 'string', default: '10000' },
     'max-depth': { type: 'string', default: '5000' },
     'hang-seconds': { type: 'string', default: '10' },
     'heap-mb': { type: 'string', default: '1024' },
@@ -68,7 +68,7 @@ function runJob(job, slot) {
     child.stderr.on('data', (c) => {
       err = (err + c).slice(-4000);
       last = Date.now();
-      const m = /(\d+)\n$/.exec(String(c));
+      const m = /(\d+)\n$/.exec(String(c).slice(-20));
       if (m) progress = Number(m[1]);
     });
     // Startup (tsx compiling the sources) is not a hang: the clock starts at the first progress line... or after 60 s.

@@ -57,7 +57,8 @@ for (let done = 0; done < runs; ) {
     slowest = Math.max(slowest, performance.now() - started);
     maxRss = Math.max(maxRss, process.memoryUsage().rss);
     done++;
-    if (done % 50 === 0) process.stderr.write(`${done}\n`);
+    // A heartbeat per file: the parent's hang watchdog times each file, not a batch.
+    process.stderr.write(`${done}\n`);
   }
 }
 process.stdout.write(`${JSON.stringify({ format: target.name, runs, ok, refused: codes, exits, crashes, slowestMs: Math.round(slowest), maxRssMb: Math.round(maxRss / 2 ** 20) })}\n`);
