@@ -1,14 +1,15 @@
 /** @module Edits .pipe/config.yaml or config.local.yaml in place through the yaml Document API (comments and order kept), written atomically. */
 import { readFileSync } from 'node:fs';
 // Only the remote command loads this module, so yaml is imported statically here.
-import { Document, LineCounter, parseDocument } from 'yaml';
-import { PipeError } from '../errors.js';
+import { Document, parseDocument } from 'yaml';
+import { PipeError, formatIssues } from '../errors.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 
 /** The file's value as plain data (undefined when it does not exist), without validating it. */
 export async function readConfigValue(abs: string, name: string): Promise<Record<string, unknown> | undefined> {
   const doc = await load(abs, name);
-  const v: unknown = doc?.toJS();
+  // load() has already expanded the aliases once under the limit.
+  const v: unknown = doc?.toJS({ maxAliasCount: -1 });
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
@@ -41,18 +42,13 @@ async function load(abs: string, name: string): Promise<Document | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    const at = lineCounter.linePos(first.pos[0]);
-    const message = first.message.split('\n')[0] ?? first.message;
-    throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${name}:${at.line}:${at.col}: ${message}`, {
-      issues: [{ file: name, line: at.line, column: at.col, message }],
-    });
-  }
-  if (doc.contents !== null && !(typeof doc.toJS() === 'object' && !Array.isArray(doc.toJS()))) {
-    throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${name}:1:1: must be a mapping`, { issues: [{ file: name, line: 1, column: 1, message: 'must be a mapping' }] });
-  }
+  // Checked by the reader every command uses (duplicate keys, aliases, and no quoting of secrets).
+  const { parseYamlSource } = await import('../yaml/yaml-source.js');
+  const source = parseYamlSource(name, text, { secret: name.endsWith('config.local.yaml') });
+  const issues = [...source.syntaxIssues];
+  const v = source.value;
+  if (issues.length === 0 && v !== null && v !== undefined && !(typeof v === 'object' && !Array.isArray(v))) issues.push({ file: name, line: 1, column: 1, message: 'must be a mapping' });
+  if (issues.length) throw new PipeError('SPEC_INVALID', `problem in the configuration:\n${formatIssues(issues)}`, { issues });
+  const doc = parseDocument(text, { uniqueKeys: false });
   return doc;
 }

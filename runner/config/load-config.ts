@@ -40,7 +40,7 @@ export async function loadConfig({
   let merged: Record<string, unknown> = {};
   const files = new Map<string, Record<string, unknown>>();
   for (const name of [CONFIG_FILE, LOCAL_CONFIG_FILE]) {
-    const read = await readYamlFile({ root, name, cache });
+    const read = await readYamlFile({ root, name, cache, secret: name === LOCAL_CONFIG_FILE });
     if (!read.exists) continue;
     issues.push(...(read.source?.syntaxIssues ?? []));
     if (!read.source?.syntaxIssues.length) read.remember();
@@ -60,10 +60,12 @@ export async function loadConfig({
     const list = Array.isArray(rawType) ? rawType : [rawType];
     const bad = list.filter((t) => !LINK_TYPES.includes(t as LinkType));
     if (bad.length || list.length === 0) {
+      const local = !fromEnv && isRecord(files.get(LOCAL_CONFIG_FILE)?.cache) && (files.get(LOCAL_CONFIG_FILE)?.cache as Record<string, unknown>).type !== undefined;
       issues.push({
-        file: fromEnv ? 'PIPE_CACHE_TYPE' : CONFIG_FILE,
+        file: fromEnv ? 'PIPE_CACHE_TYPE' : local ? LOCAL_CONFIG_FILE : CONFIG_FILE,
         key: 'cache.type',
-        message: `must be one or more of ${LINK_TYPES.join(', ')}; got ${JSON.stringify(rawType)}`,
+        // Values of config.local.yaml are never printed: it is where secrets live.
+        message: `must be one or more of ${LINK_TYPES.join(', ')}${local ? '' : `; got ${JSON.stringify(rawType)}`}`,
       });
     } else {
       type = list as LinkType[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRemoteUrl, parseRemotes } from './parse-remotes.js';
+import { urlForMessage, checkRemoteUrl, parseRemotes } from './parse-remotes.js';
 
 const CONFIG = '.pipe/config.yaml';
 const LOCAL = '.pipe/config.local.yaml';
@@ -60,5 +60,19 @@ describe('parseRemotes', () => {
     expect(checkRemoteUrl('s3://B/x')).toMatch(/not a valid bucket name/);
     expect(checkRemoteUrl('s3://bucket/../x')).toMatch(/'\.' or '\.\.'/);
     expect(checkRemoteUrl('https://example.com/x')).toMatch(/not supported/);
+    expect(checkRemoteUrl('file://localhost/srv/pipe')).toBeUndefined();
+  });
+
+  it('refuses URLs that cannot be used safely, without repeating credentials', () => {
+    expect(checkRemoteUrl('file://')).toMatch(/needs a directory path/);
+    expect(checkRemoteUrl('file://otherhost/x')).toMatch(/'otherhost' is another host/);
+    expect(checkRemoteUrl('file:///%zz')).toMatch(/%XX/);
+    for (const root of ['/', '//', '/./', 'file:///', '/..', '/../..']) expect(checkRemoteUrl(root), root).toMatch(/filesystem root/);
+    for (const v of ['/proc', '/proc/self', '/sys/kernel', '/dev/null', 'file:///proc/1']) expect(checkRemoteUrl(v), v).toMatch(/virtual filesystem/);
+    expect(checkRemoteUrl('/procedures/store')).toBeUndefined();
+    const withCreds = checkRemoteUrl('s3://KEY:SECRET@bucket/p');
+    expect(withCreds).toMatch(/must not contain credentials/);
+    expect(withCreds).not.toMatch(/SECRET|KEY/);
+    expect(urlForMessage('s3://KEY:SECRET@bucket/p')).toBe('s3://***@bucket/p');
   });
 });

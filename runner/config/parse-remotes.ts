@@ -99,7 +99,8 @@ export function parseRemotes({
   for (const [name, r] of Object.entries(isRecord(raw) ? raw : {})) {
     const at = (k?: string) => (k ? `remotes.${name}.${k}` : `remotes.${name}`);
     if (!REMOTE_NAME.test(name)) {
-      issues.push({ file: whose('remotes', name), key: at(), message: 'a remote name is letters, digits, ., _ and - (starting with a letter or digit)' });
+      // Not echoed: a mis-nested mapping key (YAML's `? key:`) can hold credentials from config.local.yaml.
+      issues.push({ file: whose('remotes', name), key: 'remotes', message: 'holds a remote name that is not letters, digits, ., _ and - (starting with a letter or digit)' });
       continue;
     }
     if (!isRecord(r)) {
@@ -149,21 +150,61 @@ export function parseRemotes({
     const file = fromEnv ? 'PIPE_REMOTE' : whose('default_remote');
     if (typeof rawDefault !== 'string') issues.push({ file, key: 'default_remote', message: 'must be the name of a remote' });
     else if (!remotes.has(rawDefault) && !issues.some((i) => i.key?.startsWith(`remotes.${rawDefault}`))) {
-      issues.push({ file, key: 'default_remote', message: `names remote '${rawDefault}', which is not configured (${known(remotes)})` });
+      // A value from config.local.yaml is never printed (it is where secrets live).
+      const named = file === committedFile || fromEnv ? `remote '${rawDefault}'` : 'a remote';
+      issues.push({ file, key: 'default_remote', message: `names ${named}, which is not configured (${known(remotes)})` });
     } else defaultRemote = rawDefault;
   }
   return { value: { remotes, defaultRemote }, issues };
 }
 
-/** Why `url` cannot be a remote, or undefined when it can. */
+/**
+ * Why `url` cannot be a remote, or undefined when it can. Messages never repeat the URL's
+ * user-info (`s3://KEY:SECRET@bucket`): it may hold credentials.
+ */
 export function checkRemoteUrl(url: string): string | undefined {
   if (url.includes('\0')) return 'contains a NUL byte';
+  if (/[\r\n]/.test(url)) return 'contains a line break';
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined || scheme === 'file') return undefined;
+  if (scheme === undefined) return checkDirectory(url);
+  if (/^[^:]+:\/\/[^/]*@/.test(url)) return 'must not contain credentials (user:password@); put them in .pipe/config.local.yaml or the environment';
+  if (scheme === 'file') {
+    // Only file:///absolute/path (or file://localhost/…): another host's path is not a path here.
+    const host = /^file:\/\/([^/]*)/i.exec(url)?.[1] ?? '';
+    if (host !== '' && host.toLowerCase() !== 'localhost') return `file:// URLs name a directory on this machine (file:///path); '${host}' is another host`;
+    const path = url.slice(`file://${host}`.length);
+    if (path === '') return 'file:// needs a directory path (file:///path/to/dir)';
+    if (/%(?![0-9A-Fa-f]{2})/.test(path)) return "has a '%' that is not a %XX escape";
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return "has a '%' escape that is not valid UTF-8";
+    }
+    return checkDirectory(decoded);
+  }
   if (scheme !== 's3') return `'${scheme}://' is not supported; a remote is a directory path or s3://bucket/prefix`;
   const bucket = url.slice(5).split('/')[0] ?? '';
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) return `'${bucket}' is not a valid bucket name (s3://bucket/prefix)`;
   if (url.slice(5).split('/').some((part, i) => i > 0 && (part === '.' || part === '..'))) return "the prefix may not contain '.' or '..' segments";
+  return undefined;
+}
+
+/** `url` for a message: user-info (`KEY:SECRET@`) replaced by `***@`. */
+export function urlForMessage(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/]*@/, '$1***@');
+}
+
+/** Directories a remote must never be: the filesystem root, and the kernel's virtual filesystems (reading them can block forever). */
+export const UNSAFE_REMOTE_DIRS = ['/proc', '/sys', '/dev'] as const;
+
+/** Why a directory path cannot be a remote (lexically; symlinks are checked where the remote is opened). */
+export function checkDirectory(path: string): string | undefined {
+  if (path.trim() === '') return 'is empty';
+  const normal = path.replace(/\/+/g, '/').replace(/(\/\.)+(\/|$)/g, '/');
+  if (/^\/+(\.\.?\/*)*$/.test(normal)) return 'is the filesystem root: give a directory of its own, such as /mnt/share/pipe';
+  const under = UNSAFE_REMOTE_DIRS.find((d) => normal === d || normal.startsWith(`${d}/`));
+  if (under) return `is under ${under}, a virtual filesystem, not storage`;
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { Out, Pipeline, RepoPath, Stage } from '../pipeline/pipeline.js';
 import { findCycle } from './find-cycle.js';
+import { MinHeap } from './min-heap.js';
 
 export interface Edge {
   readonly from: string;
@@ -110,17 +111,23 @@ export function buildDag(pipeline: Pick<Pipeline, 'stages'>): Dag {
   };
 }
 
+/** Kahn's algorithm; among the ready stages, always the earliest declared (a stable order). */
 function topologicalOrder(names: readonly string[], upstream: ReadonlyMap<string, ReadonlySet<string>>): string[] {
-  const remaining = new Map(names.map((n) => [n, upstream.get(n)?.size ?? 0]));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const waiting = names.map((n) => upstream.get(n)?.size ?? 0);
+  const downstream = names.map(() => [] as number[]);
+  names.forEach((n, i) => {
+    for (const u of upstream.get(n) ?? []) {
+      const j = index.get(u);
+      if (j !== undefined) downstream[j]?.push(i);
+    }
+  });
+  const ready = new MinHeap();
+  waiting.forEach((w, i) => w === 0 && ready.push(i));
   const order: string[] = [];
-  const done = new Set<string>();
-  while (order.length < names.length) {
-    // Stable: always take the earliest-declared ready stage.
-    const next = names.find((n) => !done.has(n) && [...(upstream.get(n) ?? [])].every((u) => done.has(u)));
-    if (next === undefined) break;
-    done.add(next);
-    order.push(next);
-    remaining.delete(next);
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    order.push(names[i] as string);
+    for (const d of downstream[i] ?? []) if (--(waiting[d] as number) === 0) ready.push(d);
   }
   return order;
 }

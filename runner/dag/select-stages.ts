@@ -23,10 +23,14 @@ export function selectStages(dag: Dag, { targets = [], single = false, downstrea
     );
   }
   const chosen = new Set<string>();
-  const walk = (name: string, edges: Dag['upstream']) => {
-    if (chosen.has(name)) return;
-    chosen.add(name);
-    for (const n of edges.get(name) ?? []) walk(n, edges);
+  // Without recursion: a chain of thousands of stages must not overflow the stack.
+  const walk = (start: string, edges: Dag['upstream']) => {
+    const todo = [start];
+    for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+      if (chosen.has(name)) continue;
+      chosen.add(name);
+      for (const n of edges.get(name) ?? []) if (!chosen.has(n)) todo.push(n);
+    }
   };
   for (const t of targets) {
     if (single) chosen.add(t);

@@ -19,6 +19,9 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
   const data = o.data ?? {};
   if (typeof stages !== 'object' || Array.isArray(stages)) throw bad('stages must be a mapping', ['stages']);
   if (typeof data !== 'object' || Array.isArray(data)) throw bad('data must be a mapping', ['data']);
+  for (const [path, d] of Object.entries(data as Record<string, unknown>)) {
+    if (!isMapping(d) || typeof d.hash !== 'string') throw bad(`data entry '${path}' must be a mapping with hash and size`, ['data', path]);
+  }
   for (const [name, s] of Object.entries(stages as Record<string, unknown>)) {
     if (typeof s !== 'object' || s === null) throw bad(`stage '${name}' must be a mapping`, ['stages', name]);
     const st = s as Record<string, unknown>;
@@ -31,8 +34,11 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
     }
     if (st.wdir !== undefined && st.wdir !== '.') checkPath(st.wdir, `stage '${name}': wdir`, ['stages', name, 'wdir']);
     const params = st.params ?? {};
-    if (typeof params !== 'object' || Array.isArray(params)) throw bad(`stage '${name}': params must be a mapping`, ['stages', name, 'params']);
-    for (const file of Object.keys(params as object)) checkPath(file, `stage '${name}': params file`, ['stages', name, 'params', file]);
+    if (!isMapping(params)) throw bad(`stage '${name}': params must be a mapping of params files to their values`, ['stages', name, 'params']);
+    for (const [pf, values] of Object.entries(params)) {
+      checkPath(pf, `stage '${name}': params file`, ['stages', name, 'params', pf]);
+      if (!isMapping(values)) throw bad(`stage '${name}': params of ${pf} must be a mapping of keys to values`, ['stages', name, 'params', pf]);
+    }
   }
   for (const key of Object.keys(data as object)) checkPath(key, 'data path', ['data', key]);
   return {
@@ -45,6 +51,10 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
     ),
     data: data as Lock['data'],
   };
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function lockInvalid(file: string, message: string, where: Located | undefined): PipeError<'LOCK_INVALID'> {

@@ -1,8 +1,9 @@
 /** @module Picks the remote a command uses (-r NAME, the default, the only one) and opens it, with credentials from the environment or config.local.yaml. */
+import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load-config.js';
-import type { RemoteConfig } from '../config/parse-remotes.js';
+import { checkDirectory, type RemoteConfig } from '../config/parse-remotes.js';
 import { PipeError } from '../errors.js';
 import { DirectoryRemote } from './local.js';
 import { redactor, type Redact } from './redact.js';
@@ -42,8 +43,31 @@ export function parseRemoteUrl(url: string, root: string): RemoteLocation {
     const [bucket = '', ...rest] = url.slice(5).split('/');
     return { kind: 's3', bucket, prefix: rest.filter(Boolean).join('/') };
   }
-  if (/^file:\/\//i.test(url)) return { kind: 'directory', path: fileURLToPath(url) };
-  return { kind: 'directory', path: isAbsolute(url) ? url : resolve(root, url) };
+  let path: string;
+  try {
+    path = /^file:\/\//i.test(url) ? fileURLToPath(url) : isAbsolute(url) ? url : resolve(root, url);
+  } catch (err) {
+    throw new PipeError('PATH_INVALID', `remote URL is not a usable directory: ${(err as Error).message}`, { path: '', reason: 'remote-url' }, { cause: err });
+  }
+  return { kind: 'directory', path };
+}
+
+/**
+ * The directory a remote really is, after symlinks: never the filesystem root or a virtual
+ * filesystem (/proc/self would make push write into the process, a listing there may never end).
+ */
+export function checkRemoteDirectory(name: string, path: string): void {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return; // Missing: DirectoryRemote says how to create it.
+  }
+  const problem = checkDirectory(real);
+  if (problem) {
+    const shown = real === path ? path : `${path} (really ${real})`;
+    throw new PipeError('PATH_INVALID', `remote '${name}': directory ${shown} ${problem}; change it with: pipe remote modify ${name} url DIR`, { path, reason: 'remote-directory' });
+  }
 }
 
 export interface OpenedRemote {
@@ -71,6 +95,7 @@ export async function openRemote({
   const creds = credentialsFor(rc, env);
   const redact = redactor([creds.value?.secretAccessKey, creds.value?.sessionToken, creds.value?.accessKeyId, rc.secretAccessKey, rc.sessionToken, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN]);
   if (where.kind === 'directory') {
+    checkRemoteDirectory(rc.name, where.path);
     const remote = new DirectoryRemote(rc.name, where.path);
     return { remote, jobs: jobs ?? rc.jobs ?? remote.defaultJobs, redact };
   }

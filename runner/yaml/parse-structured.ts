@@ -9,7 +9,10 @@ export type StructuredFile =
 export async function parseStructured(path: string, text: string): Promise<StructuredFile> {
   if (path.toLowerCase().endsWith('.json')) {
     try {
-      return { state: 'found', value: JSON.parse(text) as unknown };
+      const value = JSON.parse(text) as unknown;
+      const { valueShapeProblem } = await import('./value-shape.js');
+      const problem = valueShapeProblem(value);
+      return problem ? { state: 'invalid', message: problem } : { state: 'found', value };
     } catch {
       // fall through: the YAML parser reads most JSON and locates what it cannot
     }

@@ -18,12 +18,15 @@ export async function readYamlFile({
   name,
   cache,
   fresh = false,
+  secret = false,
 }: {
   root: string;
   name: string;
   cache: ParsedCache;
   /** Parse even when the cache has the value (to locate an error). */
   fresh?: boolean;
+  /** The file holds secrets: syntax messages never quote its text. */
+  secret?: boolean;
 }): Promise<YamlRead> {
   const abs = join(root, name);
   const st = statOrUndefined(abs);
@@ -33,7 +36,7 @@ export async function readYamlFile({
     if (hit) return { exists: true, value: hit.value, remember: () => {} };
   }
   const { parseYamlSource } = await import('./yaml-source.js');
-  const source = parseYamlSource(name, readFileSync(abs, 'utf8'));
+  const source = parseYamlSource(name, readFileSync(abs, 'utf8'), { secret });
   const remember = () => {
     if (source.syntaxIssues.length === 0) cache.set(name, st, source.value);
   };

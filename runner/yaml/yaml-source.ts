@@ -1,38 +1,71 @@
 /** @module Parses YAML (or JSON) text into a YamlSource that can tell where any of its keys came from. */
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import type { SpecIssue } from '../errors.js';
 import type { KeyPath, YamlSource } from './key-path.js';
+import { MAX_DEPTH, valueShapeProblem } from './value-shape.js';
 
-export function parseYamlSource(file: string, text: string): YamlSource {
+/** Aliases one document may expand (yaml's guard against "billion laughs" alias bombs). */
+const MAX_ALIAS_COUNT = 1000;
+
+export interface ParseYamlOptions {
+  /**
+   * The file holds secrets (config.local.yaml): messages name the line, column and kind of
+   * problem, never the text found there (the parser's own messages quote it).
+   */
+  readonly secret?: boolean;
+}
+
+export function parseYamlSource(file: string, text: string, { secret = false }: ParseYamlOptions = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // uniqueKeys is off: the library compares each key with every earlier one (quadratic in the
+  // size of a mapping); duplicates are found below with one Set per mapping.
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const at = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  const syntaxIssues: SpecIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
+  const problems = [...doc.errors, ...doc.warnings];
+  // The library catches its own stack overflow on very deep nesting, once per level: say it once, plainly.
+  const overflow = problems.find((e) => /call stack/i.test(e.message));
+  const syntaxIssues: SpecIssue[] = (overflow ? [overflow] : problems).map((e) => ({
     file,
     ...at(e.pos[0]),
-    message: e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, e.pos) : firstLine(e.message),
+    message: e === overflow ? `nesting is too deep to read (keep it under ${MAX_DEPTH} levels)` : secret ? `YAML syntax error (${e.code.toLowerCase().replace(/_/g, ' ')})` : firstLine(e.message),
   }));
-  const value = doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  const duplicates = duplicateKeys(doc);
+  for (const d of duplicates) {
+    syntaxIssues.push({ file, ...at(d.offset), message: secret ? 'duplicate key (each name may appear only once)' : `duplicate key '${d.key}' (each name may appear only once)` });
+  }
+  let value: unknown;
+  if (doc.errors.length === 0 && duplicates.length === 0) {
+    let problem: { offset: number; message: string } | undefined;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // Unknown aliases and alias bombs: the library throws while building the value.
+      problem = { offset: aliasOffset(doc, err), message: aliasMessage(err, secret) };
+    }
+    const shape = problem ? undefined : valueShapeProblem(value);
+    if (shape) problem = { offset: 0, message: shape };
+    if (problem) {
+      syntaxIssues.push({ file, ...at(problem.offset), message: problem.message });
+      value = undefined;
+    }
+  }
 
   const locate = (path: KeyPath, key?: string) => {
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
       if (!node?.range) continue;
       if (n === path.length && key !== undefined && isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
-        const keyNode = pair && isScalar(pair.key) ? pair.key : undefined;
+        const keyNode = keyOf(node, key);
         if (keyNode?.range) return at(keyNode.range[0]);
       }
-      if (n < path.length) {
-        // Point at the key of the missing child's parent entry rather than the whole map.
-        const parent = doc.getIn(path.slice(0, n), true);
-        if (isMap(parent)) {
-          const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[n]));
-          if (pair && isScalar(pair.key) && pair.key.range) return at(pair.key.range[0]);
-        }
+      if (n < path.length && n > 0) {
+        // path[n] is missing: point at the key of the entry that should hold it (`train:`), not at that entry's first child.
+        const parent = doc.getIn(path.slice(0, n - 1), true);
+        const keyNode = isMap(parent) ? keyOf(parent, path[n - 1]) : undefined;
+        if (keyNode?.range) return at(keyNode.range[0]);
       }
       return at(node.range[0]);
     }
@@ -41,14 +74,57 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   return { file, value, syntaxIssues, locate };
 }
 
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
+function keyOf(map: unknown, key: string | number | undefined): (Node & { range?: [number, number, number] | null }) | undefined {
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
-function duplicateKeyMessage(text: string, pos: readonly [number, number]): string {
-  // The error's range covers only the key's first character: read the key up to its colon.
-  const rest = text.slice(pos[0]).split('\n')[0] ?? '';
-  const m = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#]*?)\s*:(?:\s|$)/.exec(rest);
-  const key = (m?.[1] ?? rest).trim().replace(/^["']|["']$/g, '');
-  return `duplicate key '${key}' (each name may appear only once)`;
+/** Keys that appear twice in one mapping (at their second occurrence), found without recursion. */
+function duplicateKeys(doc: Document): { key: string; offset: number }[] {
+  const found: { key: string; offset: number }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const k = String(pair.key.value);
+          if (seen.has(k)) found.push({ key: k, offset: pair.key.range?.[0] ?? 0 });
+          seen.add(k);
+        } else if (pair.key !== null) {
+          stack.push(pair.key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
+/** Where the alias the library rejected is: the first alias named in its message, else the start. */
+function aliasOffset(doc: Document, err: unknown): number {
+  const name = /: (\S+)$/.exec(String((err as Error)?.message))?.[1];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isAlias(node) && (name === undefined || node.source === name)) return node.range?.[0] ?? 0;
+    if (isMap(node)) for (const p of node.items) stack.push(p.value, p.key);
+    else if (isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+  return 0;
+}
+
+function aliasMessage(err: unknown, secret: boolean): string {
+  const m = String((err as Error)?.message);
+  if (/excessive alias count/i.test(m)) return `aliases expand to too much data (more than ${MAX_ALIAS_COUNT} alias uses); write the values out instead`;
+  if (/unresolved alias/i.test(m)) return secret ? 'an alias refers to an anchor that is not defined before it' : `${firstLine(m)}`;
+  return secret ? 'the aliases in this file cannot be resolved' : `cannot resolve aliases: ${firstLine(m)}`;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
 }

@@ -1,11 +1,12 @@
 /** @module `pipe remote add|list|modify|remove|default`: the remotes section of .pipe/config.yaml (credentials: config.local.yaml). */
 import { join } from 'node:path';
 import { CONFIG_FILE, LOCAL_CONFIG_FILE, loadConfig } from '../../config/load-config.js';
-import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl, settingProblem } from '../../config/parse-remotes.js';
+import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl, settingProblem, urlForMessage } from '../../config/parse-remotes.js';
 import { PipeError } from '../../errors.js';
 import { editConfigFile, readConfigValue } from '../../config/edit-config.js';
 import { credentialsFor } from '../../remote/open-remote.js';
-import { ensurePipeDir } from '../../repo/pipe-dir.js';
+import { acquireMutex } from '../../repo/mutex.js';
+import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
 
 export interface RemoteListing {
   readonly name: string;
@@ -38,6 +39,20 @@ export async function listRemotes({ root, env = process.env }: { root: string; e
     ...(r.retries !== undefined ? { retries: r.retries } : {}),
     ...(/^s3:\/\//i.test(r.url) ? { credentials: credentialsFor(r, env).source } : {}),
   }));
+}
+
+/**
+ * Runs a read-modify-write of the config files alone: concurrent `pipe remote add`s each see the
+ * others' remotes. A mutex of its own (the repository mutex's mechanism, another file), so a long
+ * `pipe repro` does not block editing the remotes.
+ */
+async function editingConfig<T>(root: string, command: string, fn: () => Promise<T>): Promise<T> {
+  const mutex = await acquireMutex({ file: `${pipeDir(root).tmp}/config.mutex`, command, waitSeconds: 60 });
+  try {
+    return await fn();
+  } finally {
+    mutex.release();
+  }
 }
 
 const usage = (message: string, flag?: string) => new PipeError('USAGE', message, { command: 'remote', ...(flag ? { flag } : {}) });
@@ -76,7 +91,7 @@ export interface AddRemoteOptions {
 export async function addRemote(o: AddRemoteOptions): Promise<{ file: string }> {
   checkName(o.name);
   const bad = checkRemoteUrl(o.url);
-  if (bad) throw usage(`cannot add remote '${o.name}': URL ${o.url}: ${bad}`);
+  if (bad) throw usage(`cannot add remote '${o.name}': URL ${urlForMessage(o.url)}: ${bad}`);
   const s3 = /^s3:\/\//i.test(o.url);
   if (!s3 && (o.endpoint || o.region || o.forcePathStyle)) throw usage('--endpoint, --region and --force-path-style apply to s3:// remotes only', '--endpoint');
   if (o.endpoint) {
@@ -84,6 +99,10 @@ export async function addRemote(o: AddRemoteOptions): Promise<{ file: string }> 
     if (p) throw usage(`--endpoint ${p}`, '--endpoint');
   }
   ensurePipeDir(o.root);
+  return editingConfig(o.root, 'pipe remote add', () => addRemoteLocked(o));
+}
+
+async function addRemoteLocked(o: AddRemoteOptions): Promise<{ file: string }> {
   const files = await rawFiles(o.root);
   const existing = files.find((f) => remotesOf(f.value)[o.name] !== undefined);
   if (existing) {
@@ -116,27 +135,29 @@ export async function modifyRemote(o: { root: string; name: string; key: string;
   if (!known.includes(o.key)) throw usage(`unknown remote setting '${o.key}'; one of: ${known.join(', ')}`);
   if (!o.unset && o.value === undefined) throw usage(`pipe remote modify ${o.name} ${o.key} needs a VALUE (or --unset)`);
   if (o.unset && o.key === 'url') throw usage("a remote's url cannot be unset; remove the remote instead");
-  const files = await rawFiles(o.root);
-  const definedIn = files.filter((f) => remotesOf(f.value)[o.name] !== undefined);
-  if (definedIn.length === 0) throw missingRemote(o.name, files);
-  ensurePipeDir(o.root);
-  if (o.unset) {
-    // Unset means gone, from whichever files set it.
-    const holders = files.filter((f) => (remotesOf(f.value)[o.name] as Record<string, unknown> | undefined)?.[o.key] !== undefined);
-    for (const f of holders) await editConfigFile(f.abs, f.name, (doc) => doc.deleteIn(['remotes', o.name, o.key]), { secret: f.name === LOCAL_CONFIG_FILE });
-    return { file: holders.map((f) => f.name).join(' and ') || 'nowhere: it was not set' };
-  }
-  const value = parseSetting(o.key, o.value as string);
-  // Credentials only ever go to the git-ignored file.
-  const target = (isCredential(o.key) || o.local ? files[1] : (definedIn.find((f) => f.name === CONFIG_FILE) ?? definedIn[0])) as (typeof files)[number];
-  await editConfigFile(target.abs, target.name, (doc) => doc.setIn(['remotes', o.name, o.key], value), { secret: target.name === LOCAL_CONFIG_FILE });
-  return { file: target.name };
+  return editingConfig(o.root, 'pipe remote modify', async () => {
+    const files = await rawFiles(o.root);
+    const definedIn = files.filter((f) => remotesOf(f.value)[o.name] !== undefined);
+    if (definedIn.length === 0) throw missingRemote(o.name, files);
+    ensurePipeDir(o.root);
+    if (o.unset) {
+      // Unset means gone, from whichever files set it.
+      const holders = files.filter((f) => (remotesOf(f.value)[o.name] as Record<string, unknown> | undefined)?.[o.key] !== undefined);
+      for (const f of holders) await editConfigFile(f.abs, f.name, (doc) => doc.deleteIn(['remotes', o.name, o.key]), { secret: f.name === LOCAL_CONFIG_FILE });
+      return { file: holders.map((f) => f.name).join(' and ') || 'nowhere: it was not set' };
+    }
+    const value = parseSetting(o.key, o.value as string);
+    // Credentials only ever go to the git-ignored file.
+    const target = (isCredential(o.key) || o.local ? files[1] : (definedIn.find((f) => f.name === CONFIG_FILE) ?? definedIn[0])) as (typeof files)[number];
+    await editConfigFile(target.abs, target.name, (doc) => doc.setIn(['remotes', o.name, o.key], value), { secret: target.name === LOCAL_CONFIG_FILE });
+    return { file: target.name };
+  });
 }
 
 function parseSetting(key: string, raw: string): unknown {
   if (key === 'url') {
     const bad = checkRemoteUrl(raw);
-    if (bad) throw usage(`url ${raw}: ${bad}`);
+    if (bad) throw usage(`url ${urlForMessage(raw)}: ${bad}`);
     return raw;
   }
   if (key === 'endpoint') {
@@ -159,47 +180,52 @@ function parseSetting(key: string, raw: string): unknown {
 }
 
 export async function removeRemote({ root, name }: { root: string; name: string }): Promise<{ files: string[]; wasDefault: boolean }> {
-  const files = await rawFiles(root);
-  const definedIn = files.filter((f) => remotesOf(f.value)[name] !== undefined);
-  if (definedIn.length === 0) throw missingRemote(name, files);
-  let wasDefault = false;
-  for (const f of files) {
-    const isDefault = f.value?.default_remote === name;
-    wasDefault ||= isDefault;
-    if (!definedIn.includes(f) && !isDefault) continue;
-    await editConfigFile(
-      f.abs,
-      f.name,
-      (doc) => {
-        doc.deleteIn(['remotes', name]);
-        if (isDefault) doc.delete('default_remote');
-      },
-      { secret: f.name === LOCAL_CONFIG_FILE },
-    );
-  }
-  return { files: definedIn.map((f) => f.name), wasDefault };
+  return editingConfig(root, 'pipe remote remove', async () => {
+    const files = await rawFiles(root);
+    const definedIn = files.filter((f) => remotesOf(f.value)[name] !== undefined);
+    if (definedIn.length === 0) throw missingRemote(name, files);
+    let wasDefault = false;
+    for (const f of files) {
+      const isDefault = f.value?.default_remote === name;
+      wasDefault ||= isDefault;
+      if (!definedIn.includes(f) && !isDefault) continue;
+      await editConfigFile(
+        f.abs,
+        f.name,
+        (doc) => {
+          doc.deleteIn(['remotes', name]);
+          if (isDefault) doc.delete('default_remote');
+        },
+        { secret: f.name === LOCAL_CONFIG_FILE },
+      );
+    }
+    return { files: definedIn.map((f) => f.name), wasDefault };
+  });
 }
 
 /** Sets the default remote (or with `unset`, clears it); without a name, returns the current one. */
 export async function defaultRemote(o: { root: string; name?: string; unset?: boolean; local?: boolean }): Promise<{ name: string | undefined; file?: string }> {
-  const files = await rawFiles(o.root);
-  if (o.unset) {
-    for (const f of files) if (f.value?.default_remote !== undefined) await editConfigFile(f.abs, f.name, (doc) => doc.delete('default_remote'), { secret: f.name === LOCAL_CONFIG_FILE });
-    return { name: undefined };
-  }
-  if (o.name === undefined) {
+  if (o.name === undefined && !o.unset) {
     const config = await loadConfig({ root: o.root });
     return { name: config.defaultRemote };
   }
-  if (!files.some((f) => remotesOf(f.value)[o.name as string] !== undefined)) throw missingRemote(o.name, files);
-  const target = (o.local ? files[1] : files[0]) as (typeof files)[number];
-  await editConfigFile(target.abs, target.name, (doc) => doc.set('default_remote', o.name), { secret: target.name === LOCAL_CONFIG_FILE });
-  // A local default_remote would override the committed one: keep only the one just set.
-  const other = (o.local ? files[0] : files[1]) as (typeof files)[number];
-  if (!o.local && other.value?.default_remote !== undefined) {
-    await editConfigFile(other.abs, other.name, (doc) => doc.delete('default_remote'), { secret: true });
-  }
-  return { name: o.name, file: target.name };
+  return editingConfig(o.root, 'pipe remote default', async () => {
+    const files = await rawFiles(o.root);
+    if (o.unset) {
+      for (const f of files) if (f.value?.default_remote !== undefined) await editConfigFile(f.abs, f.name, (doc) => doc.delete('default_remote'), { secret: f.name === LOCAL_CONFIG_FILE });
+      return { name: undefined };
+    }
+    const name = o.name as string;
+    if (!files.some((f) => remotesOf(f.value)[name] !== undefined)) throw missingRemote(name, files);
+    const target = (o.local ? files[1] : files[0]) as (typeof files)[number];
+    await editConfigFile(target.abs, target.name, (doc) => doc.set('default_remote', name), { secret: target.name === LOCAL_CONFIG_FILE });
+    // A local default_remote would override the committed one: keep only the one just set.
+    const other = (o.local ? files[0] : files[1]) as (typeof files)[number];
+    if (!o.local && other.value?.default_remote !== undefined) {
+      await editConfigFile(other.abs, other.name, (doc) => doc.delete('default_remote'), { secret: true });
+    }
+    return { name, file: target.name };
+  });
 }
 
 function missingRemote(name: string, files: { value: Record<string, unknown> | undefined }[]): PipeError {
