@@ -1,8 +1,13 @@
 /** @module Turns linked (read-only, shared with the store) workspace files into writable copies of their own. */
-import { chmodSync, copyFileSync, lstatSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, lstatSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Replaces every linked file under `abs` by a writable copy; returns how many it replaced. */
+/**
+ * Replaces every linked file under `abs` by a writable copy; returns how many it replaced. The
+ * read-only bit does not stop root (CI, containers), so a file shared with the store must never
+ * be opened for writing: it is replaced, whoever runs pipe. The copy is a clone where the
+ * filesystem can (btrfs, XFS, APFS): no bytes copied until the stage writes.
+ */
 export function unprotect(abs: string): number {
   let n = 0;
   for (const file of filesUnder(abs)) {
@@ -11,7 +16,7 @@ export function unprotect(abs: string): number {
     if (!linked) continue;
     const exec = (statSync(file).mode & 0o100) !== 0;
     const tmp = `${file}.pipe-unprotect-${process.pid}`;
-    copyFileSync(file, tmp);
+    copyFileSync(file, tmp, constants.COPYFILE_FICLONE);
     chmodSync(tmp, exec ? 0o755 : 0o644);
     renameSync(tmp, file);
     n++;

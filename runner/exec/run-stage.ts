@@ -25,7 +25,13 @@ export interface RunningStage {
 const TAIL_LINES = 20;
 const KILL_GRACE_MS = 3000;
 
-export function runStage({ root, stage, output }: { root: string; stage: Stage; output: StageOutput }): RunningStage {
+/** Told of each command's process group as it starts and ends (the repository mutex records them: a killed pipe's stages are stopped by the next one). */
+export interface GroupTracker {
+  stageStarted(pid: number): void;
+  stageEnded(pid: number): void;
+}
+
+export function runStage({ root, stage, output, groups }: { root: string; stage: Stage; output: StageOutput; groups?: GroupTracker }): RunningStage {
   let current: { pid?: number } | undefined;
   let killed = false;
   const killGroup = (signal: NodeJS.Signals) => {
@@ -57,6 +63,8 @@ export function runStage({ root, stage, output }: { root: string; stage: Stage; 
         cleanup: true,
       });
       current = child;
+      const pid = child.pid;
+      if (pid !== undefined) groups?.stageStarted(pid);
       const out = new LineSplitter((l) => output.line(stage.name, 'stdout', l));
       const err = new LineSplitter((l) => {
         tail.push(l);
@@ -64,7 +72,10 @@ export function runStage({ root, stage, output }: { root: string; stage: Stage; 
       });
       child.stdout?.setEncoding('utf8').on('data', (c: string) => out.push(c));
       child.stderr?.setEncoding('utf8').on('data', (c: string) => err.push(c));
-      const result = await child;
+      const result = await child.finally(() => {
+        // Recorded only while the command runs: once it has ended, its group id may be reused.
+        if (pid !== undefined) groups?.stageEnded(pid);
+      });
       out.end();
       err.end();
       current = undefined;

@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { waitUntil } from '../../test/helpers/wait-until.js';
+import { isLive } from '../../test/helpers/processes.js';
 import { acquireMutex } from './mutex.js';
 
 /** Where a mutex goes, in a fresh directory that already exists (as .pipe/tmp/ would). */
@@ -90,5 +92,51 @@ describe('acquireMutex', () => {
     hold(f, { pid: LIVE });
     held.release();
     expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: LIVE });
+  });
+
+  it('records the process groups of running stages, and drops each when it ends', async () => {
+    const f = file();
+    const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    m.stageStarted(LIVE);
+    m.stageStarted(process.pid);
+    expect(JSON.parse(readFileSync(f, 'utf8')).stages.map((g: { pgid: number }) => g.pgid)).toEqual([LIVE, process.pid]);
+    m.stageEnded(LIVE);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: process.pid, stages: [{ pgid: process.pid }] });
+    m.release();
+    expect(existsSync(f)).toBe(false);
+  });
+
+  it("stops the stages a dead holder left running before taking over, and says so", async () => {
+    const f = file();
+    const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+    const pid = stage.pid as number;
+    try {
+      const holder = deadPid();
+      hold(f, { pid: holder, stages: [{ pgid: pid }] } as never);
+      const notices: string[] = [];
+      const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: (t) => notices.push(t) });
+      expect(isLive(pid)).toBe(false);
+      expect(notices).toEqual([`stopped 1 stage process left by a killed pipe (pid ${holder})`]);
+      expect(readdirSync(dirname(f))).toEqual(['repro.mutex']);
+      m.release();
+    } finally {
+      stage.kill('SIGKILL');
+    }
+  });
+
+  it('finishes the takeover of a contender that died while stopping a dead holder\'s stages', async () => {
+    const f = file();
+    const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+    const pid = stage.pid as number;
+    try {
+      // The contender renamed the dead holder's file away (it won the takeover), then died.
+      hold(`${f}.stale.${deadPid()}`, { pid: deadPid(), stages: [{ pgid: pid }] } as never);
+      const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
+      expect(isLive(pid)).toBe(false);
+      expect(readdirSync(dirname(f))).toEqual(['repro.mutex']);
+      m.release();
+    } finally {
+      stage.kill('SIGKILL');
+    }
   });
 });

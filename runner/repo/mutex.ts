@@ -1,19 +1,29 @@
 /** @module The repository mutex: one writer of data.lock at a time; a dead holder's mutex is taken over. */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PipeError } from '../errors.js';
+import { isProcessLive, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 
 interface Holder {
   pid: number;
   host: string;
   command: string;
   started: string;
+  /** The process groups of the stages this holder is running (their own groups: they outlive a SIGKILLed pipe). */
+  stages?: StageGroup[];
 }
 
 export interface Mutex {
   release(): void;
+  /**
+   * Records a stage's process group (its leader's pid) in the holder file, so that whoever takes
+   * over the mutex after this process dies stops the stage before touching its outs.
+   */
+  stageStarted(pid: number): void;
+  stageEnded(pid: number): void;
 }
 
 export interface AcquireOptions {
@@ -25,28 +35,37 @@ export interface AcquireOptions {
   readonly onWait?: (holder: Holder) => void;
   /** Stops waiting (Ctrl-C): the promise rejects with INTERRUPTED. */
   readonly signal?: AbortSignal;
+  /** Told when stages left running by a dead holder were stopped (default: a line on stderr). */
+  readonly onNotice?: (text: string) => void;
 }
 
 const POLL_MS = 100;
 
-export async function acquireMutex({ file, command, waitSeconds, onWait, signal }: AcquireOptions): Promise<Mutex> {
+export async function acquireMutex({ file, command, waitSeconds, onWait, signal, onNotice = stderrNotice }: AcquireOptions): Promise<Mutex> {
   mkdirSync(dirname(file), { recursive: true });
   const me: Holder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
   const deadline = Date.now() + waitSeconds * 1000;
   let told = false;
   for (;;) {
     if (signal?.aborted) throw interrupted();
-    if (tryCreate(file, me)) return { release: () => release(file) };
+    if (tryCreate(file, me)) {
+      // A contender may still be stopping a dead holder's stages (or have died doing it): not before they are gone.
+      await settleTakeovers(file, onNotice);
+      return holding(file, me);
+    }
     const holder = readHolder(file);
     if (!holder || isDead(holder)) {
-      // Take over by renaming the stale file away: only one contender's rename succeeds.
+      // Take over by renaming the stale file away: only one contender's rename succeeds, and it
+      // stops the dead holder's stages before anyone starts work (see settleTakeovers).
       const stale = `${file}.stale.${process.pid}`;
+      let won = false;
       try {
         renameSync(file, stale);
-        rmSync(stale, { force: true });
+        won = true;
       } catch {
         // Someone else took it over first; loop and look again.
       }
+      if (won) await reap(stale, onNotice);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -61,6 +80,73 @@ export async function acquireMutex({ file, command, waitSeconds, onWait, signal 
       told = true;
     }
     await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+function holding(file: string, me: Holder): Mutex {
+  const stages: StageGroup[] = [];
+  // Atomic replace: a contender reads the old record or the new one. Nobody renames a live holder's file.
+  const write = () => writeFileAtomic(file, JSON.stringify({ ...me, stages }));
+  return {
+    release: () => release(file),
+    stageStarted(pid) {
+      stages.push(stageGroup(pid));
+      write();
+    },
+    stageEnded(pid) {
+      const i = stages.findIndex((g) => g.pgid === pid);
+      if (i < 0) return;
+      stages.splice(i, 1);
+      write();
+    },
+  };
+}
+
+function stderrNotice(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+/** Stops the stages recorded in a dead holder's file (renamed to `stale` by us), then removes it. */
+async function reap(stale: string, onNotice: (text: string) => void): Promise<void> {
+  let holder: Holder | undefined;
+  try {
+    holder = JSON.parse(readFileSync(stale, 'utf8')) as Holder;
+  } catch {
+    holder = undefined;
+  }
+  let stopped = 0;
+  for (const g of Array.isArray(holder?.stages) ? holder.stages : []) {
+    if (typeof g?.pgid === 'number' && g.pgid > 1 && (await stopGroup(g))) stopped++;
+  }
+  if (stopped) onNotice(`stopped ${stopped} stage process${stopped === 1 ? '' : 'es'} left by a killed pipe (pid ${holder?.pid})`);
+  rmSync(stale, { force: true });
+}
+
+/**
+ * Waits for contenders that are stopping a dead holder's stages (`<mutex>.stale.<pid>`) to
+ * finish; a takeover file whose contender died too is taken over and reaped here.
+ */
+async function settleTakeovers(file: string, onNotice: (text: string) => void): Promise<void> {
+  const prefix = `${basename(file)}.stale.`;
+  for (;;) {
+    const pending = readdirSync(dirname(file)).filter((n) => n.startsWith(prefix));
+    if (pending.length === 0) return;
+    let waiting = false;
+    for (const name of pending) {
+      const pid = Number.parseInt(name.slice(prefix.length), 10);
+      if (pid !== process.pid && isProcessLive(pid)) {
+        waiting = true;
+        continue;
+      }
+      const mine = `${file}.stale.${process.pid}.${name.slice(prefix.length)}`;
+      try {
+        renameSync(join(dirname(file), name), mine);
+      } catch {
+        continue; // taken by someone else, or finished
+      }
+      await reap(mine, onNotice);
+    }
+    if (waiting) await sleep(POLL_MS);
   }
 }
 
@@ -102,12 +188,8 @@ function isDead(h: Holder): boolean {
   // A holder on another host (shared filesystem) cannot be probed: only trust our own host.
   if (h.host !== hostname()) return false;
   if (h.pid === process.pid) return true;
-  try {
-    process.kill(h.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  // A zombie holder (killed, not yet reaped by its parent) is dead too.
+  return !isProcessLive(h.pid);
 }
 
 function ageMs(file: string): number {

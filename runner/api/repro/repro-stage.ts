@@ -1,7 +1,7 @@
 /** @module Brings one stage up to date: decide from its status, run it, check and lock its outs. */
 import type { Dag } from '../../dag/build-dag.js';
 import type { Reason } from '../../stage/reason.js';
-import { runStage, type RunningStage } from '../../exec/run-stage.js';
+import { runStage, type GroupTracker, type RunningStage } from '../../exec/run-stage.js';
 import { lockedCmd, stageStatus } from '../../stage/stage-status.js';
 import type { HashInfo, PathHasher } from '../../hash/hash-path.js';
 import type { LockedPath, StageLock } from '../../lockfile/lock.js';
@@ -43,6 +43,8 @@ export interface ReproContext {
   readonly runCache: RunCache | undefined;
   /** With --pull: fetches a stage's results from the remote before it would run. */
   readonly pull?: RemotePuller;
+  /** The repository mutex, which records running stages' process groups (undefined with --dry). */
+  readonly groups?: GroupTracker;
 }
 
 export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' | 'failed'> {
@@ -122,7 +124,7 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
     ctx.reporter.event({ kind: 'running', stage: name, reasons });
     ctx.ran.add(name);
     prepareOuts(ctx.outs, stage);
-    const run = runStage({ root: ctx.root, stage, output: ctx.reporter });
+    const run = runStage({ root: ctx.root, stage, output: ctx.reporter, groups: ctx.groups });
     ctx.running.add(run);
     const result = await run.done.finally(() => ctx.running.delete(run));
     if (!result.ok) {

@@ -74,6 +74,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       command: o.command ?? 'pipe repro',
       waitSeconds: o.waitSeconds ?? 60,
       onWait: (h) => reporter.note(`waiting for pipe process ${h.pid} (${h.command}) to finish…`),
+      onNotice: (text) => reporter.note(text),
       signal: o.signal,
     });
   }
@@ -138,6 +139,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       outs: outsCtx,
       runCache: o.noRunCache ? undefined : runCache,
       pull: pullerForStages,
+      groups: mutex,
     };
     try {
       await schedule({
