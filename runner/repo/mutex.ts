@@ -1,11 +1,10 @@
 /** @module The repository mutex: one writer of data.lock at a time; a dead holder's mutex is taken over. */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PipeError } from '../errors.js';
 import { isProcessLive, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
-import { writeFileAtomic } from '../fs/write-file-atomic.js';
 
 interface Holder {
   pid: number;
@@ -65,7 +64,7 @@ export async function acquireMutex({ file, command, waitSeconds, onWait, signal,
       } catch {
         // Someone else took it over first; loop and look again.
       }
-      if (won) await reap(stale, onNotice);
+      if (won) await reap(file, stale, onNotice);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -85,8 +84,14 @@ export async function acquireMutex({ file, command, waitSeconds, onWait, signal,
 
 function holding(file: string, me: Holder): Mutex {
   const stages: StageGroup[] = [];
-  // Atomic replace: a contender reads the old record or the new one. Nobody renames a live holder's file.
-  const write = () => writeFileAtomic(file, JSON.stringify({ ...me, stages }));
+  // Atomic replace: a contender reads the old record or the new one (nobody renames a live
+  // holder's file). No fsync: it would leave the stage unrecorded for a disk flush's time after
+  // it started, and a power loss kills the stages too.
+  const write = () => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...me, stages }));
+    renameSync(tmp, file);
+  };
   return {
     release: () => release(file),
     stageStarted(pid) {
@@ -107,7 +112,7 @@ function stderrNotice(text: string): void {
 }
 
 /** Stops the stages recorded in a dead holder's file (renamed to `stale` by us), then removes it. */
-async function reap(stale: string, onNotice: (text: string) => void): Promise<void> {
+async function reap(file: string, stale: string, onNotice: (text: string) => void): Promise<void> {
   let holder: Holder | undefined;
   try {
     holder = JSON.parse(readFileSync(stale, 'utf8')) as Holder;
@@ -119,6 +124,8 @@ async function reap(stale: string, onNotice: (text: string) => void): Promise<vo
     if (typeof g?.pgid === 'number' && g.pgid > 1 && (await stopGroup(g))) stopped++;
   }
   if (stopped) onNotice(`stopped ${stopped} stage process${stopped === 1 ? '' : 'es'} left by a killed pipe (pid ${holder?.pid})`);
+  // The dead holder may have died rewriting its record (see holding()).
+  if (holder) rmSync(`${file}.${holder.pid}.tmp`, { force: true });
   rmSync(stale, { force: true });
 }
 
@@ -144,7 +151,7 @@ async function settleTakeovers(file: string, onNotice: (text: string) => void): 
       } catch {
         continue; // taken by someone else, or finished
       }
-      await reap(mine, onNotice);
+      await reap(file, mine, onNotice);
     }
     if (waiting) await sleep(POLL_MS);
   }

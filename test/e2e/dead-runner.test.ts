@@ -1,7 +1,9 @@
 /** @module A pipe killed mid-run (SIGKILL, a CI runner torn down): what the next run finds and must put right. */
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLive } from '../helpers/processes.js';
-import { makeRepo, removeRepos } from '../helpers/repo.js';
+import { countRun, makeRepo, ok, removeRepos } from '../helpers/repo.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 afterAll(removeRepos);
@@ -25,6 +27,8 @@ describe('a SIGKILLed runner', () => {
     await first.waitForStdout(/^work: running because/m);
     await waitUntil(() => repo.exists('orphan.pid') && repo.read('orphan.pid').endsWith('\n'), 'the stage to start');
     const orphan = Number(repo.read('orphan.pid'));
+    // The runner records the stage's process group as it spawns it; a kill in between (microseconds) is not what this test is about.
+    await waitUntil(() => repo.read('.pipe/tmp/repro.mutex').includes(`"pgid":${orphan}`), 'the runner to record the stage');
     first.child.kill('SIGKILL');
     await first.done;
     try {
@@ -39,5 +43,47 @@ describe('a SIGKILLed runner', () => {
     } finally {
       killGroup(orphan);
     }
+  });
+
+  it('killed while its stage runs with an empty cache: the outs the stage finished on its own are stored by the next repro, not skipped', async () => {
+    const repo = makeRepo();
+    repo.stages({ work: { cmd: `${countRun('work')} && while [ ! -f go ]; do sleep 0.05; done && echo result > out.txt`, outs: ['out.txt'] } });
+    const started = () => repo.count('work');
+    repo.write('go', '');
+    await ok(repo, ['repro']);
+    // A fresh clone: data.lock and the outs' bytes, no cache.
+    rmSync(repo.path('.pipe/cache'), { recursive: true, force: true });
+    rmSync(repo.path('out.txt'));
+    rmSync(repo.path('go'));
+    const killed = repo.start(['repro']);
+    await waitUntil(() => started() === 2, 'the stage to start');
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    // The stage, alone now, finishes: the same bytes data.lock names.
+    repo.write('go', '');
+    await waitUntil(() => repo.exists('out.txt') && repo.read('out.txt') === 'result\n', 'the orphaned stage to finish');
+
+    const st = await repo.pipe(['status']);
+    expect(st.code, st.stderr).toBe(0);
+    expect(st.stdout).toMatch(/work: .*\n\s+out out\.txt is not in the cache/);
+    const r = await ok(repo, ['repro']);
+    expect(r.stdout).toMatch(/^work: stored its outs in the cache \(out out\.txt is not in the cache\), not run$/m);
+    expect(repo.count('work')).toBe(2);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/Everything is up to date/);
+    await ok(repo, ['remote', 'add', 'store', tempDir(), '--default']);
+    await ok(repo, ['push']);
+  });
+
+  it('an out switched from cache: false to cached is stored by the next repro without running the stage', async () => {
+    const repo = makeRepo();
+    repo.stages({ work: { cmd: `${countRun('work')} && echo result > out.txt`, outs: [{ 'out.txt': { cache: false } }] } });
+    await ok(repo, ['repro']);
+    repo.stages({ work: { cmd: `${countRun('work')} && echo result > out.txt`, outs: ['out.txt'] } });
+    expect((await ok(repo, ['status'])).stdout).toMatch(/out out\.txt is not in the cache/);
+    await ok(repo, ['repro']);
+    expect(repo.count('work')).toBe(1);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/Everything is up to date/);
+    await ok(repo, ['remote', 'add', 'store', tempDir(), '--default']);
+    await ok(repo, ['push']);
   });
 });

@@ -5,6 +5,7 @@ import { ParsedCache } from '../../yaml/parsed-cache.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openCache } from '../../cache/open-cache.js';
 import { WorkspaceRecord } from '../../cache/workspace-record.js';
+import { storedCheck } from '../../cache/stored-check.js';
 import { RunCache } from '../../run-cache/run-cache.js';
 import { buildDag } from '../../dag/build-dag.js';
 import { schedule } from '../../dag/schedule.js';
@@ -140,6 +141,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       runCache: o.noRunCache ? undefined : runCache,
       pull: pullerForStages,
       groups: mutex,
+      isStored: storedCheck(outsCtx.cache.store, outsCtx.record),
     };
     try {
       await schedule({
