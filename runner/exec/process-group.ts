@@ -66,6 +66,33 @@ export function groupMembers(pgid: number): number[] {
   return pids;
 }
 
+/** The environment variable each stage gets: its value names the run, so that a dead run's processes can be found. */
+export const RUN_ENV = 'PIPE_RUN';
+
+/**
+ * The process groups of every live process whose environment names run `token` (Linux): a
+ * stage's children inherit it whatever group they are in, and it is there from the moment the
+ * stage starts, before the mutex records its group.
+ */
+export function groupsOfRun(token: string): StageGroup[] {
+  if (!HAS_PROC) return [];
+  const needle = Buffer.from(`${RUN_ENV}=${token}\0`);
+  const groups = new Map<number, StageGroup>();
+  for (const entry of readdirSync('/proc')) {
+    if (entry.charCodeAt(0) > 57 || Number(entry) === process.pid) continue;
+    let env: Buffer;
+    try {
+      env = readFileSync(`/proc/${entry}/environ`);
+    } catch {
+      continue; // gone, or another user's
+    }
+    if (env.indexOf(needle) < 0) continue;
+    const s = procStat(entry);
+    if (s && s.state !== 'Z' && s.pgrp > 1 && !groups.has(s.pgrp)) groups.set(s.pgrp, { pgid: s.pgrp });
+  }
+  return [...groups.values()];
+}
+
 /**
  * Whether `g` is still the group pipe recorded: a live leader with another start time is a
  * process that got the pid after the group ended (the kernel never reuses a pid that still

@@ -29,6 +29,8 @@ const KILL_GRACE_MS = 3000;
 export interface GroupTracker {
   stageStarted(pid: number): void;
   stageEnded(pid: number): void;
+  /** Added to each stage's environment (marks its processes as this run's). */
+  readonly stageEnv: Readonly<Record<string, string>>;
 }
 
 export function runStage({ root, stage, output, groups }: { root: string; stage: Stage; output: StageOutput; groups?: GroupTracker }): RunningStage {
@@ -50,7 +52,7 @@ export function runStage({ root, stage, output, groups }: { root: string; stage:
       const child = execa(cmd, {
         shell: true,
         cwd: join(root, stage.wdir),
-        env: { ...stage.env },
+        env: { ...groups?.stageEnv, ...stage.env },
         extendEnv: true,
         // Like npm scripts: the repository's node_modules/.bin comes first on PATH.
         preferLocal: true,

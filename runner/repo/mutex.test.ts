@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { waitUntil } from '../../test/helpers/wait-until.js';
@@ -138,5 +137,42 @@ describe('acquireMutex', () => {
     } finally {
       stage.kill('SIGKILL');
     }
+  });
+
+  it('stops the processes of a dead run that it had not recorded yet (found by the PIPE_RUN mark in their environment)', async () => {
+    const f = file();
+    const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore', env: { ...process.env, PIPE_RUN: 'feedc0de' } });
+    const pid = stage.pid as number;
+    try {
+      hold(f, { pid: deadPid(), run: 'feedc0de', stages: [] } as never);
+      const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
+      expect(isLive(pid)).toBe(false);
+      expect(m.stageEnv.PIPE_RUN).toMatch(/^[0-9a-f]{16}$/);
+      expect(m.stageEnv.PIPE_RUN).not.toBe('feedc0de');
+      m.release();
+    } finally {
+      stage.kill('SIGKILL');
+    }
+  });
+
+  it("removes the temp files of dead pipe processes, and leaves a live one's and the user's alone", async () => {
+    const root = tempDir('pipe-mutex-');
+    const dead = deadPid();
+    const files = {
+      [`.data.lock.${dead}.0123abcd.tmp`]: true,
+      [`.pipe/tmp/state/.paths.json.${dead}.89abcdef.tmp`]: true,
+      [`.pipe/tmp/repro.mutex.${dead}.tmp`]: true,
+      [`.pipe/cache/tmp/${dead}-0a1b2c3d4e5f`]: true,
+      [`.data.lock.${LIVE}.0123abcd.tmp`]: false,
+      [`${dead}-0a1b2c3d4e5f`]: false,
+      'notes.tmp': false,
+    };
+    for (const rel of Object.keys(files)) {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), 'x');
+    }
+    const m = await acquireMutex({ file: join(root, '.pipe/tmp/repro.mutex'), command: 'pipe repro', waitSeconds: 0 });
+    m.release();
+    for (const [rel, removed] of Object.entries(files)) expect(existsSync(join(root, rel)), rel).toBe(!removed);
   });
 });

@@ -1,10 +1,12 @@
 /** @module The repository mutex: one writer of data.lock at a time; a dead holder's mutex is taken over. */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PipeError } from '../errors.js';
-import { isProcessLive, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
+import { groupsOfRun, isProcessLive, RUN_ENV, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
+import { sweepTemps } from './sweep-temps.js';
 
 interface Holder {
   pid: number;
@@ -13,6 +15,8 @@ interface Holder {
   started: string;
   /** The process groups of the stages this holder is running (their own groups: they outlive a SIGKILLed pipe). */
   stages?: StageGroup[];
+  /** The value of PIPE_RUN in its stages' environment (exec/process-group.ts). */
+  run?: string;
 }
 
 export interface Mutex {
@@ -23,6 +27,8 @@ export interface Mutex {
    */
   stageStarted(pid: number): void;
   stageEnded(pid: number): void;
+  /** Environment for the stages: marks their processes as this run's. */
+  readonly stageEnv: Readonly<Record<string, string>>;
 }
 
 export interface AcquireOptions {
@@ -42,14 +48,17 @@ const POLL_MS = 100;
 
 export async function acquireMutex({ file, command, waitSeconds, onWait, signal, onNotice = stderrNotice }: AcquireOptions): Promise<Mutex> {
   mkdirSync(dirname(file), { recursive: true });
-  const me: Holder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+  const me: Holder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString(), run: randomBytes(8).toString('hex') };
   const deadline = Date.now() + waitSeconds * 1000;
   let told = false;
+  let sawDead = false;
   for (;;) {
     if (signal?.aborted) throw interrupted();
     if (tryCreate(file, me)) {
       // A contender may still be stopping a dead holder's stages (or have died doing it): not before they are gone.
-      await settleTakeovers(file, onNotice);
+      const tookOver = await settleTakeovers(file, onNotice);
+      const root = rootOf(file);
+      if (root) sweepTemps(root, { objects: tookOver || sawDead });
       return holding(file, me);
     }
     const holder = readHolder(file);
@@ -65,6 +74,7 @@ export async function acquireMutex({ file, command, waitSeconds, onWait, signal,
         // Someone else took it over first; loop and look again.
       }
       if (won) await reap(file, stale, onNotice);
+      sawDead = true;
       continue;
     }
     if (Date.now() >= deadline) {
@@ -94,6 +104,7 @@ function holding(file: string, me: Holder): Mutex {
   };
   return {
     release: () => release(file),
+    stageEnv: { [RUN_ENV]: me.run ?? '' },
     stageStarted(pid) {
       stages.push(stageGroup(pid));
       write();
@@ -105,6 +116,12 @@ function holding(file: string, me: Holder): Mutex {
       write();
     },
   };
+}
+
+/** The repository root of a mutex at `<root>/.pipe/tmp/repro.mutex` (repo/pipe-dir.ts); undefined elsewhere. */
+function rootOf(file: string): string | undefined {
+  const pipe = dirname(dirname(file));
+  return basename(pipe) === '.pipe' ? dirname(pipe) : undefined;
 }
 
 function stderrNotice(text: string): void {
@@ -119,10 +136,13 @@ async function reap(file: string, stale: string, onNotice: (text: string) => voi
   } catch {
     holder = undefined;
   }
+  // The recorded groups, and (Linux) any process still marked as that run's: a stage spawned just
+  // before its runner died, before its group was recorded.
+  const groups = new Map<number, StageGroup>();
+  for (const g of Array.isArray(holder?.stages) ? holder.stages : []) if (typeof g?.pgid === 'number' && g.pgid > 1) groups.set(g.pgid, g);
+  if (typeof holder?.run === 'string' && holder.run) for (const g of groupsOfRun(holder.run)) if (!groups.has(g.pgid)) groups.set(g.pgid, g);
   let stopped = 0;
-  for (const g of Array.isArray(holder?.stages) ? holder.stages : []) {
-    if (typeof g?.pgid === 'number' && g.pgid > 1 && (await stopGroup(g))) stopped++;
-  }
+  for (const g of groups.values()) if (await stopGroup(g)) stopped++;
   if (stopped) onNotice(`stopped ${stopped} stage process${stopped === 1 ? '' : 'es'} left by a killed pipe (pid ${holder?.pid})`);
   // The dead holder may have died rewriting its record (see holding()).
   if (holder) rmSync(`${file}.${holder.pid}.tmp`, { force: true });
@@ -133,11 +153,12 @@ async function reap(file: string, stale: string, onNotice: (text: string) => voi
  * Waits for contenders that are stopping a dead holder's stages (`<mutex>.stale.<pid>`) to
  * finish; a takeover file whose contender died too is taken over and reaped here.
  */
-async function settleTakeovers(file: string, onNotice: (text: string) => void): Promise<void> {
+async function settleTakeovers(file: string, onNotice: (text: string) => void): Promise<boolean> {
   const prefix = `${basename(file)}.stale.`;
+  let tookOver = false;
   for (;;) {
     const pending = readdirSync(dirname(file)).filter((n) => n.startsWith(prefix));
-    if (pending.length === 0) return;
+    if (pending.length === 0) return tookOver;
     let waiting = false;
     for (const name of pending) {
       const pid = Number.parseInt(name.slice(prefix.length), 10);
@@ -152,6 +173,7 @@ async function settleTakeovers(file: string, onNotice: (text: string) => void): 
         continue; // taken by someone else, or finished
       }
       await reap(file, mine, onNotice);
+      tookOver = true;
     }
     if (waiting) await sleep(POLL_MS);
   }
