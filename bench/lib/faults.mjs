@@ -5,6 +5,7 @@
 // again (as a user would), `pipe repro` and `pipe status`, and a check of everything on disk. A
 // trial whose checks fail is a corrupt state.
 import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout, clearTimeout } from 'node:timers';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,6 +13,8 @@ import { parse } from 'yaml';
 
 export const OPERATIONS = ['repro', 'add', 'checkout', 'push', 'pull', 'gc'];
 export const KINDS = ['runner', 'tree'];
+/** Ops whose work `repro` does not redo: after a kill the user runs them again. */
+const RERUN = new Set(['add', 'checkout', 'pull']);
 
 /** mulberry32: a small seeded PRNG, so that a seed names the same sequence of operations, kinds and delays. */
 export function prng(seed) {
@@ -67,14 +70,28 @@ const FILES = {
   ].join('\n'),
 };
 
-/** Runs the CLI to the end (a hang detector of `timeoutMs`); `{ code, stdout, stderr, ms }`. */
+/**
+ * Runs the CLI to the end (a hang detector of `timeoutMs`); `{ code, stdout, stderr, ms }`.
+ * Asynchronous: with two workers in this process, a synchronous run would hold back the other's kill.
+ */
 function runPipe(bin, cwd, args, timeoutMs = 120_000) {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: Date.now() - started };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
 }
 
-function must(r, what) {
+async function must(p, what) {
+  const r = await p;
   if (r.code !== 0) throw new Error(`${what} exited ${r.code ?? r.signal}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return r;
 }
@@ -86,7 +103,7 @@ function git(cwd, ...args) {
 }
 
 /** A fresh worker repository with its remote, reproduced, pushed and committed. */
-export function makeFaultRepo(dir, bin) {
+export async function makeFaultRepo(dir, bin) {
   rmSync(dir, { recursive: true, force: true });
   const repo = join(dir, 'repo');
   const remote = join(dir, 'remote');
@@ -101,17 +118,17 @@ export function makeFaultRepo(dir, bin) {
   }
   mkdirSync(join(repo, 'data/extra'), { recursive: true });
   for (let i = 0; i < 4; i++) writeFileSync(join(repo, `data/extra/e${i}.txt`), `extra ${i}\n`.repeat(200));
-  must(runPipe(bin, repo, ['add', 'data/extra']), 'setup add');
-  must(runPipe(bin, repo, ['remote', 'add', 'store', remote, '--default']), 'setup remote add');
-  must(runPipe(bin, repo, ['repro']), 'setup repro');
-  must(runPipe(bin, repo, ['push']), 'setup push');
+  await must(runPipe(bin, repo, ['add', 'data/extra']), 'setup add');
+  await must(runPipe(bin, repo, ['remote', 'add', 'store', remote, '--default']), 'setup remote add');
+  await must(runPipe(bin, repo, ['repro']), 'setup repro');
+  await must(runPipe(bin, repo, ['push']), 'setup push');
   git(repo, 'add', '-A');
   git(repo, 'commit', '-qm', 'setup');
   return { dir, repo, remote };
 }
 
 /** Sets the stage for `op` (so that it has work to do) and returns the CLI arguments to run and kill. */
-function prepare(op, w, rnd, bin) {
+async function prepare(op, w, rnd, bin) {
   const { repo } = w;
   switch (op) {
     case 'repro': {
@@ -119,7 +136,7 @@ function prepare(op, w, rnd, bin) {
       if (what === 0) writeFileSync(join(repo, 'params.yaml'), `gen:\n  n: ${16 + rnd.int(16)}\n  salt: ${rnd.int(5)}\n`);
       else if (what === 1) writeFileSync(join(repo, 'stages/feat.sh'), `${FILES['stages/feat.sh']}# ${rnd.int(4)}\n`);
       else replaceFile(join(repo, `data/extra/e${rnd.int(6)}.txt`), `changed ${rnd.int(1e6)}\n`.repeat(100));
-      if (what === 2) must(runPipe(bin, repo, ['add', 'data/extra']), 'prepare add');
+      if (what === 2) await must(runPipe(bin, repo, ['add', 'data/extra']), 'prepare add');
       return ['repro'];
     }
     case 'add': {
@@ -131,26 +148,24 @@ function prepare(op, w, rnd, bin) {
       return ['checkout'];
     }
     case 'push': {
-      // Forget part of the remote, so that there is something to send.
-      const files = listFiles(join(w.remote, 'files'));
-      for (const f of files) if (rnd.next() < 0.5) rmSync(f, { force: true });
+      // Forget part of the remote, so that there is something to send: every directory manifest
+      // and half the files, as an interrupted `gc --cloud` leaves it (manifests go first: a
+      // remote that holds a manifest holds its files, and push relies on that).
+      for (const f of listFiles(join(w.remote, 'files'))) if (f.endsWith('.dir') || rnd.next() < 0.5) rmSync(f, { force: true });
       return ['push'];
     }
     case 'pull': {
-      must(runPipe(bin, repo, ['push']), 'prepare push');
-      const files = listFiles(join(repo, '.pipe/cache/files'));
-      for (const f of files) if (rnd.next() < 0.5) rmSync(f, { force: true });
+      // Lose cache objects the remote has (a pull must not depend on a push the trial did not make)
+      // and some outs, as a fresh clone would.
+      for (const f of listFiles(join(repo, '.pipe/cache/files'))) {
+        if (rnd.next() < 0.5 && existsSync(join(w.remote, relative(join(repo, '.pipe/cache'), f)))) rmSync(f, { force: true });
+      }
       for (const p of ['data/raw', 'models/m', 'data/feat.txt']) if (rnd.next() < 0.5) rmSync(join(repo, p), { recursive: true, force: true });
       return ['pull'];
     }
-    case 'gc': {
-      // Garbage to collect: a run with other params, then back.
-      writeFileSync(join(repo, 'params.yaml'), `gen:\n  n: ${16 + rnd.int(16)}\n  salt: ${10 + rnd.int(5)}\n`);
-      must(runPipe(bin, repo, ['repro', '--no-run-cache']), 'prepare repro');
-      writeFileSync(join(repo, 'params.yaml'), FILES['params.yaml']);
-      must(runPipe(bin, repo, ['repro']), 'prepare repro');
+    case 'gc':
+      // Garbage comes from the trials before (repro with other params, add of other data).
       return ['gc', '-w'];
-    }
     default:
       throw new Error(`unknown operation ${op}`);
   }
@@ -204,7 +219,12 @@ function killTree(pid) {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [p, s] of table) if (!tree.has(p) && tree.has(s.ppid)) tree.add(p) && (grew = true);
+    for (const [p, s] of table) {
+      if (!tree.has(p) && tree.has(s.ppid)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
   }
   const groups = new Set([...tree].map((p) => table.get(p)?.pgrp).filter((g) => g && g !== process.pid && g > 1));
   const own = table.get(process.pid)?.pgrp;
@@ -343,14 +363,14 @@ export async function runFaults({ bin, base, seed, kills, parallel = 1, ops = OP
   const worker = async (id) => {
     const rnd = prng(seed * 1000 + id);
     const dir = join(base, `w${id}`);
-    let w = makeFaultRepo(dir, bin);
+    let w = await makeFaultRepo(dir, bin);
     // Landed kills are what count: a kill that came after the op ended is a miss, and the next aim is shorter.
     while (tally.landed + inFlight < kills && trials < kills * 4) {
       const trial = trials++;
       inFlight++;
       const op = rnd.pick(ops);
       const kind = rnd.pick(kinds);
-      const args = prepare(op, w, rnd, bin);
+      const args = await prepare(op, w, rnd, bin);
       const delay = Math.round(rnd.next() * est[op]);
       const r = await runAndKill(bin, w.repo, args, delay, kind);
       // Kills are aimed over the op's whole duration: one that ran to the end was a miss.
@@ -358,11 +378,11 @@ export async function runFaults({ bin, base, seed, kills, parallel = 1, ops = OP
       const problems = [];
       // What a user does after a killed command: run it again (a killed pull leaves data to
       // fetch, a killed add data to record), then repro.
-      const again = r.landed ? runPipe(bin, w.repo, args) : { code: 0, stderr: '' };
+      const again = r.landed && RERUN.has(op) ? await runPipe(bin, w.repo, args) : { code: 0, stderr: '' };
       if (again.code !== 0) problems.push(`pipe ${args.join(' ')} again exited ${again.code ?? again.signal}: ${again.stderr.trim().split('\n').slice(-4).join(' | ')}`);
-      const rec = runPipe(bin, w.repo, ['repro']);
+      const rec = await runPipe(bin, w.repo, ['repro']);
       if (rec.code !== 0) problems.push(`recovery repro exited ${rec.code ?? rec.signal}: ${rec.stderr.trim().split('\n').slice(-4).join(' | ')}`);
-      const st = runPipe(bin, w.repo, ['status']);
+      const st = await runPipe(bin, w.repo, ['status']);
       if (st.code !== 0 || !/Everything is up to date/.test(st.stdout)) problems.push(`status after recovery: ${st.stdout.trim().split('\n').join(' | ')} ${st.stderr.trim()}`);
       problems.push(...checkIntegrity(w));
       inFlight--;
@@ -382,9 +402,9 @@ export async function runFaults({ bin, base, seed, kills, parallel = 1, ops = OP
       if (problems.length) {
         tally.corrupt++;
         const keep = join(base, 'failures', `trial-${trial}-${op}-${kind}`);
-        cpSync(w.repo, keep, { recursive: true, verbatimSymlinks: true });
+        cpSync(w.dir, keep, { recursive: true, verbatimSymlinks: true });
         tally.failures.push({ ...rec2, kept: keep });
-        w = makeFaultRepo(dir, bin);
+        w = await makeFaultRepo(dir, bin);
       }
       onTrial(rec2, tally);
     }

@@ -1,5 +1,5 @@
 /** @module `pipe gc` in .pipe/cache: which objects and run-cache entries go, and removing them (entries, then manifests, then files). */
-import { lstatSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFsOps } from '../../cache/fs-pool.js';
 import { listObjects } from '../../cache/list-objects.js';
