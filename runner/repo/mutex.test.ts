@@ -16,6 +16,16 @@ const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid as number;
 const hold = (f: string, holder: { pid: number; host?: string; command?: string }) =>
   writeFileSync(f, JSON.stringify({ host: hostname(), command: 'pipe repro train', started: 'then', ...holder }));
 
+/** A stage left running: a `sleep` in a process group of its own, killed once `body` is done. */
+async function withOrphan(body: (pid: number) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+  try {
+    await body(stage.pid as number);
+  } finally {
+    stage.kill('SIGKILL');
+  }
+}
+
 describe('acquireMutex', () => {
   it('creates the mutex file (and its directory) naming this process and its command, and release() removes it', async () => {
     const f = join(tempDir('pipe-mutex-'), 'tmp', 'repro.mutex');
@@ -107,9 +117,7 @@ describe('acquireMutex', () => {
 
   it("stops the stages a dead holder left running before taking over, and says so", async () => {
     const f = file();
-    const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
-    const pid = stage.pid as number;
-    try {
+    await withOrphan(async (pid) => {
       const holder = deadPid();
       hold(f, { pid: holder, stages: [{ pgid: pid }] } as never);
       const notices: string[] = [];
@@ -118,41 +126,34 @@ describe('acquireMutex', () => {
       expect(notices).toEqual([`stopped 1 stage process left by a killed pipe (pid ${holder})`]);
       expect(readdirSync(dirname(f))).toEqual(['repro.mutex']);
       m.release();
-    } finally {
-      stage.kill('SIGKILL');
-    }
+    });
   });
 
   it('finishes the takeover of a contender that died while stopping a dead holder\'s stages', async () => {
     const f = file();
-    const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
-    const pid = stage.pid as number;
-    try {
+    await withOrphan(async (pid) => {
       // The contender renamed the dead holder's file away (it won the takeover), then died.
       hold(`${f}.stale.${deadPid()}`, { pid: deadPid(), stages: [{ pgid: pid }] } as never);
       const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
       expect(isLive(pid)).toBe(false);
       expect(readdirSync(dirname(f))).toEqual(['repro.mutex']);
       m.release();
-    } finally {
-      stage.kill('SIGKILL');
-    }
+    });
   });
 
   it('stops the processes of a dead run that it had not recorded yet (found by the PIPE_RUN mark in their environment)', async () => {
     const f = file();
-    const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore', env: { ...process.env, PIPE_RUN: 'feedc0de' } });
-    const pid = stage.pid as number;
-    try {
-      hold(f, { pid: deadPid(), run: 'feedc0de', stages: [] } as never);
-      const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
-      expect(isLive(pid)).toBe(false);
-      expect(m.stageEnv.PIPE_RUN).toMatch(/^[0-9a-f]{16}$/);
-      expect(m.stageEnv.PIPE_RUN).not.toBe('feedc0de');
-      m.release();
-    } finally {
-      stage.kill('SIGKILL');
-    }
+    await withOrphan(
+      async (pid) => {
+        hold(f, { pid: deadPid(), run: 'feedc0de', stages: [] } as never);
+        const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
+        expect(isLive(pid)).toBe(false);
+        expect(m.stageEnv.PIPE_RUN).toMatch(/^[0-9a-f]{16}$/);
+        expect(m.stageEnv.PIPE_RUN).not.toBe('feedc0de');
+        m.release();
+      },
+      { PIPE_RUN: 'feedc0de' },
+    );
   });
 
   it("removes the temp files of dead pipe processes, and leaves a live one's and the user's alone", async () => {
