@@ -9,6 +9,9 @@ import { PathHasher } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
+import { ObjectStore } from '../cache/object-store.js';
+import { storedCheck } from '../cache/stored-check.js';
+import { WorkspaceRecord } from '../cache/workspace-record.js';
 
 export type StageState = 'up-to-date' | 'changed' | 'frozen' | 'always-changed';
 
@@ -37,11 +40,12 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
   const selected = selectStages(dag, { targets });
   const lock = await readLock({ root, cache });
   const hasher = new PathHasher(root, new StatState(dir.state));
+  const isStored = storedCheck(new ObjectStore(dir.cache), new WorkspaceRecord(dir.tmp));
   const statuses = await Promise.all(
     selected.map((name) => {
       const stage = dag.stages.get(name);
       if (!stage) throw new Error(`unreachable: stage ${name} selected but not in the graph`);
-      return stageStatus({ stage, locked: lock.stages[name], pipeline, hasher });
+      return stageStatus({ stage, locked: lock.stages[name], pipeline, hasher, isStored });
     }),
   );
   const data: DataStatus[] = [];

@@ -1,9 +1,9 @@
 /** @module Makes one workspace path match a hash from data.lock by linking objects from the store. */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { ManifestEntry } from '../hash/manifest.js';
-import { nowMs } from '../fs/file-stat.js';
+import { fileStat, nowMs, sameButCtime, type FileStat } from '../fs/file-stat.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import type { CacheContext } from './commit-to-cache.js';
 import { warmPool } from '../workers/pool.js';
@@ -15,6 +15,14 @@ export type CheckoutResult =
   | { readonly state: 'unchanged' | 'linked'; readonly path: RepoPath }
   /** Objects absent from the store (or found corrupt and moved aside); the workspace was left alone. */
   | { readonly state: 'missing'; readonly path: RepoPath; readonly missing: readonly string[] };
+
+function restat(abs: string): FileStat | undefined {
+  try {
+    return fileStat(statSync(abs));
+  } catch {
+    return undefined;
+  }
+}
 
 export async function checkoutPath(
   ctx: CacheContext,
@@ -61,10 +69,16 @@ export async function checkoutPath(
     }
     return { dest, hash: f.hash, exec: f.exec };
   });
+  const placed: (FileStat | undefined)[] = new Array(files.length);
   await linkFiles(ctx, dests, (i, st) => {
-    // What we placed we know the hash of: the next status need not read it.
+    placed[i] = st;
+  });
+  // What we placed we know the hash of: the next status need not read it. Stat again once every
+  // link is made: each link to an object (several paths may share one) moves its ctime.
+  placed.forEach((st, i) => {
     const f = files[i] as (typeof files)[number];
-    ctx.hasher.rememberPlaced(path, f.rel, st, f.hash.slice(HASH_ALGORITHM.length + 1), { readStartMs: started });
+    const now = st && restat((dests[i] as { dest: string }).dest);
+    if (now && sameButCtime(st, now)) ctx.hasher.rememberPlaced(path, f.rel, now, f.hash.slice(HASH_ALGORITHM.length + 1), { readStartMs: started });
   });
   ctx.hasher.invalidate(path);
   return { state: 'linked', path };

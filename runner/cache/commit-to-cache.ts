@@ -40,8 +40,8 @@ export async function commitToCache(ctx: CacheContext, path: RepoPath): Promise<
     const stored = ctx.store.putManifest(info.manifest);
     if (stored !== info.hash) throw new Error(`manifest of '${path}' hashed to ${stored}, expected ${info.hash}`);
   }
-  // The workspace files changed inode or mode: let the next hash of `path` look again (cheaply).
-  ctx.hasher.invalidate(path);
+  // The workspace files changed mode or link count, so ctime: record it, or the next run re-reads them all.
+  ctx.hasher.refreshStats(info);
   return info;
 }
 

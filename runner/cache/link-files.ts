@@ -15,7 +15,7 @@ export interface FileToLink {
 /**
  * Links each file's object (already checked by ctx.verifier) to its dest and calls `placed`
  * with the stats of what now sits there. With hardlinks those are the object's stats, which
- * `check` took: link(2) changes only the ctime, which the stat state does not compare.
+ * `check` took: link(2) changes only the ctime (checkout-path.ts stats again for the stat state).
  */
 export async function linkFiles(ctx: CacheContext, files: readonly FileToLink[], placed: (i: number, st: FileStat) => void): Promise<void> {
   const batched: { i: number; object: string; objectExec: boolean; st: FileStat }[] = [];

@@ -21,7 +21,7 @@ export class ObjectVerifier {
 
   constructor(store: ObjectStore, stateDir: string) {
     this.#store = store;
-    this.#state = new StatState(stateDir);
+    this.#state = new StatState(stateDir, { ctime: false });
   }
 
   check(hash: string): ObjectState {

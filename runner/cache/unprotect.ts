@@ -1,5 +1,5 @@
 /** @module Turns linked (read-only, shared with the store) workspace files into writable copies of their own. */
-import { chmodSync, copyFileSync, lstatSync, readdirSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, lstatSync, readdirSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { refusal } from '../fs/real-path-inside.js';
 import type { RepoPath } from '../fs/repo-path.js';
@@ -13,6 +13,9 @@ import { pipeDir } from '../repo/pipe-dir.js';
  * store, pipe's own symlink links), never outside it or into .git/ or .pipe/: else PATH_INVALID,
  * and nothing is replaced. A symlink to a directory is followed when it is `path` itself and
  * skipped below it (pipe links files, never directories). `path`'s parent passes `guard`.
+ * The read-only bit does not stop root (CI, containers), so a file shared with the store must
+ * never be opened for writing: it is replaced, whoever runs pipe. The copy is a clone where the
+ * filesystem can (btrfs, XFS, APFS): no bytes copied until the stage writes.
  */
 export function unprotect({ root, path, guard }: { root: string; path: RepoPath; guard: WorkspaceGuard }): number {
   guard.parentOf(path);
@@ -37,7 +40,7 @@ export function unprotect({ root, path, guard }: { root: string; path: RepoPath;
   for (const file of files) {
     const exec = (statSync(file).mode & 0o100) !== 0;
     const tmp = `${file}.pipe-unprotect-${process.pid}`;
-    copyFileSync(file, tmp);
+    copyFileSync(file, tmp, constants.COPYFILE_FICLONE);
     chmodSync(tmp, exec ? 0o755 : 0o644);
     renameSync(tmp, file);
   }

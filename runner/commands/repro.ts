@@ -102,6 +102,9 @@ export function cliReporter(io: Io, dry: boolean): ReproReporter {
         case 'restored':
           io.out(`${s.bold(e.stage)}: restored from run-cache (${firstReason(e.reasons)}), not run\n`);
           break;
+        case 'stored':
+          io.out(`${s.bold(e.stage)}: stored its outs in the cache (${firstReason(e.reasons)}), not run\n`);
+          break;
         case 'would-run':
           io.out(`${s.bold(e.stage)}: would run because ${firstReason(e.reasons)}\n`);
           break;

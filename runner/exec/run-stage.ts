@@ -25,7 +25,15 @@ export interface RunningStage {
 const TAIL_LINES = 20;
 const KILL_GRACE_MS = 3000;
 
-export function runStage({ root, stage, output }: { root: string; stage: Stage; output: StageOutput }): RunningStage {
+/** Told of each command's process group as it starts and ends (the repository mutex records them: a killed pipe's stages are stopped by the next one). */
+export interface GroupTracker {
+  stageStarted(pid: number): void;
+  stageEnded(pid: number): void;
+  /** Added to each stage's environment (marks its processes as this run's). */
+  readonly stageEnv: Readonly<Record<string, string>>;
+}
+
+export function runStage({ root, stage, output, groups }: { root: string; stage: Stage; output: StageOutput; groups?: GroupTracker }): RunningStage {
   let current: { pid?: number } | undefined;
   let killed = false;
   const killGroup = (signal: NodeJS.Signals) => {
@@ -44,7 +52,7 @@ export function runStage({ root, stage, output }: { root: string; stage: Stage; 
       const child = execa(cmd, {
         shell: true,
         cwd: join(root, stage.wdir),
-        env: { ...stage.env },
+        env: { ...groups?.stageEnv, ...stage.env },
         extendEnv: true,
         // Like npm scripts: the repository's node_modules/.bin comes first on PATH.
         preferLocal: true,
@@ -57,6 +65,8 @@ export function runStage({ root, stage, output }: { root: string; stage: Stage; 
         cleanup: true,
       });
       current = child;
+      const pid = child.pid;
+      if (pid !== undefined) groups?.stageStarted(pid);
       const out = new LineSplitter((l) => output.line(stage.name, 'stdout', l));
       const err = new LineSplitter((l) => {
         tail.push(l);
@@ -64,7 +74,10 @@ export function runStage({ root, stage, output }: { root: string; stage: Stage; 
       });
       child.stdout?.setEncoding('utf8').on('data', (c: string) => out.push(c));
       child.stderr?.setEncoding('utf8').on('data', (c: string) => err.push(c));
-      const result = await child;
+      const result = await child.finally(() => {
+        // Recorded only while the command runs: once it has ended, its group id may be reused.
+        if (pid !== undefined) groups?.stageEnded(pid);
+      });
       out.end();
       err.end();
       current = undefined;

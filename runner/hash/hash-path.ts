@@ -7,7 +7,7 @@ import { isWithin } from '../fs/repo-path.js';
 import { HASH_ALGORITHM } from './hash-file.js';
 import { hashFiles } from './hash-files.js';
 import { manifestHash, type ManifestEntry } from './manifest.js';
-import { isRacy, nowMs, type FileStat } from '../fs/file-stat.js';
+import { isRacy, nowMs, statKey, type FileStat } from '../fs/file-stat.js';
 import type { StatState } from './stat-state.js';
 import { statDigest, walkFiles, type FoundFile } from './walk-files.js';
 
@@ -85,6 +85,42 @@ export class PathHasher {
     for (const key of this.#memo.keys()) {
       if (isWithin(key, path) || isWithin(path, key)) this.#memo.delete(key);
     }
+  }
+
+  /**
+   * After pipe itself linked or chmodded the files of `path` (storing it): link(2) and chmod(2)
+   * move only their ctime, which the state compares. Records the new ctimes of the files whose
+   * other stats are what they were, so the next run does not re-read them.
+   */
+  refreshStats(info: HashInfo): void {
+    const { path } = info;
+    const abs = join(this.#root, path);
+    let st: Stats;
+    try {
+      st = statSync(abs);
+    } catch {
+      return;
+    }
+    this.invalidate(path);
+    if (!st.isDirectory()) {
+      if (info.nfiles === undefined && st.size === info.size && !isRacy(st, nowMs())) {
+        // Only when the file is the one hashed: its remembered digest differs in ctime alone.
+        const before = this.#state.pathDigest(path);
+        const [ino, size, mtimeMs] = (before ?? '').split(':').map(Number);
+        if (ino === st.ino && size === st.size && mtimeMs === st.mtimeMs) this.#state.setPath(path, fileDigest(st), info.hash, info.size);
+      }
+      return;
+    }
+    const manifest = info.manifest;
+    if (!manifest) return;
+    const found = walkFiles(abs, path);
+    if (found.length !== manifest.length) return;
+    let all = true;
+    found.forEach((f, i) => {
+      const e = manifest[i];
+      if (!e || e.relpath !== f.rel || this.#state.refresh(path, f.rel, f.st) !== e.hash) all = false;
+    });
+    if (all) this.#state.setPath(path, statDigest(found), info.hash, info.size, info.nfiles);
   }
 
   saveState(): void {
@@ -179,7 +215,7 @@ export class PathHasher {
 }
 
 function fileDigest(st: FileStat): string {
-  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  return statKey(st);
 }
 
 function isNotFound(err: unknown): boolean {

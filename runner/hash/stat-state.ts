@@ -1,25 +1,28 @@
-/** @module The persistent stat state: (inode, size, mtime ns) → hash, so unchanged files are never re-read. */
+/** @module The persistent stat state: (inode, size, mtime, ctime) → hash, so unchanged files are never re-read. */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
-import { isRacy, type FileStat } from '../fs/file-stat.js';
+import { isRacy, sameButCtime, type FileStat } from '../fs/file-stat.js';
 import { hashBytes } from './hash-file.js';
 
 
-/** mtime in ms as Node's number stats give it: a double, exact to ~0.25 µs at today's dates. */
-type FileEntry = [ino: number, size: number, mtimeMs: number, hash: string];
+/** mtime and ctime in ms as Node's number stats give them: doubles, exact to ~0.25 µs at today's dates. */
+type FileEntry = [ino: number, size: number, mtimeMs: number, ctimeMs: number, hash: string];
 /** A dep or out path: digest of its stats (for a directory, of every file's) → its content hash. */
 type PathEntry = [statDigest: string, hash: string, size: number, nfiles: number | null];
 
+/** 3: ctime joined the file entries and the path digests (an older state is dropped: one re-read). */
+const VERSION = 3;
+
 interface StateFile<E> {
-  version: 2;
+  version: typeof VERSION;
   entries: Record<string, E>;
 }
 
 function loadEntries<E>(file: string): Map<string, E> {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateFile<E>;
-    if (parsed.version === 2 && parsed.entries) return new Map(Object.entries(parsed.entries));
+    if (parsed.version === VERSION && parsed.entries) return new Map(Object.entries(parsed.entries));
   } catch {
     // Missing or unreadable: the state is only a speed-up, start empty.
   }
@@ -29,7 +32,7 @@ function loadEntries<E>(file: string): Map<string, E> {
 function saveEntries<E>(file: string, entries: Map<string, E>): void {
   const out: Record<string, E> = {};
   for (const [k, v] of entries) out[k] = v;
-  writeFileAtomic(file, JSON.stringify({ version: 2, entries: out } satisfies StateFile<E>));
+  writeFileAtomic(file, JSON.stringify({ version: VERSION, entries: out } satisfies StateFile<E>));
 }
 
 /**
@@ -45,9 +48,15 @@ export class StatState {
   readonly #dirtyGroups = new Set<string>();
   #paths: Map<string, PathEntry> | undefined;
   #pathsDirty = false;
+  readonly #ctime: boolean;
 
-  constructor(dir: string) {
+  /**
+   * `ctime: false` for the object store's state (object-verifier.ts): every hardlink made to an
+   * object or removed from it moves its ctime, and its bytes are guarded by their name anyway.
+   */
+  constructor(dir: string, { ctime = true }: { ctime?: boolean } = {}) {
     this.#dir = dir;
+    this.#ctime = ctime;
   }
 
   #groupFile(group: string): string {
@@ -67,11 +76,25 @@ export class StatState {
     return (this.#paths ??= loadEntries<PathEntry>(join(this.#dir, 'paths.json')));
   }
 
-  /** The recorded hash of `key` in `group` when the file's inode, size and mtime are what they were. */
+  /** The recorded hash of `key` in `group` when the file's inode, size, mtime and ctime are what they were. */
   get(group: string, key: string, st: FileStat): string | undefined {
     const e = this.#fileMap(group).get(key);
     if (!e) return undefined;
-    return e[0] === st.ino && e[1] === st.size && e[2] === st.mtimeMs ? e[3] : undefined;
+    return e[0] === st.ino && e[1] === st.size && e[2] === st.mtimeMs && (!this.#ctime || e[3] === st.ctimeMs) ? e[4] : undefined;
+  }
+
+  /**
+   * For a file pipe just linked or chmodded (its ctime moved, nothing else): when the entry's
+   * inode, size and mtime still match, takes the new ctime and returns the entry's hash.
+   */
+  refresh(group: string, key: string, st: FileStat): string | undefined {
+    const e = this.#fileMap(group).get(key);
+    if (!e || !sameButCtime({ ino: e[0], size: e[1], mtimeMs: e[2], ctimeMs: e[3], mode: 0 }, st)) return undefined;
+    if (e[3] !== st.ctimeMs) {
+      e[3] = st.ctimeMs;
+      this.#dirtyGroups.add(group);
+    }
+    return e[4];
   }
 
   /** Records a hash computed from a read that started at `readStartMs` (wall clock). */
@@ -82,7 +105,7 @@ export class StatState {
       if (map.delete(key)) this.#dirtyGroups.add(group);
       return;
     }
-    map.set(key, [st.ino, st.size, st.mtimeMs, hash]);
+    map.set(key, [st.ino, st.size, st.mtimeMs, this.#ctime ? st.ctimeMs : 0, hash]);
     this.#dirtyGroups.add(group);
   }
 
@@ -90,6 +113,11 @@ export class StatState {
   forget(group: string, keys: Iterable<string>): void {
     const map = this.#fileMap(group);
     for (const key of keys) if (map.delete(key)) this.#dirtyGroups.add(group);
+  }
+
+  /** The stat digest `key`'s hash was recorded under, if any. */
+  pathDigest(key: string): string | undefined {
+    return this.#pathMap.get(key)?.[0];
   }
 
   getPath(key: string, statDigest: string): { hash: string; size: number; nfiles?: number } | undefined {

@@ -23,7 +23,7 @@ export interface FoundFile {
  * Sockets, FIFOs and devices are not data and are left out.
  *
  * Number (not bigint) stats: on 10,000 files they cost half as much, which is most of a no-op run.
- * Only the four numbers the state compares are kept, not Node's Stats (a dozen boxed numbers
+ * Only the numbers the state compares are kept, not Node's Stats (a dozen boxed numbers
  * each): 10,000 of those surviving young-generation collections cost more than the copy.
  */
 export function walkFiles(dir: string, base: RepoPath): FoundFile[] {
@@ -77,17 +77,18 @@ function dirKey(st: Stats): string {
 }
 
 /**
- * One digest of every file's path, inode, size, mtime and exec bit: equal digests mean nothing below
+ * One digest of every file's path, inode, size, mtime, ctime and exec bit: equal digests mean nothing below
  * the directory changed. Numbers go in as raw float64 bytes (mtime in ms with sub-µs fraction).
  */
 export function statDigest(found: readonly FoundFile[]): string {
-  const nums = new Float64Array(found.length * 4);
+  const nums = new Float64Array(found.length * 5);
   let i = 0;
   let names = '';
   for (const f of found) {
     nums[i++] = f.st.ino;
     nums[i++] = f.st.size;
     nums[i++] = f.st.mtimeMs;
+    nums[i++] = f.st.ctimeMs;
     // Only the exec bit: making a cached file read-only must not look like a change.
     nums[i++] = f.st.mode & 0o100;
     names += `${f.rel}\0`;

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { waitUntil } from '../../test/helpers/wait-until.js';
+import { isLive } from '../../test/helpers/processes.js';
 import { acquireMutex } from './mutex.js';
 
 /** Where a mutex goes, in a fresh directory that already exists (as .pipe/tmp/ would). */
@@ -14,6 +15,16 @@ const LIVE = process.ppid;
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid as number;
 const hold = (f: string, holder: { pid: number; host?: string; command?: string }) =>
   writeFileSync(f, JSON.stringify({ host: hostname(), command: 'pipe repro train', started: 'then', ...holder }));
+
+/** A stage left running: a `sleep` in a process group of its own, killed once `body` is done. */
+async function withOrphan(body: (pid: number) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const stage = spawn('sleep', ['600'], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } });
+  try {
+    await body(stage.pid as number);
+  } finally {
+    stage.kill('SIGKILL');
+  }
+}
 
 describe('acquireMutex', () => {
   it('creates the mutex file (and its directory) naming this process and its command, and release() removes it', async () => {
@@ -90,5 +101,79 @@ describe('acquireMutex', () => {
     hold(f, { pid: LIVE });
     held.release();
     expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: LIVE });
+  });
+
+  it('records the process groups of running stages, and drops each when it ends', async () => {
+    const f = file();
+    const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    m.stageStarted(LIVE);
+    m.stageStarted(process.pid);
+    expect(JSON.parse(readFileSync(f, 'utf8')).stages.map((g: { pgid: number }) => g.pgid)).toEqual([LIVE, process.pid]);
+    m.stageEnded(LIVE);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ pid: process.pid, stages: [{ pgid: process.pid }] });
+    m.release();
+    expect(existsSync(f)).toBe(false);
+  });
+
+  it("stops the stages a dead holder left running before taking over, and says so", async () => {
+    const f = file();
+    await withOrphan(async (pid) => {
+      const holder = deadPid();
+      hold(f, { pid: holder, stages: [{ pgid: pid }] } as never);
+      const notices: string[] = [];
+      const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: (t) => notices.push(t) });
+      expect(isLive(pid)).toBe(false);
+      expect(notices).toEqual([`stopped 1 stage process left by a killed pipe (pid ${holder})`]);
+      expect(readdirSync(dirname(f))).toEqual(['repro.mutex']);
+      m.release();
+    });
+  });
+
+  it('finishes the takeover of a contender that died while stopping a dead holder\'s stages', async () => {
+    const f = file();
+    await withOrphan(async (pid) => {
+      // The contender renamed the dead holder's file away (it won the takeover), then died.
+      hold(`${f}.stale.${deadPid()}`, { pid: deadPid(), stages: [{ pgid: pid }] } as never);
+      const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
+      expect(isLive(pid)).toBe(false);
+      expect(readdirSync(dirname(f))).toEqual(['repro.mutex']);
+      m.release();
+    });
+  });
+
+  it('stops the processes of a dead run that it had not recorded yet (found by the PIPE_RUN mark in their environment)', async () => {
+    const f = file();
+    await withOrphan(
+      async (pid) => {
+        hold(f, { pid: deadPid(), run: 'feedc0de', stages: [] } as never);
+        const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0, onNotice: () => {} });
+        expect(isLive(pid)).toBe(false);
+        expect(m.stageEnv.PIPE_RUN).toMatch(/^[0-9a-f]{16}$/);
+        expect(m.stageEnv.PIPE_RUN).not.toBe('feedc0de');
+        m.release();
+      },
+      { PIPE_RUN: 'feedc0de' },
+    );
+  });
+
+  it("removes the temp files of dead pipe processes, and leaves a live one's and the user's alone", async () => {
+    const root = tempDir('pipe-mutex-');
+    const dead = deadPid();
+    const files = {
+      [`.data.lock.${dead}.0123abcd.tmp`]: true,
+      [`.pipe/tmp/state/.paths.json.${dead}.89abcdef.tmp`]: true,
+      [`.pipe/tmp/repro.mutex.${dead}.tmp`]: true,
+      [`.pipe/cache/tmp/${dead}-0a1b2c3d4e5f`]: true,
+      [`.data.lock.${LIVE}.0123abcd.tmp`]: false,
+      [`${dead}-0a1b2c3d4e5f`]: false,
+      'notes.tmp': false,
+    };
+    for (const rel of Object.keys(files)) {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), 'x');
+    }
+    const m = await acquireMutex({ file: join(root, '.pipe/tmp/repro.mutex'), command: 'pipe repro', waitSeconds: 0 });
+    m.release();
+    for (const [rel, removed] of Object.entries(files)) expect(existsSync(join(root, rel)), rel).toBe(!removed);
   });
 });

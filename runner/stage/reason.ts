@@ -11,6 +11,8 @@ export type Reason =
   | { readonly kind: 'param-changed'; readonly file: string; readonly key: string; readonly from: unknown; readonly to: unknown }
   | { readonly kind: 'param-added' | 'param-removed'; readonly file: string; readonly key: string }
   | { readonly kind: 'out-added' | 'out-removed' | 'out-missing' | 'out-modified'; readonly path: string }
+  /** The workspace holds the locked bytes but the cache does not (a killed run, an out switched to `cache: true`). */
+  | { readonly kind: 'out-not-stored'; readonly path: string }
   | { readonly kind: 'upstream-changed'; readonly stage: string };
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -51,6 +53,8 @@ export function describeReason(r: Reason): string {
       return `out ${r.path} missing`;
     case 'out-modified':
       return `out ${r.path} modified`;
+    case 'out-not-stored':
+      return `out ${r.path} is not in the cache`;
     case 'upstream-changed':
       return `upstream stage ${r.stage} changed`;
   }

@@ -34,9 +34,11 @@ export interface StatusInput {
   readonly hasher: PathHasher;
   /** Check outs too (skipped for --dry listings of stages that will run anyway). */
   readonly checkOuts?: boolean;
+  /** Whether the cache holds a cached out's locked object(s); without it, the cache is not looked at. */
+  readonly isStored?: (path: string, hash: string) => boolean;
 }
 
-export async function stageStatus({ stage, locked, pipeline, hasher, checkOuts = true }: StatusInput): Promise<StageStatus> {
+export async function stageStatus({ stage, locked, pipeline, hasher, checkOuts = true, isStored }: StatusInput): Promise<StageStatus> {
   const reasons: Reason[] = [];
   const params = currentParams(stage, pipeline);
   const depInfos = await Promise.all(stage.deps.map((d) => hasher.hash(d.path)));
@@ -84,6 +86,7 @@ export async function stageStatus({ stage, locked, pipeline, hasher, checkOuts =
       if (!was) reasons.push({ kind: 'out-added', path: o.path });
       else if (!now) reasons.push({ kind: 'out-missing', path: o.path });
       else if (now.hash !== was.hash) reasons.push({ kind: 'out-modified', path: o.path });
+      else if (o.cache && isStored && !isStored(o.path, was.hash)) reasons.push({ kind: 'out-not-stored', path: o.path });
     });
   }
   return { stage, reasons, deps, params };

@@ -2,7 +2,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
-import { isRacy, nowMs } from '../fs/file-stat.js';
+import { statKey, isRacy, nowMs } from '../fs/file-stat.js';
 
 interface Entry {
   stat: string;
@@ -47,10 +47,6 @@ export class ParsedCache {
     writeFileAtomic(this.#file, JSON.stringify(this.#entries));
     this.#dirty = false;
   }
-}
-
-function statKey(st: Stats): string {
-  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
 /** Stats of a file, or undefined when it does not exist. */

@@ -1,10 +1,11 @@
 /** @module `pipe gc` in .pipe/cache: which objects and run-cache entries go, and removing them (entries, then manifests, then files). */
-import { lstatSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { runFsOps } from '../../cache/run-fs-ops.js';
 import { listObjects } from '../../cache/list-objects.js';
 import type { ObjectStore } from '../../cache/object-store.js';
 import { runKey, type RunCache } from '../../run-cache/run-cache.js';
+import { sweepStoreTemps } from '../../repo/sweep-temps.js';
 import { isRemovable, type Referenced } from './referenced.js';
 
 export interface RemovedObject {
@@ -76,30 +77,11 @@ export async function removeLocal(store: ObjectStore, plan: LocalGcPlan): Promis
   for (const fp of plan.removedRuns) rmSync(join(store.root, runKey(fp)), { force: true });
   await unlinkAll(plan.removedObjects.filter((o) => o.hash.endsWith('.dir')).map((o) => store.path(o.hash)));
   await unlinkAll(plan.removedObjects.filter((o) => !o.hash.endsWith('.dir')).map((o) => store.path(o.hash)));
-  removeStaleTemp(join(store.root, 'tmp'));
+  sweepStoreTemps(join(store.root, 'tmp'));
 }
 
 async function unlinkAll(paths: readonly string[]): Promise<void> {
   const results = await runFsOps(paths.map((path) => ({ op: 'unlink', path })));
   const failed = results.findIndex((r) => !r.ok);
   if (failed >= 0) unlinkSync(paths[failed] as string); // throws the real error, as before
-}
-
-/** Temp files of interrupted writes: named `<pid>-…`; removed when that process is gone. */
-function removeStaleTemp(tmp: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(tmp);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      rmSync(join(tmp, name), { force: true });
-    }
-  }
 }

@@ -9,6 +9,8 @@ export type StageEvent =
   | { readonly kind: 'would-run'; readonly stage: string; readonly reasons: readonly Reason[] }
   | { readonly kind: 'restored'; readonly stage: string; readonly reasons: readonly Reason[]; readonly ms: number }
   | { readonly kind: 'done'; readonly stage: string; readonly ms: number }
+  /** Its outs were up to date but not in the cache: stored, not run. */
+  | { readonly kind: 'stored'; readonly stage: string; readonly reasons: readonly Reason[]; readonly ms: number }
   | { readonly kind: 'failed'; readonly stage: string; readonly ms: number; readonly message: string };
 
 export interface ReproReporter extends StageOutput {

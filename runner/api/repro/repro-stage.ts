@@ -1,13 +1,13 @@
 /** @module Brings one stage up to date: decide from its status, run it, check and lock its outs. */
 import type { Dag } from '../../dag/build-dag.js';
 import type { Reason } from '../../stage/reason.js';
-import { runStage, type RunningStage } from '../../exec/run-stage.js';
+import { runStage, type GroupTracker, type RunningStage } from '../../exec/run-stage.js';
 import { lockedCmd, stageStatus } from '../../stage/stage-status.js';
 import type { HashInfo, PathHasher } from '../../hash/hash-path.js';
 import type { LockedPath, StageLock } from '../../lockfile/lock.js';
 import { fingerprint } from '../../run-cache/fingerprint.js';
 import type { RunCache } from '../../run-cache/run-cache.js';
-import { commitOuts, lockedPath, prepareOuts, restorable, restoreFromRunCache, restoreLockedOuts, type OutsContext } from './stage-outs.js';
+import { commitOuts, lockedPath, prepareOuts, restorable, restoreFromRunCache, restoreLockedOuts, storeOuts, type OutsContext } from './stage-outs.js';
 import type { RemotePuller } from './repro-pull.js';
 import type { Pipeline, Stage } from '../../pipeline/pipeline.js';
 import type { ReproReporter } from './repro-events.js';
@@ -43,6 +43,10 @@ export interface ReproContext {
   readonly runCache: RunCache | undefined;
   /** With --pull: fetches a stage's results from the remote before it would run. */
   readonly pull?: RemotePuller;
+  /** Whether the cache holds a locked out (cache/stored-check.ts). */
+  readonly isStored?: (path: string, hash: string) => boolean;
+  /** The repository mutex, which records running stages' process groups (undefined with --dry). */
+  readonly groups?: GroupTracker;
 }
 
 export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' | 'failed'> {
@@ -58,7 +62,7 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
       ctx.reporter.event({ kind: 'skipped', stage: name, why: 'frozen' });
       return 'ok';
     }
-    const status = await stageStatus({ stage, locked: ctx.locks.get(name), pipeline: ctx.pipeline, hasher: ctx.hasher });
+    const status = await stageStatus({ stage, locked: ctx.locks.get(name), pipeline: ctx.pipeline, hasher: ctx.hasher, isStored: ctx.isStored });
     const reasons: Reason[] = [...status.reasons];
     if (ctx.dry) {
       for (const up of ctx.dag.upstream.get(name) ?? []) {
@@ -68,6 +72,13 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
     if (ctx.force && reasons.length === 0) reasons.push({ kind: 'forced' });
     if (reasons.length === 0) {
       ctx.reporter.event({ kind: 'skipped', stage: name, why: 'up-to-date' });
+      return 'ok';
+    }
+    // The workspace holds what data.lock says but the cache lacks it (a run killed while its
+    // stage finished on its own, an out switched to cache: true): store it, nothing to run.
+    if (!ctx.dry && !ctx.force && reasons.length > 0 && reasons.every((r) => r.kind === 'out-not-stored')) {
+      await storeOuts(ctx.outs, stage, reasons.map((r) => (r as { path: string }).path));
+      ctx.reporter.event({ kind: 'stored', stage: name, reasons, ms: Date.now() - started });
       return 'ok';
     }
     if (ctx.dry) {
@@ -122,7 +133,7 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
     ctx.reporter.event({ kind: 'running', stage: name, reasons });
     ctx.ran.add(name);
     prepareOuts(ctx.outs, stage);
-    const run = runStage({ root: ctx.root, stage, output: ctx.reporter });
+    const run = runStage({ root: ctx.root, stage, output: ctx.reporter, groups: ctx.groups });
     ctx.running.add(run);
     const result = await run.done.finally(() => ctx.running.delete(run));
     if (!result.ok) {

@@ -5,6 +5,7 @@ import { ParsedCache } from '../../yaml/parsed-cache.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openCache } from '../../cache/open-cache.js';
 import { WorkspaceRecord } from '../../cache/workspace-record.js';
+import { storedCheck } from '../../cache/stored-check.js';
 import { RunCache } from '../../run-cache/run-cache.js';
 import { buildDag } from '../../dag/build-dag.js';
 import { schedule } from '../../dag/schedule.js';
@@ -75,6 +76,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       command: o.command ?? 'pipe repro',
       waitSeconds: o.waitSeconds ?? 60,
       onWait: (h) => reporter.note(`waiting for pipe process ${h.pid} (${h.command}) to finish…`),
+      onNotice: (text) => reporter.note(text),
       signal: o.signal,
     });
   }
@@ -141,6 +143,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       outs: outsCtx,
       runCache: o.noRunCache ? undefined : runCache,
       pull: pullerForStages,
+      groups: mutex,
+      isStored: storedCheck(outsCtx.cache.store, outsCtx.record),
     };
     try {
       await schedule({

@@ -66,6 +66,9 @@ export class RunRecorder {
       case 'restored':
         this.#stages.set(e.stage, { stage: e.stage, outcome: 'restored', reason: firstReason(e.reasons), ms: e.ms });
         return;
+      case 'stored':
+        this.#stages.set(e.stage, { stage: e.stage, outcome: 'skipped', reason: firstReason(e.reasons), ms: e.ms });
+        return;
       case 'skipped':
         this.#stages.set(e.stage, { stage: e.stage, outcome: e.why === 'frozen' ? 'frozen' : 'skipped' });
         return;

@@ -71,6 +71,15 @@ export async function commitOuts(ctx: OutsContext, stage: Stage): Promise<(HashI
   return result;
 }
 
+/** Stores outs that are already what data.lock says (their lock entry stays as it is). */
+export async function storeOuts(ctx: OutsContext, stage: Stage, paths: readonly string[]): Promise<void> {
+  for (const out of stage.outs) {
+    if (!paths.includes(out.path)) continue;
+    const info = await commitToCache(ctx.cache, out.path);
+    ctx.record.set(out.path, info.hash);
+  }
+}
+
 /**
  * Whether the run-cache may record and restore this stage: every out cached, none persistent
  * (a persistent out accumulates across runs, so an old run's bytes are not its result), and
