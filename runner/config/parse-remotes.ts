@@ -99,8 +99,11 @@ export function parseRemotes({
   for (const [name, r] of Object.entries(isRecord(raw) ? raw : {})) {
     const at = (k?: string) => (k ? `remotes.${name}.${k}` : `remotes.${name}`);
     if (!REMOTE_NAME.test(name)) {
-      // Not echoed: a mis-nested mapping key (YAML's `? key:`) can hold credentials from config.local.yaml.
-      issues.push({ file: whose('remotes', name), key: 'remotes', message: 'holds a remote name that is not letters, digits, ., _ and - (starting with a letter or digit)' });
+      // A name from config.local.yaml is not echoed: a mis-nested mapping key (YAML's `? key:`) can hold its credentials.
+      const file = whose('remotes', name);
+      const rule = 'a remote name is letters, digits, ., _ and - (starting with a letter or digit)';
+      if (file === committedFile) issues.push({ file, key: at(), message: rule });
+      else issues.push({ file, key: 'remotes', message: `holds a remote name that is not valid; ${rule}` });
       continue;
     }
     if (!isRecord(r)) {

@@ -67,7 +67,7 @@ describe('secrets are never printed (item 4)', () => {
     repo.write('.pipe/config.local.yaml', `remotes:\n  ? cloud:\n      secret_access_key: ${SECRET}\n  : {}\n`);
     const r = await repo.pipe(['remote', 'list'], RUN);
     inputError(r, 'complex remote name in config.local.yaml');
-    expect(r.stderr).toContain('holds a remote name that is not letters');
+    expect(r.stderr).toContain('holds a remote name that is not valid');
     expect(r.stderr).not.toContain(SECRET);
   });
 });
