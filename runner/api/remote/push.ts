@@ -1,14 +1,11 @@
 /** @module `pipe push`: upload the objects (and run-cache entries) data.lock references that the remote lacks. */
-import { ObjectStore } from '../../cache/object-store.js';
 import { PipeError } from '../../errors.js';
-import { readLock } from '../../lockfile/read-lock.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
 import type { OnProgress } from '../../remote/transfer.js';
 import { uploadObjects, type UploadResult } from '../../remote/upload-objects.js';
 import { RunCache } from '../../run-cache/run-cache.js';
-import { remoteTargets } from './remote-targets.js';
-import { loadInputs } from '../load-inputs.js';
+import { transferInputs } from './remote-targets.js';
 
 export interface PushOptions {
   readonly root: string;
@@ -35,12 +32,8 @@ export interface PushSummary extends UploadResult {
 export async function push(o: PushOptions): Promise<PushSummary> {
   const started = Date.now();
   const { root } = o;
-  const { dir, parsed, pipeline, config } = await loadInputs(root);
-  const lock = await readLock({ root, cache: parsed });
-  parsed.save();
-  const { roots, stages } = remoteTargets(pipeline, lock, o);
-  const store = new ObjectStore(dir.cache);
-  const runCache = new RunCache(dir.cache);
+  const { pipeline, config, lock, roots, stages, store, cacheDir } = await transferInputs(o);
+  const runCache = new RunCache(cacheDir);
   const runs = new Map<string, string[]>();
   for (const [fp] of lockedRuns(pipeline, lock, stages)) {
     const rec = runCache.get(fp);

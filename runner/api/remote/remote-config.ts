@@ -1,24 +1,16 @@
 /** @module `pipe remote add|list|modify|remove|default`: the remotes section of .pipe/config.yaml (credentials: config.local.yaml). */
 import { join } from 'node:path';
 import { CONFIG_FILE, LOCAL_CONFIG_FILE, loadConfig } from '../../config/load-config.js';
-import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl, settingProblem, urlForMessage } from '../../config/parse-remotes.js';
+import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl, settingProblem, urlForMessage, type RemoteConfig } from '../../config/parse-remotes.js';
 import { PipeError } from '../../errors.js';
 import { editConfigFile, readConfigValue } from '../../config/edit-config.js';
 import { credentialsFor } from '../../remote/open-remote.js';
 import { acquireMutex } from '../../repo/mutex.js';
 import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
 
-export interface RemoteListing {
-  readonly name: string;
-  readonly url: string;
+/** A remote as `pipe remote list` shows it: its settings, never its credentials. */
+export interface RemoteListing extends Omit<RemoteConfig, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'> {
   readonly isDefault: boolean;
-  readonly endpoint?: string;
-  readonly region?: string;
-  readonly forcePathStyle?: boolean;
-  readonly jobs?: number;
-  readonly timeout?: number;
-  readonly connectTimeout?: number;
-  readonly retries?: number;
   /** Where an S3 remote's credentials come from (never their values). */
   readonly credentials?: 'environment' | '.pipe/config.local.yaml' | 'none';
 }

@@ -1,7 +1,6 @@
 /** @module `pipe status --remote`: what the workspace references that the remote lacks, and what only the remote has; nothing is downloaded into the cache. */
-import { objectKey, ObjectStore, parseHash } from '../../cache/object-store.js';
+import { objectKey, parseHash } from '../../cache/object-store.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
-import { readLock } from '../../lockfile/read-lock.js';
 import type { RepoPath } from '../../pipeline/pipeline.js';
 import { inventory } from '../../remote/inventory.js';
 import { planObjects } from '../../remote/object-plan.js';
@@ -9,8 +8,7 @@ import { readRemoteManifest } from '../../remote/read-remote-manifest.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
 import { RunCache, runKey } from '../../run-cache/run-cache.js';
-import { remoteTargets } from './remote-targets.js';
-import { loadInputs } from '../load-inputs.js';
+import { transferInputs } from './remote-targets.js';
 
 /** Per locked path: how many of its objects are where. */
 export interface PathRemoteStatus {
@@ -40,11 +38,7 @@ export interface RemoteStatus {
 
 export async function remoteStatus(o: { root: string; cwd?: string; targets?: readonly string[]; remote?: string; jobs?: number }): Promise<RemoteStatus> {
   const { root } = o;
-  const { dir, parsed, pipeline, config } = await loadInputs(root);
-  const lock = await readLock({ root, cache: parsed });
-  parsed.save();
-  const { roots, stages } = remoteTargets(pipeline, lock, o);
-  const store = new ObjectStore(dir.cache);
+  const { pipeline, config, lock, roots, stages, store, cacheDir } = await transferInputs(o);
   const { remote, jobs } = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
   try {
     // Directories whose manifest only the remote has: read it (into memory) to know their files.
@@ -80,7 +74,7 @@ export async function remoteStatus(o: { root: string; cwd?: string; targets?: re
       paths.push({ path, hash, objects: hashes.length, localOnly, remoteOnly, missing, unknownFiles: Boolean(parseHash(hash)?.isDir) && plan.unknownDirs.has(hash) });
     }
 
-    const runCache = new RunCache(dir.cache);
+    const runCache = new RunCache(cacheDir);
     const fps = [...lockedRuns(pipeline, lock, stages).keys()];
     const runInv = await inventory({ remote, prefix: 'runs/', wanted: new Map(fps.map((fp) => [runKey(fp), undefined])), jobs });
     const runs = { localOnly: [] as string[], remoteOnly: [] as string[] };

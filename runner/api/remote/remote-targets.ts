@@ -1,15 +1,36 @@
 /** @module What push, fetch and status --remote act on: the cached paths of data.lock, or those of the named stages and paths. */
+import { ObjectStore } from '../../cache/object-store.js';
+import type { Config } from '../../config/load-config.js';
 import { PipeError } from '../../errors.js';
 import type { Lock } from '../../lockfile/lock.js';
+import { readLock } from '../../lockfile/read-lock.js';
 import type { Pipeline, RepoPath } from '../../pipeline/pipeline.js';
 import { isWithin, toRepoPath } from '../../fs/repo-path.js';
 import { cachedPaths, relativeTo } from '../checkout.js';
+import { loadInputs } from '../load-inputs.js';
 
 export interface RemoteTargets {
   /** Locked path → hash. */
   readonly roots: ReadonlyMap<RepoPath, string>;
   /** Stages whose run-cache entries travel along. */
   readonly stages: ReadonlySet<string>;
+}
+
+export interface TransferInputs extends RemoteTargets {
+  readonly pipeline: Pipeline;
+  readonly config: Config;
+  readonly lock: Lock;
+  readonly store: ObjectStore;
+  /** The cache directory (`.pipe/cache`). */
+  readonly cacheDir: string;
+}
+
+/** What push and status --remote start from: the pipeline, config and data.lock, the targets among them, the local store. */
+export async function transferInputs(o: { root: string; cwd?: string; targets?: readonly string[] }): Promise<TransferInputs> {
+  const { dir, parsed, pipeline, config } = await loadInputs(o.root);
+  const lock = await readLock({ root: o.root, cache: parsed });
+  parsed.save();
+  return { ...remoteTargets(pipeline, lock, o), pipeline, config, lock, store: new ObjectStore(dir.cache), cacheDir: dir.cache };
 }
 
 /** TARGETs are stage names or paths (relative to `cwd`); none means every cached path and every stage. */
