@@ -113,7 +113,10 @@ export function parseRemotes({
     const bad = (k: string, message: string) => issues.push({ file: whose('remotes', name, k), key: at(k), message });
     for (const [k, v] of Object.entries(r)) {
       const type = (REMOTE_SETTINGS as Record<string, string>)[k] ?? ((CREDENTIAL_SETTINGS as readonly string[]).includes(k) ? 'string' : undefined);
-      if (!type) bad(k, `unknown setting; a remote has ${[...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS].join(', ')}`);
+      const known = [...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS].join(', ');
+      // An unknown key from config.local.yaml is not echoed: a mis-nested `? key: value` makes the secret the key.
+      if (!type && whose('remotes', name, k) !== committedFile) issues.push({ file: whose('remotes', name, k), key: at(), message: `holds an unknown setting; a remote has ${known}` });
+      else if (!type) bad(k, `unknown setting; a remote has ${known}`);
       else {
         const problem = settingProblem(type, v);
         if (problem) bad(k, problem);

@@ -19,7 +19,8 @@ export function parseYamlSource(file: string, text: string, { secret = false }: 
   const lineCounter = new LineCounter();
   // uniqueKeys is off: the library compares each key with every earlier one (quadratic in the
   // size of a mapping); duplicates are found below with one Set per mapping.
-  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // logLevel 'error': the library's warnings go to process.emitWarning (stderr) and quote the text, a secret perhaps.
+  const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, logLevel: 'error' });
   const at = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };

@@ -69,6 +69,13 @@ describe('secrets are never printed (item 4)', () => {
     inputError(r, 'complex remote name in config.local.yaml');
     expect(r.stderr).toContain('holds a remote name that is not valid');
     expect(r.stderr).not.toContain(SECRET);
+
+    // The same mis-nesting one level down makes the secret a setting's key (the long fuzz run's find).
+    repo.write('.pipe/config.local.yaml', `remotes:\n  cloud:\n    ? session_token: ${SECRET}\n`);
+    const s = await repo.pipe(['remote', 'list'], RUN);
+    inputError(s, 'complex setting key in config.local.yaml');
+    expect(s.stderr).toContain('remotes.cloud: holds an unknown setting');
+    expect(s.stderr).not.toContain(SECRET);
   });
 });
 
