@@ -25,14 +25,17 @@ export interface HashFilesOptions {
    */
   readonly placeInto?: string;
   readonly placed?: string[];
+  /** With placeInto: each placed file's ctime after placing (NaN when not placed), see HashedBatch.ctimes. */
+  readonly ctimes?: number[];
 }
 
 /** Hex digests of `files`, in the same order. */
-export async function hashFiles(files: readonly FileToHash[], { threads = availableParallelism(), placeInto, placed }: HashFilesOptions = {}): Promise<string[]> {
+export async function hashFiles(files: readonly FileToHash[], { threads = availableParallelism(), placeInto, placed, ctimes }: HashFilesOptions = {}): Promise<string[]> {
   const total = files.reduce((s, f) => s + f.size, 0);
   if (threads < 2 || files.length < 2 || total < PARALLEL_MIN_BYTES) {
     const out = runTask('hash', { files, ...(placeInto === undefined ? {} : { placeInto }) });
     if (placed && out.placed) out.placed.forEach((p, i) => (placed[i] = p));
+    if (ctimes && out.ctimes) out.ctimes.forEach((c, i) => (ctimes[i] = c));
     return out.hashes;
   }
   const readAhead = placeInto !== undefined && files.length >= READ_AHEAD_MIN_FILES ? readAheadDirs(placeInto) : undefined;
@@ -47,6 +50,7 @@ export async function hashFiles(files: readonly FileToHash[], { threads = availa
         batches[b]?.forEach((fi, k) => {
           result[fi] = out.hashes[k] ?? '';
           if (placed) placed[fi] = out.placed?.[k] ?? 'EUNKNOWN';
+          if (ctimes) ctimes[fi] = out.ctimes?.[k] ?? NaN;
         }),
     });
   } finally {

@@ -68,6 +68,34 @@ describe('PathHasher', () => {
     expect((await second.hash('d'))?.hash).not.toBe(before[0]?.hash);
   });
 
+  it('after placing a directory into a store, trusts it next run from the ctimes the hashing threads took, and still sees a later edit', async () => {
+    const root = tree({ 'd/a': 'aaaa', 'd/sub/b': 'bbbb', 'd/c': 'cccc' });
+    age(root, 'd/a', 'd/sub/b', 'd/c');
+    const store = join(root, 'store');
+    mkdirSync(store);
+    const first = hasher(root);
+    const placed = await first.hashWithManifest('d', { placeInto: store });
+    expect(placed?.placed).toEqual(['ok', 'ok', 'ok']);
+    if (!placed) throw new Error('unreachable');
+    // Each file's ctime as it is now (linked, read-only), without walking the directory again.
+    expect(placed.placedCtimes).toEqual(placed.manifest?.map((e) => statSync(join(root, 'd', e.relpath)).ctimeMs));
+    first.refreshStats(placed);
+    first.saveState();
+    // Known from the state: no manifest means nothing was read.
+    const again = await hasher(root).hash('d');
+    expect(again?.hash).toBe(placed.hash);
+    expect(again?.manifest).toBeUndefined();
+    // An in-place edit of the linked file (same size, mtime put back) moves its ctime: re-read.
+    const f = join(root, 'd/c');
+    const mtime = statSync(f).mtime;
+    chmodSync(f, 0o644);
+    writeFileSync(f, 'dddd');
+    utimesSync(f, mtime, mtime);
+    const third = await hasher(root).hash('d');
+    expect(third?.manifest).toBeDefined();
+    expect(third?.hash).not.toBe(placed.hash);
+  });
+
   it('does not trust stats of a file modified within the last second (racily clean)', async () => {
     const root = tree({ f: 'one' });
     const h = hasher(root);

@@ -24,6 +24,8 @@ export interface HashInfo {
   readonly stats?: readonly FileStat[];
   /** With `placeInto`: what hashing did with each entry (runner/workers/hash-batch.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
   readonly placed?: readonly (string | undefined)[];
+  /** With `placed`: each entry's ctime once placed ('ok'), NaN otherwise: all refreshStats needs of a file pipe just linked. */
+  readonly placedCtimes?: readonly number[];
   /** With `manifest`: indices of the entries reached through a symlink (stored by copying their target's bytes). */
   readonly viaSymlink?: ReadonlySet<number>;
 }
@@ -113,7 +115,7 @@ export class PathHasher {
     }
     const manifest = info.manifest;
     if (!manifest) return;
-    const found = walkFiles(abs, path);
+    const found = this.#placedStats(info) ?? walkFiles(abs, path);
     if (found.length !== manifest.length) return;
     let all = true;
     found.forEach((f, i) => {
@@ -121,6 +123,24 @@ export class PathHasher {
       if (!e || e.relpath !== f.rel || this.#state.refresh(path, f.rel, f.st) !== e.hash) all = false;
     });
     if (all) this.#state.setPath(path, statDigest(found), info.hash, info.size, info.nfiles);
+  }
+
+  /**
+   * The directory's files as a walk would find them now, from the walk that hashed them and the
+   * ctimes the hashing threads took once each was linked: only when every file was placed that
+   * way (a deduplicated one was replaced by a rename, which may also reorder the listing).
+   */
+  #placedStats(info: HashInfo): FoundFile[] | undefined {
+    const { manifest, stats, placedCtimes } = info;
+    if (!manifest || !stats || !placedCtimes || placedCtimes.length !== manifest.length) return undefined;
+    const found: FoundFile[] = [];
+    for (let i = 0; i < manifest.length; i++) {
+      const st = stats[i];
+      const ctimeMs = placedCtimes[i];
+      if (!st || ctimeMs === undefined || Number.isNaN(ctimeMs)) return undefined;
+      found.push({ rel: (manifest[i] as ManifestEntry).relpath, st: { ...st, ctimeMs }, viaSymlink: false });
+    }
+    return found;
   }
 
   saveState(): void {
@@ -156,7 +176,8 @@ export class PathHasher {
     const known = needManifest ? undefined : this.#state.getPath(path, digest);
     if (known) return { path, ...known };
     const placed = placeInto === undefined ? undefined : new Array<string | undefined>(found.length);
-    const hashes = await this.#hashFound(found, abs, path, placeInto, placed);
+    const placedCtimes = placeInto === undefined ? undefined : new Array<number>(found.length).fill(NaN);
+    const hashes = await this.#hashFound(found, abs, path, placeInto, placed, placedCtimes);
     const manifest: ManifestEntry[] = found.map((f, i) => ({
       relpath: f.rel,
       hash: hashes[i] ?? '',
@@ -176,13 +197,13 @@ export class PathHasher {
       nfiles: manifest.length,
       manifest,
       stats: found.map((f) => f.st),
-      ...(placed ? { placed } : {}),
+      ...(placed ? { placed, placedCtimes } : {}),
       ...(viaSymlink.size ? { viaSymlink } : {}),
     };
   }
 
   /** Hashes of the found files: from the stat state when unchanged, otherwise read (in parallel). */
-  async #hashFound(found: readonly FoundFile[], dir: string, base: RepoPath, placeInto?: string, placed?: (string | undefined)[]): Promise<string[]> {
+  async #hashFound(found: readonly FoundFile[], dir: string, base: RepoPath, placeInto?: string, placed?: (string | undefined)[], placedCtimes?: number[]): Promise<string[]> {
     const result = found.map((f) => this.#state.get(base, f.rel, f.st));
     const misses = found.filter((_, i) => result[i] === undefined);
     if (misses.length === 0) return result as string[];
@@ -190,14 +211,18 @@ export class PathHasher {
     let hashes: string[];
     try {
       const placedMisses: string[] = [];
+      const ctimeMisses: number[] = [];
       hashes = await hashFiles(
         misses.map((f) => ({ abs: `${dir}/${f.rel}`, size: Number(f.st.size), exec: (Number(f.st.mode) & 0o100) !== 0, noLink: f.viaSymlink })),
-        placeInto === undefined ? {} : { placeInto, placed: placedMisses },
+        placeInto === undefined ? {} : { placeInto, placed: placedMisses, ctimes: ctimeMisses },
       );
       if (placed) {
         let m = 0;
         found.forEach((_, i) => {
-          if (result[i] === undefined) placed[i] = placedMisses[m++];
+          if (result[i] !== undefined) return;
+          placed[i] = placedMisses[m];
+          if (placedCtimes) placedCtimes[i] = ctimeMisses[m] ?? NaN;
+          m++;
         });
       }
     } catch (err) {

@@ -1,5 +1,5 @@
 /** @module Hashes a batch of files, and with `placeInto` hardlinks each into the store read-only right after hashing it: the same code on the main thread and on the workers. */
-import { fchmodSync, linkSync, mkdirSync } from 'node:fs';
+import { fchmodSync, fstatSync, linkSync, mkdirSync } from 'node:fs';
 import { hashFileSync } from './hash-file-sync.js';
 
 export interface FileToHash {
@@ -26,14 +26,27 @@ export interface HashedBatch {
   readonly hashes: string[];
   /** With placeInto, per file: 'ok', an errno code ('EEXIST': already stored), 'ESYMLINK' or 'chmod:<code>' (linked, still writable). */
   readonly placed?: string[];
+  /**
+   * With placeInto, per file: its ctime once linked and read-only ('ok'; NaN otherwise), taken
+   * through the open descriptor. Linking and chmod move only the ctime, so the stat state can be
+   * brought up to date without walking the directory again (HashPath.refreshStats).
+   */
+  readonly ctimes?: number[];
 }
 
 /** Throws the first file's error (a file that vanished, an unreadable one): the whole batch fails. */
 export function hashBatch({ files, placeInto }: HashBatch): HashedBatch {
   if (placeInto === undefined) return { hashes: files.map((f) => hashFileSync(f.abs, f.size)) };
   const placed: string[] = [];
-  const hashes = files.map((f) => hashFileSync(f.abs, f.size, (fd, hex) => placed.push(f.noLink ? 'ESYMLINK' : placeFile(f.abs, fd, hex, placeInto, f.exec))));
-  return { hashes, placed };
+  const ctimes: number[] = [];
+  const hashes = files.map((f) =>
+    hashFileSync(f.abs, f.size, (fd, hex) => {
+      const result = f.noLink ? 'ESYMLINK' : placeFile(f.abs, fd, hex, placeInto, f.exec);
+      placed.push(result);
+      ctimes.push(result === 'ok' ? fstatSync(fd).ctimeMs : NaN);
+    }),
+  );
+  return { hashes, placed, ctimes };
 }
 
 /**
