@@ -1,6 +1,7 @@
 /** @module Compares the params or metrics files of a pipeline between two revisions, key by key. */
+import { PipeError } from '../errors.js';
 import { resolveRevision } from '../git/resolve-revision.js';
-import type { Revision } from '../git/revision.js';
+import { isWorkspace, type Revision } from '../git/revision.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { compareFlat, type KeyChange } from './compare-flat.js';
 import { flattenValue } from './flatten-value.js';
@@ -32,7 +33,8 @@ export interface DiffTrackedOptions {
 
 /**
  * Which files: those declared by the pipeline.yaml of either revision (each revision's own), read
- * at both revisions; a file one revision lacks makes its keys `added` or `removed`.
+ * at both revisions; a file one revision lacks makes its keys `added` or `removed`. A file that
+ * cannot be parsed is absent there (with a problem), except a params file in the workspace: an input error.
  */
 export async function diffTrackedFiles({ root, kind, a, b, all = false }: DiffTrackedOptions): Promise<TrackedDiff> {
   // One after the other, so that of two unknown revisions the first is the one reported.
@@ -42,6 +44,14 @@ export async function diffTrackedFiles({ root, kind, a, b, all = false }: DiffTr
   const paths = await trackedFilesAtAll(root, [revB, revA], kind, problems);
   const flatAt = async (rev: Revision, path: RepoPath) => {
     const file = await readStructuredFile(root, rev, path);
+    if (file.state === 'invalid' && kind === 'params' && isWorkspace(rev)) {
+      // The workspace's params file is input the user can fix (status and repro refuse it too); a
+      // committed revision's is history, and a metrics file is a stage's output: compared as
+      // absent, with a warning.
+      const at = file.line === undefined ? '' : `:${file.line}:${file.column ?? 1}`;
+      const issue = { file: path, message: file.problem ?? file.message, ...(file.line === undefined ? {} : { line: file.line, column: file.column ?? 1 }) };
+      throw new PipeError('SPEC_INVALID', `${path}${at}: ${issue.message}`, { issues: [issue] });
+    }
     if (file.state === 'invalid') problems.push(problem(path, rev, file));
     return flattenValue(file.state === 'found' ? file.value : undefined);
   };

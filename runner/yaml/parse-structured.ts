@@ -3,7 +3,7 @@
 export type StructuredFile =
   | { readonly state: 'found'; readonly value: unknown }
   | { readonly state: 'absent' }
-  | { readonly state: 'invalid'; readonly message: string };
+  | { readonly state: 'invalid'; readonly message: string; readonly line?: number; readonly column?: number; readonly problem?: string };
 
 /** JSON for `.json` files (fast), YAML otherwise and for JSON that does not parse (YAML says where it breaks). */
 export async function parseStructured(path: string, text: string): Promise<StructuredFile> {
@@ -20,6 +20,9 @@ export async function parseStructured(path: string, text: string): Promise<Struc
   const { parseYamlSource } = await import('./yaml-source.js');
   const source = parseYamlSource(path, text);
   const first = source.syntaxIssues[0];
-  if (first && source.value === undefined) return { state: 'invalid', message: `line ${first.line ?? 1}, column ${first.column ?? 1}: ${first.message}` };
+  if (first && source.value === undefined) {
+    const [line, column] = [first.line ?? 1, first.column ?? 1];
+    return { state: 'invalid', message: `line ${line}, column ${column}: ${first.message}`, line, column, problem: first.message };
+  }
   return { state: 'found', value: source.value };
 }
