@@ -165,6 +165,53 @@ describe('an S3 server that sends more than an object can be', MANY_RUNS, () => 
   });
 });
 
+describe('repro --pull against a remote that stalls or lies', MANY_RUNS, () => {
+  it('reads a tracked file no further than data.lock says, and asks a frozen server once per run, not once per stage', async () => {
+    const s3 = await startS3Server();
+    try {
+      await s3.createBucket('rpull');
+      const stages = ['a', 'b', 'c'].map((n) => `  ${n}:\n    cmd: cp one.txt out-${n}.txt\n    deps: [one.txt]\n    outs: [out-${n}.txt]\n`);
+      const repo = makeRepo({ 'pipeline.yaml': `stages:\n${stages.join('')}`, 'one.txt': 'the one file\n' });
+      await ok(repo, ['add', 'one.txt']);
+      await ok(repo, ['repro']);
+      await ok(repo, ['remote', 'add', 's3', 's3://rpull/p', '--endpoint', s3.endpoint, '--default']);
+      await ok(repo, ['push'], s3.env);
+
+      // The tracked file becomes 10 MiB on the server: the lock's 13 bytes bound the read.
+      const hex = sha256('the one file\n');
+      const objectFile = join(s3.dir, 'rpull', 'p', 'files', 'sha256', hex.slice(0, 2), `${hex.slice(2)}._S3rver_object`);
+      const good = readFileSync(objectFile);
+      writeFileSync(objectFile, Buffer.concat([good, Buffer.alloc(10 << 20)]));
+      const b = freshCopy(repo);
+      rmSync(b.path('one.txt'));
+      for (const n of ['a', 'b', 'c']) rmSync(b.path(`out-${n}.txt`), { force: true });
+      const lied = await b.pipe(['repro', '--pull'], { env: s3.env });
+      expect(lied.stderr).toContain(`one.txt: remote 's3' sent sha256:${hex} (one.txt) damaged: the remote has more than the 13 bytes it can be`);
+      expect(lied.stderr).not.toMatch(/internal error|\n\s+at /);
+      expectCacheWhole(b);
+      writeFileSync(objectFile, good);
+
+      // Frozen: the first stage that asks waits out one bound; the others do not ask again and run.
+      const c = freshCopy(repo);
+      for (const [k, v] of [['timeout', '2'], ['connect_timeout', '2'], ['retries', '1']] as const) await ok(c, ['remote', 'modify', 's3', k, v]);
+      writeFileSync(c.path('one.txt'), 'the one file\n');
+      for (const n of ['a', 'b', 'c']) rmSync(c.path(`out-${n}.txt`), { force: true });
+      s3.freeze();
+      const r = await c.pipe(['repro', '--pull', '-j', '1'], { env: s3.env, timeoutMs: 120_000 });
+      s3.thaw();
+      expect(r.signal, 'pipe hung on a frozen server and was killed').toBeNull();
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr.match(/could not use remote 's3': .*stopped answering.* — not asked again in this run: stages run instead$/gm), r.stderr).toHaveLength(1);
+      expect(r.stderr.match(/remote 's3'/g), r.stderr).toHaveLength(1);
+      for (const n of ['a', 'b', 'c']) expect(c.read(`out-${n}.txt`)).toBe('the one file\n');
+      expect(r.stderr + r.stdout).not.toContain(s3.secretAccessKey);
+    } finally {
+      s3.thaw();
+      await s3.stop();
+    }
+  });
+});
+
 const noMount = tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : '';
 /** Root ignores file modes: EACCES needs pipe run as another user, which needs root to arrange. */
 const asNobody = process.getuid?.() !== 0 ? 'running pipe as another user needs root' : spawnSync('setpriv', ['--version']).status !== 0 ? 'setpriv is not installed' : '';

@@ -3,8 +3,8 @@ import { checkoutPath } from '../../cache/checkout-path.js';
 import { isPipeError } from '../../errors.js';
 import type { PathHasher } from '../../hash/hash-path.js';
 import type { Lock, LockedPath } from '../../lockfile/lock.js';
-import type { RepoPath } from '../../pipeline/pipeline.js';
 import { downloadObjects } from '../../remote/download-objects.js';
+import { addFileSizes } from '../../remote/locked-sizes.js';
 import type { Remote } from '../../remote/remote.js';
 import { fetchRunEntries } from '../../remote/run-entries.js';
 import type { RunCache } from '../../run-cache/run-cache.js';
@@ -20,24 +20,46 @@ export interface RemotePuller {
 
 /**
  * A remote that fails (unreachable, denied) or lacks an object is not fatal here: the stage is
- * run instead, with a note saying why.
+ * run instead, with a note saying why. A remote that failed is not asked again in this run, so a
+ * frozen server costs one timeout, not one per stage. `sizes` (data.lock's, see lockedSizes)
+ * bound each file object's download, as `pipe pull` does; a run-cache entry adds its outs' sizes.
  */
-export function remotePuller({ outs, runs, remote, jobs, reporter }: { outs: OutsContext; runs: RunCache; remote: Remote; jobs: number; reporter: ReproReporter }): RemotePuller {
+export function remotePuller({
+  outs,
+  runs,
+  remote,
+  jobs,
+  reporter,
+  sizes,
+}: {
+  outs: OutsContext;
+  runs: RunCache;
+  remote: Remote;
+  jobs: number;
+  reporter: ReproReporter;
+  sizes: ReadonlyMap<string, number>;
+}): RemotePuller {
   const { store, verifier } = outs.cache;
-  const objects = async (stage: string, roots: ReadonlyMap<RepoPath, string>): Promise<boolean> => {
-    const r = await downloadObjects({ store, verifier, remote, jobs, roots });
+  let failed = false;
+  const objects = async (stage: string, locked: readonly LockedPath[]): Promise<boolean> => {
+    const roots = new Map(locked.map((o) => [o.path, o.hash]));
+    const r = await downloadObjects({ store, verifier, remote, jobs, roots, sizes: addFileSizes(new Map(sizes), locked) });
     verifier.save();
     if (r.fetched) reporter.note(`${stage}: fetched ${r.fetched} object${r.fetched === 1 ? '' : 's'} (${mib(r.bytes)}) from remote '${remote.name}'`);
+    if (r.missing.size) reporter.note(`${stage}: remote '${remote.name}' lacks ${r.missing.size} object${r.missing.size === 1 ? '' : 's'} of its outs`);
+    for (const [hash, { problem, paths }] of [...r.rejected].slice(0, 3)) reporter.note(`${stage}: remote '${remote.name}' sent ${hash} (${paths.join(', ')}) damaged: ${problem}`);
+    if (r.rejected.size > 3) reporter.note(`${stage}: … and ${r.rejected.size - 3} more damaged objects`);
     const bad = r.missing.size + r.rejected.size;
-    if (bad) reporter.note(`${stage}: remote '${remote.name}' lacks ${bad} object${bad === 1 ? '' : 's'} of its outs (or sent them damaged)`);
     return bad === 0;
   };
   const guarded = async (stage: string, fn: () => Promise<boolean>): Promise<boolean> => {
+    if (failed) return false;
     try {
       return await fn();
     } catch (err) {
       if (!isPipeError(err, 'REMOTE_FAILED')) throw err;
-      reporter.note(`${stage}: could not use remote '${remote.name}': ${err.message.replace(/^remote '[^']*': /, '')}`);
+      failed = true;
+      reporter.note(`${stage}: could not use remote '${remote.name}': ${err.message.replace(/^remote '[^']*': /, '')} — not asked again in this run: stages run instead`);
       return false;
     }
   };
@@ -49,9 +71,9 @@ export function remotePuller({ outs, runs, remote, jobs, reporter }: { outs: Out
           if (!got.fetched) return false;
         }
         const rec = runs.get(fp);
-        return rec ? objects(stage, new Map(rec.outs.map((o) => [o.path, o.hash]))) : false;
+        return rec ? objects(stage, rec.outs) : false;
       }),
-    outs: (stage, locked) => guarded(stage, () => objects(stage, new Map(locked.map((o) => [o.path, o.hash])))),
+    outs: (stage, locked) => guarded(stage, () => objects(stage, locked)),
   };
 }
 

@@ -23,6 +23,7 @@ import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
 import type { ReproReporter } from './repro-events.js';
 import { RunRecorder } from './run-record.js';
 import { pullMissingData, remotePuller } from './repro-pull.js';
+import { lockedSizes } from '../../remote/locked-sizes.js';
 import { openRemote, selectRemote, type OpenedRemote } from '../../remote/open-remote.js';
 import { reproStage, type ReproContext, type StageFailure } from './repro-stage.js';
 import { guardOuts } from './stage-outs.js';
@@ -111,7 +112,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     }
     if (o.pull && !o.dry) {
       opened = await openRemote({ root, config, name: o.remote });
-      const puller = remotePuller({ outs: outsCtx, runs: runCache, remote: opened.remote, jobs: opened.jobs, reporter });
+      const puller = remotePuller({ outs: outsCtx, runs: runCache, remote: opened.remote, jobs: opened.jobs, reporter, sizes: lockedSizes(lock) });
       await pullMissingData({ lock, hasher, outs: outsCtx, puller });
       pullerForStages = puller;
     }
