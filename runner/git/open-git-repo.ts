@@ -43,6 +43,11 @@ async function open(root: string): Promise<GitRepo | undefined> {
   return { git, fs: readOnlyFs, dir: found.dir, gitdir: found.common, headGitdir: found.gitdir, prefix: relative(found.dir, root).split(sep).join('/'), cache: {} };
 }
 
+/** Where the repository holding `root` keeps its objects and refs, without loading isomorphic-git: undefined outside a git work tree. */
+export function locateGitDir(root: string): string | undefined {
+  return findGitDir(resolve(root))?.common;
+}
+
 function findGitDir(start: string): { dir: string; gitdir: string; common: string } | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     const dotgit = join(dir, '.git');

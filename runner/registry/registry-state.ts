@@ -1,0 +1,154 @@
+/** @module The model registry as the repository's annotated tags say it is: each artifact's versions, which version holds which stage since when, and every event, in time order (GTO's reading). */
+import { listAnnotatedTags, type AnnotatedTag } from '../git/list-tags.js';
+import { compareVersions, parseModelReference, parseTagName, type ModelReference, type ParsedTag } from './tag-name.js';
+
+export interface RegistryEvent extends ParsedTag {
+  readonly tag: string;
+  readonly commit: string;
+  /** Seconds since the epoch (the tagger's date). */
+  readonly at: number;
+  readonly by: { readonly name: string; readonly email: string };
+  readonly message: string;
+  /** For assign and unassign: the version registered at the tag's commit, or the commit itself when none is. */
+  readonly versionAtCommit?: string;
+}
+
+export interface VersionState {
+  readonly version: string;
+  readonly commit: string;
+  readonly registeredAt: number;
+  readonly by: RegistryEvent['by'];
+  /** False once deregistered. */
+  readonly active: boolean;
+  /** Stages this version holds now. */
+  readonly stages: readonly string[];
+}
+
+export interface StageHolder {
+  readonly stage: string;
+  readonly version: string;
+  readonly commit: string;
+  /** When this version was (last) assigned the stage. */
+  readonly since: number;
+  readonly by: RegistryEvent['by'];
+  readonly tag: string;
+}
+
+export interface ArtifactState {
+  readonly name: string;
+  readonly deprecated: boolean;
+  /** Registered versions, lowest SemVer first. */
+  readonly versions: readonly VersionState[];
+  /** The highest active registered version. */
+  readonly latest?: VersionState;
+  /** Per stage, the versions assigned to it now, the most recently assigned first (the first holds it). */
+  readonly stages: ReadonlyMap<string, readonly StageHolder[]>;
+  /** Every event, oldest first. */
+  readonly events: readonly RegistryEvent[];
+  /** The highest counter over the artifact's tags (0 when none): the next assign tag takes this + 1. */
+  readonly maxCounter: number;
+}
+
+export type Registry = ReadonlyMap<string, ArtifactState>;
+
+/** Reads the registry from the tags of the repository holding `root` (none: an empty registry). */
+export async function readRegistry(root: string): Promise<Registry> {
+  return buildRegistry(await listAnnotatedTags(root, (name) => parseTagName(name) !== undefined));
+}
+
+/** The registry that these annotated tags make (GTO's rules: events in tagger-date order, a counter breaking ties). */
+export function buildRegistry(tags: readonly AnnotatedTag[]): Registry {
+  const events: RegistryEvent[] = [];
+  for (const t of tags) {
+    const parsed = parseTagName(t.name);
+    if (!parsed) continue;
+    events.push({ ...parsed, tag: t.name, commit: t.commit, at: t.tagger.timestamp, by: { name: t.tagger.name, email: t.tagger.email }, message: t.message.trimEnd() });
+  }
+  events.sort((a, b) => a.at - b.at || (a.counter ?? -1) - (b.counter ?? -1) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  const byArtifact = new Map<string, RegistryEvent[]>();
+  for (const e of events) {
+    const list = byArtifact.get(e.artifact) ?? [];
+    list.push(e);
+    byArtifact.set(e.artifact, list);
+  }
+  const registry = new Map<string, ArtifactState>();
+  for (const [name, list] of byArtifact) registry.set(name, artifactState(name, list));
+  return registry;
+}
+
+function artifactState(name: string, raw: readonly RegistryEvent[]): ArtifactState {
+  const versions = new Map<string, { version: string; commit: string; registeredAt: number; by: RegistryEvent['by']; active: boolean }>();
+  const versionOfCommit = new Map<string, string>();
+  let deprecated = false;
+  let maxCounter = 0;
+  /** stage → version → its last assign event, or undefined after an unassign. */
+  const assigned = new Map<string, Map<string, RegistryEvent | undefined>>();
+  const events: RegistryEvent[] = [];
+  for (const e of raw) {
+    maxCounter = Math.max(maxCounter, e.counter ?? 0);
+    if (e.action === 'register' && e.version) {
+      versions.set(e.version, { version: e.version, commit: e.commit, registeredAt: e.at, by: e.by, active: true });
+      versionOfCommit.set(e.commit, e.version);
+      events.push(e);
+    } else if (e.action === 'deregister' && e.version) {
+      const v = versions.get(e.version);
+      if (v) versions.set(e.version, { ...v, active: false });
+      if (versionOfCommit.get(e.commit) === e.version) versionOfCommit.delete(e.commit);
+      events.push(e);
+    } else if ((e.action === 'assign' || e.action === 'unassign') && e.stage) {
+      const version = versionOfCommit.get(e.commit) ?? e.commit;
+      const withVersion = { ...e, versionAtCommit: version };
+      const stage = assigned.get(e.stage) ?? new Map<string, RegistryEvent | undefined>();
+      assigned.set(e.stage, stage);
+      // Re-assigning moves the version to the front: delete first, so insertion order is assignment order.
+      stage.delete(version);
+      stage.set(version, e.action === 'assign' ? withVersion : undefined);
+      events.push(withVersion);
+    } else {
+      if (e.action === 'deprecate') deprecated = true;
+      events.push(e);
+    }
+  }
+  const stages = new Map<string, StageHolder[]>();
+  for (const [stage, byVersion] of assigned) {
+    const holders: StageHolder[] = [];
+    for (const [version, e] of byVersion) if (e) holders.unshift({ stage, version, commit: e.commit, since: e.at, by: e.by, tag: e.tag });
+    if (holders.length) stages.set(stage, holders);
+  }
+  const held = (version: string) => [...stages].filter(([, hs]) => hs[0]?.version === version).map(([s]) => s);
+  const list = [...versions.values()].sort((a, b) => compareVersions(a.version, b.version)).map((v) => ({ ...v, stages: held(v.version) }));
+  const latest = [...list].reverse().find((v) => v.active);
+  return { name, deprecated, versions: list, ...(latest ? { latest } : {}), stages, events, maxCounter };
+}
+
+export interface ResolvedModel {
+  readonly artifact: string;
+  readonly version: string;
+  readonly commit: string;
+  /** The stage asked for, when the reference named one. */
+  readonly stage?: string;
+}
+
+/**
+ * What a model reference (`churn@v1.2.0`, `churn@latest`, `churn@greatest`, `churn#prod`) points
+ * to; a string that is not one is undefined; one that is but names nothing gives `problem`.
+ */
+export function resolveModelReference(registry: Registry, ref: string | ModelReference): ResolvedModel | { problem: string } | undefined {
+  const r = typeof ref === 'string' ? parseModelReference(ref) : ref;
+  if (!r) return undefined;
+  const a = registry.get(r.artifact);
+  if (!a) return { problem: `no artifact '${r.artifact}' in the registry (no tag names it${registry.size ? `; known: ${[...registry.keys()].sort().join(', ')}` : ''})` };
+  if (r.stage) {
+    const h = a.stages.get(r.stage)?.[0];
+    if (!h) return { problem: `no version of '${r.artifact}' is in stage '${r.stage}'` };
+    return { artifact: a.name, version: h.version, commit: h.commit, stage: r.stage };
+  }
+  if (r.version === 'latest' || r.version === 'greatest' || r.version === undefined) {
+    if (!a.latest) return { problem: `'${r.artifact}' has no registered version` };
+    return { artifact: a.name, version: a.latest.version, commit: a.latest.commit };
+  }
+  const v = a.versions.find((x) => x.version === r.version);
+  if (!v) return { problem: `'${r.artifact}' has no version ${r.version}${a.versions.length ? ` (registered: ${a.versions.map((x) => x.version).join(', ')})` : ''}` };
+  if (!v.active) return { problem: `${r.artifact}@${r.version} was deregistered` };
+  return { artifact: a.name, version: v.version, commit: v.commit };
+}
