@@ -1,13 +1,14 @@
 /** @module The command table: every package's commands, and every error code's exit kind, joined here and nowhere below. */
 import type { Command, CommandEntry } from '../runner/command/command.js';
 import type { ErrorKind, PipeErrorCode } from '../runner/errors.js';
+import { registryCommands, registryErrorKinds } from '../registry/registration.js';
 import { reportCommands, reportErrorKinds } from '../reports/registration.js';
 import { runnerCommands, runnerErrorKinds } from '../runner/registration.js';
 
-export const COMMANDS: readonly CommandEntry[] = [...runnerCommands, ...reportCommands];
+export const COMMANDS: readonly CommandEntry[] = [...runnerCommands, ...reportCommands, ...registryCommands];
 
 /** Typed as a complete record: a package that adds a code without saying what it means fails to compile here. */
-export const ERROR_KINDS: Readonly<Record<PipeErrorCode, ErrorKind>> = { ...runnerErrorKinds, ...reportErrorKinds };
+export const ERROR_KINDS: Readonly<Record<PipeErrorCode, ErrorKind>> = { ...runnerErrorKinds, ...reportErrorKinds, ...registryErrorKinds };
 
 /** A command's module, with the summary its table entry holds. */
 export async function loadCommand(entry: CommandEntry): Promise<Command> {

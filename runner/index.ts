@@ -33,3 +33,5 @@ export type { TrackedFiles, TrackedPlot } from './pipeline/tracked-files.js';
 export { toRepoPath } from './fs/repo-path.js';
 export { currentBranch } from './git/current-branch.js';
 export { redactor, type Redact } from './remote/redact.js';
+export { readRegistry, resolveModelReference, type Registry, type ArtifactState, type RegistryEvent, type StageHolder, type VersionState, type ResolvedModel } from './registry/registry-state.js';
+export { parseModelReference, isArtifactName, type ModelReference } from './registry/tag-name.js';

@@ -1,0 +1,114 @@
+/** @module `pipe model show|history`: the registry that the repository's GTO tags make. */
+import { PipeError, defineCommand, defineGroup, findRoot } from '../../runner/command/index.js';
+import type { ArtifactState, Registry, RegistryEvent } from '../../runner/index.js';
+
+const FORMAT = {
+  json: { type: 'boolean', help: 'print JSON' },
+  md: { type: 'boolean', help: 'print a Markdown table' },
+} as const;
+
+const show = defineCommand({
+  name: 'show',
+  summary: 'each artifact’s latest version and the version holding each stage; with NAME, its versions',
+  description: `
+Reads the registry from the repository's annotated git tags, in GTO's format (churn@v1.2.0
+registers a version, churn#prod#3 assigns a stage; lightweight tags are ignored, as GTO
+ignores them). Without NAME: one row per artifact with its latest version (the highest
+registered SemVer) and, per stage, the version holding it (the one assigned most recently and
+not unassigned since). With NAME: one row per version, highest first, with the stages it
+holds, its commit, when and by whom it was registered. Exits 2 for an unknown NAME.`,
+  options: { ...FORMAT },
+  positionals: [{ name: 'name', valueName: 'NAME' }],
+  async run({ options, args, io }) {
+    const { readRegistry, renderTable } = await import('../../runner/index.js');
+    const registry = await readRegistry(findRoot(io.cwd));
+    const one = args.name === undefined ? undefined : artifactOrThrow(registry, args.name);
+    const artifacts = one ? [one] : [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
+    if (options.json) {
+      io.out(`${JSON.stringify({ artifacts: artifacts.map(artifactJson) }, null, 2)}\n`);
+      return;
+    }
+    const markdown = Boolean(options.md);
+    if (one) {
+      const rows = [...one.versions].reverse().map((v) => [v.version, v.stages.join(', ') || '—', v.commit.slice(0, 7), when(v.registeredAt), v.by.name, v.active ? '' : 'deregistered']);
+      io.out(renderTable(['Version', 'Stages', 'Commit', 'Registered', 'By', 'Note'], rows, { markdown }));
+      return;
+    }
+    if (artifacts.length === 0) {
+      io.err('No model registered: no tag in GTO’s format (NAME@vX.Y.Z, NAME#STAGE#N) in this repository.\n');
+      return;
+    }
+    const stages = stageOrder(artifacts);
+    const rows = artifacts.map((a) => [a.deprecated ? `${a.name} (deprecated)` : a.name, a.latest?.version ?? '—', ...stages.map((s) => a.stages.get(s)?.[0]?.version ?? '—')]);
+    io.out(renderTable(['Name', 'Latest', ...stages.map((s) => `#${s}`)], rows, { markdown }));
+  },
+});
+
+const history = defineCommand({
+  name: 'history',
+  summary: 'every register, assign, unassign, deregister and deprecate event, oldest first, with who and the commit',
+  description: `
+The audit trail of the registry: one row per registry tag, in the order GTO reads them (the
+tagger's date, then the tag's counter): when, the artifact, the event, the version, the stage,
+the commit the tag points to, who made the tag (its tagger) and the tag itself. With NAME,
+only that artifact's events. Exits 2 for an unknown NAME.`,
+  options: { ...FORMAT },
+  positionals: [{ name: 'name', valueName: 'NAME' }],
+  async run({ options, args, io }) {
+    const { readRegistry, renderTable } = await import('../../runner/index.js');
+    const registry = await readRegistry(findRoot(io.cwd));
+    const artifacts = args.name === undefined ? [...registry.values()] : [artifactOrThrow(registry, args.name)];
+    const events = artifacts.flatMap((a) => a.events).sort((x, y) => x.at - y.at || (x.counter ?? -1) - (y.counter ?? -1));
+    if (options.json) {
+      io.out(`${JSON.stringify({ events: events.map(eventJson) }, null, 2)}\n`);
+      return;
+    }
+    const rows = events.map((e) => [when(e.at), e.artifact, e.action, e.versionAtCommit ?? e.version ?? '—', e.stage ?? '—', e.commit.slice(0, 7), e.by.name, e.tag]);
+    io.out(renderTable(['When', 'Artifact', 'Event', 'Version', 'Stage', 'Commit', 'By', 'Tag'], rows, { markdown: Boolean(options.md) }));
+  },
+});
+
+export const model = defineGroup({ name: 'model', subcommands: [show, history] });
+
+function artifactOrThrow(registry: Registry, name: string): ArtifactState {
+  const a = registry.get(name);
+  if (a) return a;
+  const known = [...registry.keys()].sort();
+  throw new PipeError('MODEL_UNKNOWN', `no artifact '${name}' in the registry (${known.length ? `known: ${known.join(', ')}` : 'no tag in GTO’s format in this repository'})`, { reference: name });
+}
+
+/** Stages in the order a promotion goes (dev, test, staging, prod), then any others by name. */
+function stageOrder(artifacts: readonly ArtifactState[]): string[] {
+  const usual = ['dev', 'test', 'qa', 'staging', 'prod', 'production'];
+  const all = new Set(artifacts.flatMap((a) => [...a.stages.keys()]));
+  const rank = (s: string) => (usual.includes(s) ? usual.indexOf(s) : usual.length);
+  return [...all].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function when(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function artifactJson(a: ArtifactState) {
+  return {
+    name: a.name,
+    deprecated: a.deprecated,
+    latest: a.latest?.version ?? null,
+    stages: Object.fromEntries([...a.stages].map(([s, hs]) => [s, hs[0] ? { version: hs[0].version, commit: hs[0].commit, since: when(hs[0].since), by: hs[0].by, tag: hs[0].tag } : null])),
+    versions: [...a.versions].reverse().map((v) => ({ version: v.version, commit: v.commit, registered: when(v.registeredAt), by: v.by, active: v.active, stages: v.stages })),
+  };
+}
+
+function eventJson(e: RegistryEvent) {
+  return {
+    at: when(e.at),
+    artifact: e.artifact,
+    event: e.action,
+    version: e.versionAtCommit ?? e.version ?? null,
+    stage: e.stage ?? null,
+    commit: e.commit,
+    by: e.by,
+    tag: e.tag,
+    message: e.message,
+  };
+}

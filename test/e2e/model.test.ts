@@ -1,0 +1,86 @@
+/** @module `pipe model show|history` on real annotated tags made by the git CLI (GTO's format). */
+import { execFileSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
+
+afterAll(removeRepos);
+
+/** Three commits; `tags` are made in order, one second apart, by "Ann <ann@example.com>". */
+function registryRepo(tags: [name: string, commit: number, lightweight?: boolean][]): { repo: Repo; commits: string[] } {
+  const repo = makeRepo({ 'pipeline.yaml': 'stages: {}\n' });
+  const git = (args: string[], date: number) =>
+    execFileSync('git', args, {
+      cwd: repo.dir,
+      env: { ...process.env, GIT_AUTHOR_NAME: 'Ann', GIT_AUTHOR_EMAIL: 'ann@example.com', GIT_COMMITTER_NAME: 'Ann', GIT_COMMITTER_EMAIL: 'ann@example.com', GIT_COMMITTER_DATE: `${date} +0000`, GIT_AUTHOR_DATE: `${date} +0000` },
+      encoding: 'utf8',
+    }).trim();
+  const commits: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    repo.write('model.txt', `model ${i}\n`);
+    git(['add', '-A'], 0 + 1_800_000_000);
+    git(['commit', '-qm', `model ${i}`], 1_800_000_000 + i);
+    commits.push(git(['rev-parse', 'HEAD'], 1_800_000_000));
+  }
+  tags.forEach(([name, c, light], i) => git(light ? ['tag', name, commits[c - 1] ?? ''] : ['tag', '-a', name, '-m', `why ${name}`, commits[c - 1] ?? ''], 1_800_000_100 + i));
+  return { repo, commits };
+}
+
+const TAGS: [string, number, boolean?][] = [
+  ['churn@v1.0.0', 1],
+  ['churn#dev#1', 1],
+  ['churn#prod#2', 1],
+  ['churn@v1.1.0', 2],
+  ['churn#dev#3', 2],
+  ['churn@v2.0.0', 3, true], // lightweight: not the registry's
+  ['iris@v0.1.0', 3],
+  ['v3.0.0', 3], // a release tag of the project, not a model
+];
+
+describe('pipe model show', () => {
+  it('shows each artifact’s latest version and stage holders from annotated tags only; NAME lists its versions', async () => {
+    const { repo, commits } = registryRepo(TAGS);
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe(['Name   Latest  #dev    #prod', 'churn  v1.1.0  v1.1.0  v1.0.0', 'iris   v0.1.0  —       —', ''].join('\n'));
+    expect((await ok(repo, ['model', 'show', 'churn'])).stdout).toBe(
+      [
+        'Version  Stages  Commit   Registered            By   Note',
+        `v1.1.0   dev     ${commits[1]?.slice(0, 7)}  2027-01-15T08:01:43Z  Ann`,
+        `v1.0.0   prod    ${commits[0]?.slice(0, 7)}  2027-01-15T08:01:40Z  Ann`,
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await ok(repo, ['model', 'show', '--json'])).stdout) as { artifacts: { name: string; latest: string; stages: Record<string, { version: string; tag: string }> }[] };
+    expect(json.artifacts.map((a) => [a.name, a.latest, Object.fromEntries(Object.entries(a.stages).map(([s, h]) => [s, h.version]))])).toEqual([
+      ['churn', 'v1.1.0', { dev: 'v1.1.0', prod: 'v1.0.0' }],
+      ['iris', 'v0.1.0', {}],
+    ]);
+    const bad = await repo.pipe(['model', 'show', 'nope']);
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([2, '', "error: no artifact 'nope' in the registry (known: churn, iris)\n"]);
+  });
+
+  it('says so when the repository has no registry tag', async () => {
+    const { repo } = registryRepo([['v1.0.0', 1]]);
+    const r = await ok(repo, ['model', 'show']);
+    expect([r.stdout, r.stderr]).toEqual(['', 'No model registered: no tag in GTO’s format (NAME@vX.Y.Z, NAME#STAGE#N) in this repository.\n']);
+  });
+});
+
+describe('pipe model history', () => {
+  it('lists every event oldest first with who, the commit and the tag; --json carries the tag message', async () => {
+    const { repo, commits } = registryRepo(TAGS);
+    const c = commits.map((x) => x.slice(0, 7));
+    expect((await ok(repo, ['model', 'history', 'churn'])).stdout).toBe(
+      [
+        'When                  Artifact  Event     Version  Stage  Commit   By   Tag',
+        `2027-01-15T08:01:40Z  churn     register  v1.0.0   —      ${c[0]}  Ann  churn@v1.0.0`,
+        `2027-01-15T08:01:41Z  churn     assign    v1.0.0   dev    ${c[0]}  Ann  churn#dev#1`,
+        `2027-01-15T08:01:42Z  churn     assign    v1.0.0   prod   ${c[0]}  Ann  churn#prod#2`,
+        `2027-01-15T08:01:43Z  churn     register  v1.1.0   —      ${c[1]}  Ann  churn@v1.1.0`,
+        `2027-01-15T08:01:44Z  churn     assign    v1.1.0   dev    ${c[1]}  Ann  churn#dev#3`,
+        '',
+      ].join('\n'),
+    );
+    const all = JSON.parse((await ok(repo, ['model', 'history', '--json'])).stdout) as { events: { tag: string; message: string; by: { email: string } }[] };
+    expect(all.events.map((e) => e.tag)).toEqual(['churn@v1.0.0', 'churn#dev#1', 'churn#prod#2', 'churn@v1.1.0', 'churn#dev#3', 'iris@v0.1.0']);
+    expect(all.events[2]).toMatchObject({ message: 'why churn#prod#2', by: { email: 'ann@example.com' } });
+  });
+});
