@@ -101,7 +101,7 @@ describe('spec errors', () => {
       { files: { 'params.yaml': 'train:\n  lr: [0.01\nother: 1\n', 'pipeline.yaml': pipeline }, args: ['status'], line: /^params\.yaml:2:7: YAML syntax error: the '\[' opened here is never closed with '\]'$/ },
       { files: { 'params.yaml': PARAMS, 'pipeline.yaml': pipeline, 'data.lock': 'schema: 1\nstages:\n  train:\n    cmd:echo hi\n    deps: []\n' }, args: ['status'], line: /^error: data\.lock:4:8: YAML syntax error: a space is missing after ':'/ },
       { files: { 'pipeline.yaml': 'stages: {}\n', '.pipe/config.yaml': 'remotes:\n  x:\n    url: /tmp/x\n   region: eu\n' }, args: ['remote', 'list'], line: /^\.pipe\/config\.yaml:4:\d+: YAML syntax error: .*indent/ },
-      { files: { 'pipeline.yaml': 'stages: {}\n', '.pipe/config.local.yaml': 'remotes:\n  x:\n    secret_access_key: "SECRETVALUE\n' }, args: ['remote', 'list'], line: /^\.pipe\/config\.local\.yaml:3:24: YAML syntax error: the quote \(\"\) opened here is never closed$/ },
+      { files: { 'pipeline.yaml': 'stages: {}\n', '.pipe/config.local.yaml': 'remotes:\n  x:\n    secret_access_key: "SECRETVALUE\n' }, args: ['remote', 'list'], line: /^\.pipe\/config\.local\.yaml:3:24: YAML syntax error: the quote \("\) opened here is never closed$/ },
     ];
     for (const { files, args, line } of cases) {
       const repo = makeRepo(files);
