@@ -30,6 +30,31 @@ describe('spec errors', () => {
     expect(errorLines[0]).toMatch(/^pipeline\.yaml:4:5: stages\.train\.depz: unknown field 'depz'.*deps/);
   });
 
+  it('a mistyped field suggests the one meant, in a stage, at the top level, in a plot and in a gate rule', async () => {
+    const { errorLines } = await reproSpecError({
+      'pipeline.yaml': [
+        'stages:',
+        '  train:',
+        '    cmd: echo hi',
+        '    outz: [model.bin]', // 4
+        '    plots:',
+        '      - loss.json: {titel: Loss}', // 6
+        'gatez: []', // 7
+        'gates:',
+        '  - metric: auc',
+        '    minn: 0.8', // 10
+        '    max: 1',
+        '',
+      ].join('\n'),
+    });
+    expect(errorLines.sort()).toEqual([
+      "pipeline.yaml:10:5: gates[0].minn: unknown field 'minn' in gate rule 1; did you mean 'min'?",
+      "pipeline.yaml:4:5: stages.train.outz: unknown field 'outz' in stage 'train'; did you mean 'outs'?",
+      "pipeline.yaml:6:21: stages.train.plots[0].loss.json.titel: unknown field 'titel' of plot 'loss.json' in stage 'train'; did you mean 'title'?",
+      "pipeline.yaml:7:1: gatez: unknown field 'gatez' at the top level; did you mean 'gates'?",
+    ]);
+  });
+
   it('a wrong type (cmd: 5) names the location, the key and what was expected', async () => {
     const { errorLines } = await reproSpecError({
       'pipeline.yaml': ['stages:', '  train:', '    cmd: 5', ''].join('\n'),
