@@ -34,6 +34,12 @@ describe('YAML syntax errors in plain words', () => {
     expect(only('stages:\n  train:\n    cmd: echo\n      deps: [x]\n')).toEqual([expect.stringMatching(/^3:10: YAML syntax error: .*indented too far/)]);
   });
 
+  it('copes with empty values and deep nesting around the unclosed quote or bracket (found by the fuzz suite)', () => {
+    expect(only('a:\n  - {units: 1, a"x\nb: 10\n')).toHaveLength(1);
+    expect(only('a: {b: , c: "x\n')).toHaveLength(1);
+    expect(only(`a: ${'['.repeat(2000)}\nb: 1\n`)).toHaveLength(1);
+  });
+
   it('words a secret file the same way, quoting none of its text', () => {
     for (const text of ['k: "SECRETVALUE\n', 'k: [SECRETVALUE\nx: 1\n', 'k:SECRETVALUE\nx: 1\n', 'k:\n\tSECRETVALUE: 1\n', 'k: 1\n- SECRETVALUE\n']) {
       const issues = only(text, true);

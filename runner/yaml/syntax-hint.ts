@@ -4,7 +4,7 @@
  * and each first mistake brings follow-on errors that only repeat it. Messages never quote the
  * file's text, so they are safe for config.local.yaml too.
  */
-import { isCollection, isScalar, visit, type Document, type YAMLError } from 'yaml';
+import { isCollection, isMap, isNode, isPair, isScalar, isSeq, type Document, type YAMLError } from 'yaml';
 
 export interface PlainSyntaxError {
   readonly offset: number;
@@ -68,13 +68,17 @@ function keyHint(text: string, offset: number): string {
   return `a 'key: value' entry is broken here (a missing ':', or a line indented differently from the lines above); ${INDENT_HINT}`;
 }
 
-/** The start of the innermost node matching `match` that contains `offset`: where an unclosed quote or bracket was opened. */
+/** The start of the innermost node matching `match` that contains `offset`: where an unclosed quote or bracket was opened. Walks without recursion (deep nesting). */
 function openingOf(doc: Document, offset: number, match: (node: unknown) => boolean): number {
   let best: number | undefined;
-  visit(doc, (_key, node) => {
-    const range = (node as { range?: [number, number, number] | null }).range;
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    const range = isNode(node) ? node.range : undefined;
     if (range && match(node) && range[0] < offset && offset <= range[2] && (best === undefined || range[0] > best)) best = range[0];
-  });
+    if (isMap(node)) for (const p of node.items) stack.push(p.key, p.value);
+    else if (isSeq(node)) for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+  }
   return best ?? offset;
 }
 
