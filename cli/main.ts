@@ -1,6 +1,7 @@
 /** @module The `pipe` entry point: finds the command (and subcommand) typed, parses its arguments, and alone turns errors into messages and exit codes. */
 import type { Command, Io } from '../runner/command/command.js';
 import { parseCommandArgs } from '../runner/command/parse-args.js';
+import { closestName } from '../runner/command/index.js';
 import { EXIT_CODES, PipeError, isPipeError } from '../runner/errors.js';
 import { COMMANDS, ERROR_KINDS, loadCommand } from './commands.js';
 import { helpText, overviewText } from './help.js';
@@ -53,7 +54,9 @@ async function findCommand(argv: readonly string[], purpose: 'run' | 'help'): Pr
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry || name === undefined) {
     const what = purpose === 'help' ? `no help for '${name}': there is no such command` : `unknown command '${name}'`;
-    throw new PipeError('USAGE', `${what}; run 'pipe help' to list the commands`, { command: name ?? '' });
+    const guess = name === undefined ? undefined : closestName(name, COMMANDS.map((c) => c.name));
+    const next = guess === undefined ? "run 'pipe help' to list the commands" : `did you mean 'pipe ${purpose === 'help' ? 'help ' : ''}${guess}'?`;
+    throw new PipeError('USAGE', `${what}; ${next}`, { command: name ?? '' });
   }
   let cmd = await loadCommand(entry);
   const path = [name];
@@ -62,8 +65,10 @@ async function findCommand(argv: readonly string[], purpose: 'run' | 'help'): Pr
     const sub: string = args[0] as string;
     const next: Command | undefined = cmd.subcommands.find((s) => s.name === sub);
     if (!next) {
-      const known = cmd.subcommands.map((s) => s.name).join(', ');
-      throw new PipeError('USAGE', `unknown subcommand '${sub}' of pipe ${path.join(' ')} (one of ${known}); see 'pipe help ${path.join(' ')}'`, { command: path.join(' ') });
+      const names = cmd.subcommands.map((s) => s.name);
+      const guess = closestName(sub, names);
+      const next = guess === undefined ? `(one of ${names.join(', ')}); see 'pipe help ${path.join(' ')}'` : `; did you mean 'pipe ${path.join(' ')} ${guess}'?`;
+      throw new PipeError('USAGE', `unknown subcommand '${sub}' of pipe ${path.join(' ')}${guess === undefined ? ' ' : ''}${next}`, { command: path.join(' ') });
     }
     cmd = next;
     path.push(sub);

@@ -5,7 +5,7 @@
  * path serving relies on run here first. Exits 1 when the AUC is below evaluate.min_auc, after
  * writing everything, so the numbers can be read.
  */
-import { loadModelPackage } from '../serve/model/index.js';
+import { backendLine, loadModelPackage } from '../serve/model/index.js';
 import { brierScore, confusionMatrix, logLoss, rocAuc, thresholdMetrics } from './lib/classification-metrics.js';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
 import { calibrationBins, precisionRecallCurve, rocCurve } from './lib/metric-curves.js';
@@ -21,7 +21,7 @@ const minAuc = params.number('min_auc', { min: 0, max: 1 });
 const threshold = params.number('threshold', { min: 0, max: 1 });
 
 const model = await loadModelPackage(MODEL_DIR);
-console.log(`evaluate: backend ${model.backend}`);
+console.log(backendLine({ summary: model.backend }));
 const test = readFeatureMatrix(TEST);
 if (test.features.join('\n') !== model.preprocessing.features.join('\n')) {
   throw new Error(`${TEST}: its feature columns are not the features ${MODEL_DIR} was trained on, in order; run featurize and train again`);

@@ -11,6 +11,7 @@ import {
   MODEL_PACKAGE_FILES,
   MODEL_PACKAGE_FORMAT,
   METADATA_FILE,
+  backendLine,
   loadTf,
   saveLayersModel,
   type ModelPackageMetadata,
@@ -33,8 +34,9 @@ const batchSize = params.number('batch_size', { min: 1, integer: true });
 const seed = params.number('seed', { integer: true });
 const classWeighting = params.oneOf('class_weight', ['balanced', 'none'] as const);
 
-const { tf, backend, details, summary } = await loadTf();
-console.log(`train: backend ${summary}`);
+const loaded = await loadTf();
+const { tf, backend, details } = loaded;
+console.log(backendLine(loaded));
 
 const data = readFeatureMatrix(`${FEATURES}/train.csv`);
 const width = data.features.length;

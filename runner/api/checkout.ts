@@ -17,6 +17,7 @@ import { readLock } from '../lockfile/read-lock.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
 import { isWithin, toRepoPath } from '../fs/repo-path.js';
 import { loadInputs } from './load-inputs.js';
+import { unknownTarget } from '../dag/unknown-stage.js';
 
 export interface CheckoutOptions {
   readonly root: string;
@@ -216,10 +217,11 @@ function selectTargets(all: Map<RepoPath, string>, pipeline: Pipeline, o: Checko
     const rel = toRepoPath(relativeTo(o.root, o.cwd ?? o.root, t));
     const hits = rel.ok ? [...all].filter(([p]) => isWithin(p, rel.path) || isWithin(rel.path, p)) : [];
     if (!rel.ok || hits.length === 0) {
-      throw new PipeError('STAGE_UNKNOWN', `'${t}' is neither a stage nor a cached out or tracked data path in data.lock`, {
-        stages: [t],
-        known: pipeline.stages.map((s) => s.name),
-      });
+      throw unknownTarget(
+        t,
+        pipeline.stages.map((s) => s.name),
+        all.keys(),
+      );
     }
     for (const [p, h] of hits) chosen.set(p, h);
   }

@@ -10,3 +10,4 @@ export { PipeError, isPipeError, EXIT_CODES, type ErrorKind, type PipeErrorCode 
 export { findRoot } from '../repo/find-root.js';
 export { WORKSPACE } from '../git/revision.js';
 export { toRepoPath } from '../fs/repo-path.js';
+export { closestName, didYouMean } from '../text/did-you-mean.js';

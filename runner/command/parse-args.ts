@@ -1,6 +1,7 @@
 /** @module Parses a command's arguments with node:util into the typed values its run receives, turning mistakes into usage errors (exit 2). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PipeError } from '../errors.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import type { Command, OptionSpecs, ParsedRunContext, PositionalSpec } from './command.js';
 
 export type ParsedArgs = Omit<ParsedRunContext, 'io'>;
@@ -17,7 +18,10 @@ export function parseCommandArgs(cmd: Command, path: string, argv: readonly stri
   try {
     parsed = parseArgs({ args: [...argv], options: config, allowPositionals: cmd.positionals.length > 0, strict: true });
   } catch (err) {
-    throw usage((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''), undefined, err);
+    const message = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const typed = /^Unknown option '(--[^']+)'/.exec(message)?.[1];
+    const hint = typed ? didYouMean(typed, [...Object.keys(cmd.options).map((o) => `--${o}`), '--help']) : '';
+    throw usage(`${message}${hint}`, undefined, err);
   }
   return { options: optionValues(cmd.options, parsed.values), args: positionalValues(cmd.positionals, parsed.positionals, usage) };
 }

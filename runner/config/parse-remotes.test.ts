@@ -38,6 +38,14 @@ describe('parseRemotes', () => {
     expect(parse({ remotes: { a: { url: '/x' } } }, undefined, { PIPE_REMOTE: 'a' }).value.defaultRemote).toBe('a');
   });
 
+  it('suggests the setting a mistyped one was meant to be, also in config.local.yaml (naming ours, never echoing its key)', () => {
+    const r = parse({ remotes: { a: { url: 's3://bkt/p', regoin: 'eu' } } }, { remotes: { a: { secret_acess_key: 's' } } });
+    expect(r.issues.map((i) => `${i.file}: ${i.key}: ${i.message}`)).toEqual([
+      `${CONFIG}: remotes.a.regoin: unknown setting; did you mean 'region'?`,
+      `${LOCAL}: remotes.a: holds an unknown setting; did you mean 'secret_access_key'?`,
+    ]);
+  });
+
   it('reads the bounds on a stalled S3 server and names a bad one', () => {
     const r = parse({ remotes: { a: { url: 's3://bkt/p', timeout: 0.5, connect_timeout: 5, retries: 0 } } });
     expect(r.issues).toEqual([]);

@@ -1,5 +1,6 @@
 /** @module The `remotes:` and `default_remote:` keys of .pipe/config.yaml and .pipe/config.local.yaml, validated. */
 import type { SpecIssue } from '../errors.js';
+import { didYouMean } from '../text/did-you-mean.js';
 
 export interface RemoteConfig {
   readonly name: string;
@@ -113,10 +114,12 @@ export function parseRemotes({
     const bad = (k: string, message: string) => issues.push({ file: whose('remotes', name, k), key: at(k), message });
     for (const [k, v] of Object.entries(r)) {
       const type = (REMOTE_SETTINGS as Record<string, string>)[k] ?? ((CREDENTIAL_SETTINGS as readonly string[]).includes(k) ? 'string' : undefined);
-      const known = [...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS].join(', ');
+      const settings = [...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS];
+      // The suggestion names one of ours, never the text typed.
+      const hint = didYouMean(k, settings) || `; a remote has ${settings.join(', ')}`;
       // An unknown key from config.local.yaml is not echoed: a mis-nested `? key: value` makes the secret the key.
-      if (!type && whose('remotes', name, k) !== committedFile) issues.push({ file: whose('remotes', name, k), key: at(), message: `holds an unknown setting; a remote has ${known}` });
-      else if (!type) bad(k, `unknown setting; a remote has ${known}`);
+      if (!type && whose('remotes', name, k) !== committedFile) issues.push({ file: whose('remotes', name, k), key: at(), message: `holds an unknown setting${hint}` });
+      else if (!type) bad(k, `unknown setting${hint}`);
       else {
         const problem = settingProblem(type, v);
         if (problem) bad(k, problem);

@@ -49,4 +49,12 @@ describe('selectStages', () => {
     );
     expect(() => selectStages(buildDag({ stages: [] }), { targets: ['train'] })).toThrowError("unknown stage 'train'; stages in pipeline.yaml: (none)");
   });
+
+  it('suggests the stage a mistyped name was most likely meant to be, only when it is close', () => {
+    const named = buildDag({ stages: ['ingest', 'train', 'evaluate'].map((name) => stage(name, [], [`${name}.out`])) });
+    expect(() => selectStages(named, { targets: ['trian'] })).toThrowError("unknown stage 'trian'; did you mean 'train'?");
+    expect(() => selectStages(named, { targets: ['evalute', 'deploy'] })).toThrowError(
+      "unknown stages 'evalute' (did you mean 'evaluate'?), 'deploy'; stages in pipeline.yaml: ingest, train, evaluate",
+    );
+  });
 });

@@ -1,5 +1,5 @@
 /** @module Chooses which stages a command acts on from its targets and flags. */
-import { PipeError } from '../errors.js';
+import { unknownStages } from './unknown-stage.js';
 import type { Dag } from './build-dag.js';
 
 export interface Selection {
@@ -14,14 +14,7 @@ export interface Selection {
 export function selectStages(dag: Dag, { targets = [], single = false, downstream = false }: Selection): string[] {
   if (targets.length === 0) return [...dag.order];
   const unknown = targets.filter((t) => !dag.stages.has(t));
-  if (unknown.length) {
-    const known = [...dag.stages.keys()];
-    throw new PipeError(
-      'STAGE_UNKNOWN',
-      `unknown stage${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; stages in pipeline.yaml: ${known.join(', ') || '(none)'}`,
-      { stages: unknown, known },
-    );
-  }
+  if (unknown.length) throw unknownStages(unknown, [...dag.stages.keys()]);
   const chosen = new Set<string>();
   // Without recursion: a chain of thousands of stages must not overflow the stack.
   const walk = (start: string, edges: Dag['upstream']) => {

@@ -2,6 +2,7 @@
 import type { SpecIssue } from '../errors.js';
 import type { SchemaError } from './pipeline-validator.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
+import { didYouMean } from '../text/did-you-mean.js';
 
 const ARTICLE: Record<string, string> = {
   string: 'a string',
@@ -78,7 +79,7 @@ function wordError(source: YamlSource, path: KeyPath, e: SchemaError): SpecIssue
       return issue(source, path, `missing required field '${String(p.missingProperty)}'`);
     case 'additionalProperties': {
       const name = String(p.additionalProperty);
-      return issue(source, path, `unknown field '${name}'${allowedHint(path)}`, name);
+      return issue(source, path, unknownField(path, name), name);
     }
     case 'enum':
       return issue(source, path, `must be one of: ${(p.allowedValues as unknown[]).join(', ')}`);
@@ -98,21 +99,25 @@ function wordError(source: YamlSource, path: KeyPath, e: SchemaError): SpecIssue
   }
 }
 
-const ALLOWED: Record<string, string> = {
-  stage: 'cmd, wdir, deps, params, outs, metrics, plots, env, always_changed, frozen, desc',
-  out: 'cache, persist, desc',
-  plot: 'cache, persist, template, x, y, title, x_label, y_label',
-  gate: 'metric, min, max, max_drop, max_rise, required, branches',
-  top: 'stages, gates',
+const ALLOWED: Record<string, readonly string[]> = {
+  stage: ['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'env', 'always_changed', 'frozen', 'desc'],
+  out: ['cache', 'persist', 'desc'],
+  plot: ['cache', 'persist', 'template', 'x', 'y', 'title', 'x_label', 'y_label'],
+  gate: ['metric', 'min', 'max', 'max_drop', 'max_rise', 'required', 'branches'],
+  top: ['stages', 'gates'],
 };
 
-function allowedHint(path: KeyPath): string {
-  const [a, , c] = path;
+/** `unknown field 'outz' in stage 'train'; did you mean 'outs'?`, or the fields allowed there when none is close. */
+function unknownField(path: KeyPath, name: string): string {
+  const [a, b, c, , e] = path;
   let kind: string | undefined;
-  if (path.length === 0) kind = 'top';
-  else if (a === 'stages' && path.length === 2) kind = 'stage';
-  else if (a === 'stages' && (c === 'outs' || c === 'metrics') && path.length === 5) kind = 'out';
-  else if (a === 'stages' && c === 'plots' && path.length === 5) kind = 'plot';
-  else if (a === 'gates' && path.length === 2) kind = 'gate';
-  return kind ? ` (expected one of: ${ALLOWED[kind]})` : '';
+  let where = '';
+  if (path.length === 0) [kind, where] = ['top', ' at the top level'];
+  else if (a === 'stages' && path.length === 2) [kind, where] = ['stage', ` in stage '${String(b)}'`];
+  else if (a === 'stages' && (c === 'outs' || c === 'metrics') && path.length === 5) [kind, where] = ['out', ` of ${String(c)} entry '${String(e)}' in stage '${String(b)}'`];
+  else if (a === 'stages' && c === 'plots' && path.length === 5) [kind, where] = ['plot', ` of plot '${String(e)}' in stage '${String(b)}'`];
+  else if (a === 'gates' && path.length === 2) [kind, where] = ['gate', ` in gate rule ${Number(b) + 1}`];
+  const allowed = kind ? ALLOWED[kind] : undefined;
+  if (!allowed) return `unknown field '${name}'`;
+  return `unknown field '${name}'${where}${didYouMean(name, allowed) || ` (expected one of: ${allowed.join(', ')})`}`;
 }

@@ -3,6 +3,7 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, ty
 import type { SpecIssue } from '../errors.js';
 import type { KeyPath, YamlSource } from './key-path.js';
 import { MAX_DEPTH, valueShapeProblem } from './value-shape.js';
+import { plainSyntaxError } from './syntax-hint.js';
 
 /** Aliases one document may expand (yaml's guard against "billion laughs" alias bombs). */
 const MAX_ALIAS_COUNT = 1000;
@@ -25,15 +26,19 @@ export function parseYamlSource(file: string, text: string, { secret = false }: 
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
-  const problems = [...doc.errors, ...doc.warnings];
+  // Only the first problem is reported: the ones after it mostly repeat it in the parser's words.
+  const problems = doc.errors.length ? doc.errors : doc.warnings;
   // The library catches its own stack overflow on very deep nesting, once per level: say it once, plainly.
   const overflow = problems.find((e) => /call stack/i.test(e.message));
-  const syntaxIssues: SpecIssue[] = (overflow ? [overflow] : problems).map((e) => ({
-    file,
-    ...at(e.pos[0]),
-    message: e === overflow ? `nesting is too deep to read (keep it under ${MAX_DEPTH} levels)` : secret ? `YAML syntax error (${e.code.toLowerCase().replace(/_/g, ' ')})` : firstLine(e.message),
-  }));
-  const duplicates = duplicateKeys(doc);
+  const first = problems[0];
+  const syntaxIssues: SpecIssue[] = [];
+  if (overflow) syntaxIssues.push({ file, ...at(overflow.pos[0]), message: `nesting is too deep to read (keep it under ${MAX_DEPTH} levels)` });
+  else if (first) {
+    const plain = plainSyntaxError(doc, text, problems, secret);
+    syntaxIssues.push({ file, ...at(plain.offset), message: plain.message });
+  }
+  // A broken file's duplicate keys would be guesses about a tree the parser could not build.
+  const duplicates = doc.errors.length ? [] : duplicateKeys(doc);
   for (const d of duplicates) {
     syntaxIssues.push({ file, ...at(d.offset), message: secret ? 'duplicate key (each name may appear only once)' : `duplicate key '${d.key}' (each name may appear only once)` });
   }

@@ -31,5 +31,5 @@ export {
   type PreprocessingStep,
   type RawValue,
 } from './preprocessing.js';
-export { loadTf, type LoadedTf, type Tf } from './tf-backend.js';
+export { backendLine, loadTf, type LoadedTf, type Tf } from './tf-backend.js';
 export { rowValidator, validateRow, type RowError, type RowErrorKind, type RowValidator } from './validate-row.js';

@@ -20,7 +20,7 @@ export interface ModelPackage {
   readonly metadata: ModelPackageMetadata;
   readonly preprocessing: PreprocessingSpec;
   readonly featureSchema: FeatureSchema;
-  /** The TF.js backend the model runs on, as one line, e.g. `wasm (tfjs-node not installed)`. */
+  /** The TF.js backend the model runs on, as one line, e.g. `wasm (@tensorflow/tfjs-node not installed)`. */
   readonly backend: string;
   /** What is wrong with one raw row (a JSON object) as input of this model; [] when it is valid. */
   validateRow(row: unknown): RowError[];

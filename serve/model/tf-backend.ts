@@ -15,7 +15,11 @@ export interface LoadedTf {
   readonly backend: 'tensorflow' | 'wasm';
   /** What else decides the numbers: tfjs version, and for wasm whether SIMD and threads are on. */
   readonly details: Readonly<Record<string, string | boolean>>;
-  /** One line for a log, e.g. `wasm (tfjs-node not installed)` or `tensorflow (native, tfjs-node)`. */
+  /**
+   * The backend and why, for the one line a process prints (`tfjs backend: …`), e.g.
+   * `wasm (@tensorflow/tfjs-node not installed)` or `tensorflow (native, @tensorflow/tfjs-node)`.
+   * Information, not an error: it never holds the native package's load error.
+   */
   readonly summary: string;
 }
 
@@ -26,7 +30,7 @@ let loading: Promise<LoadedTf> | undefined;
 
 /** The process's TensorFlow.js: the backend is chosen on the first call and shared by every later one. */
 export function loadTf(): Promise<LoadedTf> {
-  loading ??= chooseBackend().catch((error: unknown) => {
+  loading ??= chooseBackend({}).catch((error: unknown) => {
     loading = undefined;
     throw error;
   });
@@ -42,17 +46,27 @@ function isInstalled(name: string): boolean {
   }
 }
 
-async function chooseBackend(): Promise<LoadedTf> {
-  let whyNotNative = 'tfjs-node not installed';
-  if (isInstalled(NATIVE_PACKAGE)) {
+/** The one line a process prints about its backend. */
+export function backendLine({ summary }: Pick<LoadedTf, 'summary'>): string {
+  return `tfjs backend: ${summary}`;
+}
+
+/**
+ * Chooses and initialises the backend. `nativePackage` is what is tried first (tests point it at
+ * a module that fails to load). Its load error is left out of the summary: an optional package
+ * that did not load is why the wasm backend is used, not a failure of the run.
+ */
+export async function chooseBackend({ nativePackage = NATIVE_PACKAGE }: { nativePackage?: string }): Promise<LoadedTf> {
+  let whyNotNative = `${NATIVE_PACKAGE} not installed`;
+  if (isInstalled(nativePackage)) {
     try {
       // A variable specifier: the package is optional, so neither TypeScript nor a bundler may require it.
-      const tf = (await import(NATIVE_PACKAGE)) as Tf;
+      const tf = (await import(nativePackage)) as Tf;
       if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" did not initialise');
       await tf.ready();
-      return { tf, backend: 'tensorflow', details: { tfjs: tf.version.tfjs }, summary: 'tensorflow (native, tfjs-node)' };
-    } catch (error) {
-      whyNotNative = `tfjs-node did not load: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+      return { tf, backend: 'tensorflow', details: { tfjs: tf.version.tfjs }, summary: `tensorflow (native, ${NATIVE_PACKAGE})` };
+    } catch {
+      whyNotNative = `${NATIVE_PACKAGE} is installed but does not load here; node -e "import('${NATIVE_PACKAGE}')" shows why`;
     }
   }
   const tf = await import('@tensorflow/tfjs');

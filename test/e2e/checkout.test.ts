@@ -322,6 +322,13 @@ describe('pipe checkout', MANY_RUNS, () => {
     const bad = await repo.pipe(['checkout', 'nothing-here']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/'nothing-here' is neither a stage nor a cached out or tracked data path/);
+    expect(bad.stderr).not.toContain('did you mean');
+    // A typo of a stage or of a locked path names the one meant.
+    for (const [typo, meant] of [['gem', 'gen'], ['one.tx', 'one.txt']]) {
+      const near = await repo.pipe(['checkout', typo as string]);
+      expect(near.code).toBe(2);
+      expect(near.stderr).toMatch(new RegExp(`; did you mean '${(meant as string).replace('.', '\\.')}'\\?\n$`));
+    }
     expect(repo.exists('one.txt')).toBe(false);
   });
 

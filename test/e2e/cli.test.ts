@@ -51,6 +51,28 @@ describe('pipe command line', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a mistyped command, subcommand or option exits 2 with the one it was most likely meant to be', async () => {
+    const repo = simple();
+    const cases: [string[], string][] = [
+      [['reproo'], "error: unknown command 'reproo'; did you mean 'pipe repro'?"],
+      [['help', 'stauts'], "error: no help for 'stauts': there is no such command; did you mean 'pipe help status'?"],
+      [['remote', 'ad', 'x', '/tmp/x'], "error: unknown subcommand 'ad' of pipe remote; did you mean 'pipe remote add'?"],
+      [['repro', '--forse'], "error: Unknown option '--forse'; did you mean '--force'? (pipe repro); see 'pipe help repro'"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await repo.pipe(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`${message}\n`);
+    }
+    // Nothing close: no guess, the list to choose from instead.
+    const far = await repo.pipe(['deploy']);
+    expect(far.stderr).toBe("error: unknown command 'deploy'; run 'pipe help' to list the commands\n");
+    const sub = await repo.pipe(['remote', 'frobnicate']);
+    expect(sub.stderr).toMatch(/one of add, list/);
+    expect(sub.stderr).not.toContain('did you mean');
+    expect(repo.exists('data.lock')).toBe(false);
+  });
+
   it('an unknown flag exits 2 naming the flag, and runs nothing', async () => {
     const repo = simple();
     const r = await repo.pipe(['repro', '--frobnicate']);

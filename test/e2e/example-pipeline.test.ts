@@ -50,10 +50,14 @@ async function repro(repo: Repo): Promise<{ code: number | null; stdout: string;
   return repo.pipe(['repro'], RUN);
 }
 
+/** What the first run printed (stdout and stderr). */
+let firstRunOutput = '';
+
 /** The pipeline after one successful run. */
 const ranOnce = template(async () => {
   const repo = exampleRepo();
   const r = await repro(repo);
+  firstRunOutput = r.stdout + r.stderr;
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   expect(ran(r.stdout)).toEqual(['ingest', 'validate', 'featurize', 'train', 'evaluate']);
   return repo;
@@ -103,6 +107,13 @@ describe('the example pipeline', EXAMPLE_PIPELINE, () => {
     expect(model.weightsManifest[0]?.paths).toEqual(['weights.bin']);
     const metadata = json(repo, 'models/churn/metadata.json') as Record<string, unknown>;
     expect(['wasm', 'tensorflow']).toContain(metadata.backend);
+    // train and evaluate each say once which TF.js backend they use, as information, not as an error.
+    const backendLines = firstRunOutput.split('\n').filter((l) => /backend/i.test(l));
+    expect(backendLines).toEqual([
+      expect.stringMatching(/^\[train\] tfjs backend: (wasm|tensorflow) \(/),
+      expect.stringMatching(/^\[evaluate\] tfjs backend: (wasm|tensorflow) \(/),
+    ]);
+    expect(firstRunOutput).not.toMatch(/Cannot find (package|module)|did not load|\n\s+at /);
     expect(metadata).toMatchObject({ rows: { train: ROWS * 0.8 }, params: { epochs: 2 } });
     expect(repo.read('models/churn/preprocessing.json')).toBe(repo.read('data/features/preprocessing.json'));
 

@@ -30,6 +30,31 @@ describe('spec errors', () => {
     expect(errorLines[0]).toMatch(/^pipeline\.yaml:4:5: stages\.train\.depz: unknown field 'depz'.*deps/);
   });
 
+  it('a mistyped field suggests the one meant, in a stage, at the top level, in a plot and in a gate rule', async () => {
+    const { errorLines } = await reproSpecError({
+      'pipeline.yaml': [
+        'stages:',
+        '  train:',
+        '    cmd: echo hi',
+        '    outz: [model.bin]', // 4
+        '    plots:',
+        '      - loss.json: {titel: Loss}', // 6
+        'gatez: []', // 7
+        'gates:',
+        '  - metric: auc',
+        '    minn: 0.8', // 10
+        '    max: 1',
+        '',
+      ].join('\n'),
+    });
+    expect(errorLines.sort()).toEqual([
+      "pipeline.yaml:10:5: gates[0].minn: unknown field 'minn' in gate rule 1; did you mean 'min'?",
+      "pipeline.yaml:4:5: stages.train.outz: unknown field 'outz' in stage 'train'; did you mean 'outs'?",
+      "pipeline.yaml:6:21: stages.train.plots[0].loss.json.titel: unknown field 'titel' of plot 'loss.json' in stage 'train'; did you mean 'title'?",
+      "pipeline.yaml:7:1: gatez: unknown field 'gatez' at the top level; did you mean 'gates'?",
+    ]);
+  });
+
   it('a wrong type (cmd: 5) names the location, the key and what was expected', async () => {
     const { errorLines } = await reproSpecError({
       'pipeline.yaml': ['stages:', '  train:', '    cmd: 5', ''].join('\n'),
@@ -91,6 +116,26 @@ describe('spec errors', () => {
     });
     expect(errorLines.length).toBeGreaterThanOrEqual(1);
     expect(errorLines[0]).toMatch(/^pipeline\.yaml:\d+:\d+: /);
+  });
+
+  it('a YAML syntax error in any file pipe reads is one located problem in plain words, quoting nothing of config.local.yaml', async () => {
+    const pipeline = 'stages:\n  train:\n    cmd: echo hi\n    params: [train.lr]\n';
+    const cases: { files: Files; args: string[]; line: RegExp }[] = [
+      // The parser reports 4 errors for these tabs, in its own words.
+      { files: { 'params.yaml': PARAMS, 'pipeline.yaml': 'stages:\n  train:\n\tcmd: echo\n\tdeps: [a]\n' }, args: ['repro'], line: /^pipeline\.yaml:3:1: YAML syntax error: a tab indents this line; YAML indents with spaces only$/ },
+      { files: { 'params.yaml': 'train:\n  lr: [0.01\nother: 1\n', 'pipeline.yaml': pipeline }, args: ['status'], line: /^params\.yaml:2:7: YAML syntax error: the '\[' opened here is never closed with '\]'$/ },
+      { files: { 'params.yaml': PARAMS, 'pipeline.yaml': pipeline, 'data.lock': 'schema: 1\nstages:\n  train:\n    cmd:echo hi\n    deps: []\n' }, args: ['status'], line: /^error: data\.lock:4:8: YAML syntax error: a space is missing after ':'/ },
+      { files: { 'pipeline.yaml': 'stages: {}\n', '.pipe/config.yaml': 'remotes:\n  x:\n    url: /tmp/x\n   region: eu\n' }, args: ['remote', 'list'], line: /^\.pipe\/config\.yaml:4:\d+: YAML syntax error: .*indent/ },
+      { files: { 'pipeline.yaml': 'stages: {}\n', '.pipe/config.local.yaml': 'remotes:\n  x:\n    secret_access_key: "SECRETVALUE\n' }, args: ['remote', 'list'], line: /^\.pipe\/config\.local\.yaml:3:24: YAML syntax error: the quote \("\) opened here is never closed$/ },
+    ];
+    for (const { files, args, line } of cases) {
+      const repo = makeRepo(files);
+      const r = await repo.pipe(args);
+      expect(r.code, r.stderr).toBe(2);
+      const located = r.stderr.split('\n').filter((l) => /^(error: )?[\w./-]+:\d+:\d+: /.test(l));
+      expect(located, r.stderr).toEqual([expect.stringMatching(line)]);
+      expect(r.stderr).not.toMatch(/Implicit|Flow sequence|Tabs are not|SECRETVALUE/);
+    }
   });
 
   it('a syntax error in params.yaml is located in params.yaml', async () => {

@@ -155,5 +155,8 @@ describe('status', () => {
     const bad = await repo.pipe(['status', 'nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown stage 'nope'/);
+    const typo = await repo.pipe(['status', 'prpe']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("error: unknown stage 'prpe'; did you mean 'prep'?\n");
   });
 });

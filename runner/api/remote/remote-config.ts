@@ -7,6 +7,7 @@ import { editConfigFile, readConfigValue } from '../../config/edit-config.js';
 import { credentialsFor } from '../../remote/open-remote.js';
 import { acquireMutex } from '../../repo/mutex.js';
 import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
+import { didYouMean } from '../../text/did-you-mean.js';
 
 /** A remote as `pipe remote list` shows it: its settings, never its credentials. */
 export interface RemoteListing extends Omit<RemoteConfig, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'> {
@@ -124,7 +125,7 @@ export function isCredential(key: string): boolean {
  */
 export async function modifyRemote(o: { root: string; name: string; key: string; value?: string; unset?: boolean; local?: boolean }): Promise<{ file: string }> {
   const known = [...Object.keys(REMOTE_SETTINGS), ...CREDENTIAL_SETTINGS];
-  if (!known.includes(o.key)) throw usage(`unknown remote setting '${o.key}'; one of: ${known.join(', ')}`);
+  if (!known.includes(o.key)) throw usage(`unknown remote setting '${o.key}'${didYouMean(o.key, known) || `; one of: ${known.join(', ')}`}`);
   if (!o.unset && o.value === undefined) throw usage(`pipe remote modify ${o.name} ${o.key} needs a VALUE (or --unset)`);
   if (o.unset && o.key === 'url') throw usage("a remote's url cannot be unset; remove the remote instead");
   return editingConfig(o.root, 'pipe remote modify', async () => {

@@ -1,13 +1,13 @@
 /** @module What push, fetch and status --remote act on: the cached paths of data.lock, or those of the named stages and paths. */
 import { ObjectStore } from '../../cache/object-store.js';
 import type { Config } from '../../config/load-config.js';
-import { PipeError } from '../../errors.js';
 import type { Lock } from '../../lockfile/lock.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { Pipeline, RepoPath } from '../../pipeline/pipeline.js';
 import { isWithin, toRepoPath } from '../../fs/repo-path.js';
 import { cachedPaths, relativeTo } from '../checkout.js';
 import { loadInputs } from '../load-inputs.js';
+import { unknownTarget } from '../../dag/unknown-stage.js';
 
 export interface RemoteTargets {
   /** Locked path → hash. */
@@ -52,10 +52,11 @@ export function remoteTargets(pipeline: Pipeline, lock: Lock, { root, cwd = root
     const rel = toRepoPath(relativeTo(root, cwd, t));
     const hits = rel.ok ? [...all].filter(([p]) => isWithin(p, rel.path) || isWithin(rel.path, p)) : [];
     if (!rel.ok || hits.length === 0) {
-      throw new PipeError('STAGE_UNKNOWN', `'${t}' is neither a stage nor a cached out or tracked data path in data.lock`, {
-        stages: [t],
-        known: pipeline.stages.map((s) => s.name),
-      });
+      throw unknownTarget(
+        t,
+        pipeline.stages.map((s) => s.name),
+        all.keys(),
+      );
     }
     for (const [p, h] of hits) {
       roots.set(p, h);
