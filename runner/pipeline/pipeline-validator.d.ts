@@ -4,6 +4,8 @@ export interface SchemaError {
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
+  /** Set on the errors of a `propertyNames` rule: the key that broke it. */
+  propertyName?: string;
 }
 declare const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 export default validate;

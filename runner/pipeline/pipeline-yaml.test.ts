@@ -98,6 +98,31 @@ describe('loadPipeline', () => {
     expect(issues).toHaveLength(5);
   });
 
+  it('reads artifacts: (DVC’s shape) and registry stages, and locates a bad artifact', async () => {
+    const ok = repo({
+      'pipeline.yaml': `stages:\n  s:\n    cmd: echo\n    outs: [models/churn]\nartifacts:\n  churn:\n    path: models/churn/\n    type: model\n    desc: Churn classifier\n    labels: [tabular]\n    meta: {owner: ml}\n  data/raw: {path: data/raw.csv}\nregistry:\n  stages: [dev, test, prod]\n`,
+    });
+    const p = await loadPipeline({ root: ok });
+    expect(p.artifacts).toEqual([
+      { name: 'churn', path: 'models/churn', type: 'model', desc: 'Churn classifier', labels: ['tabular'], meta: { owner: 'ml' } },
+      { name: 'data/raw', path: 'data/raw.csv' },
+    ]);
+    expect(p.registryStages).toEqual(['dev', 'test', 'prod']);
+    const bad = repo({
+      'pipeline.yaml': `stages:\n  s:\n    cmd: echo\nartifacts:\n  churn:\n    path: ../outside\n  Churn2:\n    path: x\n  iris:\n    pth: y\nregistry:\n  stages: [dev, dev]\n`,
+    });
+    const messages = (await issuesOf(bad)).map((i) => `${i.line}:${i.column} ${i.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        "6:11 path '../outside' escapes the repository",
+        "7:3 name 'Churn2' is invalid: use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)",
+        expect.stringMatching(/^10:5 unknown field 'pth' of artifact 'iris'; did you mean 'path'\?/),
+      ]),
+    );
+    expect(messages, messages.join('\n')).toContain('12:11 must not list the same value twice (entries 1 and 2)');
+    expect(messages.filter((m) => m.includes("name ''"))).toEqual([]);
+  });
+
   it('reports duplicate stage names and YAML syntax errors with their position', async () => {
     const dup = await issuesOf(repo({ 'pipeline.yaml': 'stages:\n  a:\n    cmd: x\n  a:\n    cmd: y\n' }));
     expect(dup).toEqual([{ file: 'pipeline.yaml', line: 4, column: 3, message: "duplicate key 'a' (each name may appear only once)" }]);

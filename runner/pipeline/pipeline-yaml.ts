@@ -1,7 +1,7 @@
 /** @module The pipeline.yaml format: the file and its params files read strictly into a validated, normalised Pipeline, or leniently at any revision. */
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
-import type { Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
+import type { Artifact, Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
@@ -43,9 +43,11 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   }
   const params = await resolveParams(root, cache, fresh, source, stages, paramPaths, issues);
   const gates = checkGates(source, raw.gates, stages, issues);
+  const artifacts = readArtifacts(source, raw.artifacts, issues);
+  const registryStages = isRecord(raw.registry) ? strings(raw.registry.stages) : [];
   if (issues.length) return { issues, fromCache: !read.source };
   read.remember();
-  return { pipeline: { root, file, stages, gates, params } };
+  return { pipeline: { root, file, stages, gates, artifacts, registryStages, params } };
 }
 
 /** A source for a remembered value: it has no positions, so messages fall back to the file name. */
@@ -182,6 +184,30 @@ async function resolveParams(
     }
   }
   return resolved;
+}
+
+/** `artifacts:` entries whose path is a repository path (the schema checked the rest). */
+function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[]): Artifact[] {
+  if (!isRecord(raw)) return [];
+  const out: Artifact[] = [];
+  for (const [name, a] of Object.entries(raw)) {
+    if (!isRecord(a) || typeof a.path !== 'string') continue;
+    const r = toRepoPath(a.path);
+    if (!r.ok) {
+      const path = ['artifacts', name, 'path'];
+      issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message: `path '${a.path}' ${r.reason}` });
+      continue;
+    }
+    out.push({
+      name,
+      path: r.path,
+      ...(typeof a.type === 'string' ? { type: a.type } : {}),
+      ...(typeof a.desc === 'string' ? { desc: a.desc } : {}),
+      ...(Array.isArray(a.labels) ? { labels: strings(a.labels) } : {}),
+      ...(isRecord(a.meta) ? { meta: a.meta } : {}),
+    });
+  }
+  return out;
 }
 
 function plotProps(f: Raw): PlotProps {

@@ -60,6 +60,16 @@ export interface GateRule {
   readonly branches?: readonly string[];
 }
 
+/** An entry of `artifacts:` (DVC's shape): what the registry versions. */
+export interface Artifact {
+  readonly name: string;
+  readonly path: RepoPath;
+  readonly type?: string;
+  readonly desc?: string;
+  readonly labels?: readonly string[];
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
 export interface Pipeline {
   /** Absolute path of the repository root (the directory holding the pipeline file). */
   readonly root: string;
@@ -68,6 +78,10 @@ export interface Pipeline {
   /** Stages in declaration order. */
   readonly stages: readonly Stage[];
   readonly gates: readonly GateRule[];
+  /** `artifacts:` in declaration order. */
+  readonly artifacts: readonly Artifact[];
+  /** `registry: {stages}`: the registry's stages in promotion order (empty: any stage, no order). */
+  readonly registryStages: readonly string[];
   /** Resolved values of every referenced param: file → key → value. */
   readonly params: ReadonlyMap<RepoPath, ReadonlyMap<string, unknown>>;
 }

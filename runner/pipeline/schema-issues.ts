@@ -90,8 +90,15 @@ function wordError(source: YamlSource, path: KeyPath, e: SchemaError): SpecIssue
     case 'maxProperties':
       return issue(source, path, 'must name exactly one path (write `- path: {flags}`)');
     case 'propertyNames':
-    case 'pattern':
-      return issue(source, path, `name '${String(p.propertyName ?? '')}' is invalid: use letters, digits, '_', '.' and '-'`);
+    case 'pattern': {
+      // Registry names follow GTO's grammar (runner/registry/tag-name.ts); stage names are freer.
+      const rule = path[0] === 'artifacts' || path[0] === 'registry' ? "use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)" : "use letters, digits, '_', '.' and '-'";
+      const name = e.propertyName ?? (p.propertyName === undefined ? undefined : String(p.propertyName));
+      if (name === undefined) return issue(source, path, `is invalid: ${rule}`);
+      return issue(source, path, `name '${name}' is invalid: ${rule}`, name);
+    }
+    case 'uniqueItems':
+      return issue(source, path, `must not list the same value twice (entries ${Math.min(Number(p.i), Number(p.j)) + 1} and ${Math.max(Number(p.i), Number(p.j)) + 1})`);
     case 'minimum':
       return issue(source, path, `must be ${String(p.comparison)} ${String(p.limit)}`);
     default:
@@ -104,7 +111,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   out: ['cache', 'persist', 'desc'],
   plot: ['cache', 'persist', 'template', 'x', 'y', 'title', 'x_label', 'y_label'],
   gate: ['metric', 'min', 'max', 'max_drop', 'max_rise', 'required', 'branches'],
-  top: ['stages', 'gates'],
+  top: ['stages', 'gates', 'artifacts', 'registry'],
+  artifact: ['path', 'type', 'desc', 'labels', 'meta'],
+  registry: ['stages'],
 };
 
 /** `unknown field 'outz' in stage 'train'; did you mean 'outs'?`, or the fields allowed there when none is close. */
@@ -117,6 +126,8 @@ function unknownField(path: KeyPath, name: string): string {
   else if (a === 'stages' && (c === 'outs' || c === 'metrics') && path.length === 5) [kind, where] = ['out', ` of ${String(c)} entry '${String(e)}' in stage '${String(b)}'`];
   else if (a === 'stages' && c === 'plots' && path.length === 5) [kind, where] = ['plot', ` of plot '${String(e)}' in stage '${String(b)}'`];
   else if (a === 'gates' && path.length === 2) [kind, where] = ['gate', ` in gate rule ${Number(b) + 1}`];
+  else if (a === 'artifacts' && path.length === 2) [kind, where] = ['artifact', ` of artifact '${String(b)}'`];
+  else if (a === 'registry' && path.length === 1) [kind, where] = ['registry', ' in registry'];
   const allowed = kind ? ALLOWED[kind] : undefined;
   if (!allowed) return `unknown field '${name}'`;
   return `unknown field '${name}'${where}${didYouMean(name, allowed) || ` (expected one of: ${allowed.join(', ')})`}`;
