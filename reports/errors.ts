@@ -2,7 +2,7 @@
 import type { ErrorKind } from '../runner/command/index.js';
 
 interface ReportErrorCodes {
-  /** One or more promotion rules of `gates:` failed (exit 1). */
+  /** One or more promotion rules of `gates:` failed, or a metrics file they read is stale (exit 1). */
   GATE_FAILED: { failed: readonly string[] };
   /** A plot could not be rendered (its data is not a table, a field it names is missing, …). */
   PLOT_FAILED: { path: string; revision?: string };

@@ -33,3 +33,4 @@ export type { TrackedFiles, TrackedPlot } from './pipeline/tracked-files.js';
 export { toRepoPath } from './fs/repo-path.js';
 export { currentBranch } from './git/current-branch.js';
 export { redactor, type Redact } from './remote/redact.js';
+export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';

@@ -5,14 +5,17 @@ import {
   PipeError,
   WORKSPACE,
   diffTrackedFiles,
+  isWorkspace,
   formatIssues,
   loadPipeline,
+  outsFreshness,
   locateInFile,
   pipeDir,
   resolveRevision,
   type Pipeline,
   type Revision,
   type SpecIssue,
+  type StaleOut,
   type TrackedDiff,
 } from '../../runner/index.js';
 import { evaluateRule, type GateRow } from './evaluate-rule.js';
@@ -37,6 +40,10 @@ export interface GateResult {
   readonly target: string | undefined;
   readonly rows: readonly GateRow[];
   readonly passed: boolean;
+  /** Metrics files the rules read that are not what data.lock records for an up-to-date pipeline: the gate fails. */
+  readonly stale: readonly StaleOut[];
+  /** Cached paths that freshness could not be checked against (not in the workspace). */
+  readonly unverified: readonly string[];
   /** Metrics files that could not be parsed at a revision. */
   readonly problems: readonly string[];
 }
@@ -65,7 +72,19 @@ export async function runGate({ root, base, target, env = process.env, pipeline,
   if (ambiguous.length) {
     throw new PipeError('SPEC_INVALID', `${ambiguous.length} malformed gate rule${ambiguous.length === 1 ? '' : 's'}:\n${formatIssues(ambiguous)}`, { issues: ambiguous });
   }
-  return { base: diff.a, head: diff.b, target: to, rows, passed: rows.every((r) => r.result !== 'fail'), problems: diff.problems };
+  // Only the workspace is checked: a revision's committed metrics are what its own run left.
+  const read = [...new Set(rows.flatMap((r) => (r.path && r.head !== undefined ? [r.path] : [])))];
+  const fresh = isWorkspace(diff.b) && read.length ? await outsFreshness({ root, pipeline: p, paths: read }) : { stale: [], unverified: [] };
+  return {
+    base: diff.a,
+    head: diff.b,
+    target: to,
+    rows,
+    passed: rows.every((r) => r.result !== 'fail') && fresh.stale.length === 0,
+    stale: fresh.stale,
+    unverified: fresh.unverified,
+    problems: diff.problems,
+  };
 }
 
 /** In a pull request's CI job the base branch as fetched; elsewhere HEAD. */
