@@ -90,13 +90,24 @@ export async function runGate({ root, base, target, env = process.env, pipeline,
 /** In a pull request's CI job the base branch as fetched; elsewhere HEAD. */
 export async function defaultBase(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const candidates = defaultBaseCandidates(env);
+  let why = '';
   for (const c of candidates) {
     try {
       await resolveRevision(root, c);
       return c;
     } catch (err) {
       if (!(err instanceof PipeError && err.code === 'REVISION_UNKNOWN')) throw err;
+      why = err.data.reason;
     }
+  }
+  if (!env.GITHUB_BASE_REF) {
+    // Outside a pull request's CI job the base is HEAD, which a repository without commits lacks.
+    const noGit = /not inside a git repository/.test(why);
+    const where = noGit ? 'this is not a git repository' : 'HEAD has no commit yet';
+    const todo = noGit
+      ? "the base is a git revision: 'git init', commit, then run this again"
+      : 'pass --base REV (a branch, tag or commit, e.g. --base main), or commit the metrics first (the base is then HEAD)';
+    throw new PipeError('REVISION_UNKNOWN', `no base revision to compare with: ${where}; ${todo}`, { revision: 'HEAD', reason: where });
   }
   const [first] = candidates;
   throw new PipeError(

@@ -230,4 +230,19 @@ describe('pipe gate', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("note: data/clean.json is not in the workspace ('pipe pull' fetches it); the gate took data.lock's record of it as it is");
   });
+
+  it('without a base (no commit yet, or no git at all) gate and report say what to do locally, not what CI lacks (exit 2)', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': pipelineWith(GATES), 'metrics/eval.json': '{"auc": 0.9}' });
+    for (const cmd of ['gate', 'report']) {
+      const r = await repo.pipe([cmd]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: no base revision to compare with: HEAD has no commit yet; pass --base REV (a branch, tag or commit, e.g. --base main), or commit the metrics first (the base is then HEAD)\n',
+      );
+    }
+    rmSync(join(repo.dir, '.git'), { recursive: true, force: true });
+    const r = await repo.pipe(['gate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: no base revision to compare with: this is not a git repository; the base is a git revision: 'git init', commit, then run this again\n");
+  });
 });
