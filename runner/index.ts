@@ -34,3 +34,4 @@ export { toRepoPath } from './fs/repo-path.js';
 export { currentBranch } from './git/current-branch.js';
 export { redactor, type Redact } from './remote/redact.js';
 export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';
+export { binaryKindAt } from './git/binary-kind-at.js';
