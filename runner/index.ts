@@ -17,6 +17,7 @@ export { listBranches, listRevisions } from './git/list-revisions.js';
 export { diffTrackedFiles, type TrackedDiff, type FileChanges } from './diff/diff-tracked-files.js';
 export { compareFlat, numericDiff, type KeyChange, type KeyState } from './diff/compare-flat.js';
 export { flattenValue } from './diff/flatten-value.js';
+export { parseMetricRef } from './diff/metric-ref.js';
 export { readStructuredFile } from './diff/read-structured-file.js';
 export { parseStructured, type StructuredFile } from './yaml/parse-structured.js';
 export { formatValue, formatNumber, formatChange, formatPercent, ABSENT, DEFAULT_PRECISION } from './diff/format-value.js';

@@ -43,7 +43,7 @@ export async function diffTrackedFiles({ root, kind, a, b, all = false }: DiffTr
   const flatAt = async (rev: Revision, path: RepoPath) => {
     const file = await readStructuredFile(root, rev, path);
     if (file.state === 'invalid') problems.push(problem(path, rev, file));
-    return flattenValue(file.state === 'found' ? file.value : undefined);
+    return flattenValue(file.state === 'found' ? file.value : undefined, { keyByName: kind === 'metrics' });
   };
   const files = await Promise.all(
     paths.map(async (path) => {
