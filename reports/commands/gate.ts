@@ -34,7 +34,8 @@ stale, 2 for a malformed rule (located in pipeline.yaml) or an unknown revision.
     const [{ runGate }, { gateSentence, renderGate, unverifiedNote }] = await Promise.all([import('../gate/run-gate.js'), import('../gate/render-gate.js')]);
     const g = await runGate({ root: findRoot(io.cwd), base: options.base, target: options.target });
     for (const p of g.problems) io.err(`warning: ${p}\n`);
-    if (g.unverified.length) io.err(`note: ${unverifiedNote(g.unverified)}\n`);
+    // Only worth saying of a verdict that passed: a stale one fails for another reason, and a failed stage removes its outs.
+    if (g.unverified.length && g.stale.length === 0) io.err(`note: ${unverifiedNote(g.unverified)}\n`);
     io.out(renderGate(g, { format, precision }));
     const sentence = `gate ${gateSentence(g)} (head: ${g.head.name}, base: ${g.base.name}${g.target ? `, into ${g.target}` : ''})`;
     if (g.passed) {
