@@ -1,11 +1,10 @@
 /** @module The values of the metrics (or params) files at one or more revisions, side by side. */
 import type { Revision } from '../git/revision.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { pipelineAt } from '../pipeline/pipeline-at.js';
 import { flattenWithLists } from './flatten-value.js';
 import { parseMetricRef } from './metric-ref.js';
 import { readStructuredFile } from './read-structured-file.js';
-import { problem, trackedFilesAtAll, type TrackedKind } from './tracked-files-at.js';
+import { declaredAtAll, problem, type TrackedKind } from './tracked-files-at.js';
 
 export interface ShownKey {
   readonly key: string;
@@ -33,8 +32,7 @@ export interface TrackedTable {
 /** The files of `kind` declared at any of `revs`, with every key and its value at each revision (metrics' lists keyed by name). */
 export async function showTrackedFiles({ root, kind, revs }: { root: string; kind: TrackedKind; revs: readonly Revision[] }): Promise<TrackedTable> {
   const problems: string[] = [];
-  const paths = await trackedFilesAtAll(root, revs, kind, problems);
-  const gated = kind === 'metrics' ? await gatedAt(root, revs) : [];
+  const { paths, gated } = await declaredAtAll(root, revs, kind, problems);
   const files = await Promise.all(
     paths.map(async (path) => {
       const flats = await Promise.all(
@@ -62,8 +60,3 @@ function inside(key: string, list: string): boolean {
   return list === '' || key.startsWith(`${list}.`) || key.startsWith(`${list}[`);
 }
 
-/** The metrics the `gates:` rules of any of `revs` name. */
-async function gatedAt(root: string, revs: readonly Revision[]): Promise<string[]> {
-  const found = await Promise.all(revs.map((rev) => pipelineAt(root, rev)));
-  return [...new Set(found.flatMap((p) => (p.state === 'found' ? p.declared.gated : [])))];
-}
