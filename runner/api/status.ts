@@ -1,6 +1,6 @@
 /** @module `pipe status`: for each stage, whether it is up to date and, if not, every reason why. */
 import { loadPipeline } from '../pipeline/load-pipeline.js';
-import { ignoredOutWarnings } from './ignored-outs.js';
+import { ignoredOutWarnings } from '../gitignore/ignored-outs.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { buildDag } from '../dag/build-dag.js';
 import { selectStages } from '../dag/select-stages.js';

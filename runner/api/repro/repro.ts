@@ -1,7 +1,7 @@
 /** @module `pipe repro`: bring the selected stages up to date, in dependency order, in parallel where allowed. */
 import { availableParallelism } from 'node:os';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
-import { ignoredOutWarnings } from '../ignored-outs.js';
+import { ignoredOutWarnings } from '../../gitignore/ignored-outs.js';
 import { ParsedCache } from '../../yaml/parsed-cache.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openCache } from '../../cache/open-cache.js';
