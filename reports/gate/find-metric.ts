@@ -1,5 +1,5 @@
 /** @module Finds the metric a gate rule names (`auc`, or `metrics/eval.json:auc` when two files have one) in both revisions' metrics. */
-import type { FileChanges, KeyChange } from '../../runner/index.js';
+import { parseMetricRef, type FileChanges, type KeyChange } from '../../runner/index.js';
 
 export type MetricLookup =
   | { readonly state: 'found'; readonly path: string; readonly change: KeyChange }
@@ -8,12 +8,7 @@ export type MetricLookup =
 
 /** `files` must hold every key (unchanged ones too), as diffTrackedFiles({ all: true }) returns them. */
 export function findMetric(files: readonly FileChanges[], metric: string): MetricLookup {
-  // `path:key` when a metrics file's path is a prefix (the longest wins); else the whole text is the key, colons and all.
-  const file = files
-    .map((f) => f.path)
-    .filter((p) => metric.startsWith(`${p}:`))
-    .sort((a, b) => b.length - a.length)[0];
-  const key = file === undefined ? metric : metric.slice(file.length + 1);
+  const { file, key } = parseMetricRef(metric, files.map((f) => f.path));
   const hits: { path: string; change: KeyChange }[] = [];
   for (const f of files) {
     if (file !== undefined && f.path !== file) continue;

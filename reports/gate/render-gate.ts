@@ -1,5 +1,5 @@
 /** @module The gate's verdict as a table (one row per rule), GitHub Markdown, JSON, and one sentence. */
-import { formatValue, renderTable, type Revision } from '../../runner/index.js';
+import { formatValue, renderTable, type Revision, type StaleOut } from '../../runner/index.js';
 import type { GateRow } from './evaluate-rule.js';
 import type { GateResult } from './run-gate.js';
 
@@ -33,6 +33,10 @@ export function gateSentence(g: GateResult): string {
   const skipped = g.rows.filter((r) => r.result === 'skipped').length;
   const skippedText = skipped ? ` (${skipped} skipped)` : '';
   if (g.rows.length === 0) return "passed: no rules ('gates:' in pipeline.yaml is empty)";
+  if (g.stale.length) {
+    const rules = failed.length ? `; ${failed.map((r) => `${r.rule.metric} (${r.why})`).join('; ')}` : '';
+    return `failed: ${g.stale.map(staleSentence).join('; ')}${rules}`;
+  }
   if (failed.length === 0) {
     const n = g.rows.length - skipped;
     return `passed: ${n} rule${n === 1 ? '' : 's'}${skippedText}`;
@@ -40,9 +44,22 @@ export function gateSentence(g: GateResult): string {
   return `failed: ${failed.map((r) => `${r.rule.metric} (${r.why})`).join('; ')}`;
 }
 
+/** `metrics/eval.json is stale: stage evaluate is not up to date (validate failed)`. */
+export function staleSentence(s: StaleOut): string {
+  return `${s.path} is stale: ${s.why}`;
+}
+
+/** Said when freshness was checked without some cached data (a clone that has not pulled). */
+export function unverifiedNote(paths: readonly string[]): string {
+  const list = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+  const [is, them] = paths.length === 1 ? ['is', 'it'] : ['are', 'them'];
+  return `${list} ${is} not in the workspace ('pipe pull' fetches ${them}); the gate took data.lock's record of ${them} as it is`;
+}
+
 export function gateJson(g: GateResult): unknown {
   return {
     passed: g.passed,
+    stale: g.stale.map((s) => ({ path: s.path, stage: s.stage, why: s.why })),
     base: revisionJson(g.base),
     head: revisionJson(g.head),
     target: g.target ?? null,

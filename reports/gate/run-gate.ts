@@ -5,14 +5,17 @@ import {
   PipeError,
   WORKSPACE,
   diffTrackedFiles,
+  isWorkspace,
   formatIssues,
   loadPipeline,
+  outsFreshness,
   locateInFile,
   pipeDir,
   resolveRevision,
   type Pipeline,
   type Revision,
   type SpecIssue,
+  type StaleOut,
   type TrackedDiff,
 } from '../../runner/index.js';
 import { evaluateRule, type GateRow } from './evaluate-rule.js';
@@ -37,6 +40,10 @@ export interface GateResult {
   readonly target: string | undefined;
   readonly rows: readonly GateRow[];
   readonly passed: boolean;
+  /** Metrics files the rules read that are not what data.lock records for an up-to-date pipeline: the gate fails. */
+  readonly stale: readonly StaleOut[];
+  /** Cached paths that freshness could not be checked against (not in the workspace). */
+  readonly unverified: readonly string[];
   /** Metrics files that could not be parsed at a revision. */
   readonly problems: readonly string[];
 }
@@ -65,19 +72,42 @@ export async function runGate({ root, base, target, env = process.env, pipeline,
   if (ambiguous.length) {
     throw new PipeError('SPEC_INVALID', `${ambiguous.length} malformed gate rule${ambiguous.length === 1 ? '' : 's'}:\n${formatIssues(ambiguous)}`, { issues: ambiguous });
   }
-  return { base: diff.a, head: diff.b, target: to, rows, passed: rows.every((r) => r.result !== 'fail'), problems: diff.problems };
+  // Only the workspace is checked: a revision's committed metrics are what its own run left.
+  const read = [...new Set(rows.flatMap((r) => (r.path && r.head !== undefined ? [r.path] : [])))];
+  const fresh = isWorkspace(diff.b) && read.length ? await outsFreshness({ root, pipeline: p, paths: read }) : { stale: [], unverified: [] };
+  return {
+    base: diff.a,
+    head: diff.b,
+    target: to,
+    rows,
+    passed: rows.every((r) => r.result !== 'fail') && fresh.stale.length === 0,
+    stale: fresh.stale,
+    unverified: fresh.unverified,
+    problems: diff.problems,
+  };
 }
 
 /** In a pull request's CI job the base branch as fetched; elsewhere HEAD. */
 export async function defaultBase(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const candidates = defaultBaseCandidates(env);
+  let why = '';
   for (const c of candidates) {
     try {
       await resolveRevision(root, c);
       return c;
     } catch (err) {
       if (!(err instanceof PipeError && err.code === 'REVISION_UNKNOWN')) throw err;
+      why = err.data.reason;
     }
+  }
+  if (!env.GITHUB_BASE_REF) {
+    // Outside a pull request's CI job the base is HEAD, which a repository without commits lacks.
+    const noGit = /not inside a git repository/.test(why);
+    const where = noGit ? 'this is not a git repository' : 'HEAD has no commit yet';
+    const todo = noGit
+      ? "the base is a git revision: 'git init', commit, then run this again"
+      : 'pass --base REV (a branch, tag or commit, e.g. --base main), or commit the metrics first (the base is then HEAD)';
+    throw new PipeError('REVISION_UNKNOWN', `no base revision to compare with: ${where}; ${todo}`, { revision: 'HEAD', reason: where });
   }
   const [first] = candidates;
   throw new PipeError(

@@ -2,6 +2,7 @@
 import {
   PipeError,
   WORKSPACE,
+  binaryKindAt,
   isWorkspace,
   pipelineAt,
   readFileAt,
@@ -39,6 +40,7 @@ export async function loadPlots({ root, revisions, targets }: LoadPlotsOptions):
   const declared = await declaredPlots(root, revs, warnings);
   const chosen = targets === undefined ? declared : await selectTargets(root, revs, declared, targets);
   const ids = plotIds(chosen.map((p) => p.path));
+  await refuseBinary(root, revs, chosen);
   const plots = await Promise.all(
     chosen.map(async ({ path, props }, i) => {
       const atRevs = await Promise.all(revs.map((rev) => readPlotAt(root, rev, path)));
@@ -89,6 +91,21 @@ async function selectTargets(
     );
   }
   return [...chosen].map(([path, props]) => ({ path, props }));
+}
+
+/** Before anything is parsed: an image parsed as YAML takes minutes and gigabytes, and its bytes would end up in a message. */
+async function refuseBinary(root: string, revs: readonly Revision[], plots: readonly { path: RepoPath }[]): Promise<void> {
+  for (const { path } of plots) {
+    for (const rev of revs) {
+      const kind = await binaryKindAt(root, rev, path);
+      if (kind === undefined) continue;
+      throw new PipeError(
+        'PLOT_UNSUPPORTED',
+        `cannot plot ${path}: ${where(rev)} it is ${kind}, not plot data; image plots are not supported yet — a plot file holds a table (JSON, YAML, CSV or TSV); declare the image under the stage's 'outs:' instead of 'plots:'`,
+        { path, revision: rev.name, kind },
+      );
+    }
+  }
 }
 
 async function readPlotAt(root: string, rev: Revision, path: RepoPath): Promise<PlotAtRevision> {

@@ -1,5 +1,6 @@
 /** @module `pipe status`: for each stage, whether it is up to date and, if not, every reason why. */
 import { loadPipeline } from '../pipeline/load-pipeline.js';
+import { ignoredOutWarnings } from '../gitignore/ignored-outs.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { buildDag } from '../dag/build-dag.js';
 import { selectStages } from '../dag/select-stages.js';
@@ -30,6 +31,8 @@ export interface StatusResult {
   readonly stages: readonly StatusEntry[];
   /** Raw data tracked with `pipe add`. */
   readonly data: readonly DataStatus[];
+  /** Committed metrics/plots files that .gitignore hides. */
+  readonly warnings: readonly string[];
 }
 
 export async function status({ root, targets = [] }: { root: string; targets?: readonly string[] }): Promise<StatusResult> {
@@ -69,5 +72,5 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
     if (state === 'changed' || state === 'always-changed') changed.add(s.stage.name);
     return { stage: s.stage.name, state, reasons };
   });
-  return { stages, data };
+  return { stages, data, warnings: await ignoredOutWarnings(root, pipeline) };
 }

@@ -43,10 +43,11 @@ Exits 0 whether or not something changed.`,
       return;
     }
     const { status: getStatus } = await import('../api/status.js');
-    const { stages: entries, data } = await getStatus({ root: findRoot(io.cwd), targets: args.targets });
+    const { stages: entries, data, warnings } = await getStatus({ root: findRoot(io.cwd), targets: args.targets });
+    for (const w of warnings) io.err(`warning: ${w}\n`);
     if (options.json) {
       const json = entries.map((e) => ({ ...e, reasons: e.reasons.map((r) => ({ ...r, message: describeReason(r) })) }));
-      io.out(`${JSON.stringify({ stages: json, data }, null, 2)}\n`);
+      io.out(`${JSON.stringify({ stages: json, data, warnings }, null, 2)}\n`);
       return;
     }
     const s = style(io.color);

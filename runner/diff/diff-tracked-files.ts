@@ -53,7 +53,7 @@ export async function diffTrackedFiles({ root, kind, a, b, all = false }: DiffTr
       throw new PipeError('SPEC_INVALID', `${path}${at}: ${issue.message}`, { issues: [issue] });
     }
     if (file.state === 'invalid') problems.push(problem(path, rev, file));
-    return flattenValue(file.state === 'found' ? file.value : undefined);
+    return flattenValue(file.state === 'found' ? file.value : undefined, { keyByName: kind === 'metrics' });
   };
   const files = await Promise.all(
     paths.map(async (path) => {

@@ -18,6 +18,7 @@ describe('trackedFiles', () => {
       params: ['params.yaml', 'conf/model.yaml', 'sub/params.yaml'],
       metrics: ['metrics/train.json', 'metrics/extra.yaml', 'sub/m.json'],
       plots: [],
+      gated: [],
     });
   });
 
@@ -55,8 +56,9 @@ describe('trackedFiles', () => {
       params: [],
       metrics: ['ok.json'],
       plots: [],
+      gated: [],
     });
-    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [] });
-    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [] });
+    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [], gated: [] });
+    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [], gated: [] });
   });
 });

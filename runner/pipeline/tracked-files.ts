@@ -16,6 +16,8 @@ export interface TrackedFiles {
   readonly metrics: readonly RepoPath[];
   /** Every `plots:` entry of every stage, in declaration order; a path declared twice keeps its first props. */
   readonly plots: readonly TrackedPlot[];
+  /** The `metric` of each `gates:` rule (`auc`, `metrics/eval.json:auc`), in order. */
+  readonly gated: readonly string[];
 }
 
 /**
@@ -54,7 +56,9 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
       if (path !== undefined && !plots.has(path)) plots.set(path, plotProps(raw));
     }
   }
-  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })) };
+  const gates = isRecord(pipeline) && Array.isArray(pipeline.gates) ? pipeline.gates : [];
+  const gated = gates.flatMap((g) => (isRecord(g) && typeof g.metric === 'string' ? [g.metric] : []));
+  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })), gated };
 }
 
 /** The props a renderer can use: strings where strings belong, `y` a string or a list of strings. */

@@ -282,6 +282,73 @@ describe('metrics show', () => {
   });
 });
 
+describe('lists of checks keyed by name', () => {
+  const check = (name: string, value: number) => ({ name, value, threshold: 0.2, pass: value <= 0.2 });
+  const PIPELINE = `stages:
+  validate:
+    cmd: echo validate
+    metrics: [metrics/validation.json, metrics/eval.json]
+gates:
+  - metric: auc
+    min: 0.5
+  - metric: metrics/validation.json:checks[psi:age].value
+    max: 0.2
+`;
+  /** HEAD: 20 drift checks; the workspace inserts one at the front, so every index shifts. */
+  async function checksRepo(): Promise<Repo> {
+    const checks = Array.from({ length: 20 }, (_, i) => check(`psi:c${i}`, i / 100));
+    const repo = makeRepo({
+      'pipeline.yaml': PIPELINE,
+      'metrics/eval.json': '{"auc": 0.9, "logloss": 0.3}',
+      'metrics/validation.json': JSON.stringify({ passed: true, checks_failed: 0, checks: [check('psi:age', 0.05), ...checks] }),
+    });
+    commitAll(repo, 'c1');
+    repo.write('metrics/validation.json', JSON.stringify({ passed: true, checks_failed: 0, checks: [check('rows', 0), check('psi:age', 0.05), ...checks] }));
+    return repo;
+  }
+
+  it('diff compares each check with the same-named one: an inserted check is added, nothing else changed', async () => {
+    const r = await ok(await checksRepo(), ['metrics', 'diff', '--md']);
+    expect(r.stdout).toBe(
+      [
+        '| Path | Metric | HEAD | workspace | Change |',
+        '| --- | --- | --- | --- | --- |',
+        '| metrics/validation.json | checks[rows].value | — | 0 | added |',
+        '| metrics/validation.json | checks[rows].threshold | — | 0.2 | added |',
+        '| metrics/validation.json | checks[rows].pass | — | true | added |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('show leads with the gated metrics and the single values, folds the long list into one row; --all lists it', async () => {
+    const repo = await checksRepo();
+    const r = await ok(repo, ['metrics', 'show']);
+    expect(r.stdout).toBe(
+      [
+        'Path                     Metric                 workspace',
+        'metrics/validation.json  checks[psi:age].value  0.05',
+        'metrics/eval.json        auc                    0.9',
+        'metrics/validation.json  passed                 true',
+        'metrics/validation.json  checks_failed          0',
+        'metrics/validation.json  checks[…]              22 entries',
+        'metrics/eval.json        logloss                0.3',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('note: metrics/validation.json: 65 values of checks shown as one row; --all lists them\n');
+    const all = await ok(repo, ['metrics', 'show', '--all']);
+    expect(all.stdout).toMatch(/^metrics\/validation\.json +checks\[psi:c19\]\.pass +true$/m);
+    expect(all.stdout.trimEnd().split('\n')).toHaveLength(1 + 1 + 1 + 2 + 65 + 1);
+    expect(all.stderr).toBe('');
+  });
+
+  it('a gate rule names a check by its name, whatever its position', async () => {
+    const r = await (await checksRepo()).pipe(['gate']);
+    expect(r.stdout).toMatch(/^metrics\/validation\.json:checks\[psi:age\]\.value +0\.05 +0\.05 +≤ 0\.2 +pass$/m);
+  });
+});
+
 describe('repositories as CI has them', () => {
   it('reads packed refs and packfiles (after git pack-refs --all and git gc)', async () => {
     const repo = await history();

@@ -1,7 +1,9 @@
 /** @module `pipe gate` on a repository with real commits: improved and regressed metrics, branch-scoped rules, malformed rules. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll, git } from '../helpers/git.js';
-import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 
@@ -18,26 +20,46 @@ const GATES = `gates:
     branches: [main, release/*]
 `;
 
+/** Stage `check` writes metrics/data.json and a cached data/clean.json from its input; `evaluate`, downstream of it, writes metrics/eval.json. */
 const pipelineWith = (gates: string) => `stages:
+  check:
+    cmd: node check.js
+    deps: [check.js, inputs/data.json]
+    outs: [data/clean.json]
+    metrics: [metrics/data.json]
   evaluate:
-    cmd: echo evaluate
-    metrics: [metrics/eval.json, metrics/data.json]
+    cmd: cp inputs/eval.json metrics/eval.json
+    deps: [inputs/eval.json, data/clean.json]
+    metrics: [metrics/eval.json]
 ${gates}`;
 
-/** main: base (auc 0.85); branch good: auc 0.87, logloss down; branch bad: auc 0.83, logloss up 0.05, rows gone. */
+/** Writes the stages' inputs and runs the pipeline, which must succeed. */
+async function run(repo: Repo, evalJson: object, data: object = { rows_in: 5000 }): Promise<void> {
+  repo.write('inputs/eval.json', JSON.stringify(evalJson));
+  repo.write('inputs/data.json', JSON.stringify(data));
+  await ok(repo, ['repro']);
+}
+
+/** main: base (auc 0.85); branch good: auc 0.87, logloss down; branch bad: auc 0.83, logloss up 0.05, rows gone. Each ran `pipe repro`. */
+/** Fails when its input says so, before writing anything. */
+const CHECK = `const fs = require('fs');
+const v = JSON.parse(fs.readFileSync('inputs/data.json', 'utf8'));
+if (v.fail) { console.error('check: the data is bad'); process.exit(1); }
+fs.writeFileSync('metrics/data.json', JSON.stringify(v));
+fs.mkdirSync('data', { recursive: true });
+fs.writeFileSync('data/clean.json', JSON.stringify(v));
+`;
+
 const history = template(async () => {
-  const repo = makeRepo({
-    'pipeline.yaml': pipelineWith(GATES),
-    'metrics/eval.json': JSON.stringify({ auc: 0.85, logloss: 0.4, rows: 1000 }),
-    'metrics/data.json': JSON.stringify({ rows_in: 5000 }),
-  });
+  const repo = makeRepo({ 'pipeline.yaml': pipelineWith(GATES), 'check.js': CHECK, 'metrics/.keep': '' });
   git(repo, 'checkout', '-q', '-b', 'main');
+  await run(repo, { auc: 0.85, logloss: 0.4, rows: 1000 });
   commitAll(repo, 'base');
   git(repo, 'checkout', '-q', '-b', 'good');
-  repo.write('metrics/eval.json', JSON.stringify({ auc: 0.87, logloss: 0.38, rows: 1000 }));
+  await run(repo, { auc: 0.87, logloss: 0.38, rows: 1000 });
   commitAll(repo, 'better model');
   git(repo, 'checkout', '-q', '-b', 'bad', 'main');
-  repo.write('metrics/eval.json', JSON.stringify({ auc: 0.83, logloss: 0.45 }));
+  await run(repo, { auc: 0.83, logloss: 0.45 });
   commitAll(repo, 'worse model');
   return repo;
 });
@@ -130,11 +152,11 @@ describe('pipe gate', () => {
     });
     const r = await repo.pipe(['gate']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("pipeline.yaml:6:5: gates[0]: rule for 'auc' checks nothing: give min, max, max_drop, max_rise or required");
-    expect(r.stderr).toContain('pipeline.yaml:8:10: gates[1].min: min 0.9 is above max 0.8: no value can pass');
-    expect(r.stderr).toContain('pipeline.yaml:12:15: gates[2].max_rise: max_drop (higher is better) and max_rise (lower is better) contradict each other; keep one');
-    expect(r.stderr).toContain("pipeline.yaml:13:13: gates[3].metric: 'metrics/other.json' is not a metrics file of this pipeline (declared: metrics/eval.json, metrics/data.json)");
-    expect(r.stderr).toMatch(/pipeline\.yaml:16:10: gates\[4\]\.min: .*number/);
+    expect(r.stderr).toContain("pipeline.yaml:12:5: gates[0]: rule for 'auc' checks nothing: give min, max, max_drop, max_rise or required");
+    expect(r.stderr).toContain('pipeline.yaml:14:10: gates[1].min: min 0.9 is above max 0.8: no value can pass');
+    expect(r.stderr).toContain('pipeline.yaml:18:15: gates[2].max_rise: max_drop (higher is better) and max_rise (lower is better) contradict each other; keep one');
+    expect(r.stderr).toContain("pipeline.yaml:19:13: gates[3].metric: 'metrics/other.json' is not a metrics file of this pipeline (declared: metrics/data.json, metrics/eval.json)");
+    expect(r.stderr).toMatch(/pipeline\.yaml:22:10: gates\[4\]\.min: .*number/);
   });
 
   it('a metric in two metrics files must be named file:key (exit 2, located)', async () => {
@@ -148,7 +170,7 @@ describe('pipe gate', () => {
     const r = await repo.pipe(['gate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      "pipeline.yaml:6:13: gates[0].metric: 'rows' is in more than one metrics file (metrics/eval.json, metrics/data.json); write file:key, e.g. metrics/eval.json:rows",
+      "pipeline.yaml:12:13: gates[0].metric: 'rows' is in more than one metrics file (metrics/data.json, metrics/eval.json); write file:key, e.g. metrics/data.json:rows",
     );
   });
 
@@ -162,5 +184,66 @@ describe('pipe gate', () => {
     const bad = await repo.pipe(['gate', '--base', 'no-such-branch']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("unknown revision 'no-such-branch'");
+  });
+
+  it('a failed upstream stage: the metrics the gate reads are stale, so it fails naming the stage, however good the values (exit 1)', async () => {
+    const repo = await at('good');
+    repo.write('inputs/data.json', JSON.stringify({ fail: true }));
+    const run = await repo.pipe(['repro']);
+    expect(run.code).toBe(1);
+    const r = await repo.pipe(['gate', '--base', 'main', '--target', 'dev']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^auc +0\.85 +0\.87 .* pass$/m); // the rows still show what was read
+    expect(r.stderr).toContain('error: gate failed: metrics/eval.json is stale: stage evaluate is not up to date (check failed)');
+    expect(r.stderr).toContain("run 'pipe repro' (and fix what failed), then commit data.lock and the metrics");
+    expect(r.stderr).not.toContain('note:'); // the cached data the failed stage removed is beside the point
+    const json = await repo.pipe(['gate', '--base', 'main', '--json']);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as { passed: boolean; stale: unknown[] }).stale).toEqual([
+      { path: 'metrics/eval.json', stage: 'evaluate', why: 'stage evaluate is not up to date (check failed)' },
+    ]);
+    const report = await repo.pipe(['report', '--base', 'main', '--no-plots']);
+    expect(report.code).toBe(0);
+    const md = report.stdout.split('\n');
+    expect(md.find((l) => l.startsWith('## '))).toBe('## ❌ Gate failed');
+    expect(report.stdout).toContain('Failed: metrics/eval.json is stale: stage evaluate is not up to date (check failed) into `main`, against `main`.');
+  });
+
+  it('an input changed without a run, or a metrics file edited by hand: stale, with the reason pipe status gives', async () => {
+    const repo = await at('good');
+    repo.write('inputs/data.json', JSON.stringify({ rows_in: 4000 }));
+    const upstream = await repo.pipe(['gate', '--base', 'main']);
+    expect(upstream.code).toBe(1);
+    expect(upstream.stderr).toContain(
+      'gate failed: metrics/eval.json is stale: stage evaluate is not up to date (upstream stage check: dep inputs/data.json modified)',
+    );
+    git(repo, 'checkout', '-q', '--', 'inputs/data.json');
+    repo.write('metrics/eval.json', JSON.stringify({ auc: 0.99, logloss: 0.1, rows: 1000 }));
+    const edited = await repo.pipe(['gate', '--base', 'main']);
+    expect(edited.code).toBe(1);
+    expect(edited.stderr).toContain('gate failed: metrics/eval.json is stale: stage evaluate is not up to date (out metrics/eval.json modified)');
+  });
+
+  it('a clone without the cached data (CI before pipe pull) is judged by what git holds: passes, and says what it could not check', async () => {
+    const repo = (await at('good')).clone();
+    rmSync(join(repo.dir, 'data'), { recursive: true, force: true });
+    const r = await repo.pipe(['gate', '--base', 'main', '--target', 'dev']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("note: data/clean.json is not in the workspace ('pipe pull' fetches it); the gate took data.lock's record of it as it is");
+  });
+
+  it('without a base (no commit yet, or no git at all) gate and report say what to do locally, not what CI lacks (exit 2)', async () => {
+    const repo = makeRepo({ 'pipeline.yaml': pipelineWith(GATES), 'metrics/eval.json': '{"auc": 0.9}' });
+    for (const cmd of ['gate', 'report']) {
+      const r = await repo.pipe([cmd]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        'error: no base revision to compare with: HEAD has no commit yet; pass --base REV (a branch, tag or commit, e.g. --base main), or commit the metrics first (the base is then HEAD)\n',
+      );
+    }
+    rmSync(join(repo.dir, '.git'), { recursive: true, force: true });
+    const r = await repo.pipe(['gate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: no base revision to compare with: this is not a git repository; the base is a git revision: 'git init', commit, then run this again\n");
   });
 });

@@ -1,5 +1,5 @@
 /** @module `pipe plots show|diff` on real git history: SVG, PNG and HTML output, overlays of revisions, missing data, errors, and the page in headless Chromium. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -138,6 +138,22 @@ describe('pipe plots diff', () => {
       "error: cannot plot plots/loss.csv: at HEAD it has no field 'lossy' (its fields: epoch, loss); in the workspace it has no field 'lossy' (its fields: epoch, loss); fix the plot's x/y in pipeline.yaml (template linear) or the stage that writes the file\n",
     );
     expect(r.stdout).toBe('');
+    expect(repo.exists('pipe_plots')).toBe(false);
+  });
+
+  it('an image declared as a plot is refused at once, naming the file (exit 2): neither parsed nor printed, in plots and in report', async () => {
+    const repo = await history();
+    repo.write('pipeline.yaml', `${PIPELINE_1}      - plots/roc.png: {title: ROC}\n`);
+    // A PNG signature and 4 MB of bytes that are not text: parsing it as YAML took seconds and printed it.
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(4 << 20, 'a:\u0001\u00ff ')]);
+    writeFileSync(join(repo.dir, 'plots/roc.png'), png);
+    const message =
+      "error: cannot plot plots/roc.png: in the workspace it is a PNG image, not plot data; image plots are not supported yet — a plot file holds a table (JSON, YAML, CSV or TSV); declare the image under the stage's 'outs:' instead of 'plots:'\n";
+    for (const args of [['plots', 'show'], ['plots', 'diff'], ['report', '--base', 'HEAD']]) {
+      const r = await repo.pipe(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(message);
+    }
     expect(repo.exists('pipe_plots')).toBe(false);
   });
 

@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGithubApi, type FakeGithubApi } from '../helpers/fake-github-api.js';
 import { commitAll, git } from '../helpers/git.js';
-import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, template, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
 
 const TOKEN = 'ghs_e2eS3cretTokenValue0123456789abcdef';
 const PIPELINE = `stages:
   evaluate:
-    cmd: echo evaluate
+    cmd: cp inputs/eval.json metrics/eval.json
+    deps: [inputs/eval.json]
     metrics: [metrics/eval.json]
 gates:
   - metric: auc
@@ -19,13 +20,15 @@ gates:
     max_drop: 0.01
 `;
 
-/** main (auc 0.85) and a feature branch that regressed (auc 0.83), checked out. */
+/** main (auc 0.85) and a feature branch that regressed (auc 0.83), checked out; each ran `pipe repro`. */
 const history = template(async () => {
-  const repo = makeRepo({ 'pipeline.yaml': PIPELINE, 'metrics/eval.json': '{"auc": 0.85}' });
+  const repo = makeRepo({ 'pipeline.yaml': PIPELINE, 'inputs/eval.json': '{"auc": 0.85}', 'metrics/.keep': '' });
   git(repo, 'checkout', '-q', '-b', 'main');
+  await ok(repo, ['repro']);
   commitAll(repo, 'base');
   git(repo, 'checkout', '-q', '-b', 'feature');
-  repo.write('metrics/eval.json', '{"auc": 0.83}');
+  repo.write('inputs/eval.json', '{"auc": 0.83}');
+  await ok(repo, ['repro']);
   commitAll(repo, 'worse');
   return repo;
 });
@@ -62,7 +65,8 @@ describe('pipe report --post', () => {
     expect(first.stderr).toMatch(/report comment created: https:\/\/\S+\n/);
     expect(first.stderr).toContain('commit status pipe/gate: failure');
 
-    repo.write('metrics/eval.json', '{"auc": 0.86}');
+    repo.write('inputs/eval.json', '{"auc": 0.86}');
+    await ok(repo, ['repro']);
     const second = await repo.pipe(['report', '--post', '-o', 'report.md', '--no-plots'], { env });
     expect(second.code, second.stderr).toBe(0);
     expect(api.calls().slice(3)).toEqual([`GET /repos/o/r/issues/12/comments`, `PATCH /repos/o/r/issues/comments/${api.comments[0]?.id}`, `POST /repos/o/r/statuses/${head}`]);

@@ -159,4 +159,31 @@ describe('status', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe("error: unknown stage 'prpe'; did you mean 'prep'?\n");
   });
+
+  it('a committed metrics or plots file that .gitignore hides is warned about by repro and status; cached outs are not', async () => {
+    const repo = makeRepo({ 'in.txt': 'in\n', 'params.yaml': 'train:\n  lr: 0.01\n', '.gitignore': '*.json\n' });
+    repo.stages({
+      train: {
+        cmd: `cp in.txt model.txt && echo '{"auc": 0.9}' > metrics.json && echo '[{"x": 1}]' > loss.json && echo ok > curve.csv`,
+        deps: ['in.txt'],
+        params: ['train.lr'],
+        outs: ['model.txt'],
+        metrics: ['metrics.json'],
+        plots: ['loss.json', 'curve.csv'],
+      },
+    });
+    const warning = (path: string, kind: string) =>
+      `warning: ${kind} file ${path} (stage train, cache: false) is ignored by git, so it will not be committed: remove the .gitignore line that matches it (git check-ignore -v ${path}), or declare it with cache: true\n`;
+    const run = await repo.pipe(['repro']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(warning('metrics.json', 'metrics'));
+    expect(run.stderr).toContain(warning('loss.json', 'plots'));
+    expect(run.stderr).not.toContain('curve.csv');
+    expect(run.stderr).not.toContain('model.txt');
+    const st = await repo.pipe(['status']);
+    expect(st.code).toBe(0);
+    expect(st.stderr).toBe(warning('metrics.json', 'metrics') + warning('loss.json', 'plots'));
+    repo.write('.gitignore', '');
+    expect((await repo.pipe(['status'])).stderr).toBe('');
+  });
 });

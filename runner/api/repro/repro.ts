@@ -1,6 +1,7 @@
 /** @module `pipe repro`: bring the selected stages up to date, in dependency order, in parallel where allowed. */
 import { availableParallelism } from 'node:os';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
+import { ignoredOutWarnings } from '../../gitignore/ignored-outs.js';
 import { ParsedCache } from '../../yaml/parsed-cache.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openCache } from '../../cache/open-cache.js';
@@ -63,6 +64,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
   const reporter = recorder?.reporter ?? o.reporter;
   const cache = new ParsedCache(pipeDir(root).tmp);
   const pipeline = await loadPipeline({ root, cache });
+  for (const w of await ignoredOutWarnings(root, pipeline)) reporter.note(`warning: ${w}`);
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, o);
   const config = await loadConfig({ root, cache: cache });
