@@ -38,3 +38,5 @@ export { readRegistry, resolveModelReference, type Registry, type ArtifactState,
 export { parseModelReference, isArtifactName, type ModelReference } from './registry/tag-name.js';
 export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';
 export { binaryKindAt } from './git/binary-kind-at.js';
+export { createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
+export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';

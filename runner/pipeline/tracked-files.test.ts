@@ -19,6 +19,7 @@ describe('trackedFiles', () => {
       metrics: ['metrics/train.json', 'metrics/extra.yaml', 'sub/m.json'],
       plots: [],
       gated: [],
+      artifacts: new Map(),
     });
   });
 
@@ -57,8 +58,9 @@ describe('trackedFiles', () => {
       metrics: ['ok.json'],
       plots: [],
       gated: [],
+      artifacts: new Map(),
     });
-    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [], gated: [] });
-    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [], gated: [] });
+    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map() });
+    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map() });
   });
 });

@@ -18,6 +18,8 @@ export interface TrackedFiles {
   readonly plots: readonly TrackedPlot[];
   /** The `metric` of each `gates:` rule (`auc`, `metrics/eval.json:auc`), in order. */
   readonly gated: readonly string[];
+  /** `artifacts:` name → path, for the registry at any revision (entries whose path is not a repository path are left out). */
+  readonly artifacts: ReadonlyMap<string, RepoPath>;
 }
 
 /**
@@ -58,7 +60,12 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   }
   const gates = isRecord(pipeline) && Array.isArray(pipeline.gates) ? pipeline.gates : [];
   const gated = gates.flatMap((g) => (isRecord(g) && typeof g.metric === 'string' ? [g.metric] : []));
-  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })), gated };
+  const artifacts = new Map<string, RepoPath>();
+  for (const [name, a] of Object.entries(isRecord(pipeline) && isRecord(pipeline.artifacts) ? pipeline.artifacts : {})) {
+    const r = isRecord(a) && typeof a.path === 'string' ? toRepoPath(a.path) : undefined;
+    if (r?.ok) artifacts.set(name, r.path);
+  }
+  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })), gated, artifacts };
 }
 
 /** The props a renderer can use: strings where strings belong, `y` a string or a list of strings. */
