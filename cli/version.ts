@@ -8,7 +8,7 @@ export function readVersion(): string {
   for (;;) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'pipe' && pkg.version) return pkg.version;
+      if (pkg.name === 'pipe-ml' && pkg.version) return pkg.version;
     } catch {
       // keep looking upward
     }
