@@ -43,7 +43,8 @@ async function open(root: string): Promise<GitRepo | undefined> {
   return { git, fs: readOnlyFs, dir: found.dir, gitdir: found.common, headGitdir: found.gitdir, prefix: relative(found.dir, root).split(sep).join('/'), cache: {} };
 }
 
-function findGitDir(start: string): { dir: string; gitdir: string; common: string } | undefined {
+/** The git work tree holding `start` (its top `dir`, its git directories), or undefined; plain fs, no isomorphic-git. */
+export function findGitDir(start: string): { dir: string; gitdir: string; common: string } | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     const dotgit = join(dir, '.git');
     const st = statSync(dotgit, { throwIfNoEntry: false });
