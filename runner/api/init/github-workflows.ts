@@ -91,6 +91,25 @@ const CREDENTIALS = `        env:
           AWS_REGION: \${{ vars.AWS_REGION }}
 `;
 
+/** A pull request job's token: it comments the report and sets the pipe/gate status. */
+const PR_PERMISSIONS = `    permissions:
+      contents: read
+      pull-requests: write # the report comment
+      statuses: write # the pipe/gate commit status
+`;
+
+/** The report posted to the pull request (also after a failed repro when `always`), then the gate against `origin/BRANCH`. */
+function reportAndGate(branch: string, always: boolean): string {
+  return `      - name: Post the report to the pull request
+${always ? '        if: ${{ !cancelled() }}\n' : ''}        env:
+          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
+        run: npx pipe report --base origin/${branch} -o report.md --post
+
+      - name: Gate against ${branch}
+        run: npx pipe gate --base origin/${branch}
+`;
+}
+
 const CHECKOUT = `      - uses: actions/checkout@v4
         with:
           fetch-depth: 0 # pipe report/gate --base origin/BRANCH read the base branch from git
@@ -108,13 +127,11 @@ ${paths.map((p) => `            ${at(o, p)}`).join('\n')}
 `;
 }
 
-function featureToDev(o: GithubCiOptions): string {
-  const test = o.test ? `\n      - name: Test the code\n        run: ${q(o.test)}\n` : '';
-  return `${header(o, 'Promotion step 1: a feature branch into dev. Runs the pipeline as a smoke test and uploads\n# the report against dev. Pushes nothing, posts nothing: no secrets needed.')}name: feature → dev
-
-on:
+/** The trigger, token and concurrency of a workflow on pull requests into `branch` (superseded runs cancelled). */
+function onPullRequestsInto(branch: string, o: GithubCiOptions): string {
+  return `on:
   pull_request:
-    branches: [dev]
+    branches: [${branch}]
 
 permissions:
   contents: read
@@ -122,7 +139,14 @@ permissions:
 concurrency:
   group: \${{ github.workflow }}-\${{ github.event.pull_request.number }}
   cancel-in-progress: true
-${workingDirectory(o)}
+${workingDirectory(o)}`;
+}
+
+function featureToDev(o: GithubCiOptions): string {
+  const test = o.test ? `\n      - name: Test the code\n        run: ${q(o.test)}\n` : '';
+  return `${header(o, 'Promotion step 1: a feature branch into dev. Runs the pipeline as a smoke test and uploads\n# the report against dev. Pushes nothing, posts nothing: no secrets needed.')}name: feature → dev
+
+${onPullRequestsInto('dev', o)}
 jobs:
   smoke:
     name: test and smoke-run the pipeline
@@ -146,27 +170,13 @@ ${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}-smoke', ['rep
 function devToTest(o: GithubCiOptions): string {
   return `${header(o, 'Promotion step 2: dev into test. Reproduces the pipeline (restoring what the remote holds),\n# pushes what it computed, posts the report to the pull request and gates against test.')}name: dev → test
 
-on:
-  pull_request:
-    branches: [test]
-
-permissions:
-  contents: read
-
-concurrency:
-  group: \${{ github.workflow }}-\${{ github.event.pull_request.number }}
-  cancel-in-progress: true
-${workingDirectory(o)}
+${onPullRequestsInto('test', o)}
 jobs:
   reproduce:
     name: reproduce, push, report and gate
     runs-on: ubuntu-latest
     timeout-minutes: 60
-    permissions:
-      contents: read
-      pull-requests: write # the report comment
-      statuses: write # the pipe/gate commit status
-    steps:
+${PR_PERMISSIONS}    steps:
 ${CHECKOUT}
 ${setup(o, o.install)}
 ${pipeCache(o, 'pipe-cache', 'Restore the pipe cache')}
@@ -181,15 +191,7 @@ ${CREDENTIALS}        run: npx pipe repro --pull
       - name: Push data, models and run-cache entries
 ${CREDENTIALS}        run: npx pipe push
 
-      - name: Post the report to the pull request
-        if: \${{ !cancelled() }}
-        env:
-          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
-        run: npx pipe report --base origin/test -o report.md --post
-
-      - name: Gate against test
-        run: npx pipe gate --base origin/test
-
+${reportAndGate('test', true)}
 ${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}', ['report.md', 'report-plots/'])}`;
 }
 
@@ -218,21 +220,10 @@ jobs:
     if: \${{ github.event_name == 'pull_request' }}
     runs-on: ubuntu-latest
     timeout-minutes: 20
-    permissions:
-      contents: read
-      pull-requests: write # the report comment
-      statuses: write # the pipe/gate commit status
-    steps:
+${PR_PERMISSIONS}    steps:
 ${CHECKOUT}
 ${setup(o, o.install)}
-      - name: Post the report to the pull request
-        env:
-          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
-        run: npx pipe report --base origin/main -o report.md --post
-
-      - name: Gate against main
-        run: npx pipe gate --base origin/main
-
+${reportAndGate('main', false)}
 ${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}-main', ['report.md', 'report-plots/'])}
   bundle:
     name: bundle the model
