@@ -100,6 +100,9 @@ describe('the packed tarball in a user repository', () => {
     const tagStep = readFileSync(join(dir, '.github/workflows/test-to-main.yml'), 'utf8');
     const script = /node (node_modules\/\S+\.mjs)/.exec(tagStep)?.[1];
     expect(script && existsSync(join(dir, script))).toBe(true);
+    // So is the schema the starter pipeline.yaml points editors at.
+    const schema = /\$schema=(\S+)/.exec(readFileSync(join(dir, 'pipeline.yaml'), 'utf8'))?.[1];
+    expect(schema && existsSync(join(dir, schema))).toBe(true);
 
     // The user replaces the starter with their pipeline: plain Node, no TypeScript runner.
     writeFileSync(
