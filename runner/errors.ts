@@ -57,6 +57,10 @@ interface RunnerErrorCodes {
   };
   /** The local cache refused a write (full, read-only, not permitted); nothing was left half-written. */
   CACHE_WRITE_FAILED: { path: string; errno: string };
+  /** `pipe init` outside a git work tree. */
+  NO_GIT_REPO: { cwd: string };
+  /** `pipe init` would overwrite these files (without --force or --skip-existing). */
+  INIT_FILES_EXIST: { files: readonly string[] };
 }
 
 export type PipeErrorCode = keyof PipeErrorCodes;
@@ -90,6 +94,8 @@ export const runnerErrorKinds: { readonly [C in keyof RunnerErrorCodes]: ErrorKi
   REMOTE_MISSING: 'failed',
   REMOTE_FAILED: 'failed',
   CACHE_WRITE_FAILED: 'failed',
+  NO_GIT_REPO: 'input',
+  INIT_FILES_EXIST: 'input',
 };
 
 export class PipeError<C extends PipeErrorCode = PipeErrorCode> extends Error {

@@ -4,6 +4,7 @@ import type { CommandEntry } from './command/command.js';
 export { runnerErrorKinds } from './errors.js';
 
 export const runnerCommands: readonly CommandEntry[] = [
+  { name: 'init', summary: 'start a pipe project in a git repository: starter pipeline.yaml, params.yaml, .pipe/ (--ci github: the promotion workflows)', load: async () => (await import('./commands/init.js')).init },
   { name: 'repro', summary: 'run the stages whose inputs changed, in dependency order, restoring from the run-cache (--pull: the remote\'s) what was computed before', load: async () => (await import('./commands/repro.js')).repro },
   { name: 'status', summary: 'show which stages are out of date and why; with --remote, what the remote lacks and what only it has', load: async () => (await import('./commands/status.js')).status },
   { name: 'checkout', summary: 'make cached outs and tracked data match data.lock (after a git checkout)', load: async () => (await import('./commands/checkout.js')).checkout },

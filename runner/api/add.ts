@@ -31,7 +31,7 @@ export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root:
   // A directory is likely many files: the hashing threads start now, while the pipeline, the
   // config and the lock load (a worker takes ~100 ms to start here).
   if (paths.some((p) => isDirectory(resolve(cwd, p)))) void warmPool();
-  const { dir, parsed, pipeline, config } = await loadInputs(root);
+  const { dir, parsed, pipeline, config } = await loadInputs(root, { pipelineOptional: true });
 
   const targets: RepoPath[] = [];
   for (const p of paths) {

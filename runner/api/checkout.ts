@@ -57,7 +57,7 @@ export function cachedPaths(pipeline: Pipeline, lock: Lock): Map<RepoPath, strin
 
 export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
   const { root } = o;
-  const { dir, parsed, pipeline, config } = await loadInputs(root);
+  const { dir, parsed, pipeline, config } = await loadInputs(root, { pipelineOptional: true });
   const mutex = await acquireMutex({ file: dir.mutex, command: 'pipe checkout', waitSeconds: o.waitSeconds ?? 60 });
   try {
     const lock = await readLock({ root, cache: parsed });

@@ -1,5 +1,5 @@
 /** @module `pipe status`: for each stage, whether it is up to date and, if not, every reason why. */
-import { loadPipeline } from '../pipeline/load-pipeline.js';
+import { loadPipelineOrNone } from '../pipeline/load-pipeline.js';
 import { ignoredOutWarnings } from '../gitignore/ignored-outs.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { buildDag } from '../dag/build-dag.js';
@@ -38,7 +38,7 @@ export interface StatusResult {
 export async function status({ root, targets = [] }: { root: string; targets?: readonly string[] }): Promise<StatusResult> {
   const dir = ensurePipeDir(root);
   const cache = new ParsedCache(dir.tmp);
-  const pipeline = await loadPipeline({ root, cache });
+  const pipeline = await loadPipelineOrNone({ root, cache });
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, { targets });
   const lock = await readLock({ root, cache });

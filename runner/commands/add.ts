@@ -17,7 +17,7 @@ A path that is (or overlaps) a stage's out cannot be added: 'pipe repro' tracks 
   async run({ options, args, io }) {
     const { add: runAdd } = await import('../api/add.js');
     const results = await runAdd({
-      root: findRoot(io.cwd),
+      root: findRoot(io.cwd, { orGitTop: true }),
       cwd: io.cwd,
       paths: args.paths,
       waitSeconds: seconds('add', '--wait', options.wait, 60),

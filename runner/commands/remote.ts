@@ -13,6 +13,7 @@ const add = defineCommand({
     endpoint: { type: 'string', valueName: 'URL', help: 'S3 endpoint, e.g. http://127.0.0.1:9000 (MinIO)' },
     region: { type: 'string', valueName: 'REGION', help: 'S3 region (default: AWS_REGION, else us-east-1)' },
     'force-path-style': { type: 'boolean', help: 'address buckets by path (http://host/bucket/key)' },
+    create: { type: 'boolean', help: 'create the directory of a directory remote when it does not exist' },
     local: localOption,
   },
   positionals: [
@@ -30,8 +31,13 @@ const add = defineCommand({
       forcePathStyle: options['force-path-style'],
       makeDefault: options.default,
       local: options.local,
+      create: options.create,
     });
     io.out(`added remote '${args.name}' (${args.url}) to ${r.file}${options.default ? '; it is the default remote' : ''}\n`);
+    if (r.directory?.state === 'created') io.out(`created directory ${r.directory.path}\n`);
+    if (r.directory?.state === 'missing') {
+      io.err(`warning: directory ${r.directory.path} does not exist, so 'pipe push' to '${args.name}' fails until it does: create it (mkdir -p ${r.directory.path}), mount the share it should be on, or add the remote with --create\n`);
+    }
   },
 });
 

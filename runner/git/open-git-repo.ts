@@ -48,7 +48,8 @@ export function locateGitDir(root: string): string | undefined {
   return findGitDir(resolve(root))?.common;
 }
 
-function findGitDir(start: string): { dir: string; gitdir: string; common: string } | undefined {
+/** The git work tree holding `start` (its top `dir`, its git directories), or undefined; plain fs, no isomorphic-git. */
+export function findGitDir(start: string): { dir: string; gitdir: string; common: string } | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     const dotgit = join(dir, '.git');
     const st = statSync(dotgit, { throwIfNoEntry: false });

@@ -33,3 +33,13 @@ export function updateGitignore({ root, paths }: { root: string; paths: readonly
   writeFileAtomic(file, text);
   return true;
 }
+
+/** Adds the managed block, empty, when the root .gitignore has none yet (`pipe init`); returns whether it wrote. */
+export function ensureGitignoreBlock({ root }: { root: string }): boolean {
+  const file = join(root, '.gitignore');
+  realPathInside(root, '.gitignore', 'copy');
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  if (before.split('\n').includes(BEGIN)) return false;
+  writeFileAtomic(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}${BEGIN}\n${END}\n`);
+  return true;
+}

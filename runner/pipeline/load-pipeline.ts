@@ -15,7 +15,7 @@ export interface LoadOptions {
 export async function loadPipeline({ root, cache = new ParsedCache(undefined) }: LoadOptions): Promise<Pipeline> {
   const entry = PIPELINE_FORMATS.find((f) => existsSync(join(root, f.file)));
   if (!entry) {
-    throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILES.join(' or ')} in ${root}; create one (see docs/pipeline-yaml.md)`, { cwd: root });
+    throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILES.join(' or ')} in ${root}; create one with 'pipe init' (see docs/pipeline-yaml.md)`, { cwd: root });
   }
   const format = await entry.format();
   const first = await format.load({ root, file: entry.file, cache, fresh: false });
@@ -24,6 +24,15 @@ export async function loadPipeline({ root, cache = new ParsedCache(undefined) }:
   const second = first.fromCache ? await format.load({ root, file: entry.file, cache, fresh: true }) : first;
   if ('pipeline' in second) return second.pipeline;
   throw specInvalid(second.issues);
+}
+
+/**
+ * The pipeline, or one of no stages when the root has no pipeline file: data tracked with
+ * `pipe add` before any stage exists (as DVC allows) can be pushed, pulled, checked out and shown.
+ */
+export async function loadPipelineOrNone({ root, cache }: LoadOptions): Promise<Pipeline> {
+  if (PIPELINE_FILES.some((f) => existsSync(join(root, f)))) return loadPipeline({ root, ...(cache ? { cache } : {}) });
+  return { root, file: PIPELINE_FILES[0] ?? 'pipeline.yaml', stages: [], gates: [], artifacts: [], registryStages: [], params: new Map() };
 }
 
 function specInvalid(issues: SpecIssue[]): PipeError<'SPEC_INVALID'> {

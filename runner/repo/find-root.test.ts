@@ -37,7 +37,7 @@ describe('findRoot', () => {
       expect.objectContaining({
         code: 'NO_PIPELINE',
         data: { cwd: join(root, 'inner/src') },
-        message: `no ${PIPELINE_FILES.join(' or ')} in ${join(root, 'inner/src')} or any parent directory; create one (see docs/pipeline-yaml.md)`,
+        message: `no ${PIPELINE_FILES.join(' or ')} in ${join(root, 'inner/src')} or any parent directory; create one with 'pipe init' (see docs/pipeline-yaml.md)`,
       }),
     );
   });

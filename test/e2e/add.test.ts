@@ -114,6 +114,24 @@ describe('pipe add', () => {
     expect(repo.lock().stages.train?.deps.find((d) => d.path === 'data/raw.csv')?.hash).toBe(newHash);
   });
 
+  it('works in a git repository with no pipeline.yaml yet (as DVC allows): the work tree top becomes the root; status, push and checkout follow', async () => {
+    const repo = makeRepo({ 'data/raw.csv': 'id\n1\n', 'src/readme.txt': 'code\n' });
+    const added = await ok(repo, ['add', '../data/raw.csv'], repo.path('src'));
+    expect(added.stdout).toMatch(/^added data\/raw\.csv \(sha256:[0-9a-f]{12}…, 5 bytes\)\n$/);
+    expect(Object.keys(data(repo))).toEqual(['data/raw.csv']);
+    expect(repo.read('.gitignore')).toContain('\n/data/raw.csv\n');
+    expect(repo.exists('pipeline.yaml')).toBe(false);
+    expect((await ok(repo, ['status'])).stdout).toContain('Everything is up to date.');
+    rmSync(repo.path('data/raw.csv'));
+    expect((await ok(repo, ['status'])).stdout).toContain('data/raw.csv');
+    await ok(repo, ['checkout']);
+    await ok(repo, ['remote', 'add', 'store', 'store', '--create', '--default']);
+    expect((await ok(repo, ['push'])).stdout).toMatch(/^pushed 1 object/);
+    rmSync(repo.path('data/raw.csv'));
+    await ok(repo, ['checkout']);
+    expect(repo.read('data/raw.csv')).toBe('id\n1\n');
+  });
+
   it('adding a stage out, or a path inside one, exits 2 naming the stage and records nothing', async () => {
     const repo = dataRepo();
     await ok(repo, ['repro']);

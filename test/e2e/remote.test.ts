@@ -34,6 +34,29 @@ describe('pipe remote', () => {
     expect(rp.stderr).toMatch(/^error: no remote is configured/);
   });
 
+  it('remote add of a directory that does not exist warns that push would fail; --create makes it, and the first push succeeds', async () => {
+    const repo = repoWithData();
+    await ok(repo, ['add', 'data']);
+    const missing = join(repo.dir, '..', `${repo.dir.split('/').pop()}-store`, 'nested');
+    const warned = await ok(repo, ['remote', 'add', 'far', missing, '--default']);
+    expect(warned.stdout).toBe(`added remote 'far' (${missing}) to .pipe/config.yaml; it is the default remote\n`);
+    expect(warned.stderr).toBe(
+      `warning: directory ${missing} does not exist, so 'pipe push' to 'far' fails until it does: create it (mkdir -p ${missing}), mount the share it should be on, or add the remote with --create\n`,
+    );
+    expect((await repo.pipe(['push'])).code).toBe(1);
+
+    const created = await ok(repo, ['remote', 'add', 'near', 'store/nested', '--create']);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toBe(`added remote 'near' (store/nested) to .pipe/config.yaml\ncreated directory ${repo.path('store/nested')}\n`);
+    expect(statSync(repo.path('store/nested')).isDirectory()).toBe(true);
+    expect((await ok(repo, ['push', '-r', 'near'])).stdout).toMatch(/^pushed 2 objects/);
+    // An existing directory: no warning; --create on an S3 remote is a usage error.
+    expect((await ok(repo, ['remote', 'add', 'again', 'store/nested'])).stderr).toBe('');
+    const s3 = await repo.pipe(['remote', 'add', 'cloud', 's3://bucket/x', '--create']);
+    expect(s3.code).toBe(2);
+    expect(s3.stderr).toBe("error: --create applies to directory remotes only (an S3 bucket is created with your provider's tools)\n");
+  });
+
   it('add, list, default, modify and remove edit .pipe/config.yaml in place, keeping its comments', async () => {
     const repo = repoWithData();
     repo.write('.pipe/config.yaml', '# team settings\ncache:\n  type: [hardlink, copy] # no reflinks here\n');

@@ -39,7 +39,7 @@ export interface FetchSummary extends DownloadResult {
 export async function fetch(o: FetchOptions): Promise<FetchSummary> {
   const started = Date.now();
   const { root } = o;
-  const { dir, parsed, pipeline, config } = await loadInputs(root);
+  const { dir, parsed, pipeline, config } = await loadInputs(root, { pipelineOptional: true });
   const mutex = await acquireMutex({ file: dir.mutex, command: o.command ?? 'pipe fetch', waitSeconds: o.waitSeconds ?? 60 });
   try {
     const lock = await readLock({ root, cache: parsed });

@@ -1,10 +1,11 @@
 /** @module `pipe remote add|list|modify|remove|default`: the remotes section of .pipe/config.yaml (credentials: config.local.yaml). */
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE, LOCAL_CONFIG_FILE, loadConfig } from '../../config/load-config.js';
 import { CREDENTIAL_SETTINGS, REMOTE_NAME, REMOTE_SETTINGS, checkEndpoint, checkRemoteUrl, settingProblem, urlForMessage, type RemoteConfig } from '../../config/parse-remotes.js';
 import { PipeError } from '../../errors.js';
 import { editConfigFile, readConfigValue } from '../../config/edit-config.js';
-import { credentialsFor } from '../../remote/open-remote.js';
+import { credentialsFor, parseRemoteUrl } from '../../remote/open-remote.js';
 import { acquireMutex } from '../../repo/mutex.js';
 import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
 import { didYouMean } from '../../text/did-you-mean.js';
@@ -79,9 +80,17 @@ export interface AddRemoteOptions {
   readonly makeDefault?: boolean;
   /** Write to config.local.yaml (this clone only) instead of the committed config. */
   readonly local?: boolean;
+  /** Create a directory remote's directory when it does not exist. */
+  readonly create?: boolean;
 }
 
-export async function addRemote(o: AddRemoteOptions): Promise<{ file: string }> {
+export interface AddRemoteResult {
+  readonly file: string;
+  /** A directory remote: where it is, and whether it was missing (a push would fail) or created. */
+  readonly directory?: { readonly path: string; readonly state: 'exists' | 'missing' | 'created' };
+}
+
+export async function addRemote(o: AddRemoteOptions): Promise<AddRemoteResult> {
   checkName(o.name);
   const bad = checkRemoteUrl(o.url);
   if (bad) throw usage(`cannot add remote '${o.name}': URL ${urlForMessage(o.url)}: ${bad}`);
@@ -91,8 +100,27 @@ export async function addRemote(o: AddRemoteOptions): Promise<{ file: string }> 
     const p = checkEndpoint(o.endpoint);
     if (p) throw usage(`--endpoint ${p}`, '--endpoint');
   }
+  if (s3 && o.create) throw usage('--create applies to directory remotes only (an S3 bucket is created with your provider\'s tools)', '--create');
   ensurePipeDir(o.root);
-  return editingConfig(o.root, 'pipe remote add', () => addRemoteLocked(o));
+  const { file } = await editingConfig(o.root, 'pipe remote add', () => addRemoteLocked(o));
+  if (s3) return { file };
+  return { file, directory: ensureRemoteDirectory(o) };
+}
+
+/** Says whether a directory remote exists (the first push fails on a missing one), creating it with `create`. */
+function ensureRemoteDirectory(o: AddRemoteOptions): NonNullable<AddRemoteResult['directory']> {
+  const location = parseRemoteUrl(o.url, o.root);
+  if (location.kind !== 'directory') throw new Error('unreachable: not a directory remote');
+  const { path } = location;
+  if (existsSync(path)) return { path, state: 'exists' };
+  if (!o.create) return { path, state: 'missing' };
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'failed';
+    throw new PipeError('REMOTE_FAILED', `remote '${o.name}' was added, but its directory ${path} could not be created (${code}); create it yourself (mkdir -p ${path})`, { remote: o.name, reason: 'failed' }, { cause: err });
+  }
+  return { path, state: 'created' };
 }
 
 async function addRemoteLocked(o: AddRemoteOptions): Promise<{ file: string }> {

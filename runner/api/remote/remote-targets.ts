@@ -27,7 +27,7 @@ export interface TransferInputs extends RemoteTargets {
 
 /** What push and status --remote start from: the pipeline, config and data.lock, the targets among them, the local store. */
 export async function transferInputs(o: { root: string; cwd?: string; targets?: readonly string[] }): Promise<TransferInputs> {
-  const { dir, parsed, pipeline, config } = await loadInputs(o.root);
+  const { dir, parsed, pipeline, config } = await loadInputs(o.root, { pipelineOptional: true });
   const lock = await readLock({ root: o.root, cache: parsed });
   parsed.save();
   return { ...remoteTargets(pipeline, lock, o), pipeline, config, lock, store: new ObjectStore(dir.cache), cacheDir: dir.cache };
