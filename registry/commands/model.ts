@@ -68,7 +68,43 @@ only that artifact's events. Exits 2 for an unknown NAME.`,
   },
 });
 
-export const model = defineGroup({ name: 'model', subcommands: [show, history] });
+const register = defineCommand({
+  name: 'register',
+  summary: 'register a new version of an artifact: an annotated tag NAME@vX.Y.Z on a commit whose data.lock holds it',
+  description: `
+Registers the artifact NAME (declared under 'artifacts:' in pipeline.yaml) as it is at REV
+(default HEAD): the tag NAME@vX.Y.Z, annotated, with GTO's message ("Registering artifact NAME
+version vX.Y.Z", or -m) and you as its tagger. The version is --version, else the latest
+registered version bumped (--bump major|minor|patch; patch by default), else v0.0.1.
+
+Refused (exit 2, saying why) when REV's pipeline does not declare NAME, when REV's data.lock
+does not hold the artifact's path, when a version is already registered at REV, and when the
+artifact's content (its hash in data.lock) is already registered under another version.
+--push pushes the tag to the git remote 'origin'.`,
+  options: {
+    version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version to register' },
+    bump: { type: 'string', valueName: 'PART', help: 'bump the latest version: major, minor or patch (default patch)' },
+    message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message (default GTO's)" },
+    push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+    json: { type: 'boolean', help: 'print JSON: {tag, version, commit, path, hash, pushed}' },
+  },
+  positionals: [
+    { name: 'name', valueName: 'NAME', required: true },
+    { name: 'rev', valueName: 'REV' },
+  ],
+  async run({ options, args, io }) {
+    const bump = options.bump;
+    if (bump !== undefined && bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
+      throw new PipeError('USAGE', `--bump takes major, minor or patch, not '${bump}' (pipe model register)`, { command: 'model register', flag: '--bump' });
+    }
+    const { registerVersion } = await import('../api/register.js');
+    const r = await registerVersion({ root: findRoot(io.cwd), name: args.name, rev: args.rev, version: options.version, bump, message: options.message, push: options.push });
+    if (options.json) io.out(`${JSON.stringify(r, null, 2)}\n`);
+    else io.out(`Created git tag '${r.tag}' that registers version ${r.version} of ${args.name} (${r.path} ${r.hash.slice(0, 15)}… at ${r.commit.slice(0, 7)})${r.pushed ? ", pushed to 'origin'" : `; push it with: git push origin ${r.tag}`}\n`);
+  },
+});
+
+export const model = defineGroup({ name: 'model', subcommands: [show, history, register] });
 
 function artifactOrThrow(registry: Registry, name: string): ArtifactState {
   const a = registry.get(name);

@@ -84,3 +84,78 @@ describe('pipe model history', () => {
     expect(all.events[2]).toMatchObject({ message: 'why churn#prod#2', by: { email: 'ann@example.com' } });
   });
 });
+
+describe('pipe model register', () => {
+  /** A repository whose stage writes models/churn from params.yaml's `size`, declared as artifact churn, run and committed. */
+  async function modelRepo(): Promise<Repo> {
+    const repo = makeRepo({
+      'pipeline.yaml': [
+        'stages:',
+        '  train:',
+        '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
+        '    deps: [params.yaml]',
+        '    outs: [models/churn]',
+        'artifacts:',
+        '  churn: {path: models/churn, type: model}',
+        '',
+      ].join('\n'),
+      'params.yaml': 'size: 1\n',
+    });
+    await ok(repo, ['repro']);
+    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
+    gitIn(repo, 'config', 'user.email', 'reg@example.com');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'model 1');
+    return repo;
+  }
+  const gitIn = (repo: Repo, ...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
+
+  it('writes GTO’s annotated tag and message; refuses the same commit, the same content, an existing version, an undeclared artifact', async () => {
+    const repo = await modelRepo();
+    const first = await ok(repo, ['model', 'register', 'churn']);
+    expect(first.stdout).toMatch(/^Created git tag 'churn@v0\.0\.1' that registers version v0\.0\.1 of churn \(models\/churn sha256:[0-9a-f]{8}… at [0-9a-f]{7}\); push it with: git push origin churn@v0\.0\.1\n$/);
+    expect(gitIn(repo, 'for-each-ref', 'refs/tags', '--format=%(objecttype) %(refname:short) %(taggername) %(taggeremail) %(contents:subject) %(*objectname)')).toBe(
+      `tag churn@v0.0.1 Reg Istrar <reg@example.com> Registering artifact churn version v0.0.1 ${gitIn(repo, 'rev-parse', 'HEAD')}`,
+    );
+
+    const again = await repo.pipe(['model', 'register', 'churn']);
+    expect([again.code, again.stderr]).toEqual([2, `error: churn@v0.0.1 is already registered at HEAD (${gitIn(repo, 'rev-parse', '--short=7', 'HEAD')})\n`]);
+
+    repo.write('README.md', 'docs only\n');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'docs');
+    const same = await repo.pipe(['model', 'register', 'churn']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/^error: the content of models\/churn at HEAD \(sha256:[0-9a-f]+\.dir\) is already registered as churn@v0\.0\.1 \([0-9a-f]{7}\): nothing new to register\n$/);
+
+    repo.write('params.yaml', 'size: 2\n');
+    await ok(repo, ['repro']);
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'model 2');
+    const taken = await repo.pipe(['model', 'register', 'churn', '--version', 'v0.0.1']);
+    expect([taken.code, taken.stderr]).toEqual([2, 'error: churn@v0.0.1 exists already (registered: v0.0.1); choose another --version\n']);
+    const bad = await repo.pipe(['model', 'register', 'churn', '--version', '1.0']);
+    expect([bad.code, bad.stderr]).toEqual([2, "error: --version '1.0' is not a version: write vMAJOR.MINOR.PATCH (SemVer 2, e.g. v1.2.0 or v1.3.0-rc.1)\n"]);
+    const minor = await ok(repo, ['model', 'register', 'churn', '--bump', 'minor', '-m', 'bigger model']);
+    expect(minor.stdout).toContain("Created git tag 'churn@v0.1.0'");
+    expect(gitIn(repo, 'tag', '-l', '--format=%(contents:subject)', 'churn@v0.1.0')).toBe('bigger model');
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest\nchurn  v0.1.0\n');
+
+    const unknown = await repo.pipe(['model', 'register', 'iris']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, "error: the pipeline at HEAD declares no artifact 'iris' (artifacts: churn); add it under 'artifacts:' in pipeline.yaml\n"]);
+  });
+
+  it('refuses a revision whose data.lock does not hold the artifact, and --push sends the tag to origin', async () => {
+    const repo = await modelRepo();
+    const origin = makeRepo();
+    gitIn(origin, 'config', 'receive.denyCurrentBranch', 'ignore');
+    gitIn(repo, 'remote', 'add', 'origin', origin.dir);
+    gitIn(repo, 'rm', '-q', '--cached', 'data.lock');
+    gitIn(repo, 'commit', '-qm', 'no lock');
+    const r = await repo.pipe(['model', 'register', 'churn']);
+    expect([r.code, r.stderr]).toEqual([2, 'error: data.lock at HEAD does not hold models/churn (artifact churn): run pipe repro and commit data.lock, then register that commit\n']);
+    const pushed = await ok(repo, ['model', 'register', 'churn', 'HEAD~1', '--push']);
+    expect(pushed.stdout).toContain(", pushed to 'origin'");
+    expect(gitIn(origin, 'for-each-ref', 'refs/tags', '--format=%(refname:short)')).toBe('churn@v0.0.1');
+  });
+});
