@@ -210,3 +210,37 @@ describe('run-cache entries with outs that are not cached, through a remote', ()
     expect(scoredFiles(b)).toEqual(committed);
   });
 });
+
+describe('an out switched from cache: false to cached (issue 14, item 5)', () => {
+  const stage = (cache: boolean): StageSpec => ({ cmd: `${countRun('work')} && echo result > out.txt`, outs: [cache ? 'out.txt' : { 'out.txt': { cache: false } }] });
+
+  it('whose workspace bytes are not what data.lock says: status says the stage changed, repro runs it, push then succeeds', async () => {
+    const repo = makeRepo();
+    repo.stages({ work: stage(false) });
+    await ok(repo, ['repro']);
+    repo.write('out.txt', 'edited\n');
+    repo.stages({ work: stage(true) });
+    expect((await ok(repo, ['status'])).stdout).toMatch(/^work: changed\n\s+out out\.txt modified$/m);
+    const r = await ok(repo, ['repro']);
+    expect(r.stdout).toMatch(/^work: running because out out\.txt modified$/m);
+    expect(repo.count('work')).toBe(2);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/Everything is up to date/);
+    await ok(repo, ['remote', 'add', 'store', tempDir(), '--default']);
+    await ok(repo, ['push']);
+  });
+
+  it('whose bytes the run-cache already keeps: up to date without running, and push sends that object', async () => {
+    const repo = makeRepo();
+    repo.stages({ work: stage(false) });
+    await ok(repo, ['repro']);
+    repo.stages({ work: stage(true) });
+    expect((await ok(repo, ['status'])).stdout).toMatch(/Everything is up to date/);
+    await ok(repo, ['repro']);
+    expect(repo.count('work')).toBe(1);
+    expect(repo.read('.gitignore')).toMatch(/^\/out\.txt$/m);
+    const remote = tempDir();
+    await ok(repo, ['remote', 'add', 'store', remote, '--default']);
+    expect((await ok(repo, ['push'])).stdout).toMatch(/^pushed 1 object /m);
+    expect(readObject(repo, repo.lock().stages.work?.outs[0]?.hash as string).toString()).toBe('result\n');
+  });
+});
