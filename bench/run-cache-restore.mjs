@@ -8,10 +8,18 @@
 // (.pipe/tmp/last-repro.json: status, run-cache lookup, checks and restore of the outs), and the
 // same command right after with nothing to do, the floor that the restore adds to.
 //
-//   node bench/run-cache-restore.mjs [--runs N] [--full] [--dir DIR]
+//   node bench/run-cache-restore.mjs [--runs N] [--full] [--dir DIR] [--base DIR_B]
 //
 // --full keeps the repository's params.yaml (50,000 rows, 12 epochs; the model is the same size,
-// only setting up takes longer); by default 3,000 rows and 2/3 epochs. Markdown on stdout.
+// only setting up takes longer); by default 3,000 rows and 2/3 epochs.
+//
+// --base DIR_B (a built checkout of another pipe) adds an A/B against it on what every stage
+// with only cached outs goes through, the runner's and the cache's measures: on the shared
+// workload's small preset (1,000 files / 100 MiB, make-workload.py) a stage copies data/raw into
+// its out, then each round times, with this build and DIR_B back to back (alternating which goes
+// first, so the load of a shared machine hits both alike), `pipe repro` restoring that out from
+// the run-cache after it was deleted, and a no-op `pipe repro`. Needs python3 for the workload.
+// Markdown on stdout, progress on stderr.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -19,9 +27,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
-import { log, pipe, repo, sh } from './lib/harness.mjs';
+import { log, pipe, repo, sh, workload } from './lib/harness.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, full: { type: 'boolean', default: false }, dir: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, full: { type: 'boolean', default: false }, dir: { type: 'string' }, base: { type: 'string' } },
+});
 const runs = Number(values.runs);
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'pipe-bench-run-cache-'));
 
@@ -88,3 +98,37 @@ console.log('| --- | --- |');
 console.log(`| \`pipe repro train\`, train restored from the run-cache (wall) | ${stats(wall)} |`);
 console.log(`| train's own time in that run (run record) | ${stats(stage)} |`);
 console.log(`| \`pipe repro train\` with nothing to do, right after (wall) | ${stats(noop)} |`);
+
+if (values.base) {
+  const builds = { this: join(repo, 'bin', 'pipe.js'), base: join(values.base, 'bin', 'pipe.js') };
+  const data = workload(dir, 'small');
+  writeFileSync(join(data, 'pipeline.yaml'), 'stages:\n  copy:\n    cmd: rm -rf out/big && mkdir -p out && cp -r data/raw out/big\n    deps: [data/raw]\n    outs: [out/big]\n');
+  sh('git init -q . 2>/dev/null; true', data);
+  log('pipe repro (the copy stage) …');
+  sh(`${pipe} repro > /dev/null`, data);
+  const ab = { restore: { this: [], base: [] }, noop: { this: [], base: [] } };
+  const time = (bin, expected) => {
+    const t0 = performance.now();
+    const r = spawnSync(node, [bin, 'repro'], { cwd: data, encoding: 'utf8' });
+    const took = performance.now() - t0;
+    if (r.status !== 0 || !expected.test(r.stdout)) throw new Error(`expected ${expected} from ${bin}, got:\n${r.stdout}${r.stderr}`);
+    return took;
+  };
+  const abLoad = loadavg()[0];
+  for (let i = 0; i < runs; i++) {
+    for (const which of i % 2 === 0 ? ['this', 'base'] : ['base', 'this']) {
+      sh('rm -rf out/big', data);
+      ab.restore[which].push(time(builds[which], /^copy: restored from run-cache /m));
+      ab.noop[which].push(time(builds[which], /Everything is up to date/));
+    }
+  }
+  console.log('');
+  console.log(`A/B against ${values.base} (small workload, 1,000 files / 100 MiB; ${runs} rounds, interleaved; load average ${abLoad.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after):`);
+  console.log('');
+  console.log('| measure | this build | base | this / base (medians) |');
+  console.log('| --- | --- | --- | --- |');
+  const med = (xs) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
+  for (const [name, m] of [['`pipe repro`, the out restored from the run-cache', ab.restore], ['`pipe repro` with nothing to do', ab.noop]]) {
+    console.log(`| ${name} | ${stats(m.this)} | ${stats(m.base)} | ${(med(m.this) / med(m.base)).toFixed(2)} |`);
+  }
+}
