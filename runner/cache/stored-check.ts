@@ -13,8 +13,15 @@ export function storedCheck(store: ObjectStore, record: WorkspaceRecord): (path:
   return (path, hash) => {
     const parsed = parseHash(hash);
     if (!parsed || !existsSync(store.pathOf(parsed))) return false;
-    if (!parsed.isDir || record.entries.get(path) === hash) return true;
-    const entries = store.readManifest(hash);
-    return entries !== undefined && entries.every((e) => existsSync(store.pathOf({ hex: e.hash, isDir: false })));
+    return !parsed.isDir || record.entries.get(path) === hash || hasObjects(store, hash);
   };
+}
+
+/** Whether the store holds `hash`'s object and, for a directory, every file its manifest lists (not read: looked for). */
+export function hasObjects(store: ObjectStore, hash: string): boolean {
+  const parsed = parseHash(hash);
+  if (!parsed || !existsSync(store.pathOf(parsed))) return false;
+  if (!parsed.isDir) return true;
+  const entries = store.readManifest(hash);
+  return entries !== undefined && entries.every((e) => existsSync(store.pathOf({ hex: e.hash, isDir: false })));
 }

@@ -4,7 +4,7 @@ import type { Lock, LockedPath } from '../lockfile/lock.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { fingerprint } from '../run-cache/fingerprint.js';
-import { runKey, type RunCache, type RunRecord } from '../run-cache/run-cache.js';
+import { restorable, runKey, type RunCache, type RunRecord } from '../run-cache/run-cache.js';
 import type { Remote } from './remote.js';
 import { runTransfers } from './transfer.js';
 
@@ -12,8 +12,8 @@ import { runTransfers } from './transfer.js';
 export const RUN_ENTRY_MAX_BYTES = 1 << 20;
 
 /**
- * For each selected stage with a lock entry whose outs may be restored (all cached, none
- * persistent, not always_changed), the fingerprint of the run that produced the locked outs:
+ * For each selected stage with a lock entry whose outs may be restored (run-cache.ts's
+ * `restorable`), the fingerprint of the run that produced the locked outs:
  * the lock records the deps' hashes and params' values that the fingerprint is made of.
  */
 export function lockedRuns(pipeline: Pipeline, lock: Lock, stages: ReadonlySet<string>): Map<string, { stage: string; outs: readonly LockedPath[] }> {
@@ -21,7 +21,7 @@ export function lockedRuns(pipeline: Pipeline, lock: Lock, stages: ReadonlySet<s
   for (const stage of pipeline.stages) {
     const locked = lock.stages[stage.name];
     if (!locked || !stages.has(stage.name)) continue;
-    if (stage.alwaysChanged || stage.outs.length === 0 || !stage.outs.every((o) => o.cache && !o.persist)) continue;
+    if (!restorable(stage)) continue;
     out.set(fingerprint(stage, locked.deps, locked.params), { stage: stage.name, outs: locked.outs });
   }
   return out;

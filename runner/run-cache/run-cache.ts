@@ -4,10 +4,21 @@ import { join } from 'node:path';
 import { listFanOut } from '../fs/list-fan-out.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import type { LockedPath } from '../lockfile/lock.js';
+import type { Stage } from '../pipeline/pipeline.js';
 
 export interface RunRecord {
   readonly stage: string;
   readonly outs: readonly LockedPath[];
+}
+
+/**
+ * Whether the run-cache may record and restore this stage: it has outs, none persistent (a
+ * persistent out accumulates across runs, so an old run's bytes are not its result), and it is
+ * not always_changed. Outs that are not cached (metrics, plots) take part: their bytes are kept
+ * in the store for the run-cache, and written back as files of their own.
+ */
+export function restorable(stage: Stage): boolean {
+  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => !o.persist);
 }
 
 /** Key relative to the store root, the same in the cache and in remotes: `runs/ab/cdef…`. */

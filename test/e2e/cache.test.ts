@@ -2,7 +2,7 @@
 import { appendFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasObject, hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
+import { hexOf, objectPath, objectRel, readManifest, readObject, sha256, stat, storedObjects, writable } from '../helpers/cache.js';
 import { countRun, makeRepo, ok, removeRepos, type LockedPath, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
@@ -39,7 +39,7 @@ function out(repo: Repo, stage: string, path: string): LockedPath {
 }
 
 describe('object store', () => {
-  it('stores each cached out under files/sha256/<2 hex>/<62 hex>, a directory as one object per file plus a sorted manifest; metrics are locked, not stored', async () => {
+  it('stores each cached out under files/sha256/<2 hex>/<62 hex>, a directory as one object per file plus a sorted manifest; a metric is locked and kept only as a copy for the run-cache', async () => {
     const repo = genRepo();
     await ok(repo, ['repro']);
 
@@ -68,10 +68,13 @@ describe('object store', () => {
 
     const metric = out(repo, 'gen', 'metrics.json');
     expect(metric.hash).toBe(`sha256:${sha256('{"auc": 0.5}\n')}`);
-    expect(hasObject(repo, metric.hash)).toBe(false);
+    // The run-cache keeps a copy of the metric: the workspace file is not that object (nor made read-only).
+    expect(readObject(repo, metric.hash).toString()).toBe('{"auc": 0.5}\n');
+    expect(stat(repo, 'metrics.json').ino).not.toBe(stat(repo, objectRel(metric.hash)).ino);
+    expect(writable(stat(repo, 'metrics.json'))).toBe(true);
 
-    // Exactly these objects, nothing else (the metric is nowhere in the store).
-    const expected = [one.hash, dir.hash, ...entries.map((e) => `sha256:${e.hash}`)].sort();
+    // Exactly these objects, nothing else.
+    const expected = [one.hash, dir.hash, metric.hash, ...entries.map((e) => `sha256:${e.hash}`)].sort();
     expect(storedObjects(repo)).toEqual(expected);
     for (const h of expected) expect(writable(stat(repo, objectRel(h))), `${h} is read-only`).toBe(false);
     // The executable keeps its exec bit in the store; its object is still read-only.

@@ -78,6 +78,8 @@ describe('a SIGKILLed runner', () => {
     const repo = makeRepo();
     repo.stages({ work: { cmd: `${countRun('work')} && echo result > out.txt`, outs: [{ 'out.txt': { cache: false } }] } });
     await ok(repo, ['repro']);
+    // The run-cache keeps a copy of an out that is not cached; without it (a lock made before that, an emptied cache) the object is missing.
+    rmSync(repo.path('.pipe/cache'), { recursive: true, force: true });
     repo.stages({ work: { cmd: `${countRun('work')} && echo result > out.txt`, outs: ['out.txt'] } });
     expect((await ok(repo, ['status'])).stdout).toMatch(/out out\.txt is not in the cache/);
     await ok(repo, ['repro']);

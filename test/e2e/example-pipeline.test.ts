@@ -1,50 +1,18 @@
 /**
  * @module The example churn pipeline end to end, with small params: the real `pipe` bin runs the
- * real stage programs (and TensorFlow.js) in a temporary git repository holding a copy of
- * pipeline.yaml, stages/ and serve/model/ (the model runtime the stages import), with node_modules
- * linked from this checkout.
+ * real stage programs (and TensorFlow.js) in a temporary git repository (test/helpers/example-repo.ts).
  */
-import { cpSync, readFileSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDocument } from 'yaml';
 import { assertPreprocessingSpec, transformRow } from '../../serve/model/index.js';
 import { parseCsv } from '../../stages/lib/csv.js';
-import { makeRepo, removeRepos, template, type Repo } from '../helpers/repo.js';
+import { exampleParams as params, exampleRepo, ranStages as ran, ROWS, SMALL } from '../helpers/example-repo.js';
+import { removeRepos, template, type Repo } from '../helpers/repo.js';
 import { EXAMPLE_PIPELINE, EXAMPLE_PIPELINE_RUN_MS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUN = { timeoutMs: EXAMPLE_PIPELINE_RUN_MS };
-const ROWS = 3000;
-
-/** The repository's params.yaml with `changes` (dotted key → value) applied, comments kept. */
-function params(changes: Readonly<Record<string, unknown>>): string {
-  const doc = parseDocument(readFileSync(join(MAIN, 'params.yaml'), 'utf8'));
-  for (const [key, value] of Object.entries(changes)) doc.setIn(key.split('.'), value);
-  return doc.toString();
-}
-
-const SMALL = { 'ingest.rows': ROWS, 'train.epochs': 2, 'evaluate.min_auc': 0.6 };
-
-function exampleRepo(): Repo {
-  const repo = makeRepo({
-    // package.json for "type": "module": tsx runs the stages as ES modules (they use top-level await).
-    'package.json': readFileSync(join(MAIN, 'package.json'), 'utf8'),
-    'pipeline.yaml': readFileSync(join(MAIN, 'pipeline.yaml'), 'utf8'),
-    'params.yaml': params(SMALL),
-  });
-  for (const dir of ['stages', 'serve/model']) {
-    cpSync(join(MAIN, dir), repo.path(dir), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
-  }
-  symlinkSync(join(MAIN, 'node_modules'), repo.path('node_modules'));
-  return repo;
-}
-
-/** Stage names whose `running because` line appeared, in order. */
-const ran = (stdout: string) => [...stdout.matchAll(/^(\S+): running because/gm)].map((m) => m[1] as string);
 
 async function repro(repo: Repo): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return repo.pipe(['repro'], RUN);

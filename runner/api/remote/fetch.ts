@@ -1,6 +1,7 @@
 /** @module `pipe fetch`: download the objects (and run-cache entries) data.lock references that the cache lacks. */
 import { openCache } from '../../cache/open-cache.js';
 import type { CacheContext } from '../../cache/commit-to-cache.js';
+import { hasObjects } from '../../cache/stored-check.js';
 import { PipeError } from '../../errors.js';
 import { PathHasher } from '../../hash/hash-path.js';
 import { StatState } from '../../hash/stat-state.js';
@@ -83,8 +84,17 @@ export async function fetchInto({
 }): Promise<DownloadResult & { runs: number }> {
   try {
     const result = await downloadObjects({ store: cache.store, verifier: cache.verifier, remote, jobs, roots, sizes, onProgress });
-    const runs = await fetchRunEntries({ remote, runs: new RunCache(cache.store.root), fingerprints, jobs });
-    return { ...result, runs: runs.fetched };
+    const runCache = new RunCache(cache.store.root);
+    const runs = await fetchRunEntries({ remote, runs: runCache, fingerprints, jobs });
+    // The entries' outs that are not cached (metrics, plots: git has them, the store may not), so
+    // that the run-cache can restore them; one the remote lacks only leaves its entry unusable.
+    const extra = new Map<RepoPath, string>();
+    for (const fp of fingerprints) {
+      for (const x of runCache.get(fp)?.outs ?? []) if (!roots.has(x.path) && !hasObjects(cache.store, x.hash)) extra.set(x.path, x.hash);
+    }
+    if (extra.size === 0) return { ...result, runs: runs.fetched };
+    const more = await downloadObjects({ store: cache.store, verifier: cache.verifier, remote, jobs, roots: extra, onProgress });
+    return { ...result, fetched: result.fetched + more.fetched, bytes: result.bytes + more.bytes, runs: runs.fetched };
   } finally {
     cache.verifier.save();
   }

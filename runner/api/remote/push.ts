@@ -1,4 +1,5 @@
 /** @module `pipe push`: upload the objects (and run-cache entries) data.lock references that the remote lacks. */
+import { hasObjects } from '../../cache/stored-check.js';
 import { PipeError } from '../../errors.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
@@ -32,12 +33,17 @@ export interface PushSummary extends UploadResult {
 export async function push(o: PushOptions): Promise<PushSummary> {
   const started = Date.now();
   const { root } = o;
-  const { pipeline, config, lock, roots, stages, store, cacheDir } = await transferInputs(o);
+  const { pipeline, config, lock, roots: cached, stages, store, cacheDir } = await transferInputs(o);
   const runCache = new RunCache(cacheDir);
   const runs = new Map<string, string[]>();
+  const roots = new Map(cached);
   for (const [fp] of lockedRuns(pipeline, lock, stages)) {
     const rec = runCache.get(fp);
-    if (rec) runs.set(fp, rec.outs.map((x) => x.hash));
+    if (!rec) continue;
+    runs.set(fp, rec.outs.map((x) => x.hash));
+    // Outs that are not cached (metrics, plots) travel with their entry, when the cache holds
+    // them: otherwise the entry stays back (upload sends an entry only with all its outs).
+    for (const x of rec.outs) if (!roots.has(x.path) && hasObjects(store, x.hash)) roots.set(x.path, x.hash);
   }
   const { remote, jobs } = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
   try {

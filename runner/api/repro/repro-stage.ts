@@ -6,8 +6,8 @@ import { lockedCmd, stageStatus } from '../../stage/stage-status.js';
 import type { HashInfo, PathHasher } from '../../hash/hash-path.js';
 import type { LockedPath, StageLock } from '../../lockfile/lock.js';
 import { fingerprint } from '../../run-cache/fingerprint.js';
-import type { RunCache } from '../../run-cache/run-cache.js';
-import { commitOuts, lockedPath, prepareOuts, restorable, restoreFromRunCache, restoreLockedOuts, storeOuts, type OutsContext } from './stage-outs.js';
+import { restorable, type RunCache } from '../../run-cache/run-cache.js';
+import { commitOuts, lockedPath, prepareOuts, recordRun, restoreFromRunCache, restoreLockedOuts, storeOuts, type OutsContext } from './stage-outs.js';
 import type { RemotePuller } from './repro-pull.js';
 import type { Pipeline, Stage } from '../../pipeline/pipeline.js';
 import type { ReproReporter } from './repro-events.js';
@@ -155,7 +155,12 @@ export async function reproStage(ctx: ReproContext, name: string): Promise<'ok' 
     const lockedOuts = (outs as HashInfo[]).map(lockedPath);
     ctx.locks.set(name, lockEntry(lockedOuts));
     await ctx.saveLock();
-    if (restorable(stage)) ctx.runCache?.put(fp, { stage: name, outs: lockedOuts });
+    if (restorable(stage) && ctx.runCache) {
+      // The stage succeeded and is locked: a run-cache that cannot take the entry only costs a later re-run.
+      await recordRun(ctx.outs, ctx.runCache, stage, fp, lockedOuts).catch((err: unknown) =>
+        ctx.reporter.note(`${name}: not recorded in the run-cache: ${(err as Error).message}`),
+      );
+    }
     ctx.reporter.event({ kind: 'done', stage: name, ms: Date.now() - started });
     return 'ok';
   } catch (err) {

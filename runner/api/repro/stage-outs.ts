@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkoutPath } from '../../cache/checkout-path.js';
 import { commitToCache, type CacheContext } from '../../cache/commit-to-cache.js';
+import { copyingContext, copyToCache } from '../../cache/copy-to-cache.js';
 import { linkFollower, unprotect } from '../../cache/unprotect.js';
 import { isSymlink } from '../../hash/walk-files.js';
 import type { WorkspaceRecord } from '../../cache/workspace-record.js';
@@ -81,17 +82,19 @@ export async function storeOuts(ctx: OutsContext, stage: Stage, paths: readonly 
 }
 
 /**
- * Whether the run-cache may record and restore this stage: every out cached, none persistent
- * (a persistent out accumulates across runs, so an old run's bytes are not its result), and
- * not always_changed.
+ * Records a successful run in the run-cache: the outs that are not cached are copied into the
+ * store first (cached ones are there already), so the entry never names an object the store lacks.
  */
-export function restorable(stage: Stage): boolean {
-  return !stage.alwaysChanged && stage.outs.length > 0 && stage.outs.every((o) => o.cache && !o.persist);
+export async function recordRun(ctx: OutsContext, runs: RunCache, stage: Stage, fp: string, outs: readonly LockedPath[]): Promise<void> {
+  for (const out of stage.outs) if (!out.cache) await copyToCache(ctx.cache, out.path);
+  runs.put(fp, { stage: stage.name, outs });
 }
 
 /**
  * Restores the outs of an earlier run with the same fingerprint, when the store has all of
- * them intact. Returns the locked outs, or undefined (then the stage must run).
+ * them intact: cached outs are linked as checkout links them; the others are written as copies,
+ * files of the workspace's own (not recorded as placed by pipe: git holds them). Returns the
+ * locked outs, or undefined (then the stage must run).
  */
 export async function restoreFromRunCache(
   ctx: OutsContext,
@@ -105,14 +108,16 @@ export async function restoreFromRunCache(
   if (stage.outs.some((o) => !byPath.has(o.path))) return undefined;
   // Check all objects first so that a partial restore never happens.
   const outs = stage.outs.map((o) => byPath.get(o.path) as LockedPath);
-  for (const o of outs) {
-    const r = await checkoutPath(ctx.cache, o.path, o.hash, { dryCheck: true });
+  const copies = stage.outs.some((o) => !o.cache) ? copyingContext(ctx.cache) : ctx.cache;
+  const cacheOf = (i: number) => (stage.outs[i]?.cache ? ctx.cache : copies);
+  for (const [i, o] of outs.entries()) {
+    const r = await checkoutPath(cacheOf(i), o.path, o.hash, { dryCheck: true });
     if (r.state === 'missing') return undefined;
   }
-  for (const o of outs) {
-    const r = await checkoutPath(ctx.cache, o.path, o.hash);
+  for (const [i, o] of outs.entries()) {
+    const r = await checkoutPath(cacheOf(i), o.path, o.hash);
     if (r.state === 'missing') return undefined;
-    ctx.record.set(o.path, o.hash);
+    if (stage.outs[i]?.cache) ctx.record.set(o.path, o.hash);
   }
   return outs;
 }
