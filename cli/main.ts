@@ -1,22 +1,20 @@
 /** @module The `pipe` entry point: finds the command (and subcommand) typed, parses its arguments, and alone turns errors into messages and exit codes. */
 import type { Command, Io } from '../runner/command/command.js';
-import { parseCommandArgs } from '../runner/command/parse-args.js';
-import { closestName } from '../runner/command/index.js';
 import { EXIT_CODES, PipeError, isPipeError } from '../runner/errors.js';
-import { COMMANDS, ERROR_KINDS, loadCommand } from './commands.js';
-import { helpText, overviewText } from './help.js';
 import { readVersion } from './version.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   try {
-    if (first === undefined || first === '-h' || first === '--help') {
-      io.out(overviewText());
-      return first === undefined ? 2 : 0;
-    }
     if (first === '--version' || first === '-V' || first === 'version') {
       io.out(`${readVersion()}\n`);
       return 0;
+    }
+    // Everything else needs the command table: loaded after --version, which then reads two small modules.
+    const { helpText, overviewText } = await import('./help.js');
+    if (first === undefined || first === '-h' || first === '--help') {
+      io.out(overviewText());
+      return first === undefined ? 2 : 0;
     }
     if (first === 'help') {
       if (rest.length === 0) {
@@ -35,11 +33,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.out(helpText(cmd, path));
       return 0;
     }
+    const { parseCommandArgs } = await import('../runner/command/parse-args.js');
     const { options, args: positionals } = parseCommandArgs(cmd, path.join(' '), args);
     return (await cmd.run?.({ options, args: positionals, io })) ?? 0;
   } catch (err) {
     if (isPipeError(err)) {
       io.err(`error: ${err.message}\n`);
+      const { ERROR_KINDS } = await import('./commands.js');
       return EXIT_CODES[ERROR_KINDS[err.code] ?? 'failed'];
     }
     const e = err as Error;
@@ -50,6 +50,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 /** The command named by the leading words of `argv` (`remote add …`), the words that named it, and the arguments after them. */
 async function findCommand(argv: readonly string[], purpose: 'run' | 'help'): Promise<{ cmd: Command; path: string[]; args: string[] }> {
+  const [{ COMMANDS, loadCommand }, { closestName }] = await Promise.all([import('./commands.js'), import('../runner/command/index.js')]);
   const [name, ...rest] = argv;
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry || name === undefined) {
