@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pipe model show` and `pipe model history NAME` on a registry of 2,000 tags (issue 15's target:
-// show ≤ 300 ms): 5 artifacts × 200 versions, 60 stage assignments each (dev/test/prod, each at
+// show ≤ 300 ms): 5 artifacts × 200 versions, 100 stage assignments each (dev/test/prod, each at
 // its own commit's version), and 500 unrelated release tags — packed as a clone has them
 // (`git gc`), or loose with --loose. Also times `git for-each-ref` over the same tags, the floor
 // of reading them at all, and `pipe --version`, the floor of starting the CLI.
@@ -9,7 +9,7 @@
 //
 // Markdown on stdout, progress on stderr. Needs git.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,6 @@ const git = (args, input) => execFileSync('git', args, { cwd: dir, input, env: {
 
 log(`making 2,000 tags in ${dir} …`);
 git(['init', '-q', '-b', 'main']);
-writeFileSync(join(dir, 'pipeline.yaml'), 'stages: {}\n');
 // 1,000 commits (one per version) and the tags, through fast-import: one process, not 3,000.
 let stream = '';
 let t = 1_700_000_000;
@@ -43,7 +42,7 @@ const tag = (name, commitMark) => {
 let total = 0;
 ['churn', 'iris', 'fraud', 'ltv', 'nps'].forEach((a, ai) => {
   for (let v = 0; v < 200; v++, total++) tag(`${a}@v1.${v}.0`, versions[ai * 200 + v]);
-  for (let s = 0; s < 60; s++, total++) tag(`${a}#${['dev', 'test', 'prod'][s % 3]}#${s + 1}`, versions[ai * 200 + 140 + s]);
+  for (let s = 0; s < 100; s++, total++) tag(`${a}#${["dev", "test", "prod"][s % 3]}#${s + 1}`, versions[ai * 200 + 100 + s]);
 });
 for (let i = 0; i < 500; i++, total++) tag(`release-${i}`, versions[i]);
 git(['fast-import', '--quiet'], stream);

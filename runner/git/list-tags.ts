@@ -85,6 +85,9 @@ async function readAnnotated(repo: OpenRepo, reader: ObjectReader, oid: string):
     if (obj?.type === 'commit') return first ? { ...first, commit: at } : undefined;
     if (obj?.type !== 'tag' || !obj.tag) return undefined;
     first ??= { tagger: obj.tag.tagger, message: obj.tag.message };
+    // The tag says what it points to: a commit needs no second read (only a tag of a tag does).
+    if (obj.tag.type === 'commit') return { ...first, commit: obj.tag.object };
+    if (obj.tag.type !== 'tag') return undefined;
     at = obj.tag.object;
   }
   return undefined;

@@ -116,9 +116,18 @@ function artifactState(name: string, raw: readonly RegistryEvent[]): ArtifactSta
     if (holders.length) stages.set(stage, holders);
   }
   const held = (version: string) => [...stages].filter(([, hs]) => hs[0]?.version === version).map(([s]) => s);
-  const list = [...versions.values()].sort((a, b) => compareVersions(a.version, b.version)).map((v) => ({ ...v, stages: held(v.version) }));
+  const list = sortVersions([...versions.values()]).map((v) => ({ ...v, stages: held(v.version) }));
   const latest = [...list].reverse().find((v) => v.active);
   return { name, deprecated, versions: list, ...(latest ? { latest } : {}), stages, events, maxCounter };
+}
+
+/** Lowest SemVer first; plain X.Y.Z versions (nearly all) compare as numbers, without re-parsing each comparison. */
+function sortVersions<T extends { version: string }>(vs: T[]): T[] {
+  const plain = /^v(\d+)\.(\d+)\.(\d+)$/;
+  const keyed = vs.map((v) => ({ v, m: plain.exec(v.version) }));
+  return keyed
+    .sort((a, b) => (a.m && b.m ? Number(a.m[1]) - Number(b.m[1]) || Number(a.m[2]) - Number(b.m[2]) || Number(a.m[3]) - Number(b.m[3]) : compareVersions(a.v.version, b.v.version)))
+    .map((k) => k.v);
 }
 
 export interface ResolvedModel {
