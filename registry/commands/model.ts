@@ -104,7 +104,71 @@ artifact's content (its hash in data.lock) is already registered under another v
   },
 });
 
-export const model = defineGroup({ name: 'model', subcommands: [show, history, register] });
+const assign = defineCommand({
+  name: 'assign',
+  summary: 'assign a stage (dev, test, prod…) to a version: an annotated tag NAME#STAGE#N',
+  description: `
+Assigns --stage to a registered version of NAME: --version vX.Y.Z, else the version
+registered at REV (default HEAD). The tag is NAME#STAGE#N (N: the artifact's highest counter
++ 1, as GTO numbers them) on the version's commit, with GTO's message or -m.
+
+When pipeline.yaml sets registry.stages (e.g. [dev, test, prod]), only those stages exist, and
+a stage is refused to a version that never held the one before it, unless --force. A version
+that holds the stage already is refused too (--force makes a new tag anyway). Every refusal
+says why and exits 2. --push pushes the tag to 'origin'.`,
+  options: {
+    stage: { type: 'string', valueName: 'STAGE', help: 'the stage to assign (required)' },
+    version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version (default: the one registered at REV)' },
+    force: { type: 'boolean', help: 'skip the promotion-order and already-assigned checks' },
+    message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message (default GTO's)" },
+    push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+    json: { type: 'boolean', help: 'print JSON: {tag, version, commit, stage, previous, pushed}' },
+  },
+  positionals: [
+    { name: 'name', valueName: 'NAME', required: true },
+    { name: 'rev', valueName: 'REV' },
+  ],
+  async run({ options, args, io }) {
+    if (options.stage === undefined) throw new PipeError('USAGE', 'pipe model assign needs --stage STAGE', { command: 'model assign', flag: '--stage' });
+    const { assignStage } = await import('../api/assign.js');
+    const a = await assignStage({ root: findRoot(io.cwd), name: args.name, stage: options.stage, version: options.version, rev: args.rev, force: options.force, message: options.message, push: options.push });
+    printAssigned(io, args.name, a, options.json);
+  },
+});
+
+const rollback = defineCommand({
+  name: 'rollback',
+  summary: 'give a stage back to the version that held it before (a new assign tag; history kept)',
+  description: `
+Assigns --stage of NAME to the version that held it before the current one (the most recent
+earlier assignment of that stage to another version that is still registered), with a new
+NAME#STAGE#N tag whose message says it is a rollback. Nothing is deleted: the history shows
+both assignments. Exits 2 when no version holds the stage or none held it before.`,
+  options: {
+    stage: { type: 'string', valueName: 'STAGE', help: 'the stage to roll back (required)' },
+    message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message" },
+    push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+    json: { type: 'boolean', help: 'print JSON: {tag, version, commit, stage, previous, pushed}' },
+  },
+  positionals: [{ name: 'name', valueName: 'NAME', required: true }],
+  async run({ options, args, io }) {
+    if (options.stage === undefined) throw new PipeError('USAGE', 'pipe model rollback needs --stage STAGE', { command: 'model rollback', flag: '--stage' });
+    const { rollbackStage } = await import('../api/assign.js');
+    const a = await rollbackStage({ root: findRoot(io.cwd), name: args.name, stage: options.stage, message: options.message, push: options.push });
+    printAssigned(io, args.name, a, options.json);
+  },
+});
+
+function printAssigned(io: { out(t: string): void }, name: string, a: { tag: string; version: string; commit: string; stage: string; previous?: string; pushed: boolean }, json: boolean | undefined): void {
+  if (json) {
+    io.out(`${JSON.stringify(a, null, 2)}\n`);
+    return;
+  }
+  const before = a.previous ? ` (it was ${name}@${a.previous})` : '';
+  io.out(`Created git tag '${a.tag}': ${name}@${a.version} now holds '${a.stage}'${before}${a.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${a.tag}`}\n`);
+}
+
+export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback] });
 
 function artifactOrThrow(registry: Registry, name: string): ArtifactState {
   const a = registry.get(name);

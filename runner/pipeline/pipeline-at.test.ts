@@ -17,7 +17,7 @@ describe('pipelineAt (the workspace)', () => {
     expect(await pipelineAt(root, workspace)).toEqual({
       state: 'found',
       file: 'pipeline.yaml',
-      declared: { params: ['sub/params.yaml'], metrics: ['sub/m.json'], plots: [{ path: 'sub/p.csv', props: { x: 'step' } }], gated: [], artifacts: new Map() },
+      declared: { params: ['sub/params.yaml'], metrics: ['sub/m.json'], plots: [{ path: 'sub/p.csv', props: { x: 'step' } }], gated: [], artifacts: new Map(), registryStages: [] },
     });
   });
 

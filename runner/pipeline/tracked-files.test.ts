@@ -20,6 +20,7 @@ describe('trackedFiles', () => {
       plots: [],
       gated: [],
       artifacts: new Map(),
+      registryStages: [],
     });
   });
 
@@ -59,8 +60,9 @@ describe('trackedFiles', () => {
       plots: [],
       gated: [],
       artifacts: new Map(),
+      registryStages: [],
     });
-    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map() });
-    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map() });
+    expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map(), registryStages: [] });
+    expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map(), registryStages: [] });
   });
 });

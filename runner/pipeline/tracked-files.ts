@@ -20,6 +20,8 @@ export interface TrackedFiles {
   readonly gated: readonly string[];
   /** `artifacts:` name → path, for the registry at any revision (entries whose path is not a repository path are left out). */
   readonly artifacts: ReadonlyMap<string, RepoPath>;
+  /** `registry.stages`: the registry's stages in promotion order (empty when not set or not a list of names). */
+  readonly registryStages: readonly string[];
 }
 
 /**
@@ -65,7 +67,9 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
     const r = isRecord(a) && typeof a.path === 'string' ? toRepoPath(a.path) : undefined;
     if (r?.ok) artifacts.set(name, r.path);
   }
-  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })), gated, artifacts };
+  const registry = isRecord(pipeline) && isRecord(pipeline.registry) ? pipeline.registry : {};
+  const registryStages = Array.isArray(registry.stages) ? registry.stages.filter((s): s is string => typeof s === 'string') : [];
+  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })), gated, artifacts, registryStages };
 }
 
 /** The props a renderer can use: strings where strings belong, `y` a string or a list of strings. */

@@ -85,31 +85,79 @@ describe('pipe model history', () => {
   });
 });
 
-describe('pipe model register', () => {
-  /** A repository whose stage writes models/churn from params.yaml's `size`, declared as artifact churn, run and committed. */
-  async function modelRepo(): Promise<Repo> {
-    const repo = makeRepo({
-      'pipeline.yaml': [
-        'stages:',
-        '  train:',
-        '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
-        '    deps: [params.yaml]',
-        '    outs: [models/churn]',
-        'artifacts:',
-        '  churn: {path: models/churn, type: model}',
-        '',
-      ].join('\n'),
-      'params.yaml': 'size: 1\n',
-    });
-    await ok(repo, ['repro']);
-    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
-    gitIn(repo, 'config', 'user.email', 'reg@example.com');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', 'model 1');
-    return repo;
-  }
-  const gitIn = (repo: Repo, ...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
+/** A repository whose stage writes models/churn from params.yaml's `size`, declared as artifact churn, run and committed. */
+async function modelRepo(extra = ''): Promise<Repo> {
+  const repo = makeRepo({
+    'pipeline.yaml': [
+      'stages:',
+      '  train:',
+      '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
+      '    deps: [params.yaml]',
+      '    outs: [models/churn]',
+      'artifacts:',
+      '  churn: {path: models/churn, type: model}',
+      extra,
+    ].join('\n'),
+    'params.yaml': 'size: 1\n',
+  });
+  await ok(repo, ['repro']);
+  gitIn(repo, 'config', 'user.name', 'Reg Istrar');
+  gitIn(repo, 'config', 'user.email', 'reg@example.com');
+  gitIn(repo, 'add', '-A');
+  gitIn(repo, 'commit', '-qm', 'model 1');
+  return repo;
+}
+const gitIn = (repo: Repo, ...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
 
+/** Trains and commits the next model (size n) and registers it. */
+async function nextVersion(repo: Repo, n: number): Promise<void> {
+  repo.write('params.yaml', `size: ${n}\n`);
+  await ok(repo, ['repro']);
+  gitIn(repo, 'add', '-A');
+  gitIn(repo, 'commit', '-qm', `model ${n}`);
+  await ok(repo, ['model', 'register', 'churn']);
+}
+
+describe('pipe model assign and rollback', () => {
+  it('counts tags across stages, enforces registry.stages order unless --force, and rolls back with a new tag', async () => {
+    const repo = await modelRepo('registry:\n  stages: [dev, test, prod]\n');
+    await ok(repo, ['model', 'register', 'churn']);
+    expect((await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev'])).stdout).toBe("Created git tag 'churn#dev#1': churn@v0.0.1 now holds 'dev'; push it with: git push origin churn#dev#1\n");
+    const skip = await repo.pipe(['model', 'assign', 'churn', '--stage', 'prod']);
+    expect([skip.code, skip.stderr]).toEqual([2, "error: churn@v0.0.1 never held 'test', which comes before 'prod' (registry.stages: dev, test, prod): assign test first, or pass --force\n"]);
+    const nope = await repo.pipe(['model', 'assign', 'churn', '--stage', 'staging']);
+    expect([nope.code, nope.stderr]).toEqual([2, "error: 'staging' is not a registry stage (registry.stages in pipeline.yaml: dev, test, prod)\n"]);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'test']);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    const twice = await repo.pipe(['model', 'assign', 'churn', '--stage', 'prod']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/^error: churn@v0\.0\.1 holds 'prod' already \(since \d{4}-\d\d-\d\dT[\d:]+Z\)\n$/);
+
+    await nextVersion(repo, 2);
+    const forced = await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod', '--version', 'v0.0.2', '--force']);
+    expect(forced.stdout).toBe("Created git tag 'churn#prod#4': churn@v0.0.2 now holds 'prod' (it was churn@v0.0.1); push it with: git push origin churn#prod#4\n");
+    expect(gitIn(repo, 'tag', '-l', '--format=%(contents:subject)', 'churn#prod#4')).toBe('Assigning stage prod to artifact churn version v0.0.2');
+
+    const back = await ok(repo, ['model', 'rollback', 'churn', '--stage', 'prod']);
+    expect(back.stdout).toBe("Created git tag 'churn#prod#5': churn@v0.0.1 now holds 'prod' (it was churn@v0.0.2); push it with: git push origin churn#prod#5\n");
+    expect(gitIn(repo, 'rev-parse', 'churn#prod#5^{commit}')).toBe(gitIn(repo, 'rev-parse', 'churn@v0.0.1^{commit}'));
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest  #dev    #test   #prod\nchurn  v0.0.2  v0.0.1  v0.0.1  v0.0.1\n');
+    const events = JSON.parse((await ok(repo, ['model', 'history', 'churn', '--json'])).stdout) as { events: { tag: string; version: string }[] };
+    expect(events.events.map((e) => `${e.tag} ${e.version}`)).toEqual([
+      'churn@v0.0.1 v0.0.1',
+      'churn#dev#1 v0.0.1',
+      'churn#test#2 v0.0.1',
+      'churn#prod#3 v0.0.1',
+      'churn@v0.0.2 v0.0.2',
+      'churn#prod#4 v0.0.2',
+      'churn#prod#5 v0.0.1',
+    ]);
+    const none = await repo.pipe(['model', 'rollback', 'churn', '--stage', 'dev']);
+    expect([none.code, none.stderr]).toEqual([2, "error: churn@v0.0.1 is the only version that has held 'dev': nothing to roll back to\n"]);
+  });
+});
+
+describe('pipe model register', () => {
   it('writes GTO’s annotated tag and message; refuses the same commit, the same content, an existing version, an undeclared artifact', async () => {
     const repo = await modelRepo();
     const first = await ok(repo, ['model', 'register', 'churn']);
