@@ -2,6 +2,16 @@
 import { PipeError, defineCommand, defineGroup, findRoot } from '../../runner/command/index.js';
 import type { ArtifactState, Registry, RegistryEvent } from '../../runner/index.js';
 
+/** What every command that writes a tag takes. */
+const TAG_WRITE = {
+  message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message (default GTO's)" },
+  push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+} as const;
+const NAME_AND_REV = [
+  { name: 'name', valueName: 'NAME', required: true },
+  { name: 'rev', valueName: 'REV' },
+] as const;
+
 const FORMAT = {
   json: { type: 'boolean', help: 'print JSON' },
   md: { type: 'boolean', help: 'print a Markdown table' },
@@ -84,14 +94,10 @@ artifact's content (its hash in data.lock) is already registered under another v
   options: {
     version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version to register' },
     bump: { type: 'string', valueName: 'PART', help: 'bump the latest version: major, minor or patch (default patch)' },
-    message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message (default GTO's)" },
-    push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+    ...TAG_WRITE,
     json: { type: 'boolean', help: 'print JSON: {tag, version, commit, path, hash, pushed}' },
   },
-  positionals: [
-    { name: 'name', valueName: 'NAME', required: true },
-    { name: 'rev', valueName: 'REV' },
-  ],
+  positionals: NAME_AND_REV,
   async run({ options, args, io }) {
     const bump = options.bump;
     if (bump !== undefined && bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
@@ -120,14 +126,10 @@ says why and exits 2. --push pushes the tag to 'origin'.`,
     stage: { type: 'string', valueName: 'STAGE', help: 'the stage to assign (required)' },
     version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version (default: the one registered at REV)' },
     force: { type: 'boolean', help: 'skip the promotion-order and already-assigned checks' },
-    message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message (default GTO's)" },
-    push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+    ...TAG_WRITE,
     json: { type: 'boolean', help: 'print JSON: {tag, version, commit, stage, previous, pushed}' },
   },
-  positionals: [
-    { name: 'name', valueName: 'NAME', required: true },
-    { name: 'rev', valueName: 'REV' },
-  ],
+  positionals: NAME_AND_REV,
   async run({ options, args, io }) {
     if (options.stage === undefined) throw new PipeError('USAGE', 'pipe model assign needs --stage STAGE', { command: 'model assign', flag: '--stage' });
     const { assignStage } = await import('../api/assign.js');
@@ -146,8 +148,7 @@ NAME#STAGE#N tag whose message says it is a rollback. Nothing is deleted: the hi
 both assignments. Exits 2 when no version holds the stage or none held it before.`,
   options: {
     stage: { type: 'string', valueName: 'STAGE', help: 'the stage to roll back (required)' },
-    message: { type: 'string', short: 'm', valueName: 'MSG', help: "the tag's message" },
-    push: { type: 'boolean', help: "push the tag to the git remote 'origin'" },
+    ...TAG_WRITE,
     json: { type: 'boolean', help: 'print JSON: {tag, version, commit, stage, previous, pushed}' },
   },
   positionals: [{ name: 'name', valueName: 'NAME', required: true }],
