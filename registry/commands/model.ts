@@ -149,6 +149,7 @@ both assignments. Exits 2 when no version holds the stage or none held it before
   options: {
     stage: { type: 'string', valueName: 'STAGE', help: 'the stage to roll back (required)' },
     ...TAG_WRITE,
+    message: { ...TAG_WRITE.message, help: "the tag's message (default GTO's assign message, saying it is a rollback)" },
     json: { type: 'boolean', help: 'print JSON: {tag, version, commit, stage, previous, pushed}' },
   },
   positionals: [{ name: 'name', valueName: 'NAME', required: true }],
