@@ -9,9 +9,11 @@ export default defineConfig({
     // by side is the number of pipe processes: two per core keeps the cores busy while some tests
     // wait on a child, and starves none on a loaded machine. On 2 cores with the other core
     // saturated and load ~13, six e2e files took 497 s with 2 workers, 295 s with 3, 243 s with 4
-    // (the longest file alone then takes ~225 s), for the same ~104 s of CPU.
+    // (the longest file alone then takes ~225 s), for the same ~104 s of CPU. With 130 files,
+    // many of which wait on children, s3rver or frozen servers, three per core fill the waits:
+    // the whole suite beside a CPU hog took 570 s of vitest with 4 workers (npm ci + npm test 10m54s).
     pool: 'forks',
-    maxWorkers: 2 * availableParallelism(),
+    maxWorkers: 3 * availableParallelism(),
     // A bound for any describe.concurrent that comes back: never more than two tests of a file at once.
     maxConcurrency: 2,
     // Hang detectors, not speed checks: generous for a loaded machine. Files doing much more work
