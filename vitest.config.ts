@@ -11,7 +11,7 @@ export default defineConfig({
     // saturated and load ~13, six e2e files took 497 s with 2 workers, 295 s with 3, 243 s with 4
     // (the longest file alone then takes ~225 s), for the same ~104 s of CPU. With 130 files,
     // many of which wait on children, s3rver or frozen servers, three per core fill the waits:
-    // the whole suite beside a CPU hog took 570 s of vitest with 4 workers (npm ci + npm test 10m54s).
+    // beside a CPU hog, vitest took 570 s with 4 workers and 515 s with 6 (npm ci + npm test 10m54s → 10m09s).
     pool: 'forks',
     maxWorkers: 3 * availableParallelism(),
     // A bound for any describe.concurrent that comes back: never more than two tests of a file at once.
