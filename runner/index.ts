@@ -35,7 +35,7 @@ export { toRepoPath } from './fs/repo-path.js';
 export { currentBranch } from './git/current-branch.js';
 export { redactor, type Redact } from './remote/redact.js';
 export { readRegistry, resolveModelReference, type Registry, type ArtifactState, type RegistryEvent, type StageHolder, type VersionState, type ResolvedModel } from './registry/registry-state.js';
-export { parseModelReference, isArtifactName, type ModelReference } from './registry/tag-name.js';
+export { parseModelReference, isArtifactName, isStageName, type ModelReference } from './registry/tag-name.js';
 export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';
 export { binaryKindAt } from './git/binary-kind-at.js';
 export { createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';

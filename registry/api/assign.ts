@@ -1,6 +1,7 @@
 /** @module `pipe model assign` and `pipe model rollback`: GTO's `NAME#STAGE#N` annotated tags, with the promotion order of `registry.stages` enforced. */
 import { PipeError } from '../../runner/command/index.js';
 import type { ArtifactState, VersionState } from '../../runner/index.js';
+import { isoTime } from '../iso-time.js';
 
 export interface AssignOptions {
   readonly root: string;
@@ -39,7 +40,7 @@ export async function assignStage(o: AssignOptions): Promise<Assigned> {
   }
   if (!v.active) throw refused(`${o.name}@${v.version} was deregistered; register a new version instead`);
   const holder = artifact.stages.get(o.stage)?.[0];
-  if (holder?.version === v.version && !o.force) throw refused(`${o.name}@${v.version} holds '${o.stage}' already (since ${iso(holder.since)})`);
+  if (holder?.version === v.version && !o.force) throw refused(`${o.name}@${v.version} holds '${o.stage}' already (since ${isoTime(holder.since)})`);
   const i = stages.indexOf(o.stage);
   if (i > 0 && !o.force) {
     const before = stages[i - 1] as string;
@@ -75,7 +76,7 @@ async function writeAssign(o: { root: string; name: string; stage: string; push?
 
 async function context(root: string, name: string, stage: string): Promise<{ artifact: ArtifactState; stages: readonly string[] }> {
   const r = await import('../../runner/index.js');
-  if (!/^[a-z0-9](?:[a-z0-9/-]*[a-z0-9])?$/.test(stage)) throw new PipeError('USAGE', `'${stage}' is not a stage name: use lowercase letters, digits, '-' and '/' (GTO's names)`, { command: 'model', flag: '--stage' });
+  if (!r.isStageName(stage)) throw new PipeError('USAGE', `'${stage}' is not a stage name: use lowercase letters, digits, '-' and '/' (GTO's names)`, { command: 'model', flag: '--stage' });
   const pipeline = await r.pipelineAt(root, { name: 'workspace' });
   const stages = pipeline.state === 'found' ? pipeline.declared.registryStages : [];
   if (stages.length && !stages.includes(stage)) throw new PipeError('USAGE', `'${stage}' is not a registry stage (registry.stages in pipeline.yaml: ${stages.join(', ')})`, { command: 'model', flag: '--stage' });
@@ -90,8 +91,4 @@ function unknown(name: string, message: string): PipeError<'MODEL_UNKNOWN'> {
 
 function refused(message: string): PipeError<'USAGE'> {
   return new PipeError('USAGE', message, { command: 'model' });
-}
-
-function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

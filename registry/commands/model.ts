@@ -1,6 +1,7 @@
 /** @module `pipe model show|history`: the registry that the repository's GTO tags make. */
 import { PipeError, defineCommand, defineGroup, findRoot } from '../../runner/command/index.js';
 import type { ArtifactState, Registry, RegistryEvent } from '../../runner/index.js';
+import { isoTime } from '../iso-time.js';
 
 /** What every command that writes a tag takes. */
 const TAG_WRITE = {
@@ -40,7 +41,7 @@ holds, its commit, when and by whom it was registered. Exits 2 for an unknown NA
     }
     const markdown = Boolean(options.md);
     if (one) {
-      const rows = [...one.versions].reverse().map((v) => [v.version, v.stages.join(', ') || '—', v.commit.slice(0, 7), when(v.registeredAt), v.by.name, v.active ? '' : 'deregistered']);
+      const rows = [...one.versions].reverse().map((v) => [v.version, v.stages.join(', ') || '—', v.commit.slice(0, 7), isoTime(v.registeredAt), v.by.name, v.active ? '' : 'deregistered']);
       io.out(renderTable(['Version', 'Stages', 'Commit', 'Registered', 'By', 'Note'], rows, { markdown }));
       return;
     }
@@ -73,7 +74,7 @@ only that artifact's events. Exits 2 for an unknown NAME.`,
       io.out(`${JSON.stringify({ events: events.map(eventJson) }, null, 2)}\n`);
       return;
     }
-    const rows = events.map((e) => [when(e.at), e.artifact, e.action, e.versionAtCommit ?? e.version ?? '—', e.stage ?? '—', e.commit.slice(0, 7), e.by.name, e.tag]);
+    const rows = events.map((e) => [isoTime(e.at), e.artifact, e.action, e.versionAtCommit ?? e.version ?? '—', e.stage ?? '—', e.commit.slice(0, 7), e.by.name, e.tag]);
     io.out(renderTable(['When', 'Artifact', 'Event', 'Version', 'Stage', 'Commit', 'By', 'Tag'], rows, { markdown: Boolean(options.md) }));
   },
 });
@@ -187,23 +188,19 @@ function stageOrder(artifacts: readonly ArtifactState[]): string[] {
   return [...all].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-function when(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 function artifactJson(a: ArtifactState) {
   return {
     name: a.name,
     deprecated: a.deprecated,
     latest: a.latest?.version ?? null,
-    stages: Object.fromEntries([...a.stages].map(([s, hs]) => [s, hs[0] ? { version: hs[0].version, commit: hs[0].commit, since: when(hs[0].since), by: hs[0].by, tag: hs[0].tag } : null])),
-    versions: [...a.versions].reverse().map((v) => ({ version: v.version, commit: v.commit, registered: when(v.registeredAt), by: v.by, active: v.active, stages: v.stages })),
+    stages: Object.fromEntries([...a.stages].map(([s, hs]) => [s, hs[0] ? { version: hs[0].version, commit: hs[0].commit, since: isoTime(hs[0].since), by: hs[0].by, tag: hs[0].tag } : null])),
+    versions: [...a.versions].reverse().map((v) => ({ version: v.version, commit: v.commit, registered: isoTime(v.registeredAt), by: v.by, active: v.active, stages: v.stages })),
   };
 }
 
 function eventJson(e: RegistryEvent) {
   return {
-    at: when(e.at),
+    at: isoTime(e.at),
     artifact: e.artifact,
     event: e.action,
     version: e.versionAtCommit ?? e.version ?? null,
