@@ -23,6 +23,8 @@ export interface Assigned {
   readonly stage: string;
   /** The version that held the stage before, if any. */
   readonly previous?: string;
+  /** The gate rules the version passed (against `previous`), unless --force or a rollback skipped them. */
+  readonly gate?: { readonly passed: number };
   readonly pushed: boolean;
 }
 
@@ -47,7 +49,25 @@ export async function assignStage(o: AssignOptions): Promise<Assigned> {
     const held = artifact.events.some((e) => e.action === 'assign' && e.stage === before && e.versionAtCommit === v.version);
     if (!held) throw refused(`${o.name}@${v.version} never held '${before}', which comes before '${o.stage}' (registry.stages: ${stages.join(', ')}): assign ${before} first, or pass --force`);
   }
-  return writeAssign(o, artifact, v, holder?.version, o.message);
+  const gate = o.force ? undefined : await gateVersion(o.root, o.name, o.stage, v, holder);
+  return { ...(await writeAssign(o, artifact, v, holder?.version, o.message)), ...(gate ? { gate } : {}) };
+}
+
+/**
+ * The version's gate verdict: the `gates:` rules of pipeline.yaml on its committed metrics
+ * against those of the version holding the stage now (absolute limits only when none does).
+ */
+async function gateVersion(root: string, name: string, stage: string, v: VersionState, holder: { version: string; commit: string } | undefined): Promise<{ passed: number }> {
+  const { gateRevision } = await import('../../reports/gate/run-gate.js');
+  const g = await gateRevision({ root, head: v.commit, ...(holder ? { base: holder.commit } : {}) });
+  const failed = g.rows.filter((r) => r.result === 'fail');
+  if (failed.length) {
+    const against = holder ? `against ${name}@${holder.version}, which holds '${stage}'` : `(no version holds '${stage}': absolute limits only)`;
+    const lines = failed.map((r) => `  ${r.rule.metric}${r.path ? ` (${r.path})` : ''}: ${r.why}${r.limit ? ` [${r.limit}]` : ''}`);
+    const message = `${name}@${v.version} fails the gate ${against}:\n${lines.join('\n')}\nno tag written; fix the model, or pass --force to assign it anyway`;
+    throw new PipeError('GATE_FAILED', message, { failed: failed.map((r) => r.rule.metric) });
+  }
+  return { passed: g.rows.length };
 }
 
 /** Gives the stage back to the version that held it before the current one (a new assign tag; nothing is deleted). */

@@ -122,11 +122,17 @@ registered at REV (default HEAD). The tag is NAME#STAGE#N (N: the artifact's hig
 When pipeline.yaml sets registry.stages (e.g. [dev, test, prod]), only those stages exist, and
 a stage is refused to a version that never held the one before it, unless --force. A version
 that holds the stage already is refused too (--force makes a new tag anyway). Every refusal
-says why and exits 2. --push pushes the tag to 'origin'.`,
+says why and exits 2.
+
+The version must also pass the gate: the 'gates:' rules of pipeline.yaml (as pipe gate reads
+them) on the metrics committed at the version's commit, against those of the version holding
+the stage now (with no holder, only absolute limits such as min and max apply). A stage is not a
+branch, so every rule applies whatever its 'branches:'. A failing gate writes no tag, lists the
+failing rules and exits 1; --force skips it. --push pushes the tag to 'origin'.`,
   options: {
     stage: { type: 'string', valueName: 'STAGE', help: 'the stage to assign (required)' },
     version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version (default: the one registered at REV)' },
-    force: { type: 'boolean', help: 'skip the promotion-order and already-assigned checks' },
+    force: { type: 'boolean', help: 'skip the promotion-order, already-assigned and gate checks' },
     ...TAG_WRITE,
     json: { type: 'boolean', help: 'print JSON: {tag, version, commit, stage, previous, pushed}' },
   },
@@ -162,13 +168,14 @@ both assignments. Exits 2 when no version holds the stage or none held it before
   },
 });
 
-function printAssigned(io: { out(t: string): void }, name: string, a: { tag: string; version: string; commit: string; stage: string; previous?: string; pushed: boolean }, json: boolean | undefined): void {
+function printAssigned(io: { out(t: string): void }, name: string, a: { tag: string; version: string; commit: string; stage: string; previous?: string; gate?: { passed: number }; pushed: boolean }, json: boolean | undefined): void {
   if (json) {
     io.out(`${JSON.stringify(a, null, 2)}\n`);
     return;
   }
   const before = a.previous ? ` (it was ${name}@${a.previous})` : '';
-  io.out(`Created git tag '${a.tag}': ${name}@${a.version} now holds '${a.stage}'${before}${a.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${a.tag}`}\n`);
+  const gate = a.gate?.passed ? `; gate: ${a.gate.passed} rule${a.gate.passed === 1 ? '' : 's'} passed` : '';
+  io.out(`Created git tag '${a.tag}': ${name}@${a.version} now holds '${a.stage}'${before}${gate}${a.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${a.tag}`}\n`);
 }
 
 export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback] });

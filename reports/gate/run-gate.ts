@@ -12,6 +12,7 @@ import {
   locateInFile,
   pipeDir,
   resolveRevision,
+  type GateRule,
   type Pipeline,
   type Revision,
   type SpecIssue,
@@ -19,7 +20,7 @@ import {
   type TrackedDiff,
 } from '../../runner/index.js';
 import { evaluateRule, type GateRow } from './evaluate-rule.js';
-import { findMetric } from './find-metric.js';
+import { findMetric, type MetricLookup } from './find-metric.js';
 import { branchMatches, defaultBaseCandidates, gateTarget } from './gate-target.js';
 
 export interface GateOptions {
@@ -49,10 +50,46 @@ export interface GateResult {
 }
 
 export async function runGate({ root, base, target, env = process.env, pipeline, metrics }: GateOptions): Promise<GateResult> {
-  const p = pipeline ?? (await loadPipeline({ root, cache: new ParsedCache(existsSync(pipeDir(root).tmp) ? pipeDir(root).tmp : undefined) }));
+  const p = pipeline ?? (await loadPipelineCached(root));
   const baseName = base ?? (await defaultBase(root, env));
   const diff = metrics ?? (await diffTrackedFiles({ root, kind: 'metrics', a: baseName, b: WORKSPACE, all: true }));
   const to = gateTarget({ target, base: baseName, env });
+  const rows = await evaluateGates(root, p, diff, (rule, found) => evaluateRule(rule, found, to, branchMatches));
+  // Only the workspace is checked: a revision's committed metrics are what its own run left.
+  const read = [...new Set(rows.flatMap((r) => (r.path && r.head !== undefined ? [r.path] : [])))];
+  const fresh = isWorkspace(diff.b) && read.length ? await outsFreshness({ root, pipeline: p, paths: read }) : { stale: [], unverified: [] };
+  return {
+    base: diff.a,
+    head: diff.b,
+    target: to,
+    rows,
+    passed: rows.every((r) => r.result !== 'fail') && fresh.stale.length === 0,
+    stale: fresh.stale,
+    unverified: fresh.unverified,
+    problems: diff.problems,
+  };
+}
+
+/**
+ * The gate of a committed revision (a registered model version, for `pipe model assign`): the
+ * workspace's `gates:` rules on `head`'s committed metrics against `base`'s (the version holding
+ * the stage now); without `base` only the absolute limits apply. A stage is not a branch, so
+ * every rule applies, whatever its `branches:`.
+ */
+export async function gateRevision({ root, head, base }: { root: string; head: string; base?: string }): Promise<GateResult> {
+  const p = await loadPipelineCached(root);
+  const diff = await diffTrackedFiles({ root, kind: 'metrics', a: base ?? head, b: head, all: true });
+  const compared = base === undefined ? { ...diff, files: diff.files.map((f) => ({ ...f, changes: f.changes.map((c) => ({ ...c, old: undefined })) })) } : diff;
+  const rows = await evaluateGates(root, p, compared, (rule, found) => evaluateRule({ ...rule, branches: undefined }, found, undefined, branchMatches));
+  return { base: diff.a, head: diff.b, target: undefined, rows, passed: rows.every((r) => r.result !== 'fail'), stale: [], unverified: [], problems: diff.problems };
+}
+
+function loadPipelineCached(root: string): Promise<Pipeline> {
+  return loadPipeline({ root, cache: new ParsedCache(existsSync(pipeDir(root).tmp) ? pipeDir(root).tmp : undefined) });
+}
+
+/** One row per rule; a rule whose metric is in two files without saying which is a spec error (exit 2) at its line. */
+async function evaluateGates(root: string, p: Pipeline, diff: TrackedDiff, evaluate: (rule: GateRule, found: Exclude<MetricLookup, { state: 'ambiguous' }>) => GateRow): Promise<GateRow[]> {
   const rows: GateRow[] = [];
   const ambiguous: SpecIssue[] = [];
   for (const [i, rule] of p.gates.entries()) {
@@ -67,24 +104,12 @@ export async function runGate({ root, base, target, env = process.env, pipeline,
       });
       continue;
     }
-    rows.push(evaluateRule(rule, found, to, branchMatches));
+    rows.push(evaluate(rule, found));
   }
   if (ambiguous.length) {
     throw new PipeError('SPEC_INVALID', `${ambiguous.length} malformed gate rule${ambiguous.length === 1 ? '' : 's'}:\n${formatIssues(ambiguous)}`, { issues: ambiguous });
   }
-  // Only the workspace is checked: a revision's committed metrics are what its own run left.
-  const read = [...new Set(rows.flatMap((r) => (r.path && r.head !== undefined ? [r.path] : [])))];
-  const fresh = isWorkspace(diff.b) && read.length ? await outsFreshness({ root, pipeline: p, paths: read }) : { stale: [], unverified: [] };
-  return {
-    base: diff.a,
-    head: diff.b,
-    target: to,
-    rows,
-    passed: rows.every((r) => r.result !== 'fail') && fresh.stale.length === 0,
-    stale: fresh.stale,
-    unverified: fresh.unverified,
-    problems: diff.problems,
-  };
+  return rows;
 }
 
 /** In a pull request's CI job the base branch as fetched; elsewhere HEAD. */

@@ -207,3 +207,81 @@ describe('pipe model register', () => {
     expect(gitIn(origin, 'for-each-ref', 'refs/tags', '--format=%(refname:short)')).toBe('churn@v0.0.1');
   });
 });
+
+describe('pipe model assign and the gate', () => {
+  /** models/churn and metrics.json both come from params.yaml (JSON, so metrics.json is its copy): `auc` is the model's metric. */
+  async function gatedRepo(): Promise<Repo> {
+    const repo = makeRepo({
+      'pipeline.yaml': [
+        'stages:',
+        '  train:',
+        '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt && cp params.yaml metrics.json',
+        '    deps: [params.yaml]',
+        '    outs: [models/churn]',
+        '    metrics: [metrics.json]',
+        'artifacts:',
+        '  churn: {path: models/churn, type: model}',
+        'registry:',
+        '  stages: [dev, prod]',
+        'gates:',
+        '  - metric: auc',
+        '    min: 0.8',
+        '    max_drop: 0.02',
+        '  - metric: auc',
+        '    min: 0.95',
+        '    branches: [main]',
+        '',
+      ].join('\n'),
+      'params.yaml': '{"auc": 0.97}\n',
+    });
+    await ok(repo, ['repro']);
+    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
+    gitIn(repo, 'config', 'user.email', 'reg@example.com');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'model 1');
+    await ok(repo, ['model', 'register', 'churn']);
+    return repo;
+  }
+
+  async function commitModel(repo: Repo, auc: number): Promise<void> {
+    repo.write('params.yaml', `{"auc": ${auc}}\n`);
+    await ok(repo, ['repro']);
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', `auc ${auc}`);
+    await ok(repo, ['model', 'register', 'churn']);
+  }
+
+  it('assigns a version that passes every rule (branch-scoped ones too), refuses one that regresses against the holder, and --force overrides', async () => {
+    const repo = await gatedRepo();
+    const dev = await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
+    expect(dev.stdout).toBe("Created git tag 'churn#dev#1': churn@v0.0.1 now holds 'dev'; gate: 2 rules passed; push it with: git push origin churn#dev#1\n");
+
+    await commitModel(repo, 0.94);
+    const tagsBefore = gitIn(repo, 'tag', '-l');
+    const drop = await repo.pipe(['model', 'assign', 'churn', '--stage', 'dev']);
+    expect([drop.code, drop.stdout]).toEqual([1, '']);
+    expect(drop.stderr).toBe(
+      [
+        "error: churn@v0.0.2 fails the gate against churn@v0.0.1, which holds 'dev':",
+        '  auc (metrics.json): dropped 0.03 (allowed 0.02) [≥ 0.8, drop ≤ 0.02 (≥ 0.95)]',
+        '  auc (metrics.json): below min 0.95 [≥ 0.95]',
+        'no tag written; fix the model, or pass --force to assign it anyway',
+        '',
+      ].join('\n'),
+    );
+    expect(gitIn(repo, 'tag', '-l')).toBe(tagsBefore);
+
+    const forced = await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev', '--force']);
+    expect(forced.stdout).toBe("Created git tag 'churn#dev#2': churn@v0.0.2 now holds 'dev' (it was churn@v0.0.1); push it with: git push origin churn#dev#2\n");
+  });
+
+  it('with no holder only the absolute limits apply; the branch-scoped rule applies to a stage too', async () => {
+    const repo = await gatedRepo();
+    await commitModel(repo, 0.9);
+    const low = await repo.pipe(['model', 'assign', 'churn', '--stage', 'dev']);
+    expect([low.code, low.stderr]).toEqual([
+      1,
+      "error: churn@v0.0.2 fails the gate (no version holds 'dev': absolute limits only):\n  auc (metrics.json): below min 0.95 [≥ 0.95]\nno tag written; fix the model, or pass --force to assign it anyway\n",
+    ]);
+  });
+});
