@@ -10,7 +10,8 @@ export type { Pipeline, Stage, Out, OutKind, PlotProps, GateRule, RepoPath } fro
 export { readLock } from './lockfile/read-lock.js';
 export type { Lock } from './lockfile/lock.js';
 export { WORKSPACE, isWorkspace, type Revision } from './git/revision.js';
-export { resolveRevision } from './git/resolve-revision.js';
+// A revision as users write it, model references (churn#prod, churn@latest) included.
+export { resolveReference as resolveRevision } from './registry/resolve-reference.js';
 export { readFileAt, readFileAtRevision, type FileAtRevision } from './git/read-file-at-revision.js';
 export { readLockAtRevision } from './lockfile/read-lock-at-revision.js';
 export { listBranches, listRevisions } from './git/list-revisions.js';

@@ -8,6 +8,7 @@ import {
   loadPipeline,
   lockDigest,
   pipeDir,
+  readRegistry,
   readRunRecord,
   readStructuredFile,
   resolveRevision,
@@ -35,6 +36,15 @@ export interface ReportData {
   /** The last `pipe repro` in this workspace, and whether data.lock is still what it left. */
   readonly run: { readonly record: RunRecord; readonly current: boolean } | undefined;
   readonly problems: readonly string[];
+  /** Per artifact the pipeline declares: the version holding the last registry stage (prod) now, if any. */
+  readonly released: readonly Released[];
+}
+
+export interface Released {
+  readonly artifact: string;
+  /** The last of registry.stages, else `prod`. */
+  readonly stage: string;
+  readonly holder?: { readonly version: string; readonly commit: string; readonly since: number };
 }
 
 export interface CollectOptions {
@@ -65,6 +75,7 @@ export async function collectReport({ root, base, target, env = process.env }: C
     }),
   );
   const record = readRunRecord(root);
+  const released = pipeline.artifacts.length ? await releasedVersions(root, pipeline) : [];
   return {
     pipeline,
     base: metrics.a,
@@ -77,5 +88,16 @@ export async function collectReport({ root, base, target, env = process.env }: C
     validation: validation.filter((v) => v.head || v.base),
     run: record ? { record, current: record.lock === lockDigest(root) } : undefined,
     problems: [...new Set([...metrics.problems, ...params.problems])],
+    released,
   };
+}
+
+/** What the registry says is in production (the last stage of registry.stages, else prod) for each declared artifact. */
+async function releasedVersions(root: string, pipeline: Pipeline): Promise<Released[]> {
+  const registry = await readRegistry(root);
+  const stage = pipeline.registryStages.at(-1) ?? 'prod';
+  return pipeline.artifacts.map((a) => {
+    const h = registry.get(a.name)?.stages.get(stage)?.[0];
+    return { artifact: a.name, stage, ...(h ? { holder: { version: h.version, commit: h.commit, since: h.since } } : {}) };
+  });
 }

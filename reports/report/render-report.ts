@@ -16,13 +16,24 @@ export interface RenderReportOptions {
   readonly linkFiles: boolean;
 }
 
+/** A tagger date (seconds) as YYYY-MM-DD, UTC. */
+function isoDate(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
 export function renderReport(r: ReportData, { precision, plots, plotsFailure, linkFiles }: RenderReportOptions): string {
   const short = (c: string | undefined) => (c ? c.slice(0, 7) : undefined);
   const where = [r.branch && `\`${r.branch}\``, short(r.headCommit) && `@ \`${short(r.headCommit)}\``].filter(Boolean).join(' ');
   const baseCommit = short(r.base.commit);
+  const baseModel = r.base.model ? `${r.base.model.artifact}@${r.base.model.version}` : undefined;
+  const baseDetail = [baseModel !== r.base.name && baseModel && `\`${baseModel}\``, baseCommit && baseCommit !== r.base.name && `\`${baseCommit}\``].filter(Boolean).join(' at ');
+  const released = r.released.map((x) => (x.holder ? `\`${x.artifact}@${x.holder.version}\` (\`${short(x.holder.commit)}\`, since ${isoDate(x.holder.since)})` : `no version of \`${x.artifact}\``));
   const sections = [
     `# pipe report${where ? `: ${where}` : ''}`,
-    `Head: the workspace${r.headCommit ? ` of \`${short(r.headCommit)}\`` : ''} · Base: \`${r.base.name}\`${baseCommit && baseCommit !== r.base.name ? ` (\`${baseCommit}\`)` : ''}`,
+    [
+      `Head: the workspace${r.headCommit ? ` of \`${short(r.headCommit)}\`` : ''} · Base: \`${r.base.name}\`${baseDetail ? ` (${baseDetail})` : ''}`,
+      ...(released.length ? [`In ${r.released[0]?.stage}: ${released.join(', ')}`] : []),
+    ].join(' · '),
     gateSection(r.gate, precision),
     metricsSection(r.metrics, { precision, rules: r.pipeline.gates, skip: new Set(r.validation.map((v) => v.path)) }),
     paramsSection(r.params, precision),

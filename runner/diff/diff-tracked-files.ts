@@ -1,6 +1,6 @@
 /** @module Compares the params or metrics files of a pipeline between two revisions, key by key. */
 import { PipeError } from '../errors.js';
-import { resolveRevision } from '../git/resolve-revision.js';
+import { resolveReference } from '../registry/resolve-reference.js';
 import { isWorkspace, type Revision } from '../git/revision.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { compareFlat, type KeyChange } from './compare-flat.js';
@@ -38,8 +38,8 @@ export interface DiffTrackedOptions {
  */
 export async function diffTrackedFiles({ root, kind, a, b, all = false }: DiffTrackedOptions): Promise<TrackedDiff> {
   // One after the other, so that of two unknown revisions the first is the one reported.
-  const revA = await resolveRevision(root, a);
-  const revB = await resolveRevision(root, b);
+  const revA = await resolveReference(root, a);
+  const revB = await resolveReference(root, b);
   const problems: string[] = [];
   const paths = await trackedFilesAtAll(root, [revB, revA], kind, problems);
   const flatAt = async (rev: Revision, path: RepoPath) => {

@@ -9,6 +9,8 @@ export interface Revision {
   readonly name: string;
   /** Full commit oid; undefined for the workspace. */
   readonly commit?: string;
+  /** When the name was a model reference (`churn#prod`, `churn@latest`): the version it named. */
+  readonly model?: { readonly artifact: string; readonly version: string; readonly stage?: string };
 }
 
 export function isWorkspace(rev: Revision): boolean {

@@ -208,49 +208,49 @@ describe('pipe model register', () => {
   });
 });
 
+/** models/churn and metrics.json both come from params.yaml (JSON, so metrics.json is its copy): `auc` is the model's metric. */
+async function gatedRepo(): Promise<Repo> {
+  const repo = makeRepo({
+    'pipeline.yaml': [
+      'stages:',
+      '  train:',
+      '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt && cp params.yaml metrics.json',
+      '    deps: [params.yaml]',
+      '    outs: [models/churn]',
+      '    metrics: [metrics.json]',
+      'artifacts:',
+      '  churn: {path: models/churn, type: model}',
+      'registry:',
+      '  stages: [dev, prod]',
+      'gates:',
+      '  - metric: auc',
+      '    min: 0.8',
+      '    max_drop: 0.02',
+      '  - metric: auc',
+      '    min: 0.95',
+      '    branches: [main]',
+      '',
+    ].join('\n'),
+    'params.yaml': '{"auc": 0.97}\n',
+  });
+  await ok(repo, ['repro']);
+  gitIn(repo, 'config', 'user.name', 'Reg Istrar');
+  gitIn(repo, 'config', 'user.email', 'reg@example.com');
+  gitIn(repo, 'add', '-A');
+  gitIn(repo, 'commit', '-qm', 'model 1');
+  await ok(repo, ['model', 'register', 'churn']);
+  return repo;
+}
+
+async function commitModel(repo: Repo, auc: number): Promise<void> {
+  repo.write('params.yaml', `{"auc": ${auc}}\n`);
+  await ok(repo, ['repro']);
+  gitIn(repo, 'add', '-A');
+  gitIn(repo, 'commit', '-qm', `auc ${auc}`);
+  await ok(repo, ['model', 'register', 'churn']);
+}
+
 describe('pipe model assign and the gate', () => {
-  /** models/churn and metrics.json both come from params.yaml (JSON, so metrics.json is its copy): `auc` is the model's metric. */
-  async function gatedRepo(): Promise<Repo> {
-    const repo = makeRepo({
-      'pipeline.yaml': [
-        'stages:',
-        '  train:',
-        '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt && cp params.yaml metrics.json',
-        '    deps: [params.yaml]',
-        '    outs: [models/churn]',
-        '    metrics: [metrics.json]',
-        'artifacts:',
-        '  churn: {path: models/churn, type: model}',
-        'registry:',
-        '  stages: [dev, prod]',
-        'gates:',
-        '  - metric: auc',
-        '    min: 0.8',
-        '    max_drop: 0.02',
-        '  - metric: auc',
-        '    min: 0.95',
-        '    branches: [main]',
-        '',
-      ].join('\n'),
-      'params.yaml': '{"auc": 0.97}\n',
-    });
-    await ok(repo, ['repro']);
-    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
-    gitIn(repo, 'config', 'user.email', 'reg@example.com');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', 'model 1');
-    await ok(repo, ['model', 'register', 'churn']);
-    return repo;
-  }
-
-  async function commitModel(repo: Repo, auc: number): Promise<void> {
-    repo.write('params.yaml', `{"auc": ${auc}}\n`);
-    await ok(repo, ['repro']);
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', `auc ${auc}`);
-    await ok(repo, ['model', 'register', 'churn']);
-  }
-
   it('assigns a version that passes every rule (branch-scoped ones too), refuses one that regresses against the holder, and --force overrides', async () => {
     const repo = await gatedRepo();
     const dev = await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
@@ -283,5 +283,28 @@ describe('pipe model assign and the gate', () => {
       1,
       "error: churn@v0.0.2 fails the gate (no version holds 'dev': absolute limits only):\n  auc (metrics.json): below min 0.95 [≥ 0.95]\nno tag written; fix the model, or pass --force to assign it anyway\n",
     ]);
+  });
+});
+
+describe('model references as revisions', () => {
+  it('metrics show and diff take churn#prod, churn@latest and churn@vX.Y.Z; report --base churn#prod names the version; unknown ones exit 2', async () => {
+    const repo = await gatedRepo();
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    await commitModel(repo, 0.99);
+    const prod = gitIn(repo, 'rev-parse', '--short=7', 'churn@v0.0.1^{commit}');
+
+    expect((await ok(repo, ['metrics', 'show', 'churn#prod', 'churn@latest'])).stdout).toBe(['Path          Metric  churn#prod  churn@latest', 'metrics.json  auc     0.97        0.99', ''].join('\n'));
+    expect((await ok(repo, ['metrics', 'diff', 'churn#prod', 'workspace'])).stdout).toBe(['Path          Metric  churn#prod  workspace  Change', 'metrics.json  auc     0.97        0.99       +0.02 (+2.1%)', ''].join('\n'));
+    expect((await ok(repo, ['metrics', 'diff', 'churn@v0.0.1', 'churn@v0.0.2'])).stdout).toContain('+0.02');
+
+    const report = await ok(repo, ['report', '--base', 'churn#prod', '--no-plots']);
+    const header = report.stdout.split('\n')[2];
+    expect(header).toMatch(new RegExp(`^Head: the workspace of \`[0-9a-f]{7}\` · Base: \`churn#prod\` \\(\`churn@v0\\.0\\.1\` at \`${prod}\`\\) · In prod: \`churn@v0\\.0\\.1\` \\(\`${prod}\`, since \\d{4}-\\d\\d-\\d\\d\\)$`));
+
+    const none = await repo.pipe(['metrics', 'show', 'churn#test']);
+    expect([none.code, none.stderr]).toEqual([2, "error: unknown revision 'churn#test': no version of 'churn' is in stage 'test'\n"]);
+    const nover = await repo.pipe(['metrics', 'diff', 'churn@v9.0.0']);
+    expect([nover.code, nover.stderr]).toEqual([2, "error: unknown revision 'churn@v9.0.0': 'churn' has no version v9.0.0 (registered: v0.0.1, v0.0.2)\n"]);
   });
 });

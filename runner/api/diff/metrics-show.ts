@@ -1,7 +1,7 @@
 /** @module The metrics the pipeline declares, at the workspace or at chosen revisions, and optionally at every local branch. */
 import { showTrackedFiles, type TrackedTable } from '../../diff/show-tracked-files.js';
 import { listBranches } from '../../git/list-revisions.js';
-import { resolveRevision } from '../../git/resolve-revision.js';
+import { resolveReference } from '../../registry/resolve-reference.js';
 import { WORKSPACE, type Revision } from '../../git/revision.js';
 
 export interface MetricsShowOptions {
@@ -16,13 +16,13 @@ export async function metricsShow({ root, revisions = [], allBranches = false }:
   const revs: Revision[] = [];
   const names = new Set<string>();
   for (const name of revisions.length > 0 ? revisions : [WORKSPACE]) {
-    if (!names.has(name)) revs.push(await resolveRevision(root, name));
+    if (!names.has(name)) revs.push(await resolveReference(root, name));
     names.add(name);
   }
   if (allBranches) {
     for (const branch of await listBranches(root)) {
       // Resolved as refs/heads/… so a tag (or `workspace`) of the same name cannot stand in for the branch.
-      if (!names.has(branch)) revs.push({ ...(await resolveRevision(root, `refs/heads/${branch}`)), name: branch });
+      if (!names.has(branch)) revs.push({ ...(await resolveReference(root, `refs/heads/${branch}`)), name: branch });
       names.add(branch);
     }
   }
