@@ -2,6 +2,7 @@
 import { PipeError } from '../../runner/command/index.js';
 import type { ArtifactState, VersionState } from '../../runner/index.js';
 import { isoTime } from '../iso-time.js';
+import { modelUnknown, refused, writeRegistryTag } from './registry-tag.js';
 
 export interface AssignOptions {
   readonly root: string;
@@ -34,11 +35,11 @@ export async function assignStage(o: AssignOptions): Promise<Assigned> {
   let v: VersionState | undefined;
   if (o.version !== undefined) {
     v = artifact.versions.find((x) => x.version === o.version);
-    if (!v) throw unknown(o.name, `${o.name} has no version ${o.version} (registered: ${artifact.versions.map((x) => x.version).join(', ') || 'none'})`);
+    if (!v) throw modelUnknown(o.name, `${o.name} has no version ${o.version} (registered: ${artifact.versions.map((x) => x.version).join(', ') || 'none'})`);
   } else {
     const rev = await r.resolveRevision(o.root, o.rev ?? 'HEAD');
     v = artifact.versions.find((x) => x.commit === rev.commit && x.active);
-    if (!v) throw unknown(o.name, `no version of ${o.name} is registered at ${rev.name}${rev.commit ? ` (${rev.commit.slice(0, 7)})` : ''}: pipe model register ${o.name} ${o.rev ?? 'HEAD'} first, or pass --version`);
+    if (!v) throw modelUnknown(o.name, `no version of ${o.name} is registered at ${rev.name}${rev.commit ? ` (${rev.commit.slice(0, 7)})` : ''}: pipe model register ${o.name} ${o.rev ?? 'HEAD'} first, or pass --version`);
   }
   if (!v.active) throw refused(`${o.name}@${v.version} was deregistered; register a new version instead`);
   const holder = artifact.stages.get(o.stage)?.[0];
@@ -85,13 +86,9 @@ export async function rollbackStage(o: { root: string; name: string; stage: stri
 }
 
 async function writeAssign(o: { root: string; name: string; stage: string; push?: boolean }, artifact: ArtifactState, v: VersionState, previous: string | undefined, message: string | undefined): Promise<Assigned> {
-  const r = await import('../../runner/index.js');
   const parsed = { artifact: o.name, action: 'assign', stage: o.stage, counter: artifact.maxCounter + 1 } as const;
-  const tag = r.formatTagName(parsed);
-  const tagger = await r.taggerIdentity(o.root);
-  await r.createAnnotatedTag(o.root, { name: tag, commit: v.commit, message: message ?? r.defaultTagMessage(parsed, v.version), tagger });
-  if (o.push) await r.pushTag(o.root, tag);
-  return { tag, version: v.version, commit: v.commit, stage: o.stage, ...(previous ? { previous } : {}), pushed: Boolean(o.push) };
+  const { tag, pushed } = await writeRegistryTag(o.root, parsed, { commit: v.commit, version: v.version, ...(message === undefined ? {} : { message }), push: o.push ?? false });
+  return { tag, version: v.version, commit: v.commit, stage: o.stage, ...(previous ? { previous } : {}), pushed };
 }
 
 async function context(root: string, name: string, stage: string): Promise<{ artifact: ArtifactState; stages: readonly string[] }> {
@@ -101,14 +98,6 @@ async function context(root: string, name: string, stage: string): Promise<{ art
   const stages = pipeline.state === 'found' ? pipeline.declared.registryStages : [];
   if (stages.length && !stages.includes(stage)) throw new PipeError('USAGE', `'${stage}' is not a registry stage (registry.stages in pipeline.yaml: ${stages.join(', ')})`, { command: 'model', flag: '--stage' });
   const artifact = (await r.readRegistry(root)).get(name);
-  if (!artifact) throw unknown(name, `no artifact '${name}' in the registry: pipe model register ${name} first`);
+  if (!artifact) throw modelUnknown(name, `no artifact '${name}' in the registry: pipe model register ${name} first`);
   return { artifact, stages };
-}
-
-function unknown(name: string, message: string): PipeError<'MODEL_UNKNOWN'> {
-  return new PipeError('MODEL_UNKNOWN', message, { reference: name });
-}
-
-function refused(message: string): PipeError<'USAGE'> {
-  return new PipeError('USAGE', message, { command: 'model' });
 }

@@ -1,6 +1,7 @@
 /** @module `pipe model register`: a new version of an artifact, as GTO's `NAME@vX.Y.Z` annotated tag on a commit whose data.lock holds the artifact. */
 import { PipeError } from '../../runner/command/index.js';
 import type { Lock } from '../../runner/index.js';
+import { writeRegistryTag } from './registry-tag.js';
 
 export interface RegisterOptions {
   readonly root: string;
@@ -43,12 +44,8 @@ export async function registerVersion(o: RegisterOptions): Promise<Registered> {
   const latest = artifact?.latest?.version;
   const version = o.version ?? (o.bump || latest ? r.bumpVersion(latest, o.bump ?? 'patch') : 'v0.0.1');
   if (artifact?.versions.some((v) => v.version === version)) throw new PipeError('USAGE', `${o.name}@${version} exists already (registered: ${artifact.versions.map((v) => v.version).join(', ')}); choose another --version`, { command: 'model register', flag: '--version' });
-  const parsed = { artifact: o.name, action: 'register', version } as const;
-  const tag = r.formatTagName(parsed);
-  const tagger = await r.taggerIdentity(o.root);
-  await r.createAnnotatedTag(o.root, { name: tag, commit: rev.commit, message: o.message ?? r.defaultTagMessage(parsed), tagger });
-  if (o.push) await r.pushTag(o.root, tag);
-  return { tag, version, commit: rev.commit, path, hash, pushed: Boolean(o.push) };
+  const written = await writeRegistryTag(o.root, { artifact: o.name, action: 'register', version }, { commit: rev.commit, ...(o.message === undefined ? {} : { message: o.message }), push: o.push ?? false });
+  return { ...written, version, commit: rev.commit, path, hash };
 }
 
 /** The artifact's path as the pipeline at `rev` declares it, and its hash in data.lock at `rev`. */

@@ -1,6 +1,7 @@
 /** @module `pipe model show|history`: the registry that the repository's GTO tags make. */
 import { PipeError, defineCommand, defineGroup, findRoot } from '../../runner/command/index.js';
-import type { ArtifactState, Registry, RegistryEvent } from '../../runner/index.js';
+import type { ArtifactState, RegistryEvent } from '../../runner/index.js';
+import { artifactIn } from '../api/registry-tag.js';
 import { isoTime } from '../iso-time.js';
 
 /** What every command that writes a tag takes. */
@@ -33,7 +34,7 @@ holds, its commit, when and by whom it was registered. Exits 2 for an unknown NA
   async run({ options, args, io }) {
     const { readRegistry, renderTable } = await import('../../runner/index.js');
     const registry = await readRegistry(findRoot(io.cwd));
-    const one = args.name === undefined ? undefined : artifactOrThrow(registry, args.name);
+    const one = args.name === undefined ? undefined : artifactIn(registry, args.name);
     const artifacts = one ? [one] : [...registry.values()].sort((a, b) => a.name.localeCompare(b.name));
     if (options.json) {
       io.out(`${JSON.stringify({ artifacts: artifacts.map(artifactJson) }, null, 2)}\n`);
@@ -68,7 +69,7 @@ only that artifact's events. Exits 2 for an unknown NAME.`,
   async run({ options, args, io }) {
     const { readRegistry, renderTable } = await import('../../runner/index.js');
     const registry = await readRegistry(findRoot(io.cwd));
-    const artifacts = args.name === undefined ? [...registry.values()] : [artifactOrThrow(registry, args.name)];
+    const artifacts = args.name === undefined ? [...registry.values()] : [artifactIn(registry, args.name)];
     const events = artifacts.flatMap((a) => a.events).sort((x, y) => x.at - y.at || (x.counter ?? -1) - (y.counter ?? -1));
     if (options.json) {
       io.out(`${JSON.stringify({ events: events.map(eventJson) }, null, 2)}\n`);
@@ -168,6 +169,71 @@ both assignments. Exits 2 when no version holds the stage or none held it before
   },
 });
 
+const deregister = defineCommand({
+  name: 'deregister',
+  summary: 'withdraw a registered version: an annotated tag NAME@vX.Y.Z! (history kept)',
+  description: `
+Marks version VERSION of NAME as deregistered with GTO's tag NAME@VERSION! on the version's
+commit. The version no longer counts as the latest, cannot take a stage, and NAME@VERSION no
+longer resolves as a model reference; its tags stay, so history still shows it. The same as
+GTO's 'gto deprecate NAME VERSION'. Exits 2 for an unknown or already deregistered version.`,
+  options: { ...TAG_WRITE, json: { type: 'boolean', help: 'print JSON: {tag, commit, version, pushed}' } },
+  positionals: [
+    { name: 'name', valueName: 'NAME', required: true },
+    { name: 'version', valueName: 'VERSION', required: true },
+  ],
+  async run({ options, args, io }) {
+    const { deregisterVersion } = await import('../api/retire.js');
+    const d = await deregisterVersion({ root: findRoot(io.cwd), name: args.name, version: args.version, message: options.message, push: options.push });
+    printRetired(io, d, options.json, `${args.name}@${args.version} is deregistered`);
+  },
+});
+
+const unassign = defineCommand({
+  name: 'unassign',
+  summary: 'take a stage from a version: an annotated tag NAME#STAGE!#N (history kept)',
+  description: `
+Takes --stage from the version holding it (or from --version, when several versions hold the
+stage), with GTO's tag NAME#STAGE!#N on that version's commit. Afterwards the stage is held by
+the version assigned it before, if it still holds it, else by none; use pipe model rollback to
+give it explicitly to the previous holder. The same as GTO's 'gto deprecate NAME VERSION STAGE'.
+Exits 2 when no version (or not --version) holds the stage.`,
+  options: {
+    stage: { type: 'string', valueName: 'STAGE', help: 'the stage to take (required)' },
+    version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version to take it from (default: the one holding it)' },
+    ...TAG_WRITE,
+    json: { type: 'boolean', help: 'print JSON: {tag, commit, version, stage, pushed}' },
+  },
+  positionals: [{ name: 'name', valueName: 'NAME', required: true }],
+  async run({ options, args, io }) {
+    if (options.stage === undefined) throw new PipeError('USAGE', 'pipe model unassign needs --stage STAGE', { command: 'model unassign', flag: '--stage' });
+    const { unassignStage } = await import('../api/retire.js');
+    const u = await unassignStage({ root: findRoot(io.cwd), name: args.name, stage: options.stage, version: options.version, message: options.message, push: options.push });
+    printRetired(io, u, options.json, `${args.name}@${u.version ?? '?'} no longer holds '${options.stage}'`);
+  },
+});
+
+const deprecate = defineCommand({
+  name: 'deprecate',
+  summary: 'retire an artifact: an annotated tag NAME@deprecated#N (history kept)',
+  description: `
+Marks the artifact NAME as deprecated with GTO's tag NAME@deprecated#N: pipe model show lists it
+as deprecated; its versions and stages stay readable. The same as GTO's 'gto deprecate NAME'.
+Exits 2 for an unknown or already deprecated artifact.`,
+  options: { ...TAG_WRITE, json: { type: 'boolean', help: 'print JSON: {tag, commit, pushed}' } },
+  positionals: [{ name: 'name', valueName: 'NAME', required: true }],
+  async run({ options, args, io }) {
+    const { deprecateArtifact } = await import('../api/retire.js');
+    const d = await deprecateArtifact({ root: findRoot(io.cwd), name: args.name, message: options.message, push: options.push });
+    printRetired(io, d, options.json, `${args.name} is deprecated`);
+  },
+});
+
+function printRetired(io: { out(t: string): void }, r: { tag: string; pushed: boolean }, json: boolean | undefined, what: string): void {
+  if (json) io.out(`${JSON.stringify(r, null, 2)}\n`);
+  else io.out(`Created git tag '${r.tag}': ${what}${r.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${r.tag}`}\n`);
+}
+
 function printAssigned(io: { out(t: string): void }, name: string, a: { tag: string; version: string; commit: string; stage: string; previous?: string; gate?: { passed: number }; pushed: boolean }, json: boolean | undefined): void {
   if (json) {
     io.out(`${JSON.stringify(a, null, 2)}\n`);
@@ -178,14 +244,7 @@ function printAssigned(io: { out(t: string): void }, name: string, a: { tag: str
   io.out(`Created git tag '${a.tag}': ${name}@${a.version} now holds '${a.stage}'${before}${gate}${a.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${a.tag}`}\n`);
 }
 
-export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback] });
-
-function artifactOrThrow(registry: Registry, name: string): ArtifactState {
-  const a = registry.get(name);
-  if (a) return a;
-  const known = [...registry.keys()].sort();
-  throw new PipeError('MODEL_UNKNOWN', `no artifact '${name}' in the registry (${known.length ? `known: ${known.join(', ')}` : 'no tag in GTO’s format in this repository'})`, { reference: name });
-}
+export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback, unassign, deregister, deprecate] });
 
 /** Stages in the order a promotion goes (dev, test, staging, prod), then any others by name. */
 function stageOrder(artifacts: readonly ArtifactState[]): string[] {

@@ -11,21 +11,26 @@ import { parseModelReference } from './tag-name.js';
 
 /**
  * A model reference resolves through the registry; when the registry has no artifact of that
- * name the string is tried as a git revision (a branch may be called `fix#12`). Unknown
+ * name the string is tried as a git revision (a branch may be called `fix#12`), and a deregistered
+ * version does not resolve even though its tag is still there. Unknown
  * references throw REVISION_UNKNOWN (exit 2) saying what the registry lacks.
  */
 export async function resolveReference(root: string, name: string): Promise<Revision> {
   const ref = parseModelReference(name);
   if (!ref) return resolveRevision(root, name);
-  const resolved = resolveModelReference(await readRegistry(root), ref);
+  const registry = await readRegistry(root);
+  const resolved = resolveModelReference(registry, ref);
   if (resolved && !('problem' in resolved)) {
     const model = { artifact: resolved.artifact, version: resolved.version, ...(resolved.stage ? { stage: resolved.stage } : {}) };
     return { name, commit: resolved.commit, model };
   }
+  const problem = resolved?.problem ?? 'not a model reference';
+  // The registry's answer stands for an artifact it knows: `churn@v1.0.0` deregistered is not its git tag.
+  if (registry.has(ref.artifact)) throw new PipeError('REVISION_UNKNOWN', `unknown revision '${name}': ${problem}`, { revision: name, reason: problem });
   try {
     return await resolveRevision(root, name);
   } catch (err) {
-    if (!(err instanceof PipeError && err.code === 'REVISION_UNKNOWN') || !resolved) throw err;
-    throw new PipeError('REVISION_UNKNOWN', `unknown revision '${name}': ${resolved.problem}`, { revision: name, reason: resolved.problem }, { cause: err });
+    if (!(err instanceof PipeError && err.code === 'REVISION_UNKNOWN')) throw err;
+    throw new PipeError('REVISION_UNKNOWN', `unknown revision '${name}': ${problem}`, { revision: name, reason: problem }, { cause: err });
   }
 }

@@ -308,3 +308,47 @@ describe('model references as revisions', () => {
     expect([nover.code, nover.stderr]).toEqual([2, "error: unknown revision 'churn@v9.0.0': 'churn' has no version v9.0.0 (registered: v0.0.1, v0.0.2)\n"]);
   });
 });
+
+describe('pipe model unassign, deregister and deprecate', () => {
+  it('write GTO’s cancelling tags and messages, which show and history then read; refusals exit 2', async () => {
+    const repo = await modelRepo();
+    await ok(repo, ['model', 'register', 'churn']);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    await nextVersion(repo, 2);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    expect((await ok(repo, ['model', 'unassign', 'churn', '--stage', 'prod'])).stdout).toBe(
+      "Created git tag 'churn#prod!#3': churn@v0.0.2 no longer holds 'prod'; push it with: git push origin churn#prod!#3\n",
+    );
+    // The version assigned before still holds it (GTO's reading: several versions may hold a stage).
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest  #prod\nchurn  v0.0.2  v0.0.1\n');
+    const notHeld = await repo.pipe(['model', 'unassign', 'churn', '--stage', 'prod', '--version', 'v0.0.2']);
+    expect([notHeld.code, notHeld.stderr]).toEqual([2, "error: churn@v0.0.2 holds 'prod' (held by: v0.0.1): nothing to unassign\n"]);
+
+    expect((await ok(repo, ['model', 'deregister', 'churn', 'v0.0.2'])).stdout).toBe("Created git tag 'churn@v0.0.2!': churn@v0.0.2 is deregistered; push it with: git push origin churn@v0.0.2!\n");
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest  #prod\nchurn  v0.0.1  v0.0.1\n');
+    const again = await repo.pipe(['model', 'deregister', 'churn', 'v0.0.2']);
+    expect([again.code, again.stderr]).toEqual([2, 'error: churn@v0.0.2 is deregistered already\n']);
+    const gone = await repo.pipe(['metrics', 'show', 'churn@v0.0.2']);
+    expect([gone.code, gone.stderr]).toEqual([2, "error: unknown revision 'churn@v0.0.2': churn@v0.0.2 was deregistered\n"]);
+    const missing = await repo.pipe(['model', 'deregister', 'churn', 'v7.0.0']);
+    expect([missing.code, missing.stderr]).toEqual([2, 'error: churn has no version v7.0.0 (registered: v0.0.1, v0.0.2)\n']);
+
+    expect((await ok(repo, ['model', 'deprecate', 'churn'])).stdout).toBe("Created git tag 'churn@deprecated#4': churn is deprecated; push it with: git push origin churn@deprecated#4\n");
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name                Latest  #prod\nchurn (deprecated)  v0.0.1  v0.0.1\n');
+
+    // git reads what pipe wrote: annotated tags with GTO's messages, on the versions' commits.
+    const v1 = gitIn(repo, 'rev-parse', 'churn@v0.0.1^{commit}');
+    const v2 = gitIn(repo, 'rev-parse', 'churn@v0.0.2^{commit}');
+    expect(gitIn(repo, 'for-each-ref', '--sort=refname', 'refs/tags', '--format=%(objecttype) %(refname:short) %(*objectname) %(contents:subject)').split('\n')).toEqual([
+      `tag churn#prod!#3 ${v2} Unassigning stage 'prod' to artifact 'churn' version 'v0.0.2'`,
+      `tag churn#prod#1 ${v1} Assigning stage prod to artifact churn version v0.0.1`,
+      `tag churn#prod#2 ${v2} Assigning stage prod to artifact churn version v0.0.2`,
+      `tag churn@deprecated#4 ${v1} Deprecating artifact 'churn'`,
+      `tag churn@v0.0.1 ${v1} Registering artifact churn version v0.0.1`,
+      `tag churn@v0.0.2 ${v2} Registering artifact churn version v0.0.2`,
+      `tag churn@v0.0.2! ${v2} Deregistering artifact churn version v0.0.2`,
+    ]);
+    const events = JSON.parse((await ok(repo, ['model', 'history', 'churn', '--json'])).stdout) as { events: { event: string }[] };
+    expect(events.events.map((e) => e.event)).toEqual(['register', 'assign', 'register', 'assign', 'unassign', 'deregister', 'deprecate']);
+  });
+});

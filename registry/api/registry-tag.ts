@@ -1,0 +1,37 @@
+/** @module What every `pipe model` write shares: find the artifact, refuse with a reason, write one annotated tag (and push it). */
+import { PipeError } from '../../runner/command/index.js';
+import type { ArtifactState, ModelReference, Registry } from '../../runner/index.js';
+
+type TagAction = 'register' | 'deregister' | 'assign' | 'unassign' | 'deprecate';
+
+/** Writes GTO's tag for `parsed` on `commit`, with GTO's message unless `message`; pushes it to origin with `push`. */
+export async function writeRegistryTag(
+  root: string,
+  parsed: { readonly artifact: string; readonly action: TagAction; readonly version?: string; readonly stage?: string; readonly counter?: number },
+  o: { readonly commit: string; readonly version?: string; readonly message?: string; readonly push?: boolean },
+): Promise<{ tag: string; pushed: boolean }> {
+  const r = await import('../../runner/index.js');
+  const tag = r.formatTagName(parsed);
+  const tagger = await r.taggerIdentity(root);
+  await r.createAnnotatedTag(root, { name: tag, commit: o.commit, message: o.message ?? r.defaultTagMessage(parsed, o.version), tagger });
+  if (o.push) await r.pushTag(root, tag);
+  return { tag, pushed: Boolean(o.push) };
+}
+
+/** The artifact `name` of the registry, or MODEL_UNKNOWN (exit 2) naming the known ones. */
+export function artifactIn(registry: Registry, name: string): ArtifactState {
+  const a = registry.get(name);
+  if (a) return a;
+  const known = [...registry.keys()].sort();
+  throw modelUnknown(name, `no artifact '${name}' in the registry (${known.length ? `known: ${known.join(', ')}` : 'no tag in GTO’s format in this repository'})`);
+}
+
+export function modelUnknown(reference: string | ModelReference, message: string): PipeError<'MODEL_UNKNOWN'> {
+  const ref = typeof reference === 'string' ? reference : reference.artifact;
+  return new PipeError('MODEL_UNKNOWN', message, { reference: ref });
+}
+
+/** A write the registry's rules refuse (exit 2), saying why. */
+export function refused(message: string): PipeError<'USAGE'> {
+  return new PipeError('USAGE', message, { command: 'model' });
+}
