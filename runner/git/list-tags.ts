@@ -1,6 +1,7 @@
 /** @module Annotated tags of the repository, read once: packed-refs and loose refs in one pass, then only the tag objects a filter keeps. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { locateGitDir, openGitRepo } from './open-git-repo.js';
 import { ObjectReader, parseTagObject, type ParsedTagObject } from './read-tag-objects.js';
 
@@ -28,19 +29,66 @@ export async function listAnnotatedTags(root: string, keep: (name: string) => bo
   readPackedTags(gitdir, refs);
   readLooseTags(join(gitdir, 'refs', 'tags'), '', refs);
   const out: AnnotatedTag[] = [];
+  const cache = readTagCache(gitdir);
+  const seen: TagCache = {};
+  let misses = 0;
   const reader = new ObjectReader(gitdir);
   // isomorphic-git (~600 KB of code) is loaded only for an object the fast reader leaves.
   const fallback = () => openGitRepo(root);
   try {
     for (const [name, oid] of refs) {
       if (!keep(name)) continue;
-      const tag = await readAnnotated(fallback, reader, oid);
-      if (tag) out.push({ name, oid, ...tag });
+      let entry = cache[oid];
+      if (entry === undefined || !isEntry(entry)) {
+        misses++;
+        entry = toEntry(await readAnnotated(fallback, reader, oid));
+      }
+      seen[oid] = entry;
+      if (entry) out.push({ name, oid, commit: entry[0], tagger: { name: entry[1], email: entry[2], timestamp: entry[3], timezoneOffset: entry[4] }, message: entry[5] });
     }
   } finally {
     reader.close();
   }
+  if (misses) writeTagCache(gitdir, seen);
   return out;
+}
+
+/**
+ * What each tag object read says, by object id: [commit, tagger name, email, timestamp, tz offset,
+ * message], or null for an object that is no annotated tag of a commit. Objects are named by their
+ * content's hash, so an entry never goes stale. Kept in the git directory, which no clone or
+ * checkout brings in: a repository cannot ship a cache that lies about its tags.
+ */
+type TagEntry = readonly [string, string, string, number, number, string] | null;
+type TagCache = Record<string, TagEntry>;
+const TAG_CACHE = 'pipe-tags.json';
+const TAG_CACHE_VERSION = 1;
+
+function readTagCache(gitdir: string): TagCache {
+  try {
+    const parsed = JSON.parse(readFileSync(join(gitdir, TAG_CACHE), 'utf8')) as { version?: unknown; tags?: unknown };
+    if (parsed.version === TAG_CACHE_VERSION && parsed.tags && typeof parsed.tags === 'object') return parsed.tags as TagCache;
+  } catch {
+    // absent or unreadable: every tag is read from its object
+  }
+  return {};
+}
+
+/** Only the tags that exist now are kept, so deleted tags do not grow the file. */
+function writeTagCache(gitdir: string, tags: TagCache): void {
+  try {
+    writeFileAtomic(join(gitdir, TAG_CACHE), JSON.stringify({ version: TAG_CACHE_VERSION, tags }));
+  } catch {
+    // a read-only .git: the next run reads the objects again
+  }
+}
+
+function isEntry(e: unknown): e is TagEntry {
+  return e === null || (Array.isArray(e) && e.length === 6 && typeof e[0] === 'string' && /^[0-9a-f]{40}$/.test(e[0]) && typeof e[1] === 'string' && typeof e[2] === 'string' && Number.isFinite(e[3]) && Number.isFinite(e[4]) && typeof e[5] === 'string');
+}
+
+function toEntry(tag: Omit<AnnotatedTag, 'name' | 'oid'> | undefined): TagEntry {
+  return tag ? [tag.commit, tag.tagger.name, tag.tagger.email, tag.tagger.timestamp, tag.tagger.timezoneOffset, tag.message] : null;
 }
 
 function readPackedTags(gitdir: string, refs: Map<string, string>): void {

@@ -170,6 +170,7 @@ export function parseTagObject(content: Buffer): ParsedTagObject | undefined {
   const type = field('type');
   const m = /^(.*) <(.*)> (\d+) ([+-])(\d\d)(\d\d)$/.exec(field('tagger') ?? '');
   if (!object || !type || !m) return undefined;
-  const offset = (Number(m[5]) * 60 + Number(m[6])) * (m[4] === '-' ? 1 : -1);
+  // `|| 0`: +0000 is 0, not -0 (which a JSON round trip would not keep).
+  const offset = (Number(m[5]) * 60 + Number(m[6])) * (m[4] === '-' ? 1 : -1) || 0;
   return { object, type, tagger: { name: m[1] ?? '', email: m[2] ?? '', timestamp: Number(m[3]), timezoneOffset: offset }, message };
 }
