@@ -38,6 +38,7 @@ export { redactor, type Redact } from './remote/redact.js';
 export { readRegistry, resolveModelReference, type Registry, type ArtifactState, type RegistryEvent, type StageHolder, type VersionState, type ResolvedModel } from './registry/registry-state.js';
 export { parseModelReference, isArtifactName, isStageName, type ModelReference } from './registry/tag-name.js';
 export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';
+export { committedOutsFreshness } from './api/committed-outs-freshness.js';
 export { binaryKindAt } from './git/binary-kind-at.js';
 export { createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
 export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';

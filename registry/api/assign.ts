@@ -60,13 +60,17 @@ export async function assignStage(o: AssignOptions): Promise<Assigned> {
  */
 async function gateVersion(root: string, name: string, stage: string, v: VersionState, holder: { version: string; commit: string } | undefined): Promise<{ passed: number }> {
   const { gateRevision } = await import('../../reports/gate/run-gate.js');
-  const g = await gateRevision({ root, head: v.commit, ...(holder ? { base: holder.commit } : {}) });
+  // Named as versions, so the messages say `churn@v1.2.0`, not a commit id.
+  const g = await gateRevision({ root, head: `${name}@${v.version}`, ...(holder ? { base: `${name}@${holder.version}` } : {}) });
   const failed = g.rows.filter((r) => r.result === 'fail');
-  if (failed.length) {
+  if (failed.length || g.stale.length) {
     const against = holder ? `against ${name}@${holder.version}, which holds '${stage}'` : `(no version holds '${stage}': absolute limits only)`;
-    const lines = failed.map((r) => `  ${r.rule.metric}${r.path ? ` (${r.path})` : ''}: ${r.why}${r.limit ? ` [${r.limit}]` : ''}`);
+    const lines = [
+      ...failed.map((r) => `  ${r.rule.metric}${r.path ? ` (${r.path})` : ''}: ${r.why}${r.limit ? ` [${r.limit}]` : ''}`),
+      ...g.stale.map((x) => `  ${x.path} is stale: ${x.why}`),
+    ];
     const message = `${name}@${v.version} fails the gate ${against}:\n${lines.join('\n')}\nno tag written; fix the model, or pass --force to assign it anyway`;
-    throw new PipeError('GATE_FAILED', message, { failed: failed.map((r) => r.rule.metric) });
+    throw new PipeError('GATE_FAILED', message, { failed: [...failed.map((r) => r.rule.metric), ...g.stale.map((x) => x.path)] });
   }
   return { passed: g.rows.length };
 }

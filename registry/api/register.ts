@@ -41,8 +41,9 @@ export async function registerVersion(o: RegisterOptions): Promise<Registered> {
     const held = lockedHash(await r.readLockAtRevision(o.root, v.commit), path);
     if (held === hash) throw new PipeError('USAGE', `the content of ${path} at ${rev.name} (${hash}) is already registered as ${o.name}@${v.version} (${v.commit.slice(0, 7)}): nothing new to register`, { command: 'model register' });
   }
-  const latest = artifact?.latest?.version;
-  const version = o.version ?? (o.bump || latest ? r.bumpVersion(latest, o.bump ?? 'patch') : 'v0.0.1');
+  // Bumped from the highest version ever registered: a deregistered one keeps its number taken.
+  const highest = artifact?.versions.at(-1)?.version;
+  const version = o.version ?? (o.bump || highest ? r.bumpVersion(highest, o.bump ?? 'patch') : 'v0.0.1');
   if (artifact?.versions.some((v) => v.version === version)) throw new PipeError('USAGE', `${o.name}@${version} exists already (registered: ${artifact.versions.map((v) => v.version).join(', ')}); choose another --version`, { command: 'model register', flag: '--version' });
   const written = await writeRegistryTag(o.root, { artifact: o.name, action: 'register', version }, { commit: rev.commit, ...(o.message === undefined ? {} : { message: o.message }), push: o.push ?? false });
   return { ...written, version, commit: rev.commit, path, hash };

@@ -3,6 +3,7 @@
  * deregisters a version, `churn#prod!#N` takes a stage from a version, `churn@deprecated#N`
  * retires the artifact. Like every registry write, a new annotated tag: nothing is deleted.
  */
+import { PipeError } from '../../runner/command/index.js';
 import type { ArtifactState, VersionState } from '../../runner/index.js';
 import { artifactIn, modelUnknown, refused, writeRegistryTag } from './registry-tag.js';
 
@@ -18,10 +19,14 @@ export interface Retired {
   readonly commit: string;
   readonly version?: string;
   readonly stage?: string;
+  /** After an unassign: the version holding the stage now (the one assigned it before, if it still holds it). */
+  readonly nowHeldBy?: string;
   readonly pushed: boolean;
 }
 
 export async function deregisterVersion(o: TagWrite & { readonly version: string }): Promise<Retired> {
+  const { isVersion } = await import('../../runner/index.js');
+  if (!isVersion(o.version)) throw new PipeError('USAGE', `'${o.version}' is not a version: write vMAJOR.MINOR.PATCH (SemVer 2, e.g. v1.2.0)`, { command: 'model deregister' });
   const artifact = await artifactOrThrow(o.root, o.name);
   const v = versionOrThrow(artifact, o.version);
   if (!v.active) throw refused(`${o.name}@${v.version} is deregistered already`);
@@ -30,6 +35,8 @@ export async function deregisterVersion(o: TagWrite & { readonly version: string
 
 /** Takes `stage` from `version`, by default from the version holding it now. */
 export async function unassignStage(o: TagWrite & { readonly stage: string; readonly version?: string }): Promise<Retired> {
+  const { isStageName } = await import('../../runner/index.js');
+  if (!isStageName(o.stage)) throw new PipeError('USAGE', `'${o.stage}' is not a stage name: use lowercase letters, digits, '-' and '/' (GTO's names)`, { command: 'model unassign', flag: '--stage' });
   const artifact = await artifactOrThrow(o.root, o.name);
   const holders = artifact.stages.get(o.stage) ?? [];
   const holder = o.version === undefined ? holders[0] : holders.find((h) => h.version === o.version);
@@ -38,15 +45,16 @@ export async function unassignStage(o: TagWrite & { readonly stage: string; read
     throw refused(`${who} holds '${o.stage}'${holders.length ? ` (held by: ${holders.map((h) => h.version).join(', ')})` : ''}: nothing to unassign`);
   }
   const v = artifact.versions.find((x) => x.version === holder.version);
-  return writeTag(o, { artifact: o.name, action: 'unassign', stage: o.stage, counter: artifact.maxCounter + 1 }, v ?? { version: holder.version, commit: holder.commit });
+  const written = await writeTag(o, { artifact: o.name, action: 'unassign', stage: o.stage, counter: artifact.maxCounter + 1 }, v ?? { version: holder.version, commit: holder.commit });
+  const now = holders.find((h) => h !== holder);
+  return { ...written, ...(now ? { nowHeldBy: now.version } : {}) };
 }
 
 export async function deprecateArtifact(o: TagWrite): Promise<Retired> {
   const artifact = await artifactOrThrow(o.root, o.name);
   if (artifact.deprecated) throw refused(`${o.name} is deprecated already`);
-  // GTO puts the tag on the commit of the latest version (or of the last event when none is left).
-  const at = artifact.latest ?? artifact.versions.at(-1);
-  const commit = at?.commit ?? (artifact.events.at(-1)?.commit as string);
+  // On the commit of the artifact's newest event, as GTO puts it.
+  const commit = artifact.events.at(-1)?.commit as string;
   return writeTag(o, { artifact: o.name, action: 'deprecate', counter: artifact.maxCounter + 1 }, { commit });
 }
 

@@ -202,14 +202,15 @@ Exits 2 when no version (or not --version) holds the stage.`,
     stage: { type: 'string', valueName: 'STAGE', help: 'the stage to take (required)' },
     version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version to take it from (default: the one holding it)' },
     ...TAG_WRITE,
-    json: { type: 'boolean', help: 'print JSON: {tag, commit, version, stage, pushed}' },
+    json: { type: 'boolean', help: 'print JSON: {tag, commit, version, stage, nowHeldBy, pushed}' },
   },
   positionals: [{ name: 'name', valueName: 'NAME', required: true }],
   async run({ options, args, io }) {
     if (options.stage === undefined) throw new PipeError('USAGE', 'pipe model unassign needs --stage STAGE', { command: 'model unassign', flag: '--stage' });
     const { unassignStage } = await import('../api/retire.js');
     const u = await unassignStage({ root: findRoot(io.cwd), name: args.name, stage: options.stage, version: options.version, message: options.message, push: options.push });
-    printRetired(io, u, options.json, `${args.name}@${u.version ?? '?'} no longer holds '${options.stage}'`);
+    const now = u.nowHeldBy ? `${args.name}@${u.nowHeldBy} holds it now` : `no version holds it now`;
+    printRetired(io, u, options.json, `${args.name}@${u.version ?? '?'} no longer holds '${options.stage}' (${now})`);
   },
 });
 
@@ -217,9 +218,10 @@ const deprecate = defineCommand({
   name: 'deprecate',
   summary: 'retire an artifact: an annotated tag NAME@deprecated#N (history kept)',
   description: `
-Marks the artifact NAME as deprecated with GTO's tag NAME@deprecated#N: pipe model show lists it
-as deprecated; its versions and stages stay readable. The same as GTO's 'gto deprecate NAME'.
-Exits 2 for an unknown or already deprecated artifact.`,
+Marks the artifact NAME as deprecated with the tag NAME@deprecated#N (GTO's 'gto deprecate NAME'
+writes NAME@deprecated, or with a counter when forced; GTO reads both) on the commit of its newest
+event: pipe model show lists it as deprecated until its next event (a new version, say); its
+versions and stages stay readable. Exits 2 for an unknown or already deprecated artifact.`,
   options: { ...TAG_WRITE, json: { type: 'boolean', help: 'print JSON: {tag, commit, pushed}' } },
   positionals: [{ name: 'name', valueName: 'NAME', required: true }],
   async run({ options, args, io }) {

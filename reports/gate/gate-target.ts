@@ -12,12 +12,13 @@ export function branchMatches(pattern: string, branch: string): boolean {
 
 /**
  * The target branch: `--target`, else the pull request's base (GITHUB_BASE_REF), else the base
- * revision when it names a branch (`main`, `origin/main`, `refs/remotes/origin/main`).
+ * revision when it names a branch (`main`, `origin/main`, `refs/remotes/origin/main`); a model
+ * reference (`churn#prod`, `churn@latest`) names no branch.
  */
 export function gateTarget({ target, base, env = process.env }: { target?: string; base: string; env?: NodeJS.ProcessEnv }): string | undefined {
   if (target) return target;
   if (env.GITHUB_BASE_REF) return env.GITHUB_BASE_REF;
-  if (/^(HEAD|FETCH_HEAD|ORIG_HEAD)([~^].*)?$/.test(base) || /[~^:@]/.test(base) || /^[0-9a-f]{7,40}$/.test(base)) return undefined;
+  if (/^(HEAD|FETCH_HEAD|ORIG_HEAD)([~^].*)?$/.test(base) || /[~^:@#]/.test(base) || /^[0-9a-f]{7,40}$/.test(base)) return undefined;
   return base.replace(/^refs\/(heads|remotes\/[^/]+)\//, '').replace(/^origin\//, '');
 }
 

@@ -4,6 +4,7 @@ import {
   ParsedCache,
   PipeError,
   WORKSPACE,
+  committedOutsFreshness,
   diffTrackedFiles,
   isWorkspace,
   formatIssues,
@@ -74,14 +75,18 @@ export async function runGate({ root, base, target, env = process.env, pipeline,
  * The gate of a committed revision (a registered model version, for `pipe model assign`): the
  * workspace's `gates:` rules on `head`'s committed metrics against `base`'s (the version holding
  * the stage now); without `base` only the absolute limits apply. A stage is not a branch, so
- * every rule applies, whatever its `branches:`.
+ * every rule applies, whatever its `branches:`. A metrics file the rules read fails the gate when
+ * it is not what the commit's data.lock records (edited by hand after `pipe repro`).
  */
 export async function gateRevision({ root, head, base }: { root: string; head: string; base?: string }): Promise<GateResult> {
   const p = await loadPipelineCached(root);
   const diff = await diffTrackedFiles({ root, kind: 'metrics', a: base ?? head, b: head, all: true });
   const compared = base === undefined ? { ...diff, files: diff.files.map((f) => ({ ...f, changes: f.changes.map((c) => ({ ...c, old: undefined })) })) } : diff;
   const rows = await evaluateGates(root, p, compared, (rule, found) => evaluateRule({ ...rule, branches: undefined }, found, undefined, branchMatches));
-  return { base: diff.a, head: diff.b, target: undefined, rows, passed: rows.every((r) => r.result !== 'fail'), stale: [], unverified: [], problems: diff.problems };
+  const read = [...new Set(rows.flatMap((r) => (r.path && r.head !== undefined ? [r.path] : [])))];
+  const commit = diff.b.commit;
+  const fresh = commit && read.length ? await committedOutsFreshness({ root, rev: { ...diff.b, commit }, paths: read }) : { stale: [], unverified: [] };
+  return { base: diff.a, head: diff.b, target: undefined, rows, passed: rows.every((r) => r.result !== 'fail') && fresh.stale.length === 0, stale: fresh.stale, unverified: fresh.unverified, problems: diff.problems };
 }
 
 function loadPipelineCached(root: string): Promise<Pipeline> {

@@ -86,6 +86,27 @@ describe('readRegistry', () => {
     expect(churn?.maxCounter).toBe(4);
   });
 
+  it('a deregistered version holds no stage; deprecation lasts until the next event; a stage tag older than its version still names it; lightweight tags count for the counter', async () => {
+    const { dir, commits } = repoWithTags([
+      ['churn#prod#1', 1], // tagged before the version it points to was registered
+      ['churn@v1.0.0', 1],
+      ['churn@v1.1.0', 2],
+      ['churn#prod#2', 2],
+      ['churn@deprecated#3', 2],
+      ['churn@v1.1.0!', 2],
+      ['churn@v1.2.0', 3],
+      ['churn#dev#9', 3, true], // lightweight: no event, but its counter is taken
+    ]);
+    const reg = await readRegistry(dir);
+    const churn = reg.get('churn');
+    expect(churn?.stages.get('prod')?.map((h) => h.version)).toEqual(['v1.0.0']);
+    expect(resolveModelReference(reg, 'churn#prod')).toEqual({ artifact: 'churn', version: 'v1.0.0', commit: commits[0], stage: 'prod' });
+    expect(churn?.events.filter((e) => e.action === 'assign').map((e) => e.versionAtCommit)).toEqual(['v1.0.0', 'v1.1.0']);
+    expect(churn?.deprecated).toBe(false);
+    expect(churn?.latest?.version).toBe('v1.2.0');
+    expect(churn?.maxCounter).toBe(9);
+  });
+
   it('is empty outside a git repository or without tags', async () => {
     expect((await readRegistry(tempDir('pipe-registry-none-'))).size).toBe(0);
   });

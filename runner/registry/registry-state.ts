@@ -18,7 +18,7 @@ export interface VersionState {
   readonly commit: string;
   readonly registeredAt: number;
   readonly by: RegistryEvent['by'];
-  /** False once deregistered. */
+  /** False once deregistered: it holds no stage and no reference resolves to it. */
   readonly active: boolean;
   /** Stages this version holds now. */
   readonly stages: readonly string[];
@@ -45,7 +45,7 @@ export interface ArtifactState {
   readonly stages: ReadonlyMap<string, readonly StageHolder[]>;
   /** Every event, oldest first. */
   readonly events: readonly RegistryEvent[];
-  /** The highest counter over the artifact's tags (0 when none): the next assign tag takes this + 1. */
+  /** The highest counter over the artifact's tags, lightweight ones too (0 when none): the next assign tag takes this + 1. */
   readonly maxCounter: number;
 }
 
@@ -53,11 +53,24 @@ export type Registry = ReadonlyMap<string, ArtifactState>;
 
 /** Reads the registry from the tags of the repository holding `root` (none: an empty registry). */
 export async function readRegistry(root: string): Promise<Registry> {
-  return buildRegistry(await listAnnotatedTags(root, (name) => parseTagName(name) !== undefined));
+  const names: string[] = [];
+  const tags = await listAnnotatedTags(root, (name) => {
+    const registryTag = parseTagName(name) !== undefined;
+    if (registryTag) names.push(name);
+    return registryTag;
+  });
+  // A lightweight tag is not an event, but its name is taken: counters must not collide with it.
+  const annotated = new Set(tags.map((t) => t.name));
+  return buildRegistry(tags, names.filter((n) => !annotated.has(n)));
 }
 
-/** The registry that these annotated tags make (GTO's rules: events in tagger-date order, a counter breaking ties). */
-export function buildRegistry(tags: readonly AnnotatedTag[]): Registry {
+/**
+ * The registry that these annotated tags make, with GTO's rules: versions come from every
+ * register and deregister tag first, then stage events replay in tagger-date order (a counter
+ * breaking ties) on the versions registered at their commits. `otherNames`: registry tag names
+ * that are not annotated tags, counted for the next counter only.
+ */
+export function buildRegistry(tags: readonly AnnotatedTag[], otherNames: readonly string[] = []): Registry {
   const events: RegistryEvent[] = [];
   for (const t of tags) {
     const parsed = parseTagName(t.name);
@@ -71,31 +84,37 @@ export function buildRegistry(tags: readonly AnnotatedTag[]): Registry {
     list.push(e);
     byArtifact.set(e.artifact, list);
   }
+  const otherCounters = new Map<string, number>();
+  for (const n of otherNames) {
+    const p = parseTagName(n);
+    if (p?.counter !== undefined) otherCounters.set(p.artifact, Math.max(otherCounters.get(p.artifact) ?? 0, p.counter));
+  }
   const registry = new Map<string, ArtifactState>();
-  for (const [name, list] of byArtifact) registry.set(name, artifactState(name, list));
+  for (const [name, list] of byArtifact) registry.set(name, artifactState(name, list, otherCounters.get(name) ?? 0));
   return registry;
 }
 
-function artifactState(name: string, raw: readonly RegistryEvent[]): ArtifactState {
+function artifactState(name: string, raw: readonly RegistryEvent[], otherCounter: number): ArtifactState {
   const versions = new Map<string, { version: string; commit: string; registeredAt: number; by: RegistryEvent['by']; active: boolean }>();
+  /** The version registered at each commit, the latest registration winning (deregistered ones too: history names them). */
   const versionOfCommit = new Map<string, string>();
-  let deprecated = false;
-  let maxCounter = 0;
-  /** stage → version → its last assign event, or undefined after an unassign. */
-  const assigned = new Map<string, Map<string, RegistryEvent | undefined>>();
-  const events: RegistryEvent[] = [];
+  let maxCounter = otherCounter;
+  // Versions first (GTO reads register and deregister tags before any stage tag).
   for (const e of raw) {
     maxCounter = Math.max(maxCounter, e.counter ?? 0);
     if (e.action === 'register' && e.version) {
       versions.set(e.version, { version: e.version, commit: e.commit, registeredAt: e.at, by: e.by, active: true });
-      versionOfCommit.set(e.commit, e.version);
-      events.push(e);
+      versionOfCommit.set(e.commit, e.version); // registered again after a deregister: the newer version
     } else if (e.action === 'deregister' && e.version) {
       const v = versions.get(e.version);
       if (v) versions.set(e.version, { ...v, active: false });
-      if (versionOfCommit.get(e.commit) === e.version) versionOfCommit.delete(e.commit);
-      events.push(e);
-    } else if ((e.action === 'assign' || e.action === 'unassign') && e.stage) {
+    }
+  }
+  /** stage → version → its last assign event, or undefined after an unassign. */
+  const assigned = new Map<string, Map<string, RegistryEvent | undefined>>();
+  const events: RegistryEvent[] = [];
+  for (const e of raw) {
+    if ((e.action === 'assign' || e.action === 'unassign') && e.stage) {
       const version = versionOfCommit.get(e.commit) ?? e.commit;
       const withVersion = { ...e, versionAtCommit: version };
       const stage = assigned.get(e.stage) ?? new Map<string, RegistryEvent | undefined>();
@@ -104,20 +123,21 @@ function artifactState(name: string, raw: readonly RegistryEvent[]): ArtifactSta
       stage.delete(version);
       stage.set(version, e.action === 'assign' ? withVersion : undefined);
       events.push(withVersion);
-    } else {
-      if (e.action === 'deprecate') deprecated = true;
-      events.push(e);
-    }
+    } else events.push(e);
   }
+  // A deregistered version holds no stage (GTO: only active versions are in a stage).
+  const active = (version: string) => versions.get(version)?.active ?? true;
   const stages = new Map<string, StageHolder[]>();
   for (const [stage, byVersion] of assigned) {
     const holders: StageHolder[] = [];
-    for (const [version, e] of byVersion) if (e) holders.unshift({ stage, version, commit: e.commit, since: e.at, by: e.by, tag: e.tag });
+    for (const [version, e] of byVersion) if (e && active(version)) holders.unshift({ stage, version, commit: e.commit, since: e.at, by: e.by, tag: e.tag });
     if (holders.length) stages.set(stage, holders);
   }
   const held = (version: string) => [...stages].filter(([, hs]) => hs[0]?.version === version).map(([s]) => s);
   const list = sortVersions([...versions.values()]).map((v) => ({ ...v, stages: held(v.version) }));
   const latest = [...list].reverse().find((v) => v.active);
+  // Deprecated while the newest event is the deprecation: registering again brings it back (GTO's is_active).
+  const deprecated = raw.at(-1)?.action === 'deprecate';
   return { name, deprecated, versions: list, ...(latest ? { latest } : {}), stages, events, maxCounter };
 }
 

@@ -317,7 +317,7 @@ describe('pipe model unassign, deregister and deprecate', () => {
     await nextVersion(repo, 2);
     await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
     expect((await ok(repo, ['model', 'unassign', 'churn', '--stage', 'prod'])).stdout).toBe(
-      "Created git tag 'churn#prod!#3': churn@v0.0.2 no longer holds 'prod'; push it with: git push origin churn#prod!#3\n",
+      "Created git tag 'churn#prod!#3': churn@v0.0.2 no longer holds 'prod' (churn@v0.0.1 holds it now); push it with: git push origin churn#prod!#3\n",
     );
     // The version assigned before still holds it (GTO's reading: several versions may hold a stage).
     expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest  #prod\nchurn  v0.0.2  v0.0.1\n');
@@ -343,12 +343,68 @@ describe('pipe model unassign, deregister and deprecate', () => {
       `tag churn#prod!#3 ${v2} Unassigning stage 'prod' to artifact 'churn' version 'v0.0.2'`,
       `tag churn#prod#1 ${v1} Assigning stage prod to artifact churn version v0.0.1`,
       `tag churn#prod#2 ${v2} Assigning stage prod to artifact churn version v0.0.2`,
-      `tag churn@deprecated#4 ${v1} Deprecating artifact 'churn'`,
+      `tag churn@deprecated#4 ${v2} Deprecating artifact 'churn'`,
       `tag churn@v0.0.1 ${v1} Registering artifact churn version v0.0.1`,
       `tag churn@v0.0.2 ${v2} Registering artifact churn version v0.0.2`,
       `tag churn@v0.0.2! ${v2} Deregistering artifact churn version v0.0.2`,
     ]);
     const events = JSON.parse((await ok(repo, ['model', 'history', 'churn', '--json'])).stdout) as { events: { event: string }[] };
     expect(events.events.map((e) => e.event)).toEqual(['register', 'assign', 'register', 'assign', 'unassign', 'deregister', 'deprecate']);
+  });
+});
+
+describe('the registry after a deregister, a deprecation, a hand-edited metric', () => {
+  it('a deregistered prod holder gives prod back; --bump skips its number; deprecation ends with a new version; bad names exit 2', async () => {
+    const repo = await modelRepo();
+    await ok(repo, ['model', 'register', 'churn']);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    await nextVersion(repo, 2);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    await ok(repo, ['model', 'deregister', 'churn', 'v0.0.2']);
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest  #prod\nchurn  v0.0.1  v0.0.1\n');
+    const v1 = gitIn(repo, 'rev-parse', 'churn@v0.0.1^{commit}');
+    expect(JSON.parse((await ok(repo, ['metrics', 'show', 'churn#prod', '--json'])).stdout).revisions).toEqual([{ rev: 'churn#prod', commit: v1 }]);
+
+    await ok(repo, ['model', 'deprecate', 'churn']);
+    await nextVersion(repo, 3);
+    expect(gitIn(repo, 'tag', '-l', 'churn@v0.0.3')).toBe('churn@v0.0.3');
+    expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name   Latest  #prod\nchurn  v0.0.3  v0.0.1\n');
+    const last = await ok(repo, ['model', 'unassign', 'churn', '--stage', 'prod']);
+    expect(last.stdout).toContain("churn@v0.0.1 no longer holds 'prod' (no version holds it now)");
+
+    const badVersion = await repo.pipe(['model', 'deregister', 'churn', '1.0']);
+    expect([badVersion.code, badVersion.stderr]).toEqual([2, "error: '1.0' is not a version: write vMAJOR.MINOR.PATCH (SemVer 2, e.g. v1.2.0)\n"]);
+    const badStage = await repo.pipe(['model', 'unassign', 'churn', '--stage', 'PROD']);
+    expect([badStage.code, badStage.stderr]).toEqual([2, "error: 'PROD' is not a stage name: use lowercase letters, digits, '-' and '/' (GTO's names)\n"]);
+    // A lightweight tag takes its counter: the next assign does not collide with it.
+    gitIn(repo, 'tag', 'churn#dev#9');
+    expect((await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev'])).stdout).toContain("Created git tag 'churn#dev#10'");
+  });
+
+  it('assign refuses a version whose committed metrics are not what its data.lock records', async () => {
+    const repo = await gatedRepo();
+    repo.write('metrics.json', '{"auc": 0.999}\n');
+    gitIn(repo, 'commit', '-qam', 'better numbers, by hand');
+    gitIn(repo, 'tag', '-d', 'churn@v0.0.1');
+    await ok(repo, ['model', 'register', 'churn']);
+    const r = await repo.pipe(['model', 'assign', 'churn', '--stage', 'dev']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: churn@v0\.0\.1 fails the gate \(no version holds 'dev': absolute limits only\):\n {2}metrics\.json is stale: at churn@v0\.0\.1 \([0-9a-f]{7}\) it is not what data\.lock there records stage train writing \(edited after pipe repro, or committed without its data\.lock\)\nno tag written; fix the model, or pass --force to assign it anyway\n$/);
+  });
+
+  it('gate --base churn#prod applies branch-scoped rules only with --target, and a branch named like a reference is still a branch', async () => {
+    const repo = await gatedRepo();
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod']);
+    repo.write('params.yaml', '{"auc": 0.9}\n');
+    await ok(repo, ['repro']);
+    const gate = await repo.pipe(['gate', '--base', 'churn#prod']);
+    expect(gate.code).toBe(1); // dropped 0.07 against prod's 0.97
+    expect(gate.stdout).toMatch(/^auc .* skipped: applies to main; the target branch is unknown \(pass --target\)$/m);
+    const targeted = await repo.pipe(['gate', '--base', 'churn#prod', '--target', 'main']);
+    expect(targeted.stdout).toMatch(/^auc .*below min 0\.95/m);
+
+    gitIn(repo, 'branch', 'fix#12');
+    expect(JSON.parse((await ok(repo, ['metrics', 'show', 'fix#12', '--json'])).stdout).revisions).toEqual([{ rev: 'fix#12', commit: gitIn(repo, 'rev-parse', 'HEAD') }]);
   });
 });
