@@ -6,7 +6,7 @@
  * distribution moves when its inputs do, as a real model's does.
  */
 import { describe, expect, it } from 'vitest';
-import { profileInputs, psiOfShares, referenceProfile, type ReferenceProfile } from '../model/index.js';
+import { assertReferenceProfile, profileInputs, psiOfShares, referenceProfile, type ReferenceProfile } from '../model/index.js';
 import { generateCustomers } from '../../stages/lib/customer-generator.js';
 import { customerTable } from '../../stages/lib/customer-table.js';
 import { fitPreprocessing } from '../../stages/lib/fit-preprocessing.js';
@@ -45,6 +45,20 @@ function observeAll(options: DriftOptions, rows: readonly Row[]) {
   for (const row of rows) monitor.observe(row, score(row));
   return monitor;
 }
+
+describe('the reference profile of the generated customers', () => {
+  it('is valid after a round trip through JSON, with a decile bin of ~10% of the rows per numeric bin and a share per category', () => {
+    const parsed: unknown = JSON.parse(JSON.stringify(profile));
+    assertReferenceProfile(parsed);
+    expect(Object.keys(parsed.features)).toEqual(FEATURES);
+    const monthly = parsed.features.monthly_charges;
+    if (monthly?.kind !== 'numeric') throw new Error('monthly_charges should be numeric');
+    expect(monthly.edges).toHaveLength(9);
+    for (const share of monthly.shares) expect(share).toBeCloseTo(0.1, 1);
+    expect(monthly.missing).toBeGreaterThan(0);
+    expect(parsed.features.contract).toMatchObject({ kind: 'category', categories: ['Month-to-month', 'One year', 'Two year'], other: 0, missing: 0 });
+  });
+});
 
 describe('the drift monitor', () => {
   it('raises the PSI of the drifted features and of the score above 0.1 on an ingest.drift 0.3 stream, and not of the others', () => {
