@@ -56,6 +56,13 @@ module.exports = {
       to: { path: '^(runner|reports|stages|cli)/' },
     },
     {
+      name: 'drift-imports-the-model-runtime-only',
+      severity: 'error',
+      comment: 'serve/drift/ (live drift) is a library on top of serve/model/: the service wires it, it knows nothing of the service',
+      from: { path: '^serve/drift/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(runner|reports|registry|stages|cli)/|^serve/(?!model/|drift/)' },
+    },
+    {
       name: 'stages-talk-to-pipe-through-files',
       severity: 'error',
       comment: "the example's stages import nothing of pipe but the model runtime, as a user's stages would",

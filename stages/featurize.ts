@@ -1,9 +1,10 @@
 /**
  * @module Stage `featurize`: splits the validated table (seeded, stratified by churn), fits the
  * preprocessing spec on the training part only (imputation, log transform, standardisation,
- * one-hot encoding) and writes both parts as feature matrices, with the spec and the feature schema.
+ * one-hot encoding) and writes both parts as feature matrices, with the spec, the feature schema
+ * and the profile of the raw training inputs (the first half of the model's reference profile).
  */
-import { transformRow } from '../serve/model/index.js';
+import { profileInputs, transformRow } from '../serve/model/index.js';
 import { readCsv, writeCsv } from './lib/csv.js';
 import { customerTable } from './lib/customer-table.js';
 import { featureSchema } from './lib/feature-schema.js';
@@ -43,6 +44,8 @@ writeCsv(`${OUT_DIR}/train.csv`, header, matrix(trainRows));
 writeCsv(`${OUT_DIR}/test.csv`, header, matrix(testRows));
 writeJson(`${OUT_DIR}/preprocessing.json`, spec);
 writeJson(`${OUT_DIR}/feature-schema.json`, featureSchema(customerTable));
+// The raw training inputs' bins and shares; train adds the model's scores and ships it as the reference profile.
+writeJson(`${OUT_DIR}/input-profile.json`, profileInputs(spec.steps, trainRows, get));
 
 const rate = (rows: readonly (readonly string[])[]) =>
   ((rows.filter((r) => get(r, customerTable.label.name) === customerTable.label.positive).length / rows.length) * 100).toFixed(1);

@@ -1,21 +1,26 @@
 /**
  * @module Stage `train`: fits the churn MLP with TensorFlow.js on the training features and writes
  * the model package (docs/formats.md, "Model package") to models/churn/: the TF.js layers model,
- * the preprocessing spec, the feature schema and metadata (params, backend, rows) that serving needs. Seeded weight initialisation and a
+ * the preprocessing spec, the feature schema, the reference profile (the raw training inputs'
+ * distribution from featurize, plus the model's scores on the training rows) and metadata (params,
+ * backend, rows) that serving needs. Seeded weight initialisation and a
  * seeded shuffle per epoch make the weights a function of the inputs; nothing of the run itself
  * (time taken, date) goes into the model directory, so the same inputs give the same bytes and
  * data.lock does not change when train runs again. The time taken is only printed.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import {
   MODEL_PACKAGE_FILES,
   MODEL_PACKAGE_FORMAT,
   METADATA_FILE,
+  assertInputProfile,
   backendLine,
   loadTf,
+  referenceProfile,
   saveLayersModel,
   type ModelPackageMetadata,
 } from '../serve/model/index.js';
+import type { Tensor } from '@tensorflow/tfjs';
 import { readFeatureMatrix } from './lib/feature-matrix.js';
 import { readParams } from './lib/params.js';
 import { round } from './lib/round.js';
@@ -91,6 +96,14 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   console.log(`train: epoch ${epoch}/${epochs} loss ${loss.toFixed(4)} (${((performance.now() - epochStart) / 1000).toFixed(1)} s)`);
 }
 const trainingSeconds = (performance.now() - started) / 1000;
+
+// The reference profile: featurize's profile of the raw training rows, plus this model's scores on them.
+const inputProfile: unknown = JSON.parse(readFileSync(`${FEATURES}/input-profile.json`, 'utf8'));
+assertInputProfile(inputProfile);
+const trainX = tf.tensor2d(data.x, [data.rows, width]);
+const trainScores = model.predict(trainX, { batchSize: data.rows }) as Tensor;
+const profile = referenceProfile(inputProfile, (await trainScores.data()) as Float32Array);
+tf.dispose([trainX, trainScores]);
 const finalLoss = losses[losses.length - 1]?.loss;
 
 mkdirSync(MODEL_DIR, { recursive: true });
@@ -116,6 +129,7 @@ const metadata: ModelPackageMetadata = {
   parameters: model.countParams(),
   final_loss: finalLoss,
 };
+writeJson(`${MODEL_DIR}/${MODEL_PACKAGE_FILES.reference_profile}`, profile);
 writeJson(`${MODEL_DIR}/${METADATA_FILE}`, metadata);
 writeJsonRows(LOSS_PLOT, losses);
 console.log(`train: ${model.countParams()} weights, loss ${finalLoss} after ${epochs} epochs in ${trainingSeconds.toFixed(1)} s → ${MODEL_DIR}/`);

@@ -1,6 +1,7 @@
 /**
  * A tiny real package: a two-layer TF.js model saved with saveLayersModel next to a hand-written
- * preprocessing.json, feature-schema.json and metadata.json, loaded back and then broken file by
+ * preprocessing.json, feature-schema.json and metadata.json, and a reference profile built from
+ * the rows below and the model's scores on them, loaded back and then broken file by
  * file. TF.js (wasm) is loaded once for the whole file.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { loadModelPackage } from './load-model-package.js';
 import { ModelPackageError } from './model-package-error.js';
 import { MODEL_PACKAGE_FILES, MODEL_PACKAGE_FORMAT } from './model-package-metadata.js';
 import { transformRows, type PreprocessingSpec } from './preprocessing.js';
+import { profileInputs, referenceProfile } from './build-reference-profile.js';
+import type { ReferenceProfile } from './reference-profile.js';
 import { loadTf, type Tf } from './tf-backend.js';
 
 const spec: PreprocessingSpec = {
@@ -55,6 +58,7 @@ let tf: Tf;
 let model: LayersModel;
 let root: string;
 let good: string;
+let profile: ReferenceProfile;
 
 const writeJsonFile = (dir: string, name: string, value: unknown) => writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
 const readJsonFile = (dir: string, name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Record<string, unknown>;
@@ -96,6 +100,11 @@ beforeAll(async () => {
   writeJsonFile(good, MODEL_PACKAGE_FILES.preprocessing, spec);
   writeJsonFile(good, MODEL_PACKAGE_FILES.feature_schema, schema);
   writeJsonFile(good, 'metadata.json', { model: 'tiny', format: MODEL_PACKAGE_FORMAT, files: MODEL_PACKAGE_FILES });
+  const input = tf.tensor2d(transformRows(spec, rows), [rows.length, WIDTH]);
+  const scores = model.predict(input) as Tensor;
+  profile = referenceProfile(profileInputs(spec.steps, rows, (row, column) => row[column as keyof typeof row]), (await scores.data()) as Float32Array);
+  tf.dispose([input, scores]);
+  writeJsonFile(good, MODEL_PACKAGE_FILES.reference_profile, profile);
 }, 120_000);
 
 afterAll(() => {
@@ -157,6 +166,7 @@ describe('loadModelPackage', { timeout: 120_000 }, () => {
       const steps = [...spec.steps, { name: 'tickets', kind: 'numeric', impute: 0, transform: 'none', mean: 1, std: 1 }];
       writeJsonFile(d, 'preprocessing.json', { ...spec, steps, features: [...spec.features, 'tickets'] });
       writeJsonFile(d, 'feature-schema.json', { ...schema, properties: { ...schema.properties, tickets: { type: 'integer' } } });
+      writeJsonFile(d, 'reference-profile.json', { ...profile, features: { ...profile.features, tickets: profile.features.age } });
     });
     const error = await loadError(dir);
     expect(error.data).toMatchObject({ file: 'model.json', problem: 'the model takes 5 features per row, but preprocessing.json makes 6' });
@@ -182,6 +192,42 @@ describe('loadModelPackage', { timeout: 120_000 }, () => {
     const modelJson = await loadError(brokenPackage((d) => writeJsonFile(d, 'model.json', { ...readJsonFile(d, 'model.json'), format: 'graph-model' })));
     expect(modelJson.data.file).toBe('model.json');
     expect(modelJson.data.problem).toMatch(/^format is "graph-model"; expected "layers-model"/);
+  });
+
+  it('loads the reference profile the package lists, and a package from before profiles without one', async () => {
+    const pkg = await loadModelPackage(good);
+    pkg.dispose();
+    expect(pkg.referenceProfile).toEqual(profile);
+    expect(Object.keys(pkg.referenceProfile?.features ?? {})).toEqual(['age', 'spend', 'plan']);
+
+    const old = brokenPackage((d) => {
+      const { reference_profile: _, ...files } = MODEL_PACKAGE_FILES;
+      writeJsonFile(d, 'metadata.json', { ...readJsonFile(d, 'metadata.json'), files });
+      unlinkSync(join(d, 'reference-profile.json'));
+    });
+    const oldPkg = await loadModelPackage(old);
+    oldPkg.dispose();
+    expect(oldPkg.referenceProfile).toBeUndefined();
+  });
+
+  it('names reference-profile.json when it is missing, malformed or profiles other columns', async () => {
+    const missing = await loadError(brokenPackage((d) => unlinkSync(join(d, 'reference-profile.json'))));
+    expect(missing.data).toMatchObject({ file: 'reference-profile.json', problem: 'missing (metadata.json lists it)' });
+    const shares = await loadError(
+      brokenPackage((d) => writeJsonFile(d, 'reference-profile.json', { ...profile, prediction: { ...profile.prediction, shares: [1] } })),
+    );
+    expect(shares.data.file).toBe('reference-profile.json');
+    expect(shares.data.problem).toMatch(/^prediction\.shares must be \d+ numbers between 0 and 1, one per bin$/);
+    const { plan, ...features } = profile.features;
+    const renamed = await loadError(brokenPackage((d) => writeJsonFile(d, 'reference-profile.json', { ...profile, features: { ...features, tier: plan } })));
+    expect(renamed.data).toMatchObject({
+      file: 'reference-profile.json',
+      problem: 'it profiles age, spend, tier; the steps of preprocessing.json are age, spend, plan',
+    });
+    const kind = await loadError(
+      brokenPackage((d) => writeJsonFile(d, 'reference-profile.json', { ...profile, features: { ...features, plan: features.age } })),
+    );
+    expect(kind.data.problem).toBe('features.plan is numeric, but preprocessing.json treats it as category');
   });
 
   it('names the missing part and refuses names that leave the package directory', async () => {

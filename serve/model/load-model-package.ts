@@ -1,6 +1,7 @@
 /**
  * @module Loads a model package directory (docs/formats.md, "Model package"): metadata.json, the
- * TF.js layers model and its weights, preprocessing.json and feature-schema.json. It checks that
+ * TF.js layers model and its weights, preprocessing.json, feature-schema.json and, when the package
+ * lists one, reference-profile.json. It checks that
  * the parts fit together before anything is served, then predicts from raw rows (validated and
  * preprocessed exactly as in training) or from an already preprocessed feature matrix.
  */
@@ -12,6 +13,7 @@ import { ModelPackageError } from './model-package-error.js';
 import { METADATA_FILE, assertModelPackageMetadata, type ModelPackageMetadata } from './model-package-metadata.js';
 import { readPackageJsonAs } from './package-file.js';
 import { assertPreprocessingSpec, transformRows, type PreprocessingSpec, type RawValue } from './preprocessing.js';
+import { assertReferenceProfile, type ReferenceProfile } from './reference-profile.js';
 import { loadTf } from './tf-backend.js';
 import { rowValidator, type RowError, type RowValidator } from './validate-row.js';
 
@@ -20,6 +22,8 @@ export interface ModelPackage {
   readonly metadata: ModelPackageMetadata;
   readonly preprocessing: PreprocessingSpec;
   readonly featureSchema: FeatureSchema;
+  /** What live traffic is compared with for drift (serve/drift/); undefined for a package trained before profiles existed. */
+  readonly referenceProfile: ReferenceProfile | undefined;
   /** The TF.js backend the model runs on, as one line, e.g. `wasm (@tensorflow/tfjs-node not installed)`. */
   readonly backend: string;
   /** What is wrong with one raw row (a JSON object) as input of this model; [] when it is valid. */
@@ -50,6 +54,22 @@ function checkColumnsAgree(dir: string, files: ModelPackageMetadata['files'], sp
   });
 }
 
+/** The profile must describe each input column as the preprocessing steps see it, or drift would compare the wrong bins. */
+function checkProfileAgrees(dir: string, files: ModelPackageMetadata['files'], spec: PreprocessingSpec, profile: ReferenceProfile): void {
+  const file = files.reference_profile as string;
+  const profiled = Object.keys(profile.features);
+  const columns = spec.steps.map((s) => s.name);
+  if (profiled.join('\n') !== columns.join('\n')) {
+    throw new ModelPackageError({ dir, file, problem: `it profiles ${profiled.join(', ')}; the steps of ${files.preprocessing} are ${columns.join(', ')}` });
+  }
+  for (const step of spec.steps) {
+    const feature = profile.features[step.name] as ReferenceProfile['features'][string];
+    if (feature.kind !== step.kind) {
+      throw new ModelPackageError({ dir, file, problem: `features.${step.name} is ${feature.kind}, but ${files.preprocessing} treats it as ${step.kind}` });
+    }
+  }
+}
+
 /** The model must take one matrix of exactly the features preprocessing makes, and give one probability per row. */
 function shapeProblem(model: LayersModel, spec: PreprocessingSpec, preprocessingFile: string): string | undefined {
   const width = spec.features.length;
@@ -78,6 +98,9 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     throw new ModelPackageError({ dir, file: files.feature_schema, problem: `not a JSON Schema ajv accepts (${(cause as Error).message})` }, { cause });
   }
   checkColumnsAgree(dir, files, preprocessing, featureSchema);
+  const referenceProfile =
+    files.reference_profile === undefined ? undefined : readPackageJsonAs(dir, files.reference_profile, assertReferenceProfile, { listedBy: METADATA_FILE });
+  if (referenceProfile) checkProfileAgrees(dir, files, preprocessing, referenceProfile);
   const artifacts = readLayersModelArtifacts(dir, files.model);
 
   const { tf, summary } = await loadTf();
@@ -116,6 +139,7 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     metadata,
     preprocessing,
     featureSchema,
+    referenceProfile,
     backend: summary,
     validateRow: validate,
     predictMatrix,

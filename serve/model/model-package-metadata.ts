@@ -13,6 +13,8 @@ export interface ModelPackageFiles {
   readonly model: string;
   readonly preprocessing: string;
   readonly feature_schema: string;
+  /** The reference profile live drift is computed against; packages trained before it existed have none (drift is then off). */
+  readonly reference_profile?: string;
 }
 
 /** The names training gives the parts. */
@@ -20,6 +22,7 @@ export const MODEL_PACKAGE_FILES = {
   model: LAYERS_MODEL_FILE,
   preprocessing: 'preprocessing.json',
   feature_schema: 'feature-schema.json',
+  reference_profile: 'reference-profile.json',
 } as const satisfies ModelPackageFiles;
 
 export interface ModelPackageMetadata {
@@ -36,5 +39,8 @@ export function assertModelPackageMetadata(value: unknown): asserts value is Mod
   const files = metadata.files as Partial<Record<keyof ModelPackageFiles, unknown>> | undefined;
   for (const key of ['model', 'preprocessing', 'feature_schema'] as const) {
     if (typeof files?.[key] !== 'string') throw new TypeError(`files.${key} must name the package's ${key.replace('_', ' ')} file`);
+  }
+  if (files?.reference_profile !== undefined && typeof files.reference_profile !== 'string') {
+    throw new TypeError("files.reference_profile, when present, must name the package's reference profile file");
   }
 }

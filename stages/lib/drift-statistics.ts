@@ -1,29 +1,12 @@
 /**
  * @module Drift statistics between a reference sample and a current one: the population stability
  * index (PSI) over categories or reference-quantile bins, and the two-sample Kolmogorov–Smirnov test.
+ * PSI and the quantile bins themselves are the model runtime's (serve/model/population-stability.ts),
+ * so this batch check, the reference profile and the service's live drift compute them one way.
  */
+import { binCounts, psi, quantileEdges } from '../../serve/model/population-stability.js';
 
-/** Shares of 0 would make PSI infinite; like Evidently, a bin that is empty on one side counts as this share. */
-export const PSI_EPSILON = 1e-4;
-
-/** PSI = Σ (actualᵢ − expectedᵢ) · ln(actualᵢ / expectedᵢ) over bins, from counts per bin. */
-export function psi(expectedCounts: readonly number[], actualCounts: readonly number[]): number {
-  if (expectedCounts.length !== actualCounts.length) throw new RangeError('psi needs the same bins on both sides');
-  const e = shares(expectedCounts);
-  const a = shares(actualCounts);
-  let sum = 0;
-  for (let i = 0; i < e.length; i++) {
-    const ei = Math.max(e[i] as number, PSI_EPSILON);
-    const ai = Math.max(a[i] as number, PSI_EPSILON);
-    sum += (ai - ei) * Math.log(ai / ei);
-  }
-  return sum;
-}
-
-function shares(counts: readonly number[]): number[] {
-  const total = counts.reduce((s, c) => s + c, 0);
-  return counts.map((c) => (total === 0 ? 0 : c / total));
-}
+export { PSI_EPSILON, binCounts, psi, quantileEdges } from '../../serve/model/population-stability.js';
 
 /** PSI of a categorical column over the union of the categories seen on either side. */
 export function categoricalPsi(reference: readonly string[], current: readonly string[]): number {
@@ -34,38 +17,6 @@ export function categoricalPsi(reference: readonly string[], current: readonly s
     return categories.map((c) => m.get(c) ?? 0);
   };
   return psi(count(reference), count(current));
-}
-
-/**
- * Inner bin edges at the reference's quantiles, without repeats (an integer column with few values
- * gets fewer bins). A value v falls in bin i when edges[i-1] < v ≤ edges[i].
- */
-export function quantileEdges(reference: readonly number[], bins: number): number[] {
-  const sorted = Float64Array.from(reference).sort();
-  const edges: number[] = [];
-  for (let q = 1; q < bins; q++) {
-    const edge = sorted[Math.max(0, Math.ceil((q * sorted.length) / bins) - 1)] as number;
-    if (edges.length === 0 || edge > (edges[edges.length - 1] as number)) edges.push(edge);
-  }
-  // The largest value would make an always-empty last bin.
-  if (edges.length > 0 && edges[edges.length - 1] === sorted[sorted.length - 1]) edges.pop();
-  return edges;
-}
-
-/** Counts per bin for `edges` from quantileEdges (edges.length + 1 bins). */
-export function binCounts(values: readonly number[], edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const v of values) {
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (v <= (edges[mid] as number)) hi = mid;
-      else lo = mid + 1;
-    }
-    counts[lo] = (counts[lo] as number) + 1;
-  }
-  return counts;
 }
 
 /** PSI of a numeric column over `bins` quantile bins of the reference. */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertPreprocessingSpec, transformRow } from '../../serve/model/index.js';
+import { assertPreprocessingSpec, assertReferenceProfile, transformRow } from '../../serve/model/index.js';
 import { parseCsv } from '../../stages/lib/csv.js';
 import { exampleParams as params, exampleRepo, ranStages as ran, ROWS, SMALL } from '../helpers/example-repo.js';
 import { removeRepos, template, type Repo } from '../helpers/repo.js';
@@ -67,7 +67,7 @@ describe('the example pipeline', EXAMPLE_PIPELINE, () => {
     expect(json(repo, 'plots/calibration.json')).not.toHaveLength(0);
     expect(json(repo, 'plots/training-loss.json')).toHaveLength(2);
 
-    for (const file of ['model.json', 'weights.bin', 'preprocessing.json', 'feature-schema.json', 'metadata.json']) {
+    for (const file of ['model.json', 'weights.bin', 'preprocessing.json', 'feature-schema.json', 'metadata.json', 'reference-profile.json']) {
       expect(repo.exists(`models/churn/${file}`), file).toBe(true);
     }
     const model = json(repo, 'models/churn/model.json') as { format: string; weightsManifest: { paths: string[] }[] };
@@ -84,6 +84,16 @@ describe('the example pipeline', EXAMPLE_PIPELINE, () => {
     expect(firstRunOutput).not.toMatch(/Cannot find (package|module)|did not load|\n\s+at /);
     expect(metadata).toMatchObject({ rows: { train: ROWS * 0.8 }, params: { epochs: 2 } });
     expect(repo.read('models/churn/preprocessing.json')).toBe(repo.read('data/features/preprocessing.json'));
+
+    // The reference profile: every input column of the model, over the training rows, and the model's scores on them.
+    expect(metadata).toMatchObject({ files: { reference_profile: 'reference-profile.json' } });
+    const profile = json(repo, 'models/churn/reference-profile.json');
+    assertReferenceProfile(profile);
+    const steps = (json(repo, 'models/churn/preprocessing.json') as { steps: { name: string; kind: string }[] }).steps;
+    expect(Object.entries(profile.features).map(([name, f]) => [name, f.kind])).toEqual(steps.map((s) => [s.name, s.kind]));
+    expect(profile.rows).toBe(ROWS * 0.8);
+    expect(profile.features.tenure_months).toMatchObject({ kind: 'numeric', missing: 0 });
+    expect(profile.prediction.edges.length).toBeGreaterThanOrEqual(5);
 
     const lock = repo.lock();
     expect(Object.keys(lock.stages).sort()).toEqual(['evaluate', 'featurize', 'ingest', 'train', 'validate']);
@@ -134,6 +144,7 @@ describe('the example pipeline', EXAMPLE_PIPELINE, () => {
       'models/churn/model.json',
       'models/churn/weights.bin',
       'models/churn/metadata.json',
+      'models/churn/reference-profile.json',
       'metrics/validation.json',
       'metrics/eval.json',
       'plots/roc.json',
