@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { REGISTRY_SCRIPTS } from '../runner/api/init/github-workflows.js';
 import { asList, asMap, checkWorkflows, PIPE_CALL, policyProblems } from './helpers/workflow-check.js';
 
 const WORKFLOWS = join(import.meta.dirname, '../.github/workflows');
@@ -66,6 +67,9 @@ describe('.github/workflows', () => {
       const checkout = steps.find((st) => String(st.uses).startsWith('actions/checkout@'));
       expect(asMap(checkout?.with)).toEqual({ 'fetch-depth': 0, 'fetch-tags': true });
     }
+    // The same scripts as the workflows pipe init writes for a user's repository.
+    const script = (f: string) => Object.values(asMap(read(f).jobs)).flatMap((j) => asList(asMap(j).steps).map((st) => asMap(st).run)).find((r) => String(r).includes('pipe model'));
+    expect([script('model-stage.yml'), script('rollback.yml')]).toEqual([REGISTRY_SCRIPTS.stage, REGISTRY_SCRIPTS.rollback]);
     const rollback = read('rollback.yml');
     expect(Object.keys(asMap(rollback.on))).toEqual(['workflow_dispatch']);
     expect(asMap(asMap(asMap(asMap(rollback.on).workflow_dispatch).inputs).stage).default).toBe('prod');
