@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PIPE_BIN } from '../helpers/pipe.js';
-import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
+import { gitIn, modelRepo } from '../helpers/model-repo.js';
+import { ok, removeRepos, type Repo } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
 import { asList, asMap } from '../helpers/workflow-check.js';
@@ -19,7 +20,6 @@ import { asList, asMap } from '../helpers/workflow-check.js';
 afterAll(removeRepos);
 
 const WORKFLOW = join(import.meta.dirname, '../../.github/workflows/model-stage.yml');
-const gitIn = (repo: Repo, ...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
 
 /** The step's script and env, as written in the workflow. */
 function stageStep(): { run: string; env: Record<string, string> } {
@@ -29,28 +29,9 @@ function stageStep(): { run: string; env: Record<string, string> } {
   return { run: String(step.run), env: asMap(step.env) as Record<string, string> };
 }
 
-/** A model stage (params.yaml's size copied into models/churn) declared as artifact churn, registry.stages [dev, test, prod], committed, with a bare origin. */
+/** modelRepo with registry.stages [dev, test, prod] and a bare origin. */
 async function promotionRepo(): Promise<{ repo: Repo; origin: string }> {
-  const repo = makeRepo({
-    'pipeline.yaml': [
-      'stages:',
-      '  train:',
-      '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
-      '    deps: [params.yaml]',
-      '    outs: [models/churn]',
-      'artifacts:',
-      '  churn: {path: models/churn, type: model}',
-      'registry:',
-      '  stages: [dev, test, prod]',
-      '',
-    ].join('\n'),
-    'params.yaml': 'size: 1\n',
-  });
-  await ok(repo, ['repro']);
-  gitIn(repo, 'config', 'user.name', 'Dev Eloper');
-  gitIn(repo, 'config', 'user.email', 'dev@example.com');
-  gitIn(repo, 'add', '-A');
-  gitIn(repo, 'commit', '-qm', 'model 1');
+  const repo = await modelRepo('registry:\n  stages: [dev, test, prod]\n');
   const origin = tempDir('pipe-origin-');
   execFileSync('git', ['init', '-q', '--bare', origin]);
   gitIn(repo, 'remote', 'add', 'origin', origin);
