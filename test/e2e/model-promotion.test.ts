@@ -19,13 +19,13 @@ import { asList, asMap } from '../helpers/workflow-check.js';
 
 afterAll(removeRepos);
 
-const WORKFLOW = join(import.meta.dirname, '../../.github/workflows/model-stage.yml');
+const WORKFLOWS = join(import.meta.dirname, '../../.github/workflows');
 
-/** The step's script and env, as written in the workflow. */
-function stageStep(): { run: string; env: Record<string, string> } {
-  const steps = Object.values(asMap(asMap(parse(readFileSync(WORKFLOW, 'utf8'))).jobs)).flatMap((j) => asList(asMap(j).steps).map(asMap));
-  const step = steps.find((s) => String(s.run ?? '').includes('pipe model register'));
-  if (!step) throw new Error('model-stage.yml has no step running pipe model register');
+/** The script and env of the workflow's step that runs `pipe model …`, as written in the workflow. */
+function modelStep(workflow: 'model-stage.yml' | 'rollback.yml'): { run: string; env: Record<string, string> } {
+  const steps = Object.values(asMap(asMap(parse(readFileSync(join(WORKFLOWS, workflow), 'utf8'))).jobs)).flatMap((j) => asList(asMap(j).steps).map(asMap));
+  const step = steps.find((s) => String(s.run ?? '').includes('pipe model '));
+  if (!step) throw new Error(`${workflow} has no step running pipe model`);
   return { run: String(step.run), env: asMap(step.env) as Record<string, string> };
 }
 
@@ -45,16 +45,16 @@ async function commitModel(repo: Repo, size: number, message: string): Promise<v
   gitIn(repo, 'commit', '-qm', message);
 }
 
-/** Runs the step's script in the repository as the workflow would for `stage`, with `npx pipe` → the bin under test. */
-async function runStep(repo: Repo, stage: string): Promise<{ code: number; stdout: string; stderr: string; summary: string }> {
-  const { run, env } = stageStep();
+/** Runs the workflow's step in the repository as GitHub would, for `stage` of churn, with `npx pipe` → the bin under test. */
+async function runStep(repo: Repo, stage: string, workflow: 'model-stage.yml' | 'rollback.yml' = 'model-stage.yml'): Promise<{ code: number; stdout: string; stderr: string; summary: string }> {
+  const { run, env } = modelStep(workflow);
   const bin = tempDir('pipe-fake-npx-');
   // Only `npx pipe …` is expected; anything else would reach the network, so it fails loudly.
   writeFileSync(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = pipe ] || { echo "unexpected: npx $*" >&2; exit 97; }\nshift\nexec "${process.execPath}" "${PIPE_BIN}" "$@"\n`);
   chmodSync(join(bin, 'npx'), 0o755);
   const summary = join(bin, 'summary.md');
   writeFileSync(summary, '');
-  const vars = { ...env, MODEL_NAME: 'churn', STAGE: stage };
+  const vars = { ...env, MODEL_NAME: 'churn', STAGE: stage, GITHUB_ACTOR: 'octocat' };
   return new Promise((resolve) => {
     execFile(
       'bash',
@@ -101,6 +101,27 @@ describe('the registry step of the promotion (model-stage.yml)', () => {
     expect(skipped.code).toBe(2);
     expect(skipped.stderr).toBe("error: churn@v1.1.0 never held 'test', which comes before 'prod' (registry.stages: dev, test, prod): assign test first, or pass --force\n");
     expect(tags(origin)).toEqual([`churn#dev#1 ${bot}`, `churn#dev#3 ${bot}`, `churn#test#2 ${bot}`, `churn@v1.0.0 ${bot}`, `churn@v1.1.0 ${bot}`]);
+  });
+});
+
+describe('the rollback workflow (rollback.yml)', () => {
+  it('gives the stage back to the version before, pushes the tag and says so in the summary; with nothing to go back to, fails saying why', MANY_RUNS, async () => {
+    const { repo, origin } = await promotionRepo();
+    for (const stage of ['dev', 'test', 'prod']) expect((await runStep(repo, stage)).code).toBe(0);
+    const only = await runStep(repo, 'prod', 'rollback.yml');
+    expect(only.code).toBe(2);
+    expect(only.summary).toBe("## Rollback of churn#prod (asked by octocat)\nRollback failed (exit 2):\n\nerror: churn@v1.0.0 is the only version that has held 'prod': nothing to roll back to\n");
+
+    await commitModel(repo, 2, 'model 2');
+    for (const stage of ['dev', 'test', 'prod']) expect((await runStep(repo, stage)).code).toBe(0);
+    const back = await runStep(repo, 'prod', 'rollback.yml');
+    expect([back.code, back.stderr]).toEqual([0, '']);
+    const [said, blank, ...table] = back.summary.split('\n').slice(1);
+    expect([said, blank]).toEqual(["Created git tag 'churn#prod#7': churn@v1.0.0 now holds 'prod' (it was churn@v1.0.1); pushed to 'origin'", '']);
+    // The registry afterwards, as a Markdown table: prod is back on v1.0.0.
+    expect(table.slice(0, 2)).toEqual(['| Version | Stages | Commit | Registered | By | Note |', '| --- | --- | --- | --- | --- | --- |']);
+    expect(table.slice(2).map((row) => row.split(' | ').slice(0, 2).join(' | '))).toEqual(['| v1.0.1 | dev, test', '| v1.0.0 | prod', '']);
+    expect(tags(origin)).toContain('churn#prod#7 github-actions[bot]');
   });
 });
 

@@ -57,7 +57,7 @@ fi
 echo "## Rollback of $MODEL_NAME#$STAGE (asked by $GITHUB_ACTOR)" >> "$GITHUB_STEP_SUMMARY"
 if out=$(npx pipe model rollback "$MODEL_NAME" --stage "$STAGE" --push 2>&1); then
   echo "$out" | tee -a "$GITHUB_STEP_SUMMARY"
-  npx pipe model show "$MODEL_NAME" --md >> "$GITHUB_STEP_SUMMARY"
+  { echo; npx pipe model show "$MODEL_NAME" --md; } >> "$GITHUB_STEP_SUMMARY"
 else
   status=$?
   echo "$out"
