@@ -1,5 +1,6 @@
 /**
- * @module The three promotion workflows (feature → dev, dev → test, test → main) that
+ * @module The promotion workflows (feature → dev, dev → test, test → main, with the registry's
+ * model-stage.yml they call on a merge and rollback.yml run by hand) that
  * `pipe init --ci github` writes for a user's own repository: their artifact's name and path,
  * their install and test commands, and `npx pipe …` from their devDependency (never this
  * repository's bin/ or dist/). docs/ci.md explains what each one does.

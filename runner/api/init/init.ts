@@ -1,7 +1,7 @@
 /**
  * @module `pipe init`: makes a directory of a git repository a pipe project — a commented
  * pipeline.yaml, params.yaml, .pipe/ with its config and the managed .gitignore block — and,
- * with `ci: 'github'`, the three promotion workflows for the user's own artifact.
+ * with `ci: 'github'`, the promotion workflows for the user's own artifact.
  */
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
