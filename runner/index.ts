@@ -41,4 +41,5 @@ export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-fre
 export { committedOutsFreshness } from './api/committed-outs-freshness.js';
 export { binaryKindAt } from './git/binary-kind-at.js';
 export { createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
+export { commitMessages } from './git/commit-messages.js';
 export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';

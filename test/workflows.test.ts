@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { REGISTRY_SCRIPTS } from '../runner/api/init/github-workflows.js';
 import { asList, asMap, checkWorkflows, PIPE_CALL, policyProblems } from './helpers/workflow-check.js';
 
 const WORKFLOWS = join(import.meta.dirname, '../.github/workflows');
@@ -35,8 +36,7 @@ describe('.github/workflows', () => {
 
   it("pass GitHub's workflow parser and the policies", async () => {
     const results = await checkWorkflows(WORKFLOWS);
-    expect(Object.keys(results)).toEqual(['dev-to-test.yml', 'feature-to-dev.yml', 'test-to-main.yml']);
-    expect(results).toEqual({ 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'test-to-main.yml': [] });
+    expect(results).toEqual({ 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'model-stage.yml': [], 'rollback.yml': [], 'test-to-main.yml': [] });
   });
 
   it('use the pipe commands the promotion flow is made of', () => {
@@ -46,7 +46,33 @@ describe('.github/workflows', () => {
       const runs = jobs.flatMap((job) => asList(asMap(job).steps).map((s) => String(asMap(s).run ?? '')));
       for (const run of runs) for (const m of run.matchAll(PIPE_CALL)) used.add(m[1] as string);
     }
-    expect([...used].sort()).toEqual(['--version', 'gate', 'pull', 'push', 'remote', 'report', 'repro']);
+    expect([...used].sort()).toEqual(['--version', 'gate', 'model', 'pull', 'push', 'remote', 'report', 'repro']);
+  });
+
+  it('on the merge into each branch, give its model the stage of that branch, in registry.stages order, prod after the bundle', () => {
+    const read = (f: string) => asMap(parse(readFileSync(join(WORKFLOWS, f), 'utf8')));
+    const stages = Object.fromEntries(
+      ['feature-to-dev.yml', 'dev-to-test.yml', 'test-to-main.yml'].map((f) => {
+        const doc = read(f);
+        const job = asMap(asMap(doc.jobs).registry);
+        expect([asMap(asMap(doc.on).push).branches, job.uses, asMap(job.permissions).contents]).toEqual([expect.any(Array), './.github/workflows/model-stage.yml', 'write']);
+        return [String(asList(asMap(asMap(doc.on).push).branches)[0]), asMap(job.with).stage];
+      }),
+    );
+    expect(stages).toEqual({ dev: 'dev', test: 'test', main: 'prod' });
+    expect(asMap(asMap(read('test-to-main.yml').jobs).registry).needs).toBe('bundle');
+    // Every checkout that reads or writes the registry has the whole history and every tag.
+    for (const f of ['model-stage.yml', 'rollback.yml']) {
+      const steps = Object.values(asMap(read(f).jobs)).flatMap((j) => asList(asMap(j).steps).map(asMap));
+      const checkout = steps.find((st) => String(st.uses).startsWith('actions/checkout@'));
+      expect(asMap(checkout?.with)).toEqual({ 'fetch-depth': 0, 'fetch-tags': true });
+    }
+    // The same scripts as the workflows pipe init writes for a user's repository.
+    const script = (f: string) => Object.values(asMap(read(f).jobs)).flatMap((j) => asList(asMap(j).steps).map((st) => asMap(st).run)).find((r) => String(r).includes('pipe model'));
+    expect([script('model-stage.yml'), script('rollback.yml')]).toEqual([REGISTRY_SCRIPTS.stage, REGISTRY_SCRIPTS.rollback]);
+    const rollback = read('rollback.yml');
+    expect(Object.keys(asMap(rollback.on))).toEqual(['workflow_dispatch']);
+    expect(asMap(asMap(asMap(asMap(rollback.on).workflow_dispatch).inputs).stage).default).toBe('prod');
   });
 });
 
@@ -57,7 +83,7 @@ describe('the workflow check itself', () => {
     const dir = tempWorkflows({
       'good.yml': good,
       'typo.yml': good.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest'),
-      'expression.yml': good.replace('${{ github.event.pull_request.number }}\n', '${{ github.event.pull_request.number == }}\n'),
+      'expression.yml': good.replace('${{ github.event.pull_request.number || github.ref }}\n', '${{ github.event.pull_request.number == }}\n'),
       'step.yml': good.replace('      - run: npm ci\n', '      - run: npm ci\n        uses: actions/checkout@v4\n'),
       'yaml.yml': good.replace('jobs:\n', 'jobs:\n  - oops\n'),
     });
@@ -75,7 +101,7 @@ describe('the workflow check itself', () => {
     const bad = good
       .replace('  pull_request:\n', '  pull_request_target:\n')
       .replace('permissions:\n  contents: read\n', 'permissions: write-all\n')
-      .replace('  cancel-in-progress: true\n', '')
+      .replace(/ {2}cancel-in-progress: .*\n/, '')
       .replace('actions/setup-node@v4', 'actions/setup-node@main')
       .replace('fetch-depth: 0', 'fetch-depth: 1')
       .replace('run: npx pipe repro', 'run: npx pipe deploy && echo ${{ github.head_ref }}')
@@ -89,10 +115,13 @@ describe('the workflow check itself', () => {
       'smoke: an expression inside a run script (pass it through env)',
       "smoke: 'pipe deploy' is not a pipe command",
     ]);
-    expect(policyProblems(good.replace('  cancel-in-progress: true\n', ''))).toEqual(['pull requests must cancel-in-progress']);
+    expect(policyProblems(good.replace(/ {2}cancel-in-progress: .*\n/, ''))).toEqual(['pull requests must cancel-in-progress']);
     expect(policyProblems(good.replace('          path: node_modules\n', '          path: ~/.npm\n'))).toEqual(['smoke: runs npm ci without caching node_modules']);
     const writer = good.replace('    timeout-minutes: 30\n', '    timeout-minutes: 30\n    permissions:\n      contents: write\n      packages: write\n');
     expect(policyProblems(writer)).toEqual(['smoke: grants contents: write', 'smoke: grants packages: write']);
+    // A write token is fine in a workflow no pull request starts (run by hand or called), never in one that they do.
+    const byHand = writer.replace(/^on:\n(?: {2}.*\n)+/m, 'on:\n  workflow_dispatch:\n');
+    expect(policyProblems(byHand)).toEqual(['smoke: grants packages: write']);
     expect(policyProblems(good.replace(/ {6}- name: Restore the pipe cache[^\n]*\n(?: {8}.*\n| {10}.*\n)+/, ''))).toEqual([
       'smoke: runs pipe repro/pull/push without caching .pipe/cache',
     ]);

@@ -88,26 +88,33 @@ Registers the artifact NAME (declared under 'artifacts:' in pipeline.yaml) as it
 (default HEAD): the tag NAME@vX.Y.Z, annotated, with GTO's message ("Registering artifact NAME
 version vX.Y.Z", or -m) and you as its tagger. The version is --version, else the latest
 registered version bumped (--bump major|minor|patch; patch by default), else v0.0.1.
+--bump auto reads the bump from the messages of the commits since the latest version
+(git log LATEST..REV): [model:major], [model:minor] or [model:patch] anywhere in one (the
+largest wins), patch when none says; a first version is v1.0.0.
 
 Refused (exit 2, saying why) when REV's pipeline does not declare NAME, when REV's data.lock
 does not hold the artifact's path, when a version is already registered at REV, and when the
 artifact's content (its hash in data.lock) is already registered under another version.
---push pushes the tag to the git remote 'origin'.`,
+With --if-changed those last two are not refusals: it says which version holds the content and
+exits 0 without a tag (CI registers on every merge this way). --push pushes the tag to the git
+remote 'origin'.`,
   options: {
     version: { type: 'string', valueName: 'vX.Y.Z', help: 'the version to register' },
-    bump: { type: 'string', valueName: 'PART', help: 'bump the latest version: major, minor or patch (default patch)' },
+    bump: { type: 'string', valueName: 'PART', help: 'bump the latest version: major, minor, patch (default) or auto (from commit messages)' },
+    'if-changed': { type: 'boolean', help: 'content registered already: say which version holds it and exit 0' },
     ...TAG_WRITE,
-    json: { type: 'boolean', help: 'print JSON: {tag, version, commit, path, hash, pushed}' },
+    json: { type: 'boolean', help: 'print JSON: {tag, version, commit, path, hash, pushed, created}' },
   },
   positionals: NAME_AND_REV,
   async run({ options, args, io }) {
     const bump = options.bump;
-    if (bump !== undefined && bump !== 'major' && bump !== 'minor' && bump !== 'patch') {
-      throw new PipeError('USAGE', `--bump takes major, minor or patch, not '${bump}' (pipe model register)`, { command: 'model register', flag: '--bump' });
+    if (bump !== undefined && bump !== 'major' && bump !== 'minor' && bump !== 'patch' && bump !== 'auto') {
+      throw new PipeError('USAGE', `--bump takes major, minor, patch or auto, not '${bump}' (pipe model register)`, { command: 'model register', flag: '--bump' });
     }
     const { registerVersion } = await import('../api/register.js');
-    const r = await registerVersion({ root: findRoot(io.cwd), name: args.name, rev: args.rev, version: options.version, bump, message: options.message, push: options.push });
+    const r = await registerVersion({ root: findRoot(io.cwd), name: args.name, rev: args.rev, version: options.version, bump, message: options.message, push: options.push, ifChanged: options['if-changed'] });
     if (options.json) io.out(`${JSON.stringify(r, null, 2)}\n`);
+    else if (!r.created) io.out(`No new version: ${args.name}@${r.version} (${r.commit.slice(0, 7)}) holds this content already (${r.path} ${r.hash.slice(0, 15)}…)\n`);
     else io.out(`Created git tag '${r.tag}' that registers version ${r.version} of ${args.name} (${r.path} ${r.hash.slice(0, 15)}… at ${r.commit.slice(0, 7)})${r.pushed ? ", pushed to 'origin'" : `; push it with: git push origin ${r.tag}`}\n`);
   },
 });

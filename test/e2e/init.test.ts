@@ -67,8 +67,8 @@ describe('pipe init', () => {
     expect(repo.exists('pipeline.yaml')).toBe(false);
 
     const r = await ok(repo, ['init', '--ci', 'github', '--model', 'models/clf', '--test-command', 'npm test']);
-    expect(r.stdout).toContain('wrote .github/workflows/feature-to-dev.yml\nwrote .github/workflows/dev-to-test.yml\nwrote .github/workflows/test-to-main.yml\n');
-    expect(r.stdout).toContain('the workflows promote models/clf and tag it clf@vX.Y.Z\n');
+    expect(r.stdout).toContain('wrote .github/workflows/feature-to-dev.yml\nwrote .github/workflows/dev-to-test.yml\nwrote .github/workflows/test-to-main.yml\nwrote .github/workflows/model-stage.yml\nwrote .github/workflows/rollback.yml\n');
+    expect(r.stdout).toContain('the workflows promote models/clf as clf in the model registry (clf@vX.Y.Z, stages dev, test, prod): declare it in pipeline.yaml, under artifacts: clf: {path: models/clf}\n');
     const main = repo.read('.github/workflows/test-to-main.yml');
     expect(main).toContain('MODEL_PATH: "models/clf"');
     expect(main).not.toMatch(/\bbin\/|\bdist\/|churn/);
@@ -81,13 +81,15 @@ describe('pipe init', () => {
     expect(kept.stdout).not.toContain('the workflows promote');
     rmSync(repo.path('.github'), { recursive: true });
     const taken = await ok(repo, ['init', '--ci', 'github', '--skip-existing', '--model-name', 'forest-v2']);
-    expect(taken.stdout).toContain('the workflows promote models/forest and tag it forest-v2@vX.Y.Z\n');
+    expect(taken.stdout).toContain('the workflows promote models/forest as forest-v2 in the model registry (forest-v2@vX.Y.Z, stages dev, test, prod)');
     expect(repo.read('.github/workflows/test-to-main.yml')).toContain('MODEL_NAME: "forest-v2"\n          MODEL_PATH: "models/forest"');
     expect(repo.read('pipeline.yaml')).toContain('models/forest, data/tmp');
     repo.write('pipeline.yaml', 'stages:\n  train:\n    cmd: node train.js\n    outs: [models/forest, models/boost]\n');
     const two = await repo.pipe(['init', '--ci', 'github', '--skip-existing']);
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('pipeline.yaml has several cached outs under models/ (models/forest, models/boost): pass --model PATH');
+    const upper = await repo.pipe(['init', '--ci', 'github', '--skip-existing', '--model', 'models/forest', '--model-name', 'Forest.v2']);
+    expect([upper.code, upper.stderr]).toEqual([2, "error: the model name 'Forest.v2' cannot name an artifact of the model registry (name@vX.Y.Z, name#prod#N): pass --model-name with lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)\n"]);
     const bad = await repo.pipe(['init', '--ci', 'gitlab']);
     expect([bad.code, bad.stderr]).toEqual([2, "error: --ci 'gitlab' is not supported: the one CI pipe writes workflows for is 'github'\n"]);
   });

@@ -1,6 +1,7 @@
 /** @module `pipe model show|history` on real annotated tags made by the git CLI (GTO's format). */
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gitIn, modelRepo } from '../helpers/model-repo.js';
 import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
@@ -85,29 +86,6 @@ describe('pipe model history', () => {
   });
 });
 
-/** A repository whose stage writes models/churn from params.yaml's `size`, declared as artifact churn, run and committed. */
-async function modelRepo(extra = ''): Promise<Repo> {
-  const repo = makeRepo({
-    'pipeline.yaml': [
-      'stages:',
-      '  train:',
-      '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
-      '    deps: [params.yaml]',
-      '    outs: [models/churn]',
-      'artifacts:',
-      '  churn: {path: models/churn, type: model}',
-      extra,
-    ].join('\n'),
-    'params.yaml': 'size: 1\n',
-  });
-  await ok(repo, ['repro']);
-  gitIn(repo, 'config', 'user.name', 'Reg Istrar');
-  gitIn(repo, 'config', 'user.email', 'reg@example.com');
-  gitIn(repo, 'add', '-A');
-  gitIn(repo, 'commit', '-qm', 'model 1');
-  return repo;
-}
-const gitIn = (repo: Repo, ...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
 
 /** Trains and commits the next model (size n) and registers it. */
 async function nextVersion(repo: Repo, n: number): Promise<void> {

@@ -80,10 +80,10 @@ async function userProject(): Promise<string> {
 }
 
 describe('the packed tarball in a user repository', () => {
-  it('holds the CLI build, the schema and the tag script, and no sources, tests or example stages', () => {
+  it('holds the CLI build and the schema, and no scripts, sources, tests or example stages', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(files).toEqual(expect.arrayContaining(['package/bin/pipe.js', 'package/dist/cli/main.js', 'package/dist/workers/worker.js', 'package/runner/pipeline/pipeline.schema.json', 'package/scripts/next-model-tag.mjs']));
-    expect(files.filter((f) => /^package\/(stages|test|cli|reports|serve)\/|\.ts$|\.map$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package/bin/pipe.js', 'package/dist/cli/main.js', 'package/dist/workers/worker.js', 'package/runner/pipeline/pipeline.schema.json']));
+    expect(files.filter((f) => /^package\/(stages|test|cli|reports|serve|scripts)\/|\.ts$|\.map$/.test(f))).toEqual([]);
   });
 
   it('installs without the example\'s dependencies and runs init, repro, status, push, report and gate through npx pipe', async () => {
@@ -96,11 +96,11 @@ describe('the packed tarball in a user repository', () => {
 
     const init = await pipeOk(dir, ['init', '--ci', 'github', '--model', 'models/counter']);
     expect(init.stdout).toContain('wrote .github/workflows/test-to-main.yml\n');
-    // The tag step runs the script from the devDependency: it is there.
-    const tagStep = readFileSync(join(dir, '.github/workflows/test-to-main.yml'), 'utf8');
-    const script = /node (node_modules\/\S+\.mjs)/.exec(tagStep)?.[1];
-    expect(script && existsSync(join(dir, script))).toBe(true);
-    // So is the schema the starter pipeline.yaml points editors at.
+    // The registry job runs pipe model from the devDependency: the command is there.
+    const stageJob = readFileSync(join(dir, '.github/workflows/model-stage.yml'), 'utf8');
+    expect(stageJob).toContain('npx pipe model register "$MODEL_NAME" --bump auto --if-changed --push --json');
+    expect((await pipeOk(dir, ['model', 'register', '--help'])).stdout).toContain('--if-changed');
+    // The schema the starter pipeline.yaml points editors at is there.
     const schema = /\$schema=(\S+)/.exec(readFileSync(join(dir, 'pipeline.yaml'), 'utf8'))?.[1];
     expect(schema && existsSync(join(dir, schema))).toBe(true);
 

@@ -90,7 +90,9 @@ export function policyProblems(content: string): string[] {
     if (perms !== undefined && !isMap(perms)) problems.push(`${id}: permissions must be a mapping`);
     for (const [scope, level] of Object.entries(asMap(perms))) {
       if (level !== 'write') continue;
-      const pushOnly = typeof job.if === 'string' && job.if.includes("github.event_name == 'push'");
+      // A write token only where no pull request's code runs: push jobs, and workflows that pull
+      // requests never start (run by hand, or called by a push job, which cannot grant more than it has).
+      const pushOnly = (typeof job.if === 'string' && job.if.includes("github.event_name == 'push'")) || !events.some((e) => e.startsWith('pull_request'));
       if (scope === 'contents' ? !pushOnly : !WRITABLE_IN_PR_JOBS.has(scope)) problems.push(`${id}: grants ${scope}: write`);
     }
     if (JSON.stringify(job.env ?? {}).includes('secrets.')) problems.push(`${id}: secrets in job-level env (give them to the steps that need them)`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { asList, asMap, checkWorkflows, PIPE_CALL } from '../../../test/helpers/workflow-check.js';
-import { githubWorkflows, WORKFLOW_FILES } from './github-workflows.js';
+import { githubWorkflows, REGISTRY_SCRIPTS, WORKFLOW_FILES } from './github-workflows.js';
 
 function write(files: Record<string, string>): string {
   const dir = tempDir('pipe-gen-workflows-');
@@ -19,10 +19,11 @@ const runs = (text: string): string[] =>
 describe('githubWorkflows (pipe init --ci github)', () => {
   it("pass GitHub's workflow parser and the policies this repository's own workflows follow", async () => {
     const top = githubWorkflows({ model: { name: 'clf', path: 'models/clf' }, install: 'npm ci', test: 'npm test', prefix: '' });
-    const sub = githubWorkflows({ model: { name: 'fraud.v2', path: 'out/fraud model' }, install: 'npm ci --no-audit', prefix: 'ml/pipeline' });
+    const sub = githubWorkflows({ model: { name: 'fraud-v2', path: 'out/fraud model' }, install: 'npm ci --no-audit', prefix: 'ml/pipeline' });
     expect(Object.keys(top)).toEqual([...WORKFLOW_FILES]);
-    expect(await checkWorkflows(write(top))).toEqual({ 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'test-to-main.yml': [] });
-    expect(await checkWorkflows(write(sub))).toEqual({ 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'test-to-main.yml': [] });
+    const clean = { 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'model-stage.yml': [], 'rollback.yml': [], 'test-to-main.yml': [] };
+    expect(await checkWorkflows(write(top))).toEqual(clean);
+    expect(await checkWorkflows(write(sub))).toEqual(clean);
   });
 
   it("use the user's artifact and commands and npx pipe, never this repository's bin/, dist/ or churn", () => {
@@ -30,12 +31,18 @@ describe('githubWorkflows (pipe init --ci github)', () => {
     const all = Object.values(files).join('\n');
     expect(all).not.toMatch(/\bbin\/|\bdist\/|churn/);
     const commands = new Set(Object.values(files).flatMap(runs).flatMap((r) => [...r.matchAll(PIPE_CALL)].map((m) => m[1])));
-    expect([...commands].sort()).toEqual(['gate', 'pull', 'push', 'remote', 'report', 'repro']);
+    expect([...commands].sort()).toEqual(['gate', 'model', 'pull', 'push', 'remote', 'report', 'repro']);
     expect(runs(files['feature-to-dev.yml'])).toContain('npm run check');
-    const tag = asMap(parse(files['test-to-main.yml'])).jobs as Record<string, { steps: { env?: Record<string, string>; run?: string }[] }>;
-    const next = tag.tag?.steps.find((s) => s.run?.includes('next-model-tag.mjs'));
-    expect(next?.run).toContain('node node_modules/pipe-ml/scripts/next-model-tag.mjs --model "$MODEL_NAME" --path "$MODEL_PATH"');
-    expect(next?.env).toMatchObject({ MODEL_NAME: 'clf', MODEL_PATH: 'models/clf', LOCK: 'data.lock' });
+    // The merge into each branch gives the user's artifact that branch's stage through model-stage.yml.
+    const registry = (f: keyof typeof files) => asMap(asMap(asMap(parse(files[f])).jobs).registry);
+    expect([registry('feature-to-dev.yml').with, registry('dev-to-test.yml').with, registry('test-to-main.yml').with]).toEqual([
+      { stage: 'dev', model: 'clf' },
+      { stage: 'test', model: 'clf' },
+      { stage: 'prod', model: 'clf' },
+    ]);
+    expect(runs(files['model-stage.yml'])).toContain(REGISTRY_SCRIPTS.stage);
+    expect(runs(files['rollback.yml'])).toContain(REGISTRY_SCRIPTS.rollback);
+    expect(asMap(asMap(asMap(asMap(parse(files['rollback.yml'])).on).workflow_dispatch).inputs).model).toMatchObject({ default: 'clf' });
   });
 
   it('in a subdirectory of the git repository, run there and key caches on its files', () => {

@@ -1,5 +1,6 @@
 /**
- * @module The three promotion workflows (feature → dev, dev → test, test → main) that
+ * @module The promotion workflows (feature → dev, dev → test, test → main, with the registry's
+ * model-stage.yml they call on a merge and rollback.yml run by hand) that
  * `pipe init --ci github` writes for a user's own repository: their artifact's name and path,
  * their install and test commands, and `npx pipe …` from their devDependency (never this
  * repository's bin/ or dist/). docs/ci.md explains what each one does.
@@ -17,12 +18,58 @@ export interface GithubCiOptions {
   readonly prefix: string;
 }
 
-export const WORKFLOW_FILES = ['feature-to-dev.yml', 'dev-to-test.yml', 'test-to-main.yml'] as const;
+export const WORKFLOW_FILES = ['feature-to-dev.yml', 'dev-to-test.yml', 'test-to-main.yml', 'model-stage.yml', 'rollback.yml'] as const;
 
 /** File name → content, for `.github/workflows/` at the git work tree's top. */
 export function githubWorkflows(o: GithubCiOptions): Record<(typeof WORKFLOW_FILES)[number], string> {
-  return { 'feature-to-dev.yml': featureToDev(o), 'dev-to-test.yml': devToTest(o), 'test-to-main.yml': testToMain(o) };
+  return {
+    'feature-to-dev.yml': featureToDev(o),
+    'dev-to-test.yml': devToTest(o),
+    'test-to-main.yml': testToMain(o),
+    'model-stage.yml': modelStage(o),
+    'rollback.yml': rollback(o),
+  };
 }
+
+/**
+ * The shell of the registry steps (GitHub runs it with bash -eo pipefail), shared with this
+ * repository's own model-stage.yml and rollback.yml (test/workflows.test.ts checks they match).
+ * `npx pipe`, MODEL_NAME and STAGE from the step's env; jq is on GitHub's runners.
+ */
+export const REGISTRY_SCRIPTS = {
+  stage: `set -euo pipefail
+# A new version, unless this content has one already (a merge that did not change the
+# model, or the model arriving from the branch before): then --if-changed names that one.
+registered=$(npx pipe model register "$MODEL_NAME" --bump auto --if-changed --push --json)
+version=$(jq -r .version <<<"$registered")
+if [ "$(jq -r .created <<<"$registered")" = true ]; then
+  echo "Registered $MODEL_NAME@$version ($(jq -r .tag <<<"$registered"))." | tee -a "$GITHUB_STEP_SUMMARY"
+else
+  echo "No new version: $MODEL_NAME@$version holds this model already." | tee -a "$GITHUB_STEP_SUMMARY"
+fi
+holder=$(npx pipe model show "$MODEL_NAME" --json | jq -r --arg stage "$STAGE" '.artifacts[0].stages[$stage].version // ""')
+if [ "$holder" = "$version" ]; then
+  echo "$MODEL_NAME@$version holds '$STAGE' already: nothing to assign." | tee -a "$GITHUB_STEP_SUMMARY"
+else
+  npx pipe model assign "$MODEL_NAME" --stage "$STAGE" --version "$version" --push | tee -a "$GITHUB_STEP_SUMMARY"
+fi
+`,
+  rollback: `set -uo pipefail
+echo "## Rollback of $MODEL_NAME#$STAGE (asked by $GITHUB_ACTOR)" >> "$GITHUB_STEP_SUMMARY"
+if out=$(npx pipe model rollback "$MODEL_NAME" --stage "$STAGE" --push 2>&1); then
+  echo "$out" | tee -a "$GITHUB_STEP_SUMMARY"
+  { echo; npx pipe model show "$MODEL_NAME" --md; } >> "$GITHUB_STEP_SUMMARY"
+else
+  status=$?
+  echo "$out"
+  { echo "Rollback failed (exit $status):"; echo; echo "$out"; } >> "$GITHUB_STEP_SUMMARY"
+  exit "$status"
+fi
+`,
+} as const;
+
+/** `text` with every non-empty line indented by `n` spaces (a block scalar's body). */
+const indent = (text: string, n: number): string => text.replace(/^(?=.)/gm, ' '.repeat(n));
 
 /** A YAML scalar that reads back as exactly `s` (JSON strings are YAML double-quoted scalars). */
 const q = (s: string): string => JSON.stringify(s);
@@ -115,6 +162,20 @@ const CHECKOUT = `      - uses: actions/checkout@v4
           fetch-depth: 0 # pipe report/gate --base origin/BRANCH read the base branch from git
 `;
 
+/** The registry is the repository's tags, and it reads data.lock at registered commits: a shallow checkout has neither. */
+const REGISTRY_CHECKOUT = `      # The registry is the repository's tags and reads data.lock at registered commits: a shallow
+      # checkout has neither the tags nor those commits.
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+          fetch-tags: true
+`;
+
+/** The bot as the tagger: the tagger of a registry tag is its audit trail (pipe model history). */
+const BOT = `          GIT_COMMITTER_NAME: github-actions[bot]
+          GIT_COMMITTER_EMAIL: 41898282+github-actions[bot]@users.noreply.github.com
+`;
+
 function upload(o: GithubCiOptions, name: string, paths: readonly string[]): string {
   return `      - name: Upload the report and plots
         if: \${{ !cancelled() }}
@@ -127,30 +188,62 @@ ${paths.map((p) => `            ${at(o, p)}`).join('\n')}
 `;
 }
 
-/** The trigger, token and concurrency of a workflow on pull requests into `branch` (superseded runs cancelled). */
-function onPullRequestsInto(branch: string, o: GithubCiOptions): string {
+/**
+ * The triggers, token and concurrency of a promotion workflow: pull requests into `branch`
+ * (superseded runs cancelled) and pushes to it, the merges (queued, never cancelled midway).
+ */
+function onPullRequestsAndPushes(branch: string, o: GithubCiOptions): string {
   return `on:
   pull_request:
     branches: [${branch}]
+  push:
+    branches: [${branch}] # the merge: the registry job
 
 permissions:
   contents: read
 
 concurrency:
-  group: \${{ github.workflow }}-\${{ github.event.pull_request.number }}
-  cancel-in-progress: true
+  group: \${{ github.workflow }}-\${{ github.event.pull_request.number || github.ref }}
+  # Newer commits on a PR replace older runs; pushes queue, so none stops halfway through tagging.
+  cancel-in-progress: \${{ github.event_name == 'pull_request' }}
 ${workingDirectory(o)}`;
 }
+
+/** The job that calls model-stage.yml on the push to a branch: its model gets `stage` (prod only after the bundle). */
+function registryJob(o: GithubCiOptions, stage: string, afterBundle: boolean): string {
+  const when = afterBundle
+    ? `    needs: bundle
+    # !cancelled(): gate (skipped on push) would otherwise skip this job too. After the bundle:
+    # ${stage} goes only to a model that the bundle could pull from the remote.
+    if: \${{ !cancelled() && github.event_name == 'push' && needs.bundle.result == 'success' }}
+`
+    : `    if: \${{ github.event_name == 'push' }}
+`;
+  return `
+  registry:
+    name: register the model and assign ${stage}
+${when}    permissions:
+      contents: write # push the registry's tags
+    uses: ./.github/workflows/model-stage.yml
+    with:
+      stage: ${stage}
+      model: ${q(o.model.name)}
+`;
+}
+
+/** A job-level condition: only on pull requests (the push runs the registry job instead). */
+const ON_PR = `    if: \${{ github.event_name == 'pull_request' }}
+`;
 
 function featureToDev(o: GithubCiOptions): string {
   const test = o.test ? `\n      - name: Test the code\n        run: ${q(o.test)}\n` : '';
   return `${header(o, 'Promotion step 1: a feature branch into dev. Runs the pipeline as a smoke test and uploads\n# the report against dev. Pushes nothing, posts nothing: no secrets needed.')}name: feature → dev
 
-${onPullRequestsInto('dev', o)}
+${onPullRequestsAndPushes('dev', o)}
 jobs:
   smoke:
     name: test and smoke-run the pipeline
-    runs-on: ubuntu-latest
+${ON_PR}    runs-on: ubuntu-latest
     timeout-minutes: 30
     steps:
 ${CHECKOUT}
@@ -164,17 +257,17 @@ ${pipeCache(o, 'pipe-smoke', 'Restore the pipe cache (run-cache of earlier runs)
           BASE_REF: \${{ github.base_ref }}
         run: npx pipe report --base "origin/$BASE_REF" -o report.md
 
-${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}-smoke', ['report.md', 'report-plots/'])}`;
+${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}-smoke', ['report.md', 'report-plots/'])}${registryJob(o, 'dev', false)}`;
 }
 
 function devToTest(o: GithubCiOptions): string {
   return `${header(o, 'Promotion step 2: dev into test. Reproduces the pipeline (restoring what the remote holds),\n# pushes what it computed, posts the report to the pull request and gates against test.')}name: dev → test
 
-${onPullRequestsInto('test', o)}
+${onPullRequestsAndPushes('test', o)}
 jobs:
   reproduce:
     name: reproduce, push, report and gate
-    runs-on: ubuntu-latest
+${ON_PR}    runs-on: ubuntu-latest
     timeout-minutes: 60
 ${PR_PERMISSIONS}    steps:
 ${CHECKOUT}
@@ -192,28 +285,14 @@ ${CREDENTIALS}        run: npx pipe repro --pull
 ${CREDENTIALS}        run: npx pipe push
 
 ${reportAndGate('test', true)}
-${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}', ['report.md', 'report-plots/'])}`;
+${upload(o, 'pipe-report-pr${{ github.event.pull_request.number }}', ['report.md', 'report-plots/'])}${registryJob(o, 'test', false)}`;
 }
 
 function testToMain(o: GithubCiOptions): string {
   const { name, path } = o.model;
-  const lock = at(o, 'data.lock');
-  return `${header(o, `Promotion step 3: test into main. On the pull request: the report and the gate against main,\n# and a bundle of ${path} for review. On the push to main (the merge): the bundle again, then\n# the version tag ${name}@vX.Y.Z ([model:minor] or [model:major] in the PR title bumps more than patch).`)}name: test → main
+  return `${header(o, `Promotion step 3: test into main. On the pull request: the report and the gate against main,\n# and a bundle of ${path} for review. On the push to main (the merge): the bundle again, then\n# the registry job (model-stage.yml): ${name} gets stage prod.`)}name: test → main
 
-on:
-  pull_request:
-    branches: [main]
-  push:
-    branches: [main]
-
-permissions:
-  contents: read
-
-concurrency:
-  group: \${{ github.workflow }}-\${{ github.event.pull_request.number || github.ref }}
-  # Newer commits on a PR replace older runs; merges to main queue, so none goes untagged midway.
-  cancel-in-progress: \${{ github.event_name == 'pull_request' }}
-${workingDirectory(o)}
+${onPullRequestsAndPushes('main', o)}
 jobs:
   gate:
     name: gate against main
@@ -261,58 +340,91 @@ ${CREDENTIALS}          MODEL_PATH: ${q(path)}
           name: \${{ steps.package.outputs.name }}
           path: ${at(o, '${{ steps.package.outputs.name }}.tar.gz')}
           if-no-files-found: error
+${registryJob(o, 'prod', true)}`;
+}
 
-  tag:
-    name: tag the model version
-    needs: bundle
-    # !cancelled(): without it the implicit success() skips this job whenever gate (skipped on
-    # push) was skipped, even though bundle itself succeeded.
-    if: \${{ !cancelled() && github.event_name == 'push' && needs.bundle.result == 'success' }}
+function modelStage(o: GithubCiOptions): string {
+  return `${header(o, `The model registry's step of the promotion, called by the three promotion workflows on a push\n# to their branch: dev's model gets stage dev, test's stage test, main's stage prod. It registers\n# the pushed commit's model as a new version (NAME@vX.Y.Z, bumped by [model:major] or [model:minor]\n# in the commit messages since the latest version, patch otherwise) unless that content has one,\n# then assigns the stage unless that version holds it. registry.stages (pipeline.yaml) is enforced.`)}name: model registry
+
+on:
+  workflow_call:
+    inputs:
+      stage:
+        description: the registry stage this branch holds (dev, test or prod)
+        required: true
+        type: string
+      model:
+        description: the artifact (pipeline.yaml artifacts:)
+        required: false
+        type: string
+        default: ${q(o.model.name)}
+
+permissions:
+  contents: read
+
+# Registry writes of one stage go one at a time (a promotion and a rollback among them). Not
+# github.workflow: in a called workflow that is the caller's name, and the run would wait on itself.
+concurrency:
+  group: pipe-model-registry-\${{ inputs.stage }}
+  cancel-in-progress: false
+${workingDirectory(o)}
+jobs:
+  stage:
+    name: register the model and assign its stage
     runs-on: ubuntu-latest
     timeout-minutes: 10
     permissions:
-      contents: write # push the tag
+      contents: write # push the registry's tags
     steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0 # every ${name}@v* tag and the pushed range
-
-${setup(o, `${o.install} --ignore-scripts`)}
-      # Bump: [model:major] / [model:minor] in a commit message of the merge (e.g. the PR title),
-      # patch otherwise; no tag when the model did not change.
-      - name: Compute the next ${name}@vX.Y.Z
-        id: next
+${REGISTRY_CHECKOUT}
+${setup(o, o.install)}
+      - name: Register the model and assign the stage
         env:
-          BEFORE: \${{ github.event.before }}
-          MODEL_NAME: ${q(name)}
-          MODEL_PATH: ${q(path)}
-          LOCK: ${q(lock)}
-        run: node node_modules/${PACKAGE_NAME}/scripts/next-model-tag.mjs --model "$MODEL_NAME" --path "$MODEL_PATH" --lock "$LOCK" --range "$BEFORE..$GITHUB_SHA"
+          MODEL_NAME: \${{ inputs.model }}
+          STAGE: \${{ inputs.stage }}
+${BOT}        run: |
+${indent(REGISTRY_SCRIPTS.stage, 10)}`;
+}
 
-      - name: Push the tag
-        if: \${{ steps.next.outputs.action == 'create' }}
-        env:
-          TAG: \${{ steps.next.outputs.tag }}
-          MODEL_HASH: \${{ steps.next.outputs.hash }}
-          PREVIOUS: \${{ steps.next.outputs.previous }}
-          MODEL_PATH: ${q(path)}
-        run: |
-          git config user.name "github-actions[bot]"
-          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
-          git tag -a "$TAG" -m "$TAG" -m "$MODEL_PATH $MODEL_HASH, commit $GITHUB_SHA\${PREVIOUS:+, after $PREVIOUS}"
-          git push origin "refs/tags/$TAG"
+function rollback(o: GithubCiOptions): string {
+  return `${header(o, 'Rolls a stage back by hand (Actions → "model rollback" → Run workflow): the stage goes back to\n# the version that held it before, with a new assign tag; nothing is deleted. The outcome goes to\n# the job summary.')}name: model rollback
 
-      - name: Say why there is no new tag
-        if: \${{ steps.next.outputs.action != 'create' }}
+on:
+  workflow_dispatch:
+    inputs:
+      model:
+        description: the artifact (pipeline.yaml artifacts:)
+        required: true
+        type: string
+        default: ${q(o.model.name)}
+      stage:
+        description: the stage to give back to its previous version
+        required: true
+        type: string
+        default: prod
+
+permissions:
+  contents: read
+
+# The same group as the promotion's registry job (model-stage.yml): never both at once on a stage.
+concurrency:
+  group: pipe-model-registry-\${{ inputs.stage }}
+  cancel-in-progress: false
+${workingDirectory(o)}
+jobs:
+  rollback:
+    name: roll the stage back
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: write # push the assign tag
+    steps:
+${REGISTRY_CHECKOUT}
+${setup(o, o.install)}
+      - name: Roll back
         env:
-          ACTION: \${{ steps.next.outputs.action }}
-          TAG: \${{ steps.next.outputs.tag }}
-          MODEL_PATH: ${q(path)}
-        run: |
-          if [ "$ACTION" = no-model ]; then
-            echo "No new tag: data.lock records no $MODEL_PATH out at this commit."
-          else
-            echo "No new tag ($ACTION): the model is the one $TAG already names."
-          fi
-`;
+          MODEL_NAME: \${{ inputs.model }}
+          STAGE: \${{ inputs.stage }}
+${BOT}        run: |
+${indent(REGISTRY_SCRIPTS.rollback, 10)}`;
 }

@@ -1,7 +1,7 @@
 /**
  * @module `pipe init`: makes a directory of a git repository a pipe project — a commented
  * pipeline.yaml, params.yaml, .pipe/ with its config and the managed .gitignore block — and,
- * with `ci: 'github'`, the three promotion workflows for the user's own artifact.
+ * with `ci: 'github'`, the promotion workflows for the user's own artifact.
  */
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
@@ -12,6 +12,7 @@ import { findGitDir } from '../../git/open-git-repo.js';
 import { ensureGitignoreBlock } from '../../gitignore/update-gitignore.js';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
+import { isArtifactName } from '../../registry/tag-name.js';
 import { ensurePipeDir } from '../../repo/pipe-dir.js';
 import { githubWorkflows, type GithubCiOptions } from './github-workflows.js';
 import { STARTER_CONFIG, STARTER_PARAMS, STARTER_PIPELINE } from './starter-files.js';
@@ -44,7 +45,6 @@ export interface InitResult {
 const usage = (message: string, flag: string) => new PipeError('USAGE', message, { command: 'init', flag });
 
 /** Tag-safe: what git accepts in `NAME@vX.Y.Z` and what a shell needs no quoting for. */
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export async function init(o: InitOptions): Promise<InitResult> {
   const root = resolve(o.cwd);
@@ -124,8 +124,8 @@ async function chooseModel(o: InitOptions, root: string, pipelineKept: boolean):
     path = models[0] as string;
   }
   const name = o.modelName ?? basename(path);
-  if (!MODEL_NAME.test(name)) {
-    throw usage(`the model name '${name}' cannot be used in a version tag (name@vX.Y.Z): pass --model-name with letters, digits, '.', '_' and '-'`, '--model-name');
+  if (!isArtifactName(name)) {
+    throw usage(`the model name '${name}' cannot name an artifact of the model registry (name@vX.Y.Z, name#prod#N): pass --model-name with lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)`, '--model-name');
   }
   return { name, path };
 }
