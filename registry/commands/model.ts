@@ -2,6 +2,7 @@
 import { PipeError, defineCommand, defineGroup, findRoot } from '../../runner/command/index.js';
 import type { ArtifactState, Registry, RegistryEvent } from '../../runner/index.js';
 import { isoTime } from '../iso-time.js';
+import { get } from './model-get.js';
 
 /** What every command that writes a tag takes. */
 const TAG_WRITE = {
@@ -171,7 +172,7 @@ function printAssigned(io: { out(t: string): void }, name: string, a: { tag: str
   io.out(`Created git tag '${a.tag}': ${name}@${a.version} now holds '${a.stage}'${before}${a.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${a.tag}`}\n`);
 }
 
-export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback] });
+export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback, get] });
 
 function artifactOrThrow(registry: Registry, name: string): ArtifactState {
   const a = registry.get(name);
