@@ -39,4 +39,19 @@ describe('the worker pool', () => {
     expect(readFileSync(join(root, 'out', '1', 'o7'), 'utf8')).toBe('object 7\n');
     expect(workerBatchCount()).toBeGreaterThanOrEqual(before + 2);
   });
+
+  it('copies a few small objects arriving at once on the main thread: no thread to start for them', async () => {
+    const root = tempDir('pipe-pool-inline-');
+    const queue = new WorkQueue('copy', { threads: 2, batch: 4 });
+    const jobs = Array.from({ length: 6 }, (_, i) => {
+      const src = join(root, `s${i}`);
+      writeFileSync(src, `small ${i}\n`);
+      return { src, dest: join(root, 'out', `o${i}`), hex: hex(`small ${i}\n`), mode: 0o444 };
+    });
+    const before = workerBatchCount();
+    const results = await Promise.all(jobs.map((j) => queue.run(j)));
+    expect(results.map((r) => r.state)).toEqual(jobs.map(() => 'ok'));
+    expect(readFileSync(join(root, 'out', 'o5'), 'utf8')).toBe('small 5\n');
+    expect(workerBatchCount()).toBe(before);
+  });
 });
