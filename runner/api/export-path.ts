@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { ObjectStore, parseHash } from '../cache/object-store.js';
 import { ObjectVerifier } from '../cache/object-verifier.js';
 import { PipeError, isPipeError } from '../errors.js';
+import { isProcessLive } from '../exec/process-group.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { WorkspaceGuard } from '../fs/workspace-guard.js';
 import { refusalAdvice, writeRefusal } from '../fs/write-refusal.js';
@@ -100,7 +101,8 @@ function checkDestination(o: ExportOptions, dest: string): void {
     new WorkspaceGuard(root).parentOf(rel.path);
   }
   if (!o.force && !isEmptyOrAbsent(dest)) {
-    throw new PipeError('USAGE', `${o.command}: ${dest} exists and is not empty; pass --force to replace it, or choose another directory with -o DIR`, { command: o.command, flag: '-o' });
+    const what = lstatSync(dest).isDirectory() ? 'exists and is not empty' : 'exists';
+    throw new PipeError('USAGE', `${o.command}: ${dest} ${what}; pass --force to replace it, or choose another directory with -o DIR`, { command: o.command, flag: '-o' });
   }
 }
 
@@ -166,7 +168,8 @@ function cacheMiss(o: ExportOptions, objects: readonly string[]): PipeError {
 async function assemble(o: ExportOptions, dest: string, store: ObjectStore, files: readonly { rel: string; hash: string; size?: number; exec: boolean }[]): Promise<number> {
   const parent = dirname(dest);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = join(parent, `.${basename(dest)}.pipe-get-${tag}`);
+  const prefix = `.${basename(dest)}.pipe-get-`;
+  const tmp = join(parent, `${prefix}${tag}`);
   const jobs: CopyJob[] = files.map((f) => ({ src: store.path(f.hash), dest: f.rel ? join(tmp, f.rel) : tmp, hex: parseHash(f.hash)?.hex ?? '', ...(f.size === undefined ? {} : { size: f.size }), mode: f.exec ? 0o755 : 0o644 }));
   const batches: CopyJob[][] = [];
   for (let i = 0; i < jobs.length; i += COPY_BATCH) batches.push(jobs.slice(i, i + COPY_BATCH));
@@ -176,6 +179,7 @@ async function assemble(o: ExportOptions, dest: string, store: ObjectStore, file
   try {
     try {
       mkdirSync(parent, { recursive: true });
+      removeLeftovers(parent, prefix);
       if (files.some((f) => f.rel)) mkdirSync(tmp);
     } catch (err) {
       throw writeFailure(o, dest, err);
@@ -197,6 +201,14 @@ async function assemble(o: ExportOptions, dest: string, store: ObjectStore, file
     return bytes;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Temp directories of earlier gets to the same place whose process died (Ctrl-C, a kill): they never became the output. */
+function removeLeftovers(parent: string, prefix: string): void {
+  for (const name of readdirSync(parent)) {
+    const pid = name.startsWith(prefix) ? Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]) : NaN;
+    if (pid > 0 && !isProcessLive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

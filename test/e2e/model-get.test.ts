@@ -1,5 +1,5 @@
 /** @module `pipe model get` in fresh clones: only the model's objects fetched (directory remote and S3), every object verified, the output written whole or not at all. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -214,8 +214,13 @@ describe('pipe model get', MANY_RUNS, () => {
     const r = await c.pipe(['model', 'get', 'churn', '-o', 'out']);
     expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `error: pipe model get: ${c.path('out')} exists and is not empty; pass --force to replace it, or choose another directory with -o DIR\n`]);
     expect(c.read('out/mine.txt')).toBe('keep me\n');
+    // The temp directory of a get that was killed goes; one of a live process stays.
+    const dead = spawnSync('true').pid;
+    c.write(`.out.pipe-get-${dead}-0badf00d/model.json`, 'half\n');
+    c.write(`.out.pipe-get-${process.pid}-0badf00d/model.json`, 'in progress\n');
     await ok(c, ['model', 'get', 'churn', '-o', 'out', '--force']);
     expect(readTree(c.path('out'))).toEqual(f.files['v0.0.2']);
+    expect(readdirSync(c.dir).filter((n) => n.startsWith('.out.'))).toEqual([`.out.pipe-get-${process.pid}-0badf00d`]);
     const inside = await c.pipe(['model', 'get', 'churn', '-o', '.pipe/cache/x']);
     expect([inside.code, inside.stderr]).toEqual([2, `error: pipe model get: -o ${c.path('.pipe/cache/x')} is inside .pipe/, which pipe manages\n`]);
   });
