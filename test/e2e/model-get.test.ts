@@ -1,9 +1,9 @@
 /** @module `pipe model get` in fresh clones: only the model's objects fetched (directory remote and S3), every object verified, the output written whole or not at all. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hexOf, readManifest, sha256, storedObjects } from '../helpers/cache.js';
+import { hexOf, objectPath, readManifest, sha256, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, ok, removeRepos, Repo } from '../helpers/repo.js';
 import { startS3Server } from '../helpers/s3-server.js';
@@ -151,9 +151,19 @@ describe('pipe model get', MANY_RUNS, () => {
     expect(readTree(c.path('churn'))).toEqual(f.files['v0.0.2']);
 
     // Again, elsewhere: all from the cache.
-    const again = JSON.parse((await ok(c, ['model', 'get', 'churn@v0.0.1', '-o', '../elsewhere/m', '--json'])).stdout) as Record<string, unknown>;
-    expect(again).toMatchObject({ version: 'v0.0.1', fetched: { objects: 0, bytes: 0 }, fromCache: true, bytes });
-    expect(readTree(join(c.dir, '../elsewhere/m'))).toEqual(prod);
+    const elsewhere = join(tempDir('pipe-out-'), 'm');
+    const again = JSON.parse((await ok(c, ['model', 'get', 'churn@v0.0.1', '-o', elsewhere, '--json'])).stdout) as Record<string, unknown>;
+    expect(again).toMatchObject({ version: 'v0.0.1', output: elsewhere, fetched: { objects: 0, bytes: 0 }, fromCache: true, bytes });
+    expect(readTree(elsewhere)).toEqual(prod);
+
+    // An object damaged in the cache is moved aside and fetched again.
+    const weights = readManifest(f.origin, f.hashes['v0.0.1'] as string).find((e) => e.relpath === 'weights.bin');
+    const inCache = objectPath(c, `sha256:${weights?.hash}`);
+    chmodSync(inCache, 0o644);
+    writeFileSync(inCache, 'damaged');
+    const healed = JSON.parse((await ok(c, ['model', 'get', 'churn#prod', '-o', 'healed', '--json'])).stdout) as Record<string, unknown>;
+    expect(healed).toMatchObject({ fetched: { objects: 1 }, fromCache: false });
+    expect(readTree(c.path('healed'))).toEqual(prod);
   });
 
   it('refuses an object the remote sends wrong, naming it and the file it would have become; nothing is written', async () => {
