@@ -221,16 +221,13 @@ export class WorkQueue<K extends 'copy'> {
       return;
     }
     const batch = this.#queue.splice(0);
+    let out: TaskOutput<K> | Error;
     try {
-      const out = runTask(this.#kind, batch.map((p) => p.item) as TaskInput<K>);
-      batch.forEach((p, i) => {
-        const r = out[i];
-        if (r === undefined) p.reject(new Error('no result from a copy'));
-        else p.resolve(r);
-      });
+      out = runTask(this.#kind, batch.map((p) => p.item) as TaskInput<K>);
     } catch (err) {
-      for (const p of batch) p.reject(err as Error);
+      out = err as Error;
     }
+    settle(batch, out);
   }
 
   #startWorkers(): void {
@@ -246,13 +243,9 @@ export class WorkQueue<K extends 'copy'> {
         try {
           const out = await w.run(this.#kind, batch.map((p) => p.item) as TaskInput<K>);
           workerBatches++;
-          batch.forEach((p, i) => {
-            const r = out[i];
-            if (r === undefined) p.reject(new Error('no result from a worker thread'));
-            else p.resolve(r);
-          });
+          settle(batch, out);
         } catch (err) {
-          for (const p of batch) p.reject(err as Error);
+          settle(batch, err as Error);
         }
       }
     } finally {
@@ -260,4 +253,14 @@ export class WorkQueue<K extends 'copy'> {
       giveBack([w]);
     }
   }
+}
+
+/** Hands each queued item its own result, or the batch's error to every one of them. */
+function settle<R>(batch: readonly { resolve: (r: R) => void; reject: (err: Error) => void }[], out: readonly R[] | Error): void {
+  batch.forEach((p, i) => {
+    const r = out instanceof Error ? undefined : out[i];
+    if (out instanceof Error) p.reject(out);
+    else if (r === undefined) p.reject(new Error('no result for a queued task'));
+    else p.resolve(r);
+  });
 }
