@@ -4,5 +4,5 @@ import type { CommandEntry } from '../runner/command/index.js';
 export { registryErrorKinds } from './errors.js';
 
 export const registryCommands: readonly CommandEntry[] = [
-  { name: 'model', summary: 'the model registry in git tags (GTO’s format): show, history, register, assign, rollback, unassign, deregister, deprecate', load: async () => (await import('./commands/model.js')).model },
+  { name: 'model', summary: 'the model registry in git tags (GTO’s format): show, history, register, assign, rollback, unassign, deregister, deprecate, get', load: async () => (await import('./commands/model.js')).model },
 ];

@@ -61,6 +61,8 @@ interface RunnerErrorCodes {
   NO_GIT_REPO: { cwd: string };
   /** `pipe init` would overwrite these files (without --force or --skip-existing). */
   INIT_FILES_EXIST: { files: readonly string[] };
+  /** Files written outside the cache and the workspace's outs (`pipe model get -o DIR`) could not be written; nothing was left half-written. */
+  OUTPUT_WRITE_FAILED: { path: string; errno: string };
 }
 
 export type PipeErrorCode = keyof PipeErrorCodes;
@@ -96,6 +98,7 @@ export const runnerErrorKinds: { readonly [C in keyof RunnerErrorCodes]: ErrorKi
   CACHE_WRITE_FAILED: 'failed',
   NO_GIT_REPO: 'input',
   INIT_FILES_EXIST: 'input',
+  OUTPUT_WRITE_FAILED: 'failed',
 };
 
 export class PipeError<C extends PipeErrorCode = PipeErrorCode> extends Error {

@@ -43,3 +43,5 @@ export { binaryKindAt } from './git/binary-kind-at.js';
 export { createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
 export { commitMessages } from './git/commit-messages.js';
 export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';
+export { exportPath, type ExportOptions, type Exported } from './api/export-path.js';
+export { formatBytes } from './command/format-bytes.js';

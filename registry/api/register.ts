@@ -1,7 +1,8 @@
 /** @module `pipe model register`: a new version of an artifact, as GTO's `NAME@vX.Y.Z` annotated tag on a commit whose data.lock holds the artifact. */
 import { PipeError } from '../../runner/command/index.js';
-import type { Lock, VersionState } from '../../runner/index.js';
+import type { VersionState } from '../../runner/index.js';
 import { autoVersion } from '../bump-from-commits.js';
+import { artifactAt, lockedEntry } from './artifact-at.js';
 import { writeRegistryTag } from './registry-tag.js';
 
 export interface RegisterOptions {
@@ -40,7 +41,7 @@ export async function registerVersion(o: RegisterOptions): Promise<Registered> {
   if (o.version !== undefined && !r.isVersion(o.version)) throw new PipeError('USAGE', `--version '${o.version}' is not a version: write vMAJOR.MINOR.PATCH (SemVer 2, e.g. v1.2.0 or v1.3.0-rc.1)`, { command: 'model register', flag: '--version' });
   const rev = await r.resolveRevision(o.root, o.rev ?? 'HEAD');
   if (!rev.commit) throw new PipeError('USAGE', 'register a commit, not the workspace: commit data.lock first', { command: 'model register' });
-  const { path, hash } = await artifactAt(o.root, o.name, rev);
+  const { path, hash } = await artifactAt(o.root, o.name, rev, { command: 'model register', unlocked: 'run pipe repro and commit data.lock, then register that commit' });
   const registry = await r.readRegistry(o.root);
   const artifact = registry.get(o.name);
   const active = artifact?.versions.filter((v) => v.active) ?? [];
@@ -67,28 +68,8 @@ async function registeredAlready(
   const atCommit = active.find((v) => v.commit === at.rev.commit);
   if (atCommit) return { v: atCommit, why: `${name}@${atCommit.version} is already registered at ${at.rev.name} (${at.rev.commit?.slice(0, 7)})` };
   for (const v of [...active].reverse()) {
-    const held = lockedHash(await r.readLockAtRevision(root, v.commit), at.path);
+    const held = lockedEntry(await r.readLockAtRevision(root, v.commit), at.path)?.hash;
     if (held === at.hash) return { v, why: `the content of ${at.path} at ${at.rev.name} (${at.hash}) is already registered as ${name}@${v.version} (${v.commit.slice(0, 7)}): nothing new to register` };
   }
   return undefined;
-}
-
-/** The artifact's path as the pipeline at `rev` declares it, and its hash in data.lock at `rev`. */
-async function artifactAt(root: string, name: string, rev: { name: string; commit?: string }): Promise<{ path: string; hash: string }> {
-  const r = await import('../../runner/index.js');
-  const p = await r.pipelineAt(root, rev);
-  const declared = p.state === 'found' ? p.declared.artifacts : new Map<string, string>();
-  const path = declared.get(name);
-  if (!path) {
-    const known = [...declared.keys()];
-    throw new PipeError('MODEL_UNKNOWN', `the pipeline at ${rev.name} declares no artifact '${name}' (${known.length ? `artifacts: ${known.join(', ')}` : "no 'artifacts:' at all"}); add it under 'artifacts:' in pipeline.yaml`, { reference: name });
-  }
-  const hash = lockedHash(await r.readLockAtRevision(root, rev.commit ?? rev.name), path);
-  if (!hash) throw new PipeError('USAGE', `data.lock at ${rev.name} does not hold ${path} (artifact ${name}): run pipe repro and commit data.lock, then register that commit`, { command: 'model register' });
-  return { path, hash };
-}
-
-function lockedHash(lock: Lock, path: string): string | undefined {
-  for (const s of Object.values(lock.stages)) for (const o of s.outs) if (o.path === path) return o.hash;
-  return lock.data[path]?.hash;
 }

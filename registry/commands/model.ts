@@ -3,6 +3,7 @@ import { PipeError, defineCommand, defineGroup, findRoot } from '../../runner/co
 import type { ArtifactState, RegistryEvent } from '../../runner/index.js';
 import { artifactIn } from '../api/registry-tag.js';
 import { isoTime } from '../iso-time.js';
+import { get } from './model-get.js';
 
 /** What every command that writes a tag takes. */
 const TAG_WRITE = {
@@ -253,7 +254,7 @@ function printAssigned(io: { out(t: string): void }, name: string, a: { tag: str
   io.out(`Created git tag '${a.tag}': ${name}@${a.version} now holds '${a.stage}'${before}${gate}${a.pushed ? "; pushed to 'origin'" : `; push it with: git push origin ${a.tag}`}\n`);
 }
 
-export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback, unassign, deregister, deprecate] });
+export const model = defineGroup({ name: 'model', subcommands: [show, history, register, assign, rollback, unassign, deregister, deprecate, get] });
 
 /** Stages in the order a promotion goes (dev, test, staging, prod), then any others by name. */
 function stageOrder(artifacts: readonly ArtifactState[]): string[] {

@@ -7,6 +7,17 @@ import { shareBatches, warmPool, workerBatchCount, WorkQueue } from './pool.js';
 
 const hex = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
+/** Queues `n` small objects (`object I`) made in `root` at once, and checks that each copy succeeded. */
+async function copyAll(queue: WorkQueue<'copy'>, root: string, n: number, dest: (i: number) => string): Promise<void> {
+  const jobs = Array.from({ length: n }, (_, i) => {
+    const src = join(root, `s${i}`);
+    writeFileSync(src, `object ${i}\n`);
+    return { src, dest: dest(i), hex: hex(`object ${i}\n`), mode: 0o444 };
+  });
+  const results = await Promise.all(jobs.map((j) => queue.run(j)));
+  expect(results.map((r) => r.state)).toEqual(jobs.map(() => 'ok'));
+}
+
 describe('the worker pool', () => {
   it('runs the TypeScript worker module: started workers take batches beside the main thread, in any order, each output once', async () => {
     const root = tempDir('pipe-pool-');
@@ -27,16 +38,19 @@ describe('the worker pool', () => {
   it('copies on worker threads only, through a queue any caller can add to', async () => {
     const root = tempDir('pipe-pool-copy-');
     const queue = new WorkQueue('copy', { threads: 2, batch: 4 });
-    const jobs = Array.from({ length: 20 }, (_, i) => {
-      const src = join(root, `s${i}`);
-      writeFileSync(src, `object ${i}\n`);
-      return { src, dest: join(root, 'out', `${i % 3}`, `o${i}`), hex: hex(`object ${i}\n`), mode: 0o444 };
-    });
     mkdirSync(join(root, 'out'));
     const before = workerBatchCount();
-    const results = await Promise.all(jobs.map((j) => queue.run(j)));
-    expect(results.map((r) => r.state)).toEqual(jobs.map(() => 'ok'));
+    await copyAll(queue, root, 20, (i) => join(root, 'out', `${i % 3}`, `o${i}`));
     expect(readFileSync(join(root, 'out', '1', 'o7'), 'utf8')).toBe('object 7\n');
     expect(workerBatchCount()).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  it('copies a few small objects arriving at once on the main thread: no thread to start for them', async () => {
+    const root = tempDir('pipe-pool-inline-');
+    const queue = new WorkQueue('copy', { threads: 2, batch: 4 });
+    const before = workerBatchCount();
+    await copyAll(queue, root, 6, (i) => join(root, 'out', `o${i}`));
+    expect(readFileSync(join(root, 'out', 'o5'), 'utf8')).toBe('object 5\n');
+    expect(workerBatchCount()).toBe(before);
   });
 });

@@ -1,5 +1,5 @@
 /** @module The one pool of worker threads that hashes, links and copies: started early, shared by every caller, and joined by the main thread, which works while they start. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
@@ -13,6 +13,10 @@ let workerBatches = 0;
 const idle: PoolWorker[] = [];
 /** Idle workers kept for later calls: one per extra core, and at least the directory remote's copy threads. */
 const MAX_IDLE = Math.max(4, availableParallelism() - 1);
+/** A WorkQueue copies on the main thread what arrives at once when it is no more than this many items … */
+const INLINE_MAX_ITEMS = 16;
+/** … of no more than this many bytes in all. */
+const INLINE_MAX_BYTES = 4 << 20;
 /** Warming happens before the amount of work is known: a many-core machine starts more only when a call needs them. */
 const WARM_MAX_THREADS = 4;
 
@@ -174,6 +178,10 @@ export async function shareBatches<K extends TaskKind>({
  * Items queued from anywhere (a directory remote's transfers) run on up to `threads` pool workers
  * in batches of at most `batch`, none on the main thread. With few items queued they are spread
  * over the threads rather than batched on one. Workers go back to the pool when the queue is empty.
+ * Except: when the queue was idle and what arrives in one turn of the event loop is a few small
+ * small items (`pipe model get` of a model: a manifest and five files), the main thread
+ * copies them itself. A thread takes ~100 ms to start here, several times that on a loaded
+ * machine, while copying a few small files takes a millisecond.
  */
 export class WorkQueue<K extends 'copy'> {
   readonly #kind: K;
@@ -181,6 +189,7 @@ export class WorkQueue<K extends 'copy'> {
   readonly #batch: number;
   readonly #queue: { item: TaskInput<K>[number]; resolve: (r: TaskOutput<K>[number]) => void; reject: (err: Error) => void }[] = [];
   #busy = 0;
+  #scheduled = false;
 
   constructor(kind: K, { threads, batch }: { threads: number; batch: number }) {
     this.#kind = kind;
@@ -191,8 +200,38 @@ export class WorkQueue<K extends 'copy'> {
   run(item: TaskInput<K>[number]): Promise<TaskOutput<K>[number]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
-      while (this.#queue.length && this.#busy < this.#threads) void this.#work(borrow());
+      if (this.#busy === 0) {
+        // Nothing running: wait for the rest of this turn's items before choosing where they run.
+        if (!this.#scheduled) {
+          this.#scheduled = true;
+          setImmediate(() => this.#dispatch());
+        }
+        return;
+      }
+      this.#startWorkers();
     });
+  }
+
+  #dispatch(): void {
+    this.#scheduled = false;
+    // The sources' real sizes (a job's `size` may be only a limit, as for a manifest).
+    const few = this.#queue.length <= INLINE_MAX_ITEMS && this.#queue.reduce((s, p) => s + (statSync(p.item.src, { throwIfNoEntry: false })?.size ?? 0), 0) <= INLINE_MAX_BYTES;
+    if (!few || this.#busy > 0) {
+      this.#startWorkers();
+      return;
+    }
+    const batch = this.#queue.splice(0);
+    let out: TaskOutput<K> | Error;
+    try {
+      out = runTask(this.#kind, batch.map((p) => p.item) as TaskInput<K>);
+    } catch (err) {
+      out = err as Error;
+    }
+    settle(batch, out);
+  }
+
+  #startWorkers(): void {
+    while (this.#queue.length && this.#busy < this.#threads) void this.#work(borrow());
   }
 
   async #work(w: PoolWorker): Promise<void> {
@@ -204,13 +243,9 @@ export class WorkQueue<K extends 'copy'> {
         try {
           const out = await w.run(this.#kind, batch.map((p) => p.item) as TaskInput<K>);
           workerBatches++;
-          batch.forEach((p, i) => {
-            const r = out[i];
-            if (r === undefined) p.reject(new Error('no result from a worker thread'));
-            else p.resolve(r);
-          });
+          settle(batch, out);
         } catch (err) {
-          for (const p of batch) p.reject(err as Error);
+          settle(batch, err as Error);
         }
       }
     } finally {
@@ -218,4 +253,14 @@ export class WorkQueue<K extends 'copy'> {
       giveBack([w]);
     }
   }
+}
+
+/** Hands each queued item its own result, or the batch's error to every one of them. */
+function settle<R>(batch: readonly { resolve: (r: R) => void; reject: (err: Error) => void }[], out: readonly R[] | Error): void {
+  batch.forEach((p, i) => {
+    const r = out instanceof Error ? undefined : out[i];
+    if (out instanceof Error) p.reject(out);
+    else if (r === undefined) p.reject(new Error('no result for a queued task'));
+    else p.resolve(r);
+  });
 }
