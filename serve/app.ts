@@ -31,9 +31,7 @@ export function createApp(deps: ServeDeps, { serverVersion = '0.0.0', logError =
       // The registered pattern, never the raw path: a label per URL would grow without bound.
       const pattern = routePath(c, -1);
       const route = pattern === '*' || pattern === '/*' || pattern === '' ? '(unmatched)' : pattern;
-      const labels = { method: c.req.method, route, status: String(c.res.status) };
-      metrics.requestDuration.observe(labels, (performance.now() - start) / 1000);
-      metrics.requests.inc(labels);
+      metrics.requestSeries(c.req.method, route, c.res.status).observe((performance.now() - start) / 1000);
     }
   });
 

@@ -23,6 +23,8 @@ export interface ServeMetrics {
   readonly score: Histogram;
   readonly invalidRows: Counter<'field' | 'kind'>;
   readonly batchRows: Histogram;
+  /** The duration histogram and request counter of one (method, route, status), bound once: prom-client hashes a label set on every call otherwise. */
+  requestSeries(method: string, route: string, status: number): { observe(seconds: number): void };
   /** Counts one scored batch of probabilities (labels decided at `threshold`). */
   observeScores(probabilities: Float32Array, threshold: number): void;
   /** Counts the errors of invalid rows, by field. */
@@ -53,8 +55,27 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
   // Label-bound children, so the hot path does not hash label sets.
   const positive = predictions.labels({ model_version: versionLabel, label: '1' });
   const negative = predictions.labels({ model_version: versionLabel, label: '0' });
+  const series = new Map<string, { observe(seconds: number): void }>();
+  const requestSeries = (method: string, route: string, status: number) => {
+    const key = `${method} ${status} ${route}`;
+    let s = series.get(key);
+    if (!s) {
+      const labels = { method, route, status: String(status) };
+      const histogram = requestDuration.labels(labels);
+      const counter = requests.labels(labels);
+      s = {
+        observe(seconds: number) {
+          histogram.observe(seconds);
+          counter.inc();
+        },
+      };
+      series.set(key, s);
+    }
+    return s;
+  };
   return {
     registry,
+    requestSeries,
     requestDuration,
     requests,
     inFlight,

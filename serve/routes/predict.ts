@@ -1,18 +1,10 @@
 /** @module POST /predict (one raw row) and POST /predict/batch (JSON array, NDJSON or CSV; invalid rows get an error entry, the others are scored). */
 import type { Hono, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
-import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
+import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
+import { limitBody } from './body-limit.js';
 import type { ServeDeps } from './deps.js';
 import { invalidRow, rowKey, scoreValid, type Row } from './rows.js';
-
-const tooLarge = (limit: number): MiddlewareHandler =>
-  bodyLimit({
-    maxSize: limit,
-    onError: () => {
-      throw new RequestProblem(413, 'body_too_large', `the body is larger than ${limit} bytes, this route's limit; send fewer rows per request`, { limit });
-    },
-  });
 
 const accepts =
   (types: readonly string[]): MiddlewareHandler =>
@@ -27,7 +19,7 @@ export function predictRoutes(app: Hono, deps: ServeDeps): void {
   const model = { name: info.name, version: info.version };
   const { threshold } = info;
 
-  app.post('/predict', accepts(['application/json']), tooLarge(deps.limits.predictBytes), async (c) => {
+  app.post('/predict', accepts(['application/json']), limitBody(deps.limits.predictBytes), async (c) => {
     const row = parseJson(await c.req.text());
     const errors = scorer.validate(row);
     if (errors.length > 0) {
@@ -39,7 +31,7 @@ export function predictRoutes(app: Hono, deps: ServeDeps): void {
     return c.json({ probability, label: probability >= threshold ? 1 : 0, threshold, ...(id === undefined ? {} : { id }), model });
   });
 
-  app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), tooLarge(deps.limits.batchBytes), async (c) => {
+  app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), limitBody(deps.limits.batchBytes), async (c) => {
     const rows = await batchRows(c.req.header('content-type'), await c.req.text(), scorer.pkg.featureSchema);
     metrics.batchRows.observe(rows.length);
     const valid: Row[] = [];

@@ -1,9 +1,9 @@
 /** @module The KServe V2 / Open Inference Protocol subset: health, server and model metadata, model ready, infer. Health answers with the status and an empty body, as the protocol says. */
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { inferResponse, readInferRequest, v2ModelMetadata } from '../v2-infer.js';
+import { limitBody } from './body-limit.js';
 import type { ServeDeps } from './deps.js';
 import { scoreValid, type Row } from './rows.js';
 
@@ -28,12 +28,7 @@ export function v2Routes(app: Hono, deps: ServeDeps, serverVersion: string): voi
   });
   app.post(
     '/v2/models/:name/infer',
-    bodyLimit({
-      maxSize: deps.limits.batchBytes,
-      onError: () => {
-        throw new RequestProblem(413, 'body_too_large', `the body is larger than ${deps.limits.batchBytes} bytes; send fewer rows per request`);
-      },
-    }),
+    limitBody(deps.limits.batchBytes),
     async (c) => {
       own(c.req.param('name'));
       const type = mediaType(c.req.header('content-type'));
