@@ -94,7 +94,7 @@ async function batchLatency(name, url) {
 }
 const batches = [await batchLatency('pipe serve POST /predict/batch', `${pipeServe}/predict/batch`)];
 if (fastapi) batches.push(await batchLatency('FastAPI + scikit-learn POST /predict/batch', `${fastapi}/predict/batch`));
-const engine = JSON.parse(await (await fetch(`${pipeServe}/model`)).text()).engine;
+const engine = JSON.parse(await (await globalThis.fetch(`${pipeServe}/model`)).text()).engine;
 const load1 = loadavg();
 
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
