@@ -34,6 +34,8 @@ export interface ServeMetrics {
 export function createMetrics({ name, version, commit, stage, backend, engine, fields }: { name: string; version: string | null; commit: string | null; stage: string | null; backend: string; engine: string; fields: readonly string[] }): ServeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  // prom-client names three gauges `…_total`, which `promtool check metrics` rejects (only counters end in _total).
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`${METRIC_PREFIX}${name}`);
   const requestDuration = new Histogram({
     name: `${METRIC_PREFIX}request_duration_seconds`,
     help: 'Time from the request to the response, by route pattern and status',

@@ -46,7 +46,13 @@ export async function resolveModel({ cwd, reference }: { cwd: string; reference?
     if (existsSync(dir) && statSync(dir).isDirectory()) return { dir, name: basename(dir), source: 'directory' };
   }
   const { findRoot, parseModelReference } = await import('../runner/index.js');
-  const root = findRoot(cwd);
+  let root: string;
+  try {
+    root = findRoot(cwd);
+  } catch (cause) {
+    if (reference === undefined) throw cause;
+    throw unavailable(reference, `cannot serve '${reference}': there is no such directory, and no pipeline here to resolve it as a model reference or revision in`, cause);
+  }
   if (reference === undefined) return workspaceArtifact(root, DEFAULT_ARTIFACT, `the workspace's '${DEFAULT_ARTIFACT}' artifact`);
   const parsed = parseModelReference(reference);
   if (parsed) {
