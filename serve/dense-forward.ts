@@ -93,28 +93,42 @@ export function denseForward(artifacts: io.ModelArtifacts): { forward: Forward; 
   const used = dense.reduce((n, layer) => n + (layer.bias ? 2 : 1), 0);
   if (weights.size > used) return { unsupported: `${weights.size} weights, of which the Dense layers use ${used}` };
 
+  // Kernels transposed to units × inputs, so each output is one contiguous dot product summed in a register.
+  const transposed = dense.map(({ inputs, units, kernel }) => {
+    const t = new Float32Array(inputs * units);
+    for (let i = 0; i < inputs; i++) for (let j = 0; j < units; j++) t[j * inputs + i] = kernel[i * units + j] as number;
+    return t;
+  });
+  const widest = Math.max(...dense.map((l) => l.inputs));
+  // The inputs of one row that are not zero (one-hot features and ReLU outputs mostly are): only those are multiplied.
+  const nonZeroAt = new Int32Array(widest);
+  const nonZero = new Float64Array(widest);
+
   const forward: Forward = (x, rows) => {
     let input = x;
-    for (const layer of dense) {
-      const { inputs, units, kernel, bias, activation } = layer;
+    dense.forEach(({ inputs, units, bias, activation }, l) => {
+      const kernel = transposed[l] as Float32Array;
       const output = new Float32Array(rows * units);
-      const sums = new Float64Array(units);
       for (let r = 0; r < rows; r++) {
-        if (bias) for (let j = 0; j < units; j++) sums[j] = bias[j] as number;
-        else sums.fill(0);
         const rowStart = r * inputs;
+        let n = 0;
         for (let i = 0; i < inputs; i++) {
           const v = input[rowStart + i] as number;
-          // One-hot features are mostly zeros: skipping them is most of the speed-up.
-          if (v === 0) continue;
-          const k = i * units;
-          for (let j = 0; j < units; j++) sums[j] = (sums[j] as number) + v * (kernel[k + j] as number);
+          if (v !== 0) {
+            nonZeroAt[n] = i;
+            nonZero[n++] = v;
+          }
         }
         const outStart = r * units;
-        for (let j = 0; j < units; j++) output[outStart + j] = activation(sums[j] as number);
+        for (let j = 0; j < units; j++) {
+          const k = j * inputs;
+          let sum = bias ? (bias[j] as number) : 0;
+          for (let t = 0; t < n; t++) sum += (nonZero[t] as number) * (kernel[k + (nonZeroAt[t] as number)] as number);
+          output[outStart + j] = activation(sum);
+        }
       }
       input = output;
-    }
+    });
     return input;
   };
   return { forward, layers: dense.length };
