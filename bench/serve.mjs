@@ -31,6 +31,13 @@ const connections = Number(values.connections);
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 
+/** CPU seconds (user + system) a process has used, from /proc: what a request costs the server, whatever the load. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Starts a server child and resolves to its base URL once it prints its port (or "at http://…"). */
 function start(name, command, args) {
   const child = spawn(command, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
@@ -42,7 +49,7 @@ function start(name, command, args) {
     child.stdout.setEncoding('utf8').on('data', (c) => {
       out += c;
       const port = /"port":\s*(\d+)/.exec(out)?.[1] ?? /127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
+      if (port) resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid });
     });
     child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening:\n${err}`)));
   });
@@ -73,38 +80,43 @@ const python = '/usr/bin/python3';
 const hasFastapi = spawnSync(python, ['-c', 'import fastapi, uvicorn, sklearn'], { stdio: 'ignore' }).status === 0;
 const fastapi = hasFastapi ? await start('fastapi', python, [join(repo, 'bench', 'lib', 'fastapi_server.py'), repo]) : undefined;
 
-async function single(name, url, body) {
+async function single(name, server, path, body) {
   log(`${name}: ${connections} connections for ${duration} s …`);
-  await load(url, { body, connections, amount: 2000 }); // warm-up
-  const r = await load(url, { body });
-  results.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, total: r.requests.total });
+  await load(`${server.url}${path}`, { body, connections, amount: 2000 }); // warm-up
+  const cpu0 = cpuSeconds(server.pid);
+  const r = await load(`${server.url}${path}`, { body });
+  const cpuUs = ((cpuSeconds(server.pid) - cpu0) * 1e6) / r.requests.total;
+  results.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs });
   return r;
 }
 
-const h = await single('Hono hello (floor)', hello, row);
-const s = await single('pipe serve POST /predict', `${pipeServe}/predict`, row);
-const f = fastapi ? await single('FastAPI + scikit-learn POST /predict', `${fastapi}/predict`, row) : undefined;
+const h = await single('Hono hello (floor)', hello, '/', row);
+const s = await single('pipe serve POST /predict', pipeServe, '/predict', row);
+const f = fastapi ? await single('FastAPI + scikit-learn POST /predict', fastapi, '/predict', row) : undefined;
 
-async function batchLatency(name, url) {
+async function batchLatency(name, server) {
+  const url = `${server.url}/predict/batch`;
   const amount = Number(values['batch-requests']);
   log(`${name}: ${amount} batches of 1,000 rows, one connection …`);
   await load(url, { body: batch, connections: 1, amount: 20 });
+  const cpu0 = cpuSeconds(server.pid);
   const r = await load(url, { body: batch, connections: 1, amount });
-  return { name, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average, rowsPerSecond: (1000 * 1000) / r.latency.average, errors: r.errors + r.non2xx };
+  const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / amount;
+  return { name, cpuMs, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average, rowsPerSecond: (1000 * 1000) / r.latency.average, errors: r.errors + r.non2xx };
 }
-const batches = [await batchLatency('pipe serve POST /predict/batch', `${pipeServe}/predict/batch`)];
-if (fastapi) batches.push(await batchLatency('FastAPI + scikit-learn POST /predict/batch', `${fastapi}/predict/batch`));
-const engine = JSON.parse(await (await globalThis.fetch(`${pipeServe}/model`)).text()).engine;
+const batches = [await batchLatency('pipe serve POST /predict/batch', pipeServe)];
+if (fastapi) batches.push(await batchLatency('FastAPI + scikit-learn POST /predict/batch', fastapi));
+const engine = JSON.parse(await (await globalThis.fetch(`${pipeServe.url}/model`)).text()).engine;
 const load1 = loadavg();
 
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const out = [];
 out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after.`);
 out.push(`Command: node bench/serve.mjs --duration ${duration} --connections ${connections} --batch-requests ${values['batch-requests']}; engine: ${engine}.`, '');
-out.push('| single row, 64 connections | req/s | p50 ms | p99 ms | errors |', '| --- | ---: | ---: | ---: | ---: |');
-for (const r of results) out.push(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} |`);
+out.push('| single row, 64 connections | req/s | p50 ms | p99 ms | errors | server CPU µs / request | req/s per busy core |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of results) out.push(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${fmt(r.cpuUs)} | ${fmt(1e6 / r.cpuUs)} |`);
 out.push('', `pipe serve / Hono floor: ${fmt(s.requests.average / h.requests.average, 2)}${f ? `; pipe serve / FastAPI: ${fmt(s.requests.average / f.requests.average, 1)}×` : '; FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed)'}.`, '');
-out.push('| batch of 1,000 rows, 1 connection | mean ms | p50 ms | p99 ms | rows/s | errors |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const b of batches) out.push(`| ${b.name} | ${fmt(b.mean, 2)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${fmt(b.rowsPerSecond)} | ${b.errors} |`);
+out.push('| batch of 1,000 rows, 1 connection | mean ms | p50 ms | p99 ms | rows/s | errors | server CPU ms / batch |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const b of batches) out.push(`| ${b.name} | ${fmt(b.mean, 2)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${fmt(b.rowsPerSecond)} | ${b.errors} | ${fmt(b.cpuMs, 1)} |`);
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(0);
