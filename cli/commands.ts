@@ -4,11 +4,12 @@ import type { ErrorKind, PipeErrorCode } from '../runner/errors.js';
 import { registryCommands, registryErrorKinds } from '../registry/registration.js';
 import { reportCommands, reportErrorKinds } from '../reports/registration.js';
 import { runnerCommands, runnerErrorKinds } from '../runner/registration.js';
+import { serveCommands, serveErrorKinds } from '../serve/registration.js';
 
-export const COMMANDS: readonly CommandEntry[] = [...runnerCommands, ...reportCommands, ...registryCommands];
+export const COMMANDS: readonly CommandEntry[] = [...runnerCommands, ...reportCommands, ...registryCommands, ...serveCommands];
 
 /** Typed as a complete record: a package that adds a code without saying what it means fails to compile here. */
-export const ERROR_KINDS: Readonly<Record<PipeErrorCode, ErrorKind>> = { ...runnerErrorKinds, ...reportErrorKinds, ...registryErrorKinds };
+export const ERROR_KINDS: Readonly<Record<PipeErrorCode, ErrorKind>> = { ...runnerErrorKinds, ...reportErrorKinds, ...registryErrorKinds, ...serveErrorKinds };
 
 /** A command's module, with the summary its table entry holds. */
 export async function loadCommand(entry: CommandEntry): Promise<Command> {

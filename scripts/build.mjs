@@ -25,7 +25,9 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   // Native addons (a .node binary per platform) cannot be bundled; they load from node_modules.
-  external: ['@resvg/resvg-js'],
+  // TensorFlow.js is an optional peer dependency (pipe serve loads it from node_modules, with
+  // its .wasm binaries next to it); hono, prom-client and csv-parse are bundled like yaml.
+  external: ['@resvg/resvg-js', '@tensorflow/*'],
   logLevel: 'warning',
   // Bundled CommonJS dependencies (yaml) call require(); give ESM output one.
   banner: { js: "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);" },

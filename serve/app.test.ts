@@ -1,0 +1,246 @@
+/**
+ * The service's routes through the real Hono app (app.request(), no listening socket), on a tiny
+ * model package trained in beforeAll: what a client sees for good input, and a 4xx naming the
+ * problem, never a 5xx, for every kind of bad input.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyPackage, type TinyRow } from '../test/helpers/model-package.js';
+import { createApp } from './app.js';
+import { createMetrics } from './metrics.js';
+import { loadModelPackage, type ModelPackage } from './model/index.js';
+import { modelInfo } from './model-info.js';
+import { createScorer } from './scorer.js';
+
+let root: string;
+let pkg: ModelPackage;
+let app: Hono;
+let heldOut: TinyRow[];
+const logged: unknown[] = [];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pipe-serve-app-'));
+  const dir = join(root, 'tiny');
+  heldOut = await writeTinyPackage(dir);
+  pkg = await loadModelPackage(dir);
+  const scorer = await createScorer(pkg);
+  const info = await modelInfo({ dir, name: 'tiny', source: 'directory' }, scorer, { loadedAt: new Date('2026-01-02T03:04:05Z') });
+  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features });
+  app = createApp({ scorer, info, metrics, isReady: () => true, limits: { predictBytes: 1000, batchBytes: 20_000 } }, { logError: (e) => logged.push(e) });
+}, 120_000);
+
+afterAll(() => {
+  pkg?.dispose();
+  if (root) rmSync(root, { recursive: true, force: true });
+  expect(logged).toEqual([]);
+});
+
+const post = (path: string, body: string, type = 'application/json') => app.request(path, { method: 'POST', body, headers: { 'content-type': type } });
+const json = async (r: Response) => (await r.json()) as Record<string, unknown>;
+const good = { id: 'c-1', age: 61, spend: 120.5, plan: 'pro' };
+
+describe('POST /predict', () => {
+  it('scores one raw row as the package does, with label, threshold, the row key and the model', async () => {
+    const r = await post('/predict', JSON.stringify(good));
+    expect(r.status).toBe(200);
+    const body = await json(r);
+    const [expected = NaN] = await pkg.predict([good]);
+    expect(Math.abs((body.probability as number) - expected)).toBeLessThanOrEqual(1e-6);
+    expect(body).toMatchObject({ label: expected >= 0.5 ? 1 : 0, threshold: 0.5, id: 'c-1', model: { name: 'tiny', version: null } });
+  });
+
+  it.each([
+    ['a wrong type', { age: 'old', plan: 'basic' }, 'age', 'type', 'age: expected an integer, got "old"'],
+    ['a missing field', { plan: 'basic' }, 'age', 'missing', 'age: missing'],
+    ['an extra field', { age: 30, plan: 'basic', colour: 'red' }, 'colour', 'unexpected', 'colour: not an input of this model'],
+    ['an out-of-range number', { age: 130, plan: 'basic' }, 'age', 'range', 'age: 130 is above the maximum 120'],
+    ['an unknown category', { age: 30, plan: 'gold' }, 'plan', 'category', 'plan: "gold" is not one of'],
+  ])('answers %s with 422 naming the field', async (_what, row, field, kind, message) => {
+    const r = await post('/predict', JSON.stringify(row));
+    expect(r.status).toBe(422);
+    const body = await json(r);
+    expect(body.code).toBe('invalid_row');
+    expect(body.error).toContain(message);
+    expect(body.fields).toEqual([expect.objectContaining({ field, kind })]);
+  });
+
+  it('answers Infinity (1e999 in JSON) with 422 naming the field, and NaN (not JSON) with 400', async () => {
+    const inf = await post('/predict', '{"age": 30, "plan": "basic", "spend": 1e999}');
+    expect(inf.status).toBe(422);
+    expect((await json(inf)).fields).toEqual([expect.objectContaining({ field: 'spend', kind: 'not-finite' })]);
+    const nan = await post('/predict', '{"age": NaN, "plan": "basic"}');
+    expect(nan.status).toBe(400);
+    expect(await json(nan)).toMatchObject({ code: 'malformed_json', error: expect.stringMatching(/^the body is not valid JSON/) });
+  });
+
+  it('answers a body that is not a row with 422, malformed JSON with 400, a big body with 413, another content type with 415', async () => {
+    const list = await post('/predict', '[1, 2]');
+    expect(list.status).toBe(422);
+    expect((await json(list)).error).toContain('the row: expected an object');
+    expect((await post('/predict', '{"age": 3')).status).toBe(400);
+    const bigBody = JSON.stringify({ ...good, id: 'x'.repeat(2000) });
+    // With Content-Length (judged by the header, as from any HTTP client) and without (counted as it streams).
+    const big = await app.request('/predict', { method: 'POST', body: bigBody, headers: { 'content-type': 'application/json', 'content-length': String(bigBody.length) } });
+    expect(big.status).toBe(413);
+    expect(await json(big)).toMatchObject({ code: 'body_too_large', limit: 1000 });
+    expect((await post('/predict', bigBody)).status).toBe(413);
+    const text = await post('/predict', JSON.stringify(good), 'text/plain');
+    expect(text.status).toBe(415);
+    expect((await json(text)).error).toBe("Content-Type 'text/plain'; this route takes application/json");
+    const none = await app.request('/predict', { method: 'POST', body: JSON.stringify(good) });
+    expect(none.status).toBe(415);
+  });
+});
+
+describe('POST /predict/batch', () => {
+  it('scores a JSON array in order and gives an invalid row an error entry naming its index and field', async () => {
+    const rows = [heldOut[0], { age: 30, plan: 'gold' }, heldOut[1]];
+    const r = await post('/predict/batch', JSON.stringify(rows));
+    expect(r.status).toBe(200);
+    const body = await json(r);
+    const expected = await pkg.predict([heldOut[0], heldOut[1]]);
+    const results = body.results as Record<string, unknown>[];
+    expect(results.map((x) => x.index)).toEqual([0, 1, 2]);
+    expect(Math.abs((results[0]?.probability as number) - (expected[0] as number))).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs((results[2]?.probability as number) - (expected[1] as number))).toBeLessThanOrEqual(1e-6);
+    expect(results[1]).toMatchObject({ index: 1, error: expect.stringContaining('row 1: plan: "gold" is not one of'), fields: [expect.objectContaining({ field: 'plan' })] });
+    expect(body).toMatchObject({ scored: 2, invalid: 1 });
+  });
+
+  it('reads NDJSON and CSV with a header to the same probabilities as JSON', async () => {
+    const rows = heldOut.slice(0, 12);
+    const probabilities = async (r: Response) => {
+      expect(r.status).toBe(200);
+      return ((await json(r)).results as { probability: number }[]).map((x) => x.probability);
+    };
+    const fromJson = await probabilities(await post('/predict/batch', JSON.stringify(rows)));
+    const ndjson = rows.map((row) => JSON.stringify(row)).join('\n');
+    expect(await probabilities(await post('/predict/batch', `${ndjson}\n`, 'application/x-ndjson'))).toEqual(fromJson);
+    const csv = ['id,age,spend,plan', ...rows.map((row) => [row.id, row.age, row.spend ?? '', row.plan ?? ''].join(','))].join('\n');
+    expect(await probabilities(await post('/predict/batch', csv, 'text/csv'))).toEqual(fromJson);
+  });
+
+  it('names the line of malformed NDJSON, the field of a CSV value of the wrong type, and refuses an empty batch or a non-list', async () => {
+    const ndjson = await post('/predict/batch', '{"age": 30, "plan": "basic"}\n{"age": \n', 'application/x-ndjson');
+    expect(ndjson.status).toBe(400);
+    expect((await json(ndjson)).error).toMatch(/^line 2 is not valid JSON/);
+    const csv = await post('/predict/batch', 'age,plan\nold,basic\n', 'text/csv');
+    expect(((await json(csv)).results as Record<string, unknown>[])[0]).toMatchObject({ index: 0, fields: [expect.objectContaining({ field: 'age', kind: 'type' })] });
+    expect(await json(await post('/predict/batch', '[]'))).toMatchObject({ code: 'empty_batch' });
+    expect(await json(await post('/predict/batch', JSON.stringify(good)))).toMatchObject({ code: 'not_a_list' });
+    expect((await post('/predict/batch', 'x', 'application/xml')).status).toBe(415);
+    expect((await post('/predict/batch', JSON.stringify(Array.from({ length: 500 }, () => good)))).status).toBe(413);
+  });
+});
+
+describe('service routes', () => {
+  it('answers health, /model and unknown routes as JSON', async () => {
+    expect(await json(await app.request('/health/live'))).toEqual({ status: 'live' });
+    expect(await json(await app.request('/health/ready'))).toMatchObject({ status: 'ready' });
+    const model = await json(await app.request('/model'));
+    expect(model).toMatchObject({ name: 'tiny', version: null, stage: null, commit: null, hash: null, source: 'directory', params: { epochs: 5, lr: 0.05 }, metrics: null, threshold: 0.5, loaded_at: '2026-01-02T03:04:05.000Z' });
+    expect(model.engine).toMatch(/^typed-array \(2 Dense layers/);
+    expect(model.backend).toMatch(/^(wasm|tensorflow) /);
+    const missing = await app.request('/predictions');
+    expect(missing.status).toBe(404);
+    expect(await json(missing)).toEqual({ error: 'no route GET /predictions; GET /openapi.json lists the routes', code: 'not_found' });
+  });
+
+  it('publishes an OpenAPI 3.1 document whose row schema is the feature schema', async () => {
+    const doc = await json(await app.request('/openapi.json'));
+    expect(doc.openapi).toBe('3.1.0');
+    const schemas = (doc.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+    expect(schemas.Row).toMatchObject({ type: 'object', required: ['age', 'plan'], additionalProperties: false, properties: { age: { type: 'integer', minimum: 0, maximum: 120 } } });
+    expect(schemas.Row).not.toHaveProperty('$schema');
+    expect(Object.keys(doc.paths as object)).toEqual(expect.arrayContaining(['/predict', '/predict/batch', '/v2/models/tiny/infer']));
+  });
+});
+
+describe('KServe V2', () => {
+  it('answers health with the status and an empty body, and model metadata with one input per column', async () => {
+    for (const path of ['/v2/health/live', '/v2/health/ready', '/v2/models/tiny/ready']) {
+      const r = await app.request(path);
+      expect([path, r.status, await r.text()]).toEqual([path, 200, '']);
+    }
+    expect(await json(await app.request('/v2/models/tiny'))).toEqual({
+      name: 'tiny',
+      platform: 'tensorflowjs_layers',
+      inputs: [
+        { name: 'age', datatype: 'INT64', shape: [-1] },
+        { name: 'spend', datatype: 'FP64', shape: [-1] },
+        { name: 'plan', datatype: 'BYTES', shape: [-1] },
+      ],
+      outputs: [
+        { name: 'probability', datatype: 'FP32', shape: [-1] },
+        { name: 'label', datatype: 'INT64', shape: [-1] },
+      ],
+    });
+    const other = await app.request('/v2/models/churn');
+    expect(other.status).toBe(404);
+    expect((await json(other)).error).toBe("no model 'churn' here; this server serves 'tiny'");
+  });
+
+  it('infers from column tensors and from a preprocessed features tensor, with the request id', async () => {
+    const rows = heldOut.slice(0, 3);
+    const expected = Array.from(await pkg.predict(rows));
+    const columns = {
+      id: 'req-7',
+      inputs: [
+        { name: 'age', shape: [3], datatype: 'INT64', data: rows.map((r) => r.age) },
+        { name: 'spend', shape: [3, 1], datatype: 'FP64', data: rows.map((r) => [r.spend]) },
+        { name: 'plan', shape: [3], datatype: 'BYTES', data: rows.map((r) => r.plan) },
+      ],
+    };
+    const r = await post('/v2/models/tiny/infer', JSON.stringify(columns));
+    expect(r.status).toBe(200);
+    const body = await json(r);
+    expect(body).toMatchObject({ model_name: 'tiny', id: 'req-7', outputs: [{ name: 'probability', datatype: 'FP32', shape: [3] }, { name: 'label', datatype: 'INT64', shape: [3] }] });
+    const got = (body.outputs as { data: number[] }[])[0]?.data ?? [];
+    got.forEach((p, i) => expect(Math.abs(p - (expected[i] as number))).toBeLessThanOrEqual(1e-6));
+
+    const { transformRows, TINY_SPEC } = { transformRows: (await import('./model/index.js')).transformRows, TINY_SPEC: pkg.preprocessing };
+    const x = Array.from(transformRows(TINY_SPEC, rows));
+    const features = { inputs: [{ name: 'features', shape: [3, 5], datatype: 'FP32', data: x }], outputs: [{ name: 'probability' }] };
+    const m = await json(await post('/v2/models/tiny/infer', JSON.stringify(features)));
+    expect((m.outputs as unknown[]).length).toBe(1);
+    expect((m.outputs as { data: number[] }[])[0]?.data).toEqual(got);
+    expect(m.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers a bad infer request with 400 and {error}', async () => {
+    const cases: [unknown, string][] = [
+      [{}, '"inputs" must be a non-empty list of tensors'],
+      [{ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: [1] }] }, 'input age: shape [2] holds 2 values, "data" has 1'],
+      [{ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [300] }, { name: 'plan', shape: [1], datatype: 'BYTES', data: ['basic'] }] }, 'row 0: age: 300 is above the maximum 120'],
+      [{ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] }, 'input features: shape must be [N, 5], got [1,4]'],
+      [{ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [3] }], outputs: [{ name: 'logits' }] }, 'unknown output logits; this model gives probability, label'],
+    ];
+    for (const [body, error] of cases) {
+      const r = await post('/v2/models/tiny/infer', JSON.stringify(body));
+      expect([r.status, (await json(r)).error]).toEqual([400, error]);
+    }
+  });
+});
+
+describe('GET /metrics', () => {
+  it('exposes sub-millisecond latency buckets, predictions by label, invalid rows by field (bounded) and the model info', async () => {
+    await post('/predict', JSON.stringify({ age: 30, plan: 'basic', favourite_colour: 'red' }));
+    const r = await app.request('/metrics');
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await r.text();
+    expect(text).toMatch(/^pipe_serve_request_duration_seconds_bucket\{le="0\.0001",method="POST",route="\/predict",status="200"\} \d+$/m);
+    expect(text).toMatch(/^pipe_serve_requests_total\{method="GET",route="\(unmatched\)",status="404"\} 1$/m);
+    expect(text).toMatch(/^pipe_serve_predictions_total\{model_version="unversioned",label="[01]"\} \d+$/m);
+    expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="\(unexpected\)",kind="unexpected"\} [1-9]/m);
+    expect(text).not.toContain('favourite_colour');
+    expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="age",kind="range"\} [1-9]/m);
+    expect(text).toMatch(/^pipe_serve_batch_rows_count \d+$/m);
+    expect(text).toMatch(/^pipe_serve_prediction_score_bucket\{le="0\.5"\} \d+$/m);
+    expect(text).toMatch(/^pipe_serve_requests_in_flight 1$/m);
+    expect(text).toMatch(/^pipe_serve_model_info\{name="tiny",version="",commit="",stage="",backend="(wasm|tensorflow)",engine="typed-array"\} 1$/m);
+    expect(text).toMatch(/^pipe_serve_process_resident_memory_bytes \d+/m);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * @module The inference service as a Hono app (createApp(deps) → Hono; no listen: server.ts does
+ * that, tests call app.request()). Every request is measured; every error is JSON
+ * (`{error, code, …}`): bad input is a 4xx naming what is wrong, an unknown route a 404, and only
+ * a bug is a 500. Auth, rate limits and request logs slot in as middleware before the routes.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import { RequestProblem } from './request-problem.js';
+import type { ServeDeps } from './routes/deps.js';
+import { predictRoutes } from './routes/predict.js';
+import { serviceRoutes } from './routes/service.js';
+import { v2Routes } from './routes/v2.js';
+
+export type { ServeDeps } from './routes/deps.js';
+
+export const DEFAULT_LIMITS = { predictBytes: 64 * 1024, batchBytes: 16 * 1024 * 1024 } as const;
+
+export function createApp(deps: ServeDeps, { serverVersion = '0.0.0', logError = (e: unknown) => console.error(e) }: { serverVersion?: string; logError?: (e: unknown) => void } = {}): Hono {
+  const app = new Hono();
+  const { metrics } = deps;
+
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    metrics.inFlight.inc();
+    try {
+      await next();
+    } finally {
+      metrics.inFlight.dec();
+      // The registered pattern, never the raw path: a label per URL would grow without bound.
+      const pattern = routePath(c, -1);
+      const route = pattern === '*' || pattern === '/*' || pattern === '' ? '(unmatched)' : pattern;
+      metrics.requestSeries(c.req.method, route, c.res.status).observe((performance.now() - start) / 1000);
+    }
+  });
+
+  predictRoutes(app, deps);
+  v2Routes(app, deps, serverVersion);
+  serviceRoutes(app, deps);
+
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; GET /openapi.json lists the routes`, code: 'not_found' }, 404));
+  app.onError((error, c) => {
+    if (error instanceof RequestProblem) return c.json(error.body(), error.status);
+    if (error instanceof HTTPException) return c.json({ error: error.message || 'request refused', code: 'http_error' }, error.status);
+    logError(error);
+    return c.json({ error: 'internal error while answering; the server log has the details', code: 'internal' }, 500);
+  });
+  return app;
+}

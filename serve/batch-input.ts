@@ -1,0 +1,65 @@
+/**
+ * @module The rows of a /predict/batch body: a JSON array, NDJSON (one JSON object a line) or CSV
+ * with a header. CSV fields are text, so a column the feature schema types as a number is read
+ * as one ('' = missing, i.e. null); text that is not a number is left as is for the validator to
+ * name. Malformed input is a 400 naming the line.
+ */
+import type { FeatureSchema } from './model/index.js';
+import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from './request-problem.js';
+
+export const BATCH_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/csv'] as const;
+
+function numericColumns(schema: FeatureSchema): Set<string> {
+  const numeric = new Set<string>();
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const types = [property.type].flat();
+    if (types.includes('number') || types.includes('integer')) numeric.add(name);
+  }
+  return numeric;
+}
+
+function csvValue(value: string, numeric: boolean): string | number | null {
+  if (value === '') return null;
+  if (!numeric) return value;
+  const n = Number(value);
+  return Number.isNaN(n) || value.trim() === '' ? value : n;
+}
+
+async function csvRows(text: string, schema: FeatureSchema): Promise<unknown[]> {
+  const { parse } = await import('csv-parse/sync');
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: false }) as Record<string, string>[];
+  } catch (cause) {
+    throw new RequestProblem(400, 'malformed_csv', `the CSV body cannot be read (${(cause as Error).message})`, {}, { cause });
+  }
+  const numeric = numericColumns(schema);
+  return records.map((record) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, csvValue(v, numeric.has(k))])));
+}
+
+function ndjsonRows(text: string): unknown[] {
+  const rows: unknown[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() !== '') rows.push(parseJson(line, `line ${i + 1}`));
+  });
+  return rows;
+}
+
+/** The rows of a batch body of Content-Type `contentType`. */
+export async function batchRows(contentType: string | undefined, text: string, schema: FeatureSchema): Promise<unknown[]> {
+  const type = mediaType(contentType);
+  let rows: unknown[];
+  if (type === 'application/json') {
+    const value = parseJson(text);
+    if (!Array.isArray(value)) throw new RequestProblem(400, 'not_a_list', 'a JSON batch is an array of rows ([{…}, {…}]); for one row use POST /predict');
+    rows = value;
+  } else if (type === 'application/x-ndjson' || type === 'application/jsonl') {
+    rows = ndjsonRows(text);
+  } else if (type === 'text/csv') {
+    rows = await csvRows(text, schema);
+  } else {
+    throw unsupportedMediaType(type, BATCH_MEDIA_TYPES);
+  }
+  if (rows.length === 0) throw new RequestProblem(400, 'empty_batch', 'the batch has no rows');
+  return rows;
+}

@@ -1,0 +1,61 @@
+/** @module `pipe serve [MODEL]`: resolves the model, loads and warms it, and only then listens; stops on SIGTERM or SIGINT. */
+import { PipeError, defineCommand } from '../../runner/command/index.js';
+
+const DEFAULT_PORT = 8080;
+
+function portOf(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw new PipeError('USAGE', `--port takes a port number 0–65535 (0: any free port), not '${raw}' (pipe serve)`, { command: 'serve', flag: '--port' });
+  return port;
+}
+
+function thresholdOf(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const t = Number(raw);
+  if (raw.trim() === '' || !(t >= 0 && t <= 1)) throw new PipeError('USAGE', `--threshold takes a probability between 0 and 1, not '${raw}' (pipe serve)`, { command: 'serve', flag: '--threshold' });
+  return t;
+}
+
+export const serve = defineCommand({
+  name: 'serve',
+  description: `
+Serves a model package over HTTP. MODEL is a model package directory, a registry reference
+(churn#prod, churn@v1.2.0, churn@latest) or a git revision; without it, the workspace's
+'churn' artifact (its path from 'artifacts:' in pipeline.yaml). A reference or revision is
+served when the workspace holds that version of the artifact (its hash in data.lock);
+fetching another version is not wired in yet, and the message says what to run instead.
+
+The model is loaded with its preprocessing and feature schema, checked, warmed with one
+prediction, and only then does the server listen and print 'Serving NAME … at http://HOST:PORT'
+on stdout (--port 0 picks a free port). A missing or inconsistent model exits 2 before that.
+
+Routes: POST /predict, POST /predict/batch (JSON array, NDJSON or CSV), GET /health/live,
+GET /health/ready, GET /model, GET /openapi.json, GET /metrics (Prometheus), and the KServe V2
+subset (GET /v2/health/live|ready, GET /v2/models/NAME, POST /v2/models/NAME/infer).
+Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or SIGINT.`,
+  options: {
+    port: { type: 'string', short: 'p', valueName: 'N', help: `port to listen on (default ${DEFAULT_PORT}; 0: any free port)` },
+    host: { type: 'string', valueName: 'HOST', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
+    threshold: { type: 'string', valueName: 'P', help: 'probability from which the label is 1 (default: the threshold in the metrics, else 0.5)' },
+    engine: { type: 'string', valueName: 'ENGINE', help: 'auto (typed-array forward pass for Dense models, else tfjs) or tfjs' },
+  },
+  positionals: [{ name: 'model', valueName: 'MODEL' }],
+  async run({ options, args, io }) {
+    const port = portOf(options.port);
+    const host = options.host ?? '127.0.0.1';
+    const threshold = thresholdOf(options.threshold);
+    const engine = options.engine ?? 'auto';
+    if (engine !== 'auto' && engine !== 'tfjs') throw new PipeError('USAGE', `--engine takes auto or tfjs, not '${engine}' (pipe serve)`, { command: 'serve', flag: '--engine' });
+    const { startService } = await import('../start-service.js');
+    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, log: (line) => io.err(`${line}\n`) });
+    io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    await service.close();
+    io.err('pipe serve: stopped\n');
+  },
+});

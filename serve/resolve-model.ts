@@ -1,0 +1,116 @@
+/**
+ * @module Which model `pipe serve [MODEL]` serves, and where its files are: a directory (a model
+ * package), a registry reference (`churn#prod`, `churn@v1.2.0`, `churn@latest`), a git revision,
+ * or by default the workspace's `churn` artifact (its path from `artifacts:` in pipeline.yaml).
+ * A reference or revision is served from the workspace when the workspace's data.lock records the
+ * same artifact hash as that commit; fetching another version from the cache or a remote is
+ * `pipe model get`'s work, wired in here once it exists.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { PipeError } from '../runner/command/index.js';
+import type { Lock, RepoPath } from '../runner/index.js';
+
+export type ModelSource = 'directory' | 'workspace' | 'registry' | 'revision';
+
+export interface ServedModel {
+  /** The model package directory, absolute. */
+  readonly dir: string;
+  readonly name: string;
+  readonly version?: string;
+  readonly stage?: string;
+  /** The commit whose data.lock records the served artifact. */
+  readonly commit?: string;
+  /** The artifact's hash in that data.lock. */
+  readonly hash?: string;
+  readonly source: ModelSource;
+  /** The repository and the artifact's path in it, when the model comes from one. */
+  readonly root?: string;
+  readonly path?: RepoPath;
+}
+
+export const DEFAULT_ARTIFACT = 'churn';
+
+const unavailable = (reference: string, message: string, cause?: unknown) =>
+  new PipeError('SERVE_MODEL_UNAVAILABLE', message, { reference }, cause === undefined ? undefined : { cause });
+
+/** The hash a data.lock records for `path`: a stage's out, or tracked data. */
+export function lockedHash(lock: Lock, path: string): string | undefined {
+  for (const stage of Object.values(lock.stages)) for (const out of stage.outs) if (out.path === path) return out.hash;
+  return lock.data[path]?.hash;
+}
+
+export async function resolveModel({ cwd, reference }: { cwd: string; reference?: string }): Promise<ServedModel> {
+  if (reference !== undefined) {
+    const dir = resolve(cwd, reference);
+    if (existsSync(dir) && statSync(dir).isDirectory()) return { dir, name: basename(dir), source: 'directory' };
+  }
+  const { findRoot, parseModelReference } = await import('../runner/index.js');
+  let root: string;
+  try {
+    root = findRoot(cwd);
+  } catch (cause) {
+    if (reference === undefined) throw cause;
+    throw unavailable(reference, `cannot serve '${reference}': there is no such directory, and no pipeline here to resolve it as a model reference or revision in`, cause);
+  }
+  if (reference === undefined) return workspaceArtifact(root, DEFAULT_ARTIFACT, `the workspace's '${DEFAULT_ARTIFACT}' artifact`);
+  const parsed = parseModelReference(reference);
+  if (parsed) {
+    const { readRegistry, resolveModelReference } = await import('../runner/index.js');
+    const found = resolveModelReference(await readRegistry(root), parsed);
+    if (!found || 'problem' in found) throw unavailable(reference, `cannot serve ${reference}: ${found?.problem ?? 'not a model reference'}; 'pipe model show' lists the registry`);
+    return atCommit(root, reference, { name: found.artifact, commit: found.commit, version: found.version, stage: found.stage, source: 'registry' });
+  }
+  const { resolveRevision } = await import('../runner/index.js');
+  const rev = await resolveRevision(root, reference).catch((cause: unknown) => {
+    throw unavailable(reference, `cannot serve '${reference}': it is not a directory, a model reference (churn#prod, churn@v1.2.0, churn@latest) or a git revision`, cause);
+  });
+  if (rev.commit === undefined) return workspaceArtifact(root, DEFAULT_ARTIFACT, `the workspace's '${DEFAULT_ARTIFACT}' artifact`);
+  return atCommit(root, reference, { name: DEFAULT_ARTIFACT, commit: rev.commit, source: 'revision' });
+}
+
+/** The artifact's path as the workspace's pipeline declares it. */
+async function artifactPath(root: string, name: string, reference: string): Promise<RepoPath> {
+  const { pipelineAt, WORKSPACE } = await import('../runner/index.js');
+  const pipeline = await pipelineAt(root, { name: WORKSPACE });
+  const artifacts = pipeline.state === 'found' ? pipeline.declared.artifacts : new Map<string, RepoPath>();
+  const path = artifacts.get(name);
+  if (path === undefined) {
+    const known = [...artifacts.keys()];
+    throw unavailable(reference, `no artifact '${name}' under 'artifacts:' in the pipeline file of ${root}${known.length ? ` (declared: ${known.join(', ')})` : ''}; name a model package directory instead: pipe serve DIR`);
+  }
+  return path;
+}
+
+async function workspaceArtifact(root: string, name: string, what: string): Promise<ServedModel> {
+  const path = await artifactPath(root, name, name);
+  const dir = join(root, path);
+  if (!existsSync(dir)) {
+    throw unavailable(name, `${what} (${path}) is not in the workspace; get it with 'pipe checkout ${path}' (after 'pipe pull' on a fresh clone) or train it with 'pipe repro'`);
+  }
+  const { readLock, resolveRevision, readLockAtRevision } = await import('../runner/index.js');
+  const hash = lockedHash(await readLock({ root }), path);
+  // The workspace model is HEAD's when HEAD's data.lock records the same hash.
+  const head = await resolveRevision(root, 'HEAD').catch(() => undefined);
+  const headHash = head?.commit ? lockedHash(await readLockAtRevision(root, head.commit).catch(() => ({ schema: 1, stages: {}, data: {} }) as Lock), path) : undefined;
+  return { dir, name, source: 'workspace', root, path, ...(hash ? { hash } : {}), ...(head?.commit && hash && headHash === hash ? { commit: head.commit } : {}) };
+}
+
+/** A model recorded at `commit`: served from the workspace when the workspace holds that very artifact. */
+async function atCommit(root: string, reference: string, want: { name: string; commit: string; version?: string; stage?: string; source: ModelSource }): Promise<ServedModel> {
+  const { readLock, readLockAtRevision } = await import('../runner/index.js');
+  const path = await artifactPath(root, want.name, reference);
+  const hash = lockedHash(await readLockAtRevision(root, want.commit), path);
+  const short = want.commit.slice(0, 7);
+  if (!hash) throw unavailable(reference, `${reference} points to commit ${short}, whose data.lock records no ${path}`);
+  const here = lockedHash(await readLock({ root }), path);
+  const dir = join(root, path);
+  if (here !== hash || !existsSync(dir)) {
+    throw unavailable(
+      reference,
+      `${reference} is ${want.version ? `${want.name}@${want.version} ` : ''}(${path} ${hash.slice(0, 19)}… at ${short}), but the workspace holds ${here ? 'another version' : 'no version of it'}. ` +
+        `Serving a version other than the workspace's needs 'pipe model get' (not wired into pipe serve yet); until then: git checkout ${short} -- data.lock && pipe checkout ${path} && pipe serve ${path}`,
+    );
+  }
+  return { dir, name: want.name, source: want.source, root, path, hash, commit: want.commit, ...(want.version ? { version: want.version } : {}), ...(want.stage ? { stage: want.stage } : {}) };
+}

@@ -1,0 +1,13 @@
+/** @module What every route of the service is built from: the scorer, the model's description, the metrics and the limits (createApp's one options object). */
+import type { ServeMetrics } from '../metrics.js';
+import type { ModelInfo } from '../model-info.js';
+import type { Scorer } from '../scorer.js';
+
+export interface ServeDeps {
+  readonly scorer: Scorer;
+  readonly info: ModelInfo;
+  readonly metrics: ServeMetrics;
+  /** Whether the service takes predictions now (false while it shuts down). */
+  readonly isReady: () => boolean;
+  readonly limits: { readonly predictBytes: number; readonly batchBytes: number };
+}

@@ -1,0 +1,59 @@
+/** @module Starts the inference service: resolve the model, load and check the package, warm it, describe it, then listen. The order is the promise: nothing listens before a prediction has been made. */
+import { PipeError } from '../runner/command/index.js';
+import { createApp, DEFAULT_LIMITS } from './app.js';
+import { createMetrics } from './metrics.js';
+import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage } from './model/index.js';
+import { modelInfo, type ModelInfo } from './model-info.js';
+import { resolveModel } from './resolve-model.js';
+import { createScorer } from './scorer.js';
+import { listen } from './server.js';
+
+export interface Service {
+  readonly info: ModelInfo;
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly cwd: string;
+  readonly reference?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly threshold?: number;
+  readonly engine?: 'auto' | 'tfjs';
+  readonly limits?: { readonly predictBytes: number; readonly batchBytes: number };
+  readonly log?: (line: string) => void;
+}
+
+async function load(dir: string): Promise<ModelPackage> {
+  try {
+    return await loadModelPackage(dir);
+  } catch (error) {
+    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
+    throw error;
+  }
+}
+
+export async function startService({ cwd, reference, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {} }: StartOptions): Promise<Service> {
+  const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
+  const pkg = await load(model.dir);
+  log(backendLine({ summary: pkg.backend }));
+  const scorer = await createScorer(pkg, { engine });
+  log(`engine: ${scorer.engine}`);
+  const info = await modelInfo(model, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
+  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features });
+  let ready = true;
+  const app = createApp({ scorer, info, metrics, limits, isReady: () => ready }, { logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`) });
+  const server = await listen(app, { host, port });
+  return {
+    info,
+    url: server.url,
+    port: server.port,
+    async close() {
+      ready = false;
+      await server.close();
+      pkg.dispose();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * @module `pipe serve` as a user runs it: the built CLI on --port 0, a tiny model package trained
+ * in the test. It answers as training's own code path does (issue 16 item 6), its /metrics pass
+ * promtool, it resolves the workspace artifact and registry references, and a missing or
+ * inconsistent model stops it with exit 2 before it listens.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
+import { startPipe, runPipe, type RunningPipe } from '../helpers/pipe.js';
+import { makeRepo, removeRepos } from '../helpers/repo.js';
+import { forFile, tempDir } from '../helpers/temp-dir.js';
+import { loadModelPackage, transformRow } from '../../serve/model/index.js';
+
+const READY = /^Serving (\S+).* at (http:\/\/127\.0\.0\.1:\d+) \(engine: ([^)]+)\)$/m;
+const SERVE_TIMEOUT = { timeout: 300_000 } as const;
+
+let pkgDir: string;
+let heldOut: TinyRow[];
+let server: RunningPipe;
+let base: string;
+
+/** Starts `pipe serve ARGS --port 0` in `cwd`; resolves to the base URL once it prints its ready line. */
+async function serve(cwd: string, args: string[]): Promise<{ running: RunningPipe; url: string }> {
+  const running = startPipe(cwd, ['serve', ...args, '--port', '0']);
+  await running.waitForStdout(READY, 240_000);
+  return { running, url: READY.exec(running.stdout())?.[2] ?? '' };
+}
+
+async function stop(running: RunningPipe | undefined): Promise<void> {
+  if (!running) return;
+  running.child.kill('SIGTERM');
+  await running.done;
+}
+
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  await forFile(async () => {
+    pkgDir = join(tempDir('pipe-serve-e2e-'), 'tiny');
+    heldOut = await writeTinyPackage(pkgDir);
+  });
+  ({ running: server, url: base } = await serve(pkgDir, [pkgDir]));
+}, 300_000);
+
+afterAll(async () => {
+  await stop(server);
+  await removeRepos();
+});
+
+describe('pipe serve DIR', SERVE_TIMEOUT, () => {
+  it('prints its address only once ready, and answers with the typed-array engine', async () => {
+    expect(server.stdout()).toMatch(READY);
+    expect(READY.exec(server.stdout())?.[3]).toBe('typed-array');
+    expect(server.stderr()).toMatch(/^tfjs backend: (wasm|tensorflow) /m);
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+  });
+
+  it('gives the probabilities of training’s code path (featurize’s transformRow, evaluate’s predictMatrix) to 1e-6', async () => {
+    // The evaluate stage's path: the package loaded with tfjs, rows preprocessed as featurize writes them, then predictMatrix.
+    const pkg = await loadModelPackage(pkgDir);
+    const width = pkg.preprocessing.features.length;
+    const x = new Float32Array(heldOut.length * width);
+    heldOut.forEach((row, r) => x.set(transformRow(pkg.preprocessing, (c) => row[c]), r * width));
+    const training = Array.from(await pkg.predictMatrix(x, heldOut.length));
+    pkg.dispose();
+
+    const batch = (await (await post(`${base}/predict/batch`, heldOut)).json()) as { results: { index: number; probability: number }[]; invalid: number };
+    expect(batch.invalid).toBe(0);
+    const served = batch.results.map((r) => r.probability);
+    expect(served).toHaveLength(heldOut.length);
+    served.forEach((p, i) => expect(Math.abs(p - (training[i] as number)), `row ${i}`).toBeLessThanOrEqual(1e-6));
+    for (const i of [0, 7, 13]) {
+      const one = (await (await post(`${base}/predict`, heldOut[i])).json()) as { probability: number };
+      expect(Math.abs(one.probability - (training[i] as number)), `row ${i} alone`).toBeLessThanOrEqual(1e-6);
+    }
+    // The rows are not all alike, so agreeing means something.
+    expect(new Set(served.map((p) => p.toFixed(3))).size).toBeGreaterThan(10);
+  });
+
+  it('exposes metrics that promtool check metrics accepts', async (ctx) => {
+    if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status !== 0) {
+      ctx.skip(true, 'promtool is not installed (Debian package prometheus; .ci/run installs it)');
+      return;
+    }
+    await post(`${base}/predict`, { age: 200, plan: 'basic' });
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('pipe_serve_request_duration_seconds_bucket');
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(`${check.status} ${check.stdout}${check.stderr}`.trim()).toBe('0');
+  });
+
+  it('stops on SIGTERM with exit 0', async () => {
+    const { running } = await serve(pkgDir, [pkgDir]);
+    running.child.kill('SIGTERM');
+    const r = await running.done;
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('pipe serve: stopped')]);
+  });
+});
+
+describe('a model that cannot be served exits 2 before listening', SERVE_TIMEOUT, () => {
+  const broken = (change: (dir: string) => void) => {
+    const dir = join(tempDir(), 'broken');
+    cpSync(pkgDir, dir, { recursive: true });
+    change(dir);
+    return dir;
+  };
+
+  it('names the file when the schema and the preprocessing disagree', async () => {
+    const dir = broken((d) => {
+      const schema = JSON.parse(readFileSync(join(d, 'feature-schema.json'), 'utf8')) as { properties: Record<string, unknown> };
+      schema.properties.colour = { type: 'string' };
+      writeFileSync(join(d, 'feature-schema.json'), JSON.stringify(schema));
+    });
+    const r = await runPipe(dir, ['serve', dir, '--port', '0']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain(`error: ${join(dir, 'feature-schema.json')}: its properties and the steps of preprocessing.json name different columns (only in feature-schema.json: colour)`);
+  });
+
+  it('names the weights file when it is absent', async () => {
+    const dir = broken((d) => rmSync(join(d, 'weights.bin')));
+    const r = await runPipe(dir, ['serve', dir, '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: .*weights\.bin/m);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('says what a MODEL that is neither a directory, a reference nor a revision is', async () => {
+    const r = await runPipe(tempDir(), ['serve', 'nowhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: cannot serve 'nowhere': there is no such directory, and no pipeline here to resolve it as a model reference or revision in\n");
+  });
+
+  it('refuses a bad --port', async () => {
+    const r = await runPipe(tempDir(), ['serve', pkgDir, '--port', 'http']);
+    expect([r.code, r.stderr]).toEqual([2, "error: --port takes a port number 0–65535 (0: any free port), not 'http' (pipe serve)\n"]);
+  });
+});
+
+describe('the workspace artifact and registry references', SERVE_TIMEOUT, () => {
+  const HASH = `sha256:${'ab'.repeat(32)}.dir`;
+  const lock = (hash: string) => `schema: 1\nstages:\n  train:\n    cmd: 'true'\n    deps: []\n    params: {}\n    outs:\n      - path: models/churn\n        hash: ${hash}\n        size: 1\n        nfiles: 5\n`;
+  const git = (dir: string, args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Ann', '-c', 'user.email=ann@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+
+  function workspace(): string {
+    const repo = makeRepo({
+      'pipeline.yaml': "stages:\n  train:\n    cmd: 'true'\n    outs: [models/churn]\nartifacts:\n  churn:\n    path: models/churn\n    type: model\n",
+      'data.lock': lock(HASH),
+    });
+    git(repo.dir, ['add', 'pipeline.yaml', 'data.lock']);
+    git(repo.dir, ['commit', '-qm', 'train']);
+    git(repo.dir, ['tag', '-a', 'churn@v1.0.0', '-m', 'Registering artifact churn version v1.0.0']);
+    git(repo.dir, ['tag', '-a', 'churn#prod#1', '-m', 'Assigning stage prod to artifact churn version v1.0.0']);
+    return repo.dir;
+  }
+
+  it('says how to get the default artifact when it is not in the workspace', async () => {
+    const r = await runPipe(workspace(), ['serve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "error: the workspace's 'churn' artifact (models/churn) is not in the workspace; get it with 'pipe checkout models/churn' (after 'pipe pull' on a fresh clone) or train it with 'pipe repro'\n",
+    );
+  });
+
+  it('serves churn#prod from the workspace when it holds that version, with version, stage, commit and hash in /model', async () => {
+    const dir = workspace();
+    cpSync(pkgDir, join(dir, 'models', 'churn'), { recursive: true });
+    const commit = git(dir, ['rev-parse', 'HEAD']);
+    const { running, url } = await serve(dir, ['churn#prod']);
+    try {
+      expect(running.stdout()).toMatch(/^Serving churn v1\.0\.0 at /m);
+      const model = (await (await fetch(`${url}/model`)).json()) as Record<string, unknown>;
+      expect(model).toMatchObject({ name: 'churn', version: 'v1.0.0', stage: 'prod', commit, hash: HASH, source: 'registry', params: {} });
+      const p = (await (await post(`${url}/predict`, heldOut[0])).json()) as { model: unknown };
+      expect(p.model).toEqual({ name: 'churn', version: 'v1.0.0' });
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toContain(`pipe_serve_model_info{name="churn",version="v1.0.0",commit="${commit}",stage="prod",`);
+    } finally {
+      await stop(running);
+    }
+  });
+
+  it('says it cannot yet fetch a version the workspace does not hold, and what to run instead', async () => {
+    const dir = workspace();
+    mkdirSync(join(dir, 'models', 'churn'), { recursive: true });
+    writeFileSync(join(dir, 'data.lock'), lock(`sha256:${'cd'.repeat(32)}.dir`));
+    const commit = git(dir, ['rev-parse', '--short=7', 'HEAD']);
+    const r = await runPipe(dir, ['serve', 'churn@v1.0.0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: churn@v1.0.0 is churn@v1.0.0 (models/churn sha256:abababababab… at ${commit}), but the workspace holds another version.`);
+    expect(r.stderr).toContain(`git checkout ${commit} -- data.lock && pipe checkout models/churn && pipe serve models/churn`);
+  });
+
+  it('says what is wrong with a reference that names nothing', async () => {
+    const r = await runPipe(workspace(), ['serve', 'churn#staging']);
+    expect([r.code, r.stderr]).toEqual([2, "error: cannot serve churn#staging: no version of 'churn' is in stage 'staging'; 'pipe model show' lists the registry\n"]);
+  });
+});
