@@ -47,14 +47,15 @@ Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or
     const threshold = thresholdOf(options.threshold);
     const engine = options.engine ?? 'auto';
     if (engine !== 'auto' && engine !== 'tfjs') throw new PipeError('USAGE', `--engine takes auto or tfjs, not '${engine}' (pipe serve)`, { command: 'serve', flag: '--engine' });
+    // Listening for the signals before the ready line: a caller may send SIGTERM the moment it reads it.
+    const stopped = new Promise<void>((done) => {
+      process.once('SIGTERM', () => done());
+      process.once('SIGINT', () => done());
+    });
     const { startService } = await import('../start-service.js');
     const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, log: (line) => io.err(`${line}\n`) });
     io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
-    await new Promise<void>((done) => {
-      const stop = () => done();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+    await stopped;
     await service.close();
     io.err('pipe serve: stopped\n');
   },

@@ -82,6 +82,8 @@ export async function writeTinyPackage(dir: string): Promise<TinyRow[]> {
   const json = (name: string, value: unknown) => writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
   json(MODEL_PACKAGE_FILES.preprocessing, TINY_SPEC);
   json(MODEL_PACKAGE_FILES.feature_schema, TINY_SCHEMA);
-  json('metadata.json', { model: 'tiny', format: MODEL_PACKAGE_FORMAT, files: MODEL_PACKAGE_FILES, params: { epochs: 5, lr: 0.05 } });
+  // No reference profile: a package without one (drift off) is what these tests serve.
+  const { reference_profile: _profile, ...files } = MODEL_PACKAGE_FILES;
+  json('metadata.json', { model: 'tiny', format: MODEL_PACKAGE_FORMAT, files, params: { epochs: 5, lr: 0.05 } });
   return tinyRows(60, 1000);
 }
