@@ -3,10 +3,11 @@
  * package), a registry reference (`churn#prod`, `churn@v1.2.0`, `churn@latest`), a git revision,
  * or by default the workspace's `churn` artifact (its path from `artifacts:` in pipeline.yaml).
  * A reference or revision is served from the workspace when the workspace's data.lock records the
- * same artifact hash as that commit; fetching another version from the cache or a remote is
- * `pipe model get`'s work, wired in here once it exists.
+ * same artifact hash as that commit; another version is written from the cache (the missing
+ * objects fetched from the remote), as `pipe model get` writes it.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import type { Lock, RepoPath } from '../runner/index.js';
@@ -16,6 +17,8 @@ export type ModelSource = 'directory' | 'workspace' | 'registry' | 'revision';
 export interface ServedModel {
   /** The model package directory, absolute. */
   readonly dir: string;
+  /** `dir` is a temporary copy written for this service (a version the workspace does not hold): removed when it stops. */
+  readonly fetched?: boolean;
   readonly name: string;
   readonly version?: string;
   readonly stage?: string;
@@ -96,21 +99,24 @@ async function workspaceArtifact(root: string, name: string, what: string): Prom
   return { dir, name, source: 'workspace', root, path, ...(hash ? { hash } : {}), ...(head?.commit && hash && headHash === hash ? { commit: head.commit } : {}) };
 }
 
-/** A model recorded at `commit`: served from the workspace when the workspace holds that very artifact. */
+/**
+ * A model recorded at `commit`: served from the workspace when the workspace holds that very
+ * artifact, else written (as `pipe model get` writes it: objects from the cache, only the missing
+ * ones fetched from the remote, every file verified) to a new temporary directory, served from
+ * there and removed when the service stops.
+ */
 async function atCommit(root: string, reference: string, want: { name: string; commit: string; version?: string; stage?: string; source: ModelSource }): Promise<ServedModel> {
-  const { readLock, readLockAtRevision } = await import('../runner/index.js');
+  const { readLock, readLockAtRevision, exportPath } = await import('../runner/index.js');
   const path = await artifactPath(root, want.name, reference);
   const hash = lockedHash(await readLockAtRevision(root, want.commit), path);
   const short = want.commit.slice(0, 7);
   if (!hash) throw unavailable(reference, `${reference} points to commit ${short}, whose data.lock records no ${path}`);
   const here = lockedHash(await readLock({ root }), path);
-  const dir = join(root, path);
+  let dir = join(root, path);
   if (here !== hash || !existsSync(dir)) {
-    throw unavailable(
-      reference,
-      `${reference} is ${want.version ? `${want.name}@${want.version} ` : ''}(${path} ${hash.slice(0, 19)}… at ${short}), but the workspace holds ${here ? 'another version' : 'no version of it'}. ` +
-        `Serving a version other than the workspace's needs 'pipe model get' (not wired into pipe serve yet); until then: git checkout ${short} -- data.lock && pipe checkout ${path} && pipe serve ${path}`,
-    );
+    dir = join(mkdtempSync(join(tmpdir(), 'pipe-serve-')), basename(path));
+    const what = want.version ? `${want.name}@${want.version}` : `${path} at ${short}`;
+    await exportPath({ root, path, hash, dest: dir, what, command: 'pipe serve' });
   }
-  return { dir, name: want.name, source: want.source, root, path, hash, commit: want.commit, ...(want.version ? { version: want.version } : {}), ...(want.stage ? { stage: want.stage } : {}) };
+  return { dir, ...(dir === join(root, path) ? {} : { fetched: true }), name: want.name, source: want.source, root, path, hash, commit: want.commit, ...(want.version ? { version: want.version } : {}), ...(want.stage ? { stage: want.stage } : {}) };
 }

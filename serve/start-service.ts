@@ -1,4 +1,6 @@
 /** @module Starts the inference service: resolve the model, load and check the package, warm it, describe it, then listen. The order is the promise: nothing listens before a prediction has been made. */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createApp, DEFAULT_LIMITS } from './app.js';
 import { createMetrics } from './metrics.js';
@@ -54,6 +56,7 @@ export async function startService({ cwd, reference, host = '127.0.0.1', port = 
       ready = false;
       await server.close();
       pkg.dispose();
+      if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
     },
   };
 }

@@ -23,8 +23,10 @@ export const serve = defineCommand({
 Serves a model package over HTTP. MODEL is a model package directory, a registry reference
 (churn#prod, churn@v1.2.0, churn@latest) or a git revision; without it, the workspace's
 'churn' artifact (its path from 'artifacts:' in pipeline.yaml). A reference or revision is
-served when the workspace holds that version of the artifact (its hash in data.lock);
-fetching another version is not wired in yet, and the message says what to run instead.
+served from the workspace when it holds that version of the artifact (its hash in data.lock);
+else its files are written as pipe model get writes them (from the cache, only the missing
+objects fetched from the remote, every file verified) to a temporary directory, served from
+there and removed when the service stops.
 
 The model is loaded with its preprocessing and feature schema, checked, warmed with one
 prediction, and only then does the server listen and print 'Serving NAME … at http://HOST:PORT'

@@ -5,7 +5,7 @@
  * inconsistent model stops it with exit 2 before it listens.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
@@ -183,15 +183,29 @@ describe('the workspace artifact and registry references', SERVE_TIMEOUT, () => 
     }
   });
 
-  it('says it cannot yet fetch a version the workspace does not hold, and what to run instead', async () => {
-    const dir = workspace();
-    mkdirSync(join(dir, 'models', 'churn'), { recursive: true });
-    writeFileSync(join(dir, 'data.lock'), lock(`sha256:${'cd'.repeat(32)}.dir`));
-    const commit = git(dir, ['rev-parse', '--short=7', 'HEAD']);
-    const r = await runPipe(dir, ['serve', 'churn@v1.0.0']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error: churn@v1.0.0 is churn@v1.0.0 (models/churn sha256:abababababab… at ${commit}), but the workspace holds another version.`);
-    expect(r.stderr).toContain(`git checkout ${commit} -- data.lock && pipe checkout models/churn && pipe serve models/churn`);
+  it('in a fresh clone, serves churn#prod by fetching only its objects from the remote, verified', async () => {
+    // The origin trains (copies the tiny package), pushes to a directory remote, registers and assigns prod.
+    const origin = makeRepo({
+      'pipeline.yaml': `stages:\n  train:\n    cmd: mkdir -p models && cp -r '${pkgDir}' models/churn\n    outs: [models/churn]\nartifacts:\n  churn: {path: models/churn, type: model}\n`,
+    });
+    const remote = tempDir('pipe-serve-remote-');
+    for (const args of [['repro'], ['remote', 'add', 'store', remote, '--default'], ['push']]) expect((await runPipe(origin.dir, args)).code).toBe(0);
+    git(origin.dir, ['add', '-A']);
+    git(origin.dir, ['commit', '-qm', 'train']);
+    for (const args of [['model', 'register', 'churn'], ['model', 'assign', 'churn', '--stage', 'prod']]) expect((await runPipe(origin.dir, args, { env: { GIT_COMMITTER_NAME: 'Ann', GIT_COMMITTER_EMAIL: 'ann@example.com' } })).code).toBe(0);
+    const clone = join(tempDir('pipe-serve-clone-'), 'clone');
+    execFileSync('git', ['clone', '-q', origin.dir, clone]);
+
+    const { running, url } = await serve(clone, ['churn#prod']);
+    try {
+      expect(running.stdout()).toMatch(/^Serving churn v0\.0\.1 at /m);
+      const model = (await (await fetch(`${url}/model`)).json()) as Record<string, unknown>;
+      expect(model).toMatchObject({ name: 'churn', version: 'v0.0.1', stage: 'prod', source: 'registry' });
+      const p = (await (await post(`${url}/predict`, heldOut[0])).json()) as { probability: number };
+      expect(typeof p.probability).toBe('number');
+    } finally {
+      await stop(running);
+    }
   });
 
   it('says what is wrong with a reference that names nothing', async () => {
