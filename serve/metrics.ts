@@ -6,6 +6,7 @@
  * bounded: routes are the registered patterns, fields the schema's (an unknown one is `(unexpected)`).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DriftMonitor, DriftSnapshot } from './drift/index.js';
 
 export const METRIC_PREFIX = 'pipe_serve_';
 
@@ -31,7 +32,7 @@ export interface ServeMetrics {
   observeInvalid(errors: readonly { field: string; kind: string }[]): void;
 }
 
-export function createMetrics({ name, version, commit, stage, backend, engine, fields }: { name: string; version: string | null; commit: string | null; stage: string | null; backend: string; engine: string; fields: readonly string[] }): ServeMetrics {
+export function createMetrics({ name, version, commit, stage, backend, engine, fields, drift }: { name: string; version: string | null; commit: string | null; stage: string | null; backend: string; engine: string; fields: readonly string[]; drift?: DriftMonitor }): ServeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   // prom-client names three gauges `…_total`, which `promtool check metrics` rejects (only counters end in _total).
@@ -51,6 +52,8 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
   const batchRows = new Histogram({ name: `${METRIC_PREFIX}batch_rows`, help: 'Rows per /predict/batch or V2 infer request', buckets: BATCH_BUCKETS, registers: [registry] });
   const info = new Gauge({ name: `${METRIC_PREFIX}model_info`, help: 'The served model (always 1)', labelNames: ['name', 'version', 'commit', 'stage', 'backend', 'engine'] as const, registers: [registry] });
   info.set({ name, version: version ?? '', commit: commit ?? '', stage: stage ?? '', backend: backend.split(' ')[0] ?? backend, engine: engine.split(' ')[0] ?? engine }, 1);
+
+  if (drift) driftGauges(registry, drift);
 
   const known = new Set(fields);
   const versionLabel = version ?? 'unversioned';
@@ -98,4 +101,60 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
       for (const e of errors) invalidRows.inc({ field: known.has(e.field) ? e.field : e.field === '' ? '(row)' : '(unexpected)', kind: e.kind });
     },
   };
+}
+
+/**
+ * Drift gauges, computed at scrape time from the monitor's window (one snapshot per scrape):
+ * PSI per feature and of the score, the share of drifted features, whether the data set drifts,
+ * and the rows in the window. A PSI is left out while the window holds too few rows to say.
+ */
+function driftGauges(registry: Registry, drift: DriftMonitor): void {
+  // The first gauge takes the snapshot; prom-client collects in registration order, so the others of the same scrape reuse it.
+  let last: DriftSnapshot | undefined;
+  const snapshot = () => (last ??= drift.snapshot());
+  new Gauge({
+    name: `${METRIC_PREFIX}feature_drift_psi`,
+    help: "Population stability index of each input feature over the drift window, against the model's reference profile",
+    labelNames: ['feature'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      last = drift.snapshot();
+      for (const [feature, d] of Object.entries(last.features)) if (d.psi !== null) this.set({ feature }, d.psi);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}prediction_drift_psi`,
+    help: "Population stability index of the predicted scores over the drift window, against training's",
+    registers: [registry],
+    collect() {
+      this.reset();
+      const psi = snapshot().prediction.psi;
+      if (psi !== null) this.set(psi);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}drifted_features_ratio`,
+    help: 'Share of the input features whose PSI is at or above the drift threshold (0–1)',
+    registers: [registry],
+    collect() {
+      this.set(snapshot().share);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}dataset_drift`,
+    help: 'Whether the share of drifted features reaches the data-set threshold (1) or not (0)',
+    registers: [registry],
+    collect() {
+      this.set(snapshot().datasetDrift ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}drift_window_rows`,
+    help: 'Rows in the drift window',
+    registers: [registry],
+    collect() {
+      this.set(snapshot().rows);
+    },
+  });
 }

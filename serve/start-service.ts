@@ -3,8 +3,9 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createApp, DEFAULT_LIMITS } from './app.js';
+import { createDriftMonitor, DRIFT_DEFAULTS, DriftOptionError, type DriftMonitor, type DriftOptions, type DriftWindow } from './drift/index.js';
 import { createMetrics } from './metrics.js';
-import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage } from './model/index.js';
+import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage, type ReferenceProfile } from './model/index.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import { resolveModel } from './resolve-model.js';
 import { createScorer } from './scorer.js';
@@ -26,6 +27,8 @@ export interface StartOptions {
   readonly engine?: 'auto' | 'tfjs';
   readonly limits?: { readonly predictBytes: number; readonly batchBytes: number };
   readonly log?: (line: string) => void;
+  /** The drift monitor's window and thresholds (used when the package has a reference profile). */
+  readonly drift?: DriftOptions;
 }
 
 async function load(dir: string): Promise<ModelPackage> {
@@ -37,16 +40,32 @@ async function load(dir: string): Promise<ModelPackage> {
   }
 }
 
-export async function startService({ cwd, reference, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {} }: StartOptions): Promise<Service> {
+function describeWindow(w: DriftWindow): string {
+  return 'rows' in w ? `the last ${w.rows} rows` : `the last ${w.minutes} minutes`;
+}
+
+/** A bad window or threshold is the caller's input: exit 2, naming the option. */
+function driftMonitor(profile: ReferenceProfile, options: DriftOptions): DriftMonitor {
+  try {
+    return createDriftMonitor(profile, options);
+  } catch (error) {
+    if (error instanceof DriftOptionError) throw new PipeError('USAGE', `drift: ${error.message}`, { command: 'serve' }, { cause: error });
+    throw error;
+  }
+}
+
+export async function startService({ cwd, reference, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {} }: StartOptions): Promise<Service> {
   const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
   const pkg = await load(model.dir);
   log(backendLine({ summary: pkg.backend }));
   const scorer = await createScorer(pkg, { engine });
   log(`engine: ${scorer.engine}`);
   const info = await modelInfo(model, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
-  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features });
+  const drift = pkg.referenceProfile ? driftMonitor(pkg.referenceProfile, driftOptions) : undefined;
+  log(drift ? `drift: against the package's reference profile, over ${describeWindow(driftOptions.window ?? DRIFT_DEFAULTS.window)}` : 'drift: off (the package has no reference profile)');
+  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features, ...(drift ? { drift } : {}) });
   let ready = true;
-  const app = createApp({ scorer, info, metrics, limits, isReady: () => ready }, { logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`) });
+  const app = createApp({ scorer, info, metrics, limits, isReady: () => ready, ...(drift ? { drift } : {}) }, { logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`) });
   const server = await listen(app, { host, port });
   return {
     info,

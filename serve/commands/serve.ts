@@ -1,5 +1,6 @@
 /** @module `pipe serve [MODEL]`: resolves the model, loads and warms it, and only then listens; stops on SIGTERM or SIGINT. */
 import { PipeError, defineCommand } from '../../runner/command/index.js';
+import type { DriftOptions, DriftWindow } from '../drift/index.js';
 
 const DEFAULT_PORT = 8080;
 
@@ -8,6 +9,22 @@ function portOf(raw: string | undefined): number {
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw new PipeError('USAGE', `--port takes a port number 0–65535 (0: any free port), not '${raw}' (pipe serve)`, { command: 'serve', flag: '--port' });
   return port;
+}
+
+function driftOf(window: string | undefined, threshold: string | undefined): DriftOptions {
+  const usage = (flag: string, message: string) => new PipeError('USAGE', `${flag} ${message} (pipe serve)`, { command: 'serve', flag });
+  const out: { window?: DriftWindow; threshold?: number } = {};
+  if (window !== undefined) {
+    const m = /^(\d+)$|^(\d+(?:\.\d+)?)m$/.exec(window);
+    if (!m) throw usage('--drift-window', `takes a number of rows (1000) or of minutes (15m), not '${window}'`);
+    out.window = m[1] !== undefined ? { rows: Number(m[1]) } : { minutes: Number(m[2]) };
+  }
+  if (threshold !== undefined) {
+    const t = Number(threshold);
+    if (threshold.trim() === '' || !(t > 0)) throw usage('--drift-threshold', `takes a PSI above 0 (0.1, 0.2), not '${threshold}'`);
+    out.threshold = t;
+  }
+  return out;
 }
 
 function thresholdOf(raw: string | undefined): number | undefined {
@@ -41,6 +58,8 @@ Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or
     host: { type: 'string', valueName: 'HOST', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
     threshold: { type: 'string', valueName: 'P', help: 'probability from which the label is 1 (default: the threshold in the metrics, else 0.5)' },
     engine: { type: 'string', valueName: 'ENGINE', help: 'auto (typed-array forward pass for Dense models, else tfjs) or tfjs' },
+    'drift-window': { type: 'string', valueName: 'N|Tm', help: 'live drift over the last N rows (default 1000) or the last T minutes (e.g. 15m)' },
+    'drift-threshold': { type: 'string', valueName: 'PSI', help: 'a feature drifts at this PSI or more (default 0.1, as Evidently)' },
   },
   positionals: [{ name: 'model', valueName: 'MODEL' }],
   async run({ options, args, io }) {
@@ -55,7 +74,8 @@ Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or
       process.once('SIGINT', () => done());
     });
     const { startService } = await import('../start-service.js');
-    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, log: (line) => io.err(`${line}\n`) });
+    const drift = driftOf(options['drift-window'], options['drift-threshold']);
+    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, log: (line) => io.err(`${line}\n`) });
     io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
     await stopped;
     await service.close();

@@ -22,5 +22,7 @@ export function rowKey(deps: ServeDeps, row: Row): string | number | undefined {
 export async function scoreValid(deps: ServeDeps, rows: readonly Row[]): Promise<Float32Array> {
   const probabilities = await deps.scorer.scoreRows(rows);
   deps.metrics.observeScores(probabilities, deps.info.threshold);
+  const drift = deps.drift;
+  if (drift) for (let i = 0; i < rows.length; i++) drift.observe(rows[i] as Row, probabilities[i] as number);
   return probabilities;
 }

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
+import { tinyRows, writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
 import { startPipe, runPipe, type RunningPipe } from '../helpers/pipe.js';
 import { makeRepo, removeRepos } from '../helpers/repo.js';
 import { forFile, tempDir } from '../helpers/temp-dir.js';
@@ -90,6 +90,21 @@ describe('pipe serve DIR', SERVE_TIMEOUT, () => {
     expect(text).toContain('pipe_serve_request_duration_seconds_bucket');
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect(`${check.status} ${check.stdout}${check.stderr}`.trim()).toBe('0');
+  });
+
+  it('watches drift against the package’s reference profile: a shifted feature’s PSI rises above 0.1, the others do not', async () => {
+    expect(server.stderr()).toMatch(/^drift: against the package's reference profile, over the last 1000 rows$/m);
+    const before = await (await fetch(`${base}/metrics`)).text();
+    expect(before).toMatch(/^pipe_serve_drift_window_rows \d+$/m);
+    // 200 rows like training's but everyone is 90: age shifts, spend and plan do not.
+    const shifted = tinyRows(200, 5000).map((r) => ({ ...r, age: 90 }));
+    expect((await post(`${base}/predict/batch`, shifted)).status).toBe(200);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const psi = (feature: string) => Number(new RegExp(`^pipe_serve_feature_drift_psi\\{feature="${feature}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(psi('age')).toBeGreaterThan(0.1);
+    expect(psi('plan')).toBeLessThan(0.1);
+    expect(text).toMatch(/^pipe_serve_prediction_drift_psi \d/m);
+    expect(text).toMatch(/^pipe_serve_drifted_features_ratio (0\.3+\d*|0\.6+\d*)$/m);
   });
 
   it('stops on SIGTERM with exit 0', async () => {

@@ -1,7 +1,7 @@
 /**
  * @module A tiny model package trained in the test (TF.js, a few epochs on synthetic rows), so
  * the serve tests run without the example pipeline: the same files training writes
- * (metadata.json, model.json + weights.bin, preprocessing.json, feature-schema.json), and
+ * (metadata.json, model.json + weights.bin, preprocessing.json, feature-schema.json, reference-profile.json), and
  * held-out raw rows with missing values, every category and out-of-range-free numbers.
  */
 import { writeFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ import {
   MODEL_PACKAGE_FILES,
   MODEL_PACKAGE_FORMAT,
   loadTf,
+  profileInputs,
+  referenceProfile,
   saveLayersModel,
   transformRows,
   type FeatureSchema,
@@ -76,14 +78,17 @@ export async function writeTinyPackage(dir: string): Promise<TinyRow[]> {
   const x = tf.tensor2d(transformRows(TINY_SPEC, train), [train.length, width]);
   const y = tf.tensor2d(train.map(label), [train.length, 1]);
   await model.fit(x, y, { epochs: 5, batchSize: 50, shuffle: false, verbose: 0 });
+  // The reference profile, as the example's training writes it: the raw training rows and their scores.
+  const scored = model.predict(x) as { dataSync(): Float32Array; dispose(): void };
+  const profile = referenceProfile(profileInputs(TINY_SPEC.steps, train, (r, c) => r[c] ?? null), Array.from(scored.dataSync()));
+  scored.dispose();
   tf.dispose([x, y]);
   await saveLayersModel(tf, model, dir);
   model.dispose();
   const json = (name: string, value: unknown) => writeFileSync(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
   json(MODEL_PACKAGE_FILES.preprocessing, TINY_SPEC);
   json(MODEL_PACKAGE_FILES.feature_schema, TINY_SCHEMA);
-  // No reference profile: a package without one (drift off) is what these tests serve.
-  const { reference_profile: _profile, ...files } = MODEL_PACKAGE_FILES;
-  json('metadata.json', { model: 'tiny', format: MODEL_PACKAGE_FORMAT, files, params: { epochs: 5, lr: 0.05 } });
+  json(MODEL_PACKAGE_FILES.reference_profile, profile);
+  json('metadata.json', { model: 'tiny', format: MODEL_PACKAGE_FORMAT, files: MODEL_PACKAGE_FILES, params: { epochs: 5, lr: 0.05 } });
   return tinyRows(60, 1000);
 }
