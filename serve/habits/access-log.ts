@@ -1,0 +1,70 @@
+/**
+ * @module One JSON line per request: time, request id, method, route pattern, status, duration,
+ * the caller's key id, rows scored and model version (set by the routes). Never the key, a body, a
+ * query string or the raw path, so no secret a caller sent ends up in a log.
+ */
+import type { Writable } from 'node:stream';
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { HabitsEnv } from './variables.js';
+
+export interface AccessLogLine {
+  time: string;
+  requestId?: string;
+  method: string;
+  /** The matched route's pattern (`/v2/models/:name/infer`), `/*` when no route matched. */
+  route: string;
+  status: number;
+  durationMs: number;
+  keyId?: string;
+  rows?: number;
+  modelVersion?: string;
+}
+
+export interface AccessLogOptions {
+  /** Where lines go (stdout by default); a line is dropped rather than queued while the stream is backed up, and the count of dropped lines is written once it drains. */
+  stream?: Pick<Writable, 'write' | 'once'>;
+  /** Milliseconds, monotonic (for the duration). */
+  now?: () => number;
+}
+
+export function accessLog({ stream = process.stdout, now = () => performance.now() }: AccessLogOptions = {}): MiddlewareHandler<HabitsEnv> {
+  let dropped = 0;
+  let backedUp = false;
+  const write = (text: string) => {
+    if (backedUp) {
+      dropped++;
+      return;
+    }
+    if (!stream.write(text)) {
+      backedUp = true;
+      stream.once('drain', () => {
+        backedUp = false;
+        if (dropped > 0) write(`${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n`);
+        dropped = 0;
+      });
+    }
+  };
+  return async function accessLog(c, next) {
+    const start = now();
+    let status = 500;
+    try {
+      await next();
+      status = c.res.status;
+    } finally {
+      const line: AccessLogLine = {
+        time: new Date().toISOString(),
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        // The last matched route is the one that answers or would have (when auth refused first).
+        route: routePath(c, -1),
+        status,
+        durationMs: Math.round((now() - start) * 1000) / 1000,
+        keyId: c.get('apiKeyId'),
+        rows: c.get('logRows'),
+        modelVersion: c.get('logModelVersion'),
+      };
+      write(`${JSON.stringify(line)}\n`);
+    }
+  };
+}
