@@ -45,6 +45,17 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
       });
     }
   };
+  // Many requests share a millisecond: format its time once.
+  let lastMs = 0;
+  let lastIso = '';
+  const isoNow = () => {
+    const ms = Date.now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastIso = new Date(ms).toISOString();
+    }
+    return lastIso;
+  };
   return async function accessLog(c, next) {
     const start = now();
     let status = 500;
@@ -53,7 +64,7 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
       status = c.res.status;
     } finally {
       const line: AccessLogLine = {
-        time: new Date().toISOString(),
+        time: isoNow(),
         requestId: c.get('requestId'),
         method: c.req.method,
         // The last matched route is the one that answers or would have (when auth refused first).
