@@ -15,10 +15,14 @@ import { Writable } from 'node:stream';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { accessLog, apiKeyAuth, Lifecycle, loadApiKeys, rateLimit, useHabits } from '../serve/habits/index.ts';
 import { log } from './lib/harness.mjs';
+
+// As `pipe serve` does: @hono/node-server puts its lighter Request and Response in place of Node's.
+createAdaptorServer({ fetch: () => new globalThis.Response('') });
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '5' }, 'hono-rate-limiter': { type: 'string' } } });
 const requests = Number(values.requests);

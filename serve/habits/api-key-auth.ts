@@ -1,10 +1,9 @@
 /** @module Bearer-token authentication for the inference service: a request outside the open paths needs `Authorization: Bearer KEY` with one of the accepted keys, or gets a 401 that says what was wrong (never the key). */
 import type { MiddlewareHandler } from 'hono';
 import { BEARER_TOKEN, type ApiKeySet } from './api-keys.js';
+import { DEFAULT_OPEN_PATHS, openPathMatcher } from './open-paths.js';
 import type { HabitsEnv } from './variables.js';
 
-/** Health checks and the metrics scrape usually come from the platform, which has no key. */
-export const DEFAULT_OPEN_PATHS: readonly string[] = ['/health/live', '/health/ready', '/v2/health/live', '/v2/health/ready', '/metrics'];
 
 export interface ApiKeyAuthOptions {
   keys: ApiKeySet;
@@ -46,10 +45,4 @@ export function apiKeyAuth({ keys, openPaths = DEFAULT_OPEN_PATHS, realm = 'pipe
     const challenge = problem === 'missing' ? `Bearer realm="${realm}"` : `Bearer realm="${realm}", error="invalid_token"`;
     return c.json(MESSAGES[problem], 401, { 'WWW-Authenticate': challenge });
   };
-}
-
-function openPathMatcher(paths: readonly string[]): (path: string) => boolean {
-  const exact = new Set(paths.filter((p) => !p.endsWith('/*')));
-  const prefixes = paths.filter((p) => p.endsWith('/*')).map((p) => p.slice(0, -1));
-  return (path) => exact.has(path) || prefixes.some((p) => path.startsWith(p));
 }

@@ -1,6 +1,7 @@
 /** @module The inference service's production habits: API-key auth, rate limits, request ids and access logs, graceful shutdown, hot model reload. */
 export { useHabits, type HabitsOptions } from './use-habits.js';
-export { apiKeyAuth, DEFAULT_OPEN_PATHS, type ApiKeyAuthOptions } from './api-key-auth.js';
+export { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.js';
+export { DEFAULT_OPEN_PATHS, openPathMatcher } from './open-paths.js';
 export { ApiKeySet, keyIdOf } from './api-keys.js';
 export { loadApiKeys, API_KEYS_ENV, type LoadApiKeysOptions } from './load-api-keys.js';
 export { rateLimit, parseRateLimit, type RateLimitOptions } from './rate-limit.js';

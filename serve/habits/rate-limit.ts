@@ -7,6 +7,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { PipeError } from '../../runner/index.js';
+import { openPathMatcher } from './open-paths.js';
 import { TokenBuckets } from './token-buckets.js';
 import type { HabitsEnv } from './variables.js';
 
@@ -18,18 +19,18 @@ export interface RateLimitOptions {
   keyOf?: (c: Context<HabitsEnv>) => string;
   /** Milliseconds on a monotonic clock (tests pass their own). */
   now?: () => number;
-  /** Paths never limited (health checks, the metrics scrape). */
+  /** Paths never limited (health checks, the metrics scrape): exact, or a prefix ending in `/*`. */
   openPaths?: readonly string[];
   maxKeys?: number;
 }
 
 export function rateLimit({ limit, windowSeconds, keyOf = callerOf, now = () => performance.now(), openPaths = [], maxKeys }: RateLimitOptions): MiddlewareHandler<HabitsEnv> {
   const buckets = new TokenBuckets({ limit, windowMs: windowSeconds * 1000, maxKeys });
-  const open = new Set(openPaths);
+  const isOpen = openPathMatcher(openPaths);
   const limitHeader = String(limit);
   const policy = `${limit};w=${windowSeconds}`;
   return async function rateLimit(c, next) {
-    if (open.has(c.req.path)) return next();
+    if (isOpen(c.req.path)) return next();
     const t = buckets.take(keyOf(c), now());
     c.header('RateLimit-Limit', limitHeader);
     c.header('RateLimit-Remaining', String(t.remaining));

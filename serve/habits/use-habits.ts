@@ -6,7 +6,8 @@
 import type { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { accessLog, type AccessLogOptions } from './access-log.js';
-import { apiKeyAuth, DEFAULT_OPEN_PATHS } from './api-key-auth.js';
+import { apiKeyAuth } from './api-key-auth.js';
+import { DEFAULT_OPEN_PATHS } from './open-paths.js';
 import type { ApiKeySet } from './api-keys.js';
 import type { Lifecycle } from './lifecycle.js';
 import { rateLimit } from './rate-limit.js';
