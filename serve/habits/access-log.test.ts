@@ -67,12 +67,28 @@ describe('accessLog', () => {
     const a = new Hono<HabitsEnv>();
     a.use(accessLog({ stream: out }));
     a.get('/x', (c) => c.text('ok'));
-    for (let i = 0; i < 4; i++) expect((await a.request('/x')).status).toBe(200);
+    const tick = () => new Promise((r) => setImmediate(r));
+    // One request per turn of the event loop: the first line fills the stream, the next three find it backed up.
+    for (let i = 0; i < 4; i++) {
+      expect((await a.request('/x')).status).toBe(200);
+      await tick();
+    }
     const text: string[] = [];
     out.on('data', (chunk: Buffer) => text.push(chunk.toString()));
     await waitUntil(() => text.join('').includes('droppedLogLines'), 'the dropped-lines note');
     const lines = text.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l.route === '/x')).toHaveLength(1);
     expect(lines.at(-1)).toMatchObject({ droppedLogLines: 3 });
+  });
+
+  it('writes the lines of one turn of the event loop in one write', async () => {
+    const writes: string[] = [];
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: { write: (t: string) => (writes.push(t), true), once: () => undefined } as never }));
+    a.get('/x', (c) => c.text('ok'));
+    await Promise.all([a.request('/x'), a.request('/x'), a.request('/x')]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.trim().split('\n')).toHaveLength(3);
   });
 });

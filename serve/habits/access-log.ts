@@ -22,7 +22,7 @@ export interface AccessLogLine {
 }
 
 export interface AccessLogOptions {
-  /** Where lines go (stdout by default); a line is dropped rather than queued while the stream is backed up, and the count of dropped lines is written once it drains. */
+  /** Where lines go (stdout by default), once per turn of the event loop; lines are dropped rather than queued while the stream is backed up, and their count is written once it drains. */
   stream?: Pick<Writable, 'write' | 'once'>;
   /** Milliseconds, monotonic (for the duration). */
   now?: () => number;
@@ -31,9 +31,13 @@ export interface AccessLogOptions {
 export function accessLog({ stream = process.stdout, now = () => performance.now() }: AccessLogOptions = {}): MiddlewareHandler<HabitsEnv> {
   let dropped = 0;
   let backedUp = false;
-  const write = (text: string) => {
+  // Lines of one turn of the event loop go out in one write: a stream write costs more than formatting a line.
+  let pending = '';
+  const flush = () => {
+    const text = pending;
+    pending = '';
     if (backedUp) {
-      dropped++;
+      dropped += countLines(text);
       return;
     }
     if (!stream.write(text)) {
@@ -44,6 +48,10 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
         dropped = 0;
       });
     }
+  };
+  const write = (line: string) => {
+    if (pending === '') setImmediate(flush);
+    pending += line;
   };
   // Many requests share a millisecond: format its time once.
   let lastMs = 0;
@@ -78,4 +86,10 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
       write(`${JSON.stringify(line)}\n`);
     }
   };
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -4,7 +4,6 @@ import { BEARER_TOKEN, type ApiKeySet } from './api-keys.js';
 import { DEFAULT_OPEN_PATHS, openPathMatcher } from './open-paths.js';
 import type { HabitsEnv } from './variables.js';
 
-
 export interface ApiKeyAuthOptions {
   keys: ApiKeySet;
   /** Paths served without a key: exact paths, or a prefix ending in `/*`. */
