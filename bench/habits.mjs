@@ -13,6 +13,7 @@
 // Markdown on stdout, progress on stderr.
 import { Writable } from 'node:stream';
 import { loadavg } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createAdaptorServer } from '@hono/node-server';
@@ -62,6 +63,8 @@ async function timeRound(app) {
   for (let i = 0; i < requests; i++) {
     const res = await app.fetch(request);
     if (res.status !== 200) throw new Error(`status ${res.status}`);
+    // A turn of the event loop every 64 requests, as a server at 64 connections has: the access log writes once a turn.
+    if (i % 64 === 63) await nextTurn();
   }
   const used = process.cpuUsage(start);
   return ((used.user + used.system) * 1000) / requests;
