@@ -1,0 +1,94 @@
+import { PassThrough } from 'node:stream';
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../../test/helpers/wait-until.js';
+import { apiKeyAuth } from './api-key-auth.js';
+import { accessLog, type AccessLogLine } from './access-log.js';
+import { loadApiKeys } from './load-api-keys.js';
+import type { HabitsEnv } from './variables.js';
+
+function app() {
+  const out = new PassThrough();
+  const lines: AccessLogLine[] = [];
+  out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as AccessLogLine)));
+  const a = new Hono<HabitsEnv>();
+  a.use(requestId(), accessLog({ stream: out }), apiKeyAuth({ keys: loadApiKeys({ env: { PIPE_SERVE_API_KEYS: 'sk-live-123456' } })! }));
+  a.post('/v2/models/:name/infer', (c) => {
+    c.set('logRows', 3);
+    c.set('logModelVersion', 'v1.2.0');
+    return c.json({ ok: true });
+  });
+  a.get('/boom', () => {
+    throw new Error('model crashed');
+  });
+  return { a, lines };
+}
+
+describe('accessLog', () => {
+  it('writes one JSON line per request with the route pattern, status, key id, rows and model version, and nothing a caller sent', async () => {
+    const { a, lines } = app();
+    const res = await a.request('/v2/models/churn/infer?token=sk-live-123456', {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-live-123456', 'x-request-id': 'trace-42' },
+      body: '{"secret":"do-not-log"}',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('trace-42');
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    expect(line).toMatchObject({ requestId: 'trace-42', method: 'POST', route: '/v2/models/:name/infer', status: 200, rows: 3, modelVersion: 'v1.2.0' });
+    expect(line.keyId).toMatch(/^[0-9a-f]{8}$/);
+    expect(line.durationMs).toBeGreaterThanOrEqual(0);
+    expect(Number.isNaN(Date.parse(line.time))).toBe(false);
+    const raw = JSON.stringify(line);
+    for (const secret of ['sk-live-123456', 'do-not-log', 'token=', 'churn']) expect(raw).not.toContain(secret);
+  });
+
+  it('logs refused and failed requests too, and gives each a fresh request id when the incoming one is unusable', async () => {
+    const { a, lines } = app();
+    const refused = await a.request('/v2/models/churn/infer', { method: 'POST', headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(refused.status).toBe(401);
+    const fresh = refused.headers.get('x-request-id');
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await a.request('/boom', { headers: { authorization: 'Bearer sk-live-123456' } })).status).toBe(500);
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => [l.route, l.status])).toEqual([
+      ['/v2/models/:name/infer', 401],
+      ['/boom', 500],
+    ]);
+    expect(lines[0]!.requestId).toBe(fresh);
+    expect(lines[0]!.keyId).toBeUndefined();
+  });
+
+  it('drops lines while the stream is backed up instead of queueing them, and says how many once it drains', async () => {
+    const out = new PassThrough({ highWaterMark: 1 });
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: out }));
+    a.get('/x', (c) => c.text('ok'));
+    const tick = () => new Promise((r) => setImmediate(r));
+    // One request per turn of the event loop: the first line fills the stream, the next three find it backed up.
+    for (let i = 0; i < 4; i++) {
+      expect((await a.request('/x')).status).toBe(200);
+      await tick();
+    }
+    const text: string[] = [];
+    out.on('data', (chunk: Buffer) => text.push(chunk.toString()));
+    await waitUntil(() => text.join('').includes('droppedLogLines'), 'the dropped-lines note');
+    const lines = text.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.route === '/x')).toHaveLength(1);
+    expect(lines.at(-1)).toMatchObject({ droppedLogLines: 3 });
+  });
+
+  it('writes the lines of one turn of the event loop in one write', async () => {
+    const writes: string[] = [];
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: { write: (t: string) => (writes.push(t), true), once: () => undefined } as never }));
+    a.get('/x', (c) => c.text('ok'));
+    await Promise.all([a.request('/x'), a.request('/x'), a.request('/x')]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.trim().split('\n')).toHaveLength(3);
+  });
+});

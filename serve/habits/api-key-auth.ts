@@ -1,0 +1,47 @@
+/** @module Bearer-token authentication for the inference service: a request outside the open paths needs `Authorization: Bearer KEY` with one of the accepted keys, or gets a 401 that says what was wrong (never the key). */
+import type { MiddlewareHandler } from 'hono';
+import { BEARER_TOKEN, type ApiKeySet } from './api-keys.js';
+import { DEFAULT_OPEN_PATHS, openPathMatcher } from './open-paths.js';
+import type { HabitsEnv } from './variables.js';
+
+export interface ApiKeyAuthOptions {
+  keys: ApiKeySet;
+  /** Paths served without a key: exact paths, or a prefix ending in `/*`. */
+  openPaths?: readonly string[];
+  /** Sent as the challenge's realm. */
+  realm?: string;
+}
+
+type Problem = 'missing' | 'malformed' | 'unknown';
+
+const MESSAGES: Record<Problem, { code: string; error: string }> = {
+  missing: { code: 'API_KEY_MISSING', error: 'This endpoint needs an API key: send the header "Authorization: Bearer KEY".' },
+  malformed: { code: 'API_KEY_MALFORMED', error: 'The Authorization header is not "Bearer KEY" with a key of letters, digits and - . _ ~ + / characters.' },
+  unknown: { code: 'API_KEY_UNKNOWN', error: 'The API key is not one this server accepts; check it with whoever runs the service.' },
+};
+
+export function apiKeyAuth({ keys, openPaths = DEFAULT_OPEN_PATHS, realm = 'pipe' }: ApiKeyAuthOptions): MiddlewareHandler<HabitsEnv> {
+  const isOpen = openPathMatcher(openPaths);
+  return async function apiKeyAuth(c, next) {
+    if (isOpen(c.req.path)) return next();
+    const header = c.req.header('authorization');
+    let problem: Problem;
+    if (header === undefined || header === '') problem = 'missing';
+    else {
+      const space = header.indexOf(' ');
+      const token = header.slice(space + 1).trim();
+      if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer' || !BEARER_TOKEN.test(token)) problem = 'malformed';
+      else {
+        const id = keys.identify(token);
+        if (id !== undefined) {
+          c.set('apiKeyId', id);
+          return next();
+        }
+        problem = 'unknown';
+      }
+    }
+    // RFC 6750 §3: no error attribute when the request carried no credentials at all.
+    const challenge = problem === 'missing' ? `Bearer realm="${realm}"` : `Bearer realm="${realm}", error="invalid_token"`;
+    return c.json(MESSAGES[problem], 401, { 'WWW-Authenticate': challenge });
+  };
+}

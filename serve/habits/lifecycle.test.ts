@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Lifecycle } from './lifecycle.js';
+import { waitUntil } from '../../test/helpers/wait-until.js';
+
+const FIXTURE = fileURLToPath(new URL('./test-fixtures/drain-server.ts', import.meta.url));
+const children: ChildProcess[] = [];
+
+/** Starts the fixture server; `out` collects its stdout, `exited` its exit code. */
+async function start(env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  await waitUntil(() => /listening \d+/.test(out) || child.exitCode !== null, 'the fixture server to listen', { timeoutMs: 120_000 });
+  const port = Number(/listening (\d+)/.exec(out)?.[1]);
+  return { child, port, exited, out: () => out, err: () => err };
+}
+
+/** One GET on a fresh connection: status and body, or the connection error's code. */
+function get(port: number, path: string): Promise<{ status: number; body: string; connection?: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    req.end();
+  });
+}
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+describe('Lifecycle (a real server in a child process)', () => {
+  it('on SIGTERM refuses new connections, lets the slow request in flight finish with 200, runs the shutdown hook and exits 0', async () => {
+    const s = await start();
+    expect(await get(s.port, '/fast')).toMatchObject({ status: 200, body: '{"ready":true}' });
+    const slow = get(s.port, '/slow');
+    await waitUntil(() => s.out().includes('slow started'), 'the slow request to start');
+    s.child.kill('SIGTERM');
+    await waitUntil(() => s.err().includes('not accepting connections'), 'the shutdown to start');
+
+    expect(await get(s.port, '/fast')).toEqual({ error: 'ECONNREFUSED' });
+    s.child.kill('SIGUSR2');
+    expect(await slow).toEqual({ status: 200, body: '{"done":true,"readyAtTheEnd":false}', connection: 'close' });
+    expect(await s.exited).toBe(0);
+    expect(s.out()).toContain('shutdown hook');
+    expect(s.err()).toContain('waiting up to 60 s for 1 request(s) in flight');
+  });
+
+  it('cuts what is still running at the deadline and exits 1 saying so', async () => {
+    const s = await start({ DRAIN_DEADLINE_MS: '200' });
+    const slow = get(s.port, '/slow');
+    await waitUntil(() => s.out().includes('slow started'), 'the slow request to start');
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(1);
+    expect(await slow).toHaveProperty('error');
+    expect(s.err()).toContain('the 200 ms shutdown deadline passed; cut 1 request(s) still in flight');
+    expect(s.out()).toContain('shutdown hook');
+  });
+});
+
+describe('Lifecycle signals', () => {
+  it('exits at once, with 1, on a second signal while draining', async () => {
+    const target = new EventEmitter();
+    const exits: number[] = [];
+    const logs: string[] = [];
+    let closed: (() => void) | undefined;
+    const server = { close: (cb?: () => void) => void (closed = cb), closeIdleConnections: () => undefined, closeAllConnections: () => undefined };
+    const lifecycle = new Lifecycle({ server, target: target as unknown as NodeJS.Process, exit: (c) => void exits.push(c), log: (m) => void logs.push(m), deadlineMs: 600_000 }).install();
+    lifecycle.markReady();
+    expect(lifecycle.ready).toBe(true);
+    target.emit('SIGTERM', 'SIGTERM');
+    expect(lifecycle.ready).toBe(false);
+    expect(exits).toEqual([]);
+    target.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([1]);
+    expect(logs.at(-1)).toContain('SIGINT again: exiting now');
+    closed?.();
+    expect(await lifecycle.shutdown()).toBe(0);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * @module Graceful shutdown of the inference service. On SIGTERM or SIGINT it stops accepting
+ * connections, reports not ready, lets the requests in flight finish (answering them with
+ * `Connection: close`), runs the shutdown hooks (stop the watcher, dispose the model) and exits 0;
+ * requests still running at the deadline are cut and it exits 1 saying how many. A second signal
+ * exits at once.
+ */
+import type { MiddlewareHandler } from 'hono';
+
+/** What the lifecycle needs of the server @hono/node-server's `serve()` returns (an HTTP/2 server has no connection closers: close() alone waits for its sessions). */
+export interface ClosableServer {
+  close(callback?: (err?: Error) => void): unknown;
+  closeIdleConnections?(): void;
+  closeAllConnections?(): void;
+}
+
+export interface LifecycleOptions {
+  server: ClosableServer;
+  /** How long requests in flight may take to finish (default 25 s, inside Kubernetes' 30 s grace period). */
+  deadlineMs?: number;
+  signals?: readonly NodeJS.Signals[];
+  /** Runs once the server has closed: stop watchers, dispose the model, flush logs. */
+  onShutdown?: () => void | Promise<void>;
+  /** Where the shutdown says what it does (stderr by default). */
+  log?: (message: string) => void;
+  exit?: (code: number) => void;
+  target?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+export class Lifecycle {
+  #ready = false;
+  #draining = false;
+  #inFlight = 0;
+  #shutdown: Promise<number> | undefined;
+  readonly #options: Required<Omit<LifecycleOptions, 'onShutdown'>> & Pick<LifecycleOptions, 'onShutdown'>;
+  readonly #onSignal = (signal: NodeJS.Signals) => void this.#signalled(signal);
+
+  constructor({
+    server,
+    deadlineMs = 25_000,
+    signals = ['SIGTERM', 'SIGINT'],
+    onShutdown,
+    log = (m) => void process.stderr.write(`${m}\n`),
+    exit = (code) => process.exit(code),
+    target = process,
+  }: LifecycleOptions) {
+    this.#options = { server, deadlineMs, signals, onShutdown, log, exit, target };
+  }
+
+  /** Ready once the model is loaded and warmed, until shutdown starts: what /health/ready answers. */
+  get ready(): boolean {
+    return this.#ready && !this.#draining;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Requests being answered now (the in-flight gauge). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  markReady(): void {
+    this.#ready = true;
+  }
+
+  /** Counts requests in flight, and asks clients to close their connection once shutdown has started. Register it first. */
+  middleware(): MiddlewareHandler {
+    return async (c, next) => {
+      this.#inFlight++;
+      try {
+        await next();
+      } finally {
+        this.#inFlight--;
+        if (this.#draining) c.header('Connection', 'close');
+      }
+    };
+  }
+
+  /** Installs the signal handlers. */
+  install(): this {
+    for (const s of this.#options.signals) this.#options.target.on(s, this.#onSignal);
+    return this;
+  }
+
+  /** Stops the server gracefully; resolves to the exit code (and calls exit with it). */
+  shutdown(reason = 'shutdown'): Promise<number> {
+    this.#shutdown ??= this.#drain(reason);
+    return this.#shutdown;
+  }
+
+  async #signalled(signal: NodeJS.Signals): Promise<void> {
+    if (this.#shutdown) {
+      this.#options.log(`pipe serve: ${signal} again: exiting now, cutting ${this.#inFlight} request(s) in flight.`);
+      this.#options.exit(1);
+      return;
+    }
+    await this.shutdown(signal);
+  }
+
+  async #drain(reason: string): Promise<number> {
+    const { server, deadlineMs, log, exit, onShutdown } = this.#options;
+    this.#draining = true;
+    const span = deadlineMs >= 1000 ? `${Math.round(deadlineMs / 1000)} s` : `${deadlineMs} ms`;
+    log(`pipe serve: ${reason}: not accepting connections; waiting up to ${span} for ${this.#inFlight} request(s) in flight.`);
+    let timedOut = false;
+    let cut = 0;
+    await new Promise<void>((resolve) => {
+      // A keep-alive connection becomes idle between requests: close those as they appear.
+      const sweep = setInterval(() => server.closeIdleConnections?.(), 50);
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        cut = this.#inFlight;
+        server.closeAllConnections?.();
+      }, deadlineMs);
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(deadline);
+        resolve();
+      });
+      server.closeIdleConnections?.();
+    });
+    let code = 0;
+    try {
+      await onShutdown?.();
+    } catch (err) {
+      log(`pipe serve: shutting down failed: ${err instanceof Error ? err.message : String(err)}`);
+      code = 1;
+    }
+    if (timedOut) {
+      log(`pipe serve: the ${span} shutdown deadline passed; cut ${cut} request(s) still in flight.`);
+      code = 1;
+    } else log('pipe serve: stopped.');
+    for (const s of this.#options.signals) this.#options.target.off(s, this.#onSignal);
+    exit(code);
+    return code;
+  }
+}

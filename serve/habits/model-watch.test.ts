@@ -1,0 +1,76 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { git, commitAll } from '../../test/helpers/git.js';
+import { makeRepo } from '../../test/helpers/repo.js';
+import { waitUntil } from '../../test/helpers/wait-until.js';
+import { ChangeWatcher, reloadOnSignal, stageHolderReader } from './model-watch.js';
+
+describe('ChangeWatcher', () => {
+  it('calls back only when the watched value moves, not on the first read, nor when it vanishes', async () => {
+    const values: (string | undefined)[] = ['v1', 'v1', 'v2', undefined, 'v2', 'v3'];
+    const changes: string[] = [];
+    const w = new ChangeWatcher({ read: async () => values.shift(), intervalMs: 1, onChange: (v, prev) => void changes.push(`${prev}->${v}`) });
+    const moved: boolean[] = [];
+    for (let i = 0; i < 6; i++) moved.push(await w.check());
+    expect(moved).toEqual([false, false, true, false, false, true]);
+    expect(changes).toEqual(['v1->v2', 'v2->v3']);
+  });
+
+  it('keeps polling after a failed read, reporting it', async () => {
+    let n = 0;
+    const errors: string[] = [];
+    const changes: string[] = [];
+    const w = new ChangeWatcher({
+      initial: 'v1',
+      intervalMs: 5,
+      read: async () => {
+        n++;
+        if (n === 1) throw new Error('git is busy');
+        return 'v2';
+      },
+      onChange: (v) => void changes.push(v),
+      onError: (e) => void errors.push((e as Error).message),
+    }).start();
+    try {
+      await waitUntil(() => changes.length > 0, 'the change after a failed read');
+    } finally {
+      w.stop();
+    }
+    expect(errors).toEqual(['git is busy']);
+    expect(changes).toEqual(['v2']);
+  });
+});
+
+describe('stageHolderReader', () => {
+  it('names the version and commit holding the stage, and moves when the stage tag moves', async () => {
+    const repo = makeRepo({ 'model.txt': 'a' });
+    commitAll(repo, 'model a');
+    git(repo, 'tag', '-a', 'churn@v1.0.0', '-m', 'register');
+    git(repo, 'tag', '-a', 'churn#prod#1', '-m', 'promote');
+    const read = stageHolderReader(repo.dir, 'churn', 'prod');
+    const first = await read();
+    expect(first).toMatch(/^v1\.0\.0 [0-9a-f]{40}$/);
+    expect(await stageHolderReader(repo.dir, 'churn', 'staging')()).toBeUndefined();
+
+    repo.write('model.txt', 'b');
+    commitAll(repo, 'model b');
+    git(repo, 'tag', '-a', 'churn@v1.1.0', '-m', 'register');
+    git(repo, 'tag', '-a', 'churn#prod#2', '-m', 'promote');
+    const second = await read();
+    expect(second).toMatch(/^v1\.1\.0 /);
+    expect(second).not.toBe(first);
+  });
+});
+
+describe('reloadOnSignal', () => {
+  it('calls reload on SIGHUP until removed', () => {
+    const target = new EventEmitter();
+    let reloads = 0;
+    const remove = reloadOnSignal(() => reloads++, { target: target as unknown as NodeJS.Process });
+    target.emit('SIGHUP');
+    target.emit('SIGHUP');
+    remove();
+    target.emit('SIGHUP');
+    expect(reloads).toBe(2);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * @module A tiny server for lifecycle.test.ts: GET /slow answers only after SIGUSR2 (so the test,
+ * not a clock, decides when the request in flight finishes), GET /fast at once. It prints
+ * `listening PORT`, `slow started` and `shutdown hook` on stdout for the test to follow.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Lifecycle } from '../lifecycle.js';
+
+const deadlineMs = Number(process.env.DRAIN_DEADLINE_MS ?? 60_000);
+const app = new Hono();
+let release: () => void = () => {};
+const released = new Promise<void>((r) => (release = r));
+process.on('SIGUSR2', () => release());
+
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => {
+  lifecycle.markReady();
+  process.stdout.write(`listening ${info.port}\n`);
+});
+const lifecycle = new Lifecycle({ server, deadlineMs, onShutdown: () => void process.stdout.write('shutdown hook\n') }).install();
+app.use(lifecycle.middleware());
+app.get('/slow', async (c) => {
+  process.stdout.write('slow started\n');
+  await released;
+  return c.json({ done: true, readyAtTheEnd: lifecycle.ready });
+});
+app.get('/fast', (c) => c.json({ ready: lifecycle.ready }));
