@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import type { HabitsEnv } from './habits/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../test/helpers/model-package.js';
 import { createApp } from './app.js';
@@ -17,7 +18,7 @@ import { createScorer } from './scorer.js';
 
 let root: string;
 let pkg: ModelPackage;
-let app: Hono;
+let app: Hono<HabitsEnv>;
 let heldOut: TinyRow[];
 const logged: unknown[] = [];
 

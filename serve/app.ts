@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
+import { useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
 import { RequestProblem } from './request-problem.js';
 import type { ServeDeps } from './routes/deps.js';
 import { predictRoutes } from './routes/predict.js';
@@ -17,13 +18,19 @@ export type { ServeDeps } from './routes/deps.js';
 
 export const DEFAULT_LIMITS = { predictBytes: 64 * 1024, batchBytes: 16 * 1024 * 1024 } as const;
 
-export function createApp(deps: ServeDeps, { serverVersion = '0.0.0', logError = (e: unknown) => console.error(e) }: { serverVersion?: string; logError?: (e: unknown) => void } = {}): Hono {
-  const app = new Hono();
+export function createApp(
+  deps: ServeDeps,
+  { serverVersion = '0.0.0', logError = (e: unknown) => console.error(e), habits }: { serverVersion?: string; logError?: (e: unknown) => void; habits?: HabitsOptions } = {},
+): Hono<HabitsEnv> {
+  const app = new Hono<HabitsEnv>();
   const { metrics } = deps;
+  // Request id, in-flight count, access log, auth, rate limit: before everything, so a refused request is logged and measured too.
+  if (habits) useHabits(app, habits);
 
   app.use('*', async (c, next) => {
     const start = performance.now();
     metrics.inFlight.inc();
+    if (deps.info.version) c.set('logModelVersion', deps.info.version);
     try {
       await next();
     } finally {

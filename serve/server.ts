@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { HabitsEnv, ClosableServer } from './habits/index.js';
 import { PipeError } from '../runner/command/index.js';
 
 export interface Listening {
@@ -11,9 +12,11 @@ export interface Listening {
   readonly url: string;
   /** Stops accepting connections and resolves when the open ones are done. */
   close(): Promise<void>;
+  /** The HTTP server itself, for a graceful shutdown (serve/habits/lifecycle.ts). */
+  readonly server: ClosableServer;
 }
 
-export function listen(app: Hono, { host, port }: { host: string; port: number }): Promise<Listening> {
+export function listen(app: Hono<HabitsEnv>, { host, port }: { host: string; port: number }): Promise<Listening> {
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host, port });
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -27,6 +30,7 @@ export function listen(app: Hono, { host, port }: { host: string; port: number }
         host: address.address,
         port: address.port,
         url: `http://${shown}:${address.port}`,
+        server,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());

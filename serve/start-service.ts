@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createApp, DEFAULT_LIMITS } from './app.js';
 import { createDriftMonitor, DRIFT_DEFAULTS, DriftOptionError, type DriftMonitor, type DriftOptions, type DriftWindow } from './drift/index.js';
+import { API_KEYS_ENV, Lifecycle, loadApiKeys, type ClosableServer, type RateLimitOptions } from './habits/index.js';
 import { createMetrics } from './metrics.js';
 import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage, type ReferenceProfile } from './model/index.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -15,6 +16,10 @@ export interface Service {
   readonly info: ModelInfo;
   readonly url: string;
   readonly port: number;
+  /** Resolves to the exit code once the service has shut down (a signal, or close()). */
+  readonly stopped: Promise<number>;
+  handleSignals(): void;
+  /** Stops gracefully: no new connections, requests in flight finish, the model is freed. */
   close(): Promise<void>;
 }
 
@@ -29,6 +34,8 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
   /** The drift monitor's window and thresholds (used when the package has a reference profile). */
   readonly drift?: DriftOptions;
+  /** Auth (keys from $PIPE_SERVE_API_KEYS and/or a file of SHA-256 digests), per-caller rate limit, access log on stdout (default on). */
+  readonly habits?: { readonly apiKeyFile?: string; readonly rateLimit?: RateLimitOptions; readonly accessLog?: boolean };
 }
 
 async function load(dir: string): Promise<ModelPackage> {
@@ -54,7 +61,7 @@ function driftMonitor(profile: ReferenceProfile, options: DriftOptions): DriftMo
   }
 }
 
-export async function startService({ cwd, reference, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {} }: StartOptions): Promise<Service> {
+export async function startService({ cwd, reference, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {} }: StartOptions): Promise<Service> {
   const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
   const pkg = await load(model.dir);
   log(backendLine({ summary: pkg.backend }));
@@ -64,18 +71,48 @@ export async function startService({ cwd, reference, host = '127.0.0.1', port = 
   const drift = pkg.referenceProfile ? driftMonitor(pkg.referenceProfile, driftOptions) : undefined;
   log(drift ? `drift: against the package's reference profile, over ${describeWindow(driftOptions.window ?? DRIFT_DEFAULTS.window)}` : 'drift: off (the package has no reference profile)');
   const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features, ...(drift ? { drift } : {}) });
-  let ready = true;
-  const app = createApp({ scorer, info, metrics, limits, isReady: () => ready, ...(drift ? { drift } : {}) }, { logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`) });
+  // The HTTP server exists only once listening; the lifecycle (graceful shutdown) reaches it through this.
+  const listening: { http?: ClosableServer } = {};
+  const lifecycle = new Lifecycle({
+    server: {
+      close: (done) => (listening.http ? listening.http.close(done) : done?.()),
+      closeIdleConnections: () => listening.http?.closeIdleConnections?.(),
+      closeAllConnections: () => listening.http?.closeAllConnections?.(),
+    },
+    log,
+    exit: (code) => finish(code),
+    onShutdown: () => release(),
+  });
+  let finish: (code: number) => void = () => {};
+  const stopped = new Promise<number>((done) => (finish = done));
+  const keys = loadApiKeys(habits.apiKeyFile === undefined ? {} : { file: habits.apiKeyFile });
+  log(keys ? `auth: bearer API keys (${keys.size} key${keys.size === 1 ? '' : 's'}); health and /metrics open` : `auth: off (set ${API_KEYS_ENV} or --api-key-file to require keys)`);
+  const app = createApp(
+    { scorer, info, metrics, limits, isReady: () => lifecycle.ready, ...(drift ? { drift } : {}) },
+    {
+      logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`),
+      habits: { ...(keys ? { keys } : {}), ...(habits.rateLimit ? { rateLimit: habits.rateLimit } : {}), accessLog: habits.accessLog === false ? false : {}, lifecycle },
+    },
+  );
   const server = await listen(app, { host, port });
+  listening.http = server.server;
+  lifecycle.markReady();
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    pkg.dispose();
+    if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+  };
   return {
     info,
     url: server.url,
     port: server.port,
+    stopped,
+    /** Installs the SIGTERM/SIGINT handlers of the graceful shutdown. */
+    handleSignals: () => void lifecycle.install(),
     async close() {
-      ready = false;
-      await server.close();
-      pkg.dispose();
-      if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+      await lifecycle.shutdown('closing');
     },
   };
 }

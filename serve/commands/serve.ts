@@ -1,6 +1,7 @@
 /** @module `pipe serve [MODEL]`: resolves the model, loads and warms it, and only then listens; stops on SIGTERM or SIGINT. */
 import { PipeError, defineCommand } from '../../runner/command/index.js';
 import type { DriftOptions, DriftWindow } from '../drift/index.js';
+import type { RateLimitOptions } from '../habits/index.js';
 
 const DEFAULT_PORT = 8080;
 
@@ -25,6 +26,11 @@ function driftOf(window: string | undefined, threshold: string | undefined): Dri
     out.threshold = t;
   }
   return out;
+}
+
+async function rateLimitOf(raw: string): Promise<RateLimitOptions> {
+  const { parseRateLimit } = await import('../habits/index.js');
+  return parseRateLimit(raw);
 }
 
 function thresholdOf(raw: string | undefined): number | undefined {
@@ -60,6 +66,9 @@ Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or
     engine: { type: 'string', valueName: 'ENGINE', help: 'auto (typed-array forward pass for Dense models, else tfjs) or tfjs' },
     'drift-window': { type: 'string', valueName: 'N|Tm', help: 'live drift over the last N rows (default 1000) or the last T minutes (e.g. 15m)' },
     'drift-threshold': { type: 'string', valueName: 'PSI', help: 'a feature drifts at this PSI or more (default 0.1, as Evidently)' },
+    'api-key-file': { type: 'string', valueName: 'FILE', help: `require bearer API keys: a file of their SHA-256 digests, one per line (also: $PIPE_SERVE_API_KEYS)` },
+    'rate-limit': { type: 'string', valueName: 'RATE', help: 'requests per caller (API key, else address): 100/s, 6000/min, 20/10s' },
+    'no-access-log': { type: 'boolean', help: 'do not write a JSON line per request on stdout' },
   },
   positionals: [{ name: 'model', valueName: 'MODEL' }],
   async run({ options, args, io }) {
@@ -68,17 +77,21 @@ Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or
     const threshold = thresholdOf(options.threshold);
     const engine = options.engine ?? 'auto';
     if (engine !== 'auto' && engine !== 'tfjs') throw new PipeError('USAGE', `--engine takes auto or tfjs, not '${engine}' (pipe serve)`, { command: 'serve', flag: '--engine' });
-    // Listening for the signals before the ready line: a caller may send SIGTERM the moment it reads it.
-    const stopped = new Promise<void>((done) => {
-      process.once('SIGTERM', () => done());
-      process.once('SIGINT', () => done());
-    });
-    const { startService } = await import('../start-service.js');
     const drift = driftOf(options['drift-window'], options['drift-threshold']);
-    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, log: (line) => io.err(`${line}\n`) });
+    const rateLimit = options['rate-limit'] === undefined ? undefined : await rateLimitOf(options['rate-limit']);
+    const habits = { ...(options['api-key-file'] === undefined ? {} : { apiKeyFile: options['api-key-file'] }), ...(rateLimit ? { rateLimit } : {}), accessLog: !options['no-access-log'] };
+    // A signal during start-up is remembered (the model may take a while to load), and answered once the service is up.
+    let early: NodeJS.Signals | undefined;
+    const remember = (signal: NodeJS.Signals) => (early = signal);
+    process.on('SIGTERM', remember).on('SIGINT', remember);
+    const { startService } = await import('../start-service.js');
+    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, log: (line) => io.err(`${line}\n`) }).finally(() => {
+      process.off('SIGTERM', remember).off('SIGINT', remember);
+    });
+    // The graceful shutdown's handlers are in place before the ready line: a caller may signal the moment it reads it.
+    service.handleSignals();
     io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
-    await stopped;
-    await service.close();
-    io.err('pipe serve: stopped\n');
+    if (early) await service.close();
+    return service.stopped;
   },
 });

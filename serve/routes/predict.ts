@@ -3,6 +3,7 @@ import type { Hono, MiddlewareHandler } from 'hono';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
 import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { limitBody } from './body-limit.js';
+import type { HabitsEnv } from '../habits/index.js';
 import type { ServeDeps } from './deps.js';
 import { invalidRow, rowKey, scoreValid, type Row } from './rows.js';
 
@@ -14,7 +15,7 @@ const accepts =
     await next();
   };
 
-export function predictRoutes(app: Hono, deps: ServeDeps): void {
+export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
   const { scorer, info, metrics } = deps;
   const model = { name: info.name, version: info.version };
   const { threshold } = info;
@@ -34,6 +35,7 @@ export function predictRoutes(app: Hono, deps: ServeDeps): void {
   app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), limitBody(deps.limits.batchBytes), async (c) => {
     const rows = await batchRows(c.req.header('content-type'), await c.req.text(), scorer.pkg.featureSchema);
     metrics.batchRows.observe(rows.length);
+    c.set('logRows', rows.length);
     const valid: Row[] = [];
     const validIndex: number[] = [];
     const results: Record<string, unknown>[] = new Array<Record<string, unknown>>(rows.length);

@@ -1,9 +1,10 @@
 /** @module The service's own routes: liveness, readiness, the model's description, the OpenAPI document and the Prometheus exposition. */
 import type { Hono } from 'hono';
 import { openApiDocument } from '../openapi.js';
+import type { HabitsEnv } from '../habits/index.js';
 import type { ServeDeps } from './deps.js';
 
-export function serviceRoutes(app: Hono, deps: ServeDeps): void {
+export function serviceRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
   const { info, metrics, scorer } = deps;
   const openapi = JSON.stringify(openApiDocument({ name: info.name, version: info.version, schema: scorer.pkg.featureSchema, v2Name: info.name }));
   app.get('/health/live', (c) => c.json({ status: 'live' }));

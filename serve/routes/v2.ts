@@ -4,10 +4,11 @@ import type { Hono } from 'hono';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { inferResponse, readInferRequest, v2ModelMetadata } from '../v2-infer.js';
 import { limitBody } from './body-limit.js';
+import type { HabitsEnv } from '../habits/index.js';
 import type { ServeDeps } from './deps.js';
 import { scoreValid, type Row } from './rows.js';
 
-export function v2Routes(app: Hono, deps: ServeDeps, serverVersion: string): void {
+export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: string): void {
   const { scorer, info, metrics } = deps;
   const metadata = v2ModelMetadata({ name: info.name, version: info.version, schema: scorer.pkg.featureSchema, spec: scorer.pkg.preprocessing });
   const notFound = (name: string) => new RequestProblem(404, 'model_not_found', `no model '${name}' here; this server serves '${info.name}'`);
@@ -37,11 +38,14 @@ export function v2Routes(app: Hono, deps: ServeDeps, serverVersion: string): voi
       let probabilities: Float32Array;
       if (request.input.kind === 'matrix') {
         metrics.batchRows.observe(request.input.rows);
+        c.set('logRows', request.input.rows);
         probabilities = await scorer.scoreMatrix(request.input.x, request.input.rows);
         metrics.observeScores(probabilities, info.threshold);
       } else {
         const { rows } = request.input;
         metrics.batchRows.observe(rows.length);
+        c.set('logRows', rows.length);
+    c.set('logRows', rows.length);
         rows.forEach((row, index) => {
           const errors = scorer.validate(row);
           if (errors.length === 0) return;

@@ -23,8 +23,8 @@ let server: RunningPipe;
 let base: string;
 
 /** Starts `pipe serve ARGS --port 0` in `cwd`; resolves to the base URL once it prints its ready line. */
-async function serve(cwd: string, args: string[]): Promise<{ running: RunningPipe; url: string }> {
-  const running = startPipe(cwd, ['serve', ...args, '--port', '0']);
+async function serve(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ running: RunningPipe; url: string }> {
+  const running = startPipe(cwd, ['serve', ...args, '--port', '0'], { env });
   await running.waitForStdout(READY, 240_000);
   return { running, url: READY.exec(running.stdout())?.[2] ?? '' };
 }
@@ -112,6 +112,35 @@ describe('pipe serve DIR', SERVE_TIMEOUT, () => {
     running.child.kill('SIGTERM');
     const r = await running.done;
     expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('pipe serve: stopped')]);
+  });
+});
+
+describe('pipe serve with API keys and a rate limit', SERVE_TIMEOUT, () => {
+  it('refuses a missing or unknown key with 401, limits each key with 429 and RateLimit fields, logs a JSON line per request without the key, and drains on SIGTERM', async () => {
+    const key = 'k3y-for-tests_1';
+    const { running, url } = await serve(pkgDir, [pkgDir, '--rate-limit', '2/min'], { PIPE_SERVE_API_KEYS: key });
+    try {
+      expect(running.stderr()).toMatch(/^auth: bearer API keys \(1 key\); health and \/metrics open$/m);
+      const none = await post(`${url}/predict`, heldOut[0]);
+      expect([none.status, none.headers.get('www-authenticate')]).toEqual([401, 'Bearer realm="pipe"']);
+      expect(((await none.json()) as { code: string }).code).toBe('API_KEY_MISSING');
+      const call = () => fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-request-id': 'req-42' }, body: JSON.stringify(heldOut[0]) });
+      const first = await call();
+      expect([first.status, first.headers.get('x-request-id'), first.headers.get('ratelimit-limit')]).toEqual([200, 'req-42', '2']);
+      expect((await call()).status).toBe(200);
+      const limited = await call();
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      const lines = running.stdout().split('\n').filter((l) => l.startsWith('{'));
+      expect(lines.length).toBeGreaterThanOrEqual(4);
+      expect(running.stdout()).not.toContain(key);
+      expect(lines.map((l) => (JSON.parse(l) as { status: number; route: string }).status)).toEqual(expect.arrayContaining([401, 200, 429]));
+    } finally {
+      running.child.kill('SIGTERM');
+      const r = await running.done;
+      expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('pipe serve: stopped')]);
+    }
   });
 });
 
