@@ -51,9 +51,12 @@ function nearestLock(cwd: string): PackageLock | undefined {
   }
 }
 
-async function checkPackage(dir: string): Promise<void> {
+/** Loads the package as the service will (a broken one is refused now, exit 2, not at deploy time); its name from metadata.json. */
+async function checkPackage(dir: string): Promise<string | undefined> {
   try {
-    (await loadModelPackage(dir)).dispose();
+    const pkg = await loadModelPackage(dir);
+    pkg.dispose();
+    return typeof pkg.metadata.model === 'string' ? pkg.metadata.model : undefined;
   } catch (error) {
     if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
     throw error;
@@ -69,13 +72,14 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
   if (!bundle) throw failed(out, "the service bundle (dist/service/server.js) is missing from this pipe installation; run 'npm run build' in pipe's directory");
   const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
   try {
-    await checkPackage(model.dir);
+    const packageName = await checkPackage(model.dir);
     const { params, metrics } = await provenance(model);
     const lock = nearestLock(cwd);
     const lockedVersion = (name: string) => lock?.packages?.[`node_modules/${name}`]?.version;
     const dependencies = Object.fromEntries(RUNTIME_PACKAGES.map((name) => [name, lockedVersion(name) ?? TFJS_VERSION]));
-    const name = `${model.name.replace(/[^a-z0-9._-]/gi, '-').toLowerCase()}-service`;
-    const manifestJson = { name, version: model.version?.replace(/^v/, '') ?? '0.0.0', private: true, type: 'module', description: `pipe serve: ${model.name}${model.version ? ` ${model.version}` : ''}`, engines: { node: '>=20.11' }, scripts: { start: 'node server.js' }, dependencies };
+    const shownName = model.source === 'directory' ? (packageName ?? model.name) : model.name;
+    const name = `${shownName.replace(/[^a-z0-9._-]/gi, '-').toLowerCase()}-service`;
+    const manifestJson = { name, version: model.version?.replace(/^v/, '') ?? '0.0.0', private: true, type: 'module', description: `pipe serve: ${shownName}${model.version ? ` ${model.version}` : ''}`, engines: { node: '>=20.11' }, scripts: { start: 'node server.js' }, dependencies };
     const packageLock = lock ? runtimeLock(lock, manifestJson) : undefined;
     const { dir: _dir, fetched: _fetched, root: _root, ...described } = model;
     const service: ServiceManifest = { format: 'pipe-service/1', modelDir: 'model', model: { ...described, provenance: { params, metrics } } };
@@ -98,7 +102,7 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
       rmSync(temp, { recursive: true, force: true });
       throw failed(out, `cannot write the service to ${outArg}: ${(error as Error).message}`, error);
     }
-    return { out, model, locked: packageLock !== undefined };
+    return { out, model: { ...model, name: shownName }, locked: packageLock !== undefined };
   } finally {
     if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
   }
