@@ -11,7 +11,10 @@ const BEGIN = /<!-- BEGIN generated: pipe ([a-z -]+?) -->\n[\s\S]*?<!-- END gene
 
 /** Every command that runs, depth first, with the words that name it. */
 export function leafCommands(commands: readonly Command[], prefix: readonly string[] = []): { cmd: Command; path: string[] }[] {
-  return commands.flatMap((cmd) => (cmd.subcommands.length ? leafCommands(cmd.subcommands, [...prefix, cmd.name]) : [{ cmd, path: [...prefix, cmd.name] }]));
+  return commands.flatMap((cmd) => [
+    ...(cmd.run ? [{ cmd, path: [...prefix, cmd.name] }] : []),
+    ...(cmd.subcommands.length ? leafCommands(cmd.subcommands, [...prefix, cmd.name]) : []),
+  ]);
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -23,6 +26,9 @@ function optionRows(cmd: Command): string[] {
   });
 }
 
+/** A subcommand's words in a table; the command's own run (`pipe serve [MODEL]`) is shown as —. */
+const subcommandCell = (path: readonly string[]) => (path.length > 1 ? `\`${path.slice(1).join(' ')}\`` : '—');
+
 /** The usage block and options table of `pipe NAME` (each subcommand of a group). */
 function commandBlock(commands: readonly Command[], name: string): string {
   const top = commands.find((c) => c.name === name);
@@ -30,8 +36,8 @@ function commandBlock(commands: readonly Command[], name: string): string {
   const leaves = leafCommands([top]);
   const lines = ['```', ...leaves.map(({ cmd, path }) => usageLine(cmd, path)), '```', ''];
   if (top.subcommands.length) {
-    lines.push('| subcommand | what it does |', '| --- | --- |', ...leaves.map(({ cmd, path }) => `| \`${path.slice(1).join(' ')}\` | ${cell(cmd.summary)} |`), '');
-    const rows = leaves.flatMap(({ cmd, path }) => optionRows(cmd).map((r) => `| \`${path.slice(1).join(' ')}\` | ${r} |`));
+    lines.push('| subcommand | what it does |', '| --- | --- |', ...leaves.map(({ cmd, path }) => `| ${subcommandCell(path)} | ${cell(cmd.summary)} |`), '');
+    const rows = leaves.flatMap(({ cmd, path }) => optionRows(cmd).map((r) => `| ${subcommandCell(path)} | ${r} |`));
     if (rows.length) lines.push('| subcommand | option | meaning |', '| --- | --- | --- |', ...rows, '');
   } else {
     lines.push(`${top.summary.charAt(0).toUpperCase()}${top.summary.slice(1)}.`, '');

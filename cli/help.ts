@@ -5,7 +5,7 @@ import { COMMANDS } from './commands.js';
 /** The one-line usage of a command: `pipe remote add [--default] [--endpoint URL] … NAME URL`. */
 export function usageLine(cmd: Command, path: readonly string[]): string {
   const words = ['pipe', ...path];
-  if (cmd.subcommands.length) return `${words.join(' ')} ${cmd.subcommands.map((s) => s.name).join('|')} …`;
+  if (cmd.subcommands.length && !cmd.run) return `${words.join(' ')} ${cmd.subcommands.map((s) => s.name).join('|')} …`;
   for (const p of cmd.positionals) words.push(p.required ? p.valueName : `[${p.valueName}]`);
   for (const [long, o] of Object.entries(cmd.options)) {
     const flag = o.short ? `-${o.short}` : `--${long}`;
@@ -37,7 +37,7 @@ export function helpText(cmd: Command, path: readonly string[]): string {
   const summary = `${cmd.summary.charAt(0).toUpperCase()}${cmd.summary.slice(1)}.`;
   const lines = [`Usage: ${usageLine(cmd, path)}`, '', summary, ''];
   if (cmd.description) lines.push(cmd.description, '');
-  if (cmd.subcommands.length) {
+  if (cmd.subcommands.length && !cmd.run) {
     const w = Math.max(...cmd.subcommands.map((s) => s.name.length));
     lines.push('Subcommands:', ...cmd.subcommands.map((s) => `  ${s.name.padEnd(w)}  ${s.summary}`), '');
     lines.push(`Run 'pipe help ${path.join(' ')} SUBCOMMAND' for a subcommand's options.`, '');
@@ -50,5 +50,10 @@ export function helpText(cmd: Command, path: readonly string[]): string {
   flags.push(['-h, --help', 'show this help']);
   const w = Math.max(...flags.map(([f]) => f.length));
   lines.push('Options:', ...flags.map(([f, h]) => `  ${f.padEnd(w)}  ${h}`), '');
+  if (cmd.subcommands.length) {
+    const sw = Math.max(...cmd.subcommands.map((s) => s.name.length));
+    lines.push('Subcommands:', ...cmd.subcommands.map((s) => `  ${s.name.padEnd(sw)}  ${s.summary}`), '');
+    lines.push(`Run 'pipe help ${path.join(' ')} SUBCOMMAND' for a subcommand's options.`, '');
+  }
   return lines.join('\n');
 }

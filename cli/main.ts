@@ -65,6 +65,8 @@ async function findCommand(argv: readonly string[], purpose: 'run' | 'help'): Pr
   while (cmd.subcommands.length && args.length && !args[0]?.startsWith('-')) {
     const sub: string = args[0] as string;
     const next: Command | undefined = cmd.subcommands.find((s) => s.name === sub);
+    // A command that runs itself takes any other first word as its own positional (`pipe serve ./build`).
+    if (!next && cmd.run) break;
     if (!next) {
       const names = cmd.subcommands.map((s) => s.name);
       const guess = closestName(sub, names);

@@ -12,6 +12,8 @@ import './compile-schema.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Bundled CommonJS dependencies (yaml) call require(); give ESM output one.
+const requireBanner = "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);";
 await build({
   absWorkingDir: root,
   entryPoints: { 'cli/main': 'cli/main.ts', 'workers/worker': 'runner/workers/worker.ts' },
@@ -29,6 +31,20 @@ await build({
   // its .wasm binaries next to it); hono, prom-client and csv-parse are bundled like yaml.
   external: ['@resvg/resvg-js', '@tensorflow/*'],
   logLevel: 'warning',
-  // Bundled CommonJS dependencies (yaml) call require(); give ESM output one.
-  banner: { js: "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);" },
+  banner: { js: requireBanner },
+});
+// The deployable service (`pipe serve build` copies it to DIR/server.js): one file, no chunks, as
+// it runs from a directory of its own with only TensorFlow.js in node_modules.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'service/server': 'serve/service-main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  external: ['@tensorflow/*'],
+  logLevel: 'warning',
+  banner: { js: requireBanner },
 });

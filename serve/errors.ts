@@ -8,6 +8,8 @@ interface ServeErrorCodes {
   SERVE_MODEL_INVALID: { dir: string; file: string };
   /** The server could not listen (port in use, host not local…) (exit 1). */
   SERVE_LISTEN_FAILED: { host: string; port: number };
+  /** `pipe serve build` could not write the service (its output exists, the server bundle is missing, a write failed) (exit 1; an output in the way is exit 2 via USAGE). */
+  SERVE_BUILD_FAILED: { out: string };
 }
 
 declare module '../runner/errors.js' {
@@ -19,4 +21,5 @@ export const serveErrorKinds: { readonly [C in keyof ServeErrorCodes]: ErrorKind
   SERVE_MODEL_UNAVAILABLE: 'input',
   SERVE_MODEL_INVALID: 'input',
   SERVE_LISTEN_FAILED: 'failed',
+  SERVE_BUILD_FAILED: 'failed',
 };

@@ -30,6 +30,8 @@ export interface ServedModel {
   /** The repository and the artifact's path in it, when the model comes from one. */
   readonly root?: string;
   readonly path?: RepoPath;
+  /** Training params and metrics recorded when the service was built (a built service has no repository to read them from). */
+  readonly provenance?: { readonly params: Readonly<Record<string, unknown>> | null; readonly metrics: Readonly<Record<string, unknown>> | null };
 }
 
 export const DEFAULT_ARTIFACT = 'churn';

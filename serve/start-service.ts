@@ -8,7 +8,7 @@ import { API_KEYS_ENV, Lifecycle, loadApiKeys, type ClosableServer, type RateLim
 import { createMetrics } from './metrics.js';
 import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage, type ReferenceProfile } from './model/index.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
-import { resolveModel } from './resolve-model.js';
+import { resolveModel, type ServedModel } from './resolve-model.js';
 import { createScorer } from './scorer.js';
 import { listen } from './server.js';
 
@@ -26,6 +26,8 @@ export interface Service {
 export interface StartOptions {
   readonly cwd: string;
   readonly reference?: string;
+  /** A model already resolved (a built service's own copy): `reference` is then not looked up. */
+  readonly model?: ServedModel;
   readonly host?: string;
   readonly port?: number;
   readonly threshold?: number;
@@ -61,8 +63,8 @@ function driftMonitor(profile: ReferenceProfile, options: DriftOptions): DriftMo
   }
 }
 
-export async function startService({ cwd, reference, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {} }: StartOptions): Promise<Service> {
-  const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
+export async function startService({ cwd, reference, model: resolved, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {} }: StartOptions): Promise<Service> {
+  const model = resolved ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
   const pkg = await load(model.dir);
   log(backendLine({ summary: pkg.backend }));
   const scorer = await createScorer(pkg, { engine });

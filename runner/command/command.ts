@@ -61,7 +61,7 @@ export interface Command {
   readonly description: string;
   readonly options: OptionSpecs;
   readonly positionals: readonly PositionalSpec[];
-  /** A group (`pipe remote add|list|…`) has subcommands and no run of its own. */
+  /** A group (`pipe remote add|list|…`) has subcommands and no run of its own; a command with a run may have some too (`pipe serve build`). */
   readonly subcommands: readonly Command[];
   /** Returns the exit code (0 when omitted); errors are thrown as PipeError. */
   readonly run?: (ctx: ParsedRunContext) => Promise<number | void>;
@@ -92,6 +92,11 @@ interface CommandSpec<O extends OptionSpecs, P extends readonly PositionalSpec[]
   readonly description?: string;
   readonly options?: O;
   readonly positionals?: P;
+  /**
+   * Subcommands beside the command's own run (`pipe serve build` beside `pipe serve [MODEL]`): a
+   * first argument naming one runs it, any other is the command's own positional.
+   */
+  readonly subcommands?: readonly Command[];
   run(ctx: RunContext<O, P>): Promise<number | void>;
 }
 
@@ -109,7 +114,7 @@ export function defineCommand<const O extends OptionSpecs = Record<never, Option
     description: (spec.description ?? '').trim(),
     options: spec.options ?? {},
     positionals,
-    subcommands: [],
+    subcommands: spec.subcommands ?? [],
     run: spec.run as Command['run'],
   };
 }

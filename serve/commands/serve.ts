@@ -2,6 +2,7 @@
 import { PipeError, defineCommand } from '../../runner/command/index.js';
 import type { DriftOptions, DriftWindow } from '../drift/index.js';
 import type { RateLimitOptions } from '../habits/index.js';
+import { serveBuild } from './serve-build.js';
 
 const DEFAULT_PORT = 8080;
 
@@ -58,7 +59,9 @@ on stdout (--port 0 picks a free port). A missing or inconsistent model exits 2 
 Routes: POST /predict, POST /predict/batch (JSON array, NDJSON or CSV), GET /health/live,
 GET /health/ready, GET /model, GET /openapi.json, GET /metrics (Prometheus), and the KServe V2
 subset (GET /v2/health/live|ready, GET /v2/models/NAME, POST /v2/models/NAME/infer).
-Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or SIGINT.`,
+Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or SIGINT.
+'pipe serve build' writes a deployable service instead; a model directory named 'build' is
+served with 'pipe serve ./build'.`,
   options: {
     port: { type: 'string', short: 'p', valueName: 'N', help: `port to listen on (default ${DEFAULT_PORT}; 0: any free port)` },
     host: { type: 'string', valueName: 'HOST', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)' },
@@ -71,6 +74,7 @@ Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or
     'no-access-log': { type: 'boolean', help: 'do not write a JSON line per request on stdout' },
   },
   positionals: [{ name: 'model', valueName: 'MODEL' }],
+  subcommands: [serveBuild],
   async run({ options, args, io }) {
     const port = portOf(options.port);
     const host = options.host ?? '127.0.0.1';

@@ -93,7 +93,8 @@ export function policyProblems(content: string): string[] {
       // A write token only where no pull request's code runs: push jobs, and workflows that pull
       // requests never start (run by hand, or called by a push job, which cannot grant more than it has).
       const pushOnly = (typeof job.if === 'string' && job.if.includes("github.event_name == 'push'")) || !events.some((e) => e.startsWith('pull_request'));
-      if (scope === 'contents' ? !pushOnly : !WRITABLE_IN_PR_JOBS.has(scope)) problems.push(`${id}: grants ${scope}: write`);
+      // contents (registry tags) and packages (the service image) may be written by push jobs only.
+      if (scope === 'contents' || scope === 'packages' ? !pushOnly : !WRITABLE_IN_PR_JOBS.has(scope)) problems.push(`${id}: grants ${scope}: write`);
     }
     if (JSON.stringify(job.env ?? {}).includes('secrets.')) problems.push(`${id}: secrets in job-level env (give them to the steps that need them)`);
     const runs = steps.map((s) => (typeof s.run === 'string' ? s.run : '')).join('\n');

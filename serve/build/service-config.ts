@@ -1,0 +1,53 @@
+/**
+ * @module What a built service (DIR/server.js) reads at start: its manifest (the model's name,
+ * version, commit… recorded by `pipe serve build`) and its settings from the environment, as a
+ * container is configured. A bad setting is a message naming the variable (exit 2).
+ */
+import { PipeError } from '../../runner/command/index.js';
+import type { ServedModel } from '../resolve-model.js';
+import type { StartOptions } from '../start-service.js';
+
+/** The file beside server.js that says which model the service holds. */
+export const SERVICE_MANIFEST = 'service.json';
+
+export interface ServiceManifest {
+  readonly format: 'pipe-service/1';
+  /** The model package directory, relative to the service directory. */
+  readonly modelDir: string;
+  /** What `pipe serve` would report about the model, minus its directory. */
+  readonly model: Omit<ServedModel, 'dir' | 'fetched' | 'root'>;
+}
+
+/** The environment variables a built service reads, documented in docs/ci.md. */
+export const SERVICE_ENV = {
+  port: 'PORT',
+  host: 'HOST',
+  apiKeyFile: 'PIPE_SERVE_API_KEY_FILE',
+  rateLimit: 'PIPE_SERVE_RATE_LIMIT',
+  accessLog: 'PIPE_SERVE_ACCESS_LOG',
+  threshold: 'PIPE_SERVE_THRESHOLD',
+} as const;
+
+const bad = (name: string, expected: string, value: string) =>
+  new PipeError('USAGE', `${name} takes ${expected}, not '${value}'`, { command: 'server.js', flag: name });
+
+export async function serviceConfig(env: NodeJS.ProcessEnv): Promise<Pick<StartOptions, 'host' | 'port' | 'threshold' | 'habits'>> {
+  const rawPort = env[SERVICE_ENV.port] ?? '8080';
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) throw bad(SERVICE_ENV.port, 'a port number 0–65535 (0: any free port)', rawPort);
+  const rawThreshold = env[SERVICE_ENV.threshold];
+  const threshold = rawThreshold === undefined ? undefined : Number(rawThreshold);
+  if (rawThreshold !== undefined && (rawThreshold.trim() === '' || !(threshold! >= 0 && threshold! <= 1))) throw bad(SERVICE_ENV.threshold, 'a probability between 0 and 1', rawThreshold);
+  const rawLog = env[SERVICE_ENV.accessLog] ?? '1';
+  if (!/^(0|1|true|false)$/.test(rawLog)) throw bad(SERVICE_ENV.accessLog, '1 or 0', rawLog);
+  const rawRate = env[SERVICE_ENV.rateLimit];
+  const rateLimit = rawRate === undefined || rawRate === '' ? undefined : (await import('../habits/index.js')).parseRateLimit(rawRate, SERVICE_ENV.rateLimit);
+  const apiKeyFile = env[SERVICE_ENV.apiKeyFile] || undefined;
+  return {
+    // In a container the service must answer on every interface, not only the loopback.
+    host: env[SERVICE_ENV.host] || '0.0.0.0',
+    port,
+    ...(threshold === undefined ? {} : { threshold }),
+    habits: { ...(apiKeyFile ? { apiKeyFile } : {}), ...(rateLimit ? { rateLimit } : {}), accessLog: rawLog === '1' || rawLog === 'true' },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * @module `pipe serve build` as a user deploys it: the built CLI writes a service for a tiny model
+ * package, the directory is copied away from any repository, its runtime dependencies installed
+ * with `npm ci --omit=dev` (as the Dockerfile does; from the npm cache), and `node server.js`
+ * answers as `pipe serve` does and stops with exit 0 on SIGTERM. The Dockerfile is checked
+ * statically (no Docker daemon here).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
+import { runPipe, startPipe } from '../helpers/pipe.js';
+import { forFile, removeFileDirs, tempDir } from '../helpers/temp-dir.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
+import { waitUntil } from '../helpers/wait-until.js';
+
+const READY = /^Serving (\S+).* at (http:\/\/127\.0\.0\.1:\d+) \(engine: ([^)]+)\)$/m;
+const repoLock = join(import.meta.dirname, '..', '..', 'package-lock.json');
+
+let project: string;
+let rows: TinyRow[];
+
+beforeAll(async () => {
+  await forFile(async () => {
+    // A user's project: their lockfile (which pins TensorFlow.js) and a model package directory literally named build.
+    project = tempDir('pipe-serve-build-');
+    cpSync(repoLock, join(project, 'package-lock.json'));
+    rows = await writeTinyPackage(join(project, 'build'));
+  });
+}, 300_000);
+
+afterAll(removeFileDirs);
+
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** The instructions of a Dockerfile: continuation lines joined, comments dropped, split into stages at each FROM. */
+function dockerStages(text: string): { instruction: string; args: string }[][] {
+  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const stages: { instruction: string; args: string }[][] = [];
+  for (const line of lines) {
+    const [, instruction = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    if (instruction.toUpperCase() === 'FROM') stages.push([]);
+    stages.at(-1)?.push({ instruction: instruction.toUpperCase(), args });
+  }
+  return stages;
+}
+
+describe('pipe serve build', MANY_RUNS, () => {
+  it('writes a service that runs outside the repository with node server.js, answers as pipe serve does, and stops with 0 on SIGTERM', async () => {
+    const built = await runPipe(project, ['serve', 'build', './build', '-o', 'out']);
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/^Wrote the service for tiny to out$/m);
+    for (const file of ['server.js', 'service.json', 'package.json', 'package-lock.json', 'Dockerfile', '.dockerignore', 'model/model.json', 'model/feature-schema.json']) {
+      expect(existsSync(join(project, 'out', file)), file).toBe(true);
+    }
+    const manifest = JSON.parse(readFileSync(join(project, 'out', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies?: unknown };
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm']);
+    expect(manifest.devDependencies).toBeUndefined();
+
+    // Away from the project and from pipe's own node_modules: only what the directory holds.
+    const service = join(tempDir('pipe-service-'), 'service');
+    cpSync(join(project, 'out'), service, { recursive: true });
+    execFileSync('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: service, stdio: 'pipe', timeout: 240_000 });
+
+    const child = spawn(process.execPath, ['server.js'], { cwd: service, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PIPE_SERVE_ACCESS_LOG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const reference = startPipe(project, ['serve', './build', '--port', '0', '--no-access-log']);
+    try {
+      await waitUntil(() => READY.test(out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
+      expect(err).not.toMatch(/internal error/);
+      const url = READY.exec(out)?.[2] ?? '';
+      expect(url, `stdout: ${out}\nstderr: ${err}`).not.toBe('');
+      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      await reference.waitForStdout(READY, 180_000);
+      const referenceUrl = READY.exec(reference.stdout())?.[2] ?? '';
+
+      const fromService = await post(`${url}/predict`, rows[3]);
+      expect(fromService.status).toBe(200);
+      const fromPipe = await post(`${referenceUrl}/predict`, rows[3]);
+      expect(await fromService.json()).toEqual(await fromPipe.json());
+      const model = (await (await fetch(`${url}/model`)).json()) as { name: string; source: string };
+      expect(model).toMatchObject({ name: 'tiny', source: 'directory' });
+    } finally {
+      child.kill('SIGTERM');
+      reference.child.kill('SIGTERM');
+      await reference.done;
+    }
+    expect(await exited).toBe(0);
+    expect(err).toMatch(/stopped/);
+  });
+
+  it('writes a Dockerfile with a build stage installing runtime dependencies only, a non-root runtime and a HEALTHCHECK on /health/ready', async () => {
+    const built = await runPipe(project, ['serve', 'build', './build', '-o', 'docker']);
+    expect(built.code).toBe(0);
+    const stages = dockerStages(readFileSync(join(project, 'docker', 'Dockerfile'), 'utf8'));
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const [buildStage = [], runtime = []] = [stages[0], stages.at(-1)];
+    expect(buildStage.find((i) => i.instruction === 'RUN')?.args).toMatch(/npm ci --omit=dev/);
+    expect(runtime.find((i) => i.instruction === 'FROM')?.args).toMatch(/^node:\d+-slim$/);
+    const user = runtime.filter((i) => i.instruction === 'USER').at(-1)?.args;
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+    expect(runtime.find((i) => i.instruction === 'HEALTHCHECK')?.args).toMatch(/\/health\/ready/);
+    expect(runtime.find((i) => i.instruction === 'EXPOSE')?.args).toBe('8080');
+    expect(runtime.at(-1)).toEqual({ instruction: 'CMD', args: '["node", "server.js"]' });
+    // Everything the runtime stage copies from the context is in the service directory.
+    for (const copy of runtime.filter((i) => i.instruction === 'COPY' && !i.args.includes('--from='))) {
+      const sources = copy.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
+      for (const source of sources) expect(existsSync(join(project, 'docker', source)), source).toBe(true);
+    }
+  });
+
+  it('refuses a non-empty output directory without --force (exit 2) and leaves it untouched; --force replaces it', async () => {
+    const dir = join(project, 'taken');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'keep.txt'), 'mine');
+    const refused = await runPipe(project, ['serve', 'build', './build', '-o', 'taken']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: taken exists and is not an empty directory; .*--force/m);
+    expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('mine');
+    const forced = await runPipe(project, ['serve', 'build', './build', '-o', 'taken', '--force']);
+    expect(forced.code).toBe(0);
+    expect(existsSync(join(dir, 'keep.txt'))).toBe(false);
+    expect(existsSync(join(dir, 'server.js'))).toBe(true);
+  });
+
+  it('needs -o DIR (exit 2) and says so', async () => {
+    const r = await runPipe(project, ['serve', 'build', './build']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: pipe serve build needs -o DIR/m);
+  });
+});
