@@ -218,6 +218,8 @@ describe('KServe V2', () => {
       [{ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [300] }, { name: 'plan', shape: [1], datatype: 'BYTES', data: ['basic'] }] }, 'row 0: age: 300 is above the maximum 120'],
       [{ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] }, 'input features: shape must be [N, 5], got [1,4]'],
       [{ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [3] }], outputs: [{ name: 'logits' }] }, 'unknown output logits; this model gives probability, label'],
+      // A size of 0 made the empty data fit any number of rows: [1e308, 0] was a 500, [5e6, 0] blocked the server for seconds.
+      [{ inputs: [{ name: 'age', shape: [1e308, 0], datatype: 'INT64', data: [] }] }, 'input age: "shape" must be a non-empty list of sizes of at least 1'],
     ];
     for (const [body, error] of cases) {
       const r = await post('/v2/models/tiny/infer', JSON.stringify(body));

@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import { useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
 import { RequestProblem } from './request-problem.js';
@@ -24,8 +25,6 @@ export function createApp(
 ): Hono<HabitsEnv> {
   const app = new Hono<HabitsEnv>();
   const { metrics } = deps;
-  // Request id, in-flight count, access log, auth, rate limit: before everything, so a refused request is logged and measured too.
-  if (habits) useHabits(app, habits);
 
   app.use('*', async (c, next) => {
     const start = performance.now();
@@ -41,6 +40,8 @@ export function createApp(
       metrics.requestSeries(c.req.method, route, c.res.status).observe((performance.now() - start) / 1000);
     }
   });
+  // Then request id, in-flight count, access log, auth, rate limit: after the measuring, so a refused request (401, 429) is measured too.
+  if (habits) useHabits(app, habits);
 
   predictRoutes(app, deps);
   v2Routes(app, deps, serverVersion);
@@ -49,6 +50,8 @@ export function createApp(
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; GET /openapi.json lists the routes`, code: 'not_found' }, 404));
   app.onError((error, c) => {
     if (error instanceof RequestProblem) return c.json(error.body(), error.status);
+    // The caller hung up mid-body: nginx's 499, not a server error (a 5xx alert must not fire on client timeouts).
+    if (c.req.raw.signal.aborted || (error instanceof Error && error.message === 'aborted')) return c.json({ error: 'the client closed the request', code: 'client_closed' }, 499 as ContentfulStatusCode);
     if (error instanceof HTTPException) return c.json({ error: error.message || 'request refused', code: 'http_error' }, error.status);
     logError(error);
     return c.json({ error: 'internal error while answering; the server log has the details', code: 'internal' }, 500);

@@ -123,14 +123,16 @@ function driftGauges(registry: Registry, drift: DriftMonitor): void {
       for (const [feature, d] of Object.entries(last.features)) if (d.psi !== null) this.set({ feature }, d.psi);
     },
   });
+  // Labelled (output="probability") so that it can be absent: a gauge without labels reads 0 after reset(), which would say "no drift".
   new Gauge({
     name: `${METRIC_PREFIX}prediction_drift_psi`,
     help: "Population stability index of the predicted scores over the drift window, against training's",
+    labelNames: ['output'] as const,
     registers: [registry],
     collect() {
       this.reset();
       const psi = snapshot().prediction.psi;
-      if (psi !== null) this.set(psi);
+      if (psi !== null) this.set({ output: 'probability' }, psi);
     },
   });
   new Gauge({

@@ -6,9 +6,9 @@
  * same artifact hash as that commit; another version is written from the cache (the missing
  * objects fetched from the remote), as `pipe model get` writes it.
  */
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import type { Lock, RepoPath } from '../runner/index.js';
 
@@ -118,7 +118,10 @@ async function atCommit(root: string, reference: string, want: { name: string; c
   if (here !== hash || !existsSync(dir)) {
     dir = join(mkdtempSync(join(tmpdir(), 'pipe-serve-')), basename(path));
     const what = want.version ? `${want.name}@${want.version}` : `${path} at ${short}`;
-    await exportPath({ root, path, hash, dest: dir, what, command: 'pipe serve' });
+    await exportPath({ root, path, hash, dest: dir, what, command: 'pipe serve' }).catch((error: unknown) => {
+      rmSync(dirname(dir), { recursive: true, force: true });
+      throw error;
+    });
   }
   return { dir, ...(dir === join(root, path) ? {} : { fetched: true }), name: want.name, source: want.source, root, path, hash, commit: want.commit, ...(want.version ? { version: want.version } : {}), ...(want.stage ? { stage: want.stage } : {}) };
 }

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createApp, DEFAULT_LIMITS } from './app.js';
 import { createDriftMonitor, DRIFT_DEFAULTS, DriftOptionError, type DriftMonitor, type DriftOptions, type DriftWindow } from './drift/index.js';
-import { API_KEYS_ENV, Lifecycle, loadApiKeys, type ClosableServer, type RateLimitOptions } from './habits/index.js';
+import { Lifecycle, loadApiKeys, type ClosableServer, type RateLimitOptions } from './habits/index.js';
 import { createMetrics } from './metrics.js';
 import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage, type ReferenceProfile } from './model/index.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -63,9 +63,33 @@ function driftMonitor(profile: ReferenceProfile, options: DriftOptions): DriftMo
   }
 }
 
-export async function startService({ cwd, reference, model: resolved, host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {} }: StartOptions): Promise<Service> {
+export async function startService(options: StartOptions): Promise<Service> {
+  const { cwd, reference, model: resolved } = options;
   const model = resolved ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
+  try {
+    return await startModel(model, options);
+  } catch (error) {
+    // A version fetched for this service is not left behind by a start that failed (a broken package, a port in use).
+    if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startModel(model: ServedModel, { host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {} }: StartOptions): Promise<Service> {
   const pkg = await load(model.dir);
+  try {
+    return await serveLoaded(model, pkg, { host, port, threshold, engine, limits, log, drift: driftOptions, habits });
+  } catch (error) {
+    pkg.dispose();
+    throw error;
+  }
+}
+
+async function serveLoaded(
+  model: ServedModel,
+  pkg: ModelPackage,
+  { host, port, threshold, engine, limits, log, drift: driftOptions, habits }: Required<Pick<StartOptions, 'host' | 'port' | 'engine' | 'limits' | 'log' | 'drift' | 'habits'>> & Pick<StartOptions, 'threshold'>,
+): Promise<Service> {
   log(backendLine({ summary: pkg.backend }));
   const scorer = await createScorer(pkg, { engine });
   log(`engine: ${scorer.engine}`);
@@ -88,7 +112,7 @@ export async function startService({ cwd, reference, model: resolved, host = '12
   let finish: (code: number) => void = () => {};
   const stopped = new Promise<number>((done) => (finish = done));
   const keys = loadApiKeys(habits.apiKeyFile === undefined ? {} : { file: habits.apiKeyFile });
-  log(keys ? `auth: bearer API keys (${keys.size} key${keys.size === 1 ? '' : 's'}); health and /metrics open` : `auth: off (set ${API_KEYS_ENV} or --api-key-file to require keys)`);
+  log(keys ? `auth: bearer API keys (${keys.size} key${keys.size === 1 ? '' : 's'}); health and /metrics open` : 'auth: off (no API key configured)');
   const app = createApp(
     { scorer, info, metrics, limits, isReady: () => lifecycle.ready, ...(drift ? { drift } : {}) },
     {

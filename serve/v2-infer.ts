@@ -53,7 +53,8 @@ function flatten(data: readonly unknown[]): unknown[] {
 function readTensor(value: unknown, i: number): Tensor {
   const t = value as Partial<Tensor> | null;
   if (typeof t?.name !== 'string') throw bad(`inputs[${i}] needs a "name"`);
-  if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isInteger(d) && d >= 0)) throw bad(`input ${t.name}: "shape" must be a list of sizes`);
+  // Sizes of at least 1: then the data's length bounds every size (a [1e308, 0] tensor would claim rows its empty data cannot hold).
+  if (!Array.isArray(t.shape) || t.shape.length === 0 || !t.shape.every((d) => Number.isInteger(d) && d >= 1)) throw bad(`input ${t.name}: "shape" must be a non-empty list of sizes of at least 1`);
   if (typeof t.datatype !== 'string') throw bad(`input ${t.name}: "datatype" is missing`);
   if (!Array.isArray(t.data)) throw bad(`input ${t.name}: "data" must be a list`);
   const data = flatten(t.data);

@@ -96,6 +96,9 @@ served with 'pipe serve ./build'.`,
     service.handleSignals();
     io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
     if (early) await service.close();
-    return service.stopped;
+    const code = await service.stopped;
+    // A second signal, or requests cut at the deadline: exit now, whatever connections are still open.
+    if (code !== 0) process.exit(code);
+    return code;
   },
 });

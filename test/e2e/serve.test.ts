@@ -96,6 +96,8 @@ describe('pipe serve DIR', SERVE_TIMEOUT, () => {
     expect(server.stderr()).toMatch(/^drift: against the package's reference profile, over the last 1000 rows$/m);
     const before = await (await fetch(`${base}/metrics`)).text();
     expect(before).toMatch(/^pipe_serve_drift_window_rows \d+$/m);
+    // Fewer rows than the monitor needs: no PSI at all, rather than a 0 that reads as 'no drift'.
+    expect(before).not.toMatch(/^pipe_serve_(prediction|feature)_drift_psi/m);
     // 200 rows like training's but everyone is 90: age shifts, spend and plan do not.
     const shifted = tinyRows(200, 5000).map((r) => ({ ...r, age: 90 }));
     expect((await post(`${base}/predict/batch`, shifted)).status).toBe(200);
@@ -103,7 +105,7 @@ describe('pipe serve DIR', SERVE_TIMEOUT, () => {
     const psi = (feature: string) => Number(new RegExp(`^pipe_serve_feature_drift_psi\\{feature="${feature}"\\} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(psi('age')).toBeGreaterThan(0.1);
     expect(psi('plan')).toBeLessThan(0.1);
-    expect(text).toMatch(/^pipe_serve_prediction_drift_psi \d/m);
+    expect(text).toMatch(/^pipe_serve_prediction_drift_psi\{output="probability"\} \d/m);
     expect(text).toMatch(/^pipe_serve_drifted_features_ratio (0\.3+\d*|0\.6+\d*)$/m);
   });
 
