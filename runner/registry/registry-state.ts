@@ -53,15 +53,16 @@ export type Registry = ReadonlyMap<string, ArtifactState>;
 
 /** Reads the registry from the tags of the repository holding `root` (none: an empty registry). */
 export async function readRegistry(root: string): Promise<Registry> {
-  const names: string[] = [];
+  // Each name is parsed once: the listing's filter keeps what it parsed for the build.
+  const parsed = new Map<string, ParsedTag>();
   const tags = await listAnnotatedTags(root, (name) => {
-    const registryTag = parseTagName(name) !== undefined;
-    if (registryTag) names.push(name);
-    return registryTag;
+    const p = parseTagName(name);
+    if (p) parsed.set(name, p);
+    return p !== undefined;
   });
   // A lightweight tag is not an event, but its name is taken: counters must not collide with it.
   const annotated = new Set(tags.map((t) => t.name));
-  return buildRegistry(tags, names.filter((n) => !annotated.has(n)));
+  return buildRegistry(tags, [...parsed.keys()].filter((n) => !annotated.has(n)), (name) => parsed.get(name));
 }
 
 /**
@@ -70,10 +71,10 @@ export async function readRegistry(root: string): Promise<Registry> {
  * breaking ties) on the versions registered at their commits. `otherNames`: registry tag names
  * that are not annotated tags, counted for the next counter only.
  */
-export function buildRegistry(tags: readonly AnnotatedTag[], otherNames: readonly string[] = []): Registry {
+export function buildRegistry(tags: readonly AnnotatedTag[], otherNames: readonly string[] = [], parse: (name: string) => ParsedTag | undefined = parseTagName): Registry {
   const events: RegistryEvent[] = [];
   for (const t of tags) {
-    const parsed = parseTagName(t.name);
+    const parsed = parse(t.name);
     if (!parsed) continue;
     events.push({ ...parsed, tag: t.name, commit: t.commit, at: t.tagger.timestamp, by: { name: t.tagger.name, email: t.tagger.email }, message: t.message.trimEnd() });
   }
@@ -86,7 +87,7 @@ export function buildRegistry(tags: readonly AnnotatedTag[], otherNames: readonl
   }
   const otherCounters = new Map<string, number>();
   for (const n of otherNames) {
-    const p = parseTagName(n);
+    const p = parse(n);
     if (p?.counter !== undefined) otherCounters.set(p.artifact, Math.max(otherCounters.get(p.artifact) ?? 0, p.counter));
   }
   const registry = new Map<string, ArtifactState>();
