@@ -9,6 +9,7 @@ export { PIPELINE_FILES } from './pipeline/pipeline-formats.js';
 export type { Pipeline, Stage, Out, OutKind, PlotProps, GateRule, RepoPath } from './pipeline/pipeline.js';
 export { readLock } from './lockfile/read-lock.js';
 export type { Lock } from './lockfile/lock.js';
+export { lockedEntry } from './lockfile/locked-entry.js';
 export { WORKSPACE, isWorkspace, type Revision } from './git/revision.js';
 // A revision as users write it, model references (churn#prod, churn@latest) included.
 export { resolveReference as resolveRevision } from './registry/resolve-reference.js';

@@ -39,12 +39,6 @@ export const DEFAULT_ARTIFACT = 'churn';
 const unavailable = (reference: string, message: string, cause?: unknown) =>
   new PipeError('SERVE_MODEL_UNAVAILABLE', message, { reference }, cause === undefined ? undefined : { cause });
 
-/** The hash a data.lock records for `path`: a stage's out, or tracked data. */
-export function lockedHash(lock: Lock, path: string): string | undefined {
-  for (const stage of Object.values(lock.stages)) for (const out of stage.outs) if (out.path === path) return out.hash;
-  return lock.data[path]?.hash;
-}
-
 export async function resolveModel({ cwd, reference }: { cwd: string; reference?: string }): Promise<ServedModel> {
   if (reference !== undefined) {
     const dir = resolve(cwd, reference);
@@ -93,11 +87,11 @@ async function workspaceArtifact(root: string, name: string, what: string): Prom
   if (!existsSync(dir)) {
     throw unavailable(name, `${what} (${path}) is not in the workspace; get it with 'pipe checkout ${path}' (after 'pipe pull' on a fresh clone) or train it with 'pipe repro'`);
   }
-  const { readLock, resolveRevision, readLockAtRevision } = await import('../runner/index.js');
-  const hash = lockedHash(await readLock({ root }), path);
+  const { readLock, resolveRevision, readLockAtRevision, lockedEntry } = await import('../runner/index.js');
+  const hash = lockedEntry(await readLock({ root }), path)?.hash;
   // The workspace model is HEAD's when HEAD's data.lock records the same hash.
   const head = await resolveRevision(root, 'HEAD').catch(() => undefined);
-  const headHash = head?.commit ? lockedHash(await readLockAtRevision(root, head.commit).catch(() => ({ schema: 1, stages: {}, data: {} }) as Lock), path) : undefined;
+  const headHash = head?.commit ? lockedEntry(await readLockAtRevision(root, head.commit).catch(() => ({ schema: 1, stages: {}, data: {} }) as Lock), path)?.hash : undefined;
   return { dir, name, source: 'workspace', root, path, ...(hash ? { hash } : {}), ...(head?.commit && hash && headHash === hash ? { commit: head.commit } : {}) };
 }
 
@@ -108,12 +102,12 @@ async function workspaceArtifact(root: string, name: string, what: string): Prom
  * there and removed when the service stops.
  */
 async function atCommit(root: string, reference: string, want: { name: string; commit: string; version?: string; stage?: string; source: ModelSource }): Promise<ServedModel> {
-  const { readLock, readLockAtRevision, exportPath } = await import('../runner/index.js');
+  const { readLock, readLockAtRevision, exportPath, lockedEntry } = await import('../runner/index.js');
   const path = await artifactPath(root, want.name, reference);
-  const hash = lockedHash(await readLockAtRevision(root, want.commit), path);
+  const hash = lockedEntry(await readLockAtRevision(root, want.commit), path)?.hash;
   const short = want.commit.slice(0, 7);
   if (!hash) throw unavailable(reference, `${reference} points to commit ${short}, whose data.lock records no ${path}`);
-  const here = lockedHash(await readLock({ root }), path);
+  const here = lockedEntry(await readLock({ root }), path)?.hash;
   let dir = join(root, path);
   if (here !== hash || !existsSync(dir)) {
     dir = join(mkdtempSync(join(tmpdir(), 'pipe-serve-')), basename(path));

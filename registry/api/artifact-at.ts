@@ -1,6 +1,5 @@
 /** @module An artifact as a commit holds it: its path from that commit's `artifacts:`, its hash (and size) in that commit's data.lock. */
 import { PipeError } from '../../runner/command/index.js';
-import type { Lock } from '../../runner/index.js';
 
 export interface ArtifactAt {
   readonly path: string;
@@ -22,13 +21,7 @@ export async function artifactAt(root: string, name: string, rev: { name: string
     const known = [...declared.keys()];
     throw new PipeError('MODEL_UNKNOWN', `the pipeline at ${rev.name} declares no artifact '${name}' (${known.length ? `artifacts: ${known.join(', ')}` : "no 'artifacts:' at all"}); add it under 'artifacts:' in pipeline.yaml`, { reference: name });
   }
-  const held = lockedEntry(await r.readLockAtRevision(root, rev.commit ?? rev.name), path);
+  const held = r.lockedEntry(await r.readLockAtRevision(root, rev.commit ?? rev.name), path);
   if (!held) throw new PipeError('USAGE', `data.lock at ${rev.name} does not hold ${path} (artifact ${name}): ${unlocked}`, { command });
   return { path, hash: held.hash, size: held.size };
-}
-
-/** The out or `pipe add`ed data at `path` in `lock`. */
-export function lockedEntry(lock: Lock, path: string): { hash: string; size: number } | undefined {
-  for (const s of Object.values(lock.stages)) for (const o of s.outs) if (o.path === path) return o;
-  return lock.data[path];
 }

@@ -2,7 +2,7 @@
 import { PipeError } from '../../runner/command/index.js';
 import type { VersionState } from '../../runner/index.js';
 import { autoVersion } from '../bump-from-commits.js';
-import { artifactAt, lockedEntry } from './artifact-at.js';
+import { artifactAt } from './artifact-at.js';
 import { writeRegistryTag } from './registry-tag.js';
 
 export interface RegisterOptions {
@@ -68,7 +68,7 @@ async function registeredAlready(
   const atCommit = active.find((v) => v.commit === at.rev.commit);
   if (atCommit) return { v: atCommit, why: `${name}@${atCommit.version} is already registered at ${at.rev.name} (${at.rev.commit?.slice(0, 7)})` };
   for (const v of [...active].reverse()) {
-    const held = lockedEntry(await r.readLockAtRevision(root, v.commit), at.path)?.hash;
+    const held = r.lockedEntry(await r.readLockAtRevision(root, v.commit), at.path)?.hash;
     if (held === at.hash) return { v, why: `the content of ${at.path} at ${at.rev.name} (${at.hash}) is already registered as ${name}@${v.version} (${v.commit.slice(0, 7)}): nothing new to register` };
   }
   return undefined;
