@@ -1,8 +1,8 @@
 // Builds the CLI: compiles the pipeline schema into a standalone validator, then bundles
 // cli/main.ts with esbuild into dist/ (ESM, split so each command's code and heavy
 // libraries load only when that command runs). One bundle instead of ~60 modules and yaml's
-// CommonJS files saves tens of milliseconds at every start. The worker pool's thread module is a
-// second entry, dist/workers/worker.js (runner/workers/pool.ts starts it from there). Type
+// CommonJS files saves tens of milliseconds at every start. The worker pool's thread module is built
+// apart, as one CommonJS file, dist/workers/worker.cjs (runner/workers/pool.ts starts it). Type
 // checking is `npm run typecheck`.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,7 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 const requireBanner = "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);";
 await build({
   absWorkingDir: root,
-  entryPoints: { 'cli/main': 'cli/main.ts', 'workers/worker': 'runner/workers/worker.ts' },
+  entryPoints: { 'cli/main': 'cli/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -32,6 +32,20 @@ await build({
   external: ['@resvg/resvg-js', '@tensorflow/*'],
   logLevel: 'warning',
   banner: { js: requireBanner },
+});
+// The worker pool's thread: one CommonJS file with nothing to import, so a thread starts without the ES module loader.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'workers/worker': 'runner/workers/worker.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
 });
 // The deployable service (`pipe serve build` copies it to DIR/server.js): one file, no chunks, as
 // it runs from a directory of its own with only TensorFlow.js in node_modules.

@@ -75,13 +75,13 @@ class PoolWorker {
 }
 
 /**
- * The worker module: from the bundle, dist/workers/worker.js (scripts/build.mjs builds it beside
+ * The worker module: from the bundle, dist/workers/worker.cjs (scripts/build.mjs builds it beside
  * dist/cli/ and dist/chunks/, which this code is bundled into). From the TypeScript sources
  * (vitest, tsx), runner/workers/worker.ts through tsx, which a two-line module registers first:
  * Node 20 applies no `--import` hook to a worker's own entry.
  */
 function workerEntry(): { entry: URL; options: WorkerOptions } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('../workers/worker.js', import.meta.url), options: {} };
+  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('../workers/worker.cjs', import.meta.url), options: {} };
   const require = createRequire(import.meta.url);
   const pkg = require.resolve('tsx/package.json');
   const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api']?.import.default;

@@ -1,4 +1,4 @@
-/** @module A pool thread's entry (built as dist/workers/worker.js): runs the tasks the main thread posts, one at a time, replying in order. */
+/** @module A pool thread's entry (built as dist/workers/worker.cjs): runs the tasks the main thread posts, one at a time, replying in order. */
 import { parentPort } from 'node:worker_threads';
 import { runTask, type TaskMessage, type WorkerReply } from './task.js';
 

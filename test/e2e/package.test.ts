@@ -82,7 +82,7 @@ async function userProject(): Promise<string> {
 describe('the packed tarball in a user repository', () => {
   it('holds the CLI build and the schema, and no scripts, sources, tests or example stages', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(files).toEqual(expect.arrayContaining(['package/bin/pipe.js', 'package/dist/cli/main.js', 'package/dist/workers/worker.js', 'package/runner/pipeline/pipeline.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['package/bin/pipe.js', 'package/dist/cli/main.js', 'package/dist/workers/worker.cjs', 'package/runner/pipeline/pipeline.schema.json']));
     expect(files.filter((f) => /^package\/(stages|test|cli|reports|serve|scripts)\/|\.ts$|\.map$/.test(f))).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-/** @module The built CLI's worker pool: the build holds dist/workers/worker.js, and `pipe add` of a large directory hashes on threads started from it. */
+/** @module The built CLI's worker pool: the build holds dist/workers/worker.cjs, and `pipe add` of a large directory hashes on threads started from it. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,24 +18,24 @@ function spyingBuild(log: string): string {
   const copy = tempDir('pipe-build-');
   for (const part of ['bin', 'dist', 'package.json']) cpSync(join(BUILD, part), join(copy, part), { recursive: true });
   symlinkSync(join(BUILD, 'node_modules'), join(copy, 'node_modules'));
-  const worker = join(copy, 'dist', 'workers', 'worker.js');
-  renameSync(worker, join(copy, 'dist', 'workers', 'real-worker.js'));
+  const worker = join(copy, 'dist', 'workers', 'worker.cjs');
+  renameSync(worker, join(copy, 'dist', 'workers', 'real-worker.cjs'));
   writeFileSync(
     worker,
     [
-      "import { appendFileSync } from 'node:fs';",
-      "import { parentPort } from 'node:worker_threads';",
+      "const { appendFileSync } = require('node:fs');",
+      "const { parentPort } = require('node:worker_threads');",
       `appendFileSync(${JSON.stringify(log)}, 'loaded\\n');`,
       `parentPort.on('message', (m) => appendFileSync(${JSON.stringify(log)}, m.kind + '\\n'));`,
-      "await import('./real-worker.js');",
+      "require('./real-worker.cjs');",
     ].join('\n'),
   );
   return join(copy, 'bin', 'pipe.js');
 }
 
 describe('the worker pool of the built CLI', () => {
-  it('is built as dist/workers/worker.js', () => {
-    expect(existsSync(join(BUILD, 'dist', 'workers', 'worker.js'))).toBe(true);
+  it('is built as dist/workers/worker.cjs', () => {
+    expect(existsSync(join(BUILD, 'dist', 'workers', 'worker.cjs'))).toBe(true);
   });
 
   it('pipe add of a 128 MiB directory hashes on pool threads as well as the main thread, with the same hashes', () => {
