@@ -36,7 +36,7 @@ describe('.github/workflows', () => {
 
   it("pass GitHub's workflow parser and the policies", async () => {
     const results = await checkWorkflows(WORKFLOWS);
-    expect(results).toEqual({ 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'model-stage.yml': [], 'rollback.yml': [], 'test-to-main.yml': [] });
+    expect(results).toEqual({ 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'model-stage.yml': [], 'retrain.yml': [], 'rollback.yml': [], 'test-to-main.yml': [] });
   });
 
   it('use the pipe commands the promotion flow is made of', () => {
@@ -73,6 +73,27 @@ describe('.github/workflows', () => {
     const rollback = read('rollback.yml');
     expect(Object.keys(asMap(rollback.on))).toEqual(['workflow_dispatch']);
     expect(asMap(asMap(asMap(asMap(rollback.on).workflow_dispatch).inputs).stage).default).toBe('prod');
+  });
+});
+
+describe('.github/workflows/retrain.yml', () => {
+  const doc = asMap(parse(readFileSync(join(WORKFLOWS, 'retrain.yml'), 'utf8')));
+  const runs = Object.values(asMap(doc.jobs)).flatMap((job) => asList(asMap(job).steps).map((s) => String(asMap(s).run ?? '')));
+
+  it('runs weekly, by hand, and on the drift-detected repository_dispatch an Alertmanager relay sends', () => {
+    const on = asMap(doc.on);
+    expect(asList(on.schedule).map((s) => String(asMap(s).cron))).toEqual([expect.stringMatching(/^\S+ \S+ \* \* [0-6]$/)]);
+    expect(Object.keys(on).sort()).toEqual(['repository_dispatch', 'schedule', 'workflow_dispatch']);
+    expect(asMap(on.repository_dispatch).types).toEqual(['drift-detected']);
+  });
+
+  it('pulls, reproduces on fresh data, pushes, and opens a pull request into dev reported against churn#prod', () => {
+    const all = runs.join('\n');
+    const order = ['npx pipe pull', 'doc.setIn(["ingest", "seed"]', 'npx pipe repro', 'npx pipe push', 'npx pipe report --base churn#prod', 'gh pr create --base dev'].map((s) => all.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const checkout = asList(asMap(asMap(doc.jobs).retrain).steps).map(asMap).find((s) => String(s.uses).startsWith('actions/checkout@'));
+    expect(asMap(checkout?.with)).toMatchObject({ ref: 'dev', 'fetch-tags': true });
   });
 });
 
