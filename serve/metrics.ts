@@ -50,7 +50,7 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
   const score = new Histogram({ name: `${METRIC_PREFIX}prediction_score`, help: 'Predicted probabilities of the positive class', buckets: SCORE_BUCKETS, registers: [registry] });
   const invalidRows = new Counter({ name: `${METRIC_PREFIX}invalid_rows_total`, help: 'Row errors by input field and kind (missing, type, range, category…)', labelNames: ['field', 'kind'] as const, registers: [registry] });
   const batchRows = new Histogram({ name: `${METRIC_PREFIX}batch_rows`, help: 'Rows per /predict/batch or V2 infer request', buckets: BATCH_BUCKETS, registers: [registry] });
-  const info = new Gauge({ name: `${METRIC_PREFIX}model_info`, help: 'The served model (always 1)', labelNames: ['name', 'version', 'commit', 'stage', 'backend', 'engine'] as const, registers: [registry] });
+  const info = new Gauge({ name: `${METRIC_PREFIX}model_info`, help: 'The served model (always 1)', labelNames: ['name', 'version', 'commit', 'stage', 'backend', 'engine'] as const, registers: [registry], aggregator: 'max' });
   info.set({ name, version: version ?? '', commit: commit ?? '', stage: stage ?? '', backend: backend.split(' ')[0] ?? backend, engine: engine.split(' ')[0] ?? engine }, 1);
 
   if (drift) driftGauges(registry, drift);
@@ -117,6 +117,8 @@ function driftGauges(registry: Registry, drift: DriftMonitor): void {
     help: "Population stability index of each input feature over the drift window, against the model's reference profile",
     labelNames: ['feature'] as const,
     registers: [registry],
+    // With --workers N each worker watches its own share of the traffic: the service's figure is their mean.
+    aggregator: 'average',
     collect() {
       this.reset();
       last = drift.snapshot();
@@ -129,6 +131,7 @@ function driftGauges(registry: Registry, drift: DriftMonitor): void {
     help: "Population stability index of the predicted scores over the drift window, against training's",
     labelNames: ['output'] as const,
     registers: [registry],
+    aggregator: 'average',
     collect() {
       this.reset();
       const psi = snapshot().prediction.psi;
@@ -139,6 +142,7 @@ function driftGauges(registry: Registry, drift: DriftMonitor): void {
     name: `${METRIC_PREFIX}drifted_features_ratio`,
     help: 'Share of the input features whose PSI is at or above the drift threshold (0–1)',
     registers: [registry],
+    aggregator: 'average',
     collect() {
       this.set(snapshot().share);
     },
@@ -147,6 +151,7 @@ function driftGauges(registry: Registry, drift: DriftMonitor): void {
     name: `${METRIC_PREFIX}dataset_drift`,
     help: 'Whether the share of drifted features reaches the data-set threshold (1) or not (0)',
     registers: [registry],
+    aggregator: 'max',
     collect() {
       this.set(snapshot().datasetDrift ? 1 : 0);
     },

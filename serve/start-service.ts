@@ -9,6 +9,7 @@ import { createMetrics } from './metrics.js';
 import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage, type ReferenceProfile } from './model/index.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import { resolveModel, type ServedModel } from './resolve-model.js';
+import { joinCluster } from './cluster/worker.js';
 import { createScorer } from './scorer.js';
 import { listen } from './server.js';
 
@@ -38,6 +39,8 @@ export interface StartOptions {
   readonly drift?: DriftOptions;
   /** Auth (keys from $PIPE_SERVE_API_KEYS and/or a file of SHA-256 digests), per-caller rate limit, access log on stdout (default on). */
   readonly habits?: { readonly apiKeyFile?: string; readonly rateLimit?: RateLimitOptions; readonly accessLog?: boolean };
+  /** One worker of `pipe serve --workers N`: /metrics answers for every worker, the primary says when to stop, and is told when this one listens. */
+  readonly clusterWorker?: boolean;
 }
 
 async function load(dir: string): Promise<ModelPackage> {
@@ -75,10 +78,10 @@ export async function startService(options: StartOptions): Promise<Service> {
   }
 }
 
-async function startModel(model: ServedModel, { host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {} }: StartOptions): Promise<Service> {
+async function startModel(model: ServedModel, { host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {}, clusterWorker = false }: StartOptions): Promise<Service> {
   const pkg = await load(model.dir);
   try {
-    return await serveLoaded(model, pkg, { host, port, threshold, engine, limits, log, drift: driftOptions, habits });
+    return await serveLoaded(model, pkg, { host, port, threshold, engine, limits, log, drift: driftOptions, habits, clusterWorker });
   } catch (error) {
     pkg.dispose();
     throw error;
@@ -88,7 +91,7 @@ async function startModel(model: ServedModel, { host = '127.0.0.1', port = 8080,
 async function serveLoaded(
   model: ServedModel,
   pkg: ModelPackage,
-  { host, port, threshold, engine, limits, log, drift: driftOptions, habits }: Required<Pick<StartOptions, 'host' | 'port' | 'engine' | 'limits' | 'log' | 'drift' | 'habits'>> & Pick<StartOptions, 'threshold'>,
+  { host, port, threshold, engine, limits, log, drift: driftOptions, habits, clusterWorker }: Required<Pick<StartOptions, 'host' | 'port' | 'engine' | 'limits' | 'log' | 'drift' | 'habits' | 'clusterWorker'>> & Pick<StartOptions, 'threshold'>,
 ): Promise<Service> {
   log(backendLine({ summary: pkg.backend }));
   const scorer = await createScorer(pkg, { engine });
@@ -106,15 +109,18 @@ async function serveLoaded(
       closeAllConnections: () => listening.http?.closeAllConnections?.(),
     },
     log,
+    // A worker of --workers N stops when its primary says so (SIGTERM); Ctrl-C's SIGINT reaches the primary, which tells the workers.
+    ...(clusterWorker ? { signals: ['SIGTERM'] as NodeJS.Signals[] } : {}),
     exit: (code) => finish(code),
     onShutdown: () => release(),
   });
   let finish: (code: number) => void = () => {};
   const stopped = new Promise<number>((done) => (finish = done));
+  const cluster = clusterWorker ? joinCluster({ registry: metrics.registry }) : undefined;
   const keys = loadApiKeys(habits.apiKeyFile === undefined ? {} : { file: habits.apiKeyFile });
   log(keys ? `auth: bearer API keys (${keys.size} key${keys.size === 1 ? '' : 's'}); health and /metrics open` : 'auth: off (no API key configured)');
   const app = createApp(
-    { scorer, info, metrics, limits, isReady: () => lifecycle.ready, ...(drift ? { drift } : {}) },
+    { scorer, info, metrics, limits, isReady: () => lifecycle.ready, ...(drift ? { drift } : {}), ...(cluster ? { exposition: cluster.exposition } : {}) },
     {
       logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`),
       habits: { ...(keys ? { keys } : {}), ...(habits.rateLimit ? { rateLimit: habits.rateLimit } : {}), accessLog: habits.accessLog === false ? false : {}, lifecycle },
@@ -123,6 +129,7 @@ async function serveLoaded(
   const server = await listen(app, { host, port });
   listening.http = server.server;
   lifecycle.markReady();
+  cluster?.ready({ url: server.url, name: info.name, version: info.version, engine: info.engine });
   let released = false;
   const release = () => {
     if (released) return;

@@ -1,4 +1,5 @@
 /** @module `pipe serve [MODEL]`: resolves the model, loads and warms it, and only then listens; stops on SIGTERM or SIGINT. */
+import { availableParallelism } from 'node:os';
 import { PipeError, defineCommand } from '../../runner/command/index.js';
 import type { DriftOptions, DriftWindow } from '../drift/index.js';
 import type { RateLimitOptions } from '../habits/index.js';
@@ -32,6 +33,15 @@ function driftOf(window: string | undefined, threshold: string | undefined): Dri
 async function rateLimitOf(raw: string): Promise<RateLimitOptions> {
   const { parseRateLimit } = await import('../habits/index.js');
   return parseRateLimit(raw);
+}
+
+/** Worker processes: a count, or `auto` (one per CPU). */
+function workersOf(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  if (raw === 'auto') return availableParallelism();
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 256) throw new PipeError('USAGE', `--workers takes a number of processes from 1 to 256, or auto (one per CPU), not '${raw}' (pipe serve)`, { command: 'serve', flag: '--workers' });
+  return n;
 }
 
 function thresholdOf(raw: string | undefined): number | undefined {
@@ -72,6 +82,7 @@ served with 'pipe serve ./build'.`,
     'api-key-file': { type: 'string', valueName: 'FILE', help: `require bearer API keys: a file of their SHA-256 digests, one per line (also: $PIPE_SERVE_API_KEYS)` },
     'rate-limit': { type: 'string', valueName: 'RATE', help: 'requests per caller (API key, else address): 100/s, 6000/min, 20/10s' },
     'no-access-log': { type: 'boolean', help: 'do not write a JSON line per request on stdout' },
+    workers: { type: 'string', valueName: 'N', help: 'processes answering on the one port (default 1; auto: one per CPU), as uvicorn --workers' },
   },
   positionals: [{ name: 'model', valueName: 'MODEL' }],
   subcommands: [serveBuild],
@@ -84,19 +95,47 @@ served with 'pipe serve ./build'.`,
     const drift = driftOf(options['drift-window'], options['drift-threshold']);
     const rateLimit = options['rate-limit'] === undefined ? undefined : await rateLimitOf(options['rate-limit']);
     const habits = { ...(options['api-key-file'] === undefined ? {} : { apiKeyFile: options['api-key-file'] }), ...(rateLimit ? { rateLimit } : {}), accessLog: !options['no-access-log'] };
+    const workers = workersOf(options.workers);
+    const log = (line: string) => io.err(`${line}\n`);
+    const { clusterModel } = await import('../cluster/worker.js');
+    const fromPrimary = clusterModel();
+    if (workers > 1 && !fromPrimary) {
+      // The primary: resolve (and fetch) the model once, then fork the workers, which run this command again.
+      const { resolveModel } = await import('../resolve-model.js');
+      const model = await resolveModel({ cwd: io.cwd, ...(args.model === undefined ? {} : { reference: args.model }) });
+      if (rateLimit) log(`rate limit: each of the ${workers} workers counts its own callers' requests, so a caller whose connections reach several workers gets up to ${workers}× the rate`);
+      const { runPrimary } = await import('../cluster/primary.js');
+      return runPrimary({
+        workers,
+        model,
+        log,
+        onReady: (r) => io.out(`Serving ${r.name}${r.version ? ` ${r.version}` : ''} at ${r.url} (engine: ${r.engine.split(' (')[0]}; ${workers} workers)\n`),
+      });
+    }
     // A signal during start-up is remembered (the model may take a while to load), and answered once the service is up.
     let early: NodeJS.Signals | undefined;
     const remember = (signal: NodeJS.Signals) => (early = signal);
-    process.on('SIGTERM', remember).on('SIGINT', remember);
+    process.on('SIGTERM', remember);
+    // Ctrl-C reaches a whole process group: a worker of --workers N leaves it to its primary, which sends each worker SIGTERM.
+    if (fromPrimary) process.on('SIGINT', () => {});
+    else process.on('SIGINT', remember);
     const { startService } = await import('../start-service.js');
-    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, log: (line) => io.err(`${line}\n`) }).finally(() => {
-      process.off('SIGTERM', remember).off('SIGINT', remember);
-    });
+    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, log, ...(fromPrimary ? { model: fromPrimary, clusterWorker: true } : {}) })
+      .catch((error: unknown) => {
+        // A worker that cannot start lets go of the primary's channel, or it would never exit.
+        if (fromPrimary) process.channel?.unref();
+        throw error;
+      })
+      .finally(() => {
+        process.off('SIGTERM', remember).off('SIGINT', remember);
+      });
     // The graceful shutdown's handlers are in place before the ready line: a caller may signal the moment it reads it.
     service.handleSignals();
-    io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
+    // A worker stays quiet: the primary says once that the service is ready.
+    if (!fromPrimary) io.out(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
     if (early) await service.close();
     const code = await service.stopped;
+    if (fromPrimary) process.channel?.unref();
     // A second signal, or requests cut at the deadline: exit now, whatever connections are still open.
     if (code !== 0) process.exit(code);
     return code;

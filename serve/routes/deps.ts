@@ -13,4 +13,6 @@ export interface ServeDeps {
   readonly limits: { readonly predictBytes: number; readonly batchBytes: number };
   /** Live drift against the model's reference profile; absent when the package has none. */
   readonly drift?: DriftMonitor;
+  /** GET /metrics' text when it is not this process's registry alone: a worker of `pipe serve --workers N` answers for all of them. */
+  readonly exposition?: () => Promise<string>;
 }

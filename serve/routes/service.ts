@@ -13,5 +13,5 @@ export function serviceRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
   );
   app.get('/model', (c) => c.json(info));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json' }));
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', async (c) => c.body(await (deps.exposition?.() ?? metrics.registry.metrics()), 200, { 'content-type': metrics.registry.contentType }));
 }
