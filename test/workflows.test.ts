@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REGISTRY_SCRIPTS } from '../runner/api/init/github-workflows.js';
+import { REGISTRY_SCRIPTS } from '../runner/api/init/workflow-scripts.js';
 import { asList, asMap, checkWorkflows, PIPE_CALL, policyProblems } from './helpers/workflow-check.js';
 
 const WORKFLOWS = join(import.meta.dirname, '../.github/workflows');

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { tempDir } from '../../../test/helpers/temp-dir.js';
 import { asList, asMap, checkWorkflows, PIPE_CALL } from '../../../test/helpers/workflow-check.js';
-import { githubWorkflows, REGISTRY_SCRIPTS, WORKFLOW_FILES } from './github-workflows.js';
+import { githubWorkflows, WORKFLOW_FILES } from './github-workflows.js';
+import { REGISTRY_SCRIPTS } from './workflow-scripts.js';
 
 function write(files: Record<string, string>): string {
   const dir = tempDir('pipe-gen-workflows-');
