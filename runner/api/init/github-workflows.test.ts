@@ -22,7 +22,7 @@ describe('githubWorkflows (pipe init --ci github)', () => {
     const top = githubWorkflows({ model: { name: 'clf', path: 'models/clf' }, install: 'npm ci', test: 'npm test', prefix: '' });
     const sub = githubWorkflows({ model: { name: 'fraud-v2', path: 'out/fraud model' }, install: 'npm ci --no-audit', prefix: 'ml/pipeline' });
     expect(Object.keys(top)).toEqual([...WORKFLOW_FILES]);
-    const clean = { 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'model-stage.yml': [], 'rollback.yml': [], 'test-to-main.yml': [] };
+    const clean = { 'dev-to-test.yml': [], 'feature-to-dev.yml': [], 'model-stage.yml': [], 'retrain.yml': [], 'rollback.yml': [], 'test-to-main.yml': [] };
     expect(await checkWorkflows(write(top))).toEqual(clean);
     expect(await checkWorkflows(write(sub))).toEqual(clean);
   });
@@ -32,7 +32,7 @@ describe('githubWorkflows (pipe init --ci github)', () => {
     const all = Object.values(files).join('\n');
     expect(all).not.toMatch(/\bbin\/|\bdist\/|churn/);
     const commands = new Set(Object.values(files).flatMap(runs).flatMap((r) => [...r.matchAll(PIPE_CALL)].map((m) => m[1])));
-    expect([...commands].sort()).toEqual(['gate', 'model', 'pull', 'push', 'remote', 'report', 'repro']);
+    expect([...commands].sort()).toEqual(['gate', 'model', 'pull', 'push', 'remote', 'report', 'repro', 'serve']);
     expect(runs(files['feature-to-dev.yml'])).toContain('npm run check');
     // The merge into each branch gives the user's artifact that branch's stage through model-stage.yml.
     const registry = (f: keyof typeof files) => asMap(asMap(asMap(parse(files[f])).jobs).registry);

@@ -1,9 +1,10 @@
-/** @module test-to-main.yml: pull requests into main gate and bundle; the merge bundles and gives the model stage prod. */
+/** @module test-to-main.yml: pull requests into main gate and bundle; the merge bundles, gives the model stage prod and publishes its service (service-job.ts). */
+import { serviceJob } from './service-job.js';
 import { at, CHECKOUT, CREDENTIALS, header, onPullRequestsAndPushes, pipeCache, PR_PERMISSIONS, q, registryJob, REMOTE, reportAndGate, setup, upload, type GithubCiOptions } from './workflow-parts.js';
 
 export function testToMain(o: GithubCiOptions): string {
   const { name, path } = o.model;
-  return `${header(o, `Promotion step 3: test into main. On the pull request: the report and the gate against main,\n# and a bundle of ${path} for review. On the push to main (the merge): the bundle again, then\n# the registry job (model-stage.yml): ${name} gets stage prod.`)}name: test → main
+  return `${header(o, `Promotion step 3: test into main. On the pull request: the report and the gate against main,\n# and a bundle of ${path} for review. On the push to main (the merge): the bundle again, then\n# the registry job (model-stage.yml): ${name} gets stage prod; then the service job builds the\n# inference service for ${name}#prod (pipe serve build), smoke-tests it and pushes its image to\n# ghcr.io tagged with the model version.`)}name: test → main
 
 ${onPullRequestsAndPushes('main', o)}
 jobs:
@@ -53,5 +54,5 @@ ${CREDENTIALS}          MODEL_PATH: ${q(path)}
           name: \${{ steps.package.outputs.name }}
           path: ${at(o, '${{ steps.package.outputs.name }}.tar.gz')}
           if-no-files-found: error
-${registryJob(o, 'prod', true)}`;
+${registryJob(o, 'prod', true)}${serviceJob(o)}`;
 }
