@@ -73,7 +73,8 @@ if [ -f package-lock.json ]; then npm ci --omit=dev --no-audit --no-fund; else n
 log="$RUNNER_TEMP/service.log"
 PORT=8080 HOST=127.0.0.1 node server.js > "$log" 2>&1 &
 pid=$!
-trap 'echo "--- the service log:"; cat "$log"' EXIT
+# On the way out, however it goes: the server stopped (a no-op after the graceful stop) and its log shown.
+trap 'kill "$pid" 2> /dev/null || true; echo; echo "--- the service log:"; cat "$log"' EXIT
 ready=false
 for _ in $(seq 1 90); do
   if curl -fsS http://127.0.0.1:8080/health/ready > /dev/null 2>&1; then ready=true; break; fi
