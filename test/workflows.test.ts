@@ -2,12 +2,16 @@
  * @module The promotion workflows (.github/workflows) pass GitHub's own parser and our policies
  * (test/helpers/workflow-check.ts), and the check itself catches what it should.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { REGISTRY_SCRIPTS } from '../runner/api/init/github-workflows.js';
+import { EXAMPLE_ROW_SCRIPT, REGISTRY_SCRIPTS, RETRAIN_PULL_REQUEST_SCRIPT, SERVICE_SMOKE_SCRIPT } from '../runner/api/init/workflow-scripts.js';
+import { FEATURE_SCHEMA_DIALECT, validateRow, type FeatureSchema } from '../serve/model/index.js';
+import { customerTable } from '../stages/lib/customer-table.js';
+import { featureSchema } from '../stages/lib/feature-schema.js';
 import { asList, asMap, checkWorkflows, PIPE_CALL, policyProblems } from './helpers/workflow-check.js';
 
 const WORKFLOWS = join(import.meta.dirname, '../.github/workflows');
@@ -89,11 +93,60 @@ describe('.github/workflows/retrain.yml', () => {
 
   it('pulls, reproduces on fresh data, pushes, and opens a pull request into dev reported against churn#prod', () => {
     const all = runs.join('\n');
-    const order = ['npx pipe pull', 'doc.setIn(["ingest", "seed"]', 'npx pipe repro', 'npx pipe push', 'npx pipe report --base churn#prod', 'gh pr create --base dev'].map((s) => all.indexOf(s));
+    const order = ['npx pipe pull', 'doc.setIn(["ingest", "seed"]', 'npx pipe repro', 'npx pipe push', 'npx pipe report --base churn#prod', 'gh pr create --base "$BASE_BRANCH"'].map((s) => all.indexOf(s));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const checkout = asList(asMap(asMap(doc.jobs).retrain).steps).map(asMap).find((s) => String(s.uses).startsWith('actions/checkout@'));
     expect(asMap(checkout?.with)).toMatchObject({ ref: 'dev', 'fetch-tags': true });
+    // The same pull request step as the retrain.yml pipe init writes, into dev.
+    const step = asList(asMap(asMap(doc.jobs).retrain).steps).map(asMap).find((s) => s.run === RETRAIN_PULL_REQUEST_SCRIPT);
+    expect(asMap(step?.env).BASE_BRANCH).toBe('dev');
+  });
+});
+
+describe("test-to-main.yml's service job", () => {
+  it('smoke-tests the built service with the script pipe init writes, after the registry job, on the push only', () => {
+    const job = asMap(asMap(asMap(parse(readFileSync(join(WORKFLOWS, 'test-to-main.yml'), 'utf8'))).jobs).service);
+    expect([job.needs, job.permissions]).toEqual(['registry', { contents: 'read', packages: 'write' }]);
+    expect(job.if).toContain("github.event_name == 'push'");
+    const smoke = asList(job.steps).map(asMap).find((s) => String(s.name).startsWith('Smoke-test'));
+    expect(smoke?.run).toBe(SERVICE_SMOKE_SCRIPT);
+  });
+});
+
+describe("the smoke test's example row", () => {
+  /** The row EXAMPLE_ROW_SCRIPT prints for a model whose model/feature-schema.json is `schema`, run as the workflow runs it. */
+  function exampleRow(schema: FeatureSchema): unknown {
+    const dir = mkdtempSync(join(tmpdir(), 'pipe-example-row-'));
+    temps.push(dir);
+    mkdirSync(join(dir, 'model'));
+    writeFileSync(join(dir, 'model/feature-schema.json'), JSON.stringify(schema));
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', EXAMPLE_ROW_SCRIPT], { cwd: dir, encoding: 'utf8' }));
+  }
+
+  it("is a row the service accepts, for the churn model and for a schema of every kind of column pipe's validation knows", () => {
+    const churn = featureSchema(customerTable);
+    expect(validateRow(churn, exampleRow(churn))).toEqual([]);
+    const kinds: FeatureSchema = {
+      $schema: FEATURE_SCHEMA_DIALECT,
+      type: 'object',
+      properties: {
+        plan: { enum: [null, 'basic', 'pro'] },
+        seats: { type: 'integer', minimum: 1, maximum: 4 },
+        ratio: { type: ['number', 'null'], exclusiveMinimum: 0, exclusiveMaximum: 1 },
+        age: { type: 'integer', minimum: 18 },
+        debt: { type: 'number', maximum: -5 },
+        score: { type: 'number' },
+        active: { type: 'boolean' },
+        region: { type: 'string' },
+        version: { const: 2 },
+      },
+      required: ['plan', 'seats', 'ratio', 'age', 'debt', 'score', 'active', 'region', 'version'],
+      additionalProperties: false,
+    };
+    const row = exampleRow(kinds);
+    expect(row).toEqual({ plan: 'basic', seats: 3, ratio: 0.5, age: 19, debt: -6, score: 1, active: true, region: 'x', version: 2 });
+    expect(validateRow(kinds, row)).toEqual([]);
   });
 });
 

@@ -9,7 +9,9 @@ Writes a commented pipeline.yaml (no stages yet), params.yaml, .pipe/config.yaml
 inside a git repository (run 'git init' first). Files that exist are not overwritten: init
 names them and stops (exit 2) unless --force (overwrite) or --skip-existing (keep them).
 --ci github also writes .github/workflows/feature-to-dev.yml, dev-to-test.yml,
-test-to-main.yml, model-stage.yml and rollback.yml at the top of the git repository: they
+test-to-main.yml (with the service job: pipe serve build NAME#prod, smoke-tested, its image
+pushed to ghcr.io), model-stage.yml, rollback.yml and retrain.yml (weekly, by hand or on a
+drift-detected repository_dispatch: a pull request into dev) at the top of the git repository: they
 install your dependencies (--install-command, default 'npm ci'; pipe must be a devDependency)
 and run 'npx pipe …'. The artifact they bundle and promote in the model registry (NAME@vX.Y.Z;
 stages dev, test, prod) is --model PATH; without it, the one cached out under models/ of a

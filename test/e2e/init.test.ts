@@ -57,7 +57,7 @@ describe('pipe init', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('--ci github writes the three workflows for the artifact of --model; without it, takes the one model out of a kept pipeline, else says to pass --model', async () => {
+  it('--ci github writes the promotion and retrain workflows for the artifact of --model; without it, takes the one model out of a kept pipeline, else says to pass --model', async () => {
     const repo = makeRepo();
     const none = await repo.pipe(['init', '--ci', 'github']);
     expect(none.code).toBe(2);
@@ -67,11 +67,13 @@ describe('pipe init', () => {
     expect(repo.exists('pipeline.yaml')).toBe(false);
 
     const r = await ok(repo, ['init', '--ci', 'github', '--model', 'models/clf', '--test-command', 'npm test']);
-    expect(r.stdout).toContain('wrote .github/workflows/feature-to-dev.yml\nwrote .github/workflows/dev-to-test.yml\nwrote .github/workflows/test-to-main.yml\nwrote .github/workflows/model-stage.yml\nwrote .github/workflows/rollback.yml\n');
+    expect(r.stdout).toContain('wrote .github/workflows/feature-to-dev.yml\nwrote .github/workflows/dev-to-test.yml\nwrote .github/workflows/test-to-main.yml\nwrote .github/workflows/model-stage.yml\nwrote .github/workflows/rollback.yml\nwrote .github/workflows/retrain.yml\n');
+    expect(parse(repo.read('.github/workflows/retrain.yml')).on.repository_dispatch).toEqual({ types: ['drift-detected'] });
     expect(r.stdout).toContain('the workflows promote models/clf as clf in the model registry (clf@vX.Y.Z, stages dev, test, prod): declare it in pipeline.yaml, under artifacts: clf: {path: models/clf}\n');
     const main = repo.read('.github/workflows/test-to-main.yml');
     expect(main).toContain('MODEL_PATH: "models/clf"');
     expect(main).not.toMatch(/\bbin\/|\bdist\/|churn/);
+    expect(main).toContain('npx pipe serve build "$MODEL_NAME#prod"');
     expect(repo.read('.github/workflows/feature-to-dev.yml')).toContain('run: "npm test"');
 
     // A pipeline with one model out, kept: the workflows take it; a second model out is ambiguous.
