@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+// Every Node process the suite starts (vitest's workers, ~1,500 pipe processes, the stages' tsx,
+// s3rver) would parse the system CA bundle when NODE_EXTRA_CA_CERTS is set (as on the 2-core
+// machine this suite is measured on): +55 ms of CPU per start (pipe --version 0.12 → 0.17 s, a
+// small repro 0.45 → 0.51 s). No test makes a TLS connection to a host outside the machine, so
+// the workers and everything under them start without it; bench/ drops it the same way.
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 export default defineConfig({
   test: {
     include: ['cli/**/*.test.ts', 'runner/**/*.test.ts', 'reports/**/*.test.ts', 'registry/**/*.test.ts', 'serve/**/*.test.ts', 'stages/**/*.test.ts', 'test/**/*.test.ts'],
