@@ -21,12 +21,24 @@ type Raw = Record<string, unknown>;
 /** The key of a param reference that reads every key of its file (`- other.yaml:`). */
 const WHOLE_FILE = '';
 
+/** How a format's stages default where pipeline.yaml and dvc.yaml differ. */
+interface Dialect {
+  /** Stage `metrics:` and `plots:` are cached unless `cache: false` (DVC), or committed unless `cache: true` (pipe). */
+  readonly cacheMetrics: boolean;
+}
+
 export const pipelineYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh),
+  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, { cacheMetrics: false }),
   declared: trackedFiles,
 };
 
-async function load(root: string, file: string, cache: ParsedCache, fresh: boolean): Promise<StrictLoad> {
+/** dvc.yaml: the same file, read with DVC's defaults. */
+export const dvcYaml: PipelineFormat = {
+  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, { cacheMetrics: true }),
+  declared: trackedFiles,
+};
+
+async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
   const read = await readYamlFile({ root, name: file, cache, fresh });
   // Gone since the caller looked: as empty as a file can be.
   if (!read.exists) return { issues: [{ file, message: 'the file disappeared while it was being read' }], fromCache: false };
@@ -58,7 +70,7 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   const paramPaths: ParamPaths = new Map();
   const rawStages = isRecord(raw.stages) ? raw.stages : {};
   for (const [name, rawStage] of Object.entries(rawStages)) {
-    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? []));
+    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? [], dialect));
   }
   const resolved = await resolveParams(params, located, stages, paramPaths, issues);
   const top = readTopLevel(located, raw, issues);
@@ -90,7 +102,15 @@ function unlocated(file: string, value: unknown): YamlSource {
 /** Where each param reference was written, for messages about it. */
 type ParamPaths = Map<ParamRef, KeyPath>;
 
-function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[], paramPaths: ParamPaths, used: readonly UsedParam[]): Stage {
+function readStage(
+  source: YamlSource,
+  name: string,
+  s: Raw,
+  issues: SpecIssue[],
+  paramPaths: ParamPaths,
+  used: readonly UsedParam[],
+  dialect: Dialect,
+): Stage {
   const at = (path: KeyPath, message: string) =>
     issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
 
@@ -136,8 +156,8 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
   readOuts('outs', 'out', true);
   // Metrics and plot data are small and diffed across revisions straight from git, so they are
   // committed rather than cached unless the user says otherwise.
-  readOuts('metrics', 'metric', false);
-  readOuts('plots', 'plot', false);
+  readOuts('metrics', 'metric', dialect.cacheMetrics);
+  readOuts('plots', 'plot', dialect.cacheMetrics);
 
   const params: ParamRef[] = [];
   const rawParams = Array.isArray(s.params) ? (s.params as unknown[]) : [];
