@@ -41,6 +41,8 @@ describe('a DVC project under pipe', () => {
     expect(lock.stages.prepare?.outs[0]?.hash).toMatch(/^sha256:[0-9a-f]{64}\.dir$/);
     // dvc.lock is DVC's: pipe reads it, never writes it.
     expect(repo.read('dvc.lock')).toBe(readFixture('dvc.lock'));
+    // dvclive's layout: a top-level metric inside the cached directory out `eval`.
+    expect((await ok(repo, ['metrics', 'show'])).stdout).toMatch(/eval\/metrics\.json[\s\S]*accuracy[\s\S]*0\.8/);
     const again = await ok(repo, ['repro']);
     expect(runs(repo)).toEqual([]);
     expect(again.stdout + again.stderr).not.toMatch(/running/i);
