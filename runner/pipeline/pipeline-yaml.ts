@@ -10,7 +10,8 @@ import type { ParsedCache } from '../yaml/parsed-cache.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
 import type { PipelineFormat, StrictLoad } from './pipeline-format.js';
-import { trackedFiles } from './tracked-files.js';
+import { trackedFiles, type TrackedFiles } from './tracked-files.js';
+import type { VarsReader } from './template/load-vars.js';
 import { expandTemplate, type UsedParam } from './template/expand-template.js';
 import { readTopLevel } from './read-top-level.js';
 import { refuseUnsupported } from './refuse-unsupported.js';
@@ -29,14 +30,19 @@ interface Dialect {
 
 export const pipelineYaml: PipelineFormat = {
   load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, { cacheMetrics: false }),
-  declared: trackedFiles,
+  declared: declaredFiles,
 };
 
 /** dvc.yaml: the same file, read with DVC's defaults. */
 export const dvcYaml: PipelineFormat = {
   load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, { cacheMetrics: true }),
-  declared: trackedFiles,
+  declared: declaredFiles,
 };
+
+/** trackedFiles of the file as expanded; entries whose `${}` could not be resolved stay as written and are skipped as paths. */
+async function declaredFiles(value: unknown, read: VarsReader): Promise<TrackedFiles> {
+  return trackedFiles((await expandTemplate(value, read)).value);
+}
 
 async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
   const read = await readYamlFile({ root, name: file, cache, fresh });
