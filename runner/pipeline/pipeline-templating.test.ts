@@ -93,9 +93,9 @@ plots:
     ]);
   });
 
-  it('locates problems of generated stages in the definition they came from, by line and column', async () => {
+  it('locates problems of generated stages in the definition they came from, by line and column (dvc.yaml: strict cmd)', async () => {
     const root = repo({
-      'pipeline.yaml': `vars:
+      'dvc.yaml': `vars:
   - {n: 1}
 stages:
   gen:
@@ -115,7 +115,7 @@ stages:
       expect.stringMatching(/^10:10 .*'missing' is not defined/),
       expect.stringMatching(/^12:10 .*'\$\{' is not closed/),
     ]);
-    writeFileSync(join(root, 'pipeline.yaml'), `stages:
+    writeFileSync(join(root, 'dvc.yaml'), `stages:
   gen:
     foreach: [a, b]
     do:
@@ -125,6 +125,24 @@ stages:
     const again = await issuesOf(root);
     expect(again.map((i) => `${i.line}:${i.column}`)).toContain('6:7');
     expect(again[0]?.message).toMatch(/outz/);
+  });
+
+  it('leaves shell variables in a pipeline.yaml cmd to the shell, and still refuses them in paths', async () => {
+    const root = repo({
+      'params.yaml': 'n: 3\n',
+      'pipeline.yaml': `stages:
+  a:
+    cmd: sleep \${PIPE_SLEEP:-30} && echo \${HOME} \${n} > out-\${n}.txt
+    outs:
+      - out-\${n}.txt
+`,
+    });
+    const p = await loadPipeline({ root });
+    expect(p.stages[0]?.cmd).toEqual(['sleep ${PIPE_SLEEP:-30} && echo ${HOME} 3 > out-3.txt']);
+    expect(p.stages[0]?.outs.map((o) => o.path)).toEqual(['out-3.txt']);
+    writeFileSync(join(root, 'pipeline.yaml'), 'stages:\n  a:\n    cmd: x\n    outs:\n      - out-${HOME}.txt\n');
+    const issues = await issuesOf(root);
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.message}`)).toEqual([expect.stringMatching(/^5:9 .*'HOME' is not defined/)]);
   });
 
   it('refuses DVC constructs pipe cannot honour, each at its line', async () => {

@@ -26,22 +26,27 @@ const WHOLE_FILE = '';
 interface Dialect {
   /** Stage `metrics:` and `plots:` are cached unless `cache: false` (DVC), or committed unless `cache: true` (pipe). */
   readonly cacheMetrics: boolean;
+  /** A `${…}` in `cmd` that names no variable is the shell's (pipeline.yaml, as before templating), or an error (dvc.yaml, as in DVC). */
+  readonly shellInCmd: boolean;
 }
 
+const PIPE: Dialect = { cacheMetrics: false, shellInCmd: true };
+const DVC: Dialect = { cacheMetrics: true, shellInCmd: false };
+
 export const pipelineYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, { cacheMetrics: false }),
-  declared: declaredFiles,
+  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, PIPE),
+  declared: (value, read) => declaredFiles(value, read, PIPE),
 };
 
 /** dvc.yaml: the same file, read with DVC's defaults. */
 export const dvcYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, { cacheMetrics: true }),
-  declared: declaredFiles,
+  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, DVC),
+  declared: (value, read) => declaredFiles(value, read, DVC),
 };
 
 /** trackedFiles of the file as expanded; entries whose `${}` could not be resolved stay as written and are skipped as paths. */
-async function declaredFiles(value: unknown, read: VarsReader): Promise<TrackedFiles> {
-  return trackedFiles((await expandTemplate(value, read)).value);
+async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect): Promise<TrackedFiles> {
+  return trackedFiles((await expandTemplate(value, read, dialect)).value);
 }
 
 async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
@@ -60,7 +65,7 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
     if (!r.exists) return { exists: false };
     const problem = r.source?.syntaxIssues[0];
     return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
-  });
+  }, dialect);
   const located = withOrigins(source, expanded.origins);
   for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
   if (issues.length) return { issues, fromCache: !read.source };

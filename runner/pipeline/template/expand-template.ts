@@ -32,7 +32,12 @@ export interface Expanded {
 /** Sections outside `stages` that DVC interpolates with the file's vars. */
 const TOP_SECTIONS = ['metrics', 'plots', 'params', 'artifacts'] as const;
 
-export async function expandTemplate(doc: unknown, read: VarsReader): Promise<Expanded> {
+export interface ExpandOptions {
+  /** Leave a `${…}` in `cmd` that names no variable to the shell (pipeline.yaml) instead of refusing it (dvc.yaml). */
+  readonly shellInCmd?: boolean;
+}
+
+export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCmd = false }: ExpandOptions = {}): Promise<Expanded> {
   const origins = new Map<string, KeyPath>();
   const used = new Map<string, UsedParam[]>();
   if (!isRecord(doc) || !needsTemplating(doc)) return { value: doc, issues: [], origins, used, templated: false };
@@ -42,7 +47,7 @@ export async function expandTemplate(doc: unknown, read: VarsReader): Promise<Ex
     else throw err;
   };
 
-  const ctx = await loadVars({ ctx: new TemplateContext(), vars: doc.vars, path: ['vars'], wdir: '.', read, problem, withDefault: true });
+  const ctx = await loadVars({ ctx: new TemplateContext(undefined, undefined, shellInCmd), vars: doc.vars, path: ['vars'], wdir: '.', read, problem, withDefault: true });
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) {
     if (k === 'vars') continue;

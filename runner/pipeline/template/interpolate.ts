@@ -10,6 +10,8 @@ import { TemplateProblem } from './template-problem.js';
 export { TemplateProblem };
 
 const EXPR = /(\\)?\$\{([^}]*)\}/g;
+/** What `${}` may hold: a name, dotted keys, `[index]`. */
+const REFERENCE = /^[A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\])*$/;
 
 export interface InterpolateOptions {
   /** The string is (part of) a `cmd`: mappings unpack into arguments. */
@@ -19,21 +21,27 @@ export interface InterpolateOptions {
 /** The value of `text` with every `${}` replaced; non-strings pass through. */
 export function interpolate(text: string, ctx: TemplateContext, { cmd = false }: InterpolateOptions = {}): unknown {
   if (!text.includes('${')) return text;
+  const shell = cmd && ctx.shellInCmd;
+  const forShell = (inner: string) => {
+    const e = inner.trim();
+    return shell && (!REFERENCE.test(e) || !ctx.has(e.split(/[.[]/)[0] ?? e));
+  };
   const whole = /^\$\{([^}]*)\}$/.exec(text);
-  if (whole) return ctx.lookup(expression(whole[1] ?? ''));
+  if (whole && !forShell(whole[1] ?? '')) return ctx.lookup(expression(whole[1] ?? ''));
   const out = text.replace(EXPR, (match, escaped: string | undefined, inner: string) => {
     if (escaped) return match.slice(1);
+    if (forShell(inner)) return match;
     return toText(ctx.lookup(expression(inner)), inner.trim(), cmd);
   });
   // What is left is a `${` with no closing brace: DVC would reject it too, a shell would mangle it.
-  if (text.replace(EXPR, '').includes('${')) throw new TemplateProblem(`'\${' is not closed in '${text}' (write '\\\${' for a literal '\${')`);
+  if (!shell && text.replace(EXPR, '').includes('${')) throw new TemplateProblem(`'\${' is not closed in '${text}' (write '\\\${' for a literal '\${')`);
   return out;
 }
 
 function expression(inner: string): string {
   const e = inner.trim();
   if (e === '') throw new TemplateProblem("'${}' names no variable");
-  if (!/^[A-Za-z_][\w-]*(?:\.[\w-]+|\[\d+\])*$/.test(e)) {
+  if (!REFERENCE.test(e)) {
     throw new TemplateProblem(`'\${${inner}}' is not a variable reference (pipe reads names, dotted keys and [index]; expressions are not supported)`);
   }
   return e;

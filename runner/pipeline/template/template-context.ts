@@ -23,9 +23,21 @@ export class TemplateContext {
   /** Collects the file-sourced keys looked up through this context (and its children). */
   readonly #onUse: ((p: UsedParam) => void) | undefined;
 
-  constructor(vars = new Map<string, Var>(), onUse?: (p: UsedParam) => void) {
+  /**
+   * pipeline.yaml: a `${…}` in `cmd` that names no variable (or is shell syntax, `${N:-3}`) is
+   * left for the shell, as before templating existed. dvc.yaml: an error, as in DVC.
+   */
+  readonly shellInCmd: boolean;
+
+  constructor(vars = new Map<string, Var>(), onUse?: (p: UsedParam) => void, shellInCmd = false) {
     this.#vars = vars;
     this.#onUse = onUse;
+    this.shellInCmd = shellInCmd;
+  }
+
+  /** Whether a variable of this name (the part before the first `.` or `[`) is defined. */
+  has(name: string): boolean {
+    return this.#vars.has(name);
   }
 
   /** A copy that adds `values` (an error names a top-level key both define, unless both are mappings). */
@@ -39,19 +51,19 @@ export class TemplateContext {
       else if (isRecord(prior.value) && isRecord(v)) vars.set(k, { ...prior, value: mergeMaps(prior.value, v, k, prior.from, from) });
       else throw new TemplateProblem(`cannot redefine '${k}' from ${from}: it is already defined in ${prior.from}`);
     }
-    return new TemplateContext(vars, this.#onUse);
+    return new TemplateContext(vars, this.#onUse, this.shellInCmd);
   }
 
   /** A copy where `name` is `value`, hiding any variable of that name (item, key). */
   with(name: string, value: unknown): TemplateContext {
     const vars = new Map(this.#vars);
     vars.set(name, { value, file: undefined, from: name });
-    return new TemplateContext(vars, this.#onUse);
+    return new TemplateContext(vars, this.#onUse, this.shellInCmd);
   }
 
   /** A copy that reports each file-sourced lookup to `onUse`. */
   tracking(onUse: (p: UsedParam) => void): TemplateContext {
-    return new TemplateContext(this.#vars, onUse);
+    return new TemplateContext(this.#vars, onUse, this.shellInCmd);
   }
 
   /** The value of a reference such as `train.lr`, `item.key`, `layers[0]`. */
