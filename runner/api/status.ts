@@ -9,6 +9,7 @@ import { stageStatus } from '../stage/stage-status.js';
 import { PathHasher } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import { readLock } from '../lockfile/read-lock.js';
+import { adoptDvcLock } from '../lockfile/adopt-dvc-lock.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
 import { ObjectStore } from '../cache/object-store.js';
 import { storedCheck } from '../cache/stored-check.js';
@@ -41,8 +42,8 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
   const pipeline = await loadPipelineOrNone({ root, cache });
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, { targets });
-  const lock = await readLock({ root, cache });
   const hasher = new PathHasher(root, new StatState(dir.state));
+  const { lock } = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache }), hasher, cache });
   const isStored = storedCheck(new ObjectStore(dir.cache), new WorkspaceRecord(dir.tmp));
   const statuses = await Promise.all(
     selected.map((name) => {

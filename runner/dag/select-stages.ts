@@ -13,6 +13,12 @@ export interface Selection {
 /** Selected stage names, in topological order. */
 export function selectStages(dag: Dag, { targets = [], single = false, downstream = false }: Selection): string[] {
   if (targets.length === 0) return [...dag.order];
+  // A foreach or matrix stage's name (`train`) names every stage it generated (`train@…`), as in DVC.
+  const group = (t: string) => (dag.stages.has(t) || t.includes('@') ? [] : [...dag.stages.keys()].filter((n) => n.startsWith(`${t}@`)));
+  targets = targets.flatMap((t) => {
+    const members = group(t);
+    return members.length ? members : [t];
+  });
   const unknown = targets.filter((t) => !dag.stages.has(t));
   if (unknown.length) throw unknownStages(unknown, [...dag.stages.keys()]);
   const chosen = new Set<string>();

@@ -9,10 +9,10 @@ const CHECKS = ['min', 'max', 'max_drop', 'max_rise', 'required'] as const;
  * Returns the rules (the schema has checked their types) and adds an issue, located at the
  * offending key, for each rule that is malformed.
  */
-export function checkGates(source: YamlSource, raw: unknown, stages: readonly Stage[], issues: SpecIssue[]): GateRule[] {
+export function checkGates(source: YamlSource, raw: unknown, stages: readonly Stage[], issues: SpecIssue[], topMetrics: readonly string[] = []): GateRule[] {
   if (!Array.isArray(raw)) return [];
   const at = (path: KeyPath, message: string) => issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
-  const metricFiles = new Set(stages.flatMap((s) => s.outs.filter((o) => o.kind === 'metric').map((o) => o.path)));
+  const metricFiles = new Set([...stages.flatMap((s) => s.outs.filter((o) => o.kind === 'metric').map((o) => o.path)), ...topMetrics]);
   const rules: GateRule[] = [];
   raw.forEach((value, i) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return; // the schema said so

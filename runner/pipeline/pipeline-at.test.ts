@@ -39,4 +39,16 @@ describe('pipelineAt (the workspace)', () => {
       problem: 'pipeline.yaml in the workspace is a directory, not a file; what it declares is left out',
     });
   });
+
+  it('expands templating with the vars files it finds: a dvc.yaml’s foreach stages and ${} paths are declared', async () => {
+    const root = tempDir('pipeline-at-');
+    writeFileSync(join(root, 'params.yaml'), 'dir: eval\nlangs: [en, de]\n');
+    writeFileSync(
+      join(root, 'dvc.yaml'),
+      ['stages:', '  ev:', '    foreach: ${langs}', '    do:', '      cmd: x', '      metrics:', '        - ${dir}/${item}.json', 'metrics:', '  - ${dir}/all.json'].join('\n'),
+    );
+    const at = await pipelineAt(root, workspace);
+    expect(at.state === 'found' && at.file).toBe('dvc.yaml');
+    expect(at.state === 'found' && at.declared.metrics).toEqual(['eval/en.json', 'eval/de.json', 'eval/all.json']);
+  });
 });

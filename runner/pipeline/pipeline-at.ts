@@ -24,7 +24,14 @@ export async function pipelineAt(root: string, rev: Revision): Promise<PipelineA
       const why = parsed.state === 'invalid' ? parsed.message : 'it is empty';
       return { state: 'invalid', file: entry.file, problem: `${entry.file} ${where} cannot be read (${why}); what it declares is left out` };
     }
-    return { state: 'found', file: entry.file, declared: (await entry.format()).declared(parsed.value) };
+    // Vars files are read at the same revision; one that is missing or broken leaves its `${}` unresolved.
+    const readVars = async (file: string) => {
+      const f = await readFileAt(root, rev, file).catch(() => ({ found: false as const }));
+      if (!f.found) return { exists: false as const };
+      const v = await parseStructured(file, f.text);
+      return v.state === 'found' ? { exists: true as const, value: v.value } : { exists: true as const, value: undefined, problem: v.state };
+    };
+    return { state: 'found', file: entry.file, declared: await (await entry.format()).declared(parsed.value, readVars) };
   }
   return { state: 'absent' };
 }

@@ -8,14 +8,19 @@ import type { SpecIssue } from '../errors.js';
 import type { ParsedCache } from '../yaml/parsed-cache.js';
 import type { Pipeline } from './pipeline.js';
 import type { TrackedFiles } from './tracked-files.js';
+import type { VarsReader } from './template/load-vars.js';
 
 export type StrictLoad = { readonly pipeline: Pipeline } | { readonly issues: SpecIssue[]; readonly fromCache: boolean };
 
 export interface PipelineFormat {
   /** The workspace's `file`, validated; `fresh` parses again instead of trusting the parsed cache. */
   load(o: { readonly root: string; readonly file: string; readonly cache: ParsedCache; readonly fresh: boolean }): Promise<StrictLoad>;
-  /** The files a parsed file of this format declares, read leniently (any revision, any age). */
-  declared(value: unknown): TrackedFiles;
+  /**
+   * The files a parsed file of this format declares, read leniently (any revision, any age):
+   * templating is expanded with `read` (the vars files at the same revision) where it can be,
+   * and what cannot be resolved is left out.
+   */
+  declared(value: unknown, read: VarsReader): Promise<TrackedFiles>;
 }
 
 export interface FormatEntry {

@@ -10,16 +10,46 @@ import type { ParsedCache } from '../yaml/parsed-cache.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
 import type { PipelineFormat, StrictLoad } from './pipeline-format.js';
-import { trackedFiles } from './tracked-files.js';
+import { trackedFiles, type TrackedFiles } from './tracked-files.js';
+import type { VarsReader } from './template/load-vars.js';
+import { expandTemplate, type UsedParam } from './template/expand-template.js';
+import { readTopLevel } from './read-top-level.js';
+import { refuseUnsupported } from './refuse-unsupported.js';
+import { pipeTemplate } from './plot-template.js';
 
 type Raw = Record<string, unknown>;
 
+/** The key of a param reference that reads every key of its file (`- other.yaml:`). */
+const WHOLE_FILE = '';
+
+/** How a format's stages default where pipeline.yaml and dvc.yaml differ. */
+interface Dialect {
+  /** Stage `metrics:` and `plots:` are cached unless `cache: false` (DVC), or committed unless `cache: true` (pipe). */
+  readonly cacheMetrics: boolean;
+  /** A `${…}` in `cmd` that names no variable is the shell's (pipeline.yaml, as before templating), or an error (dvc.yaml, as in DVC). */
+  readonly shellInCmd: boolean;
+}
+
+const PIPE: Dialect = { cacheMetrics: false, shellInCmd: true };
+const DVC: Dialect = { cacheMetrics: true, shellInCmd: false };
+
 export const pipelineYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh),
-  declared: trackedFiles,
+  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, PIPE),
+  declared: (value, read) => declaredFiles(value, read, PIPE),
 };
 
-async function load(root: string, file: string, cache: ParsedCache, fresh: boolean): Promise<StrictLoad> {
+/** dvc.yaml: the same file, read with DVC's defaults. */
+export const dvcYaml: PipelineFormat = {
+  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, DVC),
+  declared: (value, read) => declaredFiles(value, read, DVC),
+};
+
+/** trackedFiles of the file as expanded; entries whose `${}` could not be resolved stay as written and are skipped as paths. */
+async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect): Promise<TrackedFiles> {
+  return trackedFiles((await expandTemplate(value, read, dialect)).value);
+}
+
+async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
   const read = await readYamlFile({ root, name: file, cache, fresh });
   // Gone since the caller looked: as empty as a file can be.
   if (!read.exists) return { issues: [{ file, message: 'the file disappeared while it was being read' }], fromCache: false };
@@ -29,25 +59,50 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   if (read.value === undefined || read.value === null) {
     return { issues: [{ file, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
   }
-  // A remembered value was validated when it was remembered; the validator (40 KB) loads only here.
-  if (read.source) {
+  const params = new ParamsFiles(root, cache, fresh);
+  const expanded = await expandTemplate(read.value, async (name) => {
+    const r = await params.load(name);
+    if (!r.exists) return { exists: false };
+    const problem = r.source?.syntaxIssues[0];
+    return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
+  }, dialect);
+  const located = withOrigins(source, expanded.origins);
+  for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
+  if (issues.length) return { issues, fromCache: !read.source };
+  // A remembered value was validated when it was remembered (the validator, 40 KB, loads only
+  // here), but a templated one depends on its vars files: it is checked every time.
+  if (read.source || expanded.templated) {
     const { default: validate } = await import('./pipeline-validator.js');
-    if (!validate(read.value)) issues.push(...schemaIssues(source, validate.errors ?? []));
+    if (!validate(expanded.value)) issues.push(...schemaIssues(located, validate.errors ?? []));
   }
-  const raw = isRecord(read.value) ? read.value : {};
+  const raw = isRecord(expanded.value) ? expanded.value : {};
+  refuseUnsupported(located, raw, issues);
   const stages: Stage[] = [];
   const paramPaths: ParamPaths = new Map();
   const rawStages = isRecord(raw.stages) ? raw.stages : {};
   for (const [name, rawStage] of Object.entries(rawStages)) {
-    if (isRecord(rawStage)) stages.push(readStage(source, name, rawStage, issues, paramPaths));
+    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? [], dialect));
   }
-  const params = await resolveParams(root, cache, fresh, source, stages, paramPaths, issues);
-  const gates = checkGates(source, raw.gates, stages, issues);
-  const artifacts = readArtifacts(source, raw.artifacts, issues);
+  const resolved = await resolveParams(params, located, stages, paramPaths, issues);
+  const top = readTopLevel(located, raw, issues);
+  const gates = checkGates(located, raw.gates, stages, issues, top.metrics);
+  const artifacts = readArtifacts(located, raw.artifacts, issues);
   const registryStages = isRecord(raw.registry) ? strings(raw.registry.stages) : [];
   if (issues.length) return { issues, fromCache: !read.source };
   read.remember();
-  return { pipeline: { root, file, stages, gates, artifacts, registryStages, params } };
+  return { pipeline: { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top } };
+}
+
+/** Messages about a generated stage (`build@us`) point into the definition it came from. */
+function withOrigins(source: YamlSource, origins: ReadonlyMap<string, KeyPath>): YamlSource {
+  if (origins.size === 0) return source;
+  return {
+    ...source,
+    locate: (path, key) => {
+      const origin = path[0] === 'stages' && typeof path[1] === 'string' ? origins.get(path[1]) : undefined;
+      return source.locate(origin ? [...origin, ...path.slice(2)] : path, key);
+    },
+  };
 }
 
 /** A source for a remembered value: it has no positions, so messages fall back to the file name. */
@@ -58,7 +113,15 @@ function unlocated(file: string, value: unknown): YamlSource {
 /** Where each param reference was written, for messages about it. */
 type ParamPaths = Map<ParamRef, KeyPath>;
 
-function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[], paramPaths: ParamPaths): Stage {
+function readStage(
+  source: YamlSource,
+  name: string,
+  s: Raw,
+  issues: SpecIssue[],
+  paramPaths: ParamPaths,
+  used: readonly UsedParam[],
+  dialect: Dialect,
+): Stage {
   const at = (path: KeyPath, message: string) =>
     issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
 
@@ -104,8 +167,8 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
   readOuts('outs', 'out', true);
   // Metrics and plot data are small and diffed across revisions straight from git, so they are
   // committed rather than cached unless the user says otherwise.
-  readOuts('metrics', 'metric', false);
-  readOuts('plots', 'plot', false);
+  readOuts('metrics', 'metric', dialect.cacheMetrics);
+  readOuts('plots', 'plot', dialect.cacheMetrics);
 
   const params: ParamRef[] = [];
   const rawParams = Array.isArray(s.params) ? (s.params as unknown[]) : [];
@@ -121,6 +184,12 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
           at(['stages', name, 'params'], `params file '${file}' ${r.reason}`);
           continue;
         }
+        // `- other.yaml:` (no keys): every key of the file, found when the file is read.
+        if (keys === null) {
+          const ref = { file: r.path, key: WHOLE_FILE };
+          params.push(ref);
+          paramPaths.set(ref, ['stages', name, 'params', i, file]);
+        }
         strings(keys).forEach((key, k) => {
           const ref = { file: r.path, key };
           params.push(ref);
@@ -129,6 +198,13 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
       }
     }
   });
+  // Values a `${}` took from params.yaml or a vars file are params of the stage, as in DVC.
+  for (const u of used) {
+    if (params.some((p) => p.file === u.file && (p.key === u.key || p.key === WHOLE_FILE || u.key.startsWith(`${p.key}.`)))) continue;
+    const ref = { file: u.file, key: u.key };
+    params.push(ref);
+    paramPaths.set(ref, ['stages', name, 'cmd']);
+  }
 
   const env: Record<string, string> = {};
   if (isRecord(s.env)) for (const [k, v] of Object.entries(s.env)) env[k] = String(v);
@@ -146,19 +222,18 @@ function readStage(source: YamlSource, name: string, s: Raw, issues: SpecIssue[]
   };
 }
 
+/** The value of every param the stages read; a whole-file reference becomes one per top-level key of the file. */
 async function resolveParams(
-  root: string,
-  cache: ParsedCache,
-  fresh: boolean,
+  files: ParamsFiles,
   source: YamlSource,
-  stages: readonly Stage[],
+  stages: Stage[],
   paramPaths: ParamPaths,
   issues: SpecIssue[],
 ): Promise<Map<string, Map<string, unknown>>> {
-  const files = new ParamsFiles(root, cache, fresh);
   const resolved = new Map<string, Map<string, unknown>>();
   const reportedFiles = new Set<string>();
-  for (const stage of stages) {
+  for (const [n, stage] of stages.entries()) {
+    const refs: ParamRef[] = [];
     for (const ref of stage.params) {
       const path = paramPaths.get(ref) ?? ['stages', stage.name, 'params'];
       const where = { file: source.file, ...source.locate(path), key: formatKeyPath(path) };
@@ -173,15 +248,26 @@ async function resolveParams(
         reportedFiles.add(ref.file);
         continue;
       }
+      let byKey = resolved.get(ref.file);
+      if (!byKey) resolved.set(ref.file, (byKey = new Map()));
+      if (ref.key === WHOLE_FILE) {
+        const tree = isRecord(params.value) ? params.value : {};
+        for (const [key, value] of Object.entries(tree)) {
+          if (refs.some((r) => r.file === ref.file && r.key === key)) continue;
+          refs.push({ file: ref.file, key });
+          byKey.set(key, value);
+        }
+        continue;
+      }
       const value = lookupParam(params.value, ref.key);
       if (isMissing(value)) {
         issues.push({ ...where, message: `key '${ref.key}' not found in ${ref.file}` });
         continue;
       }
-      let byKey = resolved.get(ref.file);
-      if (!byKey) resolved.set(ref.file, (byKey = new Map()));
+      if (!refs.some((r) => r.file === ref.file && r.key === ref.key)) refs.push(ref);
       byKey.set(ref.key, value);
     }
+    stages[n] = { ...stage, params: refs };
   }
   return resolved;
 }
@@ -211,7 +297,9 @@ function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[]): A
 }
 
 function plotProps(f: Raw): PlotProps {
-  const { cache: _c, persist: _p, ...props } = f;
+  const props: Record<string, unknown> = {};
+  for (const k of ['x', 'y', 'title', 'x_label', 'y_label'] as const) if (f[k] !== undefined) props[k] = f[k];
+  if (typeof f.template === 'string') props.template = pipeTemplate(f.template);
   return props as PlotProps;
 }
 

@@ -70,6 +70,16 @@ export interface Artifact {
   readonly meta?: Readonly<Record<string, unknown>>;
 }
 
+/** A top-level `plots:` entry (DVC's shape): one chart drawn from one or more files (overlays). */
+export interface PlotDefinition {
+  /** Its name (`train_vs_test`), or the path it draws when it is declared by path. */
+  readonly id: string;
+  /** Each file (or image, or directory of them) it draws, with its own x and y fields when the entry names them per file. */
+  readonly sources: readonly { readonly path: RepoPath; readonly x?: string; readonly y?: readonly string[] }[];
+  /** Template (pipe's name for it), title, labels; x and y when they apply to every source. */
+  readonly props: PlotProps;
+}
+
 export interface Pipeline {
   /** Absolute path of the repository root (the directory holding the pipeline file). */
   readonly root: string;
@@ -82,6 +92,12 @@ export interface Pipeline {
   readonly artifacts: readonly Artifact[];
   /** `registry: {stages}`: the registry's stages in promotion order (empty: any stage, no order). */
   readonly registryStages: readonly string[];
+  /** Top-level `metrics:` (files or directories, outs of stages or not). */
+  readonly metrics?: readonly RepoPath[];
+  /** Top-level `plots:`. */
+  readonly plots?: readonly PlotDefinition[];
+  /** Top-level `params:`: params files shown and diffed whether or not a stage reads them. */
+  readonly paramFiles?: readonly RepoPath[];
   /** Resolved values of every referenced param: file → key → value. */
   readonly params: ReadonlyMap<RepoPath, ReadonlyMap<string, unknown>>;
 }

@@ -65,4 +65,20 @@ describe('trackedFiles', () => {
     expect(trackedFiles(null)).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map(), registryStages: [] });
     expect(trackedFiles({ stages: [1, 2] })).toEqual({ params: [], metrics: [], plots: [], gated: [], artifacts: new Map(), registryStages: [] });
   });
+
+  it('adds the top-level metrics, params and plots (each file of an overlay, with its id)', () => {
+    const t = trackedFiles({
+      stages: { a: { cmd: 'x', outs: ['eval'] } },
+      metrics: ['eval/metrics.json'],
+      params: ['hp.yaml'],
+      plots: ['eval/cm.png', { acc: { template: 'simple', x: 'step', y: { 'eval/train.json': 'acc', 'eval/test.json': ['acc'] } } }],
+    });
+    expect(t.metrics).toEqual(['eval/metrics.json']);
+    expect(t.params).toEqual(['hp.yaml']);
+    expect(t.plots).toEqual([
+      { path: 'eval/cm.png', props: {} },
+      { path: 'eval/train.json', props: { template: 'linear', x: 'step', y: 'acc' }, id: 'acc' },
+      { path: 'eval/test.json', props: { template: 'linear', x: 'step', y: 'acc' }, id: 'acc' },
+    ]);
+  });
 });

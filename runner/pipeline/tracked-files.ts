@@ -2,11 +2,15 @@
 import { DEFAULT_PARAMS_FILE } from './load-params.js';
 import type { PlotProps, RepoPath } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
+import { pipeTemplate } from './plot-template.js';
+import { readPlots } from './read-top-level.js';
 
 /** A `plots:` entry: its data file and the props written beside it (only those of the expected types). */
 export interface TrackedPlot {
   readonly path: RepoPath;
   readonly props: PlotProps;
+  /** The top-level plot it belongs to, when that is a named plot drawing several files (`train_vs_test`). */
+  readonly id?: string;
 }
 
 export interface TrackedFiles {
@@ -33,6 +37,7 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   const params = new Set<RepoPath>();
   const metrics = new Set<RepoPath>();
   const plots = new Map<RepoPath, PlotProps>();
+  const plotIds = new Map<RepoPath, string>();
   const stages = isRecord(pipeline) && isRecord(pipeline.stages) ? Object.values(pipeline.stages) : [];
   for (const stage of stages) {
     if (!isRecord(stage)) continue;
@@ -60,6 +65,18 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
       if (path !== undefined && !plots.has(path)) plots.set(path, plotProps(raw));
     }
   }
+  // Top-level sections (DVC's shape): files named there whether or not a stage writes them.
+  const top = isRecord(pipeline) ? pipeline : {};
+  for (const p of Array.isArray(top.metrics) ? top.metrics : []) if (typeof p === 'string') addTop(metrics, p);
+  for (const p of Array.isArray(top.params) ? top.params : []) if (typeof p === 'string') addTop(params, p);
+  for (const def of readPlots(top.plots, (p) => topPath(p))) {
+    for (const src of def.sources) {
+      if (plots.has(src.path)) continue;
+      const props = plotProps({ ...def.props, ...(src.x !== undefined ? { x: src.x } : {}), ...(src.y?.length ? { y: src.y.length === 1 ? src.y[0] : src.y } : {}) });
+      plots.set(src.path, props);
+      if (def.id !== src.path) plotIds.set(src.path, def.id);
+    }
+  }
   const gates = isRecord(pipeline) && Array.isArray(pipeline.gates) ? pipeline.gates : [];
   const gated = gates.flatMap((g) => (isRecord(g) && typeof g.metric === 'string' ? [g.metric] : []));
   const artifacts = new Map<string, RepoPath>();
@@ -69,7 +86,21 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   }
   const registry = isRecord(pipeline) && isRecord(pipeline.registry) ? pipeline.registry : {};
   const registryStages = Array.isArray(registry.stages) ? registry.stages.filter((s): s is string => typeof s === 'string') : [];
-  return { params: [...params], metrics: [...metrics], plots: [...plots].map(([path, props]) => ({ path, props })), gated, artifacts, registryStages };
+  const tracked = [...plots].map(([path, props]) => {
+    const id = plotIds.get(path);
+    return id === undefined ? { path, props } : { path, props, id };
+  });
+  return { params: [...params], metrics: [...metrics], plots: tracked, gated, artifacts, registryStages };
+}
+
+function topPath(p: string): RepoPath | undefined {
+  const r = toRepoPath(p);
+  return r.ok ? r.path : undefined;
+}
+
+function addTop(set: Set<RepoPath>, p: string): void {
+  const path = topPath(p);
+  if (path !== undefined) set.add(path);
 }
 
 /** The props a renderer can use: strings where strings belong, `y` a string or a list of strings. */
@@ -79,6 +110,7 @@ function plotProps(raw: unknown): PlotProps {
   for (const key of ['template', 'x', 'title', 'x_label', 'y_label'] as const) {
     if (typeof raw[key] === 'string') props[key] = raw[key];
   }
+  if (typeof props.template === 'string') props.template = pipeTemplate(props.template);
   const y = raw.y;
   if (typeof y === 'string') props.y = y;
   else if (Array.isArray(y) && y.length > 0 && y.every((v) => typeof v === 'string')) props.y = [...(y as string[])];

@@ -19,6 +19,7 @@ import { StatState } from '../../hash/stat-state.js';
 import type { StageLock } from '../../lockfile/lock.js';
 import { acquireMutex, type Mutex } from '../../repo/mutex.js';
 import { readLock } from '../../lockfile/read-lock.js';
+import { adoptDvcLock } from '../../lockfile/adopt-dvc-lock.js';
 import { writeLock } from '../../lockfile/write-lock.js';
 import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
 import type { ReproReporter } from './repro-events.js';
@@ -85,10 +86,12 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
   }
   let opened: OpenedRemote | undefined;
   try {
-    const lock = await readLock({ root, cache });
+    const state = new StatState(pipeDir(root).state);
+    const hasher = new PathHasher(root, state);
+    // A DVC project's dvc.lock counts for the stages data.lock does not know yet.
+    const { lock, adopted } = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache }), hasher, cache });
     // Entries of stages no longer in pipeline.yaml are dropped on the next write.
     const locks = new Map(Object.entries(lock.stages).filter(([n]) => dag.stages.has(n))) as Map<string, StageLock>;
-    const state = new StatState(pipeDir(root).state);
     const pruned = Object.keys(lock.stages).some((n) => !dag.stages.has(n));
     // Lock writes are chained so that each one serialises the latest entries, in order.
     let writes: Promise<unknown> = Promise.resolve();
@@ -102,7 +105,6 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       writes = write.catch(() => {}); // the stage that asked for this write reports its failure
       return write;
     };
-    const hasher = new PathHasher(root, state);
     let pullerForStages: ReproContext['pull'];
     const outsCtx = { root, cache: openCache({ root, config, hasher }), record: new WorkspaceRecord(pipeDir(root).tmp) };
     const runCache = new RunCache(pipeDir(root).cache);
@@ -166,7 +168,8 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
         outsCtx.cache.verifier.save();
         outsCtx.record.save();
         // Entries of stages deleted from pipeline.yaml are dropped even when nothing ran.
-        if (pruned && ctx.failures.length === 0 && !interrupted) await saveLock();
+        // …and so are entries taken over from dvc.lock: checked against the workspace once, then pipe's.
+        if ((pruned || adopted.length > 0) && ctx.failures.length === 0 && !interrupted) await saveLock();
         await writes;
         cache.save();
         recorder?.save(root, ctx.failures.length === 0 && !interrupted);

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// dvc.yaml loading (issue 18): a dvc.yaml with a 200-item foreach and a 20×10 matrix (400
+// stages, every one templated), run once, then timed: the no-op `pipe repro` (target ≤ 300 ms)
+// and `pipe status`, each the median of --runs runs of the built CLI.
+//
+//   npm run build && node bench/dvc-load.mjs [--runs N] [--dir DIR] [--keep]
+//
+// Prints a Markdown section for docs/BENCHMARKS.md on stdout; progress goes to stderr.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { log, pipe } from './lib/harness.mjs';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const runs = Number(values.runs);
+const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'pipe-dvc-bench-'));
+mkdirSync(dir, { recursive: true });
+execFileSync('git', ['init', '-q', dir]);
+
+const items = Array.from({ length: 200 }, (_, i) => `item${i}`);
+writeFileSync(
+  join(dir, 'params.yaml'),
+  `items: [${items.join(', ')}]\ngrid:\n  a: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]\n  b: [${Array.from({ length: 10 }, (_, i) => `b${i}`).join(', ')}]\ntrain:\n  lr: 0.01\n  depth: {max: 4}\n`,
+);
+writeFileSync(
+  join(dir, 'dvc.yaml'),
+  `vars:
+  - tag: bench
+stages:
+  prep:
+    foreach: \${items}
+    do:
+      cmd: echo \${item} \${tag} > out/prep-\${item}.txt
+      outs:
+        - out/prep-\${item}.txt
+  grid:
+    matrix:
+      a: \${grid.a}
+      b: \${grid.b}
+    cmd: echo \${item.a} \${item.b} \${train.lr} \${train.depth.max} > out/grid-\${key}.txt
+    outs:
+      - out/grid-\${key}.txt:
+          cache: false
+`,
+);
+mkdirSync(join(dir, 'out'));
+
+// Wall time, and CPU time (user + sys, from GNU time) as a figure a loaded machine disturbs less.
+const run = (args) => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', `${pipe} ${args}`], { cwd: dir, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`pipe ${args} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const [, u, s] = /cpu (\S+) (\S+)\s*$/.exec(r.stderr) ?? [];
+  return { ms, cpu: (Number(u) + Number(s)) * 1000, out: r.stdout };
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+log(`first run of 400 stages in ${dir}…`);
+const first = run('repro -j 2');
+log(`first run: ${first.ms.toFixed(0)} ms`);
+const noop = [];
+const noopCpu = [];
+const status = [];
+for (let i = 0; i < runs; i++) {
+  const r = run('repro');
+  if (!/Everything is up to date/.test(r.out)) throw new Error(`a no-op repro ran something:\n${r.out}`);
+  noop.push(r.ms);
+  noopCpu.push(r.cpu);
+  status.push(run('status').ms);
+}
+const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+process.stdout.write(`### dvc.yaml: 200-item foreach + 20×10 matrix (issue 18)
+
+Command: \`npm run build && node bench/dvc-load.mjs --runs ${runs}\` — ${cpus().length} cores, Node ${process.versions.node}, load average ${load} at the end.
+
+| | median of ${runs} |
+| --- | --- |
+| no-op \`pipe repro\` (400 templated stages, target ≤ 300 ms), wall | ${median(noop).toFixed(0)} ms (min ${Math.min(...noop).toFixed(0)}) |
+| the same, CPU time (user + sys) | ${median(noopCpu).toFixed(0)} ms (min ${Math.min(...noopCpu).toFixed(0)}) |
+| \`pipe status\` | ${median(status).toFixed(0)} ms (min ${Math.min(...status).toFixed(0)}) |
+| first run of the 400 stages (\`-j 2\`) | ${first.ms.toFixed(0)} ms |
+`);
+if (!values.keep && !values.dir) rmSync(dir, { recursive: true, force: true });
