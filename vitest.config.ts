@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['cli/**/*.test.ts', 'runner/**/*.test.ts', 'reports/**/*.test.ts', 'registry/**/*.test.ts', 'serve/**/*.test.ts', 'stages/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['cli/**/*.test.ts', 'runner/**/*.test.ts', 'reports/**/*.test.ts', 'registry/**/*.test.ts', 'exp/**/*.test.ts', 'serve/**/*.test.ts', 'stages/**/*.test.ts', 'test/**/*.test.ts'],
     // Each e2e test keeps about one pipe process busy at a time (tests inside a file run one
     // after another; see test/helpers/temp-dir.ts for why), so the number of files running side
     // by side is the number of pipe processes: two per core keeps the cores busy while some tests

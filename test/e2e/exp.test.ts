@@ -1,0 +1,191 @@
+/** @module `pipe exp` and `pipe queue`: experiments run in temporary worktrees on the shared cache, kept as refs/exps/…, listed, compared, applied, queued and swept. */
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { commitAll, git } from '../helpers/git.js';
+import { makeRepo, ok, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
+
+afterAll(removeRepos);
+
+/**
+ * The train stage: records `start ID` and `end ID` in $EXP_LOG (outside every worktree: it counts
+ * runs and shows overlap), and, when $EXP_WAIT is set, waits (up to 60 s) for another experiment's
+ * stage to be running before it ends, so that two that run at once leave start, start, end, end.
+ */
+const TRAIN = `
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+const text = readFileSync('params.yaml', 'utf8');
+const lr = Number(/lr: (.*)/.exec(text)[1]);
+const hidden = /hidden: (.*)/.exec(text)[1].trim();
+const id = lr + '/' + hidden.replace(/\\s/g, '');
+const log = process.env.EXP_LOG;
+appendFileSync(log, 'start ' + id + '\\n');
+if (process.env.EXP_WAIT) {
+  const others = () => {
+    const lines = readFileSync(log, 'utf8').split('\\n');
+    const open = new Set();
+    for (const l of lines) {
+      const [what, who] = l.split(' ');
+      if (what === 'start') open.add(who);
+      if (what === 'end') open.delete(who);
+    }
+    open.delete(id);
+    return open.size > 0;
+  };
+  const until = Date.now() + 60_000;
+  while (!others() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
+writeFileSync('metrics.json', JSON.stringify({ score: lr * 2, width: hidden.length }) + '\\n');
+copyFileSync('data.txt', 'model.txt');
+appendFileSync(log, 'end ' + id + '\\n');
+`;
+
+const PARAMS = '# training\ntrain:\n  lr: 0.1\n  hidden: [16]\n';
+
+/** A committed repository where repro ran once: prep → data.txt (cached), train → model.txt + metrics.json. */
+const baseRepo = template(async () => {
+  const repo = makeRepo({ 'params.yaml': PARAMS, 'train.mjs': TRAIN });
+  repo.stages({
+    prep: { cmd: 'echo data > data.txt', outs: ['data.txt'] },
+    train: { cmd: 'node train.mjs', deps: ['data.txt', 'train.mjs'], params: ['train.lr', 'train.hidden'], outs: ['model.txt'], metrics: ['metrics.json'] },
+  });
+  const log = join(tempDir('pipe-exp-log-'), 'log');
+  await ok(repo, ['repro'], { EXP_LOG: log });
+  commitAll(repo, 'baseline');
+  return repo;
+});
+
+interface Setup {
+  repo: Repo;
+  log: string;
+  env: Record<string, string>;
+}
+
+async function setup(): Promise<Setup> {
+  const repo = await baseRepo();
+  const log = join(tempDir('pipe-exp-log-'), 'log');
+  return { repo, log, env: { EXP_LOG: log } };
+}
+
+function logLines(log: string): string[] {
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+function expRefs(repo: Repo): string[] {
+  return git(repo, 'for-each-ref', '--format=%(refname)', 'refs/exps/').split('\n').filter(Boolean);
+}
+
+describe('pipe exp run', () => {
+  it('runs in a temporary worktree, leaves the workspace as it was, and keeps params, data.lock and metrics in refs/exps/<baseline>/<name>', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    const before = { params: repo.read('params.yaml'), lock: repo.read('data.lock'), metrics: repo.read('metrics.json'), model: repo.read('model.txt') };
+
+    const r = await ok(repo, ['exp', 'run', '-S', 'train.lr=0.3', '--name', 'lr3'], env);
+    expect(r.stdout).toMatch(/Experiment 'lr3' \(train\.lr=0\.3\): 1 stage ran; ref refs\/exps\/[0-9a-f]{40}\/lr3/);
+    expect(logLines(log)).toEqual(['start 0.3/[16]', 'end 0.3/[16]']);
+
+    // The workspace: untouched, and git sees nothing new.
+    expect(repo.read('params.yaml')).toBe(before.params);
+    expect(repo.read('data.lock')).toBe(before.lock);
+    expect(repo.read('metrics.json')).toBe(before.metrics);
+    expect(repo.read('model.txt')).toBe(before.model);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+
+    // The ref: a commit on the baseline with the experiment's files.
+    const ref = `refs/exps/${head}/lr3`;
+    expect(expRefs(repo)).toEqual([ref]);
+    expect(git(repo, 'rev-parse', `${ref}^`).trim()).toBe(head);
+    expect(git(repo, 'show', `${ref}:params.yaml`)).toBe('# training\ntrain:\n  lr: 0.3\n  hidden: [16]\n');
+    expect(JSON.parse(git(repo, 'show', `${ref}:metrics.json`))).toEqual({ score: 0.6, width: 4 });
+    const lock = parse(git(repo, 'show', `${ref}:data.lock`)) as DataLock;
+    expect(lock.stages.train?.params).toEqual({ 'params.yaml': { 'train.hidden': [16], 'train.lr': 0.3 } });
+    expect(git(repo, 'diff', '--name-only', head, ref).split('\n').filter(Boolean).sort()).toEqual(['data.lock', 'metrics.json', 'params.yaml']);
+
+    // exp show: the baseline and the experiment, with the param it changed and the metric.
+    const show = await ok(repo, ['exp', 'show', '--csv']);
+    expect(show.stdout).toMatch(/^Experiment,Created,score,width,train\.lr\n/);
+    const rows = show.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((c) => [c[0], c[2], c[4]])).toEqual([
+      [expect.stringMatching(/\(/), '0.2', '0.1'],
+      ['lr3', '0.6', '0.3'],
+    ]);
+
+    // A taken name is refused before anything runs; --force replaces it.
+    const again = await repo.pipe(['exp', 'run', '-S', 'train.lr=0.4', '--name', 'lr3'], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/an experiment named 'lr3' exists for baseline [0-9a-f]{7}.*--force/);
+    expect(logLines(log)).toHaveLength(2);
+    await ok(repo, ['exp', 'run', '-S', 'train.lr=0.4', '--name', 'lr3', '--force'], env);
+    expect(JSON.parse(git(repo, 'show', `${ref}:metrics.json`))).toEqual({ score: 0.8, width: 4 });
+  });
+
+  it('refuses a bad -S with exit 2, naming the file, the key or the value, and runs nothing', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    const cases: [string, RegExp][] = [
+      ['other.yaml:train.lr=1', /-S 'other\.yaml:train\.lr=1': no params file 'other\.yaml'/],
+      ['train.rate=1', /params\.yaml has no key 'train\.rate'/],
+      ['train.lr', /-S 'train\.lr': no '=' between the key and its value/],
+      ['train.lr=', /-S 'train\.lr=': no value after =/],
+      ['train.lr=1,,2', /an empty value between commas/],
+      ['train.hidden=[32', /an unclosed bracket/],
+    ];
+    for (const [set, message] of cases) {
+      const r = await repo.pipe(['exp', 'run', '-S', set], { env });
+      expect(r.code, `${set}\n${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(logLines(log)).toEqual([]);
+    expect(expRefs(repo)).toEqual([]);
+  });
+});
+
+describe('sweeps and the queue', () => {
+  it('a 3×2 sweep queued and run with -j 2 gives six experiments, two at a time; the same sweep again runs no stage', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    const sweep = ['exp', 'run', '--queue', '-S', 'train.lr=0.001,0.01,0.1', '-S', 'train.hidden=[32],[64,32]'];
+    const queued = await ok(repo, sweep, env);
+    expect(queued.stdout).toMatch(/6 experiments queued/);
+    const status = await ok(repo, ['queue', 'status', '--json']);
+    expect((JSON.parse(status.stdout) as { status: string; params: string[] }[]).map((e) => [e.status, e.params.join(' ')])).toEqual([
+      ['queued', 'train.lr=0.001 train.hidden=[32]'],
+      ['queued', 'train.lr=0.001 train.hidden=[64,32]'],
+      ['queued', 'train.lr=0.01 train.hidden=[32]'],
+      ['queued', 'train.lr=0.01 train.hidden=[64,32]'],
+      ['queued', 'train.lr=0.1 train.hidden=[32]'],
+      ['queued', 'train.lr=0.1 train.hidden=[64,32]'],
+    ]);
+    expect(logLines(log)).toEqual([]);
+
+    await ok(repo, ['queue', 'start', '-j', '2'], { ...env, EXP_WAIT: '1' });
+    const lines = logLines(log);
+    expect(lines.filter((l) => l.startsWith('start'))).toHaveLength(6);
+    // Two experiments ran at once: a second start came before the first end.
+    const firstEnd = lines.findIndex((l) => l.startsWith('end'));
+    expect(lines.slice(0, firstEnd).filter((l) => l.startsWith('start')).length).toBeGreaterThanOrEqual(2);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(JSON.parse((await ok(repo, ['queue', 'status', '--json'])).stdout)).toEqual([]);
+
+    const show = JSON.parse((await ok(repo, ['exp', 'show', '--json'])).stdout) as { baselines: { experiments: { params: Record<string, Record<string, unknown>>; metrics: Record<string, Record<string, unknown>> }[] }[] };
+    const exps = show.baselines[0]?.experiments ?? [];
+    expect(exps).toHaveLength(6);
+    const seen = exps.map((e) => `${String(e.params['params.yaml']?.['train.lr'])} ${JSON.stringify(e.params['params.yaml']?.['train.hidden'])} ${String(e.metrics['metrics.json']?.score)}`).sort();
+    expect(seen).toEqual(['0.001 [32] 0.002', '0.001 [64,32] 0.002', '0.01 [32] 0.02', '0.01 [64,32] 0.02', '0.1 [32] 0.2', '0.1 [64,32] 0.2']);
+    // The rendered table: one row per experiment under the baseline, sorted by the metric.
+    const table = (await ok(repo, ['exp', 'show', '--sort-by', 'score', '--sort-order', 'desc'])).stdout.split('\n');
+    expect(table[0]).toMatch(/^Experiment\s+Created\s+score\s+width\s+train\.hidden\s+train\.lr$/);
+    expect(table.slice(2, 8).map((l) => l.trim().split(/\s{2,}/)[2])).toEqual(['0.2', '0.2', '0.02', '0.02', '0.002', '0.002']);
+
+    // The same sweep again: every train stage is restored from the run-cache, none runs.
+    await ok(repo, sweep, env);
+    const second = await ok(repo, ['queue', 'start', '-j', '2'], env);
+    expect(second.stdout.match(/0 stages ran, 1 restored from the run-cache/g)).toHaveLength(6);
+    expect(logLines(log)).toHaveLength(12);
+    expect(expRefs(repo)).toHaveLength(12);
+  });
+});
