@@ -22,6 +22,18 @@ export function git(cwd: string, args: readonly string[], { env, input }: GitOpt
   });
 }
 
+/** `git ARGS…` whose stdout is bytes (a blob). */
+export function gitBytes(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile('git', [...args], { cwd, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const command = `git ${args.join(' ')}`;
+      const detail = (stderr.toString() || err.message).trim();
+      reject(new PipeError('EXP_GIT_FAILED', `${command} failed: ${detail}`, { command, stderr: detail }, { cause: err }));
+    });
+  });
+}
+
 /** The committer identity for experiment commits: git's own config when set, else a neutral one (an experiment is local bookkeeping, not authorship). */
 export async function commitEnv(root: string): Promise<Record<string, string>> {
   const get = (key: string) => git(root, ['config', '--get', key]).then((s) => s.trim(), () => '');

@@ -145,6 +145,58 @@ describe('pipe exp run', () => {
   });
 });
 
+describe('pipe exp diff, apply, branch, remove', () => {
+  it('compares, applies into the workspace, branches from and removes experiments', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    const r = await ok(repo, ['exp', 'run', '-S', 'train.lr=0.3,0.5', '--name', 't'], env);
+    expect(r.stdout).toMatch(/Experiment 't-1' \(train\.lr=0\.3\)/);
+    expect(r.stdout).toMatch(/Experiment 't-2' \(train\.lr=0\.5\)/);
+    expect(logLines(log)).toHaveLength(4);
+
+    // One name: its baseline against it; two: one against the other. Unknown: exit 2.
+    const one = await ok(repo, ['exp', 'diff', 't-1']);
+    expect(one.stdout).toMatch(/^Path\s+Param\s+baseline [0-9a-f]{7}\s+t-1\s+Change$/m);
+    expect(one.stdout).toMatch(/^params\.yaml\s+train\.lr\s+0\.1\s+0\.3\s+\+0\.2/m);
+    expect(one.stdout).toMatch(/^metrics\.json\s+score\s+0\.2\s+0\.6\s+\+0\.4/m);
+    const two = await ok(repo, ['exp', 'diff', 't-1', 't-2']);
+    expect(two.stdout).toMatch(/^params\.yaml\s+train\.lr\s+0\.3\s+0\.5\s+\+0\.2/m);
+    const unknown = await repo.pipe(['exp', 'diff', 'no-such-exp']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown revision 'no-such-exp'/);
+
+    // apply: the experiment's files in the workspace, and pipe status agrees with them.
+    const applied = await ok(repo, ['exp', 'apply', 't-2']);
+    expect(applied.stdout).toMatch(/Applied experiment 't-2': data\.lock, metrics\.json, params\.yaml/);
+    expect(repo.read('params.yaml')).toMatch(/lr: 0\.5/);
+    expect(JSON.parse(repo.read('metrics.json'))).toEqual({ score: 1, width: 4 });
+    expect(repo.lock().stages.train?.params['params.yaml']?.['train.lr']).toBe(0.5);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/up to date/);
+    expect(logLines(log)).toHaveLength(4);
+    // Uncommitted changes to those files are not overwritten without --force.
+    repo.write('params.yaml', PARAMS.replace('0.1', '0.7'));
+    const dirty = await repo.pipe(['exp', 'apply', 't-1']);
+    expect(dirty.code).toBe(2);
+    expect(dirty.stderr).toMatch(/uncommitted changes to .*params\.yaml.*--force/);
+    expect(repo.read('params.yaml')).toMatch(/lr: 0\.7/);
+
+    // branch: at the experiment's commit; a taken branch name is refused.
+    await ok(repo, ['exp', 'branch', 't-1', 'try-lr']);
+    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    expect(git(repo, 'rev-parse', 'try-lr').trim()).toBe(git(repo, 'rev-parse', `refs/exps/${head}/t-1`).trim());
+    expect((await repo.pipe(['exp', 'branch', 't-2', 'try-lr'])).code).toBe(2);
+
+    // remove: the ref goes, the branch made from it stays.
+    await ok(repo, ['exp', 'remove', 't-1']);
+    expect(expRefs(repo)).toEqual([`refs/exps/${head}/t-2`]);
+    expect(git(repo, 'rev-parse', 'try-lr').trim()).toMatch(/^[0-9a-f]{40}$/);
+    const gone = await repo.pipe(['exp', 'remove', 't-1']);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/no experiment named 't-1'/);
+    await ok(repo, ['exp', 'remove', '--all']);
+    expect(expRefs(repo)).toEqual([]);
+  });
+});
+
 describe('sweeps and the queue', () => {
   it('a 3×2 sweep queued and run with -j 2 gives six experiments, two at a time; the same sweep again runs no stage', MANY_RUNS, async () => {
     const { repo, log, env } = await setup();
