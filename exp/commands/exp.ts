@@ -132,6 +132,49 @@ const remove = defineCommand({
   },
 });
 
+const TRANSFER = {
+  options: {
+    remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the data remote (default: the default remote)' },
+    force: { type: 'boolean', short: 'f', help: 'overwrite an experiment ref of the same name on the other side' },
+  },
+  positionals: [
+    { name: 'gitRemote', valueName: 'GIT_REMOTE', required: true },
+    { name: 'names', valueName: 'NAME…', variadic: true },
+  ],
+} as const;
+
+const pushCmd = defineCommand({
+  name: 'push',
+  summary: "send experiments' refs to a git remote and their data to the data remote",
+  description: `
+Pushes refs/exps/<baseline>/NAME for each NAME (default: every experiment) to GIT_REMOTE (a
+git remote's name or URL), then uploads the objects and run-cache entries each experiment's
+data.lock names to the data remote (-r, default the default remote), as pipe push does for a
+commit. With no data remote configured only the refs are pushed, and it says so.`,
+  ...TRANSFER,
+  async run({ options, args, io }) {
+    const { pushExperiments } = await import('../api/transfer-experiments.js');
+    const t = await pushExperiments({ root: findRoot(io.cwd), gitRemote: args.gitRemote, names: args.names, dataRemote: options.remote, force: options.force });
+    io.out(`Pushed ${t.exps.length} experiment${t.exps.length === 1 ? '' : 's'} (${t.exps.map((e) => e.name).join(', ')}) to '${args.gitRemote}'; ${t.objects === undefined ? 'no data remote is configured, so no data was pushed (pipe remote add)' : `${t.objects} object${t.objects === 1 ? '' : 's'} uploaded to the data remote`}.\n`);
+  },
+});
+
+const pullCmd = defineCommand({
+  name: 'pull',
+  summary: "fetch experiments' refs from a git remote and their data from the data remote",
+  description: `
+Fetches refs/exps/*/NAME for each NAME (default: every experiment) from GIT_REMOTE, then
+downloads into the cache the objects each experiment's data.lock names, from the data remote
+(-r, default the default remote), so pipe exp apply can check them out. Exits 2 when the git
+remote has no experiment of a NAME.`,
+  ...TRANSFER,
+  async run({ options, args, io }) {
+    const { pullExperiments } = await import('../api/transfer-experiments.js');
+    const t = await pullExperiments({ root: findRoot(io.cwd), gitRemote: args.gitRemote, names: args.names, dataRemote: options.remote, force: options.force });
+    io.out(`Pulled ${t.exps.length} experiment${t.exps.length === 1 ? '' : 's'} (${t.exps.map((e) => e.name).join(', ')}) from '${args.gitRemote}'; ${t.objects === undefined ? 'no data remote is configured, so no data was fetched' : `${t.objects} object${t.objects === 1 ? '' : 's'} fetched from the data remote`}.\n`);
+  },
+});
+
 export const exp = defineGroup({
   name: 'exp',
   description: `
@@ -139,5 +182,5 @@ An experiment is a run of the pipeline with changed params, made in a temporary 
 sharing the repository's cache and run-cache, and kept as a git ref refs/exps/<baseline>/<name>
 on a commit (parent: the baseline) holding its params files, data.lock and metrics. See
 docs/experiments.md.`,
-  subcommands: [run, show, diff, apply, branch, remove],
+  subcommands: [run, show, diff, apply, branch, remove, pushCmd, pullCmd],
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commitAll, git } from '../helpers/git.js';
-import { makeRepo, ok, removeRepos, template, type DataLock, type Repo } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, Repo, template, type DataLock } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
 
@@ -194,6 +194,43 @@ describe('pipe exp diff, apply, branch, remove', () => {
     expect(gone.stderr).toMatch(/no experiment named 't-1'/);
     await ok(repo, ['exp', 'remove', '--all']);
     expect(expRefs(repo)).toEqual([]);
+  });
+});
+
+describe('pipe exp push and pull', () => {
+  it('move the refs through a bare git remote and the data through a directory remote, so a clone can apply the experiment', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    const bare = tempDir('pipe-exp-origin-');
+    git(repo, 'init', '-q', '--bare', bare);
+    git(repo, 'remote', 'add', 'origin', bare);
+    const store = tempDir('pipe-exp-store-');
+    await ok(repo, ['remote', 'add', 'store', store, '--default']);
+    commitAll(repo, 'data remote');
+    git(repo, 'push', '-q', 'origin', 'HEAD:refs/heads/main');
+    await ok(repo, ['exp', 'run', '-S', 'train.lr=0.9', '--name', 'far'], env);
+    const model = git(repo, 'show', `${expRefs(repo)[0]}:data.lock`);
+
+    const pushed = await ok(repo, ['exp', 'push', 'origin', 'far']);
+    expect(pushed.stdout).toMatch(/Pushed 1 experiment \(far\) to 'origin'; \d+ objects? uploaded to the data remote/);
+    expect(git(repo, 'ls-remote', bare, 'refs/exps/*').trim().split('\n')).toHaveLength(1);
+
+    // A fresh clone: no cache, no experiments, until exp pull.
+    const dir = tempDir('pipe-exp-clone-');
+    git(repo, 'clone', '-q', '-b', 'main', bare, dir);
+    const clone = new Repo(dir);
+    expect(expRefs(clone)).toEqual([]);
+    const pulled = await ok(clone, ['exp', 'pull', 'origin', 'far']);
+    expect(pulled.stdout).toMatch(/Pulled 1 experiment \(far\) from 'origin'; [1-9]\d* objects? fetched from the data remote/);
+    expect(git(clone, 'show', `${expRefs(clone)[0]}:data.lock`)).toBe(model);
+    await ok(clone, ['exp', 'apply', 'far']);
+    expect(clone.read('model.txt')).toBe('data\n');
+    expect(JSON.parse(clone.read('metrics.json'))).toEqual({ score: 1.8, width: 4 });
+    expect((await ok(clone, ['status'])).stdout).toMatch(/up to date/);
+    expect(logLines(log)).toHaveLength(2);
+
+    const none = await clone.pipe(['exp', 'pull', 'origin', 'nowhere']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/the git remote 'origin' has no experiment named 'nowhere'/);
   });
 });
 
