@@ -55,3 +55,4 @@ export { push, type PushSummary } from './api/remote/push.js';
 export { fetch, type FetchSummary } from './api/remote/fetch.js';
 export { firstReason } from './stage/reason.js';
 export { renderDiff, type RenderOptions } from './diff/render-diff.js';
+export { acquireMutex } from './repo/mutex.js';

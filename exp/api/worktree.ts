@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pipeDir, shareCache } from '../../runner/index.js';
+import { acquireMutex, pipeDir, shareCache } from '../../runner/index.js';
 import { git } from './git.js';
 
 export interface Worktree {
@@ -53,7 +53,12 @@ export async function pruneDeadWorktrees(root: string, isLive: (pid: number) => 
   for (const name of names) {
     const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
     if (!pid || isLive(pid)) continue;
-    rmSync(join(worktreesDir(root), name), { recursive: true, force: true });
+    const dir = join(worktreesDir(root), name);
+    // Taking the dead run's mutex stops the stages it left running (they have process groups of their own).
+    await acquireMutex({ file: pipeDir(dir).mutex, command: 'pipe queue start (cleanup)', waitSeconds: 0, onNotice: () => {} })
+      .then((m) => m.release())
+      .catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
     n++;
   }
   if (n) await git(root, ['worktree', 'prune']).catch(() => undefined);

@@ -1,5 +1,5 @@
 /** @module `pipe exp` and `pipe queue`: experiments run in temporary worktrees on the shared cache, kept as refs/exps/…, listed, compared, applied, queued and swept. */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -7,6 +7,7 @@ import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, ok, removeRepos, Repo, template, type DataLock } from '../helpers/repo.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 afterAll(removeRepos);
 
@@ -23,6 +24,8 @@ const hidden = /hidden: (.*)/.exec(text)[1].trim();
 const id = lr + '/' + hidden.replace(/\\s/g, '');
 const log = process.env.EXP_LOG;
 appendFileSync(log, 'start ' + id + '\\n');
+if (process.env.EXP_HOLD) appendFileSync(log, 'hold ' + process.pid + '\\n');
+while (process.env.EXP_HOLD && !existsSync(process.env.EXP_HOLD)) await new Promise((r) => setTimeout(r, 50));
 if (process.env.EXP_WAIT) {
   const others = () => {
     const lines = readFileSync(log, 'utf8').split('\\n');
@@ -276,5 +279,31 @@ describe('sweeps and the queue', () => {
     expect(second.stdout.match(/0 stages ran, 1 restored from the run-cache/g)).toHaveLength(6);
     expect(logLines(log)).toHaveLength(12);
     expect(expRefs(repo)).toHaveLength(12);
+  });
+
+  it('a queue start killed mid-run leaves its entry to the next start, which stops the orphaned stage, removes its worktree and runs it again', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    await ok(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.25', '--name', 'crash'], env);
+    const hold = join(tempDir('pipe-exp-hold-'), 'go');
+    const first = repo.start(['queue', 'start'], { env: { ...env, EXP_HOLD: hold } });
+    await waitUntil(() => logLines(log).length === 2, 'the stage to start');
+    const orphan = Number(logLines(log)[1]?.split(' ')[1]);
+    first.child.kill('SIGKILL');
+    await first.done;
+
+    // Its process is gone: the entry is queued again, nothing is running.
+    const status = JSON.parse((await ok(repo, ['queue', 'status', '--json'])).stdout) as { name: string; status: string }[];
+    expect(status.map((e) => [e.name, e.status])).toEqual([['crash', 'queued']]);
+
+    const second = await ok(repo, ['queue', 'start'], env);
+    expect(second.stderr).toMatch(/1 experiment left running by a killed pipe queue start was queued again/);
+    expect(second.stdout).toMatch(/Experiment 'crash': 1 stage ran/);
+    // The orphaned stage was stopped: only the second run ended.
+    expect(() => process.kill(orphan, 0)).toThrow(/ESRCH/);
+    writeFileSync(hold, '');
+    expect(logLines(log)).toEqual(['start 0.25/[16]', `hold ${orphan}`, 'start 0.25/[16]', 'end 0.25/[16]']);
+    expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+    expect(expRefs(repo)).toHaveLength(1);
+    expect(JSON.parse((await ok(repo, ['queue', 'status', '--json'])).stdout)).toEqual([]);
   });
 });
