@@ -35,7 +35,16 @@ export function gitBytes(cwd: string, args: readonly string[]): Promise<Buffer> 
 }
 
 /** The committer identity for experiment commits: git's own config when set, else a neutral one (an experiment is local bookkeeping, not authorship). */
-export async function commitEnv(root: string): Promise<Record<string, string>> {
+export function commitEnv(root: string): Promise<Record<string, string>> {
+  let known = identities.get(root);
+  if (!known) identities.set(root, (known = readIdentity(root)));
+  return known;
+}
+
+/** One lookup per repository and process (a sweep commits many experiments). */
+const identities = new Map<string, Promise<Record<string, string>>>();
+
+async function readIdentity(root: string): Promise<Record<string, string>> {
   const get = (key: string) => git(root, ['config', '--get', key]).then((s) => s.trim(), () => '');
   const [name, email] = await Promise.all([get('user.name'), get('user.email')]);
   const n = process.env.GIT_AUTHOR_NAME ?? (name || 'pipe exp');

@@ -54,13 +54,17 @@ export async function runExperiment({ root, spec, force = false, reporter, signa
       reporter.event(e);
     },
   };
+  const trace = phaseTimer(spec.name);
   const wt = await addWorktree(root, spec.start, spec.name);
+  trace('worktree add');
   try {
     applyOverrides(wt.dir, spec.overrides);
     // Cached outs the baseline's data.lock records are linked from the cache first, so
     // stages whose inputs did not change are skipped rather than restored or run.
     await checkout({ root: wt.dir }).catch((err: unknown) => reporter.note(`${spec.name}: some outs of the baseline are not in the cache (${(err as Error).message.split('\n')[0]}); the stages that make them run`));
+    trace('params + checkout');
     await repro({ root: wt.dir, reporter: counting, signal, jobs, command: `pipe exp run (${spec.name})` });
+    trace('repro');
     await git(wt.dir, ['add', '-A', '--', '.']);
     const tree = (await git(wt.dir, ['write-tree'])).trim();
     const message = `pipe exp: ${spec.name}\n\n${spec.overrides.map(formatOverride).join('\n') || '(no params changed)'}\n`;
@@ -70,8 +74,21 @@ export async function runExperiment({ root, spec, force = false, reporter, signa
     await git(root, force ? ['update-ref', ref, commit] : ['update-ref', ref, commit, '']).catch((err: unknown) => {
       throw new PipeError('EXP_EXISTS', `an experiment named '${spec.name}' appeared for baseline ${spec.baseline.slice(0, 7)} while this one ran; its result is commit ${commit} (git update-ref ${ref} ${commit} keeps it)`, { name: spec.name, ref }, { cause: err });
     });
+    trace('commit + ref');
     return { name: spec.name, ref, commit, baseline: spec.baseline, ran, restored };
   } finally {
     await wt.remove();
+    trace('worktree remove');
   }
+}
+
+/** PIPE_EXP_TRACE=1: each phase's milliseconds on stderr (what bench/exp.mjs's bookkeeping figure is made of). */
+function phaseTimer(name: string): (phase: string) => void {
+  if (!process.env.PIPE_EXP_TRACE) return () => {};
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    process.stderr.write(`[${name}] ${phase}: ${(now - last).toFixed(0)} ms\n`);
+    last = now;
+  };
 }

@@ -36,7 +36,6 @@ export async function addWorktree(root: string, commit: string, label: string): 
       unshare();
       await git(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
-      await git(root, ['worktree', 'prune']).catch(() => undefined);
     },
   };
 }

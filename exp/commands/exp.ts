@@ -15,7 +15,7 @@ without it come last. --json holds every value; --csv is one row per line.`,
   options: {
     all: { type: 'boolean', short: 'A', help: 'the experiments of every baseline, not only HEAD' },
     'sort-by': { type: 'string', valueName: 'METRIC', help: 'order experiments by a metric' },
-    'sort-order': { type: 'string', valueName: 'asc|desc', help: 'with --sort-by: asc (default) or desc' },
+    'sort-order': { type: 'string', valueName: 'ORDER', help: 'with --sort-by: asc (default) or desc' },
     json: { type: 'boolean', help: 'JSON: {baselines: [{name, commit, metrics, params, experiments: [{name, ref, commit, created, metrics, params}]}]}' },
     md: { type: 'boolean', help: 'a GitHub Markdown table' },
     csv: { type: 'boolean', help: 'comma-separated values' },

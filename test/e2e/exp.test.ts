@@ -118,6 +118,11 @@ describe('pipe exp run', () => {
       ['lr3', '0.6', '0.3'],
     ]);
 
+    // pipe report --exp: the same table, in Markdown, as a section of the report.
+    const report = await ok(repo, ['report', '--exp', '--no-plots']);
+    expect(report.stdout).toMatch(/^## Experiments\n\n1 experiment of this commit/m);
+    expect(report.stdout).toMatch(/^\| lr3 \| [^|]+ \| 0\.6 \| 4 \| 0\.3 \|$/m);
+
     // A taken name is refused before anything runs; --force replaces it.
     const again = await repo.pipe(['exp', 'run', '-S', 'train.lr=0.4', '--name', 'lr3'], { env });
     expect(again.code).toBe(2);
