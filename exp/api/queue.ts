@@ -95,6 +95,11 @@ export function finishEntry(root: string, entry: QueueEntry, error?: string): vo
   rmSync(claimFile(root, entry.id), { force: true });
 }
 
+/** Interrupted: the entry stays queued for the next start. */
+export function releaseClaim(root: string, entry: QueueEntry): void {
+  rmSync(claimFile(root, entry.id), { force: true });
+}
+
 /** Removes entries by name (or all, or the failed ones); a running entry is refused. */
 export function removeEntries(root: string, { names = [], all = false, failed = false }: { names?: readonly string[]; all?: boolean; failed?: boolean }): string[] {
   const listing = listQueue(root);

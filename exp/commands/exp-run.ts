@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { PipeError, defineCommand, findRoot, positiveInt } from '../../runner/command/index.js';
 import { formatOverride } from '../api/param-sets.js';
 import { expReporter } from './exp-reporter.js';
+import { withInterrupt } from './interrupt.js';
 
 export const SET_HELP = `-S [FILE:]KEY=VALUE[,VALUE…] sets a key of a params file (FILE: default params.yaml)
 for this experiment. The key must exist. Values are separated by commas, except inside [], {}
@@ -50,10 +51,14 @@ queued for pipe queue start -j N. A failing stage exits 1 and keeps no ref.`,
       return;
     }
     const jobs = positiveInt('exp run', '--jobs', options.jobs, availableParallelism());
-    for (const spec of specs) {
-      const r = await runExperiment({ root, spec, force: options.force, reporter: expReporter(io, spec.name, { quiet: options.quiet }), jobs });
-      io.out(`Experiment '${r.name}'${describe(spec.overrides)}: ${summary(r)}; ref ${r.ref}\n`);
-    }
+    const [{ pruneDeadWorktrees }, { isLive }] = await Promise.all([import('../api/worktree.js'), import('../api/queue.js')]);
+    await pruneDeadWorktrees(root, (pid) => isLive({ pid }));
+    await withInterrupt(async (signal) => {
+      for (const spec of specs) {
+        const r = await runExperiment({ root, spec, force: options.force, reporter: expReporter(io, spec.name, { quiet: options.quiet }), jobs, signal });
+        io.out(`Experiment '${r.name}'${describe(spec.overrides)}: ${summary(r)}; ref ${r.ref}\n`);
+      }
+    });
     if (specs.length === 0) throw new PipeError('USAGE', 'nothing to run', { command: 'exp run' });
     io.out(`Compare with: pipe exp show\n`);
   },

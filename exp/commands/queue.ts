@@ -1,6 +1,7 @@
 /** @module `pipe queue start|status|remove`: the queued experiments, run N at a time, each in its own worktree on the shared cache. */
 import { PipeError, defineCommand, defineGroup, findRoot, positiveInt } from '../../runner/command/index.js';
 import { expReporter } from './exp-reporter.js';
+import { withInterrupt } from './interrupt.js';
 import { summary } from './exp-run.js';
 import { formatOverride } from '../api/param-sets.js';
 
@@ -23,14 +24,16 @@ are queued again. Exits 1 when any experiment failed.`,
     const root = findRoot(io.cwd);
     const jobs = positiveInt('queue start', '--jobs', options.jobs, 1);
     const { runQueue } = await import('../api/run-queue.js');
-    const r = await runQueue({
+    const r = await withInterrupt((signal) => runQueue({
       root,
       jobs,
+      signal,
       reporter: (name) => expReporter(io, name, { quiet: options.quiet }),
       onStart: (e) => io.out(`Running experiment '${e.name}'${e.overrides.length ? ` (${e.overrides.map(formatOverride).join(' ')})` : ''}\n`),
       onDone: (e, res) => io.out(`Experiment '${e.name}': ${summary(res)}; ref ${res.ref}\n`),
       onFail: (e, message) => io.err(`Experiment '${e.name}' failed: ${message}\n`),
-    });
+    }));
+    if (r.interrupted) throw new PipeError('INTERRUPTED', `interrupted; ${r.done} experiment${r.done === 1 ? '' : 's'} done, the others stay queued (pipe queue start resumes)`, { signal: 'SIGINT' });
     if (r.requeued) io.err(`${r.requeued} experiment${r.requeued === 1 ? '' : 's'} left running by a killed pipe queue start ${r.requeued === 1 ? 'was' : 'were'} queued again\n`);
     if (r.done + r.failed === 0) io.out('The queue is empty.\n');
     else io.out(`${r.done} experiment${r.done === 1 ? '' : 's'} done, ${r.failed} failed.\n`);
