@@ -77,6 +77,15 @@ function logLines(log: string): string[] {
   return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function expRefs(repo: Repo): string[] {
   return git(repo, 'for-each-ref', '--format=%(refname)', 'refs/exps/').split('\n').filter(Boolean);
 }
@@ -311,4 +320,27 @@ describe('sweeps and the queue', () => {
     expect(expRefs(repo)).toHaveLength(1);
     expect(JSON.parse((await ok(repo, ['queue', 'status', '--json'])).stdout)).toEqual([]);
   });
+
+  it('Ctrl-C stops a queue start: its stage is stopped, its worktree removed, the entry stays queued and runs on the next start', MANY_RUNS, async () => {
+    const { repo, log, env } = await setup();
+    await ok(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.35', '--name', 'stopped'], env);
+    const hold = join(tempDir('pipe-exp-hold-'), 'go');
+    const first = repo.start(['queue', 'start'], { env: { ...env, EXP_HOLD: hold } });
+    await waitUntil(() => logLines(log).length === 2, 'the stage to start');
+    const stage = Number(logLines(log)[1]?.split(' ')[1]);
+    first.child.kill('SIGINT');
+    const r = await first.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted; 0 experiments done, the others stay queued/);
+    // The stage was told to stop with its process group; it may take a moment to go.
+    await waitUntil(() => !alive(stage), `stage process ${stage} to exit`);
+    expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+    expect(expRefs(repo)).toEqual([]);
+    const status = JSON.parse((await ok(repo, ['queue', 'status', '--json'])).stdout) as { name: string; status: string }[];
+    expect(status.map((e) => [e.name, e.status])).toEqual([['stopped', 'queued']]);
+
+    await ok(repo, ['queue', 'start'], env);
+    expect(expRefs(repo)).toHaveLength(1);
+  });
 });
+
