@@ -77,6 +77,16 @@ function logLines(log: string): string[] {
   return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
 }
 
+/** One experiment queued and `pipe queue start` running it, its stage held (EXP_HOLD) until `hold` exists; `stage` is the stage's pid. */
+async function heldQueueStart(set: string, name: string) {
+  const { repo, log, env } = await setup();
+  await ok(repo, ['exp', 'run', '--queue', '-S', set, '--name', name], env);
+  const hold = join(tempDir('pipe-exp-hold-'), 'go');
+  const first = repo.start(['queue', 'start'], { env: { ...env, EXP_HOLD: hold } });
+  await waitUntil(() => logLines(log).length === 2, 'the stage to start');
+  return { repo, log, env, hold, first, stage: Number(logLines(log)[1]?.split(' ')[1]) };
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -296,12 +306,7 @@ describe('sweeps and the queue', () => {
   });
 
   it('a queue start killed mid-run leaves its entry to the next start, which stops the orphaned stage, removes its worktree and runs it again', MANY_RUNS, async () => {
-    const { repo, log, env } = await setup();
-    await ok(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.25', '--name', 'crash'], env);
-    const hold = join(tempDir('pipe-exp-hold-'), 'go');
-    const first = repo.start(['queue', 'start'], { env: { ...env, EXP_HOLD: hold } });
-    await waitUntil(() => logLines(log).length === 2, 'the stage to start');
-    const orphan = Number(logLines(log)[1]?.split(' ')[1]);
+    const { repo, log, env, first, hold, stage: orphan } = await heldQueueStart('train.lr=0.25', 'crash');
     first.child.kill('SIGKILL');
     await first.done;
 
@@ -312,8 +317,8 @@ describe('sweeps and the queue', () => {
     const second = await ok(repo, ['queue', 'start'], env);
     expect(second.stderr).toMatch(/1 experiment left running by a killed pipe queue start was queued again/);
     expect(second.stdout).toMatch(/Experiment 'crash': 1 stage ran/);
-    // The orphaned stage was stopped: only the second run ended.
-    expect(() => process.kill(orphan, 0)).toThrow(/ESRCH/);
+    // The orphaned stage was stopped (it held until `hold` exists, which it never saw): only the second run ended.
+    await waitUntil(() => !alive(orphan), `orphaned stage ${orphan} to be stopped`);
     writeFileSync(hold, '');
     expect(logLines(log)).toEqual(['start 0.25/[16]', `hold ${orphan}`, 'start 0.25/[16]', 'end 0.25/[16]']);
     expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
@@ -322,12 +327,7 @@ describe('sweeps and the queue', () => {
   });
 
   it('Ctrl-C stops a queue start: its stage is stopped, its worktree removed, the entry stays queued and runs on the next start', MANY_RUNS, async () => {
-    const { repo, log, env } = await setup();
-    await ok(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.35', '--name', 'stopped'], env);
-    const hold = join(tempDir('pipe-exp-hold-'), 'go');
-    const first = repo.start(['queue', 'start'], { env: { ...env, EXP_HOLD: hold } });
-    await waitUntil(() => logLines(log).length === 2, 'the stage to start');
-    const stage = Number(logLines(log)[1]?.split(' ')[1]);
+    const { repo, env, first, stage } = await heldQueueStart('train.lr=0.35', 'stopped');
     first.child.kill('SIGINT');
     const r = await first.done;
     expect(r.code).toBe(130);
