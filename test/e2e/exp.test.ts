@@ -13,8 +13,9 @@ afterAll(removeRepos);
 
 /**
  * The train stage: records `start ID` and `end ID` in $EXP_LOG (outside every worktree: it counts
- * runs and shows overlap), and, when $EXP_WAIT is set, waits (up to 60 s) for another experiment's
- * stage to be running before it ends, so that two that run at once leave start, start, end, end.
+ * runs and shows overlap), and, when $EXP_WAIT (the sweep's size) is set, waits (a hang bound of
+ * 240 s) for another experiment's stage to be running before it ends, unless all have started, so
+ * that two that run at once leave start, start, end, end.
  */
 const TRAIN = `
 import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,8 +39,10 @@ if (process.env.EXP_WAIT) {
     open.delete(id);
     return open.size > 0;
   };
-  const until = Date.now() + 60_000;
-  while (!others() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  // The last of EXP_WAIT experiments has nobody left to wait for.
+  const allStarted = () => readFileSync(log, 'utf8').split('\\n').filter((l) => l.startsWith('start')).length >= Number(process.env.EXP_WAIT);
+  const until = Date.now() + 240_000;
+  while (!others() && !allStarted() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 }
 writeFileSync('metrics.json', JSON.stringify({ score: lr * 2, width: hidden.length }) + '\\n');
 copyFileSync('data.txt', 'model.txt');
@@ -278,7 +281,7 @@ describe('sweeps and the queue', () => {
     ]);
     expect(logLines(log)).toEqual([]);
 
-    await ok(repo, ['queue', 'start', '-j', '2'], { ...env, EXP_WAIT: '1' });
+    await ok(repo, ['queue', 'start', '-j', '2'], { ...env, EXP_WAIT: '6' });
     const lines = logLines(log);
     expect(lines.filter((l) => l.startsWith('start'))).toHaveLength(6);
     // Two experiments ran at once: a second start came before the first end.
