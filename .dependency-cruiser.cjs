@@ -11,7 +11,7 @@ module.exports = {
       name: 'nothing-imports-cli',
       severity: 'error',
       comment: 'cli/ holds the command table only; the packages register with it, never the reverse',
-      from: { path: '^(runner|reports|registry|serve|stages)/' },
+      from: { path: '^(runner|reports|registry|exp|serve|stages)/' },
       to: { path: '^cli/' },
     },
     {
@@ -19,7 +19,7 @@ module.exports = {
       severity: 'error',
       comment: 'the engine knows nothing of reports/, serve/ or the example stages',
       from: { path: '^runner/' },
-      to: { path: '^(reports|registry|serve|stages)/' },
+      to: { path: '^(reports|registry|exp|serve|stages)/' },
     },
     {
       name: 'reports-through-the-public-surface',
@@ -31,8 +31,9 @@ module.exports = {
     {
       name: 'reports-not-serve-or-stages',
       severity: 'error',
+      comment: 'reports/ may use exp/index.ts alone (pipe report --exp: the experiments table)',
       from: { path: '^reports/' },
-      to: { path: '^(registry|serve|stages)/' },
+      to: { path: '^(registry|exp|serve|stages)/', pathNot: '^exp/index\\.ts$' },
     },
     {
       name: 'registry-through-the-public-surface',
@@ -40,6 +41,13 @@ module.exports = {
       comment: "registry/ (the pipe model commands) uses runner/index.ts or the command kit (and reports/ for the gate), never the runner's internals, serve/ or the stages",
       from: { path: '^registry/', pathNot: '\\.test\\.ts$' },
       to: { path: '^(runner/|serve/|stages/)', pathNot: '^runner/(index|errors)\\.ts$|^runner/command/index\\.ts$' },
+    },
+    {
+      name: 'exp-through-the-public-surface',
+      severity: 'error',
+      comment: "exp/ (pipe exp, pipe queue) uses runner/index.ts or the command kit, never the runner's internals, registry/, serve/ or the stages",
+      from: { path: '^exp/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(runner/|registry/|serve/|stages/)', pathNot: '^runner/(index|errors)\\.ts$|^runner/command/index\\.ts$' },
     },
     {
       name: 'serve-through-the-public-surface',
@@ -75,8 +83,8 @@ module.exports = {
       comment: 'cli/ sees each package through its registration and the command kit',
       from: { path: '^cli/', pathNot: '\\.test\\.ts$' },
       to: {
-        path: '^(runner|reports|registry|serve)/',
-        pathNot: '^(runner|reports|registry|serve)/registration\\.ts$|^runner/command/|^runner/errors\\.ts$',
+        path: '^(runner|reports|registry|exp|serve)/',
+        pathNot: '^(runner|reports|registry|exp|serve)/registration\\.ts$|^runner/command/|^runner/errors\\.ts$',
       },
     },
     {

@@ -16,7 +16,7 @@ export default defineConfig({
       // for a fresh Node process and a fresh load of vitest and the modules it imports. Measured
       // on these folders: 141 → 102 s of CPU. They keep no state across files (what a test changes
       // in process.env or the timers it restores itself), and each still owns its directories.
-      { extends: true, test: { name: 'unit', include: ['cli/**/*.test.ts', 'runner/**/*.test.ts', 'reports/**/*.test.ts', 'registry/**/*.test.ts', 'serve/**/*.test.ts', 'stages/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'unit', include: ['cli/**/*.test.ts', 'runner/**/*.test.ts', 'reports/**/*.test.ts', 'registry/**/*.test.ts', 'exp/**/*.test.ts', 'serve/**/*.test.ts', 'stages/**/*.test.ts'], isolate: false } },
       // test/: a worker of its own per file, as test/helpers/temp-dir.ts's per-file directories and
       // the processes it stops when they go assume.
       { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'] } },

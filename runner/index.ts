@@ -46,3 +46,13 @@ export { commitMessages } from './git/commit-messages.js';
 export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';
 export { exportPath, type ExportOptions, type Exported } from './api/export-path.js';
 export { formatBytes } from './command/format-bytes.js';
+// Experiments (exp/): a run of the pipeline in a temporary worktree that shares the repository's cache.
+export { shareCache } from './repo/pipe-dir.js';
+export { repro, type ReproOptions, type ReproResult } from './api/repro/repro.js';
+export type { ReproReporter, StageEvent } from './api/repro/repro-events.js';
+export { checkout, type CheckoutSummary } from './api/checkout.js';
+export { push, type PushSummary } from './api/remote/push.js';
+export { fetch, type FetchSummary } from './api/remote/fetch.js';
+export { firstReason } from './stage/reason.js';
+export { renderDiff, type RenderOptions } from './diff/render-diff.js';
+export { acquireMutex } from './repo/mutex.js';

@@ -31,6 +31,7 @@ step that fails a job.`,
     target: { type: 'string', valueName: 'BRANCH', help: "the branch the change goes into, for gate rules with 'branches:'" },
     output: { type: 'string', short: 'o', valueName: 'FILE', help: 'write the report to FILE (default: stdout)' },
     'no-plots': { type: 'boolean', help: 'leave the plots out (faster)' },
+    exp: { type: 'boolean', help: "add the table of HEAD's experiments (pipe exp show)" },
     post: { type: 'boolean', help: 'post it to the pull request and set the pipe/gate commit status (GitHub Actions)' },
     'dry-run': { type: 'boolean', help: 'with --post: print the GitHub requests, send nothing' },
     precision: diffOutputOptions('').precision,
@@ -58,7 +59,8 @@ step that fails a job.`,
       plotsFailure = r.failure;
       for (const n of r.notes) io.err(`${r.failure === n ? 'warning' : 'note'}: ${n}\n`);
     }
-    const markdown = renderReport(data, { precision, plots, plotsFailure, linkFiles: true });
+    const experiments = options.exp ? await (await import('../../exp/index.js')).experimentsSection({ root, precision }) : undefined;
+    const markdown = renderReport(data, { precision, plots, plotsFailure, linkFiles: true, experiments });
     if (file) {
       try {
         mkdirSync(reportDir, { recursive: true });
@@ -79,7 +81,7 @@ step that fails a job.`,
     const fullReportPath = file && existsSync(file) ? toPosix(relative(root, file)) : undefined;
     // Shortened to GitHub's comment limit by postReport when it must be.
     const r = await postReport({
-      markdown: renderReport(data, { precision, plots, plotsFailure, linkFiles: false }),
+      markdown: renderReport(data, { precision, plots, plotsFailure, linkFiles: false, experiments }),
       verdict: { state: data.gate.passed ? 'success' : 'failure', description: `gate ${gateSentence(data.gate)}` },
       fullReportPath,
       dryRun: options['dry-run'],

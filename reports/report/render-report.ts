@@ -14,6 +14,8 @@ export interface RenderReportOptions {
   /** Why no plot could be drawn, when that is so. */
   readonly plotsFailure?: string;
   readonly linkFiles: boolean;
+  /** `pipe report --exp`: the experiments section (exp/), placed after the plots. */
+  readonly experiments?: string;
 }
 
 /** A tagger date (seconds) as YYYY-MM-DD, UTC. */
@@ -21,7 +23,7 @@ function isoDate(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10);
 }
 
-export function renderReport(r: ReportData, { precision, plots, plotsFailure, linkFiles }: RenderReportOptions): string {
+export function renderReport(r: ReportData, { precision, plots, plotsFailure, linkFiles, experiments }: RenderReportOptions): string {
   const short = (c: string | undefined) => (c ? c.slice(0, 7) : undefined);
   const where = [r.branch && `\`${r.branch}\``, short(r.headCommit) && `@ \`${short(r.headCommit)}\``].filter(Boolean).join(' ');
   const baseCommit = short(r.base.commit);
@@ -41,6 +43,7 @@ export function renderReport(r: ReportData, { precision, plots, plotsFailure, li
   if (r.validation.length) sections.push(validationSection(r.validation, precision));
   sections.push(stagesSection(r.run));
   if (plots) sections.push(plotsSection(plots, { linkFiles, ...(plotsFailure ? { failure: plotsFailure } : {}) }));
+  if (experiments) sections.push(experiments);
   if (r.problems.length) sections.push(['## Warnings', '', ...r.problems.map((p) => `- ${p}`)].join('\n'));
   return `${sections.join('\n\n')}\n`;
 }

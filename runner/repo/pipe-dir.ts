@@ -1,6 +1,6 @@
 /** @module Where pipe keeps its state inside a repository (.pipe/), and making it on first use. */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { refuseLinkedPipeDirs } from './pipe-dir-links.js';
 
@@ -15,13 +15,27 @@ export interface PipeDir {
   readonly mutex: string;
 }
 
+/** Worktree root → the cache it shares (an experiment's temporary worktree uses its repository's cache and run-cache). */
+const sharedCaches = new Map<string, string>();
+
+/**
+ * Makes `root` (a temporary git worktree of another repository) use `cacheDir` as its cache, in
+ * this process, until the returned function is called. The store's writes are atomic renames, so
+ * several worktrees may fill one cache at once; each keeps its own mutex, stat state and tmp/.
+ */
+export function shareCache(root: string, cacheDir: string): () => void {
+  const key = resolve(root);
+  sharedCaches.set(key, cacheDir);
+  return () => void sharedCaches.delete(key);
+}
+
 export function pipeDir(root: string): PipeDir {
   const dir = join(root, '.pipe');
   const tmp = join(dir, 'tmp');
   return {
     dir,
     tmp,
-    cache: join(dir, 'cache'),
+    cache: sharedCaches.get(resolve(root)) ?? join(dir, 'cache'),
     config: join(dir, 'config.yaml'),
     localConfig: join(dir, 'config.local.yaml'),
     state: join(tmp, 'state'),
