@@ -4,7 +4,7 @@
  * shifted scores), all against a registry whose versions are real packages with real faults
  * (test/helpers/candidate-packages.ts).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -249,6 +249,10 @@ describe('canary', ROLLOUT_TIMEOUT, () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toMatch(/^pipe_serve_canary_state\{model_version="v1\.1\.0"\} 1$/m);
     expect(text).toMatch(/^pipe_serve_predictions_total\{model_version="v1\.1\.0",label="[01]",role="canary"\} \d+$/m);
+    if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0) {
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(`${check.status} ${check.stdout}${check.stderr}`.trim()).toBe('0');
+    }
     expect(await getJson(`${url}/model`)).toMatchObject({ version: 'v1.0.0', canary: { version: 'v1.1.0', weight: 30, state: 'active', reason: null } });
     await stop(server);
   });
@@ -304,5 +308,16 @@ describe('canary', ROLLOUT_TIMEOUT, () => {
     expect([w.code, w.stderr]).toEqual([2, "error: --canary-weight takes a percentage of callers above 0, at most 100 (10), not '0' (pipe serve)\n"]);
     const k = await runPipe(repo.dir, ['serve', 'churn@v1.0.0', '--canary-key', 'cookie:x']);
     expect([k.code, k.stderr]).toEqual([2, "error: --canary-key configures a canary: add --canary REF (pipe serve)\n"]);
+  });
+
+  it('answers 500 scoring_failed, not a null probability, when the served model itself gives NaN', async () => {
+    const { server, url } = await serve(repo.dir, ['churn@v1.3.0']);
+    const bad = await post(`${url}/predict`, { age: 61, plan: 'pro' });
+    expect([bad.status, ((await bad.json()) as { code: string }).code]).toEqual([500, 'scoring_failed']);
+    const fine = await post(`${url}/predict`, { age: 20, plan: 'pro' });
+    expect(fine.status).toBe(200);
+    expect(typeof ((await fine.json()) as { probability: unknown }).probability).toBe('number');
+    expect(server.stderr()).toMatch(/churn v1\.3\.0 gave a non-finite score \(NaN\) for row 0/);
+    await stop(server);
   });
 });
