@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { log, repo } from './lib/harness.mjs';
+import { cpuSeconds } from './lib/process-cpu.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -62,13 +63,6 @@ function start(args) {
     });
     child.on('exit', (code) => reject(new Error(`pipe serve exited (${code}) before listening:\n${err}`)));
   });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const load = (url, opts = {}) => autocannon({ url: `${url}/predict`, method: 'POST', connections, duration, headers: { 'content-type': 'application/json' }, body, ...opts });
