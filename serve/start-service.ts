@@ -174,7 +174,15 @@ async function serveLoaded(
 
   // Hot reload: the same reference resolved again (a stage may have moved), loaded and warmed beside the current model.
   const current = primary.served;
-  const load = async () => loadServedModel(options.model ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })), loadOptions);
+  const load = async () => {
+    const next = await loadServedModel(options.model ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })), loadOptions);
+    // A reload that ends after shutdown began would put a model in a closed slot, never freed (nor its temporary copy removed).
+    if (released) {
+      disposeLoaded(next);
+      throw new Error('the service is stopping');
+    }
+    return next;
+  };
   const watch =
     options.watchSeconds !== undefined && current.root && current.stage
       ? { read: stageHolderReader(current.root, current.name, current.stage), intervalMs: options.watchSeconds * 1000, ...(current.version && current.commit ? { initial: `${current.version} ${current.commit}` } : {}) }
