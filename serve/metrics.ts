@@ -91,7 +91,8 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     labelNames: ['model_version', 'agreed'] as const,
     registers: [registry],
   });
-  const canaryState = new Gauge({ name: `${METRIC_PREFIX}canary_state`, help: 'The canary model: 1 while it receives its share of traffic, 0 once cut off (absent without a canary)', labelNames: ['model_version'] as const, registers: [registry] });
+  // With several processes (pipe serve --workers) each judges its own share: the canary is cut off as soon as one has cut it.
+  const canaryState = new Gauge({ name: `${METRIC_PREFIX}canary_state`, help: 'The canary model: 1 while it receives its share of traffic, 0 once cut off (absent without a canary)', labelNames: ['model_version'] as const, registers: [registry], aggregator: 'min' });
   const canaryRollbacks = new Counter({
     name: `${METRIC_PREFIX}canary_rollbacks_total`,
     help: 'Canary cut-offs by model version and the SLO it broke (error_rate, latency, score_drift)',

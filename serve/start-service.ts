@@ -175,7 +175,10 @@ async function serveLoaded(
   // Hot reload: the same reference resolved again (a stage may have moved), loaded and warmed beside the current model.
   const current = primary.served;
   const load = async () => {
-    const next = await loadServedModel(options.model ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })), loadOptions);
+    // A model from a repository is resolved again (churn#prod may have moved), even when the caller resolved the first one
+    // (a worker of --workers N); only a built service, which has no repository, reads its own directory again.
+    const fixed = options.model && !options.model.root ? options.model : undefined;
+    const next = await loadServedModel(fixed ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })), loadOptions);
     // A reload that ends after shutdown began would put a model in a closed slot, never freed (nor its temporary copy removed).
     if (released) {
       disposeLoaded(next);
