@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { parse } from 'csv-parse/sync';
 import { log, repo } from './lib/harness.mjs';
+import { cpuSeconds } from './lib/process-cpu.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,13 +31,6 @@ const duration = Number(values.duration);
 const connections = Number(values.connections);
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
-
-/** CPU seconds (user + system) a process has used, from /proc: what a request costs the server, whatever the load. */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Starts a server child and resolves to its base URL once it prints its port (or "at http://…"). */
 function start(name, command, args) {

@@ -11,13 +11,15 @@ import type { HabitsEnv } from './habits/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../test/helpers/model-package.js';
 import { createApp } from './app.js';
+import { ModelSlot } from './habits/index.js';
+import { disposeLoaded, loadServedModel, type LoadedModel } from './loaded-model.js';
 import { createMetrics } from './metrics.js';
-import { loadModelPackage, type ModelPackage } from './model/index.js';
-import { modelInfo } from './model-info.js';
-import { createScorer } from './scorer.js';
+import type { ModelPackage } from './model/index.js';
+import { ModelRouter } from './model-router.js';
 
 let root: string;
 let pkg: ModelPackage;
+let loaded: LoadedModel;
 let app: Hono<HabitsEnv>;
 let heldOut: TinyRow[];
 const logged: unknown[] = [];
@@ -26,15 +28,15 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'pipe-serve-app-'));
   const dir = join(root, 'tiny');
   heldOut = await writeTinyPackage(dir);
-  pkg = await loadModelPackage(dir);
-  const scorer = await createScorer(pkg);
-  const info = await modelInfo({ dir, name: 'tiny', source: 'directory' }, scorer, { loadedAt: new Date('2026-01-02T03:04:05Z') });
+  loaded = await loadServedModel({ dir, name: 'tiny', source: 'directory' }, { monitorDrift: false });
+  pkg = loaded.pkg;
+  const { info } = loaded;
   const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features });
-  app = createApp({ scorer, info, metrics, isReady: () => true, limits: { predictBytes: 1000, batchBytes: 20_000 } }, { logError: (e) => logged.push(e) });
+  app = createApp({ models: new ModelRouter(new ModelSlot(loaded)), metrics, isReady: () => true, limits: { predictBytes: 1000, batchBytes: 20_000 } }, { logError: (e) => logged.push(e) });
 }, 120_000);
 
 afterAll(() => {
-  pkg?.dispose();
+  if (loaded) disposeLoaded(loaded);
   if (root) rmSync(root, { recursive: true, force: true });
   expect(logged).toEqual([]);
 });
@@ -142,7 +144,7 @@ describe('service routes', () => {
     expect(await json(await app.request('/health/live'))).toEqual({ status: 'live' });
     expect(await json(await app.request('/health/ready'))).toMatchObject({ status: 'ready' });
     const model = await json(await app.request('/model'));
-    expect(model).toMatchObject({ name: 'tiny', version: null, stage: null, commit: null, hash: null, source: 'directory', params: { epochs: 5, lr: 0.05 }, metrics: null, threshold: 0.5, loaded_at: '2026-01-02T03:04:05.000Z' });
+    expect(model).toMatchObject({ name: 'tiny', version: null, stage: null, commit: null, hash: null, source: 'directory', params: { epochs: 5, lr: 0.05 }, metrics: null, threshold: 0.5, loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     expect(model.engine).toMatch(/^typed-array \(2 Dense layers/);
     expect(model.backend).toMatch(/^(wasm|tensorflow) /);
     const missing = await app.request('/predictions');
@@ -236,7 +238,7 @@ describe('GET /metrics', () => {
     const text = await r.text();
     expect(text).toMatch(/^pipe_serve_request_duration_seconds_bucket\{le="0\.0001",method="POST",route="\/predict",status="200"\} \d+$/m);
     expect(text).toMatch(/^pipe_serve_requests_total\{method="GET",route="\(unmatched\)",status="404"\} 1$/m);
-    expect(text).toMatch(/^pipe_serve_predictions_total\{model_version="unversioned",label="[01]"\} \d+$/m);
+    expect(text).toMatch(/^pipe_serve_predictions_total\{model_version="unversioned",label="[01]",role="primary"\} \d+$/m);
     expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="\(unexpected\)",kind="unexpected"\} [1-9]/m);
     expect(text).not.toContain('favourite_colour');
     expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="age",kind="range"\} [1-9]/m);

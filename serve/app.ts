@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import { useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
 import { RequestProblem } from './request-problem.js';
+import { ScoringFailed } from './routes/score-with.js';
 import type { ServeDeps } from './routes/deps.js';
 import { predictRoutes } from './routes/predict.js';
 import { serviceRoutes } from './routes/service.js';
@@ -29,7 +30,7 @@ export function createApp(
   app.use('*', async (c, next) => {
     const start = performance.now();
     metrics.inFlight.inc();
-    if (deps.info.version) c.set('logModelVersion', deps.info.version);
+    c.set('logModelVersion', deps.models.primary.label);
     try {
       await next();
     } finally {
@@ -53,6 +54,10 @@ export function createApp(
     // The caller hung up mid-body: nginx's 499, not a server error (a 5xx alert must not fire on client timeouts).
     if (c.req.raw.signal.aborted || (error instanceof Error && error.message === 'aborted')) return c.json({ error: 'the client closed the request', code: 'client_closed' }, 499 as ContentfulStatusCode);
     if (error instanceof HTTPException) return c.json({ error: error.message || 'request refused', code: 'http_error' }, error.status);
+    if (error instanceof ScoringFailed) {
+      logError(error);
+      return c.json({ error: `the model could not score this request (${error.message}); the server log has the details`, code: 'scoring_failed' }, 500);
+    }
     logError(error);
     return c.json({ error: 'internal error while answering; the server log has the details', code: 'internal' }, 500);
   });

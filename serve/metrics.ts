@@ -8,6 +8,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftMonitor, DriftSnapshot } from './drift/index.js';
 
+/** Which model scored: the one answering by default, the canary answering its share of callers, or the shadow, scored beside and never answered. */
+export type ScoringRole = 'primary' | 'canary' | 'shadow';
+
+/** Why a canary was cut off (the `reason` label of pipe_serve_canary_rollbacks_total). */
+export type RollbackReason = 'error_rate' | 'latency' | 'score_drift';
+
+/** What `pipe_serve_model_info` says about the served model. */
+export interface ModelLabels {
+  readonly name: string;
+  readonly version: string | null;
+  readonly commit: string | null;
+  readonly stage: string | null;
+  readonly backend: string;
+  readonly engine: string;
+}
+
 export const METRIC_PREFIX = 'pipe_serve_';
 
 /** Seconds: 50 µs … 2.5 s. */
@@ -20,19 +36,29 @@ export interface ServeMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly inFlight: Gauge;
-  readonly predictions: Counter<'model_version' | 'label'>;
+  readonly predictions: Counter<'model_version' | 'label' | 'role'>;
+  readonly scoringDuration: Histogram<'model_version' | 'role'>;
+  readonly shadowPredictions: Counter<'model_version' | 'agreed'>;
+  readonly canaryState: Gauge<'model_version'>;
+  readonly canaryRollbacks: Counter<'model_version' | 'reason'>;
+  readonly modelReloads: Counter<'result'>;
   readonly score: Histogram;
   readonly invalidRows: Counter<'field' | 'kind'>;
   readonly batchRows: Histogram;
   /** The duration histogram and request counter of one (method, route, status), bound once: prom-client hashes a label set on every call otherwise. */
   requestSeries(method: string, route: string, status: number): { observe(seconds: number): void };
-  /** Counts one scored batch of probabilities (labels decided at `threshold`). */
-  observeScores(probabilities: Float32Array, threshold: number): void;
+  /** Counts one scored batch of probabilities (labels decided at `threshold`) of `version` in `role`; the score histogram holds answered ones only (primary, canary). */
+  observeScores(probabilities: Float32Array, threshold: number, version: string, role: ScoringRole): void;
+  /** The time one model took to score one request's rows. */
+  observeScoring(version: string, role: ScoringRole, seconds: number): void;
+  /** Makes `pipe_serve_model_info` describe `model` (after a reload). */
+  setModel(model: ModelLabels): void;
   /** Counts the errors of invalid rows, by field. */
   observeInvalid(errors: readonly { field: string; kind: string }[]): void;
 }
 
-export function createMetrics({ name, version, commit, stage, backend, engine, fields, drift }: { name: string; version: string | null; commit: string | null; stage: string | null; backend: string; engine: string; fields: readonly string[]; drift?: DriftMonitor }): ServeMetrics {
+/** `drift` reads the monitor of the model serving now (it changes on a reload); drift gauges exist when it is given. */
+export function createMetrics({ fields, drift, ...model }: ModelLabels & { fields: readonly string[]; drift?: () => DriftMonitor | undefined }): ServeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   // prom-client names three gauges `…_total`, which `promtool check metrics` rejects (only counters end in _total).
@@ -46,20 +72,63 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
   });
   const requests = new Counter({ name: `${METRIC_PREFIX}requests_total`, help: 'Requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
   const inFlight = new Gauge({ name: `${METRIC_PREFIX}requests_in_flight`, help: 'Requests being answered now', registers: [registry] });
-  const predictions = new Counter({ name: `${METRIC_PREFIX}predictions_total`, help: 'Rows scored, by model version and predicted label', labelNames: ['model_version', 'label'] as const, registers: [registry] });
+  const predictions = new Counter({
+    name: `${METRIC_PREFIX}predictions_total`,
+    help: 'Rows scored, by model version, predicted label and role (primary, canary: answered; shadow: scored beside, never answered)',
+    labelNames: ['model_version', 'label', 'role'] as const,
+    registers: [registry],
+  });
+  const scoringDuration = new Histogram({
+    name: `${METRIC_PREFIX}scoring_duration_seconds`,
+    help: "Time one model took to score one request's rows (preprocessing and forward pass), by model version and role",
+    labelNames: ['model_version', 'role'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const shadowPredictions = new Counter({
+    name: `${METRIC_PREFIX}shadow_predictions_total`,
+    help: 'Rows the shadow model scored, by its version and whether its label agreed with the answered one',
+    labelNames: ['model_version', 'agreed'] as const,
+    registers: [registry],
+  });
+  // With several processes (pipe serve --workers) each judges its own share: the canary is cut off as soon as one has cut it.
+  const canaryState = new Gauge({ name: `${METRIC_PREFIX}canary_state`, help: 'The canary model: 1 while it receives its share of traffic, 0 once cut off (absent without a canary)', labelNames: ['model_version'] as const, registers: [registry], aggregator: 'min' });
+  const canaryRollbacks = new Counter({
+    name: `${METRIC_PREFIX}canary_rollbacks_total`,
+    help: 'Canary cut-offs by model version and the SLO it broke (error_rate, latency, score_drift)',
+    labelNames: ['model_version', 'reason'] as const,
+    registers: [registry],
+  });
+  const modelReloads = new Counter({ name: `${METRIC_PREFIX}model_reloads_total`, help: 'Hot reloads of the served model (SIGHUP, --watch), by result (ok, failed: the old model kept serving)', labelNames: ['result'] as const, registers: [registry] });
+  for (const result of ['ok', 'failed']) modelReloads.inc({ result }, 0);
   const score = new Histogram({ name: `${METRIC_PREFIX}prediction_score`, help: 'Predicted probabilities of the positive class', buckets: SCORE_BUCKETS, registers: [registry] });
   const invalidRows = new Counter({ name: `${METRIC_PREFIX}invalid_rows_total`, help: 'Row errors by input field and kind (missing, type, range, category…)', labelNames: ['field', 'kind'] as const, registers: [registry] });
   const batchRows = new Histogram({ name: `${METRIC_PREFIX}batch_rows`, help: 'Rows per /predict/batch or V2 infer request', buckets: BATCH_BUCKETS, registers: [registry] });
   const info = new Gauge({ name: `${METRIC_PREFIX}model_info`, help: 'The served model (always 1)', labelNames: ['name', 'version', 'commit', 'stage', 'backend', 'engine'] as const, registers: [registry], aggregator: 'max' });
-  info.set({ name, version: version ?? '', commit: commit ?? '', stage: stage ?? '', backend: backend.split(' ')[0] ?? backend, engine: engine.split(' ')[0] ?? engine }, 1);
+  const setModel = ({ name, version, commit, stage, backend, engine }: ModelLabels) => {
+    info.reset();
+    info.set({ name, version: version ?? '', commit: commit ?? '', stage: stage ?? '', backend: backend.split(' ')[0] ?? backend, engine: engine.split(' ')[0] ?? engine }, 1);
+  };
+  setModel(model);
 
   if (drift) driftGauges(registry, drift);
 
   const known = new Set(fields);
-  const versionLabel = version ?? 'unversioned';
   // Label-bound children, so the hot path does not hash label sets.
-  const positive = predictions.labels({ model_version: versionLabel, label: '1' });
-  const negative = predictions.labels({ model_version: versionLabel, label: '0' });
+  const counted = new Map<string, { positive: Counter.Internal; negative: Counter.Internal; scoring: Histogram.Internal<'model_version' | 'role'> }>();
+  const bound = (version: string, role: ScoringRole) => {
+    const key = `${role} ${version}`;
+    let b = counted.get(key);
+    if (!b) {
+      b = {
+        positive: predictions.labels({ model_version: version, label: '1', role }),
+        negative: predictions.labels({ model_version: version, label: '0', role }),
+        scoring: scoringDuration.labels({ model_version: version, role }),
+      };
+      counted.set(key, b);
+    }
+    return b;
+  };
   const series = new Map<string, { observe(seconds: number): void }>();
   const requestSeries = (method: string, route: string, status: number) => {
     const key = `${method} ${status} ${route}`;
@@ -85,18 +154,29 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
     requests,
     inFlight,
     predictions,
+    scoringDuration,
+    shadowPredictions,
+    canaryState,
+    canaryRollbacks,
+    modelReloads,
     score,
     invalidRows,
     batchRows,
-    observeScores(probabilities, threshold) {
+    observeScores(probabilities, threshold, version, role) {
+      const answered = role !== 'shadow';
       let ones = 0;
       for (const p of probabilities) {
-        score.observe(p);
+        if (answered) score.observe(p);
         if (p >= threshold) ones++;
       }
+      const { positive, negative } = bound(version, role);
       if (ones) positive.inc(ones);
       if (probabilities.length - ones) negative.inc(probabilities.length - ones);
     },
+    observeScoring(version, role, seconds) {
+      bound(version, role).scoring.observe(seconds);
+    },
+    setModel,
     observeInvalid(errors) {
       for (const e of errors) invalidRows.inc({ field: known.has(e.field) ? e.field : e.field === '' ? '(row)' : '(unexpected)', kind: e.kind });
     },
@@ -108,10 +188,12 @@ export function createMetrics({ name, version, commit, stage, backend, engine, f
  * PSI per feature and of the score, the share of drifted features, whether the data set drifts,
  * and the rows in the window. A PSI is left out while the window holds too few rows to say.
  */
-function driftGauges(registry: Registry, drift: DriftMonitor): void {
+function driftGauges(registry: Registry, monitor: () => DriftMonitor | undefined): void {
   // The first gauge takes the snapshot; prom-client collects in registration order, so the others of the same scrape reuse it.
+  // A model without a reference profile (after a reload) reads as an empty window: no PSI, nothing drifting.
   let last: DriftSnapshot | undefined;
-  const snapshot = () => (last ??= drift.snapshot());
+  const take = (): DriftSnapshot => monitor()?.snapshot() ?? { features: {}, prediction: { psi: null, drifted: false }, share: 0, datasetDrift: false, rows: 0, window: { rows: 0 }, threshold: 0, datasetShare: 0 };
+  const snapshot = () => (last ??= take());
   new Gauge({
     name: `${METRIC_PREFIX}feature_drift_psi`,
     help: "Population stability index of each input feature over the drift window, against the model's reference profile",
@@ -121,7 +203,7 @@ function driftGauges(registry: Registry, drift: DriftMonitor): void {
     aggregator: 'average',
     collect() {
       this.reset();
-      last = drift.snapshot();
+      last = take();
       for (const [feature, d] of Object.entries(last.features)) if (d.psi !== null) this.set({ feature }, d.psi);
     },
   });

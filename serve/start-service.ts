@@ -1,16 +1,23 @@
-/** @module Starts the inference service: resolve the model, load and check the package, warm it, describe it, then listen. The order is the promise: nothing listens before a prediction has been made. */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+/**
+ * @module Starts the inference service: resolve the model (and a canary or shadow), load and
+ * check each package, warm it, describe it, then listen; afterwards reload the primary on SIGHUP
+ * or when its watched registry stage moves, and cut a canary off when it breaks its SLO. The
+ * order is the promise: nothing listens before a prediction has been made.
+ */
 import { PipeError } from '../runner/command/index.js';
 import { createApp, DEFAULT_LIMITS } from './app.js';
-import { createDriftMonitor, DRIFT_DEFAULTS, DriftOptionError, type DriftMonitor, type DriftOptions, type DriftWindow } from './drift/index.js';
-import { Lifecycle, loadApiKeys, type ClosableServer, type RateLimitOptions } from './habits/index.js';
+import { CanaryGuard, type CanaryVerdict } from './canary/canary-guard.js';
+import type { CanaryKey } from './canary/canary-key.js';
+import { CANARY_SLO_DEFAULTS, describeCanaryWindow, type CanarySlo } from './canary/canary-slo.js';
+import { DRIFT_DEFAULTS, type DriftOptions, type DriftWindow } from './drift/index.js';
+import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stageHolderReader, type ClosableServer, type HotReload, type RateLimitOptions } from './habits/index.js';
+import { disposeLoaded, loadServedModel, removeFetched, type LoadedModel, type LoadOptions } from './loaded-model.js';
 import { createMetrics } from './metrics.js';
-import { ModelPackageError, backendLine, loadModelPackage, type ModelPackage, type ReferenceProfile } from './model/index.js';
-import { modelInfo, type ModelInfo } from './model-info.js';
+import { backendLine } from './model/index.js';
+import type { ModelInfo } from './model-info.js';
+import { ModelRouter, type Canary } from './model-router.js';
 import { resolveModel, type ServedModel } from './resolve-model.js';
 import { joinCluster } from './cluster/worker.js';
-import { createScorer } from './scorer.js';
 import { listen } from './server.js';
 
 export interface Service {
@@ -22,6 +29,19 @@ export interface Service {
   handleSignals(): void;
   /** Stops gracefully: no new connections, requests in flight finish, the model is freed. */
   close(): Promise<void>;
+}
+
+/** Gives a registry stage back to the version that held it before (registry/'s rollbackStage, passed in so a built service carries no registry code). */
+export type StageRollback = (o: { root: string; name: string; stage: string; message: string }) => Promise<{ tag: string; version: string }>;
+
+export interface CanaryOptions {
+  readonly reference: string;
+  /** Percent of callers (default 10). */
+  readonly weight?: number;
+  readonly key?: CanaryKey;
+  readonly slo?: Partial<CanarySlo>;
+  /** Also roll the canary's registry stage back when it is cut off (the canary must be a stage reference). */
+  readonly registryRollback?: StageRollback;
 }
 
 export interface StartOptions {
@@ -39,67 +59,89 @@ export interface StartOptions {
   readonly drift?: DriftOptions;
   /** Auth (keys from $PIPE_SERVE_API_KEYS and/or a file of SHA-256 digests), per-caller rate limit, access log on stdout (default on). */
   readonly habits?: { readonly apiKeyFile?: string; readonly rateLimit?: RateLimitOptions; readonly accessLog?: boolean };
-  /** One worker of `pipe serve --workers N`: /metrics answers for every worker, the primary says when to stop, and is told when this one listens. */
+  /** Poll the registry every this many seconds and reload when the served stage moves (a registry stage reference only). */
+  readonly watchSeconds?: number;
+  /** Reload on SIGHUP (default true). */
+  readonly reloadOnSighup?: boolean;
+  readonly canary?: CanaryOptions;
+  /** A model scored beside the primary on every request, never answered. */
+  readonly shadow?: { readonly reference: string };
+  /** One worker of `pipe serve --workers N`: /metrics answers for every worker, stops on SIGTERM only (the primary answers Ctrl-C), and tells the primary when it listens. */
   readonly clusterWorker?: boolean;
 }
 
-async function load(dir: string): Promise<ModelPackage> {
-  try {
-    return await loadModelPackage(dir);
-  } catch (error) {
-    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
-    throw error;
-  }
-}
+const usage = (flag: string, message: string) => new PipeError('USAGE', `${flag} ${message} (pipe serve)`, { command: 'serve', flag });
 
 function describeWindow(w: DriftWindow): string {
   return 'rows' in w ? `the last ${w.rows} rows` : `the last ${w.minutes} minutes`;
 }
 
-/** A bad window or threshold is the caller's input: exit 2, naming the option. */
-function driftMonitor(profile: ReferenceProfile, options: DriftOptions): DriftMonitor {
-  try {
-    return createDriftMonitor(profile, options);
-  } catch (error) {
-    if (error instanceof DriftOptionError) throw new PipeError('USAGE', `drift: ${error.message}`, { command: 'serve' }, { cause: error });
-    throw error;
-  }
-}
+const describe = (m: LoadedModel) => `${m.info.name} ${m.label}`;
 
 export async function startService(options: StartOptions): Promise<Service> {
-  const { cwd, reference, model: resolved } = options;
-  const model = resolved ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
-  try {
-    return await startModel(model, options);
-  } catch (error) {
-    // A version fetched for this service is not left behind by a start that failed (a broken package, a port in use).
-    if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
-    throw error;
+  const { cwd, reference, model: resolved, watchSeconds, canary, shadow } = options;
+  const loadOptions: LoadOptions = { threshold: options.threshold, engine: options.engine ?? 'auto', drift: options.drift ?? {} };
+  const served = resolved ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
+  if (watchSeconds !== undefined && !(served.source === 'registry' && served.stage && served.root)) {
+    removeFetched(served);
+    throw usage('--watch', `follows a registry stage (churn#prod); ${reference === undefined ? 'the workspace artifact' : `'${reference}'`} is not one`);
   }
-}
-
-async function startModel(model: ServedModel, { host = '127.0.0.1', port = 8080, threshold, engine = 'auto', limits = DEFAULT_LIMITS, log = () => {}, drift: driftOptions = {}, habits = {}, clusterWorker = false }: StartOptions): Promise<Service> {
-  const pkg = await load(model.dir);
+  const loaded: LoadedModel[] = [];
   try {
-    return await serveLoaded(model, pkg, { host, port, threshold, engine, limits, log, drift: driftOptions, habits, clusterWorker });
+    // Each load removes what it fetched when it fails.
+    const primary = await loadServedModel(served, loadOptions);
+    loaded.push(primary);
+    const side = async (ref: string) => {
+      const m = await loadServedModel(await resolveModel({ cwd, reference: ref }), { ...loadOptions, monitorDrift: false });
+      loaded.push(m);
+      return m;
+    };
+    const shadowModel = shadow ? await side(shadow.reference) : undefined;
+    const canaryModel = canary ? await side(canary.reference) : undefined;
+    if (canary?.registryRollback && !(canaryModel?.served.source === 'registry' && canaryModel.served.stage && canaryModel.served.root)) {
+      throw usage('--registry-rollback', `rolls back the registry stage the canary comes from: give --canary a stage reference (churn#canary), not '${canary.reference}'`);
+    }
+    return await serveLoaded(primary, { ...options, loadOptions, ...(shadowModel ? { shadowModel } : {}), ...(canaryModel ? { canaryModel } : {}) });
   } catch (error) {
-    pkg.dispose();
+    for (const m of loaded) disposeLoaded(m);
     throw error;
   }
 }
 
 async function serveLoaded(
-  model: ServedModel,
-  pkg: ModelPackage,
-  { host, port, threshold, engine, limits, log, drift: driftOptions, habits, clusterWorker }: Required<Pick<StartOptions, 'host' | 'port' | 'engine' | 'limits' | 'log' | 'drift' | 'habits' | 'clusterWorker'>> & Pick<StartOptions, 'threshold'>,
+  primary: LoadedModel,
+  options: StartOptions & { loadOptions: LoadOptions; shadowModel?: LoadedModel; canaryModel?: LoadedModel },
 ): Promise<Service> {
-  log(backendLine({ summary: pkg.backend }));
-  const scorer = await createScorer(pkg, { engine });
-  log(`engine: ${scorer.engine}`);
-  const info = await modelInfo(model, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
-  const drift = pkg.referenceProfile ? driftMonitor(pkg.referenceProfile, driftOptions) : undefined;
-  log(drift ? `drift: against the package's reference profile, over ${describeWindow(driftOptions.window ?? DRIFT_DEFAULTS.window)}` : 'drift: off (the package has no reference profile)');
-  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features, ...(drift ? { drift } : {}) });
+  const { cwd, reference, host = '127.0.0.1', port = 8080, limits = DEFAULT_LIMITS, log = () => {}, habits = {}, loadOptions, shadowModel, canaryModel, canary: canaryOptions } = options;
+  log(backendLine({ summary: primary.pkg.backend }));
+  log(`engine: ${primary.scorer.engine}`);
+  const driftWindow = loadOptions.drift?.window ?? DRIFT_DEFAULTS.window;
+  log(primary.drift ? `drift: against the package's reference profile, over ${describeWindow(driftWindow)}` : 'drift: off (the package has no reference profile)');
+  const slot = new ModelSlot<LoadedModel>(primary, { dispose: disposeLoaded, onDisposeError: (e) => log(`pipe serve: freeing a replaced model failed: ${(e as Error)?.message ?? String(e)}`) });
+  const { info } = primary;
+  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features, ...(primary.drift ? { drift: () => slot.current.drift } : {}) });
+
+  let canary: Canary | undefined;
+  if (canaryModel && canaryOptions) {
+    const slo: CanarySlo = { ...CANARY_SLO_DEFAULTS, ...canaryOptions.slo };
+    const weight = canaryOptions.weight ?? 10;
+    const version = canaryModel.label;
+    const guard = new CanaryGuard({ slo, onCutOff: (verdict) => cutOff(canaryModel, verdict) });
+    canary = { model: canaryModel, weight, key: canaryOptions.key ?? { kind: 'caller' }, guard };
+    metrics.canaryState.set({ model_version: version }, 1);
+    for (const reason of ['error_rate', 'latency', 'score_drift'] as const) metrics.canaryRollbacks.inc({ model_version: version, reason }, 0);
+    log(`canary: ${describe(canaryModel)} answers ${weight}% of callers (by ${canary.key.kind === 'caller' ? 'API key, else address' : `${canary.key.kind} ${canary.key.name}`}); cut off when, over ${describeCanaryWindow(slo.window)}, scoring errors exceed ${slo.maxErrorRate * 100}%, p99 scoring time ${slo.maxP99Seconds * 1000} ms, or the score PSI against the primary ${slo.maxScorePsi}`);
+  }
+  if (shadowModel) log(`shadow: ${describe(shadowModel)} scores every request beside the primary; its answers are counted, never returned`);
+  const cutOff = (model: LoadedModel, verdict: CanaryVerdict) => {
+    metrics.canaryState.set({ model_version: model.label }, 0);
+    metrics.canaryRollbacks.inc({ model_version: model.label, reason: verdict.reason });
+    log(JSON.stringify({ event: 'canary_rolled_back', model: model.info.name, version: model.info.version, reason: verdict.reason, value: verdict.value, limit: verdict.limit, requests: verdict.requests, message: `canary ${describe(model)} cut off: ${verdict.message}; all traffic goes to the primary` }));
+    const rollback = canaryOptions?.registryRollback;
+    if (rollback) void rollBackStage(model, verdict, rollback, log);
+  };
+
+  const models = new ModelRouter(slot, canary, shadowModel);
   // The HTTP server exists only once listening; the lifecycle (graceful shutdown) reaches it through this.
   const listening: { http?: ClosableServer } = {};
   const lifecycle = new Lifecycle({
@@ -110,17 +152,24 @@ async function serveLoaded(
     },
     log,
     // A worker of --workers N stops when its primary says so (SIGTERM); Ctrl-C's SIGINT reaches the primary, which tells the workers.
-    ...(clusterWorker ? { signals: ['SIGTERM'] as NodeJS.Signals[] } : {}),
+    ...(options.clusterWorker ? { signals: ['SIGTERM'] as NodeJS.Signals[] } : {}),
     exit: (code) => finish(code),
     onShutdown: () => release(),
   });
   let finish: (code: number) => void = () => {};
   const stopped = new Promise<number>((done) => (finish = done));
-  const cluster = clusterWorker ? joinCluster({ registry: metrics.registry }) : undefined;
+  const cluster = options.clusterWorker ? joinCluster({ registry: metrics.registry }) : undefined;
   const keys = loadApiKeys(habits.apiKeyFile === undefined ? {} : { file: habits.apiKeyFile });
   log(keys ? `auth: bearer API keys (${keys.size} key${keys.size === 1 ? '' : 's'}); health and /metrics open` : 'auth: off (no API key configured)');
   const app = createApp(
-    { scorer, info, metrics, limits, isReady: () => lifecycle.ready, ...(drift ? { drift } : {}), ...(cluster ? { exposition: cluster.exposition } : {}) },
+    {
+      models,
+      metrics,
+      limits,
+      isReady: () => lifecycle.ready,
+      ...(cluster ? { exposition: cluster.exposition } : {}),
+      onSideError: (role, model, e) => log(`pipe serve: the ${role} ${describe(model)} failed to score (the caller ${role === 'canary' ? 'was answered by the primary' : 'saw nothing'}): ${(e as Error)?.message ?? String(e)}`),
+    },
     {
       logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`),
       habits: { ...(keys ? { keys } : {}), ...(habits.rateLimit ? { rateLimit: habits.rateLimit } : {}), accessLog: habits.accessLog === false ? false : {}, lifecycle },
@@ -129,13 +178,48 @@ async function serveLoaded(
   const server = await listen(app, { host, port });
   listening.http = server.server;
   lifecycle.markReady();
-  cluster?.ready({ url: server.url, name: info.name, version: info.version, engine: info.engine });
+  cluster?.ready({ url: server.url, name: primary.info.name, version: primary.info.version, engine: primary.info.engine });
+
+  // Hot reload: the same reference resolved again (a stage may have moved), loaded and warmed beside the current model.
+  const current = primary.served;
+  const load = async () => {
+    // A model from a repository is resolved again (churn#prod may have moved), even when the caller resolved the first one
+    // (a worker of --workers N); only a built service, which has no repository, reads its own directory again.
+    const fixed = options.model && !options.model.root ? options.model : undefined;
+    const next = await loadServedModel(fixed ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })), loadOptions);
+    // A reload that ends after shutdown began would put a model in a closed slot, never freed (nor its temporary copy removed).
+    if (released) {
+      disposeLoaded(next);
+      throw new Error('the service is stopping');
+    }
+    return next;
+  };
+  const watch =
+    options.watchSeconds !== undefined && current.root && current.stage
+      ? { read: stageHolderReader(current.root, current.name, current.stage), intervalMs: options.watchSeconds * 1000, ...(current.version && current.commit ? { initial: `${current.version} ${current.commit}` } : {}) }
+      : undefined;
+  const reloader: HotReload<LoadedModel> = hotReload<LoadedModel>({
+    slot,
+    load,
+    describe,
+    ...(watch ? { watch } : {}),
+    signal: options.reloadOnSighup === false ? false : 'SIGHUP',
+    log,
+    onReload: (outcome) => {
+      metrics.modelReloads.inc({ result: outcome.ok ? 'ok' : 'failed' });
+      if (outcome.ok) metrics.setModel(outcome.model.info);
+    },
+  });
+  if (watch) log(`watching ${current.name}#${current.stage} in the registry every ${options.watchSeconds} s`);
+
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
-    pkg.dispose();
-    if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+    reloader.stop();
+    slot.close();
+    if (canaryModel) disposeLoaded(canaryModel);
+    if (shadowModel) disposeLoaded(shadowModel);
   };
   return {
     info,
@@ -148,4 +232,22 @@ async function serveLoaded(
       await lifecycle.shutdown('closing');
     },
   };
+}
+
+/** `--registry-rollback`: gives the canary's stage back to the version before it, when the canary still holds it. */
+async function rollBackStage(model: LoadedModel, verdict: CanaryVerdict, rollback: StageRollback, log: (line: string) => void): Promise<void> {
+  const { root, name, stage, version } = model.served;
+  if (!root || !stage) return;
+  try {
+    const { readRegistry } = await import('../runner/index.js');
+    const holder = (await readRegistry(root)).get(name)?.stages.get(stage)?.[0];
+    if (holder?.version !== version) {
+      log(JSON.stringify({ event: 'registry_rollback_skipped', model: name, stage, message: `${name}#${stage} is held by ${holder?.version ?? 'no version'} now, not the canary ${version}: left as it is` }));
+      return;
+    }
+    const done = await rollback({ root, name, stage, message: `Assigning stage ${stage} to the version before ${version}: pipe serve cut the canary off (${verdict.reason}: ${verdict.message})` });
+    log(JSON.stringify({ event: 'registry_rollback', model: name, stage, version: done.version, tag: done.tag, message: `${name}#${stage} rolled back to ${done.version} (tag ${done.tag})` }));
+  } catch (error) {
+    log(JSON.stringify({ event: 'registry_rollback_failed', model: name, stage, message: (error as Error)?.message ?? String(error) }));
+  }
 }

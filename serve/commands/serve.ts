@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { PipeError, defineCommand } from '../../runner/command/index.js';
 import type { DriftOptions, DriftWindow } from '../drift/index.js';
 import type { RateLimitOptions } from '../habits/index.js';
+import { DEFAULT_WATCH_SECONDS, rolloutOf } from './rollout-options.js';
 import { serveBuild } from './serve-build.js';
 
 const DEFAULT_PORT = 8080;
@@ -70,6 +71,11 @@ Routes: POST /predict, POST /predict/batch (JSON array, NDJSON or CSV), GET /hea
 GET /health/ready, GET /model, GET /openapi.json, GET /metrics (Prometheus), and the KServe V2
 subset (GET /v2/health/live|ready, GET /v2/models/NAME, POST /v2/models/NAME/infer).
 Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or SIGINT.
+SIGHUP reloads the model (MODEL resolved again: churn#prod may have moved), as --watch does
+when the registry stage moves; the new model is loaded and warmed beside the old one, and a
+failed load keeps the old one serving. --shadow scores every request with a second model
+after answering; --canary answers a share of callers with a candidate and cuts it off when
+it breaks its SLO (scoring errors, p99 scoring time, score PSI against the primary).
 'pipe serve build' writes a deployable service instead; a model directory named 'build' is
 served with 'pipe serve ./build'.`,
   options: {
@@ -83,6 +89,17 @@ served with 'pipe serve ./build'.`,
     'rate-limit': { type: 'string', valueName: 'RATE', help: 'requests per caller (API key, else address): 100/s, 6000/min, 20/10s' },
     'no-access-log': { type: 'boolean', help: 'do not write a JSON line per request on stdout' },
     workers: { type: 'string', valueName: 'N', help: 'processes answering on the one port (default 1; auto: one per CPU), as uvicorn --workers' },
+    watch: { type: 'boolean', help: `reload when the served registry stage (churn#prod) moves to another version, read every ${DEFAULT_WATCH_SECONDS} s` },
+    'watch-interval': { type: 'string', valueName: 'SECONDS', help: `seconds between registry reads with --watch (default ${DEFAULT_WATCH_SECONDS})` },
+    shadow: { type: 'string', valueName: 'REF', help: 'also score every request with this model (churn@v1.5.0), after the answer; never returned, counted as role="shadow"' },
+    canary: { type: 'string', valueName: 'REF', help: 'answer a share of callers (--canary-weight) with this model, cut off when it breaks its SLO' },
+    'canary-weight': { type: 'string', valueName: 'P', help: 'percent of callers the canary answers (default 10), sticky per caller' },
+    'canary-key': { type: 'string', valueName: 'KEY', help: 'who a caller is: header:X-User-Id or field:customer_id (default: API key, else client address)' },
+    'canary-window': { type: 'string', valueName: 'N|Tm', help: 'judge the canary over its last N requests (default 200) or the last T minutes (15m)' },
+    'canary-max-error-rate': { type: 'string', valueName: 'R', help: 'cut the canary off above this share of failed scorings (default 0.05)' },
+    'canary-max-p99': { type: 'string', valueName: 'MS', help: 'cut the canary off above this p99 scoring time in ms (default 50)' },
+    'canary-max-score-psi': { type: 'string', valueName: 'PSI', help: "cut the canary off above this PSI of its scores against the primary's (default 0.25)" },
+    'registry-rollback': { type: 'boolean', help: "when the canary (a stage reference, churn#canary) is cut off, give its stage back to the version before (a new GTO tag)" },
   },
   positionals: [{ name: 'model', valueName: 'MODEL' }],
   subcommands: [serveBuild],
@@ -94,11 +111,13 @@ served with 'pipe serve ./build'.`,
     if (engine !== 'auto' && engine !== 'tfjs') throw new PipeError('USAGE', `--engine takes auto or tfjs, not '${engine}' (pipe serve)`, { command: 'serve', flag: '--engine' });
     const drift = driftOf(options['drift-window'], options['drift-threshold']);
     const rateLimit = options['rate-limit'] === undefined ? undefined : await rateLimitOf(options['rate-limit']);
+    const rollout = rolloutOf(options);
     const habits = { ...(options['api-key-file'] === undefined ? {} : { apiKeyFile: options['api-key-file'] }), ...(rateLimit ? { rateLimit } : {}), accessLog: !options['no-access-log'] };
     const workers = workersOf(options.workers);
     const log = (line: string) => io.err(`${line}\n`);
     const { clusterModel } = await import('../cluster/worker.js');
     const fromPrimary = clusterModel();
+    if (workers > 1 && options['registry-rollback']) throw new PipeError('USAGE', `--registry-rollback cannot be used with --workers: each worker judges the canary on its own share of traffic, and more than one could move the stage (pipe serve)`, { command: 'serve', flag: '--registry-rollback' });
     if (workers > 1 && !fromPrimary) {
       // The primary: resolve (and fetch) the model once, then fork the workers, which run this command again.
       const { resolveModel } = await import('../resolve-model.js');
@@ -120,7 +139,7 @@ served with 'pipe serve ./build'.`,
     if (fromPrimary) process.on('SIGINT', () => {});
     else process.on('SIGINT', remember);
     const { startService } = await import('../start-service.js');
-    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, log, ...(fromPrimary ? { model: fromPrimary, clusterWorker: true } : {}) })
+    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, ...rollout, log, ...(fromPrimary ? { model: fromPrimary, clusterWorker: true } : {}) })
       .catch((error: unknown) => {
         // A worker that cannot start lets go of the primary's channel, or it would never exit.
         if (fromPrimary) process.channel?.unref();

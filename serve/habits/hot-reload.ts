@@ -13,6 +13,8 @@ export interface HotReloadOptions<M> {
   signal?: NodeJS.Signals | false;
   log?: (message: string) => void;
   target?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** Told how each reload went (metrics). */
+  onReload?: (outcome: ReloadOutcome<M>) => void;
 }
 
 export interface HotReload<M> {
@@ -23,9 +25,15 @@ export interface HotReload<M> {
   stop(): void;
 }
 
-export function hotReload<M>({ slot, load, describe = () => 'the model', watch, signal = 'SIGHUP', log = (m) => void process.stderr.write(`${m}\n`), target = process }: HotReloadOptions<M>): HotReload<M> {
+export function hotReload<M>({ slot, load, describe = () => 'the model', watch, signal = 'SIGHUP', log = (m) => void process.stderr.write(`${m}\n`), target = process, onReload }: HotReloadOptions<M>): HotReload<M> {
+  const told = new WeakSet<ReloadOutcome<M>>();
   const reload = async (why: string) => {
     const outcome = await slot.reload(load);
+    // Reloads asked for during one share its outcome: counted once.
+    if (!told.has(outcome)) {
+      told.add(outcome);
+      onReload?.(outcome);
+    }
     if (outcome.ok) log(`pipe serve: ${why}: now serving ${describe(outcome.model)} (was ${describe(outcome.previous)}).`);
     else log(`pipe serve: ${why}: the new model did not load, still serving ${describe(slot.current)}: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
     return outcome;

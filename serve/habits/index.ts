@@ -4,7 +4,7 @@ export { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.js';
 export { DEFAULT_OPEN_PATHS, openPathMatcher } from './open-paths.js';
 export { ApiKeySet, keyIdOf } from './api-keys.js';
 export { loadApiKeys, API_KEYS_ENV, type LoadApiKeysOptions } from './load-api-keys.js';
-export { rateLimit, parseRateLimit, type RateLimitOptions } from './rate-limit.js';
+export { rateLimit, parseRateLimit, clientAddress, type RateLimitOptions } from './rate-limit.js';
 export { accessLog, type AccessLogLine, type AccessLogOptions } from './access-log.js';
 export { Lifecycle, type LifecycleOptions, type ClosableServer } from './lifecycle.js';
 export { ModelSlot, type Lease, type ModelSlotOptions, type ReloadOutcome, type ReloadStatus } from './model-slot.js';

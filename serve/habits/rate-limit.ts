@@ -42,10 +42,13 @@ export function rateLimit({ limit, windowSeconds, keyOf = callerOf, now = () => 
   };
 }
 
-/** The API key id, else the peer address (`app.request()` in tests has no socket: one shared bucket). */
+/** The API key id, else the peer address. */
 function callerOf(c: Context<HabitsEnv>): string {
-  const id = c.get('apiKeyId');
-  if (id !== undefined) return id;
+  return c.get('apiKeyId') ?? clientAddress(c);
+}
+
+/** The peer's address (`app.request()` in tests has no socket: `anonymous`, one shared bucket). */
+export function clientAddress(c: Context): string {
   try {
     return getConnInfo(c).remote.address ?? 'anonymous';
   } catch {

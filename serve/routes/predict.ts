@@ -1,11 +1,13 @@
-/** @module POST /predict (one raw row) and POST /predict/batch (JSON array, NDJSON or CSV; invalid rows get an error entry, the others are scored). */
-import type { Hono, MiddlewareHandler } from 'hono';
+/** @module POST /predict (one raw row) and POST /predict/batch (JSON array, NDJSON or CSV; invalid rows get an error entry, the others are scored). A request takes its model (primary or canary) once and answers with it; X-Model-Version says which. */
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
 import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { limitBody } from './body-limit.js';
 import type { HabitsEnv } from '../habits/index.js';
+import type { Choice } from '../model-router.js';
+import { answeredBy, callerOf } from './caller.js';
 import type { ServeDeps } from './deps.js';
-import { invalidRow, rowKey, scoreValid, type Row } from './rows.js';
+import { invalidRow, rowKey, score, type Row } from './rows.js';
 
 const accepts =
   (types: readonly string[]): MiddlewareHandler =>
@@ -15,46 +17,65 @@ const accepts =
     await next();
   };
 
+/** Runs `fn` with the model for this caller (`row`: the request's first row, for a `field:` canary key), held until it settles. */
+export async function withModel<T>(deps: ServeDeps, c: Context<HabitsEnv>, row: unknown, fn: (choice: Choice) => Promise<T>): Promise<T> {
+  const canary = deps.models.canary;
+  const choice = deps.models.choose(() => (canary ? callerOf(c, canary.key, row) : ''));
+  try {
+    return await fn(choice);
+  } finally {
+    choice.release();
+  }
+}
+
 export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
-  const { scorer, info, metrics } = deps;
-  const model = { name: info.name, version: info.version };
-  const { threshold } = info;
+  const { metrics } = deps;
 
   app.post('/predict', accepts(['application/json']), limitBody(deps.limits.predictBytes), async (c) => {
     const row = parseJson(await c.req.text());
-    const errors = scorer.validate(row);
-    if (errors.length > 0) {
-      metrics.observeInvalid(errors);
-      throw invalidRow(errors);
-    }
-    const [probability = NaN] = await scoreValid(deps, [row as Row]);
-    const id = rowKey(deps, row as Row);
-    return c.json({ probability, label: probability >= threshold ? 1 : 0, threshold, ...(id === undefined ? {} : { id }), model });
+    return withModel(deps, c, row, async (choice) => {
+      const errors = choice.model.scorer.validate(row);
+      if (errors.length > 0) {
+        metrics.observeInvalid(errors);
+        throw invalidRow(errors);
+      }
+      const { probabilities, model } = await score(deps, choice, { kind: 'rows', rows: [row as Row] });
+      const probability = probabilities[0] as number;
+      const { threshold, name, version } = model.info;
+      const id = rowKey(model, row as Row);
+      answeredBy(c, model);
+      return c.json({ probability, label: probability >= threshold ? 1 : 0, threshold, ...(id === undefined ? {} : { id }), model: { name, version } });
+    });
   });
 
   app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), limitBody(deps.limits.batchBytes), async (c) => {
-    const rows = await batchRows(c.req.header('content-type'), await c.req.text(), scorer.pkg.featureSchema);
+    // CSV cells are typed by the primary's schema; a canary takes the whole batch (its caller decides, by the first row for a field key).
+    const rows = await batchRows(c.req.header('content-type'), await c.req.text(), deps.models.primary.scorer.pkg.featureSchema);
     metrics.batchRows.observe(rows.length);
     c.set('logRows', rows.length);
-    const valid: Row[] = [];
-    const validIndex: number[] = [];
-    const results: Record<string, unknown>[] = new Array<Record<string, unknown>>(rows.length);
-    rows.forEach((row, index) => {
-      const errors = scorer.validate(row);
-      if (errors.length === 0) {
-        valid.push(row as Row);
-        validIndex.push(index);
-        return;
-      }
-      metrics.observeInvalid(errors);
-      results[index] = { index, error: `row ${index}: ${errors.map((e) => e.message).join('; ')}`, fields: errors };
+    return withModel(deps, c, rows[0], async (choice) => {
+      const valid: Row[] = [];
+      const validIndex: number[] = [];
+      const results: Record<string, unknown>[] = new Array<Record<string, unknown>>(rows.length);
+      rows.forEach((row, index) => {
+        const errors = choice.model.scorer.validate(row);
+        if (errors.length === 0) {
+          valid.push(row as Row);
+          validIndex.push(index);
+          return;
+        }
+        metrics.observeInvalid(errors);
+        results[index] = { index, error: `row ${index}: ${errors.map((e) => e.message).join('; ')}`, fields: errors };
+      });
+      const { probabilities, model } = valid.length > 0 ? await score(deps, choice, { kind: 'rows', rows: valid }) : { probabilities: new Float32Array(0), model: choice.model };
+      const { threshold, name, version } = model.info;
+      validIndex.forEach((index, k) => {
+        const probability = probabilities[k] as number;
+        const id = rowKey(model, valid[k] as Row);
+        results[index] = { index, probability, label: probability >= threshold ? 1 : 0, ...(id === undefined ? {} : { id }) };
+      });
+      answeredBy(c, model);
+      return c.json({ results, scored: valid.length, invalid: rows.length - valid.length, threshold, model: { name, version } });
     });
-    const probabilities = valid.length > 0 ? await scoreValid(deps, valid) : new Float32Array(0);
-    validIndex.forEach((index, k) => {
-      const probability = probabilities[k] as number;
-      const id = rowKey(deps, valid[k] as Row);
-      results[index] = { index, probability, label: probability >= threshold ? 1 : 0, ...(id === undefined ? {} : { id }) };
-    });
-    return c.json({ results, scored: valid.length, invalid: rows.length - valid.length, threshold, model });
   });
 }

@@ -1,9 +1,18 @@
-/** @module Scoring validated rows into what the JSON routes answer: probability, label at the threshold, and the row's key when it has one. */
-import type { RawValue, RowError } from '../model/index.js';
+/**
+ * @module Scoring validated rows into what the JSON routes answer, with the model the request
+ * took: the primary, or the canary (whose scoring failure is counted against it and answered by
+ * the primary instead); then the shadow, after the answer is computed. A non-finite score is the
+ * model's failure, never a probability.
+ */
+import type { RowError } from '../model/index.js';
+import type { LoadedModel } from '../loaded-model.js';
+import type { Choice } from '../model-router.js';
 import { RequestProblem } from '../request-problem.js';
 import type { ServeDeps } from './deps.js';
+import { fits, scoreWith, type Row, type ScoringInput } from './score-with.js';
+import { shadowAfter } from './shadow.js';
 
-export type Row = Readonly<Record<string, RawValue>>;
+export { ScoringFailed, type Row, type ScoringInput } from './score-with.js';
 
 /** A 422 for one row that does not fit the feature schema, naming every field that is wrong. */
 export function invalidRow(errors: readonly RowError[], where = 'the row'): RequestProblem {
@@ -13,16 +22,48 @@ export function invalidRow(errors: readonly RowError[], where = 'the row'): Requ
 }
 
 /** The row's key value (preprocessing's `id` column), when it is a string or number. */
-export function rowKey(deps: ServeDeps, row: Row): string | number | undefined {
-  const key = row[deps.scorer.pkg.preprocessing.id];
+export function rowKey(model: LoadedModel, row: Row): string | number | undefined {
+  const key = row[model.scorer.pkg.preprocessing.id];
   return typeof key === 'string' || typeof key === 'number' ? key : undefined;
 }
 
-/** Scores rows that passed validation and counts them in the metrics. */
-export async function scoreValid(deps: ServeDeps, rows: readonly Row[]): Promise<Float32Array> {
-  const probabilities = await deps.scorer.scoreRows(rows);
-  deps.metrics.observeScores(probabilities, deps.info.threshold);
-  const drift = deps.drift;
-  if (drift) for (let i = 0; i < rows.length; i++) drift.observe(rows[i] as Row, probabilities[i] as number);
-  return probabilities;
+/** Scores `input` with the request's model and counts it; resolves to the probabilities and the model that answered. */
+export async function score(deps: ServeDeps, choice: Choice, input: ScoringInput): Promise<{ probabilities: Float32Array; model: LoadedModel }> {
+  if (choice.role === 'primary') return scorePrimary(deps, choice.model, input);
+  const guard = deps.models.canary?.guard;
+  const start = performance.now();
+  let scored: { probabilities: Float32Array; seconds: number };
+  try {
+    scored = await scoreWith(choice.model, input);
+  } catch (error) {
+    guard?.recordCanary({ failed: true, seconds: (performance.now() - start) / 1000 });
+    deps.onSideError?.('canary', choice.model, error);
+    // The canary's failure is never the caller's: the primary answers.
+    const primary = deps.models.primaryChoice();
+    try {
+      if (!fits(primary.model, input)) throw error;
+      return await scorePrimary(deps, primary.model, input);
+    } finally {
+      primary.release();
+    }
+  }
+  const { probabilities, seconds } = scored;
+  const { metrics } = deps;
+  metrics.observeScoring(choice.model.label, 'canary', seconds);
+  metrics.observeScores(probabilities, choice.model.info.threshold, choice.model.label, 'canary');
+  guard?.recordCanary({ failed: false, seconds, scores: probabilities });
+  shadowAfter(deps, input, probabilities, choice.model);
+  return { probabilities, model: choice.model };
+}
+
+async function scorePrimary(deps: ServeDeps, model: LoadedModel, input: ScoringInput): Promise<{ probabilities: Float32Array; model: LoadedModel }> {
+  const { probabilities, seconds } = await scoreWith(model, input);
+  const { metrics } = deps;
+  metrics.observeScoring(model.label, 'primary', seconds);
+  metrics.observeScores(probabilities, model.info.threshold, model.label, 'primary');
+  const drift = model.drift;
+  if (drift && input.kind === 'rows') for (let i = 0; i < input.rows.length; i++) drift.observe(input.rows[i] as Row, probabilities[i] as number);
+  deps.models.canary?.guard.recordPrimary(probabilities);
+  shadowAfter(deps, input, probabilities, model);
+  return { probabilities, model };
 }

@@ -5,15 +5,24 @@ import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../r
 import { inferResponse, readInferRequest, v2ModelMetadata } from '../v2-infer.js';
 import { limitBody } from './body-limit.js';
 import type { HabitsEnv } from '../habits/index.js';
+import type { LoadedModel } from '../loaded-model.js';
+import type { Choice } from '../model-router.js';
+import { answeredBy } from './caller.js';
 import type { ServeDeps } from './deps.js';
-import { scoreValid, type Row } from './rows.js';
+import { withModel } from './predict.js';
+import { score, type Row, type ScoringInput } from './rows.js';
 
 export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: string): void {
-  const { scorer, info, metrics } = deps;
-  const metadata = v2ModelMetadata({ name: info.name, version: info.version, schema: scorer.pkg.featureSchema, spec: scorer.pkg.preprocessing });
-  const notFound = (name: string) => new RequestProblem(404, 'model_not_found', `no model '${name}' here; this server serves '${info.name}'`);
+  const { metrics, models } = deps;
+  // Per model (a reload brings another): computed on first use.
+  const metadata = new WeakMap<LoadedModel, unknown>();
+  const metadataOf = (m: LoadedModel) => {
+    if (!metadata.has(m)) metadata.set(m, v2ModelMetadata({ name: m.info.name, version: m.info.version, schema: m.scorer.pkg.featureSchema, spec: m.scorer.pkg.preprocessing }));
+    return metadata.get(m);
+  };
   const own = (name: string) => {
-    if (name !== info.name) throw notFound(name);
+    const served = models.primary.info.name;
+    if (name !== served) throw new RequestProblem(404, 'model_not_found', `no model '${name}' here; this server serves '${served}'`);
   };
 
   app.get('/v2', (c) => c.json({ name: 'pipe', version: serverVersion, extensions: [] }));
@@ -21,40 +30,47 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
   app.get('/v2/health/ready', (c) => c.body(null, deps.isReady() ? 200 : 400));
   app.get('/v2/models/:name', (c) => {
     own(c.req.param('name'));
-    return c.json(metadata);
+    return c.json(metadataOf(models.primary));
   });
   app.get('/v2/models/:name/ready', (c) => {
     own(c.req.param('name'));
     return c.body(null, deps.isReady() ? 200 : 400);
   });
-  app.post(
-    '/v2/models/:name/infer',
-    limitBody(deps.limits.batchBytes),
-    async (c) => {
-      own(c.req.param('name'));
-      const type = mediaType(c.req.header('content-type'));
-      if (type !== 'application/json') throw unsupportedMediaType(type, ['application/json']);
-      const request = readInferRequest(parseJson(await c.req.text()), scorer.width);
-      let probabilities: Float32Array;
-      if (request.input.kind === 'matrix') {
-        metrics.batchRows.observe(request.input.rows);
-        c.set('logRows', request.input.rows);
-        probabilities = await scorer.scoreMatrix(request.input.x, request.input.rows);
-        metrics.observeScores(probabilities, info.threshold);
-      } else {
+  app.post('/v2/models/:name/infer', limitBody(deps.limits.batchBytes), async (c) => {
+    own(c.req.param('name'));
+    const type = mediaType(c.req.header('content-type'));
+    if (type !== 'application/json') throw unsupportedMediaType(type, ['application/json']);
+    const request = readInferRequest(parseJson(await c.req.text()), models.primary.scorer.width);
+    const n = request.input.kind === 'matrix' ? request.input.rows : request.input.rows.length;
+    metrics.batchRows.observe(n);
+    c.set('logRows', n);
+    const first = request.input.kind === 'matrix' ? undefined : request.input.rows[0];
+    const answer = async (choice: Choice) => {
+      let input: ScoringInput;
+      if (request.input.kind === 'matrix') input = { kind: 'matrix', x: request.input.x, rows: request.input.rows };
+      else {
         const { rows } = request.input;
-        metrics.batchRows.observe(rows.length);
-        c.set('logRows', rows.length);
-    c.set('logRows', rows.length);
         rows.forEach((row, index) => {
-          const errors = scorer.validate(row);
+          const errors = choice.model.scorer.validate(row);
           if (errors.length === 0) return;
           metrics.observeInvalid(errors);
           throw new RequestProblem(400, 'invalid_row', `row ${index}: ${errors.map((e) => e.message).join('; ')}`, { index, fields: errors });
         });
-        probabilities = await scoreValid(deps, rows as Row[]);
+        input = { kind: 'rows', rows: rows as Row[] };
       }
-      return c.json(inferResponse({ name: info.name, version: info.version, id: request.id ?? randomUUID(), outputs: request.outputs, probabilities, threshold: info.threshold }));
-    },
-  );
+      const { probabilities, model } = await score(deps, choice, input);
+      answeredBy(c, model);
+      return c.json(inferResponse({ name: model.info.name, version: model.info.version, id: request.id ?? randomUUID(), outputs: request.outputs, probabilities, threshold: model.info.threshold }));
+    };
+    return withModel(deps, c, first, async (choice) => {
+      // A canary of another width cannot take a tensor preprocessed for the primary's: the primary answers.
+      if (request.input.kind !== 'matrix' || choice.model.scorer.width === models.primary.scorer.width) return answer(choice);
+      const primary = models.primaryChoice();
+      try {
+        return await answer(primary);
+      } finally {
+        primary.release();
+      }
+    });
+  });
 }

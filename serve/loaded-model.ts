@@ -1,0 +1,83 @@
+/**
+ * @module One model ready to answer: its package, the scorer (engine chosen and warmed), what
+ * GET /model says about it and its drift monitor. The unit the service swaps on a hot reload and
+ * runs beside the primary as a canary or shadow; disposing it frees the tensors and removes the
+ * temporary directory of a fetched version.
+ */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PipeError } from '../runner/command/index.js';
+import { createDriftMonitor, DriftOptionError, type DriftMonitor, type DriftOptions } from './drift/index.js';
+import { ModelPackageError, loadModelPackage, type ModelPackage } from './model/index.js';
+import { modelInfo, type ModelInfo } from './model-info.js';
+import type { ServedModel } from './resolve-model.js';
+import { createScorer, type Scorer } from './scorer.js';
+
+export interface LoadedModel {
+  readonly served: ServedModel;
+  readonly pkg: ModelPackage;
+  readonly scorer: Scorer;
+  readonly info: ModelInfo;
+  /** Live drift against the package's reference profile; absent when it has none. */
+  readonly drift?: DriftMonitor;
+  /** The version as metrics label it (`unversioned` for a plain directory). */
+  readonly label: string;
+}
+
+export interface LoadOptions {
+  readonly threshold?: number | undefined;
+  readonly engine?: 'auto' | 'tfjs';
+  readonly drift?: DriftOptions;
+  /** Makes a drift monitor (only the primary needs one). */
+  readonly monitorDrift?: boolean;
+}
+
+/** Removes the temporary directory a fetched version was written to (nothing for a workspace or directory model). */
+export function removeFetched(model: ServedModel): void {
+  if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+}
+
+async function loadPackage(dir: string): Promise<ModelPackage> {
+  try {
+    return await loadModelPackage(dir);
+  } catch (error) {
+    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
+    throw error;
+  }
+}
+
+/** A bad window or threshold is the caller's input: exit 2, naming the option. */
+function driftMonitor(pkg: ModelPackage, options: DriftOptions): DriftMonitor | undefined {
+  if (!pkg.referenceProfile) return undefined;
+  try {
+    return createDriftMonitor(pkg.referenceProfile, options);
+  } catch (error) {
+    if (error instanceof DriftOptionError) throw new PipeError('USAGE', `drift: ${error.message}`, { command: 'serve' }, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Loads, checks and warms the package of `served`. On failure nothing is left behind: the
+ * package is disposed and a fetched version's directory removed.
+ */
+export async function loadServedModel(served: ServedModel, { threshold, engine = 'auto', drift = {}, monitorDrift = true }: LoadOptions = {}): Promise<LoadedModel> {
+  let pkg: ModelPackage | undefined;
+  try {
+    pkg = await loadPackage(served.dir);
+    const scorer = await createScorer(pkg, { engine });
+    const info = await modelInfo(served, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
+    const monitor = monitorDrift ? driftMonitor(pkg, drift) : undefined;
+    return { served, pkg, scorer, info, label: info.version ?? 'unversioned', ...(monitor ? { drift: monitor } : {}) };
+  } catch (error) {
+    pkg?.dispose();
+    removeFetched(served);
+    throw error;
+  }
+}
+
+/** Frees the model's tensors and removes a fetched version's directory. */
+export function disposeLoaded(model: LoadedModel): void {
+  model.pkg.dispose();
+  removeFetched(model.served);
+}
