@@ -67,7 +67,9 @@ export async function expTable({ root, all = false, sortBy, sortOrder = 'asc' }:
   if (sortBy && !parseColumn(sortBy, [...metricKeys.values()])) {
     throw new PipeError('USAGE', `--sort-by ${sortBy}: no experiment has that metric${metricKeys.size ? ` (metrics: ${[...metricKeys.values()].map(([, k]) => k).join(', ')})` : ''}`, { command: 'exp show', flag: '--sort-by' });
   }
-  return { groups, paramColumns: [...changedParams.values()], metricColumns: [...metricKeys.values()], problems: [...new Set(problems)] };
+  // The experiments' diffs finish in any order: columns by file, then key, so a table reads the same every time.
+  const byName = (a: readonly [string, string], b: readonly [string, string]) => a[0].localeCompare(b[0]) || a[1].localeCompare(b[1]);
+  return { groups, paramColumns: [...changedParams.values()].sort(byName), metricColumns: [...metricKeys.values()].sort(byName), problems: [...new Set(problems)] };
 }
 
 function collect(files: readonly FileChanges[], side: 'old' | 'new'): Values {
