@@ -13,17 +13,9 @@ export interface LoadOptions {
 }
 
 export async function loadPipeline({ root, cache = new ParsedCache(undefined) }: LoadOptions): Promise<Pipeline> {
-  const present = PIPELINE_FORMATS.filter((f) => existsSync(join(root, f.file)));
-  const [entry, other] = present;
-  if (entry && other) {
-    // Two pipelines would each claim the outs and the lock; which one the user meant is theirs to say.
-    throw specInvalid([
-      {
-        file: other.file,
-        message: `both ${entry.file} and ${other.file} are here; pipe reads one pipeline file: remove (or rename) the one you do not use`,
-      },
-    ]);
-  }
+  // pipeline.yaml wins over dvc.yaml: a DVC project mid-migration (after `pipe import dvc`) keeps
+  // its dvc.yaml for DVC while pipe runs the pipeline.yaml written from it; revisions read the same way.
+  const entry = PIPELINE_FORMATS.find((f) => existsSync(join(root, f.file)));
   if (!entry) {
     throw new PipeError('NO_PIPELINE', `no ${PIPELINE_FILES.join(' or ')} in ${root}; create one with 'pipe init' (see docs/pipeline-yaml.md)`, { cwd: root });
   }

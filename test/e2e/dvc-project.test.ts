@@ -66,13 +66,14 @@ describe('a DVC project under pipe', () => {
     expect(runs(repo)).toEqual(['featurize-de', 'featurize-en', 'prepare']);
   });
 
-  it('refuses a directory holding both dvc.yaml and pipeline.yaml, naming both', async () => {
+  it('runs pipeline.yaml when dvc.yaml is there too (a project mid-migration), leaving dvc.yaml alone', async () => {
     const repo = dvcProject();
-    repo.write('pipeline.yaml', 'stages:\n  a: {cmd: "true"}\n');
+    const dvcYaml = repo.read('dvc.yaml');
+    repo.write('pipeline.yaml', 'stages:\n  only:\n    cmd: mkdir -p .counts && touch .counts/only\n');
     const r = await repo.pipe(['repro']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/both pipeline\.yaml and dvc\.yaml are here/);
-    expect(runs(repo)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(runs(repo)).toEqual(['only']);
+    expect(repo.read('dvc.yaml')).toBe(dvcYaml);
   });
 
   it('fails on templating it cannot resolve, each problem at its line and column', async () => {
