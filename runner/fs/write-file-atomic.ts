@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto';
 /**
  * Temp file in the same directory (same filesystem), fsync, then rename over the target. `mode`
  * is set when the temp file is created, so a file meant to be private (credentials) never exists
- * readable by others, not even for a moment.
+ * readable by others, not even for a moment. `sync: false` skips the fsync, for a record whose
+ * loss in a power cut costs nothing (its readers treat an empty or torn file as absent).
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, { mode = 0o644 }: { mode?: number } = {}): void {
+export function writeFileAtomic(file: string, data: string | Uint8Array, { mode = 0o644, sync = true }: { mode?: number; sync?: boolean } = {}): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -16,7 +17,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, { mode 
     const fd = openSync(tmp, 'wx', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fsyncSync(fd);
+      if (sync) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
