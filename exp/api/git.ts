@@ -1,4 +1,4 @@
-/** @module Runs the git CLI for what isomorphic-git cannot do (worktrees, update-ref, push/fetch of refs/exps/*). */
+/** @module Runs the git CLI for what needs git's index and ignore rules (filling a worktree, add -A, write-tree, the snapshot) and for push/fetch of refs/exps/*. */
 import { execFile } from 'node:child_process';
 import { PipeError } from '../../runner/command/index.js';
 
