@@ -23,15 +23,16 @@ async function issuesOf(root: string): Promise<SpecIssue[]> {
 }
 
 describe('templating in pipeline.yaml', () => {
-  it('remembers an expansion while the file and the files it read are unchanged, and expands again when one changes', async () => {
+  it('remembers a loaded pipeline while the file and the files it read are unchanged, and loads it again when one changes', async () => {
     const root = repo({
       'params.yaml': 'langs: [en, de]\n',
       'vars.yaml': 'tool: prep\n',
-      'dvc.yaml': 'vars:\n  - vars.yaml\nstages:\n  prep:\n    foreach: ${langs}\n    do:\n      cmd: ${tool} ${item}\n',
+      'other.yaml': 'k: 1\n',
+      'dvc.yaml': 'vars:\n  - vars.yaml\nstages:\n  prep:\n    foreach: ${langs}\n    do:\n      cmd: ${tool} ${item}\n      params:\n        - other.yaml: [k]\n',
     });
     // Remembered only once the files are older than the racy window.
     const old = new Date(Date.now() - 10_000);
-    for (const f of ['params.yaml', 'vars.yaml', 'dvc.yaml']) utimesSync(join(root, f), old, old);
+    for (const f of ['params.yaml', 'vars.yaml', 'other.yaml', 'dvc.yaml']) utimesSync(join(root, f), old, old);
     const dir = tempDir('pipe-tpl-cache-');
     const first = new ParsedCache(dir);
     expect((await loadPipeline({ root, cache: first })).stages.map((s) => s.cmd[0])).toEqual(['prep en', 'prep de']);
@@ -45,6 +46,9 @@ describe('templating in pipeline.yaml', () => {
     writeFileSync(join(root, 'vars.yaml'), 'tool: prep\n');
     writeFileSync(join(root, 'params.yaml'), 'langs: [fr]\n');
     expect(await cmds()).toEqual(['prep fr']);
+    // A params file only a stage's params: names counts too.
+    writeFileSync(join(root, 'other.yaml'), 'k: 2\n');
+    expect((await loadPipeline({ root, cache: new ParsedCache(dir) })).params.get('other.yaml')?.get('k')).toBe(2);
   });
 
 

@@ -1,7 +1,7 @@
 /** @module The pipeline.yaml format: the file and its params files read strictly into a validated, normalised Pipeline, or leniently at any revision. */
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
-import type { Artifact, Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
+import type { Artifact, Dep, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
@@ -12,7 +12,8 @@ import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.j
 import type { PipelineFormat, StrictLoad } from './pipeline-format.js';
 import { trackedFiles, type TrackedFiles } from './tracked-files.js';
 import type { VarsReader } from './template/load-vars.js';
-import { expandTemplate, type Expanded, type UsedParam } from './template/expand-template.js';
+import { expandTemplate, type UsedParam } from './template/expand-template.js';
+import { rememberPipeline, rememberedPipeline } from './remembered-pipeline.js';
 import { readTopLevel } from './read-top-level.js';
 import { refuseUnsupported } from './refuse-unsupported.js';
 import { pipeTemplate } from './plot-template.js';
@@ -50,6 +51,10 @@ async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect)
 }
 
 async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
+  if (!fresh) {
+    const remembered = rememberedPipeline(cache, root, file);
+    if (remembered) return { pipeline: remembered };
+  }
   const read = await readYamlFile({ root, name: file, cache, fresh });
   // Gone since the caller looked: as empty as a file can be.
   if (!read.exists) return { issues: [{ file, message: 'the file disappeared while it was being read' }], fromCache: false };
@@ -60,27 +65,19 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
     return { issues: [{ file, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
   }
   const params = new ParamsFiles(root, cache, fresh);
-  // The expansion of an unchanged file whose vars and params files are unchanged too (a no-op
-  // run of a 400-stage foreach/matrix file spent ~15 ms expanding and validating it again).
-  const expansionKey = `${file}#expanded`;
-  const remembered = read.source ? undefined : rememberedExpansion(cache.getDerived(root, expansionKey)?.value, read.value);
-  const readFiles = new Set([file]);
-  const expanded =
-    remembered ??
-    (await expandTemplate(read.value, async (name) => {
-      readFiles.add(name);
-      const r = await params.load(name);
-      if (!r.exists) return { exists: false };
-      const problem = r.source?.syntaxIssues[0];
-      return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
-    }, dialect));
+  const expanded = await expandTemplate(read.value, async (name) => {
+    const r = await params.load(name);
+    if (!r.exists) return { exists: false };
+    const problem = r.source?.syntaxIssues[0];
+    return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
+  }, dialect);
   const fromCache = !read.source;
   const located = withOrigins(source, expanded.origins);
   for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
   if (issues.length) return { issues, fromCache };
   // A remembered value was validated when it was remembered (the validator, 40 KB, loads only
-  // here), and so was a remembered expansion; a templated file expanded anew is checked.
-  if (read.source || (expanded.templated && !remembered)) {
+  // here), but a templated one depends on its vars files: it is checked every time.
+  if (read.source || expanded.templated) {
     const { default: validate } = await import('./pipeline-validator.js');
     if (!validate(expanded.value)) issues.push(...schemaIssues(located, validate.errors ?? []));
   }
@@ -99,28 +96,9 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   const registryStages = isRecord(raw.registry) ? strings(raw.registry.stages) : [];
   if (issues.length) return { issues, fromCache };
   read.remember();
-  if (!remembered) cache.setDerived(root, expansionKey, [...readFiles], expansionToRemember(expanded));
-  return { pipeline: { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top } };
-}
-
-/** What is remembered of a valid file's expansion: nothing but that it was plain, or the expanded value and the params each stage read through `${}`. */
-interface RememberedExpansion {
-  readonly plain: boolean;
-  readonly value?: unknown;
-  readonly used?: [string, UsedParam[]][];
-}
-
-function expansionToRemember(e: Expanded): RememberedExpansion {
-  return e.templated ? { plain: false, value: e.value, used: [...e.used].map(([k, v]) => [k, [...v]]) } : { plain: true };
-}
-
-/** A remembered expansion as `expandTemplate` returns it (no issues, no origins: they are only for messages, and a remembered file had none). */
-function rememberedExpansion(r: unknown, raw: unknown): Expanded | undefined {
-  if (!isRecord(r) || typeof r.plain !== 'boolean') return undefined;
-  const none = new Map<string, KeyPath>();
-  if (r.plain) return { value: raw, issues: [], origins: none, used: new Map(), templated: false };
-  if (!Array.isArray(r.used)) return undefined;
-  return { value: r.value, issues: [], origins: none, used: new Map(r.used as [string, UsedParam[]][]), templated: true };
+  const pipeline: Pipeline = { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top };
+  rememberPipeline(cache, pipeline, [file, ...params.loadedFiles()]);
+  return { pipeline };
 }
 
 /** Messages about a generated stage (`build@us`) point into the definition it came from. */
