@@ -4,7 +4,8 @@
  * bookkeeping on this machine, two of them for these two small writes.
  */
 import * as fs from 'node:fs';
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createExclusive } from '../fs/create-exclusive.js';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { gitErrorCode } from './git-error-code.js';
@@ -86,19 +87,8 @@ export async function writeRefFile(root: string, ref: string, oid: string, { rep
   const file = join(repo.gitdir, ref);
   mkdirSync(dirname(file), { recursive: true });
   const lock = `${file}.lock`;
-  let fd: number;
+  if (!createExclusive(lock, `${oid}\n`)) return false;
   try {
-    fd = openSync(lock, 'wx');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  try {
-    try {
-      writeSync(fd, `${oid}\n`);
-    } finally {
-      closeSync(fd);
-    }
     if (!replace && (await refExists(root, ref))) {
       rmSync(lock, { force: true });
       return false;
