@@ -45,13 +45,18 @@ sh(`${pipe} repro >/dev/null && git add -A && git commit -qm baseline`, base);
 
 const SWEEP = `-S train.lr=0.001,0.01,0.1 -S 'train.hidden=[32],[64,32]'`;
 const PHASES = /\] (worktree add|params \+ checkout|repro|commit \+ ref|worktree remove): (\d+) ms/g;
-/** Runs `cmd` with PIPE_EXP_TRACE=1: its wall ms, and each experiment's phases (run-experiment.ts) from stderr. */
+/**
+ * Runs `cmd` with PIPE_EXP_TRACE=1: its wall ms, its CPU ms (user + sys of pipe and every git and
+ * stage process it waited for, from GNU time: what a loaded machine disturbs less), and each
+ * experiment's phases (run-experiment.ts) from stderr.
+ */
 const traced = (cmd, cwd) => {
   const t = performance.now();
-  const r = spawnSync('sh', ['-c', `${cmd} >/dev/null`], { cwd, env: { ...process.env, PIPE_EXP_TRACE: '1' }, encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', `${cmd} >/dev/null`], { cwd, env: { ...process.env, PIPE_EXP_TRACE: '1' }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}\n${r.stderr}`);
   const phases = [...r.stderr.matchAll(PHASES)].map((m) => [m[1], Number(m[2])]);
-  return { ms: performance.now() - t, phases };
+  const [, u, sys] = /cpu (\S+) (\S+)\s*$/.exec(r.stderr) ?? [];
+  return { ms: performance.now() - t, cpu: (Number(u) + Number(sys)) * 1000, phases };
 };
 const fresh = (name) => {
   const dir = join(template, name);
@@ -60,10 +65,12 @@ const fresh = (name) => {
 };
 
 const runs = { seq: [], par: [], restored: [] };
+const cpuOf = { seq: [], par: [], restored: [] };
 /** Phase → ms of every experiment, per kind of run. */
 const phasesOf = { seq: new Map(), par: new Map(), restored: new Map() };
 const record = (kind, r) => {
   runs[kind].push(r.ms);
+  cpuOf[kind].push(r.cpu);
   for (const [k, v] of r.phases) phasesOf[kind].set(k, [...(phasesOf[kind].get(k) ?? []), v]);
 };
 const loadBefore = loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -79,7 +86,7 @@ for (let r = 0; r < rounds; r++) {
       log(`round ${r + 1}: six experiments queued, -j 2 …`);
       const queued = traced(`${pipe} exp run --queue ${SWEEP}`, dir);
       const started = traced(`${pipe} queue start -q -j 2`, dir);
-      record('par', { ms: queued.ms + started.ms, phases: started.phases });
+      record('par', { ms: queued.ms + started.ms, cpu: queued.cpu + started.cpu, phases: started.phases });
       log(`round ${r + 1}: the same sweep again, all restored from the run-cache …`);
       record('restored', traced(`${pipe} exp run -q ${SWEEP}`, dir));
     }
@@ -102,12 +109,12 @@ const par = split('par');
 const restored = split('restored');
 console.log(`| measure (median of ${rounds}) | time |`);
 console.log('| --- | --- |');
-console.log(`| 6 experiments, one after another (\`pipe exp run\`) | ${s(mSeq)} |`);
-console.log(`| 6 experiments, \`pipe exp run --queue\` + \`pipe queue start -j 2\` | ${s(mPar)} |`);
+console.log(`| 6 experiments, one after another (\`pipe exp run\`) | ${s(mSeq)} (CPU ${s(median(cpuOf.seq))}) |`);
+console.log(`| 6 experiments, \`pipe exp run --queue\` + \`pipe queue start -j 2\` | ${s(mPar)} (CPU ${s(median(cpuOf.par))}) |`);
 console.log(`| speed-up | ${(mSeq / mPar).toFixed(2)}× |`);
 console.log(`| one after another, per experiment: stages (repro) / bookkeeping (worktree, params, checkout, commit, ref) | ${seq.stage.toFixed(0)} ms / ${seq.book.toFixed(0)} ms |`);
 console.log(`| -j 2, per experiment: stages / bookkeeping (two at once) | ${par.stage.toFixed(0)} ms / ${par.book.toFixed(0)} ms |`);
-console.log(`| a whole restored sweep / 6 (every stage from the run-cache; process start, snapshot and planning included) | ${perExp.toFixed(0)} ms |`);
+console.log(`| a whole restored sweep / 6 (every stage from the run-cache; process start, snapshot and planning included) | ${perExp.toFixed(0)} ms wall, ${(median(cpuOf.restored) / 6).toFixed(0)} ms CPU |`);
 console.log(`| restored sweep, per experiment: repro (hashing + restore) / bookkeeping | ${restored.stage.toFixed(0)} ms / ${restored.book.toFixed(0)} ms |`);
 console.log(`\nmean ms by phase — one after another: ${seq.detail}; -j 2: ${par.detail}; restored: ${restored.detail}`);
 console.log(`\nall runs: sequential ${runs.seq.map(s).join(', ')}; -j 2 ${runs.par.map(s).join(', ')}; restored sweeps ${runs.restored.map((x) => `${x.toFixed(0)} ms`).join(', ')}`);

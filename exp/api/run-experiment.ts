@@ -2,7 +2,7 @@
 import { PipeError, checkout, commitDates, refExists, repro, writeCommitObject, writeRefFile, type ReproReporter } from '../../runner/index.js';
 import { applyOverrides } from './apply-params.js';
 import { expRefName } from './exp-refs.js';
-import { commitEnv, git } from './git.js';
+import { commitEnv, git, gitScript } from './git.js';
 import { formatOverride, type ParamOverride } from './param-sets.js';
 import { addWorktree } from './worktree.js';
 
@@ -64,8 +64,7 @@ export async function runExperiment({ root, spec, force = false, reporter, signa
     trace('params + checkout');
     await repro({ root: wt.dir, reporter: counting, signal, jobs, command: `pipe exp run (${spec.name})` });
     trace('repro');
-    await git(wt.dir, ['add', '-A', '--', '.']);
-    const tree = (await git(wt.dir, ['write-tree'])).trim();
+    const tree = (await gitScript(wt.dir, 'git add -A -- . && git write-tree')).trim();
     const message = `pipe exp: ${spec.name}\n\n${spec.overrides.map(formatOverride).join('\n') || '(no params changed)'}\n`;
     const commit = await commitTree(root, tree, spec.baseline, message);
     const ref = expRefName(spec.baseline, spec.name);

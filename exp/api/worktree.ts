@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PipeError, acquireMutex, locateGitDir, pipeDir, shareCache } from '../../runner/index.js';
+import { PipeError, acquireMutex, locateGitDir, pipeDir, shareCache, volatileDir } from '../../runner/index.js';
 import { git } from './git.js';
 
 export interface Worktree {
@@ -37,11 +37,13 @@ export async function addWorktree(root: string, commit: string, label: string): 
   mkdirSync(to.dir, { recursive: true });
   for (const f of [from.config, from.localConfig]) if (existsSync(f)) copyFileSync(f, join(to.dir, f.slice(from.dir.length + 1)));
   const unshare = shareCache(dir, from.cache);
+  const syncAgain = volatileDir(dir);
   return {
     dir,
     async remove() {
       unshare();
       removeWorktree(dir);
+      syncAgain();
     },
   };
 }
