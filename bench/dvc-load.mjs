@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // dvc.yaml loading (issue 18): a dvc.yaml with a 200-item foreach and a 20×10 matrix (400
 // stages, every one templated), run once, then timed: the no-op `pipe repro` (target ≤ 300 ms)
-// and `pipe status`, each the median of --runs runs of the built CLI.
+// and `pipe status`, each the median of --runs runs of the built CLI; in the same rounds, the
+// machine's floor (`node -e ''`, `pipe --version`) and the same project as a pipeline.yaml, and
+// each with NODE_EXTRA_CA_CERTS unset too (Node parses that bundle at every start).
 //
 //   npm run build && node bench/dvc-load.mjs [--runs N] [--dir DIR] [--keep]
 //
 // Prints a Markdown section for docs/BENCHMARKS.md on stdout; progress goes to stderr.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,9 +50,11 @@ stages:
 mkdirSync(join(dir, 'out'));
 
 // Wall time, and CPU time (user + sys, from GNU time) as a figure a loaded machine disturbs less.
-const run = (args) => {
+const noCa = { ...process.env };
+delete noCa.NODE_EXTRA_CA_CERTS;
+const run = (args, { cwd = dir, env = process.env, node = false } = {}) => {
   const t = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', `${pipe} ${args}`], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', node ? args : `${pipe} ${args}`], { cwd, env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`pipe ${args} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   const [, u, s] = /cpu (\S+) (\S+)\s*$/.exec(r.stderr) ?? [];
@@ -58,29 +62,44 @@ const run = (args) => {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
 log(`first run of 400 stages in ${dir}…`);
 const first = run('repro -j 2');
 log(`first run: ${first.ms.toFixed(0)} ms`);
-const noop = [];
-const noopCpu = [];
-const status = [];
+// The same stages, data.lock and outs, read from pipeline.yaml instead (templated the same way).
+const asPipe = `${dir}-pipeline-yaml`;
+cpSync(dir, asPipe, { recursive: true });
+renameSync(join(asPipe, 'dvc.yaml'), join(asPipe, 'pipeline.yaml'));
+run('repro', { cwd: asPipe });
+
+const rows = {
+  'no-op `pipe repro`, dvc.yaml (400 templated stages, target ≤ 300 ms)': { args: 'repro', noop: true },
+  'the same, NODE_EXTRA_CA_CERTS unset': { args: 'repro', env: noCa, noop: true },
+  'no-op `pipe repro`, the same file as pipeline.yaml': { args: 'repro', cwd: asPipe, noop: true },
+  '`pipe status`, dvc.yaml': { args: 'status' },
+  "floor: `node -e ''`": { args: "node -e ''", node: true },
+  "floor: `node -e ''`, NODE_EXTRA_CA_CERTS unset": { args: "node -e ''", node: true, env: noCa },
+  'floor: `pipe --version`': { args: '--version' },
+};
+const times = Object.fromEntries(Object.keys(rows).map((k) => [k, { ms: [], cpu: [] }]));
 for (let i = 0; i < runs; i++) {
-  const r = run('repro');
-  if (!/Everything is up to date/.test(r.out)) throw new Error(`a no-op repro ran something:\n${r.out}`);
-  noop.push(r.ms);
-  noopCpu.push(r.cpu);
-  status.push(run('status').ms);
+  for (const [name, o] of Object.entries(rows)) {
+    const r = run(o.args, o);
+    if (o.noop && !/Everything is up to date/.test(r.out)) throw new Error(`a no-op repro ran something:\n${r.out}`);
+    times[name].ms.push(r.ms);
+    times[name].cpu.push(r.cpu);
+  }
 }
 const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+const cell = (xs) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
 process.stdout.write(`### dvc.yaml: 200-item foreach + 20×10 matrix (issue 18)
 
-Command: \`npm run build && node bench/dvc-load.mjs --runs ${runs}\` — ${cpus().length} cores, Node ${process.versions.node}, load average ${load} at the end.
+Command: \`npm run build && node bench/dvc-load.mjs --runs ${runs}\` — ${cpus().length} cores, Node ${process.versions.node}, load average ${loadBefore} before, ${load} at the end. Each round runs every row once, in this order.
 
-| | median of ${runs} |
-| --- | --- |
-| no-op \`pipe repro\` (400 templated stages, target ≤ 300 ms), wall | ${median(noop).toFixed(0)} ms (min ${Math.min(...noop).toFixed(0)}) |
-| the same, CPU time (user + sys) | ${median(noopCpu).toFixed(0)} ms (min ${Math.min(...noopCpu).toFixed(0)}) |
-| \`pipe status\` | ${median(status).toFixed(0)} ms (min ${Math.min(...status).toFixed(0)}) |
-| first run of the 400 stages (\`-j 2\`) | ${first.ms.toFixed(0)} ms |
+| median of ${runs} | wall | CPU (user + sys) |
+| --- | --- | --- |
+${Object.entries(times).map(([name, t]) => `| ${name} | ${cell(t.ms)} | ${cell(t.cpu)} |`).join('\n')}
+| first run of the 400 stages (\`-j 2\`) | ${first.ms.toFixed(0)} ms | |
 `);
 if (!values.keep && !values.dir) rmSync(dir, { recursive: true, force: true });
+if (!values.keep) rmSync(asPipe, { recursive: true, force: true });

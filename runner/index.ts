@@ -48,6 +48,10 @@ export { exportPath, type ExportOptions, type Exported } from './api/export-path
 export { formatBytes } from './command/format-bytes.js';
 // Experiments (exp/): a run of the pipeline in a temporary worktree that shares the repository's cache.
 export { shareCache } from './repo/pipe-dir.js';
+export { volatileDir } from './fs/write-file-atomic.js';
+export { locateGitDir } from './git/open-git-repo.js';
+export { treeOfCommit } from './git/tree-of-commit.js';
+export { commitDates, refExists, writeCommitObject, writeRefFile, type CommitObject, type CommitPerson } from './git/write-commit.js';
 export { repro, type ReproOptions, type ReproResult } from './api/repro/repro.js';
 export type { ReproReporter, StageEvent } from './api/repro/repro-events.js';
 export { checkout, type CheckoutSummary } from './api/checkout.js';

@@ -4,6 +4,7 @@
  * metrics. The refs are the whole record: listing, naming and removal read and write only them.
  */
 import { PipeError } from '../../runner/command/index.js';
+import { resolveRevision } from '../../runner/index.js';
 import { git } from './git.js';
 
 export const EXPS = 'refs/exps/';
@@ -44,7 +45,10 @@ export async function listExps(root: string, baseline?: string): Promise<ExpRef[
 /** The commit HEAD is at: the baseline of new experiments. */
 export async function headCommit(root: string): Promise<string> {
   try {
-    return (await git(root, ['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+    // In process: a sweep, exp show and queue start each asked git once more.
+    const { commit } = await resolveRevision(root, 'HEAD');
+    if (commit === undefined) throw new Error('HEAD names no commit');
+    return commit;
   } catch (err) {
     throw new PipeError('USAGE', 'experiments need a commit to start from: this repository has none yet (commit the pipeline first)', { command: 'exp' }, { cause: err });
   }

@@ -1,8 +1,8 @@
 /** @module Runs one experiment: a temporary worktree at its start commit, its params written, `repro` there on the shared cache, the result committed under refs/exps/. */
-import { PipeError, checkout, repro, type ReproReporter } from '../../runner/index.js';
+import { PipeError, checkout, commitDates, refExists, repro, writeCommitObject, writeRefFile, type ReproReporter } from '../../runner/index.js';
 import { applyOverrides } from './apply-params.js';
 import { expRefName } from './exp-refs.js';
-import { commitEnv, git } from './git.js';
+import { commitEnv, git, gitScript } from './git.js';
 import { formatOverride, type ParamOverride } from './param-sets.js';
 import { addWorktree } from './worktree.js';
 
@@ -38,8 +38,7 @@ export interface RunExperimentOptions {
 
 export async function refuseExisting(root: string, baseline: string, name: string): Promise<void> {
   const ref = expRefName(baseline, name);
-  const exists = await git(root, ['rev-parse', '--verify', '--quiet', ref]).then(() => true, () => false);
-  if (exists) throw new PipeError('EXP_EXISTS', `an experiment named '${name}' exists for baseline ${baseline.slice(0, 7)}; choose another --name, or --force to replace it (pipe exp remove ${name} removes it)`, { name, ref });
+  if (await refExists(root, ref)) throw new PipeError('EXP_EXISTS', `an experiment named '${name}' exists for baseline ${baseline.slice(0, 7)}; choose another --name, or --force to replace it (pipe exp remove ${name} removes it)`, { name, ref });
 }
 
 export async function runExperiment({ root, spec, force = false, reporter, signal, jobs }: RunExperimentOptions): Promise<ExperimentResult> {
@@ -65,21 +64,38 @@ export async function runExperiment({ root, spec, force = false, reporter, signa
     trace('params + checkout');
     await repro({ root: wt.dir, reporter: counting, signal, jobs, command: `pipe exp run (${spec.name})` });
     trace('repro');
-    await git(wt.dir, ['add', '-A', '--', '.']);
-    const tree = (await git(wt.dir, ['write-tree'])).trim();
+    const tree = (await gitScript(wt.dir, 'git add -A -- . && git write-tree')).trim();
     const message = `pipe exp: ${spec.name}\n\n${spec.overrides.map(formatOverride).join('\n') || '(no params changed)'}\n`;
-    const commit = (await git(root, ['commit-tree', tree, '-p', spec.baseline, '-F', '-'], { env: await commitEnv(root), input: message })).trim();
+    const commit = await commitTree(root, tree, spec.baseline, message);
     const ref = expRefName(spec.baseline, spec.name);
     // Without --force the ref must still not exist: a concurrent run of the same name loses here.
-    await git(root, force ? ['update-ref', ref, commit] : ['update-ref', ref, commit, '']).catch((err: unknown) => {
-      throw new PipeError('EXP_EXISTS', `an experiment named '${spec.name}' appeared for baseline ${spec.baseline.slice(0, 7)} while this one ran; its result is commit ${commit} (git update-ref ${ref} ${commit} keeps it)`, { name: spec.name, ref }, { cause: err });
-    });
+    if (!(await writeRefFile(root, ref, commit, { replace: force }))) {
+      throw new PipeError('EXP_EXISTS', `an experiment named '${spec.name}' appeared for baseline ${spec.baseline.slice(0, 7)} while this one ran; its result is commit ${commit} (git update-ref ${ref} ${commit} keeps it)`, { name: spec.name, ref });
+    }
     trace('commit + ref');
     return { name: spec.name, ref, commit, baseline: spec.baseline, ran, restored };
   } finally {
     await wt.remove();
     trace('worktree remove');
   }
+}
+
+/** The experiment's commit, written in process (git commit-tree only for a GIT_*_DATE in a form commitDates does not read). */
+async function commitTree(root: string, tree: string, parent: string, message: string): Promise<string> {
+  const env = await commitEnv(root);
+  const dates = commitDates();
+  if (!dates) return (await git(root, ['commit-tree', tree, '-p', parent, '-F', '-'], { env, input: message })).trim();
+  return writeCommitObject(
+    root,
+    {
+      tree,
+      parents: [parent],
+      message,
+      author: { name: env.GIT_AUTHOR_NAME ?? '', email: env.GIT_AUTHOR_EMAIL ?? '' },
+      committer: { name: env.GIT_COMMITTER_NAME ?? '', email: env.GIT_COMMITTER_EMAIL ?? '' },
+    },
+    dates,
+  );
 }
 
 /** PIPE_EXP_TRACE=1: each phase's milliseconds on stderr (what bench/exp.mjs's bookkeeping figure is made of). */

@@ -6,8 +6,8 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pipeDir } from '../../runner/index.js';
-import { commitEnv, git } from './git.js';
+import { pipeDir, treeOfCommit } from '../../runner/index.js';
+import { commitEnv, git, gitScript } from './git.js';
 
 /** The commit to check out for an experiment: HEAD itself when the workspace is clean. */
 export async function snapshotWorkspace(root: string, head: string): Promise<string> {
@@ -22,9 +22,8 @@ export async function snapshotWorkspace(root: string, head: string): Promise<str
       // No index yet: git builds one.
     }
     const env = { GIT_INDEX_FILE: index };
-    await git(root, ['add', '-A', '--', '.'], { env });
-    const tree = (await git(root, ['write-tree'], { env })).trim();
-    const headTree = (await git(root, ['rev-parse', `${head}^{tree}`])).trim();
+    const tree = (await gitScript(root, 'git add -A -- . && git write-tree', { env })).trim();
+    const headTree = await treeOfCommit(root, head);
     if (tree === headTree) return head;
     return (await git(root, ['commit-tree', tree, '-p', head, '-m', 'pipe exp: workspace changes'], { env: await commitEnv(root) })).trim();
   } finally {

@@ -3,10 +3,10 @@
  * repository's filesystem so the shared cache's hard links work), with the workspace's pipe config,
  * using the repository's cache and run-cache (runner's shareCache).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { acquireMutex, pipeDir, shareCache } from '../../runner/index.js';
+import { PipeError, acquireMutex, locateGitDir, pipeDir, shareCache, volatileDir } from '../../runner/index.js';
 import { git } from './git.js';
 
 export interface Worktree {
@@ -23,21 +23,72 @@ export async function addWorktree(root: string, commit: string, label: string): 
   const parent = worktreesDir(root);
   mkdirSync(parent, { recursive: true });
   const dir = join(parent, `${label}-${process.pid}-${randomBytes(3).toString('hex')}`);
-  await git(root, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+  await registerWorktree(root, dir, commit);
+  try {
+    // What `git worktree add` runs in the new worktree to fill it (and its index) from HEAD.
+    await git(dir, ['reset', '--hard', '--no-recurse-submodules', '--quiet']);
+  } catch (err) {
+    removeWorktree(dir);
+    throw err;
+  }
   // The workspace's config, committed or not (a remote added but not yet committed, credentials).
   const from = pipeDir(root);
   const to = pipeDir(dir);
   mkdirSync(to.dir, { recursive: true });
   for (const f of [from.config, from.localConfig]) if (existsSync(f)) copyFileSync(f, join(to.dir, f.slice(from.dir.length + 1)));
   const unshare = shareCache(dir, from.cache);
+  const syncAgain = volatileDir(dir);
   return {
     dir,
     async remove() {
       unshare();
-      await git(root, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      removeWorktree(dir);
+      syncAgain();
     },
   };
+}
+
+/**
+ * What `git worktree add --detach DIR COMMIT` writes before it fills the worktree, without its
+ * three git processes (worktree add runs update-ref and reset --hard itself), which were ~50 ms of
+ * each experiment's bookkeeping: `.git/worktrees/<id>/{gitdir,commondir,HEAD}` and DIR/.git.
+ */
+async function registerWorktree(root: string, dir: string, commit: string): Promise<void> {
+  const common = locateGitDir(root);
+  if (!common) throw new PipeError('USAGE', `${root} is not inside a git repository: experiments are git commits`, { command: 'exp' });
+  const admin = join(common, 'worktrees', basename(dir));
+  mkdirSync(join(common, 'worktrees'), { recursive: true });
+  // The id is unique (pid and random bytes in the name); an existing one is not ours to reuse.
+  mkdirSync(admin);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(admin, 'commondir'), '../..\n');
+  writeFileSync(join(admin, 'HEAD'), `${commit}\n`);
+  writeFileSync(join(admin, 'gitdir'), `${join(dir, '.git')}\n`);
+  writeFileSync(join(dir, '.git'), `gitdir: ${admin}\n`);
+}
+
+/**
+ * What `git worktree remove --force` does, without a git process: the directory and its
+ * administrative directory (.git/worktrees/<id>, named by the worktree's .git file).
+ */
+function removeWorktree(dir: string): void {
+  const admin = adminDir(dir);
+  rmSync(dir, { recursive: true, force: true });
+  if (admin) rmSync(admin, { recursive: true, force: true });
+}
+
+/** `.git/worktrees/<id>` of the linked worktree at `dir`, from its `.git` file; undefined when that does not look like one. */
+function adminDir(dir: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, '.git'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const path = /^gitdir:\s*(.+?)\s*$/m.exec(text)?.[1];
+  if (!path) return undefined;
+  const admin = resolve(dir, path);
+  return basename(dirname(admin)) === 'worktrees' ? admin : undefined;
 }
 
 /** Removes worktrees left by pipe processes that died (their pid is in the directory's name). */

@@ -10,15 +10,18 @@ import { findRoot } from '../repo/find-root.js';
 import { waitOption } from './shared-options.js';
 import { formatBytes } from '../command/format-bytes.js';
 
-const SCOPES = ['workspace', 'all-branches', 'all-tags', 'all-commits'] as const;
+const SCOPES = ['workspace', 'all-branches', 'all-tags', 'all-commits', 'all-experiments'] as const;
 
 export const gc = defineCommand({
   name: 'gc',
   description: `
 Keeps every object that the workspace's data.lock references (stage outs and deps, tracked
 data, every file of their directories) and what pipe placed in the workspace, plus — with
---all-branches, --all-tags, --all-commits — what data.lock references at each of those commits
-(flags combine; the workspace is always kept). Removes every other object from .pipe/cache.
+--all-branches, --all-tags, --all-commits, --all-experiments — what data.lock references at each
+of those commits (flags combine; the workspace is always kept). Removes every other object from
+.pipe/cache. As in DVC, experiments (pipe exp run, refs/exps/…) are kept only with
+--all-experiments: gc -w removes what only an experiment produced, so pipe exp apply of it
+would re-run its stages or pull from the remote.
 Run-cache entries are kept only when all their outs are kept (so returning to a removed param
 set re-runs instead of restoring); --keep-run-cache keeps all of them and their objects.
 When a kept directory's manifest cannot be read anywhere, gc removes no file object (any may
@@ -34,6 +37,7 @@ pushed, or that this clone has not fetched, are not kept: git fetch first.`,
     'all-branches': { type: 'boolean', short: 'a', help: 'also keep what data.lock references at the tip of every branch, local and remote-tracking' },
     'all-tags': { type: 'boolean', short: 'T', help: 'also keep what data.lock references at every tag' },
     'all-commits': { type: 'boolean', short: 'A', help: 'also keep what data.lock references at every commit of every branch, tag and remote-tracking branch' },
+    'all-experiments': { type: 'boolean', short: 'e', help: "also keep what every experiment's data.lock references (refs/exps/…, from pipe exp run)" },
     cloud: { type: 'boolean', short: 'c', help: 'also remove unreferenced objects and run-cache entries from the remote' },
     remote: { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote for --cloud (default: the default remote)' },
     jobs: { type: 'string', short: 'j', valueName: 'N', help: 'remote requests at once for --cloud (default: 16 for S3, 64 for a directory)' },
@@ -46,7 +50,7 @@ pushed, or that this clone has not fetched, are not kept: git fetch first.`,
     if (!SCOPES.some((s) => options[s])) {
       throw new PipeError(
         'USAGE',
-        "pipe gc needs a scope: --workspace (keep what the current data.lock references), and/or --all-branches, --all-tags, --all-commits; see 'pipe help gc'",
+        "pipe gc needs a scope: --workspace (keep what the current data.lock references), and/or --all-branches, --all-tags, --all-commits, --all-experiments; see 'pipe help gc'",
         { command: 'gc', flag: '--workspace' },
       );
     }
@@ -72,6 +76,7 @@ pushed, or that this clone has not fetched, are not kept: git fetch first.`,
       allBranches: options['all-branches'],
       allTags: options['all-tags'],
       allCommits: options['all-commits'],
+      allExperiments: options['all-experiments'],
       cloud,
       remote: options.remote,
       jobs: options.jobs === undefined ? undefined : positiveInt('gc', '--jobs', options.jobs, 1),

@@ -1,4 +1,4 @@
-/** @module Lists commits to look at across the repository: HEAD, every branch, every tag, or every commit reachable from a ref. */
+/** @module Lists commits to look at across the repository: HEAD, every branch, every tag, every experiment, or every commit reachable from a ref. */
 import { isPipeError } from '../errors.js';
 import { gitErrorCode } from './git-error-code.js';
 import { openGitRepo, type GitRepo } from './open-git-repo.js';
@@ -16,13 +16,15 @@ export interface ListRevisionsOptions {
   readonly allTags?: boolean;
   /** Add every commit reachable from HEAD, branches, tags and remote-tracking branches (git rev-list --all). */
   readonly allCommits?: boolean;
+  /** Add the commit of every experiment (refs/exps/<baseline>/<name>, written by `pipe exp run`). */
+  readonly allExperiments?: boolean;
 }
 
 /**
  * Full commit oids, each once, HEAD's commit first (when the repository has one). The workspace is
  * not a commit and is never listed: callers that keep it add it themselves.
  */
-export async function listRevisions({ root, allBranches = false, remoteBranches = false, allTags = false, allCommits = false }: ListRevisionsOptions): Promise<string[]> {
+export async function listRevisions({ root, allBranches = false, remoteBranches = false, allTags = false, allCommits = false, allExperiments = false }: ListRevisionsOptions): Promise<string[]> {
   const repo = await requireRepo(root);
   const tips: string[] = [];
   const head = await resolveBase(repo, 'HEAD', 'HEAD').catch((err: unknown) => {
@@ -34,6 +36,7 @@ export async function listRevisions({ root, allBranches = false, remoteBranches 
     ...(allBranches || allCommits ? ['refs/heads'] : []),
     ...(allTags || allCommits ? ['refs/tags'] : []),
     ...(allCommits || remoteBranches ? ['refs/remotes'] : []),
+    ...(allExperiments ? ['refs/exps'] : []),
   ];
   for (const prefix of under) {
     for (const name of await refNames(repo, prefix)) {

@@ -41,12 +41,25 @@ export function lockFromValue(v: unknown, file = LOCK_FILE, locate: (p: KeyPath)
     }
   }
   for (const key of Object.keys(data as object)) checkPath(key, 'data path', ['data', key]);
+  return checkedLock(o);
+}
+
+/**
+ * A Lock of a value `lockFromValue` already accepted (the parsed cache remembers data.lock only
+ * then): checking 400 stages' paths again cost a no-op run ~8 ms.
+ */
+export function checkedLock(v: unknown): Lock {
+  if (v === undefined || v === null) return emptyLock();
+  const o = v as Record<string, unknown>;
+  const stages = o.stages ?? {};
+  const data = o.data ?? {};
   return {
     schema: LOCK_SCHEMA,
     stages: Object.fromEntries(
       Object.entries(stages as Record<string, Record<string, unknown>>).map(([name, s]) => [
         name,
-        { ...s, deps: s.deps ?? [], outs: s.outs ?? [], params: s.params ?? {} } as Lock['stages'][string],
+        // Copied only when a list is left out: spreading 400 stages cost a no-op run ~5 ms.
+        (s.deps && s.outs && s.params ? s : { ...s, deps: s.deps ?? [], outs: s.outs ?? [], params: s.params ?? {} }) as unknown as Lock['stages'][string],
       ]),
     ),
     data: data as Lock['data'],

@@ -63,6 +63,18 @@ describe('readLock', () => {
   });
 });
 
+describe('readLock and the parsed cache', () => {
+  it('still checks a data.lock value another reader remembered (a params file named data.lock)', async () => {
+    const root = repoWithLock('schema: 1\nstages:\n  a: {cmd: x, outs: [{path: ../outside, hash: h}]}\n');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(root, 'data.lock'), old, old);
+    const cache = new ParsedCache(tempDir('pipe-read-lock-cache-'));
+    const { ParamsFiles } = await import('../pipeline/load-params.js');
+    await new ParamsFiles(root, cache, false).load('data.lock');
+    await expect(readLock({ root, cache })).rejects.toMatchObject({ code: 'LOCK_INVALID', message: expect.stringContaining('escapes the repository') });
+  });
+});
+
 describe('parseLock', () => {
   it('names the file it was given (a lock read from a git revision) in its errors', async () => {
     await expect(parseLock('schema: [', 'HEAD~1:data.lock')).rejects.toMatchObject({ code: 'LOCK_INVALID', data: { file: 'HEAD~1:data.lock' } });

@@ -2,7 +2,10 @@
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';
 import { LOCK_FILE, emptyLock, type Lock } from './lock.js';
-import { lockFromValue, lockInvalid } from './lock-from-value.js';
+import { checkedLock, lockFromValue, lockInvalid } from './lock-from-value.js';
+
+const CHECKED = `${LOCK_FILE}#checked`;
+const BUILD = import.meta.url;
 
 /** The lock of the repository at `root`; an absent file is an empty lock. */
 export async function readLock({ root, cache = new ParsedCache(undefined) }: { root: string; cache?: ParsedCache }): Promise<Lock> {
@@ -10,8 +13,13 @@ export async function readLock({ root, cache = new ParsedCache(undefined) }: { r
   if (!read.exists) return emptyLock();
   const first = read.source?.syntaxIssues[0];
   if (first) throw lockInvalid(LOCK_FILE, first.message, first.line ? { line: first.line, column: first.column ?? 1 } : undefined);
-  const lock = lockFromValue(read.value, LOCK_FILE, (p) => read.source?.locate(p));
+  // A value from the parsed cache was checked when this remembered it (a params file named
+  // data.lock would be remembered unchecked, hence the mark of its own, naming the build that
+  // checked: a later pipe may check more).
+  const checked = !read.source && cache.getDerived(root, CHECKED)?.value === BUILD;
+  const lock = checked ? checkedLock(read.value) : lockFromValue(read.value, LOCK_FILE, (p) => read.source?.locate(p));
   read.remember();
+  if (!checked) cache.setDerived(root, CHECKED, [LOCK_FILE], BUILD);
   return lock;
 }
 

@@ -50,6 +50,11 @@ export class ParamsFiles {
     return p;
   }
 
+  /** Every file asked for so far, found or not (what a remembered pipeline depends on). */
+  loadedFiles(): string[] {
+    return [...this.#loaded.keys()];
+  }
+
   async #read(file: string): Promise<YamlRead> {
     // A params file reached through a symlink out of the repository, or into .pipe/ (remote
     // credentials), is refused: the values of its declared keys go into data.lock.

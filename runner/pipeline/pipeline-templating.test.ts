@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { isPipeError, type SpecIssue } from '../errors.js';
+import { ParsedCache } from '../yaml/parsed-cache.js';
 import { loadPipeline } from './load-pipeline.js';
 
 function repo(files: Record<string, string>): string {
@@ -22,6 +23,35 @@ async function issuesOf(root: string): Promise<SpecIssue[]> {
 }
 
 describe('templating in pipeline.yaml', () => {
+  it('remembers a loaded pipeline while the file and the files it read are unchanged, and loads it again when one changes', async () => {
+    const root = repo({
+      'params.yaml': 'langs: [en, de]\n',
+      'vars.yaml': 'tool: prep\n',
+      'other.yaml': 'k: 1\n',
+      'dvc.yaml': 'vars:\n  - vars.yaml\nstages:\n  prep:\n    foreach: ${langs}\n    do:\n      cmd: ${tool} ${item}\n      params:\n        - other.yaml: [k]\n',
+    });
+    // Remembered only once the files are older than the racy window.
+    const old = new Date(Date.now() - 10_000);
+    for (const f of ['params.yaml', 'vars.yaml', 'other.yaml', 'dvc.yaml']) utimesSync(join(root, f), old, old);
+    const dir = tempDir('pipe-tpl-cache-');
+    const first = new ParsedCache(dir);
+    expect((await loadPipeline({ root, cache: first })).stages.map((s) => s.cmd[0])).toEqual(['prep en', 'prep de']);
+    first.save();
+    // A value no file holds proves the next load took the remembered expansion.
+    writeFileSync(join(dir, 'parsed.json'), readFileSync(join(dir, 'parsed.json'), 'utf8').replace('"prep de"', '"remembered"'));
+    const cmds = async () => (await loadPipeline({ root, cache: new ParsedCache(dir) })).stages.map((s) => s.cmd[0]);
+    expect(await cmds()).toEqual(['prep en', 'remembered']);
+    writeFileSync(join(root, 'vars.yaml'), 'tool: make\n');
+    expect(await cmds()).toEqual(['make en', 'make de']);
+    writeFileSync(join(root, 'vars.yaml'), 'tool: prep\n');
+    writeFileSync(join(root, 'params.yaml'), 'langs: [fr]\n');
+    expect(await cmds()).toEqual(['prep fr']);
+    // A params file only a stage's params: names counts too.
+    writeFileSync(join(root, 'other.yaml'), 'k: 2\n');
+    expect((await loadPipeline({ root, cache: new ParsedCache(dir) })).params.get('other.yaml')?.get('k')).toBe(2);
+  });
+
+
   it('expands foreach and matrix stages, tracks the params ${} used, and reads whole-file params', async () => {
     const root = repo({
       'params.yaml': 'train: {lr: 0.1, epochs: 3}\nlangs: [en, de]\n',

@@ -1,7 +1,7 @@
 /** @module The pipeline.yaml format: the file and its params files read strictly into a validated, normalised Pipeline, or leniently at any revision. */
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
-import type { Artifact, Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
+import type { Artifact, Dep, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
@@ -13,6 +13,7 @@ import type { PipelineFormat, StrictLoad } from './pipeline-format.js';
 import { trackedFiles, type TrackedFiles } from './tracked-files.js';
 import type { VarsReader } from './template/load-vars.js';
 import { expandTemplate, type UsedParam } from './template/expand-template.js';
+import { rememberPipeline, rememberedPipeline } from './remembered-pipeline.js';
 import { readTopLevel } from './read-top-level.js';
 import { refuseUnsupported } from './refuse-unsupported.js';
 import { pipeTemplate } from './plot-template.js';
@@ -50,6 +51,10 @@ async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect)
 }
 
 async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
+  if (!fresh) {
+    const remembered = rememberedPipeline(cache, root, file);
+    if (remembered) return { pipeline: remembered };
+  }
   const read = await readYamlFile({ root, name: file, cache, fresh });
   // Gone since the caller looked: as empty as a file can be.
   if (!read.exists) return { issues: [{ file, message: 'the file disappeared while it was being read' }], fromCache: false };
@@ -66,9 +71,10 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
     const problem = r.source?.syntaxIssues[0];
     return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
   }, dialect);
+  const fromCache = !read.source;
   const located = withOrigins(source, expanded.origins);
   for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
-  if (issues.length) return { issues, fromCache: !read.source };
+  if (issues.length) return { issues, fromCache };
   // A remembered value was validated when it was remembered (the validator, 40 KB, loads only
   // here), but a templated one depends on its vars files: it is checked every time.
   if (read.source || expanded.templated) {
@@ -88,9 +94,11 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   const gates = checkGates(located, raw.gates, stages, issues, top.metrics);
   const artifacts = readArtifacts(located, raw.artifacts, issues);
   const registryStages = isRecord(raw.registry) ? strings(raw.registry.stages) : [];
-  if (issues.length) return { issues, fromCache: !read.source };
+  if (issues.length) return { issues, fromCache };
   read.remember();
-  return { pipeline: { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top } };
+  const pipeline: Pipeline = { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top };
+  rememberPipeline(cache, pipeline, [file, ...params.loadedFiles()]);
+  return { pipeline };
 }
 
 /** Messages about a generated stage (`build@us`) point into the definition it came from. */

@@ -1,5 +1,5 @@
 /** @module The repository mutex: one writer of data.lock at a time; a dead holder's mutex is taken over. */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PipeError } from '../errors.js';
 import { groupsOfRun, isProcessLive, RUN_ENV, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
 import { sweepTemps } from './sweep-temps.js';
+import { createExclusive } from '../fs/create-exclusive.js';
 
 interface Holder {
   pid: number;
@@ -184,19 +185,7 @@ function interrupted(): PipeError<'INTERRUPTED'> {
 }
 
 function tryCreate(file: string, me: Holder): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
-  try {
-    writeSync(fd, JSON.stringify(me));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
+  return createExclusive(file, JSON.stringify(me));
 }
 
 function readHolder(file: string): Holder | undefined {

@@ -1,4 +1,8 @@
-/** @module Remembers the parsed value of YAML files that parsed cleanly, keyed by their stats, so an unchanged run never loads the YAML parser. */
+/**
+ * @module Remembers the parsed value of YAML files that parsed cleanly, keyed by their stats, so an
+ * unchanged run never loads the YAML parser; and values derived from several files (a templated
+ * pipeline expanded with its vars files), keyed by all their stats.
+ */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
@@ -7,6 +11,8 @@ import { statKey, isRacy, nowMs } from '../fs/file-stat.js';
 interface Entry {
   stat: string;
   value: unknown;
+  /** A derived entry: the files (relative to the repository root) whose stats make up `stat`. */
+  files?: string[];
 }
 
 export class ParsedCache {
@@ -42,6 +48,27 @@ export class ParsedCache {
     this.#dirty = true;
   }
 
+  /**
+   * The remembered value derived from `files` (whichever they were when it was remembered), if
+   * none of them changed, appeared or disappeared since; `undefined` otherwise.
+   */
+  getDerived(root: string, name: string): { value: unknown } | undefined {
+    if (!this.#file) return undefined;
+    const e = this.#load()[name];
+    if (!e || !Array.isArray(e.files)) return undefined;
+    const now = filesKey(root, e.files);
+    return now !== undefined && now.key === e.stat ? { value: e.value } : undefined;
+  }
+
+  /** Remembers `value`, derived from `files`; not when one of them is too fresh to trust (as `set`). */
+  setDerived(root: string, name: string, files: readonly string[], value: unknown): void {
+    if (!this.#file) return;
+    const now = filesKey(root, files);
+    if (!now || now.racy) return;
+    this.#load()[name] = { stat: now.key, files: [...files], value };
+    this.#dirty = true;
+  }
+
   save(): void {
     if (!this.#dirty || !this.#file || !this.#entries) return;
     writeFileAtomic(this.#file, JSON.stringify(this.#entries));
@@ -56,4 +83,18 @@ export function statOrUndefined(abs: string): Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The stats of `files` as one key (a missing file counts as missing); undefined for a path that is not a file. */
+function filesKey(root: string, files: readonly string[]): { key: string; racy: boolean } | undefined {
+  const now = nowMs();
+  let racy = false;
+  const parts: string[] = [];
+  for (const f of files) {
+    const st = statOrUndefined(join(root, f));
+    if (st && !st.isFile()) return undefined;
+    if (st && isRacy(st, now)) racy = true;
+    parts.push(st ? statKey(st) : '-');
+  }
+  return { key: parts.join('|'), racy };
 }

@@ -1,4 +1,4 @@
-/** @module `pipe gc --all-branches / --all-tags / --all-commits`: what data.lock references at other commits survives; plain `gc -w` removes it. */
+/** @module `pipe gc --all-branches / --all-tags / --all-commits / --all-experiments`: what data.lock references at other commits survives; plain `gc -w` removes it. */
 import { readdirSync, rmSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -158,6 +158,23 @@ describe('pipe gc revision scopes', MANY_RUNS, () => {
     await ok(repo, ['checkout']);
     await ok(repo, ['gc', '-w']);
     for (const h of old) expect(hasObject(repo, h), h).toBe(false);
+  });
+
+  it("an experiment's objects survive gc -w --all-experiments (and apply from the cache); plain gc -w removes them, as DVC's gc -w does", async () => {
+    const repo = await history();
+    await ok(repo, ['exp', 'run', '-S', 'n=5', '--name', 'five']);
+    const ref = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/exps/').trim();
+    const exp = onlyAt(repo, ref, ['main', 'side', 't2', OLD]);
+    expect(exp).toHaveLength(3);
+    const dry = await ok(repo, ['gc', '-w', '-e', '--dry']);
+    expect(listed(dry.stdout)).toEqual(unreferencedBy(repo, [ref]));
+    await ok(repo, ['gc', '-w', '--all-experiments']);
+    for (const h of exp) expect(hasObject(repo, h), h).toBe(true);
+    const applied = repo.clone();
+    await ok(applied, ['exp', 'apply', 'five']);
+    expect(applied.read('feats/n.txt')).toBe('n: 5\n');
+    await ok(repo, ['gc', '-w']);
+    for (const h of exp) expect(hasObject(repo, h), h).toBe(false);
   });
 
   it('a kept directory whose manifest is gone keeps every file object, removes only manifests, and says why', async () => {

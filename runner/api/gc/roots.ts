@@ -15,6 +15,8 @@ export interface GcScope {
   readonly allTags?: boolean;
   /** Every commit reachable from HEAD, a branch, a tag or a remote-tracking branch. */
   readonly allCommits?: boolean;
+  /** Every experiment's commit (refs/exps/**): what `pipe exp apply` would check out. */
+  readonly allExperiments?: boolean;
 }
 
 export interface KeptRoots {
@@ -30,7 +32,7 @@ export interface KeptRoots {
 }
 
 export function hasRevisionScope(scope: GcScope): boolean {
-  return Boolean(scope.allBranches || scope.allTags || scope.allCommits);
+  return Boolean(scope.allBranches || scope.allTags || scope.allCommits || scope.allExperiments);
 }
 
 /**

@@ -28,8 +28,9 @@ export function guardOuts(ctx: OutsContext, outs: readonly Out[]): void {
   let follow: ReturnType<typeof linkFollower> | undefined;
   for (const out of outs) {
     ctx.cache.guard.parentOf(out.path);
+    if (!out.persist) continue;
     const abs = join(ctx.root, out.path);
-    if (out.persist && isSymlink(abs)) (follow ??= linkFollower(ctx.root))(abs, out.path);
+    if (isSymlink(abs)) (follow ??= linkFollower(ctx.root))(abs, out.path);
   }
 }
 

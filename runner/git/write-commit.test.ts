@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/temp-dir.js';
+import { commitDates, refExists, writeCommitObject, writeRefFile } from './write-commit.js';
+
+function repo(): { dir: string; git: (...args: string[]) => string; env: NodeJS.ProcessEnv } {
+  const dir = tempDir('pipe-write-commit-');
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Ann', GIT_AUTHOR_EMAIL: 'ann@example.com', GIT_COMMITTER_NAME: 'Bo', GIT_COMMITTER_EMAIL: 'bo@example.com', GIT_AUTHOR_DATE: '1700000000 +0100', GIT_COMMITTER_DATE: '@1700000123 -0530' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' }).trim();
+  git('init', '-q');
+  writeFileSync(join(dir, 'f'), 'x');
+  git('add', 'f');
+  git('commit', '-qm', 'base');
+  return { dir, git, env };
+}
+
+describe('writeCommitObject', () => {
+  it('writes the very commit git commit-tree writes for the same tree, parent, message, people and dates', async () => {
+    const { dir, git, env } = repo();
+    const tree = git('rev-parse', 'HEAD^{tree}');
+    const parent = git('rev-parse', 'HEAD');
+    const message = 'pipe exp: a\n\ntrain.lr=0.1\n';
+    const expected = execFileSync('git', ['commit-tree', tree, '-p', parent, '-F', '-'], { cwd: dir, env, input: message, encoding: 'utf8' }).trim();
+    const dates = commitDates(env);
+    expect(dates).toEqual({ author: { timestamp: 1700000000, timezoneOffset: -60 }, committer: { timestamp: 1700000123, timezoneOffset: 330 } });
+    const oid = await writeCommitObject(dir, { tree, parents: [parent], message, author: { name: 'Ann', email: 'ann@example.com' }, committer: { name: 'Bo', email: 'bo@example.com' } }, dates as NonNullable<typeof dates>);
+    expect(oid).toBe(expected);
+    expect(git('cat-file', '-t', oid)).toBe('commit');
+  });
+
+  it('leaves a date git reads in another form to git (commitDates says so)', () => {
+    expect(commitDates({ GIT_AUTHOR_DATE: '2023-11-14T22:13:20Z' })).toBeUndefined();
+    expect(commitDates({})?.author.timestamp).toBeGreaterThan(1_700_000_000);
+  });
+});
+
+describe('writeRefFile', () => {
+  it('creates a ref git reads, refuses to replace it unless asked, and yields to a process holding its lock', async () => {
+    const { dir, git } = repo();
+    const [a, b] = [git('rev-parse', 'HEAD'), git('commit-tree', git('rev-parse', 'HEAD^{tree}'), '-m', 'other')];
+    const ref = 'refs/exps/base/one';
+    expect(await refExists(dir, ref)).toBe(false);
+    expect(await writeRefFile(dir, ref, a)).toBe(true);
+    expect(git('rev-parse', ref)).toBe(a);
+    expect(await writeRefFile(dir, ref, b as string)).toBe(false);
+    expect(git('rev-parse', ref)).toBe(a);
+    expect(await writeRefFile(dir, ref, b as string, { replace: true })).toBe(true);
+    expect(git('rev-parse', ref)).toBe(b);
+    // A packed ref exists too.
+    git('pack-refs', '--all');
+    expect(await writeRefFile(dir, ref, a)).toBe(false);
+    // Another process updating the ref (git's lock file) wins; nothing is left behind.
+    writeFileSync(join(dir, '.git', 'refs', 'exps', 'base', 'two.lock'), '');
+    expect(await writeRefFile(dir, 'refs/exps/base/two', a)).toBe(false);
+    expect(git('for-each-ref', '--format=%(refname)', 'refs/exps/')).toBe(ref);
+  });
+});
