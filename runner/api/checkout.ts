@@ -67,7 +67,7 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
     const ctx = openCache({ root, config, hasher });
     // A DVC project's dvc.lock and .dvc files count for what data.lock lacks; their objects come from .dvc/cache.
     const carrier = new DvcCacheCarrier({ root, store: ctx.store });
-    const adoption = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache: parsed }), hasher, cache: parsed, carrier });
+    const adoption = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache: parsed }), hasher, cache: parsed, carrier, carryAll: true });
     const lock = adoption.lock;
     if (adoption.adopted.length || adoption.adoptedData.length) await writeLock({ root, lock });
     const record = new WorkspaceRecord(dir.tmp);
