@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DVC_STAGES, dvcAdd, dvcObject, dvcProject, writeDvcObjects } from '../helpers/dvc-project.js';
-import { ok, removeRepos, type Repo } from '../helpers/repo.js';
+import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
@@ -207,5 +207,30 @@ describe('.dvc files (data added with dvc add), without import', () => {
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
     }
     expect(repo.exists('pipeline.yaml')).toBe(false);
+  });
+});
+
+describe('push: false on a DVC out', () => {
+  it('is cached locally but never pushed; status --remote and fetch know it is not on the remote', MANY_RUNS, async () => {
+    const repo = makeRepo({
+      'dvc.yaml': 'stages:\n  make:\n    cmd: echo big > big.bin && echo small > small.txt\n    outs:\n      - big.bin:\n          push: false\n      - small.txt\n',
+    });
+    await ok(repo, ['repro']);
+    expect(stored(repo, 'big\n')).toBe(true);
+    await ok(repo, ['remote', 'add', 'store', 'store', '--create', '--default']);
+    const push = await ok(repo, ['push']);
+    expect(push.stdout).toMatch(/^pushed 1 object .*; not pushed \(push: false\): big\.bin$/m);
+    const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(repo.exists(`store/files/sha256/${hex('small\n').slice(0, 2)}/${hex('small\n').slice(2)}`)).toBe(true);
+    expect(repo.exists(`store/files/sha256/${hex('big\n').slice(0, 2)}/${hex('big\n').slice(2)}`)).toBe(false);
+    const st = await ok(repo, ['status', '--remote']);
+    expect(st.stdout).toMatch(/^ {4}big\.bin: push: false \(kept in the local cache only\)$/m);
+    expect(st.stdout).toMatch(/The remote has everything the workspace references\./);
+    // A clone without the cache fetches what the remote has and does not ask it for big.bin.
+    const clone = repo.clone();
+    rmSync(clone.path('.pipe/cache'), { recursive: true });
+    const fetch = await clone.pipe(['fetch']);
+    expect(fetch.code, fetch.stderr).toBe(0);
+    expect(stored(clone, 'small\n')).toBe(true);
   });
 });
