@@ -14,7 +14,6 @@ import { StatState } from '../hash/stat-state.js';
 import { ObjectStore } from '../cache/object-store.js';
 import { adoptDvcLock } from '../lockfile/adopt-dvc-lock.js';
 import { DvcCacheCarrier, type CarryProblem } from '../lockfile/dvc-cache.js';
-import { readDvcFiles } from '../lockfile/dvc-files.js';
 import { emptyLock, LOCK_FILE, type Lock } from '../lockfile/lock.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
@@ -80,7 +79,6 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
     files['.gitignore'] = updateGitignore({ root, paths: [...cachedPaths(pipeline, lock).keys()], dry }) ? 'written' : 'unchanged';
     if (!dry) hasher.saveState();
     const unresolved = (hash: string) => hash.startsWith('md5:');
-    const tracked = [...new Set((await readDvcFiles({ root, cache: parsed })).map((t) => t.path))];
     return {
       dry,
       files,
@@ -91,7 +89,7 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
           return !l || [...l.deps, ...l.outs].some((p) => unresolved(p.hash));
         }).map((s) => s.name),
       },
-      data: { total: tracked.length, missing: tracked.filter((p) => unresolved(lock.data[p]?.hash ?? 'md5:')) },
+      data: { total: new Set(adoption.trackedData).size, missing: adoption.pendingData },
       objects: { carried: carrier.objects, bytes: carrier.bytes },
       problems: [...carrier.problems.values()],
       warnings: await ignoredOutWarnings(root, pipeline),

@@ -20,6 +20,14 @@ export interface Adopted {
   readonly adopted: readonly string[];
   /** Paths of `.dvc` files taken over in this run, under `data:`. */
   readonly adoptedData: readonly RepoPath[];
+  /**
+   * Paths of `.dvc` files whose content is neither in the workspace nor in `.dvc/cache` (a clone
+   * whose data is on a DVC remote): not in `lock`, so nothing records a hash for them until
+   * `dvc pull` or `dvc checkout` brings the data, and they are read again next time.
+   */
+  readonly pendingData: readonly RepoPath[];
+  /** Every path the `.dvc` files track, taken over now or before. */
+  readonly trackedData: readonly RepoPath[];
 }
 
 export interface AdoptOptions {
@@ -59,12 +67,21 @@ export async function adoptDvcLock({ pipeline, lock, hasher, cache, carrier, car
   }
   const data: Record<RepoPath, DataLock> = { ...lock.data };
   const adoptedData: RepoPath[] = [];
-  for (const tracked of await readDvcFiles({ root, ...(cache ? { cache } : {}) })) {
+  const pendingData: RepoPath[] = [];
+  const outs = new Set(pipeline.stages.flatMap((s) => s.outs.map((o) => o.path)));
+  const trackedData: RepoPath[] = [];
+  for (const tracked of await readDvcFiles({ root, ...(cache ? { cache } : {}), skip: outs })) {
+    trackedData.push(tracked.path);
     if (data[tracked.path]) continue;
-    const { hash, size, nfiles } = await translate(tracked);
+    const taken = await takeOverDvcPath({ root, entry: tracked, hasher, carrier, carryAll });
+    if (taken.from === 'nowhere') {
+      pendingData.push(tracked.path);
+      continue;
+    }
+    const { hash, size, nfiles } = taken.locked;
     data[tracked.path] = nfiles === undefined ? { hash, size } : { hash, size, nfiles };
     adoptedData.push(tracked.path);
   }
-  if (!adopted.length && !adoptedData.length) return { lock, adopted, adoptedData };
-  return { lock: { ...lock, stages, data }, adopted, adoptedData };
+  if (!adopted.length && !adoptedData.length) return { lock, adopted, adoptedData, pendingData, trackedData };
+  return { lock: { ...lock, stages, data }, adopted, adoptedData, pendingData, trackedData };
 }

@@ -28,8 +28,12 @@ const OUT_KEYS = new Set(['md5', 'hash', 'size', 'nfiles', 'path', 'desc', 'type
 /** Directories never searched for `.dvc` files. */
 const SKIP = new Set(['.git', '.dvc', '.pipe', 'node_modules']);
 
-/** The `.dvc` files of a DVC project (a root holding `.dvc/`), sorted; none elsewhere, so other repositories pay nothing. */
-export function findDvcFiles(root: string): RepoPath[] {
+/**
+ * The `.dvc` files of a DVC project (a root holding `.dvc/`), sorted; none elsewhere, so other
+ * repositories pay nothing. `skip`: directories not to enter (a stage's outs hold no .dvc files
+ * and may hold many files).
+ */
+export function findDvcFiles(root: string, skip: ReadonlySet<RepoPath> = new Set()): RepoPath[] {
   if (!existsSync(join(root, '.dvc'))) return [];
   const found: RepoPath[] = [];
   const walk = (rel: string) => {
@@ -44,7 +48,7 @@ export function findDvcFiles(root: string): RepoPath[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isFile() && e.name.endsWith('.dvc') && e.name !== '.dvc') found.push(p);
       // A directory DVC tracks (`images` beside `images.dvc`) holds data, not .dvc files.
-      else if (e.isDirectory() && !SKIP.has(e.name) && !names.has(`${e.name}.dvc`)) walk(p);
+      else if (e.isDirectory() && !SKIP.has(e.name) && !names.has(`${e.name}.dvc`) && !skip.has(p)) walk(p);
     }
   };
   walk('');
@@ -52,8 +56,8 @@ export function findDvcFiles(root: string): RepoPath[] {
 }
 
 /** Every out of every `.dvc` file; all problems at once, as one SPEC_INVALID error. */
-export async function readDvcFiles({ root, cache = new ParsedCache(undefined) }: { root: string; cache?: ParsedCache }): Promise<DvcTracked[]> {
-  const files = findDvcFiles(root);
+export async function readDvcFiles({ root, cache = new ParsedCache(undefined), skip }: { root: string; cache?: ParsedCache; skip?: ReadonlySet<RepoPath> }): Promise<DvcTracked[]> {
+  const files = findDvcFiles(root, skip);
   const out: DvcTracked[] = [];
   const issues: SpecIssue[] = [];
   for (const file of files) {

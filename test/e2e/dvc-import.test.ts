@@ -173,6 +173,25 @@ describe('.dvc files (data added with dvc add), without import', () => {
     expect((await ok(repo, ['status'])).stdout).not.toMatch(/tracked data/);
   });
 
+  it('data on a DVC remote only (neither in the workspace nor in .dvc/cache) reads as missing and gets no hash until it arrives', MANY_RUNS, async () => {
+    const repo = dvcProject({ withCache: true });
+    repo.write('data/remote.csv', 'a,b\n1,2\n');
+    const { md5 } = dvcAdd(repo, 'data/remote.csv');
+    rmSync(repo.path(dvcObject(md5)));
+    rmSync(repo.path('data/remote.csv'));
+    expect((await ok(repo, ['status'])).stdout).toMatch(/^data\/remote\.csv: tracked data missing/m);
+    const co = await repo.pipe(['checkout']);
+    expect(co.code, co.stderr).toBe(0);
+    expect(repo.lock().data['data/remote.csv']).toBeUndefined();
+    const imp = await ok(repo, ['import', 'dvc']);
+    expect(imp.stdout).toMatch(/^tracked data: 1 path from \.dvc files, 1 missing \(data\/remote\.csv\)$/m);
+    // `dvc pull` brings it: it is taken over as it is.
+    repo.write('data/remote.csv', 'a,b\n1,2\n');
+    expect((await ok(repo, ['status'])).stdout).not.toMatch(/remote\.csv/);
+    await ok(repo, ['checkout']);
+    expect(repo.lock().data['data/remote.csv']).toMatchObject({ hash: `sha256:${createHash('sha256').update('a,b\n1,2\n').digest('hex')}` });
+  });
+
   it('a stage whose dep is a .dvc-tracked file is up to date after repro, and re-runs when the data changes', MANY_RUNS, async () => {
     const repo = dvcProject({ withCache: true });
     repo.write('data/extra.txt', 'extra\n');
