@@ -44,7 +44,8 @@ export interface AdoptOptions {
 /** `lock` with entries from dvc.lock (for a dvc.yaml pipeline) and from `.dvc` files that it lacks. */
 export async function adoptDvcLock({ pipeline, lock, hasher, cache, carrier, carryAll }: AdoptOptions): Promise<Adopted> {
   const root = pipeline.root;
-  const translate = async (e: DvcRecorded): Promise<LockedPath> => (await takeOverDvcPath({ root, entry: e, hasher, carrier, carryAll })).locked;
+  const md5s = new Map<string, Promise<string | undefined>>();
+  const translate = async (e: DvcRecorded): Promise<LockedPath> => (await takeOverDvcPath({ root, entry: e, hasher, carrier, carryAll, md5s })).locked;
   const stages: Record<string, StageLock> = { ...lock.stages };
   const adopted: string[] = [];
   const missing = pipeline.stages.filter((s) => !lock.stages[s.name]);
@@ -73,7 +74,7 @@ export async function adoptDvcLock({ pipeline, lock, hasher, cache, carrier, car
   for (const tracked of await readDvcFiles({ root, ...(cache ? { cache } : {}), skip: outs })) {
     trackedData.push(tracked.path);
     if (data[tracked.path]) continue;
-    const taken = await takeOverDvcPath({ root, entry: tracked, hasher, carrier, carryAll });
+    const taken = await takeOverDvcPath({ root, entry: tracked, hasher, carrier, carryAll, md5s });
     if (taken.from === 'nowhere') {
       pendingData.push(tracked.path);
       continue;

@@ -5,10 +5,10 @@
  * and never stored, so nothing DVC computed has to be recomputed or downloaded again.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
-import type { Md5Kind } from '../hash/dvc-md5.js';
+import { SMALL_FILE, type Md5Kind } from '../hash/dvc-md5.js';
 import { manifestHash, manifestProblem, serializeManifest, type ManifestEntry } from '../hash/manifest.js';
 import type { ObjectStore } from '../cache/object-store.js';
 
@@ -158,6 +158,10 @@ async function md5AndSha256(abs: string, kind: Md5Kind): Promise<{ md5: string; 
     const { dvcMd5 } = await import('../hash/dvc-md5.js');
     const bytes = readFileSync(abs);
     return { md5: (await dvcMd5(abs, kind)) ?? '', sha256: createHash(HASH_ALGORITHM).update(bytes).digest('hex'), size: bytes.length };
+  }
+  if (statSync(abs).size <= SMALL_FILE) {
+    const bytes = readFileSync(abs);
+    return { md5: createHash('md5').update(bytes).digest('hex'), sha256: createHash(HASH_ALGORITHM).update(bytes).digest('hex'), size: bytes.length };
   }
   const md5 = createHash('md5');
   const sha = createHash(HASH_ALGORITHM);

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { dvcMd5, type Md5Kind } from '../hash/dvc-md5.js';
-import type { PathHasher } from '../hash/hash-path.js';
+import type { HashInfo, PathHasher } from '../hash/hash-path.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import type { DvcCacheCarrier } from './dvc-cache.js';
 import type { LockedPath } from './lock.js';
@@ -32,18 +32,27 @@ export async function takeOverDvcPath({
   hasher,
   carrier,
   carryAll = false,
+  md5s,
 }: {
   root: string;
   entry: DvcRecorded;
   hasher: PathHasher;
   carrier?: DvcCacheCarrier | undefined;
   carryAll?: boolean;
+  /** DVC's md5 of each workspace path, shared by the calls of one run (a path can be both a dep and a .dvc file's). */
+  md5s?: Map<string, Promise<string | undefined>>;
 }): Promise<TakenOver> {
   const { path } = entry;
   const carry = () => (carrier?.has(entry.md5, entry.kind) ? carrier.carry(entry.md5, entry.kind) : undefined);
-  const matches = (await dvcMd5(join(root, path), entry.kind)) === entry.md5;
-  const now = matches ? await hasher.hash(path) : undefined;
-  const carried = !now || carryAll ? await carry() : undefined;
+  let carried = carryAll ? await carry() : undefined;
+  let now: HashInfo | undefined;
+  if (carried?.ok) {
+    // pipe's hash of the workspace equal to that of DVC's object: the same bytes, no md5 to take.
+    now = await hasher.hash(path);
+    if (now?.hash !== carried.hash) now = undefined;
+  }
+  if (!now && (await md5Of(root, entry, md5s)) === entry.md5) now = await hasher.hash(path);
+  if (!now && !carryAll) carried = await carry();
   if (now) {
     // The workspace's files may carry exec bits DVC does not record: its own manifest is stored
     // too, so the directory pipe locks is in the store (its files were carried).
@@ -58,4 +67,14 @@ export async function takeOverDvcPath({
 async function storeWorkspaceManifest(carrier: DvcCacheCarrier, hasher: PathHasher, path: RepoPath): Promise<void> {
   const full = await hasher.hashWithManifest(path);
   if (full?.manifest) carrier.storeManifest(full.manifest);
+}
+
+function md5Of(root: string, entry: DvcRecorded, md5s: Map<string, Promise<string | undefined>> | undefined): Promise<string | undefined> {
+  const key = `${entry.kind}:${entry.path}`;
+  let p = md5s?.get(key);
+  if (!p) {
+    p = dvcMd5(join(root, entry.path), entry.kind);
+    md5s?.set(key, p);
+  }
+  return p;
 }
