@@ -131,11 +131,11 @@ export class DvcCacheCarrier {
       return this.#fail('corrupt', object, 'not a list of {md5, relpath}');
     }
     const entries: ManifestEntry[] = [];
-    for (const e of list as { md5: string; relpath: string }[]) {
+    for (const e of list as { md5: string; relpath: string; isexec?: unknown }[]) {
       const file = await this.carry(e.md5, kind);
       if (!file.ok) return this.#fail(file.problem.kind, object, `its file '${e.relpath}' (${file.problem.object}) is ${file.problem.kind}`);
-      // DVC does not record the exec bit; a workspace copy that has it is stored by the caller.
-      entries.push({ relpath: e.relpath, hash: file.hash.slice(HASH_ALGORITHM.length + 1), size: file.size, exec: false });
+      // DVC records the exec bit only in some versions (`isexec`); a workspace copy whose bits differ is stored by the caller.
+      entries.push({ relpath: e.relpath, hash: file.hash.slice(HASH_ALGORITHM.length + 1), size: file.size, exec: e.isexec === true });
     }
     const problem = manifestProblem(entries);
     if (problem) return this.#fail('corrupt', object, problem);

@@ -5,7 +5,7 @@
  * the git-ignored metrics warning; what pipe cannot honour, each at its line.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DVC_STAGES, dvcAdd, dvcObject, dvcProject, writeDvcObjects } from '../helpers/dvc-project.js';
 import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
@@ -70,6 +70,19 @@ describe('pipe import dvc', () => {
     repo.write('models/de-1.txt', 'scribbled over\n');
     await ok(repo, ['checkout', '--force']);
     expect(repo.read('models/de-1.txt')).toMatch(/^lang=de seed=1/m);
+  });
+
+  it('keeps the exec bits of the workspace, which DVC’s manifest does not record: up to date, checked out with them', MANY_RUNS, async () => {
+    const repo = dvcProject({ withCache: true });
+    repo.write('tools/run.sh', { content: '#!/bin/sh\necho hi\n', mode: 0o755 });
+    repo.write('tools/README', 'how to run\n');
+    dvcAdd(repo, 'tools');
+    await ok(repo, ['import', 'dvc']);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/Everything is up to date\./);
+    rmSync(repo.path('tools'), { recursive: true });
+    await ok(repo, ['checkout']);
+    expect(statSync(repo.path('tools/run.sh')).mode & 0o111).not.toBe(0);
+    expect(statSync(repo.path('tools/README')).mode & 0o111).toBe(0);
   });
 
   it('re-running it changes nothing and carries nothing', MANY_RUNS, async () => {
