@@ -22,7 +22,7 @@ import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { ensurePipeDir, pipeDir } from '../repo/pipe-dir.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
-import { IMPORT_HEADER, pipelineFromDvcYaml } from '../import-dvc/pipeline-from-dvc-yaml.js';
+import { pipelineFromDvcYaml, pipelineOrigin } from '../import-dvc/pipeline-from-dvc-yaml.js';
 import { cachedPaths } from './checkout.js';
 
 const PIPELINE_FILE = 'pipeline.yaml';
@@ -56,10 +56,12 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
   const pipeline = hasDvcYaml ? await loadDvcYaml(root, parsed) : { root, file: DVC_FILE, stages: [], gates: [], artifacts: [], registryStages: [], params: new Map() };
   const pipelineText = hasDvcYaml ? pipelineFromDvcYaml(readFileSync(join(root, DVC_FILE), 'utf8')) : undefined;
   const current = readOrUndefined(join(root, PIPELINE_FILE));
-  if (pipelineText !== undefined && current !== undefined && current !== pipelineText && !current.startsWith(IMPORT_HEADER)) {
+  const origin = current === undefined ? undefined : pipelineOrigin(current);
+  if (pipelineText !== undefined && current !== undefined && current !== pipelineText && origin !== 'import') {
+    const why = origin === 'edited' ? "was edited since 'pipe import dvc' wrote it" : "exists and was not written by 'pipe import dvc'";
     throw new PipeError(
       'INIT_FILES_EXIST',
-      `${PIPELINE_FILE} exists and was not written by 'pipe import dvc'; nothing was changed. Move it away (pipe would run it instead of dvc.yaml) and import again.`,
+      `${PIPELINE_FILE} ${why}; nothing was changed. Move it away (pipe would run it instead of dvc.yaml) and import again, or keep it and stop importing.`,
       { files: [PIPELINE_FILE] },
     );
   }

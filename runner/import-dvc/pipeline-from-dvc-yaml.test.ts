@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { dvcYaml, pipelineYaml } from '../pipeline/pipeline-yaml.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
-import { IMPORT_HEADER, pipelineFromDvcYaml } from './pipeline-from-dvc-yaml.js';
+import { pipelineFromDvcYaml, pipelineOrigin } from './pipeline-from-dvc-yaml.js';
 
 const DVC = `# the project's own comment
 vars:
@@ -40,7 +40,10 @@ describe('pipelineFromDvcYaml', () => {
     const text = pipelineFromDvcYaml(DVC);
     writeFileSync(join(root, 'dvc.yaml'), DVC);
     writeFileSync(join(root, 'pipeline.yaml'), text);
-    expect(text.startsWith(`${IMPORT_HEADER}\n# the project's own comment\n`)).toBe(true);
+    expect(text).toMatch(/^# Written by `pipe import dvc` from dvc\.yaml \(content [0-9a-f]{16}\)[^\n]*\n# the project's own comment\n/);
+    expect(pipelineOrigin(text)).toBe('import');
+    expect(pipelineOrigin(text.replace('echo ok', 'echo fine'))).toBe('edited');
+    expect(pipelineOrigin(DVC)).toBe('foreign');
     expect(text).toContain('foreach: ${langs}');
     const load = async (format: typeof dvcYaml, file: string) => {
       const r = await format.load({ root, file, cache: new ParsedCache(undefined), fresh: true });

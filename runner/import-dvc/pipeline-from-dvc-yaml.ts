@@ -4,10 +4,25 @@
  * layout kept. The one default the formats do not share is made explicit: a stage's `metrics:`
  * and `plots:` are cached in DVC and committed in pipe, so each gets `cache: true` unless it says.
  */
+import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 
-/** The first line of a pipeline.yaml pipe import dvc wrote: a re-run may replace such a file. */
-export const IMPORT_HEADER = '# Written by `pipe import dvc` from dvc.yaml; pipe reads this file, DVC keeps reading dvc.yaml.';
+/** How the first line of a pipeline.yaml pipe import dvc wrote starts. */
+export const IMPORT_HEADER = '# Written by `pipe import dvc` from dvc.yaml';
+const HEADER_RE = /^# Written by `pipe import dvc` from dvc\.yaml \(content ([0-9a-f]{16})\)/;
+
+/** The digest the first line records of the rest of the file, so a re-run knows whether it was edited since. */
+function digest(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 16);
+}
+
+/** Who wrote a pipeline.yaml: import, and untouched since (a re-run may replace it); import, then edited by hand; or someone else. */
+export function pipelineOrigin(text: string): 'import' | 'edited' | 'foreign' {
+  const newline = text.indexOf('\n');
+  const m = HEADER_RE.exec(newline < 0 ? text : text.slice(0, newline));
+  if (!m) return 'foreign';
+  return m[1] === digest(text.slice(newline + 1)) ? 'import' : 'edited';
+}
 
 /** The text of pipeline.yaml for a dvc.yaml text that loads without problems. */
 export function pipelineFromDvcYaml(dvcText: string): string {
@@ -23,7 +38,7 @@ export function pipelineFromDvcYaml(dvcText: string): string {
     }
   }
   const text = doc.toString({ lineWidth: 0 });
-  return `${IMPORT_HEADER}\n${text}`;
+  return `${IMPORT_HEADER} (content ${digest(text)}); pipe reads this file, DVC keeps reading dvc.yaml. Edited, it is no longer replaced by a re-import.\n${text}`;
 }
 
 function cacheByDefault(doc: Document, body: YAMLMap, field: string): void {

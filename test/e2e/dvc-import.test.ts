@@ -140,6 +140,21 @@ describe('pipe import dvc', () => {
     expect(repo.exists('data.lock')).toBe(false);
   });
 
+  it('replaces its own pipeline.yaml when dvc.yaml changed, but not once it was edited by hand', MANY_RUNS, async () => {
+    const repo = projectWithData();
+    await ok(repo, ['import', 'dvc']);
+    repo.write('dvc.yaml', repo.read('dvc.yaml').replace('desc: Split the raw text into train and test', 'desc: Split the raw text'));
+    expect((await ok(repo, ['import', 'dvc'])).stdout).toMatch(/^pipeline\.yaml: written$/m);
+    expect(repo.read('pipeline.yaml')).toContain('desc: Split the raw text\n');
+    const edited = repo.read('pipeline.yaml').replace('desc: Split the raw text\n', 'desc: mine\n');
+    repo.write('pipeline.yaml', edited);
+    repo.write('dvc.yaml', repo.read('dvc.yaml').replace('desc: Split the raw text', 'desc: Split'));
+    const r = await repo.pipe(['import', 'dvc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pipeline\.yaml was edited since 'pipe import dvc' wrote it; nothing was changed/);
+    expect(repo.read('pipeline.yaml')).toBe(edited);
+  });
+
   it('keeps DVC’s default for stage metrics and plots (cached) explicit in pipeline.yaml, and warns about a committed one that .gitignore hides, naming the line', MANY_RUNS, async () => {
     const repo = dvcProject({ withCache: true });
     repo.write('summary.json', '{"n": 1}\n');
