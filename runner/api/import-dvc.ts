@@ -19,6 +19,7 @@ import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
+import { loadPipelineOrNone } from '../pipeline/load-pipeline.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { ensurePipeDir, pipeDir } from '../repo/pipe-dir.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
@@ -53,7 +54,8 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
   }
   const dir = dry ? pipeDir(root) : ensurePipeDir(root);
   const parsed = new ParsedCache(undefined);
-  const pipeline = hasDvcYaml ? await loadDvcYaml(root, parsed) : { root, file: DVC_FILE, stages: [], gates: [], artifacts: [], registryStages: [], params: new Map() };
+  // Without dvc.yaml only .dvc files are imported, next to whatever pipeline the root already has.
+  const pipeline = hasDvcYaml ? await loadDvcYaml(root, parsed) : await loadPipelineOrNone({ root, cache: parsed });
   const pipelineText = hasDvcYaml ? pipelineFromDvcYaml(readFileSync(join(root, DVC_FILE), 'utf8')) : undefined;
   const current = readOrUndefined(join(root, PIPELINE_FILE));
   const origin = current === undefined ? undefined : pipelineOrigin(current);
@@ -71,7 +73,9 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
     const carrier = new DvcCacheCarrier({ root, store: new ObjectStore(dir.cache), dry });
     const before = existsSync(join(root, LOCK_FILE)) ? await readLock({ root, cache: parsed }) : emptyLock();
     const adoption = await adoptDvcLock({ pipeline, lock: before, hasher, cache: parsed, carrier, carryAll: true });
-    const lock: Lock = { ...adoption.lock, stages: Object.fromEntries(Object.entries(adoption.lock.stages).filter(([n]) => pipeline.stages.some((s) => s.name === n))) };
+    // Entries of stages dvc.yaml does not have (an older import's) go, as repro would drop them.
+    const kept = hasDvcYaml ? Object.entries(adoption.lock.stages).filter(([n]) => pipeline.stages.some((s) => s.name === n)) : Object.entries(adoption.lock.stages);
+    const lock: Lock = { ...adoption.lock, stages: Object.fromEntries(kept) };
     const files: Record<string, FileChange> = {};
     if (pipelineText !== undefined) {
       files[PIPELINE_FILE] = current === pipelineText ? 'unchanged' : 'written';

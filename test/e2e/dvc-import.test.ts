@@ -155,6 +155,21 @@ describe('pipe import dvc', () => {
     expect(repo.read('pipeline.yaml')).toBe(edited);
   });
 
+  it('without dvc.yaml, imports the .dvc files only, keeping the pipe project’s stages, lock and ignored outs', MANY_RUNS, async () => {
+    const repo = makeRepo({ '.dvc/config': '', 'pipeline.yaml': 'stages:\n  make:\n    cmd: echo made > made.txt\n    outs: [made.txt]\n' });
+    await ok(repo, ['repro']);
+    repo.write('data/raw.csv', 'a\n1\n');
+    dvcAdd(repo, 'data/raw.csv');
+    const r = await ok(repo, ['import', 'dvc']);
+    expect(r.stdout).not.toMatch(/pipeline\.yaml/);
+    expect(r.stdout).toMatch(/^tracked data: 1 path from \.dvc files$/m);
+    expect(repo.read('pipeline.yaml')).toBe('stages:\n  make:\n    cmd: echo made > made.txt\n    outs: [made.txt]\n');
+    expect(Object.keys(repo.lock().stages)).toEqual(['make']);
+    expect(Object.keys(repo.lock().data)).toEqual(['data/raw.csv']);
+    expect(repo.read('.gitignore')).toMatch(/^\/data\/raw\.csv\n\/made\.txt\n/m);
+    expect((await ok(repo, ['status'])).stdout).toMatch(/^make: up to date$/m);
+  });
+
   it('keeps DVC’s default for stage metrics and plots (cached) explicit in pipeline.yaml, and warns about a committed one that .gitignore hides, naming the line', MANY_RUNS, async () => {
     const repo = dvcProject({ withCache: true });
     repo.write('summary.json', '{"n": 1}\n');
