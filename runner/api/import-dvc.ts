@@ -52,7 +52,6 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
   if (!hasDvcYaml && !existsSync(join(root, '.dvc'))) {
     throw new PipeError('NO_PIPELINE', `no ${DVC_FILE} and no .dvc/ in ${root}: nothing to import (run 'pipe import dvc' at the root of a DVC project)`, { cwd: root });
   }
-  const dir = dry ? pipeDir(root) : ensurePipeDir(root);
   const parsed = new ParsedCache(undefined);
   // Without dvc.yaml only .dvc files are imported, next to whatever pipeline the root already has.
   const pipeline = hasDvcYaml ? await loadDvcYaml(root, parsed) : await loadPipelineOrNone({ root, cache: parsed });
@@ -67,6 +66,7 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
       { files: [PIPELINE_FILE] },
     );
   }
+  const dir = dry ? pipeDir(root) : ensurePipeDir(root);
   const mutex = dry ? undefined : await acquireMutex({ file: dir.mutex, command: `pipe import dvc`, waitSeconds });
   try {
     const hasher = new PathHasher(root, new StatState(dir.state));
@@ -77,12 +77,14 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
     const kept = hasDvcYaml ? Object.entries(adoption.lock.stages).filter(([n]) => pipeline.stages.some((s) => s.name === n)) : Object.entries(adoption.lock.stages);
     const lock: Lock = { ...adoption.lock, stages: Object.fromEntries(kept) };
     const files: Record<string, FileChange> = {};
+    // pipeline.yaml last: until it exists dvc.yaml is the pipeline, so an import cut short after
+    // data.lock leaves a project that runs as before (and a re-run finishes it).
+    files[LOCK_FILE] = dry ? (await lockWouldChange(root, lock)) : (await writeLock({ root, lock })) ? 'written' : 'unchanged';
+    files['.gitignore'] = updateGitignore({ root, paths: [...cachedPaths(pipeline, lock).keys()], dry }) ? 'written' : 'unchanged';
     if (pipelineText !== undefined) {
       files[PIPELINE_FILE] = current === pipelineText ? 'unchanged' : 'written';
       if (!dry && current !== pipelineText) writeFileAtomic(join(root, PIPELINE_FILE), pipelineText);
     }
-    files[LOCK_FILE] = dry ? (await lockWouldChange(root, lock)) : (await writeLock({ root, lock })) ? 'written' : 'unchanged';
-    files['.gitignore'] = updateGitignore({ root, paths: [...cachedPaths(pipeline, lock).keys()], dry }) ? 'written' : 'unchanged';
     if (!dry) hasher.saveState();
     const unresolved = (hash: string) => hash.startsWith('md5:');
     return {
