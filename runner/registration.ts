@@ -11,6 +11,7 @@ export const runnerCommands: readonly CommandEntry[] = [
   { name: 'add', summary: 'track raw data (a file or directory no stage produces) in the cache and data.lock', load: async () => (await import('./commands/add.js')).add },
   { name: 'gc', summary: 'remove cache objects (and, with --cloud, remote objects) that the workspace and the chosen revisions do not reference', load: async () => (await import('./commands/gc.js')).gc },
   { name: 'unprotect', summary: 'make cached outs editable (replace links to the cache by copies)', load: async () => (await import('./commands/unprotect.js')).unprotect },
+  { name: 'import', summary: 'make a DVC project a pipe project: pipeline.yaml and data.lock from dvc.yaml, dvc.lock and .dvc files, .dvc/cache carried over', load: async () => (await import('./commands/import.js')).importCommand },
   { name: 'dag', summary: 'print the stage graph (text, --mermaid, --dot, --json)', load: async () => (await import('./commands/dag.js')).dag },
   { name: 'remote', summary: 'add, list, modify and remove remotes (a directory or s3://bucket/prefix)', load: async () => (await import('./commands/remote.js')).remote },
   { name: 'push', summary: 'upload the objects data.lock references (and their run-cache entries) that the remote lacks', load: async () => (await import('./commands/push.js')).push },

@@ -14,6 +14,9 @@ import { isSymlink } from '../hash/walk-files.js';
 import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
+import { writeLock } from '../lockfile/write-lock.js';
+import { adoptDvcLock } from '../lockfile/adopt-dvc-lock.js';
+import { DvcCacheCarrier } from '../lockfile/dvc-cache.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
 import { isWithin, toRepoPath } from '../fs/repo-path.js';
 import { loadInputs } from './load-inputs.js';
@@ -60,9 +63,13 @@ export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
   const { dir, parsed, pipeline, config } = await loadInputs(root, { pipelineOptional: true });
   const mutex = await acquireMutex({ file: dir.mutex, command: 'pipe checkout', waitSeconds: o.waitSeconds ?? 60 });
   try {
-    const lock = await readLock({ root, cache: parsed });
     const hasher = new PathHasher(root, new StatState(dir.state));
     const ctx = openCache({ root, config, hasher });
+    // A DVC project's dvc.lock and .dvc files count for what data.lock lacks; their objects come from .dvc/cache.
+    const carrier = new DvcCacheCarrier({ root, store: ctx.store });
+    const adoption = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache: parsed }), hasher, cache: parsed, carrier, carryAll: true });
+    const lock = adoption.lock;
+    if (adoption.adopted.length || adoption.adoptedData.length) await writeLock({ root, lock });
     const record = new WorkspaceRecord(dir.tmp);
     const all = cachedPaths(pipeline, lock);
     const wanted = selectTargets(all, pipeline, o);

@@ -43,7 +43,7 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, { targets });
   const hasher = new PathHasher(root, new StatState(dir.state));
-  const { lock } = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache }), hasher, cache });
+  const { lock, pendingData } = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache }), hasher, cache });
   const isStored = storedCheck(new ObjectStore(dir.cache), new WorkspaceRecord(dir.tmp));
   const statuses = await Promise.all(
     selected.map((name) => {
@@ -58,6 +58,8 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
       const now = await hasher.hash(path);
       data.push({ path, state: !now ? 'missing' : now.hash === d.hash ? 'up-to-date' : 'modified' });
     }
+    // Tracked by a .dvc file, but neither the workspace nor .dvc/cache has what it records.
+    for (const path of pendingData) data.push({ path, state: (await hasher.hash(path)) ? 'modified' : 'missing' });
   }
   hasher.saveState();
   cache.save();

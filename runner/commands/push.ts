@@ -50,5 +50,6 @@ function report(io: Io, s: PushSummary): void {
 export function pushLine(s: PushSummary): string {
   const runs = s.runsUploaded ? ` and ${count(s.runsUploaded)} run-cache entr${s.runsUploaded === 1 ? 'y' : 'ies'}` : '';
   const repaired = s.repaired ? `; ${count(s.repaired)} partial cop${s.repaired === 1 ? 'y' : 'ies'} on the remote replaced` : '';
-  return `pushed ${objects(s.uploaded)} (${formatBytes(s.bytes)})${runs} to ${s.remote} in ${seconds(s.ms)}; ${count(s.present)} already there${repaired}\n`;
+  const kept = s.localOnly.length ? `; not pushed (push: false): ${s.localOnly.join(', ')}` : '';
+  return `pushed ${objects(s.uploaded)} (${formatBytes(s.bytes)})${runs} to ${s.remote} in ${seconds(s.ms)}; ${count(s.present)} already there${repaired}${kept}\n`;
 }

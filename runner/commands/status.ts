@@ -87,6 +87,7 @@ function printRemote(io: Io, r: RemoteStatus): void {
     missing += p.missing.length;
     io.out(`    ${s.bold(p.path)}: ${parts.length ? parts.join(', ') : s.green(`in sync (${plural(p.objects, 'object')})`)}\n`);
   }
+  for (const p of r.localOnlyPaths) io.out(`    ${s.bold(p)}: ${s.dim('push: false (kept in the local cache only)')}\n`);
   if (r.runs.localOnly.length) io.out(`    run-cache: ${entries(r.runs.localOnly.length)} not in the remote\n`);
   if (r.runs.remoteOnly.length) io.out(`    run-cache: ${entries(r.runs.remoteOnly.length)} only in the remote\n`);
   if (r.unreferenced) io.out(s.dim(`    (the remote also holds ${plural(r.unreferenced, 'object')} that this workspace does not reference)\n`));

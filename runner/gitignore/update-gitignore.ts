@@ -7,8 +7,8 @@ import { writeFileAtomic } from '../fs/write-file-atomic.js';
 const BEGIN = '# >>> pipe: cached outs and tracked data (managed by pipe; edits here are overwritten) >>>';
 const END = '# <<< pipe <<<';
 
-/** Rewrites the managed block to list exactly `paths` (repository-relative); returns whether it wrote. */
-export function updateGitignore({ root, paths }: { root: string; paths: readonly string[] }): boolean {
+/** Rewrites the managed block to list exactly `paths` (repository-relative); returns whether it wrote (with `dry`: would write). */
+export function updateGitignore({ root, paths, dry = false }: { root: string; paths: readonly string[]; dry?: boolean }): boolean {
   const file = join(root, '.gitignore');
   // A .gitignore that is a symlink out of the repository would have its target's text copied
   // into the repository's own .gitignore (the rename replaces the link): refused.
@@ -30,7 +30,7 @@ export function updateGitignore({ root, paths }: { root: string; paths: readonly
   const next = [...user.slice(0, at), ...block, ...user.slice(at)];
   const text = next.length ? `${next.join('\n')}\n` : '';
   if (text === before) return false;
-  writeFileAtomic(file, text);
+  if (!dry) writeFileAtomic(file, text);
   return true;
 }
 

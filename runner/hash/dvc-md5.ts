@@ -33,10 +33,15 @@ async function fileMd5(abs: string, kind: Md5Kind): Promise<string> {
     if (!bytes.subarray(0, 8000).includes(0)) return createHash('md5').update(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1').digest('hex');
     return createHash('md5').update(bytes).digest('hex');
   }
+  // A stream costs more than the read for the small files datasets are often made of.
+  if (statSync(abs).size <= SMALL_FILE) return createHash('md5').update(readFileSync(abs)).digest('hex');
   const hash = createHash('md5');
   for await (const chunk of createReadStream(abs)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/** Files up to this size are read whole rather than streamed. */
+export const SMALL_FILE = 4 << 20;
 
 /** A string as Python's json.dumps writes it (ensure_ascii: every non-ASCII character escaped). */
 function pyJson(s: string): string {

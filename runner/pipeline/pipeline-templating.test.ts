@@ -181,7 +181,7 @@ stages:
   a:
     cmd: x
     outs:
-      - m.bin: {push: false}
+      - m.bin: {checkpoint: true}
       - n.bin: {remote: other}
 datasets:
   - name: d
@@ -190,7 +190,7 @@ datasets:
     const text = (await issuesOf(root)).map((i) => `${i.line}:${i.column} ${i.message}`);
     expect(text).toEqual([
       expect.stringMatching(/^7:1 'datasets:'/),
-      expect.stringMatching(/^5:17 'push: false' is not supported/),
+      expect.stringMatching(/^5:17 'checkpoint:' outs were removed/),
       expect.stringMatching(/^6:17 'remote:' on an out/),
     ]);
   });

@@ -166,6 +166,7 @@ function readStage(
         kind,
         cache: typeof f.cache === 'boolean' ? f.cache : cacheDefault,
         persist: f.persist === true,
+        ...(f.push === false ? { push: false as const } : {}),
         ...(kind === 'plot' ? { plot: plotProps(f) } : {}),
       };
       if (outs.some((o) => o.path === rp)) at(['stages', name, field, i], `path '${p}' is declared twice in this stage`);

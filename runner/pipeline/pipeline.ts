@@ -26,6 +26,8 @@ export interface Out {
   readonly cache: boolean;
   /** Kept in place (not removed) before the stage runs. */
   readonly persist: boolean;
+  /** `push: false` (DVC's flag): cached locally, never sent to a remote (absent: pushed). */
+  readonly push?: false;
   readonly plot?: PlotProps;
 }
 

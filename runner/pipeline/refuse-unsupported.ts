@@ -20,7 +20,6 @@ export function refuseUnsupported(source: YamlSource, raw: Record<string, unknow
         const here = ['stages', name, field, i, path];
         if (flags.remote !== undefined) at([...here, 'remote'], `'remote:' on an out is not supported: pipe pushes every out to the one remote chosen by 'pipe push -r'; remove it`);
         if (flags.checkpoint !== undefined) at([...here, 'checkpoint'], `'checkpoint:' outs were removed in DVC 3 and pipe does not support them; remove it`);
-        if (flags.push === false) at([...here, 'push'], `'push: false' is not supported yet: pipe pushes every cached out; remove it, or use 'cache: false' to keep the out out of the cache`);
       });
     }
   }

@@ -106,7 +106,7 @@ stages:
     cmd: echo a > a.txt
     outs:
       - a.txt:
-          push: false
+          checkpoint: true
       - b.txt:
           remote: s3cold
 datasets:
@@ -116,7 +116,7 @@ datasets:
     );
     const r = await repo.pipe(['status']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/dvc\.yaml:6:11: \S+ 'push: false' is not supported/);
+    expect(r.stderr).toMatch(/dvc\.yaml:6:11: \S+ 'checkpoint:' outs were removed in DVC 3/);
     expect(r.stderr).toMatch(/dvc\.yaml:8:11: \S+ 'remote:' on an out is not supported/);
     expect(r.stderr).toMatch(/dvc\.yaml:9:1: datasets: 'datasets:'/);
   });

@@ -173,7 +173,7 @@ describe('status', () => {
       },
     });
     const warning = (path: string, kind: string) =>
-      `warning: ${kind} file ${path} (stage train, cache: false) is ignored by git, so it will not be committed: remove the .gitignore line that matches it (git check-ignore -v ${path}), or declare it with cache: true\n`;
+      `warning: ${kind} file ${path} (stage train, cache: false) is ignored by git (.gitignore:1: *.json), so it will not be committed: remove or narrow that line, or declare it with cache: true\n`;
     const run = await repo.pipe(['repro']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(warning('metrics.json', 'metrics'));

@@ -20,6 +20,8 @@ export interface PushOptions {
 }
 
 export interface PushSummary extends UploadResult {
+  /** Outs with `push: false`, not sent. */
+  readonly localOnly: readonly string[];
   readonly remote: string;
   readonly where: string;
   readonly ms: number;
@@ -33,7 +35,7 @@ export interface PushSummary extends UploadResult {
 export async function push(o: PushOptions): Promise<PushSummary> {
   const started = Date.now();
   const { root } = o;
-  const { pipeline, config, lock, roots: cached, stages, store, cacheDir } = await transferInputs(o);
+  const { pipeline, config, lock, roots: cached, stages, localOnly, store, cacheDir } = await transferInputs(o);
   const runCache = new RunCache(cacheDir);
   const runs = new Map<string, string[]>();
   const roots = new Map(cached);
@@ -48,7 +50,7 @@ export async function push(o: PushOptions): Promise<PushSummary> {
   const { remote, jobs } = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
   try {
     const result = await uploadObjects({ store, remote, jobs, roots, runs, onProgress: o.onProgress });
-    const summary: PushSummary = { ...result, remote: remote.name, where: remote.where, ms: Date.now() - started };
+    const summary: PushSummary = { ...result, localOnly, remote: remote.name, where: remote.where, ms: Date.now() - started };
     if (result.missing.size || result.corrupt.size) throw notPushed(summary);
     return summary;
   } finally {

@@ -34,11 +34,13 @@ export interface RemoteStatus {
   readonly unreferenced?: number;
   /** Bytes push would send. */
   readonly pushBytes: number;
+  /** Outs with `push: false`: kept in the local cache only, never compared with the remote. */
+  readonly localOnlyPaths: readonly RepoPath[];
 }
 
 export async function remoteStatus(o: { root: string; cwd?: string; targets?: readonly string[]; remote?: string; jobs?: number }): Promise<RemoteStatus> {
   const { root } = o;
-  const { pipeline, config, lock, roots, stages, store, cacheDir } = await transferInputs(o);
+  const { pipeline, config, lock, roots, stages, localOnly, store, cacheDir } = await transferInputs(o);
   const { remote, jobs } = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
   try {
     // Directories whose manifest only the remote has: read it (into memory) to know their files.
@@ -86,7 +88,7 @@ export async function remoteStatus(o: { root: string; cwd?: string; targets?: re
     }
     const referenced = new Set(wanted.keys());
     const unreferenced = inv.listed ? [...inv.listed].filter((k) => !referenced.has(k)).length : undefined;
-    return { remote: remote.name, where: remote.where, paths, runs, ...(unreferenced === undefined ? {} : { unreferenced }), pushBytes };
+    return { remote: remote.name, where: remote.where, paths, runs, ...(unreferenced === undefined ? {} : { unreferenced }), pushBytes, localOnlyPaths: localOnly };
   } finally {
     remote.close();
   }

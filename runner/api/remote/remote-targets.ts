@@ -14,6 +14,8 @@ export interface RemoteTargets {
   readonly roots: ReadonlyMap<RepoPath, string>;
   /** Stages whose run-cache entries travel along. */
   readonly stages: ReadonlySet<string>;
+  /** Targeted outs with `push: false`: kept in the local cache only, never sent or fetched. */
+  readonly localOnly: readonly RepoPath[];
 }
 
 export interface TransferInputs extends RemoteTargets {
@@ -34,7 +36,18 @@ export async function transferInputs(o: { root: string; cwd?: string; targets?: 
 }
 
 /** TARGETs are stage names or paths (relative to `cwd`); none means every cached path and every stage. */
-export function remoteTargets(pipeline: Pipeline, lock: Lock, { root, cwd = root, targets = [] }: { root: string; cwd?: string; targets?: readonly string[] }): RemoteTargets {
+export function remoteTargets(pipeline: Pipeline, lock: Lock, o: { root: string; cwd?: string; targets?: readonly string[] }): RemoteTargets {
+  const { roots, stages } = targetedPaths(pipeline, lock, o);
+  // `push: false` outs stay local, and so do their stages' run-cache entries (they name those outs).
+  const localOnly = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.push === false && roots.has(x.path)).map((x) => ({ stage: s.name, path: x.path })));
+  for (const { stage, path } of localOnly) {
+    roots.delete(path);
+    stages.delete(stage);
+  }
+  return { roots, stages, localOnly: localOnly.map((x) => x.path) };
+}
+
+function targetedPaths(pipeline: Pipeline, lock: Lock, { root, cwd = root, targets = [] }: { root: string; cwd?: string; targets?: readonly string[] }): { roots: Map<RepoPath, string>; stages: Set<string> } {
   const all = cachedPaths(pipeline, lock);
   if (targets.length === 0) return { roots: all, stages: new Set(Object.keys(lock.stages)) };
   const roots = new Map<RepoPath, string>();

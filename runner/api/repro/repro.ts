@@ -20,6 +20,8 @@ import type { StageLock } from '../../lockfile/lock.js';
 import { acquireMutex, type Mutex } from '../../repo/mutex.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import { adoptDvcLock } from '../../lockfile/adopt-dvc-lock.js';
+import { DvcCacheCarrier } from '../../lockfile/dvc-cache.js';
+import { ObjectStore } from '../../cache/object-store.js';
 import { writeLock } from '../../lockfile/write-lock.js';
 import { ensurePipeDir, pipeDir } from '../../repo/pipe-dir.js';
 import type { ReproReporter } from './repro-events.js';
@@ -89,7 +91,9 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
     const state = new StatState(pipeDir(root).state);
     const hasher = new PathHasher(root, state);
     // A DVC project's dvc.lock counts for the stages data.lock does not know yet.
-    const { lock, adopted } = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache }), hasher, cache });
+    // What the workspace lacks of it is carried from .dvc/cache (not on a dry run: it writes nothing).
+    const carrier = o.dry ? undefined : new DvcCacheCarrier({ root, store: new ObjectStore(pipeDir(root).cache) });
+    const { lock, adopted, adoptedData } = await adoptDvcLock({ pipeline, lock: await readLock({ root, cache }), hasher, cache, ...(carrier ? { carrier } : {}) });
     // Entries of stages no longer in pipeline.yaml are dropped on the next write.
     const locks = new Map(Object.entries(lock.stages).filter(([n]) => dag.stages.has(n))) as Map<string, StageLock>;
     const pruned = Object.keys(lock.stages).some((n) => !dag.stages.has(n));
@@ -169,7 +173,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
         outsCtx.record.save();
         // Entries of stages deleted from pipeline.yaml are dropped even when nothing ran.
         // …and so are entries taken over from dvc.lock: checked against the workspace once, then pipe's.
-        if ((pruned || adopted.length > 0) && ctx.failures.length === 0 && !interrupted) await saveLock();
+        if ((pruned || adopted.length > 0 || adoptedData.length > 0) && ctx.failures.length === 0 && !interrupted) await saveLock();
         await writes;
         cache.save();
         recorder?.save(root, ctx.failures.length === 0 && !interrupted);
