@@ -4,7 +4,7 @@
  * agrees with tfjs on a check batch at start-up; for larger batches (and any other model) tfjs. Rows are validated (ajv, compiled once) and
  * preprocessed by the package's own code, exactly as in training.
  */
-import { readLayersModelArtifacts, transformRow, type ModelPackage, type RawValue, type RowError } from './model/index.js';
+import { readLayersModelArtifacts, rowEncoder, type ModelPackage, type RawValue, type RowError } from './model/index.js';
 import { denseForward, type Forward } from './dense-forward.js';
 
 /** From this many rows a call goes to tfjs, whose per-call cost is then paid back by its vectorised matmul (measured crossover: 8–32 rows). */
@@ -57,9 +57,10 @@ export async function createScorer(pkg: ModelPackage, { engine = 'auto' }: { eng
     'forward' in chosen
       ? (x: Float32Array, rows: number) => (rows < TFJS_FROM_ROWS ? Promise.resolve(chosen.forward(x, rows)) : pkg.predictMatrix(x, rows))
       : (x: Float32Array, rows: number) => pkg.predictMatrix(x, rows);
+  const encode = rowEncoder(pkg.preprocessing);
   const scoreRows = (rows: readonly Readonly<Record<string, RawValue>>[]) => {
     const x = new Float32Array(rows.length * width);
-    rows.forEach((row, r) => x.set(transformRow(pkg.preprocessing, (column) => row[column]), r * width));
+    for (let r = 0; r < rows.length; r++) encode(rows[r] as Readonly<Record<string, RawValue>>, x, r * width);
     return scoreMatrix(x, rows.length);
   };
   // Warm-up: one row of training's imputed values through the whole path.
