@@ -1,6 +1,8 @@
 // Starting the servers the serve benches measure (pipe serve, the Hono floor, FastAPI) in child
 // processes, and the example's raw customer rows they are sent.
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -25,11 +27,28 @@ export function startServer(name, command, args, { env = {}, cwd = repo } = {}) 
       const port = found ? undefined : (/"port":\s*(\d+)/.exec(out)?.[1] ?? /127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
       if (port) {
         found = true;
-        resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid, child, stderr: () => err });
+        // Some servers (uvicorn) print their port before they accept connections.
+        void accepting(Number(port)).then(() => resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid, child, stderr: () => err }), reject);
       }
     });
     child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening:\n${err}`)));
   });
+}
+
+/** Resolves once 127.0.0.1:port accepts a connection (within 30 s). */
+async function accepting(port) {
+  for (let i = 0; i < 300; i++) {
+    const ok = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`nothing accepts connections on 127.0.0.1:${port}`);
 }
 
 /** Stops a server child (SIGTERM) and waits for it. */
