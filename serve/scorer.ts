@@ -5,7 +5,9 @@
  * preprocessed by the package's own code, exactly as in training.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { readLayersModelArtifacts, rowEncoder, type ModelPackage, type RawValue, type RowError } from './model/index.js';
+// Not through model/index.ts: the stages import that, and pipeline.yaml lists every file it reaches.
+import { rowEncoder } from './model/row-encoder.js';
+import { readLayersModelArtifacts, type ModelPackage, type RawValue, type RowError } from './model/index.js';
 import { denseForward, type Forward } from './dense-forward.js';
 
 /** From this many rows a call goes to tfjs, whose per-call cost is then paid back by its vectorised matmul (measured crossover: 8–32 rows). */

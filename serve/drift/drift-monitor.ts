@@ -5,7 +5,8 @@
  * a column drifts at PSI ≥ 0.1, the data set when ≥ 50% of the features do; both configurable).
  * observe() is O(features); snapshot() is O(bins).
  */
-import { fieldReader, psiOfShares, type ReferenceProfile } from '../model/index.js';
+import { fieldReader } from '../model/field-reader.js';
+import { psiOfShares, type ReferenceProfile } from '../model/index.js';
 import { RowWindow, TimeWindow, type BinWindow } from './bin-windows.js';
 import { ColumnBinner } from './column-binner.js';
 import { resolveDriftOptions, type DriftOptions, type DriftWindow } from './drift-options.js';

@@ -5,7 +5,6 @@
  * nothing from runner/, reports/ or stages/.
  */
 export { FEATURE_SCHEMA_DIALECT, assertFeatureSchema, type FeatureSchema } from './feature-schema.js';
-export { fieldReader } from './field-reader.js';
 export { InvalidRowsError, type InvalidRow } from './invalid-rows-error.js';
 export { LAYERS_MODEL_FORMAT, readLayersModelArtifacts, saveLayersModel } from './layers-model-files.js';
 export { loadModelPackage, type ModelPackage } from './load-model-package.js';
@@ -47,5 +46,4 @@ export {
 export { PROFILE_BINS, profileInputs, referenceProfile, scoreProfile, type Scores } from './build-reference-profile.js';
 export { PSI_EPSILON, binCounts, binIndex, psi, psiOfShares, quantileEdges, shares } from './population-stability.js';
 export { backendLine, loadTf, type LoadedTf, type Tf } from './tf-backend.js';
-export { rowEncoder, type RowEncoder } from './row-encoder.js';
 export { rowValidator, validateRow, type RowError, type RowErrorKind, type RowValidator } from './validate-row.js';
