@@ -1,116 +1,120 @@
 #!/usr/bin/env node
-// `pipe serve` under load (issue 16's performance section), next to two references measured in
-// the same run: a plain Hono "hello" app (the floor: what this machine's HTTP stack can do at all)
-// and FastAPI + scikit-learn serving the same features (the Python stack users come from; skipped
-// when Debian's python3-fastapi, python3-uvicorn and python3-sklearn are not installed).
-// autocannon drives 127.0.0.1 from this process; every server runs in a child process.
+// `pipe serve` under load (issue 16's performance section), next to references measured in the
+// same run: a plain Hono "hello" app (the floor: what this machine's HTTP stack can do at all), in
+// one process and in a 2-worker node:cluster (the floor of `--workers 2`), and FastAPI +
+// scikit-learn serving the same features (the Python stack users come from; skipped when Debian's
+// python3-fastapi, python3-uvicorn and python3-sklearn are not installed). pipe serve runs with
+// auth (a bearer key), validation, metrics, drift and the access log on (its stdout is a pipe),
+// in one process and with --workers 2. The load generator is wrk when installed (its --latency
+// gives p99), else autocannon in this process. Server CPU per request sums the server's process
+// and its children (a cluster's primary and workers) from /proc.
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
-//   node bench/serve.mjs [--duration S] [--connections N] [--batch-requests N] [--model DIR]
+//   node bench/serve.mjs [--duration S] [--connections N] [--batch-seconds S] [--model DIR] [--autocannon]
 //
 // Markdown on stdout, progress on stderr.
-import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { parse } from 'csv-parse/sync';
 import { log, repo } from './lib/harness.mjs';
-import { cpuSeconds } from './lib/process-cpu.mjs';
+import { treeCpuSeconds } from './lib/process-cpu.mjs';
+import { predictRequest, rawRows, startPipeServe, startServer, stopServer } from './lib/serve-child.mjs';
+import { hasWrk, wrk } from './lib/wrk.mjs';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
-    'batch-requests': { type: 'string', default: '200' },
+    'batch-seconds': { type: 'string', default: '10' },
     model: { type: 'string', default: join(repo, 'models', 'churn') },
+    autocannon: { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-const children = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+const useWrk = !values.autocannon && hasWrk();
+const generator = useWrk ? 'wrk 4 (one thread)' : 'autocannon (in the bench process)';
 
-/** Starts a server child and resolves to its base URL once it prints its port (or "at http://…"). */
-function start(name, command, args) {
-  const child = spawn(command, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  children.push(child);
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (c) => (err += c));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-      out += c;
-      const port = /"port":\s*(\d+)/.exec(out)?.[1] ?? /127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-      if (port) resolve({ url: `http://127.0.0.1:${port}`, pid: child.pid });
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited (${code}) before listening:\n${err}`)));
-  });
+/** One load run: wrk, else autocannon; latencies in ms. */
+async function load(url, request, { connections: c = connections, seconds = duration } = {}) {
+  if (useWrk) return wrk(url, { duration: seconds, connections: c, request });
+  const r = await autocannon({ url, method: request.method, connections: c, duration: seconds, headers: request.headers, body: request.body });
+  return { requests: r.requests.total, rps: r.requests.average, mean: r.latency.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.non2xx };
 }
 
-/** Raw rows of the example's customer table, typed as the feature schema says, without the label. */
-function rawRows(n) {
-  const schema = JSON.parse(readFileSync(join(values.model, 'feature-schema.json'), 'utf8'));
-  const numeric = new Set(Object.entries(schema.properties).filter(([, p]) => [p.type].flat().some((t) => t === 'number' || t === 'integer')).map(([k]) => k));
-  const text = readFileSync(join(repo, 'data', 'raw', 'customers.csv'), 'utf8');
-  const records = parse(text, { columns: true, to: n });
-  return records.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k in schema.properties).map(([k, v]) => [k, v === '' ? null : numeric.has(k) ? Number(v) : v])));
-}
-
-function load(url, { method = 'POST', body, connections: c = connections, amount } = {}) {
-  return autocannon({ url, method, connections: c, ...(amount ? { amount } : { duration }), headers: { 'content-type': 'application/json' }, body });
-}
-
-const row = JSON.stringify(rawRows(1)[0]);
-const batch = JSON.stringify(rawRows(1000));
+const row = rawRows(values.model, 1)[0];
+const single = predictRequest(row);
+const batch = predictRequest(rawRows(values.model, 1000));
 const load0 = loadavg();
 const results = [];
 
-log('starting the servers …');
-const hello = await start('hono hello', process.execPath, [join(repo, 'bench', 'lib', 'hello-server.mjs')]);
-const pipeServe = await start('pipe serve', process.execPath, [join(repo, 'bin', 'pipe.js'), 'serve', values.model, '--port', '0']);
+/** Warms `server` up, then measures `request` against `path`; the server stops afterwards. */
+async function measure(name, server, path, request, options = {}) {
+  const { connections: c = connections, seconds = duration } = options;
+  log(`${name}: ${c} connection(s) for ${seconds} s …`);
+  const url = `${server.url}${path}`;
+  await load(url, request, { connections: c, seconds: 2 });
+  const cpu0 = treeCpuSeconds(server.pid);
+  const r = await load(url, request, { connections: c, seconds });
+  const cpuUs = ((treeCpuSeconds(server.pid) - cpu0) * 1e6) / r.requests;
+  return { name, ...r, cpuUs };
+}
+
 const python = '/usr/bin/python3';
 const hasFastapi = spawnSync(python, ['-c', 'import fastapi, uvicorn, sklearn'], { stdio: 'ignore' }).status === 0;
-const fastapi = hasFastapi ? await start('fastapi', python, [join(repo, 'bench', 'lib', 'fastapi_server.py'), repo]) : undefined;
+const batches = [];
 
-async function single(name, server, path, body) {
-  log(`${name}: ${connections} connections for ${duration} s …`);
-  await load(`${server.url}${path}`, { body, connections, amount: 2000 }); // warm-up
-  const cpu0 = cpuSeconds(server.pid);
-  const r = await load(`${server.url}${path}`, { body });
-  const cpuUs = ((cpuSeconds(server.pid) - cpu0) * 1e6) / r.requests.total;
-  results.push({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs });
-  return r;
+// One server at a time: each gets the machine to itself (with wrk).
+log('Hono floor …');
+let server = await startServer('hono hello', process.execPath, [join(repo, 'bench', 'lib', 'hello-server.mjs')]);
+const floor = await measure('Hono hello (floor), one process', server, '/', single);
+results.push(floor);
+await stopServer(server);
+server = await startServer('hono hello cluster', process.execPath, [join(repo, 'bench', 'lib', 'hello-cluster.mjs'), '2']);
+const floor2 = await measure('Hono hello (floor), 2-worker cluster', server, '/', single);
+results.push(floor2);
+await stopServer(server);
+
+server = await startPipeServe(values.model);
+const pipe1 = await measure('pipe serve POST /predict, one process', server, '/predict', single);
+results.push(pipe1);
+const engine = JSON.parse(await (await globalThis.fetch(`${server.url}/model`, { headers: single.headers })).text()).engine;
+batches.push(await measure('pipe serve POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: Number(values['batch-seconds']) }));
+await stopServer(server);
+
+server = await startPipeServe(values.model, ['--workers', '2']);
+const pipe2 = await measure('pipe serve POST /predict, --workers 2', server, '/predict', single);
+results.push(pipe2);
+await stopServer(server);
+
+let fastapi;
+if (hasFastapi) {
+  server = await startServer('fastapi', python, [join(repo, 'bench', 'lib', 'fastapi_server.py'), repo]);
+  fastapi = await measure('FastAPI + scikit-learn POST /predict (one uvicorn worker)', server, '/predict', single);
+  results.push(fastapi);
+  batches.push(await measure('FastAPI + scikit-learn POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: Number(values['batch-seconds']) }));
+  await stopServer(server);
 }
-
-const h = await single('Hono hello (floor)', hello, '/', row);
-const s = await single('pipe serve POST /predict', pipeServe, '/predict', row);
-const f = fastapi ? await single('FastAPI + scikit-learn POST /predict', fastapi, '/predict', row) : undefined;
-
-async function batchLatency(name, server) {
-  const url = `${server.url}/predict/batch`;
-  const amount = Number(values['batch-requests']);
-  log(`${name}: ${amount} batches of 1,000 rows, one connection …`);
-  await load(url, { body: batch, connections: 1, amount: 20 });
-  const cpu0 = cpuSeconds(server.pid);
-  const r = await load(url, { body: batch, connections: 1, amount });
-  const cpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / amount;
-  return { name, cpuMs, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average, rowsPerSecond: (1000 * 1000) / r.latency.average, errors: r.errors + r.non2xx };
-}
-const batches = [await batchLatency('pipe serve POST /predict/batch', pipeServe)];
-if (fastapi) batches.push(await batchLatency('FastAPI + scikit-learn POST /predict/batch', fastapi));
-const engine = JSON.parse(await (await globalThis.fetch(`${pipeServe.url}/model`)).text()).engine;
 const load1 = loadavg();
 
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const out = [];
 out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after.`);
-out.push(`Command: node bench/serve.mjs --duration ${duration} --connections ${connections} --batch-requests ${values['batch-requests']}; engine: ${engine}.`, '');
-out.push('| single row, 64 connections | req/s | p50 ms | p99 ms | errors | server CPU µs / request | req/s per busy core |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of results) out.push(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${fmt(r.cpuUs)} | ${fmt(1e6 / r.cpuUs)} |`);
-out.push('', `pipe serve / Hono floor: ${fmt(s.requests.average / h.requests.average, 2)}${f ? `; pipe serve / FastAPI: ${fmt(s.requests.average / f.requests.average, 1)}×` : '; FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed)'}.`, '');
+out.push(`Command: node bench/serve.mjs --duration ${duration} --connections ${connections} --batch-seconds ${values['batch-seconds']}${values.autocannon ? ' --autocannon' : ''}; load generator: ${generator}; engine: ${engine}.`, '');
+out.push(`| single row, ${connections} connections | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs / request |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of results) out.push(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.max, 1)} | ${r.errors} | ${fmt(r.cpuUs)} |`);
+const ratio = (a, b) => fmt(a.rps / b.rps, 2);
+out.push(
+  '',
+  `pipe serve / floor: one process ${ratio(pipe1, floor)}, two workers ${ratio(pipe2, floor2)} (CPU per request: ${fmt(pipe1.cpuUs / floor.cpuUs, 2)}× and ${fmt(pipe2.cpuUs / floor2.cpuUs, 2)}× the floor's).` +
+    (fastapi
+      ? ` pipe serve / FastAPI: one process ${fmt(pipe1.rps / fastapi.rps, 1)}×, two workers ${fmt(pipe2.rps / fastapi.rps, 1)}×; the floor itself / FastAPI: ${fmt(floor.rps / fastapi.rps, 1)}× (one process), ${fmt(floor2.rps / fastapi.rps, 1)}× (two).`
+      : ' FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed).'),
+  '',
+);
 out.push('| batch of 1,000 rows, 1 connection | mean ms | p50 ms | p99 ms | rows/s | errors | server CPU ms / batch |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const b of batches) out.push(`| ${b.name} | ${fmt(b.mean, 2)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${fmt(b.rowsPerSecond)} | ${b.errors} | ${fmt(b.cpuMs, 1)} |`);
+for (const b of batches) out.push(`| ${b.name} | ${fmt(b.mean, 2)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${fmt((1000 * 1000) / b.mean)} | ${b.errors} | ${fmt(b.cpuUs / 1000, 1)} |`);
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(0);

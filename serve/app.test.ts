@@ -3,7 +3,7 @@
  * model package trained in beforeAll: what a client sees for good input, and a 4xx naming the
  * problem, never a 5xx, for every kind of bad input.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
@@ -163,6 +163,12 @@ describe('service routes', () => {
 });
 
 describe('KServe V2', () => {
+  it("answers the server metadata with pipe's version from its package.json", async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await json(await app.request('/v2'))).toEqual({ name: 'pipe', version, extensions: [] });
+  });
+
   it('answers health with the status and an empty body, and model metadata with one input per column', async () => {
     for (const path of ['/v2/health/live', '/v2/health/ready', '/v2/models/tiny/ready']) {
       const r = await app.request(path);

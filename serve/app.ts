@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import { useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
+import { pipeVersion } from './pipe-version.js';
 import { RequestProblem } from './request-problem.js';
 import { ScoringFailed } from './routes/score-with.js';
 import type { ServeDeps } from './routes/deps.js';
@@ -22,7 +23,7 @@ export const DEFAULT_LIMITS = { predictBytes: 64 * 1024, batchBytes: 16 * 1024 *
 
 export function createApp(
   deps: ServeDeps,
-  { serverVersion = '0.0.0', logError = (e: unknown) => console.error(e), habits }: { serverVersion?: string; logError?: (e: unknown) => void; habits?: HabitsOptions } = {},
+  { serverVersion = pipeVersion(), logError = (e: unknown) => console.error(e), habits }: { serverVersion?: string; logError?: (e: unknown) => void; habits?: HabitsOptions } = {},
 ): Hono<HabitsEnv> {
   const app = new Hono<HabitsEnv>();
   const { metrics } = deps;

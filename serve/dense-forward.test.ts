@@ -74,6 +74,32 @@ describe('denseForward', () => {
     expect(new Set(Array.from(got, (v) => v.toFixed(3))).size).toBeGreaterThan(50);
   }, 120_000);
 
+  it('gives tfjs’s answers for layers without a bias and with a linear activation, row after row', async () => {
+    const width = 9;
+    const { model, dir } = await saved(
+      'nobias',
+      (m) => {
+        const s = m as unknown as { add(l: unknown): void };
+        s.add(tf.layers.dense({ units: 7, activation: 'linear', useBias: false, inputShape: [width], kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }));
+        s.add(tf.layers.dense({ units: 5, activation: 'relu', biasInitializer: tf.initializers.randomNormal({ seed: 6 }), kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }) }));
+        s.add(tf.layers.dense({ units: 1, activation: 'sigmoid', useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }) }));
+      },
+      width,
+    );
+    const fast = denseForward(readLayersModelArtifacts(dir));
+    if (!('forward' in fast)) throw new Error(`unsupported: ${fast.unsupported}`);
+    const rows = 40;
+    const x = rowsOf(rows, width);
+    const expected = await tfjsPredict(model, x, rows, width);
+    const got = fast.forward(x, rows);
+    let worst = 0;
+    for (let i = 0; i < rows; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (expected[i] as number)));
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    // One row alone gives what it gave inside the batch: nothing carries over between rows or calls.
+    expect(fast.forward(x.subarray(5 * width, 6 * width), 1)[0]).toBe(got[5]);
+    expect(new Set(Array.from(got, (v) => v.toFixed(3))).size).toBeGreaterThan(10);
+  }, 120_000);
+
   it('says why a model with another kind of layer is not supported', async () => {
     const { dir } = await saved(
       'batchnorm',

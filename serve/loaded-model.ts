@@ -5,6 +5,7 @@
  * temporary directory of a fetched version.
  */
 import { rmSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createDriftMonitor, DriftOptionError, type DriftMonitor, type DriftOptions } from './drift/index.js';
@@ -66,7 +67,10 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
   try {
     pkg = await loadPackage(served.dir);
     const scorer = await createScorer(pkg, { engine });
+    // Between steps, the requests being served go first (a hot reload runs beside them).
+    await nextTurn();
     const info = await modelInfo(served, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
+    await nextTurn();
     const monitor = monitorDrift ? driftMonitor(pkg, drift) : undefined;
     return { served, pkg, scorer, info, label: info.version ?? 'unversioned', ...(monitor ? { drift: monitor } : {}) };
   } catch (error) {

@@ -4,7 +4,10 @@
  * agrees with tfjs on a check batch at start-up; for larger batches (and any other model) tfjs. Rows are validated (ajv, compiled once) and
  * preprocessed by the package's own code, exactly as in training.
  */
-import { readLayersModelArtifacts, transformRow, type ModelPackage, type RawValue, type RowError } from './model/index.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+// Not through model/index.ts: the stages import that, and pipeline.yaml lists every file it reaches.
+import { rowEncoder } from './model/row-encoder.js';
+import { readLayersModelArtifacts, type ModelPackage, type RawValue, type RowError } from './model/index.js';
 import { denseForward, type Forward } from './dense-forward.js';
 
 /** From this many rows a call goes to tfjs, whose per-call cost is then paid back by its vectorised matmul (measured crossover: 8–32 rows). */
@@ -41,7 +44,11 @@ async function chooseForward(pkg: ModelPackage, width: number): Promise<{ forwar
   if (!('forward' in fast)) return fast;
   const rows = 64;
   const x = checkBatch(rows, width);
-  const [expected, got] = [await pkg.predictMatrix(x, rows), fast.forward(x, rows)];
+  // Each step a turn of its own: a hot reload runs beside the requests being served.
+  await nextTurn();
+  const expected = await pkg.predictMatrix(x, rows);
+  await nextTurn();
+  const got = fast.forward(x, rows);
   let worst = 0;
   for (let i = 0; i < rows; i++) worst = Math.max(worst, Math.abs((got[i] ?? NaN) - (expected[i] ?? NaN)) || 0);
   if (got.length !== rows || !(worst <= ENGINE_TOLERANCE)) return { unsupported: `it differs from tfjs by ${worst} on the start-up check` };
@@ -57,12 +64,14 @@ export async function createScorer(pkg: ModelPackage, { engine = 'auto' }: { eng
     'forward' in chosen
       ? (x: Float32Array, rows: number) => (rows < TFJS_FROM_ROWS ? Promise.resolve(chosen.forward(x, rows)) : pkg.predictMatrix(x, rows))
       : (x: Float32Array, rows: number) => pkg.predictMatrix(x, rows);
+  const encode = rowEncoder(pkg.preprocessing);
   const scoreRows = (rows: readonly Readonly<Record<string, RawValue>>[]) => {
     const x = new Float32Array(rows.length * width);
-    rows.forEach((row, r) => x.set(transformRow(pkg.preprocessing, (column) => row[column]), r * width));
+    for (let r = 0; r < rows.length; r++) encode(rows[r] as Readonly<Record<string, RawValue>>, x, r * width);
     return scoreMatrix(x, rows.length);
   };
   // Warm-up: one row of training's imputed values through the whole path.
+  await nextTurn();
   const imputed = Object.fromEntries(pkg.preprocessing.steps.map((s) => [s.name, s.impute]));
   await scoreRows([imputed]);
   return {

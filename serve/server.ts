@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { HabitsEnv, ClosableServer } from './habits/index.js';
 import { PipeError } from '../runner/command/index.js';
+import { answerPerTurn } from './answer-per-turn.js';
 
 export interface Listening {
   readonly host: string;
@@ -17,7 +18,7 @@ export interface Listening {
 }
 
 export function listen(app: Hono<HabitsEnv>, { host, port }: { host: string; port: number }): Promise<Listening> {
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host, port });
+  const server = createAdaptorServer({ fetch: answerPerTurn(app.fetch), hostname: host, port });
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port (0 picks a free one)` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : error.message;

@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   const manifest = JSON.parse(readFileSync(join(here, SERVICE_MANIFEST), 'utf8')) as ServiceManifest;
   const config = await serviceConfig(process.env);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const service = await startService({ cwd: here, model: { ...manifest.model, dir: join(here, manifest.modelDir) }, ...config, log });
+  const service = await startService({ cwd: here, model: { ...manifest.model, dir: join(here, manifest.modelDir) }, ...config, log, serverVersion: manifest.pipeVersion ?? 'unknown' });
   service.handleSignals();
   process.stdout.write(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
   return service.stopped;

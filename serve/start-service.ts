@@ -68,6 +68,8 @@ export interface StartOptions {
   readonly shadow?: { readonly reference: string };
   /** One worker of `pipe serve --workers N`: /metrics answers for every worker, stops on SIGTERM only (the primary answers Ctrl-C), and tells the primary when it listens. */
   readonly clusterWorker?: boolean;
+  /** What GET /v2 answers as the server's version (default: pipe's, from its package.json: serve/pipe-version.ts). */
+  readonly serverVersion?: string;
 }
 
 const usage = (flag: string, message: string) => new PipeError('USAGE', `${flag} ${message} (pipe serve)`, { command: 'serve', flag });
@@ -171,6 +173,7 @@ async function serveLoaded(
       onSideError: (role, model, e) => log(`pipe serve: the ${role} ${describe(model)} failed to score (the caller ${role === 'canary' ? 'was answered by the primary' : 'saw nothing'}): ${(e as Error)?.message ?? String(e)}`),
     },
     {
+      ...(options.serverVersion === undefined ? {} : { serverVersion: options.serverVersion }),
       logError: (e) => log(`pipe serve: error while answering: ${(e as Error)?.stack ?? String(e)}`),
       habits: { ...(keys ? { keys } : {}), ...(habits.rateLimit ? { rateLimit: habits.rateLimit } : {}), accessLog: habits.accessLog === false ? false : {}, lifecycle },
     },

@@ -16,6 +16,8 @@ export interface ServiceManifest {
   readonly modelDir: string;
   /** What `pipe serve` would report about the model, minus its directory. */
   readonly model: Omit<ServedModel, 'dir' | 'fetched' | 'root'>;
+  /** The version of pipe that built the service (GET /v2 answers it); absent in services built before it was recorded. */
+  readonly pipeVersion?: string;
 }
 
 /** The environment variables a built service reads, documented in docs/ci.md. */

@@ -13,6 +13,7 @@ import { ModelPackageError, loadModelPackage } from '../model/index.js';
 import { resolveModel, type ServedModel } from '../resolve-model.js';
 import { DOCKERIGNORE, dockerfile } from './dockerfile.js';
 import { runtimeLock, type PackageLock } from './runtime-lock.js';
+import { pipeVersion } from '../pipe-version.js';
 import { SERVICE_MANIFEST, type ServiceManifest } from './service-config.js';
 
 /** The TensorFlow.js release pipe declares as its peer dependency: used when no lockfile says otherwise. */
@@ -82,7 +83,7 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
     const manifestJson = { name, version: model.version?.replace(/^v/, '') ?? '0.0.0', private: true, type: 'module', description: `pipe serve: ${shownName}${model.version ? ` ${model.version}` : ''}`, engines: { node: '>=20.11' }, scripts: { start: 'node server.js' }, dependencies };
     const packageLock = lock ? runtimeLock(lock, manifestJson) : undefined;
     const { dir: _dir, fetched: _fetched, root: _root, ...described } = model;
-    const service: ServiceManifest = { format: 'pipe-service/1', modelDir: 'model', model: { ...described, provenance: { params, metrics } } };
+    const service: ServiceManifest = { format: 'pipe-service/1', modelDir: 'model', model: { ...described, provenance: { params, metrics } }, pipeVersion: pipeVersion() };
 
     mkdirSync(dirname(out), { recursive: true });
     const temp = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));

@@ -5,6 +5,7 @@
  * a column drifts at PSI ≥ 0.1, the data set when ≥ 50% of the features do; both configurable).
  * observe() is O(features); snapshot() is O(bins).
  */
+import { fieldReader } from '../model/field-reader.js';
 import { psiOfShares, type ReferenceProfile } from '../model/index.js';
 import { RowWindow, TimeWindow, type BinWindow } from './bin-windows.js';
 import { ColumnBinner } from './column-binner.js';
@@ -35,17 +36,6 @@ export interface DriftMonitor {
   /** Counts one served row (raw features, as the request gave them) and the score it got. */
   observe(row: Readonly<Record<string, unknown>>, score: number): void;
   snapshot(): DriftSnapshot;
-}
-
-/**
- * A function that copies the named fields of a row into `out`, in order. Generated, with each name
- * a string literal, because `row[name]` with a varying `name` is a megamorphic keyed load: reading
- * 17 fields that way cost ~13× as much as named loads (bench/drift.mjs; docs/BENCHMARKS.md, "drift").
- * The names are JSON-quoted, so a profile's column names cannot inject code.
- */
-function fieldReader(names: readonly string[]): (row: Readonly<Record<string, unknown>>, out: unknown[]) => void {
-  const body = names.map((name, i) => `out[${i}] = row[${JSON.stringify(name)}];`).join('\n');
-  return new Function('row', 'out', body) as (row: Readonly<Record<string, unknown>>, out: unknown[]) => void;
 }
 
 export function createDriftMonitor(profile: ReferenceProfile, options: DriftOptions = {}): DriftMonitor {

@@ -5,6 +5,7 @@
  * the parts fit together before anything is served, then predicts from raw rows (validated and
  * preprocessed exactly as in training) or from an already preprocessed feature matrix.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { assertFeatureSchema, type FeatureSchema } from './feature-schema.js';
 import { InvalidRowsError, type InvalidRow } from './invalid-rows-error.js';
@@ -91,6 +92,8 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   const { files } = metadata;
   const preprocessing = readPackageJsonAs(dir, files.preprocessing, assertPreprocessingSpec, { listedBy: METADATA_FILE });
   const featureSchema = readPackageJsonAs(dir, files.feature_schema, assertFeatureSchema, { listedBy: METADATA_FILE });
+  // A hot reload runs beside the requests being served: between its steps (each a few ms at most), they go first.
+  await nextTurn();
   let validate: RowValidator;
   try {
     validate = rowValidator(featureSchema);
@@ -101,7 +104,9 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   const referenceProfile =
     files.reference_profile === undefined ? undefined : readPackageJsonAs(dir, files.reference_profile, assertReferenceProfile, { listedBy: METADATA_FILE });
   if (referenceProfile) checkProfileAgrees(dir, files, preprocessing, referenceProfile);
+  await nextTurn();
   const artifacts = readLayersModelArtifacts(dir, files.model);
+  await nextTurn();
 
   const { tf, summary } = await loadTf();
   let model: LayersModel;
@@ -110,6 +115,7 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   } catch (cause) {
     throw new ModelPackageError({ dir, file: files.model, problem: `TF.js cannot build the model (${(cause as Error).message})` }, { cause });
   }
+  await nextTurn();
   const problem = shapeProblem(model, preprocessing, files.preprocessing);
   if (problem) {
     model.dispose();

