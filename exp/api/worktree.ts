@@ -3,7 +3,7 @@
  * repository's filesystem so the shared cache's hard links work), with the workspace's pipe config,
  * using the repository's cache and run-cache (runner's shareCache).
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PipeError, acquireMutex, locateGitDir, pipeDir, shareCache, volatileDir } from '../../runner/index.js';
@@ -58,13 +58,17 @@ async function registerWorktree(root: string, dir: string, commit: string): Prom
   if (!common) throw new PipeError('USAGE', `${root} is not inside a git repository: experiments are git commits`, { command: 'exp' });
   const admin = join(common, 'worktrees', basename(dir));
   mkdirSync(join(common, 'worktrees'), { recursive: true });
-  // The id is unique (pid and random bytes in the name); an existing one is not ours to reuse.
-  mkdirSync(admin);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(admin, 'commondir'), '../..\n');
-  writeFileSync(join(admin, 'HEAD'), `${commit}\n`);
-  writeFileSync(join(admin, 'gitdir'), `${join(dir, '.git')}\n`);
   writeFileSync(join(dir, '.git'), `gitdir: ${admin}\n`);
+  // Made aside and renamed in: git processes that list the worktrees (another experiment's, a
+  // prune) read every .git/worktrees/<id>/commondir and die on one not written yet.
+  const building = join(common, `pipe-worktree-${basename(dir)}`);
+  mkdirSync(building);
+  writeFileSync(join(building, 'commondir'), '../..\n');
+  writeFileSync(join(building, 'HEAD'), `${commit}\n`);
+  writeFileSync(join(building, 'gitdir'), `${join(dir, '.git')}\n`);
+  // The id is unique (pid and random bytes in the name); an existing one is not ours to reuse.
+  renameSync(building, admin);
 }
 
 /**
@@ -73,8 +77,17 @@ async function registerWorktree(root: string, dir: string, commit: string): Prom
  */
 function removeWorktree(dir: string): void {
   const admin = adminDir(dir);
+  if (admin) {
+    // Moved out of .git/worktrees first, for the same readers as in registerWorktree.
+    const leaving = join(dirname(dirname(admin)), `pipe-worktree-${basename(admin)}`);
+    try {
+      renameSync(admin, leaving);
+      rmSync(leaving, { recursive: true, force: true });
+    } catch {
+      rmSync(admin, { recursive: true, force: true });
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
-  if (admin) rmSync(admin, { recursive: true, force: true });
 }
 
 /** `.git/worktrees/<id>` of the linked worktree at `dir`, from its `.git` file; undefined when that does not look like one. */
