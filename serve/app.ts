@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
 import { useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
-import { pipeVersion } from './pipe-version.js';
+import { pipeVersion } from '../runner/command/index.js';
 import { RequestProblem } from './request-problem.js';
 import { ScoringFailed } from './routes/score-with.js';
 import type { ServeDeps } from './routes/deps.js';

@@ -68,7 +68,7 @@ export interface StartOptions {
   readonly shadow?: { readonly reference: string };
   /** One worker of `pipe serve --workers N`: /metrics answers for every worker, stops on SIGTERM only (the primary answers Ctrl-C), and tells the primary when it listens. */
   readonly clusterWorker?: boolean;
-  /** What GET /v2 answers as the server's version (default: pipe's, from its package.json: serve/pipe-version.ts). */
+  /** What GET /v2 answers as the server's version (default: pipe’s, from its package.json: runner/command/package-name.ts). */
   readonly serverVersion?: string;
 }
 

@@ -11,3 +11,4 @@ export { findRoot } from '../repo/find-root.js';
 export { WORKSPACE } from '../git/revision.js';
 export { toRepoPath } from '../fs/repo-path.js';
 export { closestName, didYouMean } from '../text/did-you-mean.js';
+export { PACKAGE_NAME, pipeVersion } from './package-name.js';

@@ -13,7 +13,7 @@ import { ModelPackageError, loadModelPackage } from '../model/index.js';
 import { resolveModel, type ServedModel } from '../resolve-model.js';
 import { DOCKERIGNORE, dockerfile } from './dockerfile.js';
 import { runtimeLock, type PackageLock } from './runtime-lock.js';
-import { pipeVersion } from '../pipe-version.js';
+import { pipeVersion } from '../../runner/command/index.js';
 import { SERVICE_MANIFEST, type ServiceManifest } from './service-config.js';
 
 /** The TensorFlow.js release pipe declares as its peer dependency: used when no lockfile says otherwise. */
