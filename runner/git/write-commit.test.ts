@@ -30,6 +30,20 @@ describe('writeCommitObject', () => {
     expect(git('cat-file', '-t', oid)).toBe('commit');
   });
 
+  it('writes names and emails as git does: a <, > or newline in them does not make a commit git fsck rejects', async () => {
+    const { dir, git, env } = repo();
+    const tree = git('rev-parse', 'HEAD^{tree}');
+    const parent = git('rev-parse', 'HEAD');
+    const dates = commitDates(env) as NonNullable<ReturnType<typeof commitDates>>;
+    for (const [name, email] of [['Ann <x> Lee', 'ann@example.com'], [' "Bo", ', '<bo@example.com>'], ['Cy\nparent 0000000000000000000000000000000000000000', 'cy@example.com']] as const) {
+      const people = { GIT_AUTHOR_NAME: name, GIT_COMMITTER_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_EMAIL: email };
+      const expected = execFileSync('git', ['commit-tree', tree, '-p', parent, '-F', '-'], { cwd: dir, env: { ...env, ...people }, input: 'm\n', encoding: 'utf8' }).trim();
+      const oid = await writeCommitObject(dir, { tree, parents: [parent], message: 'm\n', author: { name, email }, committer: { name, email } }, dates);
+      expect(oid).toBe(expected);
+    }
+    expect(execFileSync('sh', ['-c', 'git fsck --strict --no-dangling 2>&1'], { cwd: dir, encoding: 'utf8' })).not.toMatch(/error/);
+  });
+
   it('leaves a date git reads in another form to git (commitDates says so)', () => {
     expect(commitDates({ GIT_AUTHOR_DATE: '2023-11-14T22:13:20Z' })).toBeUndefined();
     expect(commitDates({})?.author.timestamp).toBeGreaterThan(1_700_000_000);

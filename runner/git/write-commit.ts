@@ -58,10 +58,31 @@ export async function writeCommitObject(root: string, commit: CommitObject, date
       tree: commit.tree,
       parent: [...commit.parents],
       message: commit.message,
-      author: { ...commit.author, ...dates.author },
-      committer: { ...commit.committer, ...dates.committer },
+      author: { ...gitIdent(commit.author), ...dates.author },
+      committer: { ...gitIdent(commit.committer), ...dates.committer },
     },
   });
+}
+
+/**
+ * A name and email as git writes them (ident.c, strbuf_addstr_without_crud): isomorphic-git writes
+ * them as given, so a '<', '>' or newline in user.name or GIT_AUTHOR_NAME made a commit git fsck
+ * rejects (and a remote checking pushed objects, as GitHub does, refuses), and leading or trailing
+ * spaces or punctuation made another commit than git's.
+ */
+function gitIdent({ name, email }: CommitPerson): CommitPerson {
+  return { name: withoutCrud(name), email: withoutCrud(email) };
+}
+
+const isCrud = (c: number) => c <= 32 || '.,:;<>"\\\''.includes(String.fromCharCode(c));
+
+function withoutCrud(s: string): string {
+  const bytes = Buffer.from(s, 'utf8');
+  let start = 0;
+  let end = bytes.length;
+  while (start < end && isCrud(bytes[start] as number)) start++;
+  while (end > start && isCrud(bytes[end - 1] as number)) end--;
+  return bytes.subarray(start, end).toString('utf8').replace(/[\n<>]/g, '');
 }
 
 /** Whether `ref` (a full name, `refs/exps/…`) exists, loose or packed. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
@@ -62,6 +62,20 @@ describe('DvcCacheCarrier', () => {
     expect(store.has(`sha256:${sha('rotten\n')}`)).toBe(false);
     expect(carrier.objects).toBe(0);
     expect(await carrier.carry(md5('absent'), 'md5')).toMatchObject({ ok: false, problem: { kind: 'missing' } });
+  });
+
+  it('refuses an object that is a symlink: the store would hold a link to a file that can change (and checkout would put it in the workspace)', async () => {
+    const { root, store } = project();
+    const outside = join(tempDir('pipe-dvc-cache-outside-'), 'target');
+    writeFileSync(outside, 'secret\n');
+    const object = dvcObjectPath(md5('secret\n'), 'md5');
+    mkdirSync(dirname(join(root, object)), { recursive: true });
+    symlinkSync(outside, join(root, object));
+    const carrier = new DvcCacheCarrier({ root, store });
+    expect(await carrier.carry(md5('secret\n'), 'md5')).toMatchObject({ ok: false, problem: { kind: 'corrupt', object, detail: expect.stringContaining('symlink') } });
+    const stored = store.path(`sha256:${sha('secret\n')}`);
+    expect(() => lstatSync(stored)).toThrow();
+    expect(carrier.objects).toBe(0);
   });
 
   it('dry: verifies and counts, stores nothing', async () => {

@@ -5,7 +5,7 @@
  * and never stored, so nothing DVC computed has to be recomputed or downloaded again.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import { SMALL_FILE, type Md5Kind } from '../hash/dvc-md5.js';
@@ -84,6 +84,10 @@ export class DvcCacheCarrier {
     const abs = join(this.#root, object);
     if (!/^[0-9a-f]{32}$/.test(md5)) return this.#fail('corrupt', object, `'${md5}' is not an md5`);
     if (!existsSync(abs)) return this.#fail('missing', object, 'not in .dvc/cache');
+    // DVC writes its objects as files. A symlink would be hard-linked into the store as a link
+    // to a file that can change after it was verified (a corrupt object, pushed as it is), and
+    // checked out as a link that may lead out of the repository.
+    if (!lstatSync(abs).isFile()) return this.#fail('corrupt', object, 'a symlink (or another non-file), not an object DVC wrote: replace it with the file it leads to, or remove it and run dvc pull');
     let digests;
     try {
       digests = await md5AndSha256(abs, kind);

@@ -6,7 +6,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
+import { PipeError, formatIssues, isPipeError, type SpecIssue } from '../errors.js';
+import { WorkspaceGuard } from '../fs/workspace-guard.js';
 import { toRepoPath, type RepoPath } from '../fs/repo-path.js';
 import type { Md5Kind } from '../hash/dvc-md5.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
@@ -60,10 +61,11 @@ export async function readDvcFiles({ root, cache = new ParsedCache(undefined), s
   const files = findDvcFiles(root, skip);
   const out: DvcTracked[] = [];
   const issues: SpecIssue[] = [];
+  const guard = new WorkspaceGuard(root);
   for (const file of files) {
-    const first = await readOne(root, file, cache, false, out, issues);
+    const first = await readOne(root, file, cache, false, out, issues, guard);
     // Problems in a remembered value: parse again to say where they are.
-    if (first === 'retry') await readOne(root, file, cache, true, out, issues);
+    if (first === 'retry') await readOne(root, file, cache, true, out, issues, guard);
   }
   if (issues.length) {
     const n = issues.length;
@@ -72,7 +74,7 @@ export async function readDvcFiles({ root, cache = new ParsedCache(undefined), s
   return out;
 }
 
-async function readOne(root: string, file: RepoPath, cache: ParsedCache, fresh: boolean, out: DvcTracked[], issues: SpecIssue[]): Promise<'ok' | 'retry'> {
+async function readOne(root: string, file: RepoPath, cache: ParsedCache, fresh: boolean, out: DvcTracked[], issues: SpecIssue[], guard: WorkspaceGuard): Promise<'ok' | 'retry'> {
   const read = await readYamlFile({ root, name: file, cache, fresh });
   if (!read.exists) return 'ok';
   const source: YamlSource = read.source ?? { file, value: read.value, syntaxIssues: [], locate: () => undefined };
@@ -113,6 +115,14 @@ async function readOne(root: string, file: RepoPath, cache: ParsedCache, fresh: 
       }
       const r = toRepoPath(o.path, dir);
       if (!r.ok) return at([...here, 'path'], `path '${o.path}' ${r.reason}`);
+      // As pipe add refuses it: a directory of the path that is a symlink out of the repository
+      // would have pipe hash (and checkout write) data outside it.
+      try {
+        guard.parentOf(r.path);
+      } catch (err) {
+        if (isPipeError(err, 'PATH_INVALID')) return at([...here, 'path'], err.message);
+        throw err;
+      }
       if (typeof o.md5 !== 'string') return at([...here, 'path'], 'needs an md5 (other hashes, such as etag, are not supported)');
       entries.push({ file, path: r.path, md5: o.md5, kind: o.hash === 'md5' ? 'md5' : 'md5-dos2unix' });
     });
