@@ -66,6 +66,14 @@ describe('validateRow', () => {
     expect(rowValidator(structuredClone(schema))).toBe(rowValidator(schema));
   });
 
+  it('compiles a new schema that keeps the $id of one compiled before (a reload of a retrained package)', () => {
+    const v1 = { ...schema, $id: 'https://example.com/churn/features.json' } as FeatureSchema;
+    const v2 = { ...v1, properties: { ...v1.properties, tenure: { type: 'integer', minimum: 0, maximum: 100 } } } as FeatureSchema;
+    const first = rowValidator(v1);
+    expect(rowValidator(v2)({ ...good, tenure: 90 })).toEqual([]);
+    expect(first({ ...good, tenure: 90 })[0]?.field).toBe('tenure');
+  });
+
   it('refuses a schema ajv cannot compile', () => {
     const broken = { ...schema, properties: { tenure: { type: 'integr' } } } as unknown as FeatureSchema;
     expect(() => rowValidator(broken)).toThrow(/schema is invalid/);

@@ -97,6 +97,10 @@ export function rowValidator(schema: FeatureSchema): RowValidator {
   const key = JSON.stringify(schema);
   let validator = validators.get(key);
   if (!validator) {
+    // ajv keeps schemas by $id: a reload whose schema has the same $id and other content would
+    // throw 'already exists'. Validators already compiled from the old one keep working.
+    const id = (schema as { $id?: unknown }).$id;
+    if (typeof id === 'string') ajv.removeSchema(id);
     const validate = ajv.compile(schema);
     validator = (row) => (validate(row) ? [] : (validate.errors ?? []).map((e) => rowError(e, row)));
     if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value as string);
