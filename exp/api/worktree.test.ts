@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { addWorktree } from './worktree.js';
+import { addWorktree, pruneDeadWorktrees } from './worktree.js';
 
 describe('addWorktree', () => {
   it('is a git worktree at the commit, with its files and a clean index, that git lists; removing it leaves git nothing to prune', async () => {
@@ -34,5 +34,19 @@ describe('addWorktree', () => {
     expect(existsSync(wt.dir)).toBe(false);
     expect(git(root, 'worktree', 'list').split('\n')).toHaveLength(1);
     expect(git(root, 'worktree', 'prune', '--dry-run', '--verbose')).toBe('');
+  });
+
+  it('bookkeeping a dead run left beside .git/worktrees is removed by the next queue; a live run’s is kept', async () => {
+    const root = realpathSync(tempDir('pipe-worktree-'));
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    const dead = join(root, '.git', 'pipe-worktree-exp-999999-abcdef');
+    const live = join(root, '.git', `pipe-worktree-exp-${process.pid}-abcdef`);
+    for (const d of [dead, live]) {
+      mkdirSync(d);
+      writeFileSync(join(d, 'HEAD'), 'x\n');
+    }
+    await pruneDeadWorktrees(root, (pid) => pid === process.pid);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });

@@ -124,6 +124,12 @@ export async function pruneDeadWorktrees(root: string, isLive: (pid: number) => 
     rmSync(dir, { recursive: true, force: true });
     n++;
   }
+  // Bookkeeping a dead run left half-made or half-removed beside .git/worktrees (registerWorktree).
+  const common = locateGitDir(root);
+  for (const name of common ? readdirSync(common) : []) {
+    const pid = Number(/^pipe-worktree-.*-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
+    if (pid && !isLive(pid)) rmSync(join(common as string, name), { recursive: true, force: true });
+  }
   if (n) await git(root, ['worktree', 'prune']).catch(() => undefined);
   return n;
 }
