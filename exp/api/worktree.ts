@@ -107,11 +107,11 @@ function adminDir(dir: string): string | undefined {
 /** Removes worktrees left by pipe processes that died (their pid is in the directory's name). */
 export async function pruneDeadWorktrees(root: string, isLive: (pid: number) => boolean): Promise<number> {
   let n = 0;
-  let names: string[];
+  let names: string[] = [];
   try {
     names = readdirSync(worktreesDir(root));
   } catch {
-    return 0;
+    // none yet
   }
   for (const name of names) {
     const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
