@@ -16,7 +16,7 @@ export interface Worktree {
 }
 
 export function worktreesDir(root: string): string {
-  return join(pipeDir(root).tmp, 'exps');
+  return pipeDir(root).exps;
 }
 
 export async function addWorktree(root: string, commit: string, label: string): Promise<Worktree> {

@@ -13,6 +13,8 @@ export interface PipeDir {
   /** Directory of the stat state (hash/stat-state.ts). */
   readonly state: string;
   readonly mutex: string;
+  /** Experiments' temporary worktrees (exp/), one per run, named `<label>-<pid>-<hex>`. */
+  readonly exps: string;
 }
 
 /** Worktree root → the cache it shares (an experiment's temporary worktree uses its repository's cache and run-cache). */
@@ -40,6 +42,7 @@ export function pipeDir(root: string): PipeDir {
     localConfig: join(dir, 'config.local.yaml'),
     state: join(tmp, 'state'),
     mutex: join(tmp, 'repro.mutex'),
+    exps: join(tmp, 'exps'),
   };
 }
 

@@ -1,5 +1,5 @@
 /** @module `pipe gc --all-branches / --all-tags / --all-commits / --all-experiments`: what data.lock references at other commits survives; plain `gc -w` removes it. */
-import { readdirSync, rmSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { hasObject, objectRel, referencedObjects, storedObjects } from '../helpers/cache.js';
@@ -175,6 +175,21 @@ describe('pipe gc revision scopes', MANY_RUNS, () => {
     expect(applied.read('feats/n.txt')).toBe('n: 5\n');
     await ok(repo, ['gc', '-w']);
     for (const h of exp) expect(hasObject(repo, h), h).toBe(false);
+  });
+
+  it('refuses while an experiment runs (its outs have no ref yet), removing nothing; a dead run’s worktree does not stop it', async () => {
+    const repo = await history();
+    const before = storedObjects(repo);
+    // An experiment's worktree as pipe exp run makes it: <label>-<pid>-<hex>, here of a live process.
+    mkdirSync(repo.path(`.pipe/tmp/exps/five-${process.pid}-abcdef`), { recursive: true });
+    const r = await repo.pipe(['gc', '-w']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`experiments are running (pid ${process.pid})`);
+    expect(storedObjects(repo)).toEqual(before);
+    rmSync(repo.path(`.pipe/tmp/exps/five-${process.pid}-abcdef`), { recursive: true });
+    mkdirSync(repo.path('.pipe/tmp/exps/five-999999-abcdef'), { recursive: true });
+    await ok(repo, ['gc', '-w']);
+    expect(storedObjects(repo).length).toBeLessThan(before.length);
   });
 
   it('a kept directory whose manifest is gone keeps every file object, removes only manifests, and says why', async () => {

@@ -1,4 +1,5 @@
 /** @module `pipe gc`: remove the objects (and run-cache entries) that nothing in scope needs, from .pipe/cache and, with --cloud, from a remote. */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ObjectStore, parseHash } from '../../cache/object-store.js';
 import { ObjectVerifier } from '../../cache/object-verifier.js';
@@ -9,6 +10,8 @@ import { ParsedCache } from '../../yaml/parsed-cache.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
 import { StatState } from '../../hash/stat-state.js';
 import { acquireMutex } from '../../repo/mutex.js';
+import { isProcessLive } from '../../exec/process-group.js';
+import { PipeError } from '../../errors.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { openRemote, type OpenedRemote } from '../../remote/open-remote.js';
@@ -64,6 +67,7 @@ export async function gc(o: GcOptions): Promise<GcResult> {
   const mutex = o.dry ? undefined : await acquireMutex({ file: dir.mutex, command: 'pipe gc', waitSeconds: o.waitSeconds ?? 60 });
   let opened: OpenedRemote | undefined;
   try {
+    if (mutex) refuseWhileExperimentsRun(dir.exps);
     const lock = await readLock({ root: o.root, cache: parsed });
     const store = new ObjectStore(dir.cache);
     const runs = new RunCache(dir.cache);
@@ -141,4 +145,22 @@ function warningsOf(referenced: Referenced, cloud: CloudGcPlan | undefined): str
     out.push(`${n} run-cache entr${n === 1 ? 'y' : 'ies'} on remote '${cloud.remote}' could not be read as one; kept (gc cannot tell what ${n === 1 ? 'it restores' : 'they restore'})`);
   }
   return out;
+}
+
+/**
+ * An experiment running in a worktree of this repository (`pipe exp run`, `pipe queue start`)
+ * holds its own worktree's mutex, not this one, and its outs have no ref until it finishes: a gc
+ * now would remove what it just stored.
+ */
+function refuseWhileExperimentsRun(expsDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(expsDir);
+  } catch {
+    return;
+  }
+  const pids = names.map((n) => Number(/-(\d+)-[0-9a-f]{6}$/.exec(n)?.[1])).filter((pid) => pid > 0 && isProcessLive(pid));
+  if (!pids.length) return;
+  const pid = pids[0] as number;
+  throw new PipeError('MUTEX_BUSY', `experiments are running (pid ${[...new Set(pids)].join(', ')}): their outs have no ref yet and gc would remove them; run pipe gc once they finish (pipe queue status)`, { pid, command: 'pipe exp', waitedSeconds: 0 });
 }
