@@ -13,7 +13,7 @@ export { lockedEntry } from './lockfile/locked-entry.js';
 export { WORKSPACE, isWorkspace, type Revision } from './git/revision.js';
 // A revision as users write it, model references (churn#prod, churn@latest) included.
 export { resolveReference as resolveRevision } from './registry/resolve-reference.js';
-export { readFileAt, readFileAtRevision, type FileAtRevision } from './git/read-file-at-revision.js';
+export { readBytesAt, readFileAt, readFileAtRevision, type BytesAtRevision, type FileAtRevision } from './git/read-file-at-revision.js';
 export { readLockAtRevision } from './lockfile/read-lock-at-revision.js';
 export { listBranches, listRevisions } from './git/list-revisions.js';
 export { diffTrackedFiles, type TrackedDiff, type FileChanges } from './diff/diff-tracked-files.js';

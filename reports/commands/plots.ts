@@ -62,14 +62,14 @@ async function render(io: Io, revisions: string[], rawTargets: readonly string[]
   const { loadPlots, writePlots } = await import('../plots/index.js');
   const set = await loadPlots({ root, revisions, ...(targets ? { targets } : {}) });
   for (const w of set.warnings) io.err(`warning: ${w}\n`);
-  if (set.plots.length === 0) {
+  if (set.plots.length === 0 && set.images.length === 0) {
     io.err(`No plots at ${set.revisions.map((r) => r.name).join(', ')} (pipeline.yaml declares them under a stage's 'plots:'); nothing written.\n`);
-    if (options.json) io.out(`${JSON.stringify({ index: null, outDir: null, revisions: revisionsJson(set.revisions), plots: [] }, null, 2)}\n`);
+    if (options.json) io.out(`${JSON.stringify({ index: null, outDir: null, revisions: revisionsJson(set.revisions), plots: [], images: [] }, null, 2)}\n`);
     return 0;
   }
   const written = await writePlots(set, { outDir });
   if (options.json) {
-    io.out(`${JSON.stringify({ index: written.index, outDir: written.outDir, revisions: revisionsJson(set.revisions), plots: written.plots }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ index: written.index, outDir: written.outDir, revisions: revisionsJson(set.revisions), plots: written.plots, images: written.images }, null, 2)}\n`);
   } else {
     io.out(`${written.index}\n`);
   }

@@ -5,6 +5,7 @@ import {
   binaryKindAt,
   isWorkspace,
   pipelineAt,
+  readBytesAt,
   readFileAt,
   resolveRevision,
   type PlotProps,
@@ -12,7 +13,7 @@ import {
   type Revision,
 } from '../../runner/index.js';
 import { parsePlotData } from './parse-plot-data.js';
-import type { PlotAtRevision, PlotSet } from './plot.js';
+import { imageType, type ImageAtRevision, type ImagePlot, type PlotAtRevision, type PlotSet } from './plot.js';
 import { plotIds } from './plot-id.js';
 import { resolvePlot } from './resolve-plot.js';
 
@@ -40,17 +41,35 @@ export async function loadPlots({ root, revisions, targets }: LoadPlotsOptions):
   const declared = await declaredPlots(root, revs, warnings);
   const chosen = targets === undefined ? declared : await selectTargets(root, revs, declared, targets);
   const ids = plotIds(chosen.map((p) => p.path));
-  await refuseBinary(root, revs, chosen);
+  const isImage = (path: RepoPath) => imageType(path) !== undefined;
+  const data = chosen.flatMap((p, i) => (isImage(p.path) ? [] : [{ ...p, id: ids[i] ?? p.path }]));
+  await refuseBinary(root, revs, data);
   const plots = await Promise.all(
-    chosen.map(async ({ path, props }, i) => {
+    data.map(async ({ id, path, props }) => {
       const atRevs = await Promise.all(revs.map((rev) => readPlotAt(root, rev, path)));
-      return resolvePlot({ id: ids[i] ?? path, path, props, revisions: atRevs }, warnings);
+      return resolvePlot({ id, path, props, revisions: atRevs }, warnings);
     }),
   );
-  for (const plot of plots) {
+  const images = await Promise.all(
+    chosen.flatMap((p, i) => (isImage(p.path) ? [loadImage(root, revs, ids[i] ?? p.path, p.path, p.props)] : [])),
+  );
+  for (const plot of [...plots, ...images]) {
     for (const r of plot.revisions) if (r.state === 'missing') warnings.push(`${plot.path} is missing ${where(r.revision)}: ${r.reason}`);
   }
-  return { root, revisions: revs, plots, warnings };
+  return { root, revisions: revs, plots, images, warnings };
+}
+
+/** An image plot: its bytes at each revision, drawn as they are (DVC's image plots). */
+async function loadImage(root: string, revs: readonly Revision[], id: string, path: RepoPath, props: PlotProps): Promise<ImagePlot> {
+  const type = imageType(path) as { mime: string; ext: string };
+  const revisions = await Promise.all(
+    revs.map(async (revision): Promise<ImageAtRevision> => {
+      const file = await readBytesAt(root, revision, path);
+      if (file.found) return { revision, state: 'found', bytes: file.bytes };
+      return { revision, state: 'missing', reason: file.reason === 'absent' ? 'the file does not exist there' : 'it is a directory, not a file' };
+    }),
+  );
+  return { id, path, title: props.title ?? path, ...type, revisions };
 }
 
 async function declaredPlots(root: string, revs: readonly Revision[], warnings: string[]): Promise<{ path: RepoPath; props: PlotProps }[]> {
@@ -101,7 +120,7 @@ async function refuseBinary(root: string, revs: readonly Revision[], plots: read
       if (kind === undefined) continue;
       throw new PipeError(
         'PLOT_UNSUPPORTED',
-        `cannot plot ${path}: ${where(rev)} it is ${kind}, not plot data; image plots are not supported yet — a plot file holds a table (JSON, YAML, CSV or TSV); declare the image under the stage's 'outs:' instead of 'plots:'`,
+        `cannot plot ${path}: ${where(rev)} it is ${kind}, not plot data; a plot file holds a table (JSON, YAML, CSV or TSV), or is an image named .png, .jpg, .jpeg, .gif, .svg or .webp`,
         { path, revision: rev.name, kind },
       );
     }

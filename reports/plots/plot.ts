@@ -31,11 +31,40 @@ export interface Plot {
   readonly revisions: readonly PlotAtRevision[];
 }
 
+/** An image file declared as a plot (DVC's image plots): shown as it is at each revision, side by side. */
+export interface ImagePlot {
+  /** File-name-safe and unique in its set, shared with the data plots' ids. */
+  readonly id: string;
+  readonly path: RepoPath;
+  readonly title: string;
+  /** The image's media type, from its extension (image/png, image/jpeg, image/gif, image/svg+xml, image/webp). */
+  readonly mime: string;
+  /** The file extension the copies are written with (png, jpg, …). */
+  readonly ext: string;
+  /** One entry per revision of the set, in the same order. */
+  readonly revisions: readonly ImageAtRevision[];
+}
+
+export type ImageAtRevision =
+  | { readonly revision: Revision; readonly state: 'found'; readonly bytes: Buffer }
+  | { readonly revision: Revision; readonly state: 'missing'; readonly reason: string };
+
+const IMAGE_TYPES: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp' };
+
+/** The media type of an image plot's file, by its extension; undefined for a data file. */
+export function imageType(path: string): { mime: string; ext: string } | undefined {
+  const ext = /\.([A-Za-z]+)$/.exec(path)?.[1]?.toLowerCase();
+  const mime = ext === undefined ? undefined : IMAGE_TYPES[ext];
+  return ext !== undefined && mime !== undefined ? { mime, ext } : undefined;
+}
+
 export interface PlotSet {
   readonly root: string;
   /** The revisions as given (duplicates dropped), resolved. */
   readonly revisions: readonly Revision[];
   readonly plots: readonly Plot[];
+  /** Image files among the plots, in declaration order. */
+  readonly images: readonly ImagePlot[];
   /** Sentences for stderr: revisions a plot is missing at and why, unreadable pipeline.yaml files, unknown templates. */
   readonly warnings: readonly string[];
 }

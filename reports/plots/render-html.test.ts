@@ -10,6 +10,7 @@ const set: PlotSet = {
   root: '/r',
   revisions: [HEAD, WS],
   warnings: [],
+  images: [],
   plots: [
     {
       id: 'cm',

@@ -26,6 +26,9 @@ h2{font-size:1.1rem;margin:2rem 0 .3rem}
 .missing{margin:.3rem 0;padding:.4rem .6rem;background:#fff4e5;border-left:3px solid #e08a00;font-size:.9rem}
 figure{margin:.5rem 0 0}
 figure svg{max-width:100%;height:auto}
+.images{display:flex;flex-wrap:wrap;gap:1rem}
+.images img{max-width:100%;height:auto;border:1px solid #ddd}
+figcaption{font-size:.85rem;color:#555}
 code{font-size:.9em}
 `;
 
@@ -53,6 +56,23 @@ export function renderHtml(set: PlotSet, rendered: readonly HtmlPlot[]): string 
       .filter(Boolean)
       .join('\n');
   });
+  // Image plots, each revision's side by side, inline (the page stays one self-contained file).
+  const images = set.images.map((image) =>
+    [
+      `<section id="${escapeHtml(image.id)}">`,
+      `<h2>${escapeHtml(image.title)}</h2>`,
+      `<p class="meta"><code>${escapeHtml(image.path)}</code> · image</p>`,
+      '<div class="images">',
+      ...image.revisions.map((r) =>
+        r.state === 'found'
+          ? `<figure><img alt="${escapeHtml(`${image.path} at ${r.revision.name}`)}" src="data:${image.mime};base64,${r.bytes.toString('base64')}"><figcaption>${escapeHtml(r.revision.name)}</figcaption></figure>`
+          : `<p class="missing">Missing at <strong>${escapeHtml(r.revision.name)}</strong>: ${escapeHtml(r.reason)}.</p>`,
+      ),
+      '</div>',
+      '</section>',
+    ].join('\n'),
+  );
+  sections.push(...images);
   const title = `Plots: ${set.revisions.map((r) => r.name).join(' vs ')}`;
   return `<!doctype html>
 <html lang="en">

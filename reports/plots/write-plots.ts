@@ -1,4 +1,4 @@
-/** @module Renders a plot set into a directory: an SVG and a PNG per plot, and one self-contained index.html. */
+/** @module Renders a plot set into a directory: an SVG and a PNG per plot, a copy of each image plot per revision, and one self-contained index.html. */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { VegaLiteSpec } from './chart-config.js';
@@ -26,16 +26,35 @@ export interface WrittenPlot {
   readonly spec: VegaLiteSpec;
 }
 
+/** An image plot's copies, one per revision that has it. */
+export interface WrittenImage {
+  readonly id: string;
+  readonly title: string;
+  /** The image file (repository-relative). */
+  readonly path: string;
+  /** Absolute paths of the copies, with the revision each is from. */
+  readonly files: readonly { readonly revision: string; readonly file: string }[];
+  /** Names of the revisions lacking the image. */
+  readonly missing: readonly string[];
+}
+
 export interface WrittenPlots {
   /** Absolute path of index.html (every path returned is absolute). */
   readonly index: string;
   readonly outDir: string;
   readonly plots: readonly WrittenPlot[];
+  readonly images: readonly WrittenImage[];
+}
+
+/** `<id>.<n>-<revision>.<ext>`: n keeps two revisions whose names slug alike apart. */
+function imageFile(id: string, n: number, revision: string, ext: string): string {
+  const slug = revision.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 60) || 'rev';
+  return `${id}.${n}-${slug}.${ext}`;
 }
 
 /**
  * Replaces `outDir` as a whole (see replaceDirectory: only a directory pipe wrote, or an empty one):
- * `<id>.svg`, `<id>.png` for each plot, `index.html`.
+ * `<id>.svg`, `<id>.png` for each plot, `<id>.<n>-<revision>.<ext>` for each image plot, `index.html`.
  */
 export async function writePlots(set: PlotSet, { outDir }: { outDir: string }): Promise<WrittenPlots> {
   const dir = resolve(outDir);
@@ -50,6 +69,11 @@ export async function writePlots(set: PlotSet, { outDir }: { outDir: string }): 
     for (const r of rendered) {
       writeFileSync(join(tmp, r.svgFile), r.svg);
       writeFileSync(join(tmp, r.pngFile), r.png);
+    }
+    for (const image of set.images) {
+      image.revisions.forEach((r, n) => {
+        if (r.state === 'found') writeFileSync(join(tmp, imageFile(image.id, n, r.revision.name, image.ext)), r.bytes);
+      });
     }
     writeFileSync(join(tmp, 'index.html'), renderHtml(set, rendered.map((r) => ({ id: r.plot.id, svg: r.svg, svgFile: r.svgFile, pngFile: r.pngFile }))));
   });
@@ -66,6 +90,13 @@ export async function writePlots(set: PlotSet, { outDir }: { outDir: string }): 
       missing: missingRevisions(plot),
       notes: plot.revisions.flatMap((r) => (r.state === 'missing' ? [{ revision: r.revision.name, reason: r.reason }] : [])),
       spec,
+    })),
+    images: set.images.map((image) => ({
+      id: image.id,
+      title: image.title,
+      path: image.path,
+      files: image.revisions.flatMap((r, n) => (r.state === 'found' ? [{ revision: r.revision.name, file: join(dir, imageFile(image.id, n, r.revision.name, image.ext)) }] : [])),
+      missing: image.revisions.flatMap((r) => (r.state === 'missing' ? [r.revision.name] : [])),
     })),
   };
 }

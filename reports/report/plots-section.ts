@@ -12,6 +12,8 @@ export interface ReportPlot {
   readonly table?: string;
   /** Revisions where the data file is missing. */
   readonly missing: readonly string[];
+  /** For an image plot: its copy at each revision that has it, relative to the report. */
+  readonly images?: readonly { readonly revision: string; readonly file: string }[];
 }
 
 /** `linkFiles`: link the rendered files (a report file), or only name them (a PR comment, where relative links lead nowhere). */
@@ -30,6 +32,8 @@ export function plotsSection(plots: readonly ReportPlot[], { linkFiles, failure 
     if (p.missing.length) lines.push(`_\`${p.path}\` is missing at ${p.missing.map((r) => `\`${r}\``).join(', ')}._`, '');
     if (p.mermaid) lines.push('```mermaid', p.mermaid.trimEnd(), '```', '');
     else if (p.table) lines.push(p.table.trimEnd(), '');
+    // Images next to the report show in a report file; a PR comment cannot reach them, so it names them.
+    if (p.images?.length && linkFiles) lines.push(p.images.map((i) => `![${p.path} at ${i.revision}](${encodeURI(i.file)})`).join(' '), '');
     if (p.files.length) lines.push(`Files: ${p.files.map((f) => (linkFiles ? `[${basename(f)}](${encodeURI(f)})` : `\`${f}\``)).join(' · ')}`);
   }
   return lines.join('\n');

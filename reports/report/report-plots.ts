@@ -24,7 +24,7 @@ export async function reportPlots(o: ReportPlotsOptions): Promise<{ plots: Repor
 async function render({ root, revisions, outDir, relativeTo }: ReportPlotsOptions): Promise<{ plots: ReportPlot[]; notes: string[] }> {
   const { loadPlots, writePlots, toMermaid, toMarkdownTable } = await import('../plots/index.js');
   const set = await loadPlots({ root, revisions });
-  if (set.plots.length === 0) return { plots: [], notes: [...set.warnings] };
+  if (set.plots.length === 0 && set.images.length === 0) return { plots: [], notes: [...set.warnings] };
   const written = await writePlots(set, { outDir });
   const rel = (p: string) => relative(relativeTo, p).split(sep).join('/');
   const plots = set.plots.map((plot) => {
@@ -40,5 +40,12 @@ async function render({ root, revisions, outDir, relativeTo }: ReportPlotsOption
       missing: w?.missing ?? [],
     };
   });
-  return { plots, notes: [...set.warnings] };
+  const images = written.images.map((w) => ({
+    title: w.title,
+    path: w.path,
+    files: w.files.map((f) => rel(f.file)),
+    images: w.files.map((f) => ({ revision: f.revision, file: rel(f.file) })),
+    missing: w.missing,
+  }));
+  return { plots: [...plots, ...images], notes: [...set.warnings] };
 }

@@ -17,15 +17,24 @@ export async function readFileAtRevision(root: string, rev: string, path: string
   return readFileAt(root, await resolveRevision(root, rev), path);
 }
 
+/** A file's bytes at a revision (an image), or why there are none. */
+export type BytesAtRevision = { readonly found: true; readonly bytes: Buffer } | { readonly found: false; readonly reason: 'absent' | 'not-a-file' };
+
 /** `path` at an already resolved revision: resolve once, read many files. */
 export async function readFileAt(root: string, rev: Revision, path: string): Promise<FileAtRevision> {
+  const file = await readBytesAt(root, rev, path);
+  return file.found ? { found: true, text: file.bytes.toString('utf8') } : file;
+}
+
+/** `path`'s bytes at an already resolved revision, as readFileAt reads its text. */
+export async function readBytesAt(root: string, rev: Revision, path: string): Promise<BytesAtRevision> {
   if (rev.commit === undefined) return readWorkspaceFile(root, path);
   const repo = await openGitRepo(root);
   if (!repo) throw unknownRevision(rev.name, `${root} is not inside a git repository`);
   const filepath = repo.prefix ? `${repo.prefix}/${path}` : path;
   try {
     const { blob } = await repo.git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: rev.commit, filepath, cache: repo.cache });
-    return { found: true, text: Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString('utf8') };
+    return { found: true, bytes: Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength) };
   } catch (err) {
     const code = gitErrorCode(err);
     // isomorphic-git says 'file or directory found at "oid:path"' for a path the tree lacks; any
@@ -42,11 +51,11 @@ export async function readFileAt(root: string, rev: Revision, path: string): Pro
  * file that is a symlink to, say, ~/.aws/credentials would otherwise end up in a report posted
  * to a pull request. Symlinks within the repository are followed.
  */
-function readWorkspaceFile(root: string, path: string): FileAtRevision {
+function readWorkspaceFile(root: string, path: string): BytesAtRevision {
   try {
     const real = realPathInside(root, path);
     if (real === undefined) return { found: false, reason: 'absent' };
-    return { found: true, text: readFileSync(real, 'utf8') };
+    return { found: true, bytes: readFileSync(real) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { found: false, reason: 'absent' };

@@ -141,14 +141,37 @@ describe('pipe plots diff', () => {
     expect(repo.exists('pipe_plots')).toBe(false);
   });
 
-  it('an image declared as a plot is refused at once, naming the file (exit 2): neither parsed nor printed, in plots and in report', async () => {
+  it('an image declared as a plot is shown as it is at each revision (DVC image plots): copied beside the plots, inline in index.html and in a report file', async () => {
     const repo = await history();
     repo.write('pipeline.yaml', `${PIPELINE_1}      - plots/roc.png: {title: ROC}\n`);
-    // A PNG signature and 4 MB of bytes that are not text: parsing it as YAML took seconds and printed it.
+    // A PNG signature and 4 MB of bytes that are not text: never parsed as data, never printed.
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(4 << 20, 'a:\u0001\u00ff ')]);
     writeFileSync(join(repo.dir, 'plots/roc.png'), png);
+
+    const show = await repo.pipe(['plots', 'diff']);
+    expect(show.code).toBe(0);
+    expect(show.stderr).toContain('warning: plots/roc.png is missing at HEAD: the file does not exist there');
+    const copies = readdirSync(repo.path('pipe_plots')).filter((f) => f.startsWith('plots-roc'));
+    expect(copies).toEqual(['plots-roc.1-workspace.png']);
+    expect(readFileSync(repo.path('pipe_plots/plots-roc.1-workspace.png')).equals(png)).toBe(true);
+    const html = readFileSync(repo.path('pipe_plots/index.html'), 'utf8');
+    expect(html).toContain('<h2>ROC</h2>');
+    expect(html).toContain(`src="data:image/png;base64,${png.toString('base64').slice(0, 64)}`);
+    expect(html).toContain('Missing at <strong>HEAD</strong>');
+
+    const report = await repo.pipe(['report', '--base', 'HEAD', '-o', 'report.md']);
+    expect(report.code).toBe(0);
+    expect(repo.read('report.md')).toContain('![plots/roc.png at workspace](report-plots/plots-roc.1-workspace.png)');
+    expect(report.stdout + report.stderr).not.toContain('a:\u0001');
+  });
+
+  it('a binary file that is not an image, declared as a plot, is refused at once, naming the file (exit 2): neither parsed nor printed', async () => {
+    const repo = await history();
+    repo.write('pipeline.yaml', `${PIPELINE_1}      - plots/roc.bin: {title: ROC}\n`);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(1 << 20, 'a:\u0001\u00ff ')]);
+    writeFileSync(join(repo.dir, 'plots/roc.bin'), png);
     const message =
-      "error: cannot plot plots/roc.png: in the workspace it is a PNG image, not plot data; image plots are not supported yet — a plot file holds a table (JSON, YAML, CSV or TSV); declare the image under the stage's 'outs:' instead of 'plots:'\n";
+      'error: cannot plot plots/roc.bin: in the workspace it is a PNG image, not plot data; a plot file holds a table (JSON, YAML, CSV or TSV), or is an image named .png, .jpg, .jpeg, .gif, .svg or .webp\n';
     for (const args of [['plots', 'show'], ['plots', 'diff'], ['report', '--base', 'HEAD']]) {
       const r = await repo.pipe(args);
       expect(r.code, args.join(' ')).toBe(2);
