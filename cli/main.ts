@@ -1,13 +1,13 @@
 /** @module The `pipe` entry point: finds the command (and subcommand) typed, parses its arguments, and alone turns errors into messages and exit codes. */
 import type { Command, Io } from '../runner/command/command.js';
 import { EXIT_CODES, PipeError, isPipeError } from '../runner/errors.js';
-import { readVersion } from './version.js';
+import { pipeVersion } from '../runner/command/package-name.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   try {
     if (first === '--version' || first === '-V' || first === 'version') {
-      io.out(`${readVersion()}\n`);
+      io.out(`${pipeVersion()}\n`);
       return 0;
     }
     // Everything else needs the command table: loaded after --version, which then reads two small modules.

@@ -47,7 +47,7 @@ export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersio
 export { exportPath, type ExportOptions, type Exported } from './api/export-path.js';
 export { formatBytes } from './command/format-bytes.js';
 // Experiments (exp/): a run of the pipeline in a temporary worktree that shares the repository's cache.
-export { shareCache } from './repo/pipe-dir.js';
+export { experimentWorktreeName, experimentWorktreePid, shareCache } from './repo/pipe-dir.js';
 export { volatileDir } from './fs/write-file-atomic.js';
 export { locateGitDir } from './git/open-git-repo.js';
 export { treeOfCommit } from './git/tree-of-commit.js';

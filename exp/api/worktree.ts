@@ -5,8 +5,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { PipeError, acquireMutex, locateGitDir, pipeDir, shareCache, volatileDir } from '../../runner/index.js';
+import { PipeError, acquireMutex, experimentWorktreeName, experimentWorktreePid, locateGitDir, pipeDir, shareCache, volatileDir } from '../../runner/index.js';
 import { git } from './git.js';
 
 export interface Worktree {
@@ -15,6 +14,9 @@ export interface Worktree {
   remove(): Promise<void>;
 }
 
+/** A worktree's git bookkeeping while it is made or removed, beside .git/worktrees (registerWorktree). */
+const BUILDING_PREFIX = 'pipe-worktree-';
+
 export function worktreesDir(root: string): string {
   return pipeDir(root).exps;
 }
@@ -22,7 +24,7 @@ export function worktreesDir(root: string): string {
 export async function addWorktree(root: string, commit: string, label: string): Promise<Worktree> {
   const parent = worktreesDir(root);
   mkdirSync(parent, { recursive: true });
-  const dir = join(parent, `${label}-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const dir = join(parent, experimentWorktreeName(label));
   await registerWorktree(root, dir, commit);
   try {
     // What `git worktree add` runs in the new worktree to fill it (and its index) from HEAD.
@@ -62,7 +64,7 @@ async function registerWorktree(root: string, dir: string, commit: string): Prom
   writeFileSync(join(dir, '.git'), `gitdir: ${admin}\n`);
   // Made aside and renamed in: git processes that list the worktrees (another experiment's, a
   // prune) read every .git/worktrees/<id>/commondir and die on one not written yet.
-  const building = join(common, `pipe-worktree-${basename(dir)}`);
+  const building = join(common, `${BUILDING_PREFIX}${basename(dir)}`);
   mkdirSync(building);
   writeFileSync(join(building, 'commondir'), '../..\n');
   writeFileSync(join(building, 'HEAD'), `${commit}\n`);
@@ -79,7 +81,7 @@ function removeWorktree(dir: string): void {
   const admin = adminDir(dir);
   if (admin) {
     // Moved out of .git/worktrees first, for the same readers as in registerWorktree.
-    const leaving = join(dirname(dirname(admin)), `pipe-worktree-${basename(admin)}`);
+    const leaving = join(dirname(dirname(admin)), `${BUILDING_PREFIX}${basename(admin)}`);
     try {
       renameSync(admin, leaving);
       rmSync(leaving, { recursive: true, force: true });
@@ -114,7 +116,7 @@ export async function pruneDeadWorktrees(root: string, isLive: (pid: number) => 
     // none yet
   }
   for (const name of names) {
-    const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
+    const pid = experimentWorktreePid(name);
     if (!pid || isLive(pid)) continue;
     const dir = join(worktreesDir(root), name);
     // Taking the dead run's mutex stops the stages it left running (they have process groups of their own).
@@ -127,7 +129,7 @@ export async function pruneDeadWorktrees(root: string, isLive: (pid: number) => 
   // Bookkeeping a dead run left half-made or half-removed beside .git/worktrees (registerWorktree).
   const common = locateGitDir(root);
   for (const name of common ? readdirSync(common) : []) {
-    const pid = Number(/^pipe-worktree-.*-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
+    const pid = name.startsWith(BUILDING_PREFIX) ? experimentWorktreePid(name) : undefined;
     if (pid && !isLive(pid)) rmSync(join(common as string, name), { recursive: true, force: true });
   }
   if (n) await git(root, ['worktree', 'prune']).catch(() => undefined);

@@ -1,4 +1,5 @@
 /** @module Where pipe keeps its state inside a repository (.pipe/), and making it on first use. */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
@@ -44,6 +45,17 @@ export function pipeDir(root: string): PipeDir {
     mutex: join(tmp, 'repro.mutex'),
     exps: join(tmp, 'exps'),
   };
+}
+
+/** A new name for an experiment's worktree under `exps`: `<label>-<pid>-<hex>`, unique, and naming the process that runs it. */
+export function experimentWorktreeName(label: string): string {
+  return `${label}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The pid in an experiment worktree's name (experimentWorktreeName); undefined for any other name. */
+export function experimentWorktreePid(name: string): number | undefined {
+  const pid = Number(/-(\d+)-[0-9a-f]{6}$/.exec(name)?.[1]);
+  return pid > 0 ? pid : undefined;
 }
 
 const IGNORE = '# pipe state: the cache, temporary files and local credentials are never committed\n/cache/\n/tmp/\n/config.local.yaml\n';

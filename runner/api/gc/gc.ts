@@ -15,7 +15,7 @@ import { PipeError } from '../../errors.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import { openRemote, type OpenedRemote } from '../../remote/open-remote.js';
-import { ensurePipeDir } from '../../repo/pipe-dir.js';
+import { ensurePipeDir, experimentWorktreePid } from '../../repo/pipe-dir.js';
 import { RunCache } from '../../run-cache/run-cache.js';
 import { planCloudGc, readRemoteContents, readRemoteManifests, removeFromRemote, type CloudGcPlan, type RemoteContents } from './gc-cloud.js';
 import { localRunsToKeep, planLocalGc, removeLocal, type LocalGcPlan } from './gc-local.js';
@@ -159,7 +159,7 @@ function refuseWhileExperimentsRun(expsDir: string): void {
   } catch {
     return;
   }
-  const pids = names.map((n) => Number(/-(\d+)-[0-9a-f]{6}$/.exec(n)?.[1])).filter((pid) => pid > 0 && isProcessLive(pid));
+  const pids = names.map(experimentWorktreePid).filter((pid): pid is number => pid !== undefined && isProcessLive(pid));
   if (!pids.length) return;
   const pid = pids[0] as number;
   throw new PipeError('MUTEX_BUSY', `experiments are running (pid ${[...new Set(pids)].join(', ')}): their outs have no ref yet and gc would remove them; run pipe gc once they finish (pipe queue status)`, { pid, command: 'pipe exp', waitedSeconds: 0 });
