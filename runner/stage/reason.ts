@@ -15,7 +15,15 @@ export type Reason =
   | { readonly kind: 'out-not-stored'; readonly path: string }
   | { readonly kind: 'upstream-changed'; readonly stage: string };
 
-const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+/** YAML's spelling of a number JSON cannot write (JSON.stringify would say `null` for all three). */
+const nonFinite = (n: number) => (Number.isNaN(n) ? '.nan' : n > 0 ? '.inf' : '-.inf');
+
+const show = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : typeof v === 'number' && !Number.isFinite(v)
+      ? nonFinite(v)
+      : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? nonFinite(x) : x));
 
 export function describeReason(r: Reason): string {
   switch (r.kind) {

@@ -43,7 +43,7 @@ export class ParsedCache {
   }
 
   set(name: string, st: Stats, value: unknown): void {
-    if (!this.#file || isRacy(st, nowMs())) return;
+    if (!this.#file || isRacy(st, nowMs()) || !jsonHolds(value)) return;
     this.#load()[name] = { stat: statKey(st), value };
     this.#dirty = true;
   }
@@ -62,7 +62,7 @@ export class ParsedCache {
 
   /** Remembers `value`, derived from `files`; not when one of them is too fresh to trust (as `set`). */
   setDerived(root: string, name: string, files: readonly string[], value: unknown): void {
-    if (!this.#file) return;
+    if (!this.#file || !jsonHolds(value)) return;
     const now = filesKey(root, files);
     if (!now || now.racy) return;
     this.#load()[name] = { stat: now.key, files: [...files], value };
@@ -73,6 +73,30 @@ export class ParsedCache {
     if (!this.#dirty || !this.#file || !this.#entries) return;
     writeFileAtomic(this.#file, JSON.stringify(this.#entries));
     this.#dirty = false;
+  }
+}
+
+/**
+ * Whether `value` comes back the same from JSON: YAML's `.inf` and `.nan` would come back as `null`
+ * (a params file's `lr: .inf` then read as `lr: null` on the next run), so such values are not
+ * remembered. Only what YAML and the loaders produce is accepted: plain objects, arrays, strings,
+ * booleans, null and finite numbers (and a property set to `undefined`, which JSON leaves out).
+ */
+function jsonHolds(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(jsonHolds);
+      const proto = Object.getPrototypeOf(value) as unknown;
+      return (proto === Object.prototype || proto === null) && Object.values(value).every((v) => v === undefined || jsonHolds(v));
+    }
+    default:
+      return false;
   }
 }
 

@@ -68,3 +68,12 @@ describe('readYamlFile', () => {
     expect(() => readFileSync(join(racy.cacheDir, 'parsed.json'), 'utf8')).toThrow(/ENOENT/);
   });
 });
+
+describe("the parsed cache and YAML's non-finite numbers", () => {
+  it('does not remember a value JSON cannot hold, so .inf and .nan are read as themselves on the next run (not as null)', async () => {
+    const { read } = setup('lr: .inf\nlow: -.inf\nmu: .nan\n');
+    await read();
+    const second = await read();
+    expect(second).toMatchObject({ exists: true, value: { lr: Infinity, low: -Infinity, mu: NaN } });
+  });
+});

@@ -1,5 +1,5 @@
 /** @module `pipe status` and `pipe status --json`: up to date or changed, with every reason; always exit 0; runs nothing. */
-import { rmSync } from 'node:fs';
+import { rmSync, utimesSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countRun, makeRepo, removeRepos, template, type Repo, type StageSpec } from '../helpers/repo.js';
 
@@ -109,6 +109,25 @@ describe('status', () => {
     expect(entry(json, 'train')?.reasons).toEqual([
       { kind: 'param-changed', file: 'params.yaml', key: 'train.lr', from: 0.01, to: 0.02, message: 'param train.lr changed from 0.01 to 0.02' },
     ]);
+  });
+
+  it("tells YAML's .inf, -.inf and .nan apart, also once params.yaml and data.lock are old enough to be remembered parsed", async () => {
+    const repo = await ranBase();
+    /** Dates params.yaml and data.lock a minute back, so the parsed cache trusts their stats. */
+    const age = () => {
+      const when = new Date(Date.now() - 60_000);
+      for (const f of ['params.yaml', 'data.lock']) utimesSync(repo.path(f), when, when);
+    };
+    repo.write('params.yaml', 'train:\n  lr: .inf\n');
+    expect((await repo.pipe(['repro'])).code).toBe(0);
+    age();
+    for (let run = 0; run < 2; run++) expect((await status(repo)).text).toMatch(/^train: up to date$/m);
+    repo.write('params.yaml', 'train:\n  lr: -.inf\n');
+    age();
+    expect((await status(repo)).text).toMatch(/^train: changed\n\s+param train\.lr changed from \.inf to -\.inf$/m);
+    repo.write('params.yaml', 'train:\n  lr: .nan\n');
+    age();
+    expect((await status(repo)).text).toMatch(/^train: changed\n\s+param train\.lr changed from \.inf to \.nan$/m);
   });
 
   it('out missing and out modified (metrics included)', async () => {
