@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
@@ -42,6 +42,16 @@ describe('writeCommitObject', () => {
       expect(oid).toBe(expected);
     }
     expect(execFileSync('sh', ['-c', 'git fsck --strict --no-dangling 2>&1'], { cwd: dir, encoding: 'utf8' })).not.toMatch(/error/);
+  });
+
+  it('writes the object whole under a temporary name, read-only as git writes objects, leaving nothing else beside it', async () => {
+    const { dir, git, env } = repo();
+    const tree = git('rev-parse', 'HEAD^{tree}');
+    const oid = await writeCommitObject(dir, { tree, parents: [], message: 'm\n', author: { name: 'A', email: 'a@x' }, committer: { name: 'A', email: 'a@x' } }, commitDates(env) as NonNullable<ReturnType<typeof commitDates>>);
+    const fanout = join(dir, '.git', 'objects', oid.slice(0, 2));
+    expect(readdirSync(fanout)).toEqual([oid.slice(2)]);
+    expect(statSync(join(fanout, oid.slice(2))).mode & 0o777).toBe(0o444);
+    expect(git('cat-file', '-t', oid)).toBe('commit');
   });
 
   it('leaves a date git reads in another form to git (commitDates says so)', () => {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createExclusive } from '../fs/create-exclusive.js';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { gitErrorCode } from './git-error-code.js';
@@ -48,11 +49,24 @@ function gitDate(value: string | undefined): GitDate | undefined {
   return { timestamp: Number(m[1]), timezoneOffset: (Number(m[3]) * 60 + Number(m[4])) * (m[2] === '-' ? 1 : -1) };
 }
 
+/**
+ * node:fs for isomorphic-git, but writing each file whole (temp + rename): it writes a loose object
+ * straight to its name and never writes a name that exists again, so a kill between the open and
+ * the write left an empty object that git fsck rejects and no later write repaired. Read-only (0444)
+ * as git writes objects; not fsynced, as git by default does not.
+ */
+const wholeFileFs = {
+  promises: {
+    ...fs.promises,
+    writeFile: async (file: string, data: string | Uint8Array) => writeFileAtomic(file, data, { mode: 0o444, sync: false }),
+  },
+};
+
 /** The commit's oid; dated by `dates` (commitDates()). */
 export async function writeCommitObject(root: string, commit: CommitObject, dates: { author: GitDate; committer: GitDate }): Promise<string> {
   const repo = await requireRepo(root);
   return repo.git.writeCommit({
-    fs,
+    fs: wholeFileFs,
     gitdir: repo.gitdir,
     commit: {
       tree: commit.tree,
