@@ -8,8 +8,8 @@
 //
 // A variant is NAME=BIN[,NODE_OPTION…]: BIN a pipe bin (…/bin/pipe.js, of a build of any
 // commit: git archive OLD | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/ && (cd
-// /tmp/old && node scripts/build.mjs)); NODE_OPTIONs go in NODE_OPTIONS, which node:cluster's
-// workers inherit. --probe preloads bench/lib/loop-probe.mjs into every server: the event loop's
+// /tmp/old && node scripts/build.mjs)); NODE_OPTIONs go on node's command line (V8's
+// --min-semi-space-size is refused in NODE_OPTIONS), which node:cluster's workers inherit (execArgv). --probe preloads bench/lib/loop-probe.mjs into every server: the event loop's
 // delay percentiles and the GC pauses during the measured run (the probe's 1 ms timer costs a
 // little CPU itself, so compare probed runs with probed runs).
 //
@@ -54,7 +54,7 @@ const variants = values.variant.map((spec) => {
   const [name, rest] = spec.split(/=(.*)/s);
   const [bin, ...nodeOptions] = (rest ?? '').split(',').filter(Boolean);
   if (!name || !bin) throw new Error(`--variant takes NAME=BIN[,NODE_OPTION…], not '${spec}'`);
-  return { name, nodeOptions, start: (env) => startServer(name, process.execPath, [resolve(bin), 'serve', values.model, '--port', '0', ...(workers > 1 ? ['--workers', String(workers)] : []), ...(values['no-access-log'] ? ['--no-access-log'] : [])], { env: { PIPE_SERVE_API_KEYS: key, ...env } }), path: '/predict' };
+  return { name, nodeOptions, start: (env) => startServer(name, process.execPath, [...nodeOptions, resolve(bin), 'serve', values.model, '--port', '0', ...(workers > 1 ? ['--workers', String(workers)] : []), ...(values['no-access-log'] ? ['--no-access-log'] : [])], { env: { PIPE_SERVE_API_KEYS: key, ...env } }), path: '/predict' };
 });
 if (values.floor) {
   const floorBin = workers > 1 ? [join(repo, 'bench', 'lib', 'hello-cluster.mjs'), String(workers)] : [join(repo, 'bench', 'lib', 'hello-server.mjs')];
@@ -67,7 +67,7 @@ const rounds = Number(values.rounds);
 for (let round = 0; round < rounds; round++) {
   for (let i = 0; i < variants.length; i++) {
     const v = variants[(i + round) % variants.length];
-    const env = { NODE_OPTIONS: [...(process.env.NODE_OPTIONS ? [process.env.NODE_OPTIONS] : []), ...v.nodeOptions, ...probeOptions].join(' '), ...(probeDir ? { PIPE_LOOP_PROBE_DIR: join(probeDir, `${round}-${i}`) } : {}) };
+    const env = { NODE_OPTIONS: [...(process.env.NODE_OPTIONS ? [process.env.NODE_OPTIONS] : []), ...probeOptions].join(' '), ...(probeDir ? { PIPE_LOOP_PROBE_DIR: join(probeDir, `${round}-${i}`) } : {}) };
     if (probeDir) rmSync(env.PIPE_LOOP_PROBE_DIR, { recursive: true, force: true });
     if (probeDir) (await import('node:fs')).mkdirSync(env.PIPE_LOOP_PROBE_DIR);
     const server = await v.start(env);
