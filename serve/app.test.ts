@@ -255,3 +255,40 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^pipe_serve_process_resident_memory_bytes \d+/m);
   });
 });
+
+describe('headers every answer carries', () => {
+  it('sends the request id, the rate-limit fields and the model version on answers built every way (a prediction, a 422, a 401, a 429, a 404)', async () => {
+    const { info } = loaded;
+    const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features });
+    const { loadApiKeys } = await import('./habits/index.js');
+    const guarded = createApp(
+      { models: new ModelRouter(new ModelSlot(loaded)), metrics, isReady: () => true, limits: { predictBytes: 1000, batchBytes: 20_000 } },
+      { logError: (e) => logged.push(e), habits: { keys: loadApiKeys({ env: { PIPE_SERVE_API_KEYS: 'k-1' } })!, rateLimit: { limit: 3, windowSeconds: 3600 }, accessLog: false } },
+    );
+    const call = (path: string, body: unknown, headers: Record<string, string> = { authorization: 'Bearer k-1' }) =>
+      guarded.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    const seen = (r: Response) => ({
+      status: r.status,
+      type: r.headers.get('content-type'),
+      id: r.headers.get('x-request-id'),
+      version: r.headers.get('x-model-version'),
+      limit: r.headers.get('ratelimit-limit'),
+      remaining: r.headers.get('ratelimit-remaining'),
+      retry: r.headers.get('retry-after') !== null,
+    });
+    const answers = [
+      await call('/predict', good, { authorization: 'Bearer k-1', 'x-request-id': 'trace-1' }),
+      await call('/predict', { age: 'old', plan: 'basic' }),
+      await call('/predict', good, {}),
+      await call('/nowhere', good),
+      await call('/predict', good),
+    ];
+    expect(answers.map(seen)).toEqual([
+      { status: 200, type: 'application/json', id: 'trace-1', version: 'unversioned', limit: '3', remaining: '2', retry: false },
+      { status: 422, type: 'application/json', id: expect.stringMatching(/^[0-9a-f-]{36}$/), version: null, limit: '3', remaining: '1', retry: false },
+      { status: 401, type: 'application/json', id: expect.stringMatching(/^[0-9a-f-]{36}$/), version: null, limit: null, remaining: null, retry: false },
+      { status: 404, type: 'application/json', id: expect.stringMatching(/^[0-9a-f-]{36}$/), version: null, limit: '3', remaining: '0', retry: false },
+      { status: 429, type: 'application/json', id: expect.stringMatching(/^[0-9a-f-]{36}$/), version: null, limit: '3', remaining: '0', retry: true },
+    ]);
+  });
+});

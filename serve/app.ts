@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { routePath } from 'hono/route';
-import { useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
+import { applyAnswerHeaders, useHabits, type HabitsEnv, type HabitsOptions } from './habits/index.js';
 import { pipeVersion } from '../runner/command/index.js';
 import { RequestProblem } from './request-problem.js';
 import { ScoringFailed } from './routes/score-with.js';
@@ -34,6 +34,8 @@ export function createApp(
     c.set('logModelVersion', deps.models.primary.label);
     try {
       await next();
+      // The model version (and without habits, nothing else) on answers not built by jsonAnswer.
+      applyAnswerHeaders(c);
     } finally {
       metrics.inFlight.dec();
       // The registered pattern, never the raw path: a label per URL would grow without bound.

@@ -35,7 +35,8 @@ export interface ServeMetrics {
   readonly registry: Registry;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
   readonly requests: Counter<'method' | 'route' | 'status'>;
-  readonly inFlight: Gauge;
+  /** Requests being answered: a plain count, read by the gauge at scrape time (prom-client's inc/dec hash a label set each call). */
+  readonly inFlight: { inc(): void; dec(): void };
   readonly predictions: Counter<'model_version' | 'label' | 'role'>;
   readonly scoringDuration: Histogram<'model_version' | 'role'>;
   readonly shadowPredictions: Counter<'model_version' | 'agreed'>;
@@ -71,7 +72,16 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     registers: [registry],
   });
   const requests = new Counter({ name: `${METRIC_PREFIX}requests_total`, help: 'Requests answered, by route pattern and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
-  const inFlight = new Gauge({ name: `${METRIC_PREFIX}requests_in_flight`, help: 'Requests being answered now', registers: [registry] });
+  let answering = 0;
+  const inFlight = { inc: () => void answering++, dec: () => void answering-- };
+  new Gauge({
+    name: `${METRIC_PREFIX}requests_in_flight`,
+    help: 'Requests being answered now',
+    registers: [registry],
+    collect() {
+      this.set(answering);
+    },
+  });
   const predictions = new Counter({
     name: `${METRIC_PREFIX}predictions_total`,
     help: 'Rows scored, by model version, predicted label and role (primary, canary: answered; shadow: scored beside, never answered)',

@@ -23,10 +23,10 @@ export interface Scorer {
   /** Number of features one preprocessed row has. */
   readonly width: number;
   validate(row: unknown): RowError[];
-  /** One probability per row; every row must have passed validate. */
-  scoreRows(rows: readonly Readonly<Record<string, RawValue>>[]): Promise<Float32Array>;
-  /** One probability per row of an already preprocessed row-major matrix. */
-  scoreMatrix(x: Float32Array, rows: number): Promise<Float32Array>;
+  /** One probability per row; every row must have passed validate. Synchronous on the typed-array path (a few rows), a promise through tfjs. */
+  scoreRows(rows: readonly Readonly<Record<string, RawValue>>[]): Float32Array | Promise<Float32Array>;
+  /** One probability per row of an already preprocessed row-major matrix (synchronous as scoreRows). */
+  scoreMatrix(x: Float32Array, rows: number): Float32Array | Promise<Float32Array>;
 }
 
 /** A deterministic check batch: one-hot-like zeros and ones, and standardised values over ±3. */
@@ -62,8 +62,8 @@ export async function createScorer(pkg: ModelPackage, { engine = 'auto' }: { eng
   // Few rows: the loops (a tfjs call costs ~100 µs whatever the rows); many: tfjs's SIMD matmul (1,000 rows: ~0.8 ms against ~9 ms).
   const scoreMatrix =
     'forward' in chosen
-      ? (x: Float32Array, rows: number) => (rows < TFJS_FROM_ROWS ? Promise.resolve(chosen.forward(x, rows)) : pkg.predictMatrix(x, rows))
-      : (x: Float32Array, rows: number) => pkg.predictMatrix(x, rows);
+      ? (x: Float32Array, rows: number): Float32Array | Promise<Float32Array> => (rows < TFJS_FROM_ROWS ? chosen.forward(x, rows) : pkg.predictMatrix(x, rows))
+      : (x: Float32Array, rows: number): Float32Array | Promise<Float32Array> => pkg.predictMatrix(x, rows);
   const encode = rowEncoder(pkg.preprocessing);
   const scoreRows = (rows: readonly Readonly<Record<string, RawValue>>[]) => {
     const x = new Float32Array(rows.length * width);

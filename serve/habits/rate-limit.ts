@@ -7,6 +7,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { PipeError } from '../../runner/index.js';
+import { answerHeaders, applyAnswerHeaders, jsonAnswer } from './answer-headers.js';
 import { openPathMatcher } from './open-paths.js';
 import { TokenBuckets } from './token-buckets.js';
 import type { HabitsEnv } from './variables.js';
@@ -32,13 +33,19 @@ export function rateLimit({ limit, windowSeconds, keyOf = callerOf, now = () => 
   return async function rateLimit(c, next) {
     if (isOpen(c.req.path)) return next();
     const t = buckets.take(keyOf(c), now());
-    c.header('RateLimit-Limit', limitHeader);
-    c.header('RateLimit-Remaining', String(t.remaining));
-    c.header('RateLimit-Reset', String(t.resetSeconds));
-    c.header('RateLimit-Policy', policy);
-    if (t.allowed) return next();
-    c.header('Retry-After', String(t.retryAfterSeconds));
-    return c.json({ code: 'RATE_LIMITED', error: `Too many requests: this caller may send ${limit} per ${windowSeconds} s; retry in ${t.retryAfterSeconds} s.` }, 429);
+    const added = answerHeaders(c);
+    added['ratelimit-limit'] = limitHeader;
+    added['ratelimit-remaining'] = String(t.remaining);
+    added['ratelimit-reset'] = String(t.resetSeconds);
+    added['ratelimit-policy'] = policy;
+    if (t.allowed) {
+      await next();
+      // Used without the request id (which adds them for every habit), the headers are added here.
+      applyAnswerHeaders(c);
+      return;
+    }
+    added['retry-after'] = String(t.retryAfterSeconds);
+    return jsonAnswer(c, { code: 'RATE_LIMITED', error: `Too many requests: this caller may send ${limit} per ${windowSeconds} s; retry in ${t.retryAfterSeconds} s.` }, 429);
   };
 }
 

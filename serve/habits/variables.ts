@@ -8,6 +8,8 @@ export interface HabitsVariables extends RequestIdVariables {
   logRows?: number;
   /** The model version that answered, for the access log. */
   logModelVersion?: string;
+  /** Headers added to the answer (request id, rate limits, model version): serve/habits/answer-headers.ts. */
+  answerHeaders?: Record<string, string>;
 }
 
 export type HabitsEnv = { Variables: HabitsVariables };

@@ -16,10 +16,10 @@ export function limitBody(limit: number): MiddlewareHandler {
       throw tooLarge();
     },
   });
-  return async (c, next) => {
+  return (c, next) => {
     const length = c.req.header('content-length');
     if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
     if (Number(length) > limit) throw tooLarge();
-    await next();
+    return next();
   };
 }

@@ -1,7 +1,7 @@
 /** @module The canary's view of who called (serve/canary/canary-key.ts) from a Hono request, and what every prediction response says about the model that answered. */
 import type { Context } from 'hono';
 import { callerKey, type CanaryKey } from '../canary/canary-key.js';
-import { clientAddress, type HabitsEnv } from '../habits/index.js';
+import { answerHeaders, clientAddress, type HabitsEnv } from '../habits/index.js';
 import type { LoadedModel } from '../loaded-model.js';
 
 /** The string the canary split hashes for this request; `row` is its (first) row. */
@@ -12,6 +12,6 @@ export function callerOf(c: Context<HabitsEnv>, key: CanaryKey, row: unknown): s
 
 /** `X-Model-Version` on the response and the version in the access log. */
 export function answeredBy(c: Context<HabitsEnv>, model: LoadedModel): void {
-  c.header('X-Model-Version', model.label);
+  answerHeaders(c)['x-model-version'] = model.label;
   c.set('logModelVersion', model.label);
 }

@@ -3,29 +3,34 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
 import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { limitBody } from './body-limit.js';
-import type { HabitsEnv } from '../habits/index.js';
+import { jsonAnswer, type HabitsEnv } from '../habits/index.js';
 import type { Choice } from '../model-router.js';
 import { answeredBy, callerOf } from './caller.js';
 import type { ServeDeps } from './deps.js';
-import { invalidRow, rowKey, score, type Row } from './rows.js';
+import { invalidRow, rowKey, score, whenThere, type Now, type Row } from './rows.js';
 
 const accepts =
   (types: readonly string[]): MiddlewareHandler =>
-  async (c, next) => {
+  (c, next) => {
     const type = mediaType(c.req.header('content-type'));
     if (!types.includes(type)) throw unsupportedMediaType(type, types);
-    await next();
+    return next();
   };
 
-/** Runs `fn` with the model for this caller (`row`: the request's first row, for a `field:` canary key), held until it settles. */
-export async function withModel<T>(deps: ServeDeps, c: Context<HabitsEnv>, row: unknown, fn: (choice: Choice) => Promise<T>): Promise<T> {
+/** Runs `fn` with the model for this caller (`row`: the request's first row, for a `field:` canary key), held until it settles (synchronously when `fn` is). */
+export function withModel<T>(deps: ServeDeps, c: Context<HabitsEnv>, row: unknown, fn: (choice: Choice) => Now<T>): Now<T> {
   const canary = deps.models.canary;
   const choice = deps.models.choose(() => (canary ? callerOf(c, canary.key, row) : ''));
+  let out: Now<T>;
   try {
-    return await fn(choice);
-  } finally {
+    out = fn(choice);
+  } catch (error) {
     choice.release();
+    throw error;
   }
+  if (out instanceof Promise) return out.finally(choice.release);
+  choice.release();
+  return out;
 }
 
 export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
@@ -33,18 +38,19 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
 
   app.post('/predict', accepts(['application/json']), limitBody(deps.limits.predictBytes), async (c) => {
     const row = parseJson(await c.req.text());
-    return withModel(deps, c, row, async (choice) => {
+    return withModel(deps, c, row, (choice) => {
       const errors = choice.model.scorer.validate(row);
       if (errors.length > 0) {
         metrics.observeInvalid(errors);
         throw invalidRow(errors);
       }
-      const { probabilities, model } = await score(deps, choice, { kind: 'rows', rows: [row as Row] });
-      const probability = probabilities[0] as number;
-      const { threshold, name, version } = model.info;
-      const id = rowKey(model, row as Row);
-      answeredBy(c, model);
-      return c.json({ probability, label: probability >= threshold ? 1 : 0, threshold, ...(id === undefined ? {} : { id }), model: { name, version } });
+      return whenThere(score(deps, choice, { kind: 'rows', rows: [row as Row] }), ({ probabilities, model }) => {
+        const probability = probabilities[0] as number;
+        const { threshold, name, version } = model.info;
+        const id = rowKey(model, row as Row);
+        answeredBy(c, model);
+        return jsonAnswer(c, { probability, label: probability >= threshold ? 1 : 0, threshold, ...(id === undefined ? {} : { id }), model: { name, version } });
+      });
     });
   });
 
@@ -75,7 +81,7 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
         results[index] = { index, probability, label: probability >= threshold ? 1 : 0, ...(id === undefined ? {} : { id }) };
       });
       answeredBy(c, model);
-      return c.json({ results, scored: valid.length, invalid: rows.length - valid.length, threshold, model: { name, version } });
+      return jsonAnswer(c, { results, scored: valid.length, invalid: rows.length - valid.length, threshold, model: { name, version } });
     });
   });
 }

@@ -9,10 +9,10 @@ import type { LoadedModel } from '../loaded-model.js';
 import type { Choice } from '../model-router.js';
 import { RequestProblem } from '../request-problem.js';
 import type { ServeDeps } from './deps.js';
-import { fits, scoreWith, type Row, type ScoringInput } from './score-with.js';
+import { fits, scoreWith, whenThere, type Now, type Row, type Scored, type ScoringInput } from './score-with.js';
 import { shadowAfter } from './shadow.js';
 
-export { ScoringFailed, type Row, type ScoringInput } from './score-with.js';
+export { ScoringFailed, whenThere, type Now, type Row, type ScoringInput } from './score-with.js';
 
 /** A 422 for one row that does not fit the feature schema, naming every field that is wrong. */
 export function invalidRow(errors: readonly RowError[], where = 'the row'): RequestProblem {
@@ -27,9 +27,18 @@ export function rowKey(model: LoadedModel, row: Row): string | number | undefine
   return typeof key === 'string' || typeof key === 'number' ? key : undefined;
 }
 
-/** Scores `input` with the request's model and counts it; resolves to the probabilities and the model that answered. */
-export async function score(deps: ServeDeps, choice: Choice, input: ScoringInput): Promise<{ probabilities: Float32Array; model: LoadedModel }> {
+export interface Answered {
+  readonly probabilities: Float32Array;
+  readonly model: LoadedModel;
+}
+
+/** Scores `input` with the request's model and counts it: the probabilities and the model that answered (at once when the primary's engine is synchronous). */
+export function score(deps: ServeDeps, choice: Choice, input: ScoringInput): Now<Answered> {
   if (choice.role === 'primary') return scorePrimary(deps, choice.model, input);
+  return scoreCanary(deps, choice, input);
+}
+
+async function scoreCanary(deps: ServeDeps, choice: Choice, input: ScoringInput): Promise<Answered> {
   const guard = deps.models.canary?.guard;
   const start = performance.now();
   let scored: { probabilities: Float32Array; seconds: number };
@@ -56,8 +65,11 @@ export async function score(deps: ServeDeps, choice: Choice, input: ScoringInput
   return { probabilities, model: choice.model };
 }
 
-async function scorePrimary(deps: ServeDeps, model: LoadedModel, input: ScoringInput): Promise<{ probabilities: Float32Array; model: LoadedModel }> {
-  const { probabilities, seconds } = await scoreWith(model, input);
+function scorePrimary(deps: ServeDeps, model: LoadedModel, input: ScoringInput): Now<Answered> {
+  return whenThere(scoreWith(model, input), (scored) => counted(deps, model, input, scored));
+}
+
+function counted(deps: ServeDeps, model: LoadedModel, input: ScoringInput, { probabilities, seconds }: Scored): Answered {
   const { metrics } = deps;
   metrics.observeScoring(model.label, 'primary', seconds);
   metrics.observeScores(probabilities, model.info.threshold, model.label, 'primary');

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { inferResponse, readInferRequest, v2ModelMetadata } from '../v2-infer.js';
 import { limitBody } from './body-limit.js';
-import type { HabitsEnv } from '../habits/index.js';
+import { jsonAnswer, type HabitsEnv } from '../habits/index.js';
 import type { LoadedModel } from '../loaded-model.js';
 import type { Choice } from '../model-router.js';
 import { answeredBy } from './caller.js';
@@ -60,7 +60,7 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
       }
       const { probabilities, model } = await score(deps, choice, input);
       answeredBy(c, model);
-      return c.json(inferResponse({ name: model.info.name, version: model.info.version, id: request.id ?? randomUUID(), outputs: request.outputs, probabilities, threshold: model.info.threshold }));
+      return jsonAnswer(c, inferResponse({ name: model.info.name, version: model.info.version, id: request.id ?? randomUUID(), outputs: request.outputs, probabilities, threshold: model.info.threshold }));
     };
     return withModel(deps, c, first, async (choice) => {
       // A canary of another width cannot take a tensor preprocessed for the primary's: the primary answers.
