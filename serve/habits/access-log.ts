@@ -4,7 +4,7 @@
  * query string or the raw path, so no secret a caller sent ends up in a log.
  */
 import type { Writable } from 'node:stream';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { HabitsEnv } from './variables.js';
 
@@ -28,7 +28,11 @@ export interface AccessLogOptions {
   now?: () => number;
 }
 
-export function accessLog({ stream = process.stdout, now = () => performance.now() }: AccessLogOptions = {}): MiddlewareHandler<HabitsEnv> {
+/** Writes one request's line: `start` is when it began (by the log's clock), `route` the matched pattern. */
+export type AccessLogWriter = (c: Context<HabitsEnv>, route: string, status: number, start: number) => void;
+
+/** The access log's clock and line writer, for a layer that runs the habits itself (habit-layer.ts). */
+export function accessLogWriter({ stream = process.stdout, now = () => performance.now() }: AccessLogOptions = {}): { now: () => number; write: AccessLogWriter } {
   let dropped = 0;
   let backedUp = false;
   // Lines of one turn of the event loop go out in one write: a stream write costs more than formatting a line.
@@ -64,6 +68,15 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
     }
     return lastIso;
   };
+  return {
+    now,
+    write: (c, route, status, start) =>
+      write(formatLine(isoNow(), c.get('requestId'), c.req.method, route, status, Math.round((now() - start) * 1000) / 1000, c.get('apiKeyId'), c.get('logRows'), c.get('logModelVersion'))),
+  };
+}
+
+export function accessLog(options: AccessLogOptions = {}): MiddlewareHandler<HabitsEnv> {
+  const { now, write } = accessLogWriter(options);
   return async function accessLog(c, next) {
     const start = now();
     let status = 500;
@@ -71,7 +84,7 @@ export function accessLog({ stream = process.stdout, now = () => performance.now
       await next();
       status = c.res.status;
     } finally {
-      write(formatLine(isoNow(), c.get('requestId'), c.req.method, routePath(c, -1), status, Math.round((now() - start) * 1000) / 1000, c.get('apiKeyId'), c.get('logRows'), c.get('logModelVersion')));
+      write(c, routePath(c, -1), status, start);
     }
   };
 }

@@ -1,5 +1,5 @@
 /** @module Bearer-token authentication for the inference service: a request outside the open paths needs `Authorization: Bearer KEY` with one of the accepted keys, or gets a 401 that says what was wrong (never the key). */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { BEARER_TOKEN, type ApiKeySet } from './api-keys.js';
 import { DEFAULT_OPEN_PATHS, openPathMatcher } from './open-paths.js';
 import type { HabitsEnv } from './variables.js';
@@ -23,21 +23,29 @@ const MESSAGES: Record<Problem, { code: string; error: string }> = {
 /** Authorization headers remembered as accepted; past this many (spellings of the accepted keys: case, spaces) the memory starts again. */
 export const ACCEPTED_HEADERS_MAX = 256;
 
-export function apiKeyAuth({ keys, openPaths = DEFAULT_OPEN_PATHS, realm = 'pipe' }: ApiKeyAuthOptions): MiddlewareHandler<HabitsEnv> {
+export function apiKeyAuth(options: ApiKeyAuthOptions): MiddlewareHandler<HabitsEnv> {
+  const check = apiKeyCheck(options);
+  return async function apiKeyAuth(c, next) {
+    return check(c) ?? next();
+  };
+}
+
+/** The check itself, synchronous: undefined when the request may go on (its key id set), else the 401 to answer. */
+export function apiKeyCheck({ keys, openPaths = DEFAULT_OPEN_PATHS, realm = 'pipe' }: ApiKeyAuthOptions): (c: Context<HabitsEnv>) => Response | undefined {
   const isOpen = openPathMatcher(openPaths);
   // A caller sends the same header on every request: its SHA-256 and comparisons (~5 µs, a tenth of a
   // request) are done once. Only accepted headers are remembered, so a flood of wrong keys adds nothing;
   // they are hashed and compared every time, as before. The map holds keys the server already holds in
   // memory ($PIPE_SERVE_API_KEYS, and every request's own header).
   const accepted = new Map<string, string>();
-  return async function apiKeyAuth(c, next) {
-    if (isOpen(c.req.path)) return next();
+  return function apiKeyCheck(c) {
+    if (isOpen(c.req.path)) return undefined;
     const header = c.req.header('authorization');
     if (header !== undefined) {
       const known = accepted.get(header);
       if (known !== undefined) {
         c.set('apiKeyId', known);
-        return next();
+        return undefined;
       }
     }
     let problem: Problem;
@@ -52,7 +60,7 @@ export function apiKeyAuth({ keys, openPaths = DEFAULT_OPEN_PATHS, realm = 'pipe
           if (accepted.size >= ACCEPTED_HEADERS_MAX) accepted.clear();
           accepted.set(header, id);
           c.set('apiKeyId', id);
-          return next();
+          return undefined;
         }
         problem = 'unknown';
       }

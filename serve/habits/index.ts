@@ -13,3 +13,4 @@ export type { HabitsEnv, HabitsVariables } from './variables.js';
 export { answerHeaders, applyAnswerHeaders, jsonAnswer, type AnswerHeaders } from './answer-headers.js';
 export { requestId } from './request-id.js';
 export { hotReload, type HotReload, type HotReloadOptions } from './hot-reload.js';
+export { habitLayer, habitMiddleware, type HabitLayer, type HabitLayerOptions, type RequestMeter } from './habit-layer.js';

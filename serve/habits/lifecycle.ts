@@ -5,7 +5,7 @@
  * requests still running at the deadline are cut and it exits 1 saying how many. A second signal
  * exits at once.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 /** What the lifecycle needs of the server @hono/node-server's `serve()` returns (an HTTP/2 server has no connection closers: close() alone waits for its sessions). */
 export interface ClosableServer {
@@ -68,14 +68,24 @@ export class Lifecycle {
   /** Counts requests in flight, and asks clients to close their connection once shutdown has started. Register it first. */
   middleware(): MiddlewareHandler {
     return async (c, next) => {
-      this.#inFlight++;
+      this.enter();
       try {
         await next();
       } finally {
-        this.#inFlight--;
-        if (this.#draining) c.header('Connection', 'close');
+        this.leave(c);
       }
     };
+  }
+
+  /** A request starts (what middleware() does before the routes; habit-layer.ts calls it itself). */
+  enter(): void {
+    this.#inFlight++;
+  }
+
+  /** A request's answer is made: no longer in flight, and told to close its connection once shutdown has started. */
+  leave(c: Context): void {
+    this.#inFlight--;
+    if (this.#draining) c.header('Connection', 'close');
   }
 
   /** Installs the signal handlers. */

@@ -25,25 +25,32 @@ export interface RateLimitOptions {
   maxKeys?: number;
 }
 
-export function rateLimit({ limit, windowSeconds, keyOf = callerOf, now = () => performance.now(), openPaths = [], maxKeys }: RateLimitOptions): MiddlewareHandler<HabitsEnv> {
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<HabitsEnv> {
+  const check = rateLimitCheck(options);
+  return async function rateLimit(c, next) {
+    const refused = check(c);
+    if (refused) return refused;
+    await next();
+    // Used without the request id (which adds them for every habit), the headers are added here.
+    applyAnswerHeaders(c);
+  };
+}
+
+/** The limit itself, synchronous: takes a token and sets the RateLimit headers; undefined when the request may go on, else the 429 to answer. */
+export function rateLimitCheck({ limit, windowSeconds, keyOf = callerOf, now = () => performance.now(), openPaths = [], maxKeys }: RateLimitOptions): (c: Context<HabitsEnv>) => Response | undefined {
   const buckets = new TokenBuckets({ limit, windowMs: windowSeconds * 1000, maxKeys });
   const isOpen = openPathMatcher(openPaths);
   const limitHeader = String(limit);
   const policy = `${limit};w=${windowSeconds}`;
-  return async function rateLimit(c, next) {
-    if (isOpen(c.req.path)) return next();
+  return function rateLimitCheck(c) {
+    if (isOpen(c.req.path)) return undefined;
     const t = buckets.take(keyOf(c), now());
     const added = answerHeaders(c);
     added['ratelimit-limit'] = limitHeader;
     added['ratelimit-remaining'] = String(t.remaining);
     added['ratelimit-reset'] = String(t.resetSeconds);
     added['ratelimit-policy'] = policy;
-    if (t.allowed) {
-      await next();
-      // Used without the request id (which adds them for every habit), the headers are added here.
-      applyAnswerHeaders(c);
-      return;
-    }
+    if (t.allowed) return undefined;
     added['retry-after'] = String(t.retryAfterSeconds);
     return jsonAnswer(c, { code: 'RATE_LIMITED', error: `Too many requests: this caller may send ${limit} per ${windowSeconds} s; retry in ${t.retryAfterSeconds} s.` }, 429);
   };

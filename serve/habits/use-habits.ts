@@ -2,17 +2,13 @@
  * @module Puts the production habits on a Hono app in the one order that works: the request id
  * first (so a 401 or 429 carries one too), then the in-flight count, the access log (so refusals
  * are logged), auth (so the rate limit knows the key id), the rate limit. Call it before the routes.
- * The request id and rate-limit headers are added to the answer by applyAnswerHeaders (or carried
- * by jsonAnswer): call that outermost, once the answer is made (createApp does).
+ * The request id and rate-limit headers are added to the answer once it is made (jsonAnswer's carry them already).
  */
 import type { Hono } from 'hono';
-import { accessLog, type AccessLogOptions } from './access-log.js';
-import { apiKeyAuth } from './api-key-auth.js';
-import { DEFAULT_OPEN_PATHS } from './open-paths.js';
+import type { AccessLogOptions } from './access-log.js';
 import type { ApiKeySet } from './api-keys.js';
+import { habitLayer, habitMiddleware } from './habit-layer.js';
 import type { Lifecycle } from './lifecycle.js';
-import { rateLimit } from './rate-limit.js';
-import { requestId } from './request-id.js';
 import type { HabitsEnv } from './variables.js';
 
 export interface HabitsOptions {
@@ -27,11 +23,7 @@ export interface HabitsOptions {
   lifecycle?: Lifecycle;
 }
 
-export function useHabits<E extends HabitsEnv>(app: Hono<E>, { keys, openPaths = DEFAULT_OPEN_PATHS, rateLimit: limits, accessLog: log = {}, lifecycle }: HabitsOptions = {}): void {
-  const hono = app as unknown as Hono<HabitsEnv>;
-  hono.use(requestId({ limitLength: 128 }));
-  if (lifecycle) hono.use(lifecycle.middleware());
-  if (log !== false) hono.use(accessLog(log));
-  if (keys) hono.use(apiKeyAuth({ keys, openPaths }));
-  if (limits) hono.use(rateLimit({ ...limits, openPaths }));
+/** The habits as one middleware on every route (createApp folds them into each route instead: habit-layer.ts). */
+export function useHabits<E extends HabitsEnv>(app: Hono<E>, options: HabitsOptions = {}): void {
+  (app as unknown as Hono<HabitsEnv>).use(habitMiddleware(habitLayer(options)));
 }
