@@ -25,8 +25,13 @@ export function answerHeaders(c: Context<HabitsEnv>): AnswerHeaders {
 
 /** `body` as a JSON answer carrying this request's added headers, in one plain-object Response. */
 export function jsonAnswer(c: Context<HabitsEnv>, body: unknown, status = 200): Response {
+  return jsonTextAnswer(c, JSON.stringify(body), status);
+}
+
+/** An answer of JSON text already written (the single prediction's template), as jsonAnswer. */
+export function jsonTextAnswer(c: Context<HabitsEnv>, json: string, status = 200): Response {
   const added = c.get('answerHeaders');
-  const response = new Response(JSON.stringify(body), { status, headers: added === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', ...added } });
+  const response = new Response(json, { status, headers: added === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', ...added } });
   carrying.add(response);
   return response;
 }

@@ -10,7 +10,7 @@ export { Lifecycle, type LifecycleOptions, type ClosableServer } from './lifecyc
 export { ModelSlot, type Lease, type ModelSlotOptions, type ReloadOutcome, type ReloadStatus } from './model-slot.js';
 export { ChangeWatcher, stageHolderReader, reloadOnSignal, type WatchOptions } from './model-watch.js';
 export type { HabitsEnv, HabitsVariables } from './variables.js';
-export { answerHeaders, applyAnswerHeaders, jsonAnswer, type AnswerHeaders } from './answer-headers.js';
+export { answerHeaders, applyAnswerHeaders, jsonAnswer, jsonTextAnswer, type AnswerHeaders } from './answer-headers.js';
 export { requestId } from './request-id.js';
 export { hotReload, type HotReload, type HotReloadOptions } from './hot-reload.js';
 export { habitLayer, habitMiddleware, type HabitLayer, type HabitLayerOptions, type RequestMeter } from './habit-layer.js';

@@ -3,7 +3,8 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
 import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { limitBody } from './body-limit.js';
-import { jsonAnswer, type HabitsEnv } from '../habits/index.js';
+import { jsonAnswer, jsonTextAnswer, type HabitsEnv } from '../habits/index.js';
+import { predictionJson } from './prediction-json.js';
 import type { Choice } from '../model-router.js';
 import { answeredBy, callerOf } from './caller.js';
 import type { ServeDeps } from './deps.js';
@@ -45,11 +46,8 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
         throw invalidRow(errors);
       }
       return whenThere(score(deps, choice, { kind: 'rows', rows: [row as Row] }), ({ probabilities, model }) => {
-        const probability = probabilities[0] as number;
-        const { threshold, name, version } = model.info;
-        const id = rowKey(model, row as Row);
         answeredBy(c, model);
-        return jsonAnswer(c, { probability, label: probability >= threshold ? 1 : 0, threshold, ...(id === undefined ? {} : { id }), model: { name, version } });
+        return jsonTextAnswer(c, predictionJson(model, probabilities[0] as number, rowKey(model, row as Row)));
       });
     });
   });
