@@ -110,7 +110,7 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
 /** dvc.yaml read strictly, whatever else the root holds (pipeline.yaml would win for loadPipeline). */
 async function loadDvcYaml(root: string, cache: ParsedCache): Promise<Pipeline> {
   const { dvcYaml } = await import('../pipeline/pipeline-yaml.js');
-  const r = await dvcYaml.load({ root, file: DVC_FILE, cache, fresh: true });
+  const r = await dvcYaml.load({ root, files: [DVC_FILE], cache, fresh: true });
   if ('pipeline' in r) return r.pipeline;
   const n = r.issues.length;
   throw new PipeError('SPEC_INVALID', `${n} problem${n === 1 ? '' : 's'} in the pipeline:\n${formatIssues(r.issues)}`, { issues: r.issues });

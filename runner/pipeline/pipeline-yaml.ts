@@ -35,46 +35,121 @@ const PIPE: Dialect = { cacheMetrics: false, shellInCmd: true };
 const DVC: Dialect = { cacheMetrics: true, shellInCmd: false };
 
 export const pipelineYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, PIPE),
-  declared: (value, read) => declaredFiles(value, read, PIPE),
+  load: ({ root, files, cache, fresh }) => load(root, 'pipeline.yaml', files, cache, fresh, PIPE),
+  declared: (value, read, dir) => declaredFiles(value, read, PIPE, dir),
 };
 
-/** dvc.yaml: the same file, read with DVC's defaults. */
+/** dvc.yaml: the same file, read with DVC's defaults; every dvc.yaml of the workspace makes one pipeline. */
 export const dvcYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, DVC),
-  declared: (value, read) => declaredFiles(value, read, DVC),
+  load: ({ root, files, cache, fresh }) => load(root, 'dvc.yaml', files, cache, fresh, DVC),
+  declared: (value, read, dir) => declaredFiles(value, read, DVC, dir),
 };
 
 /** trackedFiles of the file as expanded; entries whose `${}` could not be resolved stay as written and are skipped as paths. */
-async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect): Promise<TrackedFiles> {
-  return trackedFiles((await expandTemplate(value, read, dialect)).value);
+async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect, dir = '.'): Promise<TrackedFiles> {
+  return trackedFiles((await expandTemplate(value, read, { ...dialect, dir })).value, dir);
 }
 
-async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
+/** What one pipeline file contributes to the pipeline. */
+type Part = Omit<Pipeline, 'root' | 'file' | 'files'> & { readonly params: Map<string, Map<string, unknown>> };
+
+async function load(root: string, format: string, files: readonly string[], cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
   if (!fresh) {
-    const remembered = rememberedPipeline(cache, root, file);
+    const remembered = rememberedPipeline(cache, root, format, files);
     if (remembered) return { pipeline: remembered };
   }
+  const params = new ParamsFiles(root, cache, fresh);
+  const issues: SpecIssue[] = [];
+  const parts: Part[] = [];
+  const reads: { remember(): void }[] = [];
+  let fromCache = false;
+  for (const file of files) {
+    const r = await readPipelineFile({ root, file, params, cache, fresh, dialect, issues });
+    fromCache ||= r.fromCache;
+    if (r.part) parts.push(r.part);
+    if (r.read) reads.push(r.read);
+  }
+  if (issues.length) return { issues, fromCache };
+  const pipeline = joinParts(root, files, parts, issues);
+  if (issues.length) return { issues, fromCache };
+  for (const r of reads) r.remember();
+  rememberPipeline(cache, format, pipeline, [...files, ...params.loadedFiles()]);
+  return { pipeline };
+}
+
+/** One pipeline of the parts of several files (a dvc.yaml per directory): stages in file order, sections concatenated. */
+function joinParts(root: string, files: readonly string[], parts: readonly Part[], issues: SpecIssue[]): Pipeline {
+  const file = files[0] ?? 'pipeline.yaml';
+  const [first, ...rest] = parts;
+  if (!first) return { root, file, stages: [], gates: [], artifacts: [], registryStages: [], params: new Map() };
+  if (rest.length === 0) return { root, file, ...first };
+  const params = new Map(first.params);
+  const artifacts = [...first.artifacts];
+  for (const part of rest) {
+    for (const [f, values] of part.params) params.set(f, new Map([...(params.get(f) ?? []), ...values]));
+    for (const a of part.artifacts) {
+      if (artifacts.some((b) => b.name === a.name)) issues.push({ file: files[parts.indexOf(part)] ?? file, key: `artifacts.${a.name}`, message: `artifact '${a.name}' is also declared in another dvc.yaml; artifact names must differ across the files` });
+      else artifacts.push(a);
+    }
+  }
+  const all = <T>(f: (p: Part) => readonly T[] | undefined) => parts.flatMap((p) => f(p) ?? []);
+  return {
+    root,
+    file,
+    files,
+    stages: all((p) => p.stages),
+    gates: all((p) => p.gates),
+    artifacts,
+    registryStages: parts.find((p) => p.registryStages.length)?.registryStages ?? [],
+    metrics: all((p) => p.metrics),
+    plots: all((p) => p.plots),
+    paramFiles: [...new Set(all((p) => p.paramFiles))],
+    params,
+  };
+}
+
+interface FileRead {
+  readonly part?: Part;
+  /** To remember the parsed file once the whole pipeline is valid. */
+  readonly read?: { remember(): void };
+  readonly fromCache: boolean;
+}
+
+/**
+ * One pipeline file, strictly: its problems go to `issues`. A file below the root (`sub/dvc.yaml`)
+ * reads its paths, params.yaml and vars files relative to its directory, and its stages are named
+ * as DVC addresses them (`sub/dvc.yaml:train`).
+ */
+async function readPipelineFile(o: {
+  root: string;
+  file: string;
+  params: ParamsFiles;
+  cache: ParsedCache;
+  fresh: boolean;
+  dialect: Dialect;
+  issues: SpecIssue[];
+}): Promise<FileRead> {
+  const { root, file, params, cache, fresh, dialect } = o;
+  const dir = posix.dirname(file);
   const read = await readYamlFile({ root, name: file, cache, fresh });
   // Gone since the caller looked: as empty as a file can be.
-  if (!read.exists) return { issues: [{ file, message: 'the file disappeared while it was being read' }], fromCache: false };
+  if (!read.exists) return fail(o.issues, [{ file, message: 'the file disappeared while it was being read' }], false);
   const source: YamlSource = read.source ?? unlocated(file, read.value);
-  const issues: SpecIssue[] = [...source.syntaxIssues];
-  if (issues.length) return { issues, fromCache: false };
+  if (source.syntaxIssues.length) return fail(o.issues, source.syntaxIssues, false);
   if (read.value === undefined || read.value === null) {
-    return { issues: [{ file, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
+    return fail(o.issues, [{ file, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], false);
   }
-  const params = new ParamsFiles(root, cache, fresh);
+  const issues: SpecIssue[] = [];
   const expanded = await expandTemplate(read.value, async (name) => {
     const r = await params.load(name);
     if (!r.exists) return { exists: false };
     const problem = r.source?.syntaxIssues[0];
     return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
-  }, dialect);
+  }, { ...dialect, dir });
   const fromCache = !read.source;
   const located = withOrigins(source, expanded.origins);
   for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
-  if (issues.length) return { issues, fromCache };
+  if (issues.length) return fail(o.issues, issues, fromCache);
   // A remembered value was validated when it was remembered (the validator, 40 KB, loads only
   // here), but a templated one depends on its vars files: it is checked every time.
   if (read.source || expanded.templated) {
@@ -87,18 +162,22 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   const paramPaths: ParamPaths = new Map();
   const rawStages = isRecord(raw.stages) ? raw.stages : {};
   for (const [name, rawStage] of Object.entries(rawStages)) {
-    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? [], dialect));
+    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? [], dialect, dir));
   }
   const resolved = await resolveParams(params, located, stages, paramPaths, issues);
-  const top = readTopLevel(located, raw, issues);
+  const top = readTopLevel(located, raw, issues, dir);
   const gates = checkGates(located, raw.gates, stages, issues, top.metrics);
-  const artifacts = readArtifacts(located, raw.artifacts, issues);
+  const artifacts = readArtifacts(located, raw.artifacts, issues, dir);
   const registryStages = isRecord(raw.registry) ? strings(raw.registry.stages) : [];
-  if (issues.length) return { issues, fromCache };
-  read.remember();
-  const pipeline: Pipeline = { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top };
-  rememberPipeline(cache, pipeline, [file, ...params.loadedFiles()]);
-  return { pipeline };
+  if (issues.length) return fail(o.issues, issues, fromCache);
+  // DVC's address of a stage in another directory's dvc.yaml; the root's keep their plain names.
+  const named = dir === '.' ? stages : stages.map((s) => ({ ...s, name: `${file}:${s.name}` }));
+  return { part: { stages: named, gates, artifacts, registryStages, params: resolved, ...top }, read, fromCache };
+}
+
+function fail(all: SpecIssue[], issues: readonly SpecIssue[], fromCache: boolean): FileRead {
+  all.push(...issues);
+  return { fromCache };
 }
 
 /** Messages about a generated stage (`build@us`) point into the definition it came from. */
@@ -129,15 +208,19 @@ function readStage(
   paramPaths: ParamPaths,
   used: readonly UsedParam[],
   dialect: Dialect,
+  dir: string,
 ): Stage {
   const at = (path: KeyPath, message: string) =>
     issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
 
-  let wdir = '.';
-  if (typeof s.wdir === 'string' && posix.normalize(s.wdir) !== '.') {
-    const r = toRepoPath(s.wdir);
+  // A stage runs in its file's directory unless wdir says otherwise (relative to that directory).
+  let wdir = dir;
+  const written = typeof s.wdir === 'string' ? posix.join(dir, s.wdir) : dir;
+  if (posix.normalize(written) === '.') wdir = '.';
+  else {
+    const r = toRepoPath(typeof s.wdir === 'string' ? s.wdir : '.', dir);
     if (r.ok) wdir = r.path;
-    else at(['stages', name, 'wdir'], `path '${s.wdir}' ${r.reason}`);
+    else at(['stages', name, 'wdir'], `path '${String(s.wdir)}' ${r.reason}`);
   }
   const path = (field: string, i: number, p: string): string | undefined => {
     const r = toRepoPath(p, wdir);
@@ -282,12 +365,12 @@ async function resolveParams(
 }
 
 /** `artifacts:` entries whose path is a repository path (the schema checked the rest). */
-function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[]): Artifact[] {
+function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[], dir: string): Artifact[] {
   if (!isRecord(raw)) return [];
   const out: Artifact[] = [];
   for (const [name, a] of Object.entries(raw)) {
     if (!isRecord(a) || typeof a.path !== 'string') continue;
-    const r = toRepoPath(a.path);
+    const r = toRepoPath(a.path, dir);
     if (!r.ok) {
       const path = ['artifacts', name, 'path'];
       issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message: `path '${a.path}' ${r.reason}` });
