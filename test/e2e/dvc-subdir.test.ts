@@ -1,0 +1,116 @@
+/**
+ * @module dvc.yaml files in subdirectories (a DVC monorepo): their stages run as DVC addresses
+ * them (`sub/dvc.yaml:train`), with paths, params.yaml and vars files relative to their
+ * directory, the dvc.lock beside each one taken over, and one DAG across the files.
+ */
+import { readdirSync, rmSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeRepos, ok, type Repo } from '../helpers/repo.js';
+import { MONOREPO_STAGES, dvcMonorepo } from '../helpers/dvc-monorepo.js';
+import { MANY_RUNS } from '../helpers/timeouts.js';
+
+afterAll(removeRepos);
+
+/** The stages that ran (each appends to .counts/<name>). */
+function runs(repo: Repo): string[] {
+  return repo.exists('.counts') ? readdirSync(repo.path('.counts')).sort() : [];
+}
+
+/** Every file and directory of the workspace (not .git) modified a minute ago. */
+function backdate(dir: string): void {
+  const t = new Date(Date.now() - 60_000);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === '.git') continue;
+    if (e.isDirectory()) backdate(join(dir, e.name));
+    utimesSync(join(dir, e.name), t, t);
+  }
+  utimesSync(dir, t, t);
+}
+
+describe('dvc.yaml files in subdirectories', () => {
+  it('are up to date as DVC left them (each dvc.lock beside its dvc.yaml), then re-run exactly what a change in sub/params.yaml affects', MANY_RUNS, async () => {
+    const repo = dvcMonorepo();
+    await ok(repo, ['repro']);
+    expect(runs(repo)).toEqual([]);
+    const status = await ok(repo, ['status']);
+    for (const s of MONOREPO_STAGES) expect(status.stdout).toMatch(new RegExp(`^${s.replace(/[.@]/g, '\\$&')}: up to date$`, 'm'));
+    const lock = repo.lock();
+    expect(Object.keys(lock.stages).sort()).toEqual([...MONOREPO_STAGES].sort());
+    // Paths and params files are repository paths; the value read through ${} is a param.
+    expect(lock.stages['sub/dvc.yaml:train']?.deps.map((d) => d.path)).toEqual(['data/clean.txt']);
+    expect(lock.stages['sub/dvc.yaml:train']?.params).toEqual({ 'sub/params.yaml': { 'train.lr': 0.1 } });
+    expect(lock.stages['sub/dvc.yaml:eval@b']?.outs.map((o) => o.path)).toEqual(['sub/eval-b.txt']);
+
+    repo.write('sub/params.yaml', 'train:\n  lr: 0.2\nthreshold: 0.5\n');
+    await ok(repo, ['repro']);
+    // The sub stage reads its own params.yaml (not the root's, which does not exist) and runs in sub/.
+    expect(runs(repo)).toEqual(['sub-eval-a', 'sub-eval-b', 'sub-train', 'summary']);
+    expect(repo.read('sub/model.txt')).toBe('clean\nlr=0.2\n');
+    expect(repo.read('summary.txt')).toBe('clean\nlr=0.2\n');
+    expect(repo.lock().stages['sub/dvc.yaml:train']?.params).toEqual({ 'sub/params.yaml': { 'train.lr': 0.2 } });
+    // DVC's files are DVC's: pipe never writes dvc.lock.
+    expect(repo.read('sub/dvc.lock')).toMatch(/train\.lr: 0\.1/);
+  });
+
+  it('selects stages by DVC’s addresses: sub/dvc.yaml:train, a foreach group in a file, and a whole file', MANY_RUNS, async () => {
+    const repo = dvcMonorepo();
+    await ok(repo, ['repro']);
+    await ok(repo, ['repro', '-f', '-s', 'sub/dvc.yaml:train']);
+    expect(runs(repo)).toEqual(['sub-train']);
+    await ok(repo, ['repro', '-f', '-s', 'sub/dvc.yaml:eval']);
+    expect(runs(repo)).toEqual(['sub-eval-a', 'sub-eval-b', 'sub-train']);
+    const dry = await ok(repo, ['repro', '-f', '-s', '--dry', 'sub/dvc.yaml']);
+    expect(dry.stdout).toMatch(/sub\/dvc\.yaml:train/);
+    expect(dry.stdout).not.toMatch(/^prep|summary/m);
+    const unknown = await repo.pipe(['repro', 'sub/dvc.yaml:nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/sub\/dvc\.yaml:nope/);
+  });
+
+  it('picks up a dvc.yaml added in a new directory after a no-op run (the remembered search is not trusted), and drops one removed', MANY_RUNS, async () => {
+    const repo = dvcMonorepo();
+    await ok(repo, ['repro']);
+    // Old enough to be remembered (a file changed within the last second is not trusted).
+    backdate(repo.dir);
+    await ok(repo, ['status']);
+    repo.write('sub2/dvc.yaml', 'stages:\n  hello:\n    cmd: mkdir -p ../.counts && echo run >> ../.counts/sub2-hello && echo hi > hello.txt\n    outs: [hello.txt]\n');
+    await ok(repo, ['repro']);
+    expect(runs(repo)).toEqual(['sub2-hello']);
+    expect(repo.read('sub2/hello.txt')).toBe('hi\n');
+    expect((await ok(repo, ['status'])).stdout).toMatch(/^sub2\/dvc\.yaml:hello: up to date$/m);
+    backdate(repo.dir);
+    await ok(repo, ['status']);
+    repo.write('sub2/deeper/dvc.yaml', 'stages:\n  again:\n    cmd: echo again > again.txt\n    outs: [again.txt]\n');
+    expect((await ok(repo, ['status'])).stdout).toMatch(/^sub2\/deeper\/dvc\.yaml:again: changed$/m);
+    backdate(repo.dir);
+    await ok(repo, ['status']);
+    rmSync(repo.path('sub2/deeper/dvc.yaml'));
+    expect((await ok(repo, ['status'])).stdout).not.toMatch(/deeper/);
+  });
+
+  it('fails on a path that leaves the repository, at sub/dvc.yaml:line:col', async () => {
+    const repo = dvcMonorepo();
+    repo.write('sub/dvc.yaml', 'stages:\n  bad:\n    cmd: echo\n    deps:\n      - ../../outside.txt\n');
+    const r = await repo.pipe(['status']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sub\/dvc\.yaml:5:9: .*'\.\.\/\.\.\/outside\.txt' escapes the repository/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('refuses two stages in different files writing one out, naming both', async () => {
+    const repo = dvcMonorepo();
+    repo.write('other/dvc.yaml', 'stages:\n  clash:\n    cmd: echo\n    outs:\n      - ../data/clean.txt\n');
+    const r = await repo.pipe(['status']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/out 'data\/clean\.txt' is declared by both stage 'prep' and stage 'other\/dvc\.yaml:clash'/);
+  });
+
+  it('does not read a dvc.yaml in a git-ignored directory', async () => {
+    const repo = dvcMonorepo();
+    repo.write('.gitignore', '/scratch/\n');
+    repo.write('scratch/dvc.yaml', 'stages:\n  x:\n    cmd: [broken\n');
+    const r = await ok(repo, ['status']);
+    expect(r.stdout).not.toMatch(/scratch/);
+  });
+});
