@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeRepos, ok, type Repo } from '../helpers/repo.js';
 import { MONOREPO_STAGES, dvcMonorepo } from '../helpers/dvc-monorepo.js';
+import { writeDvcObjects } from '../helpers/dvc-project.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
@@ -112,5 +113,44 @@ describe('dvc.yaml files in subdirectories', () => {
     repo.write('scratch/dvc.yaml', 'stages:\n  x:\n    cmd: [broken\n');
     const r = await ok(repo, ['status']);
     expect(r.stdout).not.toMatch(/scratch/);
+  });
+
+  it('pipe import dvc refuses a sub dvc.yaml whose ${} reads its own params.yaml or vars files, naming it, and writes nothing', async () => {
+    const repo = dvcMonorepo();
+    const r = await repo.pipe(['import', 'dvc']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sub\/dvc\.yaml: its \$\{\} reads values from its own params\.yaml or vars files/);
+    expect(repo.exists('pipeline.yaml')).toBe(false);
+    expect(repo.exists('data.lock')).toBe(false);
+  });
+
+  it('pipe import dvc carries a sub dvc.yaml into pipeline.yaml (names, wdir and paths rewritten, foreach expanded): up to date, and a sub param change re-runs its stages', MANY_RUNS, async () => {
+    const repo = dvcMonorepo();
+    // The same file with nothing read from files by ${}: the value written in, the param declared.
+    const sub = repo
+      .read('sub/dvc.yaml')
+      .replace('vars:\n  - vars.yaml\n', '')
+      .replace('echo lr=${train.lr}', 'echo lr=0.1')
+      .replace('      - ../data/clean.txt\n', '      - ../data/clean.txt\n    params:\n      - train.lr\n')
+      .replace('foreach: ${models}', 'foreach: [a, b]');
+    repo.write('sub/dvc.yaml', sub);
+    // DVC's cache holds the outs, as `dvc repro` left it: import carries them into pipe's.
+    for (const out of ['data/clean.txt', 'sub/model.txt', 'sub/eval-a.txt', 'sub/eval-b.txt', 'summary.txt']) writeDvcObjects(repo, out);
+    const r = await ok(repo, ['import', 'dvc']);
+    expect(r.stdout + r.stderr).not.toMatch(/will run/);
+    const text = repo.read('pipeline.yaml');
+    expect(text).toMatch(/^ {2}sub\/dvc\.yaml:train:\n {4}cmd: .*echo lr=0\.1 >> model\.txt\n {4}wdir: sub\n {4}deps:\n {6}- \.\.\/data\/clean\.txt\n {4}params:\n {6}- train\.lr\n/m);
+    expect(text).toMatch(/^ {2}sub\/dvc\.yaml:eval@b:$/m);
+    expect(text).toMatch(/# From sub\/dvc\.yaml/);
+    expect(repo.read('sub/dvc.yaml')).toBe(sub);
+    const status = await ok(repo, ['status']);
+    for (const s of MONOREPO_STAGES) expect(status.stdout).toMatch(new RegExp(`^${s.replace(/[.@]/g, '\\$&')}: up to date$`, 'm'));
+    await ok(repo, ['repro']);
+    expect(runs(repo)).toEqual([]);
+    repo.write('sub/params.yaml', 'train:\n  lr: 0.1\nthreshold: 0.7\n');
+    await ok(repo, ['repro']);
+    expect(runs(repo)).toEqual(['sub-eval-a', 'sub-eval-b']);
+    // Imported again unchanged: nothing to write.
+    expect((await ok(repo, ['import', 'dvc'])).stdout).toMatch(/pipeline\.yaml: unchanged/);
   });
 });
