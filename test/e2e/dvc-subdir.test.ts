@@ -153,4 +153,18 @@ describe('dvc.yaml files in subdirectories', () => {
     // Imported again unchanged: nothing to write.
     expect((await ok(repo, ['import', 'dvc'])).stdout).toMatch(/pipeline\.yaml: unchanged/);
   });
+
+  it('with a pipeline.yaml at the root of a DVC project, names the sub dvc.yaml files it does not read (once), until they are imported', async () => {
+    const repo = dvcMonorepo();
+    repo.write('.dvc/config', '');
+    repo.write('pipeline.yaml', 'stages:\n  only:\n    cmd: mkdir -p .counts && echo run >> .counts/only\n');
+    repo.write('sub2/dvc.yaml', 'stages:\n  x:\n    cmd: echo\n');
+    const r = await ok(repo, ['repro']);
+    expect(runs(repo)).toEqual(['only']);
+    expect(r.stderr.match(/warning: sub\/dvc\.yaml, sub2\/dvc\.yaml are not read: pipeline\.yaml is the pipeline/g)).toHaveLength(1);
+    expect((await ok(repo, ['status'])).stderr).toMatch(/warning: sub\/dvc\.yaml, sub2\/dvc\.yaml are not read.*'pipe import dvc'/);
+    // A stage pipeline.yaml has under the file's address counts as carried in.
+    repo.write('pipeline.yaml', `${repo.read('pipeline.yaml')}  sub2/dvc.yaml:x:\n    cmd: echo\n    wdir: sub2\n`);
+    expect((await ok(repo, ['status'])).stderr).toMatch(/warning: sub\/dvc\.yaml is not read/);
+  });
 });
