@@ -7,6 +7,7 @@ import { readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeRepos, ok, type Repo } from '../helpers/repo.js';
+import { runPipe } from '../helpers/pipe.js';
 import { MONOREPO_STAGES, dvcMonorepo } from '../helpers/dvc-monorepo.js';
 import { writeDvcObjects } from '../helpers/dvc-project.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
@@ -166,5 +167,19 @@ describe('dvc.yaml files in subdirectories', () => {
     // A stage pipeline.yaml has under the file's address counts as carried in.
     repo.write('pipeline.yaml', `${repo.read('pipeline.yaml')}  sub2/dvc.yaml:x:\n    cmd: echo\n    wdir: sub2\n`);
     expect((await ok(repo, ['status'])).stderr).toMatch(/warning: sub\/dvc\.yaml is not read/);
+  });
+
+  it('finds the root of a DVC monorepo (its .dvc/) with no root dvc.yaml, from the root or from inside a sub-project', async () => {
+    const repo = dvcMonorepo();
+    rmSync(repo.path('dvc.yaml'));
+    rmSync(repo.path('dvc.lock'));
+    repo.write('sub/dvc.yaml', repo.read('sub/dvc.yaml').replace('../data/clean.txt', 'params.yaml'));
+    repo.write('.dvc/config', '');
+    for (const cwd of [repo.dir, repo.path('sub')]) {
+      const r = await runPipe(cwd, ['status']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^sub\/dvc\.yaml:train: changed$/m);
+    }
+    expect(repo.exists('sub/.pipe')).toBe(false);
   });
 });
