@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { PipeError, formatIssues, isPipeError, type SpecIssue } from '../errors.js';
 import { WorkspaceGuard } from '../fs/workspace-guard.js';
-import { toRepoPath, type RepoPath } from '../fs/repo-path.js';
+import { isWithin, toRepoPath, type RepoPath } from '../fs/repo-path.js';
 import type { Md5Kind } from '../hash/dvc-md5.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';
-import { walkWorkspace } from '../pipeline/walk-workspace.js';
+import { dvcWorkspaceFiles } from '../pipeline/find-dvc-yaml.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
 
 export interface DvcTracked {
@@ -31,17 +31,18 @@ const OUT_KEYS = new Set(['md5', 'hash', 'size', 'nfiles', 'path', 'desc', 'type
  * The `.dvc` files of a DVC project (a root holding `.dvc/`), sorted; none elsewhere, so other
  * repositories pay nothing. Searched as dvc.yaml files are (walkWorkspace: not `.git`, `.dvc`,
  * `.pipe`, `node_modules`, ignored directories, nor a directory DVC tracks, `images` beside
- * `images.dvc`). `skip`: directories not to enter (a stage's outs hold no .dvc files and may hold
- * many files).
+ * `images.dvc`), in the same remembered search as the dvc.yaml files. `skip`: directories whose
+ * files are data, not `.dvc` files (a stage's outs; cached ones are git-ignored, so not searched).
  */
-export function findDvcFiles(root: string, skip: ReadonlySet<RepoPath> = new Set()): RepoPath[] {
+export function findDvcFiles(root: string, cache: ParsedCache, skip: ReadonlySet<RepoPath> = new Set()): RepoPath[] {
   if (!existsSync(join(root, '.dvc'))) return [];
-  return walkWorkspace(root, { match: (name) => name.endsWith('.dvc') && name !== '.dvc', skip }).found;
+  const outs = [...skip];
+  return dvcWorkspaceFiles(root, cache).filter((f) => f.endsWith('.dvc') && !outs.some((o) => isWithin(f, o)));
 }
 
 /** Every out of every `.dvc` file; all problems at once, as one SPEC_INVALID error. */
 export async function readDvcFiles({ root, cache = new ParsedCache(undefined), skip }: { root: string; cache?: ParsedCache; skip?: ReadonlySet<RepoPath> }): Promise<DvcTracked[]> {
-  const files = findDvcFiles(root, skip);
+  const files = findDvcFiles(root, cache, skip);
   const out: DvcTracked[] = [];
   const issues: SpecIssue[] = [];
   const guard = new WorkspaceGuard(root);

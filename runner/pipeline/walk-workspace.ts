@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import ignoreModule, { type Ignore } from 'ignore';
 import type { RepoPath } from '../fs/repo-path.js';
+import type { ParsedCache } from '../yaml/parsed-cache.js';
 
 /** Directories never searched. */
 const SKIP = new Set(['.git', '.dvc', '.pipe', 'node_modules']);
@@ -91,4 +92,17 @@ export function walkWorkspace(root: string, { match, skip = new Set() }: WalkOpt
   };
   walk('', []);
   return { found: found.sort(), watched };
+}
+
+/**
+ * walkWorkspace's files, remembered in `cache` under `key` until a directory it read gains or
+ * loses an entry or an ignore file it read changes: an unchanged run stats directories instead of
+ * listing them.
+ */
+export function rememberedWalk(root: string, cache: ParsedCache, key: string, match: WalkOptions['match']): RepoPath[] {
+  const r = cache.getDerived(root, key)?.value;
+  if (Array.isArray(r) && r.every((x) => typeof x === 'string')) return r as RepoPath[];
+  const { found, watched } = walkWorkspace(root, { match });
+  cache.setDerived(root, key, watched, found);
+  return found;
 }
