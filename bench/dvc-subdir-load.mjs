@@ -8,12 +8,12 @@
 //   npm run build && node bench/dvc-subdir-load.mjs [--runs N] [--dirs N]
 //
 // Prints a Markdown table on stdout; progress goes to stderr.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { log, pipe } from './lib/harness.mjs';
+import { log, timed } from './lib/harness.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, dirs: { type: 'string', default: '2000' } } });
 const runs = Number(values.runs);
@@ -31,14 +31,7 @@ write('proj-a/dvc.yaml', 'stages:\n  prep:\n    foreach: ${items}\n    do:\n    
 write('proj-b/params.yaml', `grid:\n  a: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]\n  b: [${Array.from({ length: 10 }, (_, i) => `b${i}`).join(', ')}]\ntrain:\n  lr: 0.01\n`);
 write('proj-b/dvc.yaml', 'stages:\n  grid:\n    matrix:\n      a: ${grid.a}\n      b: ${grid.b}\n    cmd: mkdir -p out && echo ${item.a} ${item.b} ${train.lr} > out/grid-${key}.txt\n    outs:\n      - out/grid-${key}.txt:\n          cache: false\n');
 
-const run = (args) => {
-  const t = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', `${pipe} ${args}`], { cwd: dir, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`pipe ${args} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  const [, u, s] = /cpu (\S+) (\S+)\s*$/.exec(r.stderr) ?? [];
-  return { ms, cpu: (Number(u) + Number(s)) * 1000, out: r.stdout };
-};
+const run = (args) => timed(args, { cwd: dir });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
 log(`first run of 400 stages in ${dir}…`);

@@ -11,19 +11,27 @@ import { MANY_RUNS } from '../helpers/timeouts.js';
 
 afterAll(removeRepos);
 
+/**
+ * A fresh clone of a repository whose stage writes big.bin (`push: false`) and small.txt, run
+ * there with a directory remote (`pushed`: and `pipe push` run).
+ */
+async function cloneOf({ pushed }: { pushed: boolean }): Promise<Repo> {
+  const remote = tempDir('pipe-remote-');
+  const origin = makeRepo({
+    'dvc.yaml': 'stages:\n  make:\n    cmd: echo big > big.bin && echo small > small.txt\n    outs:\n      - big.bin:\n          push: false\n      - small.txt\n',
+  });
+  await ok(origin, ['repro']);
+  await ok(origin, ['remote', 'add', 'store', remote, '--default']);
+  if (pushed) await ok(origin, ['push']);
+  commitAll(origin, 'results');
+  const dir = tempDir('pipe-clone-');
+  execFileSync('git', ['clone', '-q', origin.dir, dir]);
+  return new Repo(dir);
+}
+
 describe('pipe pull in a fresh clone with push: false outs', () => {
   it('checks out what the remote has, names the push: false outs in one line, exits 0; status -c says the same; repro makes them', MANY_RUNS, async () => {
-    const remote = tempDir('pipe-remote-');
-    const origin = makeRepo({
-      'dvc.yaml': 'stages:\n  make:\n    cmd: echo big > big.bin && echo small > small.txt\n    outs:\n      - big.bin:\n          push: false\n      - small.txt\n',
-    });
-    await ok(origin, ['repro']);
-    await ok(origin, ['remote', 'add', 'store', remote, '--default']);
-    await ok(origin, ['push']);
-    commitAll(origin, 'results');
-    const dir = tempDir('pipe-clone-');
-    execFileSync('git', ['clone', '-q', origin.dir, dir]);
-    const clone = new Repo(dir);
+    const clone = await cloneOf({ pushed: true });
 
     const fetch = await clone.pipe(['fetch']);
     expect(fetch.code, fetch.stderr).toBe(0);
@@ -47,16 +55,7 @@ describe('pipe pull in a fresh clone with push: false outs', () => {
   });
 
   it('still fails, naming them, when objects that were meant to be pushed are missing', MANY_RUNS, async () => {
-    const remote = tempDir('pipe-remote-');
-    const origin = makeRepo({
-      'dvc.yaml': 'stages:\n  make:\n    cmd: echo big > big.bin && echo small > small.txt\n    outs:\n      - big.bin:\n          push: false\n      - small.txt\n',
-    });
-    await ok(origin, ['repro']);
-    await ok(origin, ['remote', 'add', 'store', remote, '--default']);
-    commitAll(origin, 'results (never pushed)');
-    const dir = tempDir('pipe-clone-');
-    execFileSync('git', ['clone', '-q', origin.dir, dir]);
-    const pull = await new Repo(dir).pipe(['pull']);
+    const pull = await (await cloneOf({ pushed: false })).pipe(['pull']);
     expect(pull.code).toBe(1);
     expect(pull.stderr).toMatch(/lacks 1 object[\s\S]*small\.txt/);
     expect(pull.stdout).toMatch(/not on the remote by design \(push: false\): big\.bin/);
