@@ -1,7 +1,7 @@
 /** @module The pipeline.yaml format: the file and its params files read strictly into a validated, normalised Pipeline, or leniently at any revision. */
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
-import type { Artifact, Dep, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from './pipeline.js';
+import type { Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
@@ -14,7 +14,8 @@ import { trackedFiles, type TrackedFiles } from './tracked-files.js';
 import type { VarsReader } from './template/load-vars.js';
 import { expandTemplate, type UsedParam } from './template/expand-template.js';
 import { rememberPipeline, rememberedPipeline } from './remembered-pipeline.js';
-import { readTopLevel } from './read-top-level.js';
+import { readArtifacts, readTopLevel } from './read-top-level.js';
+import { joinParts, type Part } from './join-parts.js';
 import { refuseUnsupported } from './refuse-unsupported.js';
 import { pipeTemplate } from './plot-template.js';
 
@@ -50,9 +51,6 @@ async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect,
   return trackedFiles((await expandTemplate(value, read, { ...dialect, dir })).value, dir);
 }
 
-/** What one pipeline file contributes to the pipeline. */
-type Part = Omit<Pipeline, 'root' | 'file' | 'files'> & { readonly params: Map<string, Map<string, unknown>> };
-
 async function load(root: string, format: string, files: readonly string[], cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
   if (!fresh) {
     const remembered = rememberedPipeline(cache, root, format, files);
@@ -75,37 +73,6 @@ async function load(root: string, format: string, files: readonly string[], cach
   for (const r of reads) r.remember();
   rememberPipeline(cache, format, pipeline, [...files, ...params.loadedFiles()]);
   return { pipeline };
-}
-
-/** One pipeline of the parts of several files (a dvc.yaml per directory): stages in file order, sections concatenated. */
-function joinParts(root: string, files: readonly string[], parts: readonly Part[], issues: SpecIssue[]): Pipeline {
-  const file = files[0] ?? 'pipeline.yaml';
-  const [first, ...rest] = parts;
-  if (!first) return { root, file, stages: [], gates: [], artifacts: [], registryStages: [], params: new Map() };
-  if (rest.length === 0) return { root, file, ...first };
-  const params = new Map(first.params);
-  const artifacts = [...first.artifacts];
-  for (const part of rest) {
-    for (const [f, values] of part.params) params.set(f, new Map([...(params.get(f) ?? []), ...values]));
-    for (const a of part.artifacts) {
-      if (artifacts.some((b) => b.name === a.name)) issues.push({ file: files[parts.indexOf(part)] ?? file, key: `artifacts.${a.name}`, message: `artifact '${a.name}' is also declared in another dvc.yaml; artifact names must differ across the files` });
-      else artifacts.push(a);
-    }
-  }
-  const all = <T>(f: (p: Part) => readonly T[] | undefined) => parts.flatMap((p) => f(p) ?? []);
-  return {
-    root,
-    file,
-    files,
-    stages: all((p) => p.stages),
-    gates: all((p) => p.gates),
-    artifacts,
-    registryStages: parts.find((p) => p.registryStages.length)?.registryStages ?? [],
-    metrics: all((p) => p.metrics),
-    plots: all((p) => p.plots),
-    paramFiles: [...new Set(all((p) => p.paramFiles))],
-    params,
-  };
 }
 
 interface FileRead {
@@ -362,30 +329,6 @@ async function resolveParams(
     stages[n] = { ...stage, params: refs };
   }
   return resolved;
-}
-
-/** `artifacts:` entries whose path is a repository path (the schema checked the rest). */
-function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[], dir: string): Artifact[] {
-  if (!isRecord(raw)) return [];
-  const out: Artifact[] = [];
-  for (const [name, a] of Object.entries(raw)) {
-    if (!isRecord(a) || typeof a.path !== 'string') continue;
-    const r = toRepoPath(a.path, dir);
-    if (!r.ok) {
-      const path = ['artifacts', name, 'path'];
-      issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message: `path '${a.path}' ${r.reason}` });
-      continue;
-    }
-    out.push({
-      name,
-      path: r.path,
-      ...(typeof a.type === 'string' ? { type: a.type } : {}),
-      ...(typeof a.desc === 'string' ? { desc: a.desc } : {}),
-      ...(Array.isArray(a.labels) ? { labels: strings(a.labels) } : {}),
-      ...(isRecord(a.meta) ? { meta: a.meta } : {}),
-    });
-  }
-  return out;
 }
 
 function plotProps(f: Raw): PlotProps {

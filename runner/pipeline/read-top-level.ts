@@ -1,9 +1,9 @@
-/** @module The top-level `metrics:`, `plots:` and `params:` of a pipeline file (DVC's shape), read into the Pipeline model. */
+/** @module The top-level `metrics:`, `plots:`, `params:` and `artifacts:` of a pipeline file (DVC's shape), read into the Pipeline model. */
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
-import type { PlotDefinition, PlotProps, RepoPath } from './pipeline.js';
+import type { Artifact, PlotDefinition, PlotProps, RepoPath } from './pipeline.js';
 import { pipeTemplate } from './plot-template.js';
 
 export interface TopLevel {
@@ -59,6 +59,30 @@ export function readPlots(raw: unknown, path: (p: string, where: KeyPath) => Rep
     }
     out.push({ id: key, sources, props: common });
   });
+  return out;
+}
+
+/** `artifacts:` entries whose path is a repository path (the schema checked the rest). */
+export function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[], dir: string): Artifact[] {
+  if (!isRecord(raw)) return [];
+  const out: Artifact[] = [];
+  for (const [name, a] of Object.entries(raw)) {
+    if (!isRecord(a) || typeof a.path !== 'string') continue;
+    const r = toRepoPath(a.path, dir);
+    if (!r.ok) {
+      const path = ['artifacts', name, 'path'];
+      issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message: `path '${a.path}' ${r.reason}` });
+      continue;
+    }
+    out.push({
+      name,
+      path: r.path,
+      ...(typeof a.type === 'string' ? { type: a.type } : {}),
+      ...(typeof a.desc === 'string' ? { desc: a.desc } : {}),
+      ...(Array.isArray(a.labels) ? { labels: a.labels.filter((l): l is string => typeof l === 'string') } : {}),
+      ...(isRecord(a.meta) ? { meta: a.meta } : {}),
+    });
+  }
   return out;
 }
 
