@@ -8,12 +8,12 @@
 //   npm run build && node bench/dvc-load.mjs [--runs N] [--dir DIR] [--keep]
 //
 // Prints a Markdown section for docs/BENCHMARKS.md on stdout; progress goes to stderr.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { log, pipe } from './lib/harness.mjs';
+import { log, timed } from './lib/harness.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, dir: { type: 'string' }, keep: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
@@ -52,14 +52,7 @@ mkdirSync(join(dir, 'out'));
 // Wall time, and CPU time (user + sys, from GNU time) as a figure a loaded machine disturbs less.
 const noCa = { ...process.env };
 delete noCa.NODE_EXTRA_CA_CERTS;
-const run = (args, { cwd = dir, env = process.env, node = false } = {}) => {
-  const t = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', node ? args : `${pipe} ${args}`], { cwd, env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`pipe ${args} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
-  const [, u, s] = /cpu (\S+) (\S+)\s*$/.exec(r.stderr) ?? [];
-  return { ms, cpu: (Number(u) + Number(s)) * 1000, out: r.stdout };
-};
+const run = (args, { cwd = dir, env = process.env, node = false } = {}) => timed(args, { cwd, env, node });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');

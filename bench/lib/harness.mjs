@@ -12,6 +12,19 @@ export const log = (s) => process.stderr.write(`${s}\n`);
 export const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 export const ms = (x) => `${x.toFixed(0)} ms`;
 
+/**
+ * `pipe ARGS` (or, with `node`, the shell command ARGS) in `cwd`: wall time, CPU time (user + sys,
+ * from GNU time: a figure a loaded machine disturbs less) and stdout; throws when it fails.
+ */
+export function timed(args, { cwd, env = process.env, node = false }) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', 'sh', '-c', node ? args : `${pipe} ${args}`], { cwd, env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`pipe ${args} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  const [, u, s] = /cpu (\S+) (\S+)\s*$/.exec(r.stderr) ?? [];
+  return { ms, cpu: (Number(u) + Number(s)) * 1000, out: r.stdout };
+}
+
 export function requireTools(tools) {
   for (const tool of tools) if (!has(tool)) throw new Error(`${tool} is required (install the Debian package ${tool})`);
 }

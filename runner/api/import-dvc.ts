@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PipeError, formatIssues } from '../errors.js';
+import { PipeError, formatIssues, type SpecIssue } from '../errors.js';
 import { ignoredOutWarnings } from '../gitignore/ignored-outs.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { PathHasher } from '../hash/hash-path.js';
@@ -24,6 +24,8 @@ import { acquireMutex } from '../repo/mutex.js';
 import { ensurePipeDir, pipeDir } from '../repo/pipe-dir.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { pipelineFromDvcYaml, pipelineOrigin } from '../import-dvc/pipeline-from-dvc-yaml.js';
+import { carriedSections, carryProblem } from '../import-dvc/sub-dvc-yaml.js';
+import { findDvcYamls } from '../pipeline/find-dvc-yaml.js';
 import { cachedPaths } from './checkout.js';
 
 const PIPELINE_FILE = 'pipeline.yaml';
@@ -48,14 +50,16 @@ export interface ImportReport {
 }
 
 export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root: string; dry?: boolean; waitSeconds?: number }): Promise<ImportReport> {
-  const hasDvcYaml = existsSync(join(root, DVC_FILE));
+  const parsed = new ParsedCache(undefined);
+  // Every dvc.yaml of the project, the root's first (if it has one), as pipe runs them.
+  const dvcFiles = findDvcYamls(root, parsed);
+  const hasDvcYaml = dvcFiles.length > 0;
   if (!hasDvcYaml && !existsSync(join(root, '.dvc'))) {
     throw new PipeError('NO_PIPELINE', `no ${DVC_FILE} and no .dvc/ in ${root}: nothing to import (run 'pipe import dvc' at the root of a DVC project)`, { cwd: root });
   }
-  const parsed = new ParsedCache(undefined);
   // Without dvc.yaml only .dvc files are imported, next to whatever pipeline the root already has.
-  const pipeline = hasDvcYaml ? await loadDvcYaml(root, parsed) : await loadPipelineOrNone({ root, cache: parsed });
-  const pipelineText = hasDvcYaml ? pipelineFromDvcYaml(readFileSync(join(root, DVC_FILE), 'utf8')) : undefined;
+  const pipeline = hasDvcYaml ? await loadDvcYaml(root, dvcFiles, parsed) : await loadPipelineOrNone({ root, cache: parsed });
+  const pipelineText = hasDvcYaml ? await importedPipelineText(root, dvcFiles, parsed) : undefined;
   const current = readOrUndefined(join(root, PIPELINE_FILE));
   const origin = current === undefined ? undefined : pipelineOrigin(current);
   if (pipelineText !== undefined && current !== undefined && current !== pipelineText && origin !== 'import') {
@@ -107,13 +111,29 @@ export async function importDvc({ root, dry = false, waitSeconds = 60 }: { root:
   }
 }
 
-/** dvc.yaml read strictly, whatever else the root holds (pipeline.yaml would win for loadPipeline). */
-async function loadDvcYaml(root: string, cache: ParsedCache): Promise<Pipeline> {
+/** The dvc.yaml `files` read strictly, whatever else the root holds (pipeline.yaml would win for loadPipeline). */
+async function loadDvcYaml(root: string, files: readonly string[], cache: ParsedCache): Promise<Pipeline> {
   const { dvcYaml } = await import('../pipeline/pipeline-yaml.js');
-  const r = await dvcYaml.load({ root, file: DVC_FILE, cache, fresh: true });
+  const r = await dvcYaml.load({ root, files, cache, fresh: true });
   if ('pipeline' in r) return r.pipeline;
-  const n = r.issues.length;
-  throw new PipeError('SPEC_INVALID', `${n} problem${n === 1 ? '' : 's'} in the pipeline:\n${formatIssues(r.issues)}`, { issues: r.issues });
+  throw specInvalid(r.issues);
+}
+
+function specInvalid(issues: SpecIssue[]): PipeError<'SPEC_INVALID'> {
+  const n = issues.length;
+  return new PipeError('SPEC_INVALID', `${n} problem${n === 1 ? '' : 's'} in the pipeline:\n${formatIssues(issues)}`, { issues });
+}
+
+/**
+ * pipeline.yaml's text: the root dvc.yaml's, templating kept, and the stages of each dvc.yaml
+ * below the root carried in (templating expanded; refused, naming the files, when it reads files).
+ */
+async function importedPipelineText(root: string, files: readonly string[], cache: ParsedCache): Promise<string> {
+  const subs = files.filter((f) => f !== DVC_FILE);
+  const problems = (await Promise.all(subs.map((f) => carryProblem(root, f)))).filter((p): p is SpecIssue => p !== undefined);
+  if (problems.length) throw specInvalid(problems);
+  const carried = await Promise.all(subs.map(async (file) => ({ file, sections: carriedSections(await loadDvcYaml(root, [file], cache)) })));
+  return pipelineFromDvcYaml(files.includes(DVC_FILE) ? readFileSync(join(root, DVC_FILE), 'utf8') : undefined, carried);
 }
 
 async function lockWouldChange(root: string, lock: Lock): Promise<FileChange> {

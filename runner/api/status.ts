@@ -2,6 +2,7 @@
 import { loadPipelineOrNone } from '../pipeline/load-pipeline.js';
 import { ignoredOutWarnings } from '../gitignore/ignored-outs.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
+import { unreadDvcYamls } from '../pipeline/unread-dvc-yamls.js';
 import { buildDag } from '../dag/build-dag.js';
 import { selectStages } from '../dag/select-stages.js';
 import type { Reason } from '../stage/reason.js';
@@ -40,6 +41,7 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
   const dir = ensurePipeDir(root);
   const cache = new ParsedCache(dir.tmp);
   const pipeline = await loadPipelineOrNone({ root, cache });
+  const unread = unreadDvcYamls(pipeline, cache);
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, { targets });
   const hasher = new PathHasher(root, new StatState(dir.state));
@@ -75,5 +77,5 @@ export async function status({ root, targets = [] }: { root: string; targets?: r
     if (state === 'changed' || state === 'always-changed') changed.add(s.stage.name);
     return { stage: s.stage.name, state, reasons };
   });
-  return { stages, data, warnings: await ignoredOutWarnings(root, pipeline) };
+  return { stages, data, warnings: [...unread, ...(await ignoredOutWarnings(root, pipeline))] };
 }

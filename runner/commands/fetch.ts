@@ -4,6 +4,7 @@ import { defineCommand } from '../command/command.js';
 import { positiveInt, seconds as secondsFlag } from '../command/parse-args.js';
 import { isPipeError } from '../errors.js';
 import { findRoot } from '../repo/find-root.js';
+import { notOnRemoteLine } from './not-on-remote.js';
 import { remoteOption, targetsArg, transferJobsOption, waitOption } from './shared-options.js';
 import { count, formatBytes, objects, progressBar, seconds } from './transfer-progress.js';
 
@@ -44,5 +45,5 @@ on the next run.`,
 
 export function fetchLine(s: FetchSummary): string {
   const runs = s.runs ? ` and ${count(s.runs)} run-cache entr${s.runs === 1 ? 'y' : 'ies'}` : '';
-  return `fetched ${objects(s.fetched)} (${formatBytes(s.bytes)})${runs} from ${s.remote} in ${seconds(s.ms)}; ${count(s.cached)} already in the cache\n`;
+  return `fetched ${objects(s.fetched)} (${formatBytes(s.bytes)})${runs} from ${s.remote} in ${seconds(s.ms)}; ${count(s.cached)} already in the cache\n${notOnRemoteLine(s.notOnRemote)}`;
 }

@@ -5,6 +5,7 @@ import { defineCommand, type Io } from '../command/command.js';
 import { positiveInt } from '../command/parse-args.js';
 import { findRoot } from '../repo/find-root.js';
 import { describeReason } from '../stage/reason.js';
+import { notOnRemoteLine } from './not-on-remote.js';
 import { targetsArg } from './shared-options.js';
 import { formatBytes } from '../command/format-bytes.js';
 
@@ -23,7 +24,7 @@ asks about each object when there are few); downloads nothing into the cache.
 Exits 0 whether or not something changed.`,
   options: {
     json: { type: 'boolean', help: 'print the result as JSON' },
-    remote: { type: 'boolean', help: 'compare the cache with a remote instead of the workspace with data.lock' },
+    remote: { type: 'boolean', short: 'c', help: "compare the cache with a remote (DVC's -c, --cloud) instead of the workspace with data.lock" },
     'remote-name': { type: 'string', short: 'r', valueName: 'NAME', help: 'the remote to compare with (implies --remote; default: the default remote)' },
     jobs: { type: 'string', short: 'j', valueName: 'N', help: 'with --remote: requests at once' },
   },
@@ -87,7 +88,9 @@ function printRemote(io: Io, r: RemoteStatus): void {
     missing += p.missing.length;
     io.out(`    ${s.bold(p.path)}: ${parts.length ? parts.join(', ') : s.green(`in sync (${plural(p.objects, 'object')})`)}\n`);
   }
-  for (const p of r.localOnlyPaths) io.out(`    ${s.bold(p)}: ${s.dim('push: false (kept in the local cache only)')}\n`);
+  const absent = new Set(r.notOnRemote);
+  for (const p of r.localOnlyPaths) if (!absent.has(p)) io.out(`    ${s.bold(p)}: ${s.dim('push: false (kept in the local cache only)')}\n`);
+  if (absent.size) io.out(`    ${notOnRemoteLine(r.notOnRemote)}`);
   if (r.runs.localOnly.length) io.out(`    run-cache: ${entries(r.runs.localOnly.length)} not in the remote\n`);
   if (r.runs.remoteOnly.length) io.out(`    run-cache: ${entries(r.runs.remoteOnly.length)} only in the remote\n`);
   if (r.unreferenced) io.out(s.dim(`    (the remote also holds ${plural(r.unreferenced, 'object')} that this workspace does not reference)\n`));

@@ -13,12 +13,18 @@ export interface Selection {
 /** Selected stage names, in topological order. */
 export function selectStages(dag: Dag, { targets = [], single = false, downstream = false }: Selection): string[] {
   if (targets.length === 0) return [...dag.order];
-  // A foreach or matrix stage's name (`train`) names every stage it generated (`train@…`), as in DVC.
-  const group = (t: string) => (dag.stages.has(t) || t.includes('@') ? [] : [...dag.stages.keys()].filter((n) => n.startsWith(`${t}@`)));
-  targets = targets.flatMap((t) => {
-    const members = group(t);
+  const names = [...dag.stages.keys()];
+  const expand = (t: string): string[] => {
+    if (dag.stages.has(t)) return [t];
+    // DVC's addresses: `dvc.yaml:train` is the root file's `train`; `sub/dvc.yaml` every stage of that file.
+    if (t.startsWith('dvc.yaml:')) return expand(t.slice('dvc.yaml:'.length));
+    const members = t.endsWith('/dvc.yaml')
+      ? names.filter((n) => n.startsWith(`${t}:`))
+      : // A foreach or matrix stage's name (`train`) names every stage it generated (`train@…`), as in DVC.
+        t.includes('@') ? [] : names.filter((n) => n.startsWith(`${t}@`));
     return members.length ? members : [t];
-  });
+  };
+  targets = targets.flatMap(expand);
   const unknown = targets.filter((t) => !dag.stages.has(t));
   if (unknown.length) throw unknownStages(unknown, [...dag.stages.keys()]);
   const chosen = new Set<string>();

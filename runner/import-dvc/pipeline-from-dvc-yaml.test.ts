@@ -46,7 +46,7 @@ describe('pipelineFromDvcYaml', () => {
     expect(pipelineOrigin(DVC)).toBe('foreign');
     expect(text).toContain('foreach: ${langs}');
     const load = async (format: typeof dvcYaml, file: string) => {
-      const r = await format.load({ root, file, cache: new ParsedCache(undefined), fresh: true });
+      const r = await format.load({ root, files: [file], cache: new ParsedCache(undefined), fresh: true });
       if (!('pipeline' in r)) throw new Error(JSON.stringify(r.issues));
       return r.pipeline;
     };

@@ -5,7 +5,8 @@
  * and `plots:` are cached in DVC and committed in pipe, so each gets `cache: true` unless it says.
  */
 import { createHash } from 'node:crypto';
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import type { CarriedSections } from './sub-dvc-yaml.js';
 
 /** How the first line of a pipeline.yaml pipe import dvc wrote starts. */
 export const IMPORT_HEADER = '# Written by `pipe import dvc` from dvc.yaml';
@@ -24,9 +25,12 @@ export function pipelineOrigin(text: string): 'import' | 'edited' | 'foreign' {
   return m[1] === digest(text.slice(newline + 1)) ? 'import' : 'edited';
 }
 
-/** The text of pipeline.yaml for a dvc.yaml text that loads without problems. */
-export function pipelineFromDvcYaml(dvcText: string): string {
-  const doc = parseDocument(dvcText, { keepSourceTokens: false });
+/**
+ * The text of pipeline.yaml for a dvc.yaml text that loads without problems (none: the root has
+ * no dvc.yaml), with the stages and sections `carried` from the dvc.yaml files below the root.
+ */
+export function pipelineFromDvcYaml(dvcText: string | undefined, carried: readonly { readonly file: string; readonly sections: CarriedSections }[] = []): string {
+  const doc = dvcText === undefined ? new Document({ stages: {} }) : parseDocument(dvcText, { keepSourceTokens: false });
   const stages = doc.get('stages');
   if (isMap(stages)) {
     for (const pair of stages.items) {
@@ -37,8 +41,30 @@ export function pipelineFromDvcYaml(dvcText: string): string {
       if (isMap(body)) for (const field of ['metrics', 'plots']) cacheByDefault(doc, body, field);
     }
   }
+  for (const { file, sections } of carried) carry(doc, file, sections);
   const text = doc.toString({ lineWidth: 0 });
   return `${IMPORT_HEADER} (content ${digest(text)}); pipe reads this file, DVC keeps reading dvc.yaml. Edited, it is no longer replaced by a re-import.\n${text}`;
+}
+
+/** A sub file's stages and sections added to the document, the first stage saying where they came from. */
+function carry(doc: Document, file: string, sections: CarriedSections): void {
+  if (!isMap(doc.get('stages'))) doc.set('stages', doc.createNode({}));
+  const stages = doc.get('stages') as YAMLMap;
+  for (const [i, [name, entry]] of Object.entries(sections.stages).entries()) {
+    const key = doc.createNode(name);
+    if (i === 0) key.commentBefore = ` From ${file}: stage names as DVC addresses them, paths relative to wdir, templating expanded.`;
+    stages.set(key, doc.createNode(entry));
+  }
+  const append = (key: string, items: readonly unknown[]) => {
+    if (items.length === 0) return;
+    const list = doc.get(key);
+    if (isSeq(list)) for (const item of items) list.add(doc.createNode(item));
+    else doc.set(key, doc.createNode([...items]));
+  };
+  append('metrics', sections.metrics);
+  append('params', sections.params);
+  append('plots', sections.plots);
+  for (const [name, a] of Object.entries(sections.artifacts)) doc.setIn(['artifacts', name], doc.createNode(a));
 }
 
 function cacheByDefault(doc: Document, body: YAMLMap, field: string): void {

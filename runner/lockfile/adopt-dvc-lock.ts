@@ -5,12 +5,14 @@
  * to date and nothing is recomputed); else, with a carrier, the object from `.dvc/cache`; else
  * a hash that matches nothing, so the stage reads as modified and runs.
  */
+import { posix } from 'node:path';
 import type { PathHasher } from '../hash/hash-path.js';
+import { DVC_YAML } from '../pipeline/find-dvc-yaml.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
 import type { ParsedCache } from '../yaml/parsed-cache.js';
 import type { DvcCacheCarrier } from './dvc-cache.js';
 import { readDvcFiles } from './dvc-files.js';
-import { readDvcLock } from './dvc-lock.js';
+import { DVC_LOCK_FILE, readDvcLock, type DvcStageLock } from './dvc-lock.js';
 import type { DataLock, Lock, LockedPath, StageLock } from './lock.js';
 import { takeOverDvcPath, type DvcRecorded } from './take-over-dvc-path.js';
 
@@ -41,7 +43,7 @@ export interface AdoptOptions {
   readonly carryAll?: boolean;
 }
 
-/** `lock` with entries from dvc.lock (for a dvc.yaml pipeline) and from `.dvc` files that it lacks. */
+/** `lock` with entries from dvc.lock (for a dvc.yaml pipeline: each dvc.yaml's own) and from `.dvc` files that it lacks. */
 export async function adoptDvcLock({ pipeline, lock, hasher, cache, carrier, carryAll }: AdoptOptions): Promise<Adopted> {
   const root = pipeline.root;
   const md5s = new Map<string, Promise<string | undefined>>();
@@ -49,9 +51,18 @@ export async function adoptDvcLock({ pipeline, lock, hasher, cache, carrier, car
   const stages: Record<string, StageLock> = { ...lock.stages };
   const adopted: string[] = [];
   const missing = pipeline.stages.filter((s) => !lock.stages[s.name]);
-  if (pipeline.file === 'dvc.yaml' && missing.length > 0) {
+  const dvcFiles = (pipeline.files ?? [pipeline.file]).filter((f) => posix.basename(f) === DVC_YAML);
+  if (dvcFiles.length > 0 && missing.length > 0) {
     const wdirs = new Map(pipeline.stages.map((s) => [s.name, s.wdir]));
-    const dvc = await readDvcLock({ root, ...(cache ? { cache } : {}), wdirOf: (n) => wdirs.get(n) });
+    // Each dvc.yaml's dvc.lock is beside it and names its stages as that file does (`train` for
+    // pipe's `sub/dvc.yaml:train`).
+    const dvc = new Map<string, DvcStageLock>();
+    for (const file of dvcFiles) {
+      const dir = posix.dirname(file);
+      const nameOf = (n: string) => (dir === '.' ? n : `${file}:${n}`);
+      const lockFile = posix.join(dir, DVC_LOCK_FILE);
+      for (const [n, d] of await readDvcLock({ root, file: lockFile, ...(cache ? { cache } : {}), wdirOf: (n) => wdirs.get(nameOf(n)) })) dvc.set(nameOf(n), d);
+    }
     for (const stage of missing) {
       const d = dvc.get(stage.name);
       if (!d) continue;

@@ -4,14 +4,15 @@
  * stages with `deps:`, `frozen`, outs outside the repository, uncached or unpushed outs, hashes
  * other than md5) is an issue at its file:line:col, never skipped.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { PipeError, formatIssues, isPipeError, type SpecIssue } from '../errors.js';
 import { WorkspaceGuard } from '../fs/workspace-guard.js';
-import { toRepoPath, type RepoPath } from '../fs/repo-path.js';
+import { isWithin, toRepoPath, type RepoPath } from '../fs/repo-path.js';
 import type { Md5Kind } from '../hash/dvc-md5.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';
+import { dvcWorkspaceFiles } from '../pipeline/find-dvc-yaml.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
 
 export interface DvcTracked {
@@ -26,39 +27,22 @@ export interface DvcTracked {
 /** Keys of a `.dvc` file and of its outs that carry nothing pipe must act on. */
 const FILE_KEYS = new Set(['outs', 'md5', 'wdir', 'desc', 'meta']);
 const OUT_KEYS = new Set(['md5', 'hash', 'size', 'nfiles', 'path', 'desc', 'type', 'labels', 'meta', 'cache', 'push', 'persist', 'isexec']);
-/** Directories never searched for `.dvc` files. */
-const SKIP = new Set(['.git', '.dvc', '.pipe', 'node_modules']);
-
 /**
  * The `.dvc` files of a DVC project (a root holding `.dvc/`), sorted; none elsewhere, so other
- * repositories pay nothing. `skip`: directories not to enter (a stage's outs hold no .dvc files
- * and may hold many files).
+ * repositories pay nothing. Searched as dvc.yaml files are (walkWorkspace: not `.git`, `.dvc`,
+ * `.pipe`, `node_modules`, ignored directories, nor a directory DVC tracks, `images` beside
+ * `images.dvc`), in the same remembered search as the dvc.yaml files. `skip`: directories whose
+ * files are data, not `.dvc` files (a stage's outs; cached ones are git-ignored, so not searched).
  */
-export function findDvcFiles(root: string, skip: ReadonlySet<RepoPath> = new Set()): RepoPath[] {
+export function findDvcFiles(root: string, cache: ParsedCache, skip: ReadonlySet<RepoPath> = new Set()): RepoPath[] {
   if (!existsSync(join(root, '.dvc'))) return [];
-  const found: RepoPath[] = [];
-  const walk = (rel: string) => {
-    let entries;
-    try {
-      entries = readdirSync(join(root, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const names = new Set(entries.map((e) => e.name));
-    for (const e of entries) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isFile() && e.name.endsWith('.dvc') && e.name !== '.dvc') found.push(p);
-      // A directory DVC tracks (`images` beside `images.dvc`) holds data, not .dvc files.
-      else if (e.isDirectory() && !SKIP.has(e.name) && !names.has(`${e.name}.dvc`) && !skip.has(p)) walk(p);
-    }
-  };
-  walk('');
-  return found.sort();
+  const outs = [...skip];
+  return dvcWorkspaceFiles(root, cache).filter((f) => f.endsWith('.dvc') && !outs.some((o) => isWithin(f, o)));
 }
 
 /** Every out of every `.dvc` file; all problems at once, as one SPEC_INVALID error. */
 export async function readDvcFiles({ root, cache = new ParsedCache(undefined), skip }: { root: string; cache?: ParsedCache; skip?: ReadonlySet<RepoPath> }): Promise<DvcTracked[]> {
-  const files = findDvcFiles(root, skip);
+  const files = findDvcFiles(root, cache, skip);
   const out: DvcTracked[] = [];
   const issues: SpecIssue[] = [];
   const guard = new WorkspaceGuard(root);

@@ -1,4 +1,5 @@
 /** @module dvc.lock (DVC's schema '2.0'): what DVC recorded for each stage, paths made repository paths. */
+import { posix } from 'node:path';
 import { toRepoPath } from '../fs/repo-path.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
@@ -25,18 +26,30 @@ export interface DvcStageLock {
 }
 
 /**
- * dvc.lock's stages, or none when there is no dvc.lock. `wdirOf` gives each stage's wdir (dvc.lock
- * writes paths relative to it). A file DVC did not write this way is an error naming its line.
+ * dvc.lock's stages (by the name dvc.lock gives them), or none when there is no dvc.lock. `file`:
+ * which one (`sub/dvc.lock` beside `sub/dvc.yaml`; the root's by default). `wdirOf` gives each
+ * stage's wdir, a repository path (dvc.lock writes paths relative to it). A file DVC did not
+ * write this way is an error naming its line.
  */
-export async function readDvcLock({ root, cache = new ParsedCache(undefined), wdirOf }: { root: string; cache?: ParsedCache; wdirOf: (stage: string) => RepoPath | undefined }): Promise<Map<string, DvcStageLock>> {
-  const read = await readYamlFile({ root, name: DVC_LOCK_FILE, cache });
+export async function readDvcLock({
+  root,
+  file = DVC_LOCK_FILE,
+  cache = new ParsedCache(undefined),
+  wdirOf,
+}: {
+  root: string;
+  file?: RepoPath;
+  cache?: ParsedCache;
+  wdirOf: (stage: string) => RepoPath | undefined;
+}): Promise<Map<string, DvcStageLock>> {
+  const read = await readYamlFile({ root, name: file, cache });
   const out = new Map<string, DvcStageLock>();
   if (!read.exists) return out;
   const first = read.source?.syntaxIssues[0];
-  if (first) throw lockInvalid(DVC_LOCK_FILE, first.message, first.line ? { line: first.line, column: first.column ?? 1 } : undefined);
+  if (first) throw lockInvalid(file, first.message, first.line ? { line: first.line, column: first.column ?? 1 } : undefined);
   const bad = (message: string, path: (string | number)[]) => {
     // Without positions (a remembered value) the message still names the key.
-    throw lockInvalid(DVC_LOCK_FILE, message, read.source?.locate(path));
+    throw lockInvalid(file, message, read.source?.locate(path));
   };
   const v = read.value;
   if (v === undefined || v === null) return out;
@@ -46,7 +59,7 @@ export async function readDvcLock({ root, cache = new ParsedCache(undefined), wd
   for (const [name, s] of Object.entries(stages)) {
     if (!isRecord(s)) bad(`stage '${name}' must be a mapping`, ['stages', name]);
     const st = s as Record<string, unknown>;
-    const wdir = wdirOf(name) ?? '.';
+    const wdir = wdirOf(name) ?? posix.dirname(file);
     const paths = (field: 'deps' | 'outs'): DvcLockedPath[] => {
       const list = st[field] ?? [];
       if (!Array.isArray(list)) return bad(`stage '${name}': ${field} must be a list`, ['stages', name, field]);

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import type { Revision } from '../git/revision.js';
@@ -50,5 +51,24 @@ describe('pipelineAt (the workspace)', () => {
     const at = await pipelineAt(root, workspace);
     expect(at.state === 'found' && at.file).toBe('dvc.yaml');
     expect(at.state === 'found' && at.declared.metrics).toEqual(['eval/en.json', 'eval/de.json', 'eval/all.json']);
+  });
+
+  it('reads every dvc.yaml, each relative to its directory (its own params.yaml and vars), in the workspace and at a commit', async () => {
+    const root = tempDir('pipeline-at-');
+    const write = (rel: string, text: string) => {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    };
+    write('dvc.yaml', 'stages:\n  a:\n    cmd: x\n    metrics: [m.json]\n');
+    write('proj/params.yaml', 'dir: out\n');
+    write('proj/dvc.yaml', 'stages:\n  b:\n    cmd: x\n    params: [dir]\n    metrics:\n      - ${dir}/m.json\nplots:\n  - p.csv\n');
+    const expected = { params: ['proj/params.yaml'], metrics: ['m.json', 'proj/out/m.json'], plots: [{ path: 'proj/p.csv', props: {} }] };
+    expect(await pipelineAt(root, workspace)).toMatchObject({ state: 'found', file: 'dvc.yaml', declared: expected });
+    execFileSync('git', ['init', '-q', root]);
+    execFileSync('git', ['-C', root, 'add', '-A']);
+    execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'x']);
+    const commit = execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    rmSync(join(root, 'proj'), { recursive: true });
+    expect(await pipelineAt(root, { name: 'HEAD', commit })).toMatchObject({ state: 'found', file: 'dvc.yaml', declared: expected });
   });
 });

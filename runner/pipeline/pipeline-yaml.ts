@@ -1,7 +1,7 @@
 /** @module The pipeline.yaml format: the file and its params files read strictly into a validated, normalised Pipeline, or leniently at any revision. */
 import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
-import type { Artifact, Dep, Out, OutKind, ParamRef, Pipeline, PlotProps, Stage } from './pipeline.js';
+import type { Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
@@ -14,7 +14,8 @@ import { trackedFiles, type TrackedFiles } from './tracked-files.js';
 import type { VarsReader } from './template/load-vars.js';
 import { expandTemplate, type UsedParam } from './template/expand-template.js';
 import { rememberPipeline, rememberedPipeline } from './remembered-pipeline.js';
-import { readTopLevel } from './read-top-level.js';
+import { readArtifacts, readTopLevel } from './read-top-level.js';
+import { joinParts, type Part } from './join-parts.js';
 import { refuseUnsupported } from './refuse-unsupported.js';
 import { pipeTemplate } from './plot-template.js';
 
@@ -35,46 +36,87 @@ const PIPE: Dialect = { cacheMetrics: false, shellInCmd: true };
 const DVC: Dialect = { cacheMetrics: true, shellInCmd: false };
 
 export const pipelineYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, PIPE),
-  declared: (value, read) => declaredFiles(value, read, PIPE),
+  load: ({ root, files, cache, fresh }) => load(root, 'pipeline.yaml', files, cache, fresh, PIPE),
+  declared: (value, read, dir) => declaredFiles(value, read, PIPE, dir),
 };
 
-/** dvc.yaml: the same file, read with DVC's defaults. */
+/** dvc.yaml: the same file, read with DVC's defaults; every dvc.yaml of the workspace makes one pipeline. */
 export const dvcYaml: PipelineFormat = {
-  load: ({ root, file, cache, fresh }) => load(root, file, cache, fresh, DVC),
-  declared: (value, read) => declaredFiles(value, read, DVC),
+  load: ({ root, files, cache, fresh }) => load(root, 'dvc.yaml', files, cache, fresh, DVC),
+  declared: (value, read, dir) => declaredFiles(value, read, DVC, dir),
 };
 
 /** trackedFiles of the file as expanded; entries whose `${}` could not be resolved stay as written and are skipped as paths. */
-async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect): Promise<TrackedFiles> {
-  return trackedFiles((await expandTemplate(value, read, dialect)).value);
+async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect, dir = '.'): Promise<TrackedFiles> {
+  return trackedFiles((await expandTemplate(value, read, { ...dialect, dir })).value, dir);
 }
 
-async function load(root: string, file: string, cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
+async function load(root: string, format: string, files: readonly string[], cache: ParsedCache, fresh: boolean, dialect: Dialect): Promise<StrictLoad> {
   if (!fresh) {
-    const remembered = rememberedPipeline(cache, root, file);
+    const remembered = rememberedPipeline(cache, root, format, files);
     if (remembered) return { pipeline: remembered };
   }
+  const params = new ParamsFiles(root, cache, fresh);
+  const issues: SpecIssue[] = [];
+  const parts: Part[] = [];
+  const reads: { remember(): void }[] = [];
+  let fromCache = false;
+  for (const file of files) {
+    const r = await readPipelineFile({ root, file, params, cache, fresh, dialect, issues });
+    fromCache ||= r.fromCache;
+    if (r.part) parts.push(r.part);
+    if (r.read) reads.push(r.read);
+  }
+  if (issues.length) return { issues, fromCache };
+  const pipeline = joinParts(root, files, parts, issues);
+  if (issues.length) return { issues, fromCache };
+  for (const r of reads) r.remember();
+  rememberPipeline(cache, format, pipeline, [...files, ...params.loadedFiles()]);
+  return { pipeline };
+}
+
+interface FileRead {
+  readonly part?: Part;
+  /** To remember the parsed file once the whole pipeline is valid. */
+  readonly read?: { remember(): void };
+  readonly fromCache: boolean;
+}
+
+/**
+ * One pipeline file, strictly: its problems go to `issues`. A file below the root (`sub/dvc.yaml`)
+ * reads its paths, params.yaml and vars files relative to its directory, and its stages are named
+ * as DVC addresses them (`sub/dvc.yaml:train`).
+ */
+async function readPipelineFile(o: {
+  root: string;
+  file: string;
+  params: ParamsFiles;
+  cache: ParsedCache;
+  fresh: boolean;
+  dialect: Dialect;
+  issues: SpecIssue[];
+}): Promise<FileRead> {
+  const { root, file, params, cache, fresh, dialect } = o;
+  const dir = posix.dirname(file);
   const read = await readYamlFile({ root, name: file, cache, fresh });
   // Gone since the caller looked: as empty as a file can be.
-  if (!read.exists) return { issues: [{ file, message: 'the file disappeared while it was being read' }], fromCache: false };
+  if (!read.exists) return fail(o.issues, [{ file, message: 'the file disappeared while it was being read' }], false);
   const source: YamlSource = read.source ?? unlocated(file, read.value);
-  const issues: SpecIssue[] = [...source.syntaxIssues];
-  if (issues.length) return { issues, fromCache: false };
+  if (source.syntaxIssues.length) return fail(o.issues, source.syntaxIssues, false);
   if (read.value === undefined || read.value === null) {
-    return { issues: [{ file, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], fromCache: false };
+    return fail(o.issues, [{ file, line: 1, column: 1, message: 'file is empty; it needs a `stages:` mapping' }], false);
   }
-  const params = new ParamsFiles(root, cache, fresh);
+  const issues: SpecIssue[] = [];
   const expanded = await expandTemplate(read.value, async (name) => {
     const r = await params.load(name);
     if (!r.exists) return { exists: false };
     const problem = r.source?.syntaxIssues[0];
     return { exists: true, value: r.value, ...(problem ? { problem: `line ${problem.line ?? 1}: ${problem.message}` } : {}) };
-  }, dialect);
+  }, { ...dialect, dir });
   const fromCache = !read.source;
   const located = withOrigins(source, expanded.origins);
   for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
-  if (issues.length) return { issues, fromCache };
+  if (issues.length) return fail(o.issues, issues, fromCache);
   // A remembered value was validated when it was remembered (the validator, 40 KB, loads only
   // here), but a templated one depends on its vars files: it is checked every time.
   if (read.source || expanded.templated) {
@@ -87,18 +129,22 @@ async function load(root: string, file: string, cache: ParsedCache, fresh: boole
   const paramPaths: ParamPaths = new Map();
   const rawStages = isRecord(raw.stages) ? raw.stages : {};
   for (const [name, rawStage] of Object.entries(rawStages)) {
-    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? [], dialect));
+    if (isRecord(rawStage)) stages.push(readStage(located, name, rawStage, issues, paramPaths, expanded.used.get(name) ?? [], dialect, dir));
   }
   const resolved = await resolveParams(params, located, stages, paramPaths, issues);
-  const top = readTopLevel(located, raw, issues);
+  const top = readTopLevel(located, raw, issues, dir);
   const gates = checkGates(located, raw.gates, stages, issues, top.metrics);
-  const artifacts = readArtifacts(located, raw.artifacts, issues);
+  const artifacts = readArtifacts(located, raw.artifacts, issues, dir);
   const registryStages = isRecord(raw.registry) ? strings(raw.registry.stages) : [];
-  if (issues.length) return { issues, fromCache };
-  read.remember();
-  const pipeline: Pipeline = { root, file, stages, gates, artifacts, registryStages, params: resolved, ...top };
-  rememberPipeline(cache, pipeline, [file, ...params.loadedFiles()]);
-  return { pipeline };
+  if (issues.length) return fail(o.issues, issues, fromCache);
+  // DVC's address of a stage in another directory's dvc.yaml; the root's keep their plain names.
+  const named = dir === '.' ? stages : stages.map((s) => ({ ...s, name: `${file}:${s.name}` }));
+  return { part: { stages: named, gates, artifacts, registryStages, params: resolved, ...top }, read, fromCache };
+}
+
+function fail(all: SpecIssue[], issues: readonly SpecIssue[], fromCache: boolean): FileRead {
+  all.push(...issues);
+  return { fromCache };
 }
 
 /** Messages about a generated stage (`build@us`) point into the definition it came from. */
@@ -129,15 +175,19 @@ function readStage(
   paramPaths: ParamPaths,
   used: readonly UsedParam[],
   dialect: Dialect,
+  dir: string,
 ): Stage {
   const at = (path: KeyPath, message: string) =>
     issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
 
-  let wdir = '.';
-  if (typeof s.wdir === 'string' && posix.normalize(s.wdir) !== '.') {
-    const r = toRepoPath(s.wdir);
+  // A stage runs in its file's directory unless wdir says otherwise (relative to that directory).
+  let wdir = dir;
+  const written = typeof s.wdir === 'string' ? posix.join(dir, s.wdir) : dir;
+  if (posix.normalize(written) === '.') wdir = '.';
+  else {
+    const r = toRepoPath(typeof s.wdir === 'string' ? s.wdir : '.', dir);
     if (r.ok) wdir = r.path;
-    else at(['stages', name, 'wdir'], `path '${s.wdir}' ${r.reason}`);
+    else at(['stages', name, 'wdir'], `path '${String(s.wdir)}' ${r.reason}`);
   }
   const path = (field: string, i: number, p: string): string | undefined => {
     const r = toRepoPath(p, wdir);
@@ -279,30 +329,6 @@ async function resolveParams(
     stages[n] = { ...stage, params: refs };
   }
   return resolved;
-}
-
-/** `artifacts:` entries whose path is a repository path (the schema checked the rest). */
-function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[]): Artifact[] {
-  if (!isRecord(raw)) return [];
-  const out: Artifact[] = [];
-  for (const [name, a] of Object.entries(raw)) {
-    if (!isRecord(a) || typeof a.path !== 'string') continue;
-    const r = toRepoPath(a.path);
-    if (!r.ok) {
-      const path = ['artifacts', name, 'path'];
-      issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message: `path '${a.path}' ${r.reason}` });
-      continue;
-    }
-    out.push({
-      name,
-      path: r.path,
-      ...(typeof a.type === 'string' ? { type: a.type } : {}),
-      ...(typeof a.desc === 'string' ? { desc: a.desc } : {}),
-      ...(Array.isArray(a.labels) ? { labels: strings(a.labels) } : {}),
-      ...(isRecord(a.meta) ? { meta: a.meta } : {}),
-    });
-  }
-  return out;
 }
 
 function plotProps(f: Raw): PlotProps {

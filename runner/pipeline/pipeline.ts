@@ -87,6 +87,11 @@ export interface Pipeline {
   readonly root: string;
   /** The pipeline file it was read from, relative to the root (`pipeline.yaml`), for messages that locate a key in it. */
   readonly file: string;
+  /**
+   * Every pipeline file it was read from when there are several (a dvc.yaml per directory), `file`
+   * first; a stage of `sub/dvc.yaml` is named `sub/dvc.yaml:train` and its paths are repository paths.
+   */
+  readonly files?: readonly string[];
   /** Stages in declaration order. */
   readonly stages: readonly Stage[];
   readonly gates: readonly GateRule[];

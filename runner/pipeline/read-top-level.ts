@@ -1,8 +1,9 @@
-/** @module The top-level `metrics:`, `plots:` and `params:` of a pipeline file (DVC's shape), read into the Pipeline model. */
+/** @module The top-level `metrics:`, `plots:`, `params:` and `artifacts:` of a pipeline file (DVC's shape), read into the Pipeline model. */
+import { posix } from 'node:path';
 import type { SpecIssue } from '../errors.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
-import type { PlotDefinition, PlotProps, RepoPath } from './pipeline.js';
+import type { Artifact, PlotDefinition, PlotProps, RepoPath } from './pipeline.js';
 import { pipeTemplate } from './plot-template.js';
 
 export interface TopLevel {
@@ -12,10 +13,10 @@ export interface TopLevel {
 }
 
 /** Reads the three sections (the schema has checked their shapes); a bad path is an issue at its entry. */
-export function readTopLevel(source: YamlSource, raw: Record<string, unknown>, issues: SpecIssue[]): TopLevel {
+export function readTopLevel(source: YamlSource, raw: Record<string, unknown>, issues: SpecIssue[], dir = '.'): TopLevel {
   const at = (path: KeyPath, message: string) => issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message });
   const path = (p: string, where: KeyPath): RepoPath | undefined => {
-    const r = toRepoPath(p);
+    const r = toRepoPath(p, dir);
     if (r.ok) return r.path;
     at(where, `path '${p}' ${r.reason}`);
     return undefined;
@@ -43,7 +44,8 @@ export function readPlots(raw: unknown, path: (p: string, where: KeyPath) => Rep
     const xs = isRecord(props.x) ? props.x : undefined;
     if (!ys && !xs) {
       const p = path(key, ['plots', i]);
-      if (p !== undefined) out.push({ id: key, sources: [{ path: p }], props: { ...common, ...(typeof props.x === 'string' ? { x: props.x } : {}), ...yProp(props.y) } });
+      // A path is its own id: the repository path, for a file below the root (`sub/dvc.yaml`).
+      if (p !== undefined) out.push({ id: p === key || posix.normalize(key) === p ? key : p, sources: [{ path: p }], props: { ...common, ...(typeof props.x === 'string' ? { x: props.x } : {}), ...yProp(props.y) } });
       return;
     }
     const sources: { path: RepoPath; x?: string; y?: readonly string[] }[] = [];
@@ -57,6 +59,30 @@ export function readPlots(raw: unknown, path: (p: string, where: KeyPath) => Rep
     }
     out.push({ id: key, sources, props: common });
   });
+  return out;
+}
+
+/** `artifacts:` entries whose path is a repository path (the schema checked the rest). */
+export function readArtifacts(source: YamlSource, raw: unknown, issues: SpecIssue[], dir: string): Artifact[] {
+  if (!isRecord(raw)) return [];
+  const out: Artifact[] = [];
+  for (const [name, a] of Object.entries(raw)) {
+    if (!isRecord(a) || typeof a.path !== 'string') continue;
+    const r = toRepoPath(a.path, dir);
+    if (!r.ok) {
+      const path = ['artifacts', name, 'path'];
+      issues.push({ file: source.file, ...source.locate(path), key: formatKeyPath(path), message: `path '${a.path}' ${r.reason}` });
+      continue;
+    }
+    out.push({
+      name,
+      path: r.path,
+      ...(typeof a.type === 'string' ? { type: a.type } : {}),
+      ...(typeof a.desc === 'string' ? { desc: a.desc } : {}),
+      ...(Array.isArray(a.labels) ? { labels: a.labels.filter((l): l is string => typeof l === 'string') } : {}),
+      ...(isRecord(a.meta) ? { meta: a.meta } : {}),
+    });
+  }
   return out;
 }
 

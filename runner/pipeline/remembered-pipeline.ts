@@ -14,19 +14,25 @@ type Remembered = Omit<Pipeline, 'root' | 'params'> & { readonly params: [string
  */
 const BUILD = import.meta.url;
 
-const key = (file: string) => `${file}#pipeline`;
+const key = (format: string) => `${format}#pipeline`;
 
-/** The pipeline `file` loaded into while none of the files it read has changed since. */
-export function rememberedPipeline(cache: ParsedCache, root: string, file: string): Pipeline | undefined {
-  const r = cache.getDerived(root, key(file))?.value as Remembered | undefined;
-  if (!r || r.build !== BUILD || r.file !== file || !Array.isArray(r.stages) || !Array.isArray(r.params)) return undefined;
+/**
+ * The pipeline of `format` loaded from `files` while none of the files it read has changed since
+ * (and the workspace still has exactly those pipeline files: a dvc.yaml added in a new directory
+ * is not among the files it read).
+ */
+export function rememberedPipeline(cache: ParsedCache, root: string, format: string, files: readonly string[]): Pipeline | undefined {
+  const r = cache.getDerived(root, key(format))?.value as Remembered | undefined;
+  if (!r || r.build !== BUILD || !Array.isArray(r.stages) || !Array.isArray(r.params)) return undefined;
+  const had = r.files ?? [r.file];
+  if (had.length !== files.length || had.some((f, i) => f !== files[i])) return undefined;
   const { build: _build, ...rest } = r;
   return { ...rest, root, params: new Map(r.params.map(([f, values]) => [f, new Map(values)])) };
 }
 
-/** Remembers a valid pipeline, read from `files` (relative to `root`). */
-export function rememberPipeline(cache: ParsedCache, pipeline: Pipeline, files: readonly string[]): void {
+/** Remembers a valid pipeline of `format`, read from `files` (relative to `root`). */
+export function rememberPipeline(cache: ParsedCache, format: string, pipeline: Pipeline, files: readonly string[]): void {
   const { root, params, ...rest } = pipeline;
   const value: Remembered = { ...rest, params: [...params].map(([f, values]) => [f, [...values]]), build: BUILD };
-  cache.setDerived(root, key(pipeline.file), files, value);
+  cache.setDerived(root, key(format), files, value);
 }

@@ -33,7 +33,7 @@ export interface TrackedFiles {
  * predate today's schema): entries that cannot be read as paths are skipped, with the same path
  * rules as loadPipeline (wdir, normalisation, no escapes), and plot props of the wrong type are dropped.
  */
-export function trackedFiles(pipeline: unknown): TrackedFiles {
+export function trackedFiles(pipeline: unknown, dir: RepoPath = '.'): TrackedFiles {
   const params = new Set<RepoPath>();
   const metrics = new Set<RepoPath>();
   const plots = new Map<RepoPath, PlotProps>();
@@ -41,8 +41,9 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   const stages = isRecord(pipeline) && isRecord(pipeline.stages) ? Object.values(pipeline.stages) : [];
   for (const stage of stages) {
     if (!isRecord(stage)) continue;
-    const wdirPath = typeof stage.wdir === 'string' ? toRepoPath(stage.wdir) : undefined;
-    const wdir = wdirPath?.ok ? wdirPath.path : '.';
+    // Relative to the file's directory (a dvc.yaml below the root), as loadPipeline reads it.
+    const wdirPath = toRepoPath(typeof stage.wdir === 'string' ? stage.wdir : '.', dir);
+    const wdir = wdirPath.ok ? wdirPath.path : dir;
     const resolve = (p: string) => {
       const r = toRepoPath(p, wdir);
       return r.ok ? r.path : undefined;
@@ -67,9 +68,9 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   }
   // Top-level sections (DVC's shape): files named there whether or not a stage writes them.
   const top = isRecord(pipeline) ? pipeline : {};
-  for (const p of Array.isArray(top.metrics) ? top.metrics : []) if (typeof p === 'string') addTop(metrics, p);
-  for (const p of Array.isArray(top.params) ? top.params : []) if (typeof p === 'string') addTop(params, p);
-  for (const def of readPlots(top.plots, (p) => topPath(p))) {
+  for (const p of Array.isArray(top.metrics) ? top.metrics : []) if (typeof p === 'string') addTop(metrics, p, dir);
+  for (const p of Array.isArray(top.params) ? top.params : []) if (typeof p === 'string') addTop(params, p, dir);
+  for (const def of readPlots(top.plots, (p) => topPath(p, dir))) {
     for (const src of def.sources) {
       if (plots.has(src.path)) continue;
       const props = plotProps({ ...def.props, ...(src.x !== undefined ? { x: src.x } : {}), ...(src.y?.length ? { y: src.y.length === 1 ? src.y[0] : src.y } : {}) });
@@ -81,7 +82,7 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   const gated = gates.flatMap((g) => (isRecord(g) && typeof g.metric === 'string' ? [g.metric] : []));
   const artifacts = new Map<string, RepoPath>();
   for (const [name, a] of Object.entries(isRecord(pipeline) && isRecord(pipeline.artifacts) ? pipeline.artifacts : {})) {
-    const r = isRecord(a) && typeof a.path === 'string' ? toRepoPath(a.path) : undefined;
+    const r = isRecord(a) && typeof a.path === 'string' ? toRepoPath(a.path, dir) : undefined;
     if (r?.ok) artifacts.set(name, r.path);
   }
   const registry = isRecord(pipeline) && isRecord(pipeline.registry) ? pipeline.registry : {};
@@ -93,13 +94,13 @@ export function trackedFiles(pipeline: unknown): TrackedFiles {
   return { params: [...params], metrics: [...metrics], plots: tracked, gated, artifacts, registryStages };
 }
 
-function topPath(p: string): RepoPath | undefined {
-  const r = toRepoPath(p);
+function topPath(p: string, dir: RepoPath): RepoPath | undefined {
+  const r = toRepoPath(p, dir);
   return r.ok ? r.path : undefined;
 }
 
-function addTop(set: Set<RepoPath>, p: string): void {
-  const path = topPath(p);
+function addTop(set: Set<RepoPath>, p: string, dir: RepoPath): void {
+  const path = topPath(p, dir);
   if (path !== undefined) set.add(path);
 }
 

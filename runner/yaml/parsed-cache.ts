@@ -109,14 +109,18 @@ export function statOrUndefined(abs: string): Stats | undefined {
   }
 }
 
-/** The stats of `files` as one key (a missing file counts as missing); undefined for a path that is not a file. */
+/**
+ * The stats of `files` as one key (a missing file counts as missing); undefined for a path that is
+ * not a file. A name ending in `/` is a directory: its stats change when an entry is added, removed
+ * or renamed in it (what a search for pipeline files depends on).
+ */
 function filesKey(root: string, files: readonly string[]): { key: string; racy: boolean } | undefined {
   const now = nowMs();
   let racy = false;
   const parts: string[] = [];
   for (const f of files) {
     const st = statOrUndefined(join(root, f));
-    if (st && !st.isFile()) return undefined;
+    if (st && (f.endsWith('/') ? !st.isDirectory() : !st.isFile())) return undefined;
     if (st && isRacy(st, now)) racy = true;
     parts.push(st ? statKey(st) : '-');
   }

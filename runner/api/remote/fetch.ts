@@ -15,7 +15,7 @@ import type { Remote } from '../../remote/remote.js';
 import { fetchRunEntries, lockedRuns } from '../../remote/run-entries.js';
 import type { OnProgress } from '../../remote/transfer.js';
 import { RunCache } from '../../run-cache/run-cache.js';
-import { remoteTargets } from './remote-targets.js';
+import { absentByDesign, remoteTargets } from './remote-targets.js';
 import { loadInputs } from '../load-inputs.js';
 
 export interface FetchOptions {
@@ -31,6 +31,8 @@ export interface FetchOptions {
 }
 
 export interface FetchSummary extends DownloadResult {
+  /** Targeted `push: false` outs the cache lacks: not on the remote by design, not fetched, not missing. */
+  readonly notOnRemote: readonly RepoPath[];
   readonly remote: string;
   readonly where: string;
   readonly runs: number;
@@ -45,13 +47,14 @@ export async function fetch(o: FetchOptions): Promise<FetchSummary> {
   try {
     const lock = await readLock({ root, cache: parsed });
     parsed.save();
-    const { roots, stages } = remoteTargets(pipeline, lock, o);
+    const { roots, stages, localOnlyHashes } = remoteTargets(pipeline, lock, o);
     const cache = openCache({ root, config, hasher: new PathHasher(root, new StatState(dir.state)) });
     const opened = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
     try {
       const fps = [...lockedRuns(pipeline, lock, stages).keys()];
       const result = await fetchInto({ cache, remote: opened.remote, jobs: opened.jobs, roots, sizes: lockedSizes(lock), fingerprints: fps, onProgress: o.onProgress });
-      const summary: FetchSummary = { ...result, remote: opened.remote.name, where: opened.remote.where, ms: Date.now() - started };
+      const notOnRemote = absentByDesign(cache.store, localOnlyHashes);
+      const summary: FetchSummary = { ...result, notOnRemote, remote: opened.remote.name, where: opened.remote.where, ms: Date.now() - started };
       const problem = fetchProblem(summary);
       if (problem) throw Object.assign(problem, { summary });
       return summary;

@@ -40,6 +40,10 @@ export async function pull(o: PullOptions): Promise<PullSummary> {
     }
     if (!isPipeError(err, 'CACHE_MISS')) throw err;
     summary = (err as unknown as { summary: CheckoutSummary }).summary;
+    // `push: false` outs are not on the remote by design: the fetch said so, and their absence
+    // is no failure of the pull (nothing else missing: success).
+    const byDesign = new Set(fetched.notOnRemote);
+    if (!fetchError && summary.corrupt.length === 0 && err.data.missing.every((m) => byDesign.has(m.path))) return { fetch: fetched, checkout: summary };
     // The fetch went well, yet objects are missing (found corrupt in the cache, say): checkout's
     // error, with both summaries, as every error of pull carries.
     if (!fetchError) throw Object.assign(err, { summary: { fetch: fetched, checkout: summary } satisfies PullSummary });

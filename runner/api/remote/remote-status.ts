@@ -8,7 +8,7 @@ import { readRemoteManifest } from '../../remote/read-remote-manifest.js';
 import { openRemote } from '../../remote/open-remote.js';
 import { lockedRuns } from '../../remote/run-entries.js';
 import { RunCache, runKey } from '../../run-cache/run-cache.js';
-import { transferInputs } from './remote-targets.js';
+import { absentByDesign, transferInputs } from './remote-targets.js';
 
 /** Per locked path: how many of its objects are where. */
 export interface PathRemoteStatus {
@@ -36,11 +36,13 @@ export interface RemoteStatus {
   readonly pushBytes: number;
   /** Outs with `push: false`: kept in the local cache only, never compared with the remote. */
   readonly localOnlyPaths: readonly RepoPath[];
+  /** Those of them the local cache lacks too (a fresh clone): `pipe repro` makes them. */
+  readonly notOnRemote: readonly RepoPath[];
 }
 
 export async function remoteStatus(o: { root: string; cwd?: string; targets?: readonly string[]; remote?: string; jobs?: number }): Promise<RemoteStatus> {
   const { root } = o;
-  const { pipeline, config, lock, roots, stages, localOnly, store, cacheDir } = await transferInputs(o);
+  const { pipeline, config, lock, roots, stages, localOnly, localOnlyHashes, store, cacheDir } = await transferInputs(o);
   const { remote, jobs } = await openRemote({ root, config, name: o.remote, jobs: o.jobs });
   try {
     // Directories whose manifest only the remote has: read it (into memory) to know their files.
@@ -88,7 +90,7 @@ export async function remoteStatus(o: { root: string; cwd?: string; targets?: re
     }
     const referenced = new Set(wanted.keys());
     const unreferenced = inv.listed ? [...inv.listed].filter((k) => !referenced.has(k)).length : undefined;
-    return { remote: remote.name, where: remote.where, paths, runs, ...(unreferenced === undefined ? {} : { unreferenced }), pushBytes, localOnlyPaths: localOnly };
+    return { remote: remote.name, where: remote.where, paths, runs, ...(unreferenced === undefined ? {} : { unreferenced }), pushBytes, localOnlyPaths: localOnly, notOnRemote: absentByDesign(store, localOnlyHashes) };
   } finally {
     remote.close();
   }

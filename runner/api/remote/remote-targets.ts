@@ -1,5 +1,6 @@
 /** @module What push, fetch and status --remote act on: the cached paths of data.lock, or those of the named stages and paths. */
 import { ObjectStore } from '../../cache/object-store.js';
+import { hasObjects } from '../../cache/stored-check.js';
 import type { Config } from '../../config/load-config.js';
 import type { Lock } from '../../lockfile/lock.js';
 import { readLock } from '../../lockfile/read-lock.js';
@@ -16,6 +17,8 @@ export interface RemoteTargets {
   readonly stages: ReadonlySet<string>;
   /** Targeted outs with `push: false`: kept in the local cache only, never sent or fetched. */
   readonly localOnly: readonly RepoPath[];
+  /** The same outs with their locked hashes. */
+  readonly localOnlyHashes: ReadonlyMap<RepoPath, string>;
 }
 
 export interface TransferInputs extends RemoteTargets {
@@ -40,11 +43,21 @@ export function remoteTargets(pipeline: Pipeline, lock: Lock, o: { root: string;
   const { roots, stages } = targetedPaths(pipeline, lock, o);
   // `push: false` outs stay local, and so do their stages' run-cache entries (they name those outs).
   const localOnly = pipeline.stages.flatMap((s) => s.outs.filter((x) => x.push === false && roots.has(x.path)).map((x) => ({ stage: s.name, path: x.path })));
+  const localOnlyHashes = new Map<RepoPath, string>();
   for (const { stage, path } of localOnly) {
+    localOnlyHashes.set(path, roots.get(path) as string);
     roots.delete(path);
     stages.delete(stage);
   }
-  return { roots, stages, localOnly: localOnly.map((x) => x.path) };
+  return { roots, stages, localOnly: localOnly.map((x) => x.path), localOnlyHashes };
+}
+
+/**
+ * The `push: false` outs whose objects the local cache lacks (a fresh clone): not on the remote
+ * by design, so fetch and pull skip them without calling them missing; `pipe repro` makes them.
+ */
+export function absentByDesign(store: ObjectStore, localOnlyHashes: ReadonlyMap<RepoPath, string>): RepoPath[] {
+  return [...localOnlyHashes].filter(([, hash]) => !hasObjects(store, hash)).map(([path]) => path);
 }
 
 function targetedPaths(pipeline: Pipeline, lock: Lock, { root, cwd = root, targets = [] }: { root: string; cwd?: string; targets?: readonly string[] }): { roots: Map<RepoPath, string>; stages: Set<string> } {

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { loadPipeline } from '../../pipeline/load-pipeline.js';
 import { ignoredOutWarnings } from '../../gitignore/ignored-outs.js';
 import { ParsedCache } from '../../yaml/parsed-cache.js';
+import { unreadDvcYamls } from '../../pipeline/unread-dvc-yamls.js';
 import { loadConfig } from '../../config/load-config.js';
 import { openCache } from '../../cache/open-cache.js';
 import { WorkspaceRecord } from '../../cache/workspace-record.js';
@@ -67,7 +68,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
   const reporter = recorder?.reporter ?? o.reporter;
   const cache = new ParsedCache(pipeDir(root).tmp);
   const pipeline = await loadPipeline({ root, cache });
-  for (const w of await ignoredOutWarnings(root, pipeline)) reporter.note(`warning: ${w}`);
+  for (const w of [...unreadDvcYamls(pipeline, cache), ...(await ignoredOutWarnings(root, pipeline))]) reporter.note(`warning: ${w}`);
   const dag = buildDag(pipeline);
   const selected = selectStages(dag, o);
   const config = await loadConfig({ root, cache: cache });

@@ -3,6 +3,7 @@
  * and `matrix` stages expanded into plain stages, before the file is validated. Every problem
  * is returned with the key path (in the file as written) of the construct it is about.
  */
+import { posix } from 'node:path';
 import type { KeyPath } from '../../yaml/key-path.js';
 import { TemplateContext, isRecord, type UsedParam } from './template-context.js';
 import { TemplateProblem } from './template-problem.js';
@@ -35,9 +36,11 @@ const TOP_SECTIONS = ['metrics', 'plots', 'params', 'artifacts'] as const;
 export interface ExpandOptions {
   /** Leave a `${…}` in `cmd` that names no variable to the shell (pipeline.yaml) instead of refusing it (dvc.yaml). */
   readonly shellInCmd?: boolean;
+  /** The file's directory (a dvc.yaml below the root): its params.yaml, vars files and wdirs are relative to it. */
+  readonly dir?: string;
 }
 
-export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCmd = false }: ExpandOptions = {}): Promise<Expanded> {
+export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCmd = false, dir = '.' }: ExpandOptions = {}): Promise<Expanded> {
   const origins = new Map<string, KeyPath>();
   const used = new Map<string, UsedParam[]>();
   if (!isRecord(doc) || !needsTemplating(doc)) return { value: doc, issues: [], origins, used, templated: false };
@@ -47,7 +50,7 @@ export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCm
     else throw err;
   };
 
-  const ctx = await loadVars({ ctx: new TemplateContext(undefined, undefined, shellInCmd), vars: doc.vars, path: ['vars'], wdir: '.', read, problem, withDefault: true });
+  const ctx = await loadVars({ ctx: new TemplateContext(undefined, undefined, shellInCmd), vars: doc.vars, path: ['vars'], wdir: dir, read, problem, withDefault: true });
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) {
     if (k === 'vars') continue;
@@ -79,7 +82,7 @@ export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCm
       continue;
     }
     if (!looping) {
-      const s = await resolveStage(def, ctx, at, name, read, problem, used);
+      const s = await resolveStage(def, ctx, at, name, dir, read, problem, used);
       if (s !== undefined) define(name, at, s);
       continue;
     }
@@ -89,7 +92,7 @@ export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCm
       const full = `${name}@${key}`;
       let local = ctx.with('item', item);
       if (keyVar !== undefined) local = local.with('key', keyVar);
-      const s = await resolveStage(gen.body, local, gen.bodyPath, full, read, problem, used);
+      const s = await resolveStage(gen.body, local, gen.bodyPath, full, dir, read, problem, used);
       if (s === undefined) continue;
       origins.set(full, gen.bodyPath);
       define(full, at, s);
@@ -104,6 +107,7 @@ async function resolveStage(
   outer: TemplateContext,
   path: KeyPath,
   name: string,
+  dir: string,
   read: VarsReader,
   problem: (path: KeyPath, err: unknown) => void,
   used: Map<string, UsedParam[]>,
@@ -113,7 +117,7 @@ async function resolveStage(
   const { vars, ...rest } = body;
   if (vars !== undefined) {
     const wdir = typeof rest.wdir === 'string' ? resolveValue(rest.wdir, ctx, [...path, 'wdir'], problem) : '.';
-    ctx = await loadVars({ ctx, vars, path: [...path, 'vars'], wdir: typeof wdir === 'string' ? wdir : '.', read, problem, withDefault: false });
+    ctx = await loadVars({ ctx, vars, path: [...path, 'vars'], wdir: posix.join(dir, typeof wdir === 'string' ? wdir : '.'), read, problem, withDefault: false });
   }
   const resolved = resolveValue(rest, ctx, path, problem);
   if (seen.size) used.set(name, [...seen.values()]);

@@ -18,7 +18,7 @@ export interface LoadVarsOptions {
   readonly wdir: string;
   readonly read: VarsReader;
   readonly problem: (path: KeyPath, err: unknown) => void;
-  /** Read params.yaml first, as DVC does for the file's top-level context. */
+  /** Read params.yaml (the one in `wdir`, the file's directory) first, as DVC does for the file's top-level context. */
   readonly withDefault: boolean;
 }
 
@@ -32,9 +32,10 @@ export async function loadVars({ ctx, vars, path, wdir, read, problem, withDefau
     }
   };
   if (withDefault) {
-    const d = await read(DEFAULT_VARS_FILE);
-    if (d.exists && d.problem) problem(path, new TemplateProblem(`${DEFAULT_VARS_FILE} (read for \${} variables) cannot be read: ${d.problem}`));
-    else if (d.exists && isRecord(d.value)) add(d.value, DEFAULT_VARS_FILE, DEFAULT_VARS_FILE, path);
+    const file = posix.join(wdir, DEFAULT_VARS_FILE);
+    const d = await read(file);
+    if (d.exists && d.problem) problem(path, new TemplateProblem(`${file} (read for \${} variables) cannot be read: ${d.problem}`));
+    else if (d.exists && isRecord(d.value)) add(d.value, file, file, path);
   }
   if (vars === undefined || vars === null) return out;
   if (!Array.isArray(vars)) {
