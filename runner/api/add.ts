@@ -14,8 +14,8 @@ import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../fs/repo-path.js';
-import { cachedPaths, relativeTo } from './checkout.js';
+import { isWithin, relativeTo, toRepoPath } from '../fs/repo-path.js';
+import { cachedPaths } from './cached-paths.js';
 import { loadInputs } from './load-inputs.js';
 
 export interface AddResult {
