@@ -1,5 +1,4 @@
 /** @module `pipe add`: track raw data in the cache and data.lock. */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand } from '../command/command.js';
 import { seconds } from '../command/parse-args.js';
@@ -20,7 +19,7 @@ A path that is (or overlaps) a stage's out cannot be added: 'pipe repro' tracks 
     const api = import('../api/add.js');
     // A directory is likely many files: the hashing threads start before the operation's modules
     // have loaded, not after (a thread takes ~100 ms to start here, the modules ~40 ms to load).
-    if (args.paths.some((p) => isDirectory(resolve(io.cwd, p)))) void (await import('../workers/pool.js')).warmPool();
+    (await import('../workers/pool.js')).warmPoolForDirectories(args.paths.map((p) => resolve(io.cwd, p)));
     const { add: runAdd } = await api;
     const results = await runAdd({
       root: findRoot(io.cwd, { orGitTop: true }),
@@ -35,11 +34,3 @@ A path that is (or overlaps) a stage's out cannot be added: 'pipe repro' tracks 
   },
 });
 
-/** Only a hint for warming threads: any error (the operation reports it properly) is "no". */
-function isDirectory(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
-}
