@@ -36,9 +36,11 @@ const inputs = { 'a directory of 1 file (1 KB)': one, 'a directory of 1,000 file
 // Runs the command and prints its wall time and its children's user and system time (getrusage: µs, where /usr/bin/time has 10 ms).
 const RUSAGE = [
   'import resource, subprocess, sys, time',
-  't = time.monotonic(); p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); w = time.monotonic() - t',
+  // The children's usage so far is not zero: a launcher (pyenv's shim) may have run some before exec'ing python.
+  'r0 = resource.getrusage(resource.RUSAGE_CHILDREN); t = time.monotonic()',
+  'p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); w = time.monotonic() - t',
   'r = resource.getrusage(resource.RUSAGE_CHILDREN)',
-  'print(w, r.ru_utime, r.ru_stime, file=sys.stderr); sys.exit(p.returncode)',
+  'print(w, r.ru_utime - r0.ru_utime, r.ru_stime - r0.ru_stime, file=sys.stderr); sys.exit(p.returncode)',
 ].join('\n');
 
 const loadBefore = loadavg();
