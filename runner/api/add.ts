@@ -1,5 +1,5 @@
 /** @module `pipe add`: track raw data that no stage produces, in the cache and in data.lock's `data:` section. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { commitToCache } from '../cache/commit-to-cache.js';
 import { openCache } from '../cache/open-cache.js';
@@ -7,15 +7,15 @@ import { WorkspaceRecord } from '../cache/workspace-record.js';
 import { PipeError } from '../errors.js';
 import { updateGitignore } from '../gitignore/update-gitignore.js';
 import { PathHasher } from '../hash/hash-path.js';
-import { warmPool } from '../workers/pool.js';
+import { warmPoolForDirectories } from '../workers/pool.js';
 import { StatState } from '../hash/stat-state.js';
 import type { DataLock } from '../lockfile/lock.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../fs/repo-path.js';
-import { cachedPaths, relativeTo } from './checkout.js';
+import { isWithin, relativeTo, toRepoPath } from '../fs/repo-path.js';
+import { cachedPaths } from './cached-paths.js';
 import { loadInputs } from './load-inputs.js';
 
 export interface AddResult {
@@ -30,7 +30,7 @@ export interface AddResult {
 export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root: string; cwd?: string; paths: readonly string[]; waitSeconds?: number }): Promise<AddResult[]> {
   // A directory is likely many files: the hashing threads start now, while the pipeline, the
   // config and the lock load (a worker takes ~100 ms to start here).
-  if (paths.some((p) => isDirectory(resolve(cwd, p)))) void warmPool();
+  warmPoolForDirectories(paths.map((p) => resolve(cwd, p)));
   const { dir, parsed, pipeline, config } = await loadInputs(root, { pipelineOptional: true });
 
   const targets: RepoPath[] = [];
@@ -94,11 +94,3 @@ export async function add({ root, cwd = root, paths, waitSeconds = 60 }: { root:
   }
 }
 
-/** Only a hint for warming threads: any error (the checks below report it properly) is "no". */
-function isDirectory(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
-}

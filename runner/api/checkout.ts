@@ -1,6 +1,6 @@
 /** @module `pipe checkout`: make the workspace's cached outs and tracked data match data.lock. */
 import { readlinkSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { checkoutPath, type CheckoutResult } from '../cache/checkout-path.js';
 import type { CacheContext } from '../cache/commit-to-cache.js';
 import { openCache } from '../cache/open-cache.js';
@@ -11,16 +11,20 @@ import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import { PathHasher, type HashInfo } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import { isSymlink } from '../hash/walk-files.js';
-import type { Lock } from '../lockfile/lock.js';
 import { acquireMutex } from '../repo/mutex.js';
 import { readLock } from '../lockfile/read-lock.js';
 import { writeLock } from '../lockfile/write-lock.js';
 import { adoptDvcLock } from '../lockfile/adopt-dvc-lock.js';
 import { DvcCacheCarrier } from '../lockfile/dvc-cache.js';
 import type { Pipeline, RepoPath } from '../pipeline/pipeline.js';
-import { isWithin, toRepoPath } from '../fs/repo-path.js';
+import { isWithin, relativeTo, toRepoPath } from '../fs/repo-path.js';
 import { loadInputs } from './load-inputs.js';
+import { cachedPaths } from './cached-paths.js';
 import { unknownTarget } from '../dag/unknown-stage.js';
+
+// Kept importable from here for the callers that read them with checkout's other exports.
+export { cachedPaths } from './cached-paths.js';
+export { relativeTo } from '../fs/repo-path.js';
 
 export interface CheckoutOptions {
   readonly root: string;
@@ -41,21 +45,6 @@ export interface CheckoutSummary {
   readonly keptModified: readonly RepoPath[];
   readonly corrupt: readonly { hash: string; movedTo: string }[];
   readonly linkTypes: readonly string[];
-}
-
-/** Every cached path the lock describes: cached stage outs and `pipe add`ed data. */
-export function cachedPaths(pipeline: Pipeline, lock: Lock): Map<RepoPath, string> {
-  const out = new Map<RepoPath, string>();
-  for (const stage of pipeline.stages) {
-    const locked = lock.stages[stage.name];
-    if (!locked) continue;
-    for (const o of stage.outs) {
-      const l = locked.outs.find((x) => x.path === o.path);
-      if (o.cache && l) out.set(o.path, l.hash);
-    }
-  }
-  for (const [path, d] of Object.entries(lock.data)) out.set(path, d.hash);
-  return out;
 }
 
 export async function checkout(o: CheckoutOptions): Promise<CheckoutSummary> {
@@ -233,10 +222,4 @@ function selectTargets(all: Map<RepoPath, string>, pipeline: Pipeline, o: Checko
     for (const [p, h] of hits) chosen.set(p, h);
   }
   return chosen;
-}
-
-/** A command-line path (relative to cwd) as a path relative to the repository root. */
-export function relativeTo(root: string, cwd: string, p: string): string {
-  const abs = resolve(cwd, p);
-  return abs === root ? '.' : abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : `../${abs}`;
 }

@@ -37,7 +37,7 @@ export async function commitToCache(ctx: CacheContext, path: RepoPath): Promise<
     placeInStore(ctx, abs, info.hash, started);
   } else {
     await storeFiles(ctx, abs, info, started);
-    const stored = ctx.store.putManifest(info.manifest);
+    const stored = ctx.store.putManifest(info.manifest, info.manifestText);
     if (stored !== info.hash) throw new Error(`manifest of '${path}' hashed to ${stored}, expected ${info.hash}`);
   }
   // The workspace files changed mode or link count, so ctime: record it, or the next run re-reads them all.

@@ -24,7 +24,7 @@ export async function copyToCache(ctx: CacheContext, path: RepoPath): Promise<Ha
     : [{ src: abs, hash: info.hash, exec: undefined }];
   for (const f of files) copyObject(ctx, f.src, f.hash, started, f.exec);
   if (info.manifest) {
-    const stored = ctx.store.putManifest(info.manifest);
+    const stored = ctx.store.putManifest(info.manifest, info.manifestText);
     if (stored !== info.hash) throw new Error(`manifest of '${path}' hashed to ${stored}, expected ${info.hash}`);
   }
   return info;

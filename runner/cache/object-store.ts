@@ -113,9 +113,8 @@ export class ObjectStore {
     }
   }
 
-  /** Stores a directory's manifest and returns its hash (`sha256:….dir`). */
-  putManifest(entries: readonly ManifestEntry[]): string {
-    const text = serializeManifest(entries);
+  /** Stores a directory's manifest and returns its hash (`sha256:….dir`); `text`: its serialisation, when the caller has it already. */
+  putManifest(entries: readonly ManifestEntry[], text = serializeManifest(entries)): string {
     const hash = `sha256:${hashBytes(text)}.dir`;
     this.putBytes(hash, text);
     return hash;

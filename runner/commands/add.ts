@@ -1,4 +1,5 @@
 /** @module `pipe add`: track raw data in the cache and data.lock. */
+import { resolve } from 'node:path';
 import { defineCommand } from '../command/command.js';
 import { seconds } from '../command/parse-args.js';
 import { findRoot } from '../repo/find-root.js';
@@ -15,7 +16,11 @@ A path that is (or overlaps) a stage's out cannot be added: 'pipe repro' tracks 
   options: { wait: waitOption },
   positionals: [{ name: 'paths', valueName: 'PATH…', variadic: true, required: true }],
   async run({ options, args, io }) {
-    const { add: runAdd } = await import('../api/add.js');
+    const api = import('../api/add.js');
+    // A directory is likely many files: the hashing threads start before the operation's modules
+    // have loaded, not after (a thread takes ~100 ms to start here, the modules ~40 ms to load).
+    (await import('../workers/pool.js')).warmPoolForDirectories(args.paths.map((p) => resolve(io.cwd, p)));
+    const { add: runAdd } = await api;
     const results = await runAdd({
       root: findRoot(io.cwd, { orGitTop: true }),
       cwd: io.cwd,
@@ -28,3 +33,4 @@ A path that is (or overlaps) a stage's out cannot be added: 'pipe repro' tracks 
     }
   },
 });
+

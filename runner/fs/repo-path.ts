@@ -1,5 +1,5 @@
 /** @module Normalises a path written in pipeline.yaml into a repository path, refusing escapes. */
-import { posix } from 'node:path';
+import { posix, resolve } from 'node:path';
 
 /** Paths are repository-relative, POSIX-separated, normalised (no `.`/`..`, no trailing slash). */
 export type RepoPath = string;
@@ -33,4 +33,10 @@ export function isRepoPath(p: unknown): p is RepoPath {
   if (typeof p !== 'string') return false;
   const r = toRepoPath(p);
   return r.ok && r.path === p;
+}
+
+/** A command-line path (relative to cwd) as a path relative to the repository root. */
+export function relativeTo(root: string, cwd: string, p: string): string {
+  const abs = resolve(cwd, p);
+  return abs === root ? '.' : abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : `../${abs}`;
 }

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { PipeError } from '../errors.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { isWithin } from '../fs/repo-path.js';
-import { HASH_ALGORITHM } from './hash-file.js';
+import { HASH_ALGORITHM, hashBytes } from './hash-file.js';
 import { hashFiles } from './hash-files.js';
-import { manifestHash, type ManifestEntry } from './manifest.js';
+import { serializeManifest, type ManifestEntry } from './manifest.js';
 import { isRacy, nowMs, statKey, type FileStat } from '../fs/file-stat.js';
 import type { StatState } from './stat-state.js';
 import { statDigest, walkFiles, type FoundFile } from './walk-files.js';
@@ -20,6 +20,8 @@ export interface HashInfo {
   readonly nfiles?: number;
   /** A directory's entries, when they were computed in this run (not when its stats matched the state). */
   readonly manifest?: readonly ManifestEntry[];
+  /** With `manifest`: its canonical bytes, which its hash was taken of, so storing it need not serialise 1,000s of entries again. */
+  readonly manifestText?: string;
   /** With `manifest`: each entry's stats from the walk that found it (same order), so storing it need not stat it again. */
   readonly stats?: readonly FileStat[];
   /** With `placeInto`: what hashing did with each entry (runner/workers/hash-batch.ts: 'ok', an errno code; undefined: not read, its hash came from the stat state). */
@@ -185,7 +187,8 @@ export class PathHasher {
       exec: (Number(f.st.mode) & 0o100) !== 0,
     }));
     const size = manifest.reduce((s, e) => s + e.size, 0);
-    const hash = `${HASH_ALGORITHM}:${manifestHash(manifest)}.dir`;
+    const manifestText = serializeManifest(manifest);
+    const hash = `${HASH_ALGORITHM}:${hashBytes(manifestText)}.dir`;
     // Like single files, a directory with a racily clean file is not remembered (stat-state.ts).
     if (!found.some((f) => isRacy(f.st, walkStart))) this.#state.setPath(path, digest, hash, size, manifest.length);
     const viaSymlink = new Set<number>();
@@ -196,6 +199,7 @@ export class PathHasher {
       size,
       nfiles: manifest.length,
       manifest,
+      manifestText,
       stats: found.map((f) => f.st),
       ...(placed ? { placed, placedCtimes } : {}),
       ...(viaSymlink.size ? { viaSymlink } : {}),

@@ -29,10 +29,16 @@ function loadEntries<E>(file: string): Map<string, E> {
   return new Map();
 }
 
+/**
+ * Without fsync: the state only saves re-reading files. A power cut may leave the old state (its
+ * entries still hold for the files whose stats they match: any change moves the ctime they
+ * compare) or a torn file (read as empty); either costs one re-read, never a wrong hash. Two
+ * fsyncs of ~100 KB each were a tenth of `pipe add`'s time for 1,000 files.
+ */
 function saveEntries<E>(file: string, entries: Map<string, E>): void {
   const out: Record<string, E> = {};
   for (const [k, v] of entries) out[k] = v;
-  writeFileAtomic(file, JSON.stringify({ version: VERSION, entries: out } satisfies StateFile<E>));
+  writeFileAtomic(file, JSON.stringify({ version: VERSION, entries: out } satisfies StateFile<E>), { sync: false });
 }
 
 /**

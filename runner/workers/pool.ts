@@ -113,6 +113,21 @@ export async function warmPool({ threads = Math.min(availableParallelism(), WARM
   await Promise.all(idle.map((w) => w.ready));
 }
 
+/**
+ * warmPool() when any of `paths` (absolute) is a directory, likely many files to hash; a path that
+ * cannot be stat'ed counts as no (whoever uses it reports the error properly).
+ */
+export function warmPoolForDirectories(paths: readonly string[]): void {
+  const isDirectory = (p: string) => {
+    try {
+      return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    } catch {
+      return false; // EACCES, ENOTDIR, a name too long: not a directory to warm for
+    }
+  };
+  if (paths.some(isDirectory)) void warmPool();
+}
+
 /** Batches that workers (not the main thread) have run in this process. */
 export function workerBatchCount(): number {
   return workerBatches;
