@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { waitUntil } from '../../test/helpers/wait-until.js';
 import { commitDates, refExists, writeCommitObject, writeRefFile } from './write-commit.js';
 
 function repo(): { dir: string; git: (...args: string[]) => string; env: NodeJS.ProcessEnv } {
@@ -52,6 +53,27 @@ describe('writeCommitObject', () => {
     expect(readdirSync(fanout)).toEqual([oid.slice(2)]);
     expect(statSync(join(fanout, oid.slice(2))).mode & 0o777).toBe(0o444);
     expect(git('cat-file', '-t', oid)).toBe('commit');
+  });
+
+  it("writes the object through a temporary file git itself would name (tmp_obj_*): one a kill leaves behind is pruned by git gc, not reported by fsck as a 'bad sha1 file'", async () => {
+    const { dir, git, env } = repo();
+    const tree = git('rev-parse', 'HEAD^{tree}');
+    const commit = { tree, parents: [], message: 'm\n', author: { name: 'A', email: 'a@x' }, committer: { name: 'A', email: 'a@x' } };
+    const dates = commitDates(env) as NonNullable<ReturnType<typeof commitDates>>;
+    const oid = await writeCommitObject(dir, commit, dates);
+    const fanout = join(dir, '.git', 'objects', oid.slice(0, 2));
+    rmSync(join(fanout, oid.slice(2)), { force: true });
+    // Every name that appears in the fanout directory while the object is written again.
+    const seen = new Set<string>();
+    const watcher = watch(fanout, (_event, name) => name && seen.add(name.toString()));
+    try {
+      expect(await writeCommitObject(dir, commit, dates)).toBe(oid);
+      await waitUntil(() => seen.has(oid.slice(2)), 'the object to appear');
+    } finally {
+      watcher.close();
+    }
+    expect([...seen].filter((name) => name !== oid.slice(2) && !/^tmp_obj_/.test(name))).toEqual([]);
+    expect(readdirSync(fanout)).toEqual([oid.slice(2)]);
   });
 
   it('leaves a date git reads in another form to git (commitDates says so)', () => {

@@ -3,10 +3,10 @@
  * and `git update-ref` would: an experiment's result took four git processes, ~90 ms of its
  * bookkeeping on this machine, two of them for these two small writes.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createExclusive } from '../fs/create-exclusive.js';
-import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
 import { gitErrorCode } from './git-error-code.js';
@@ -52,13 +52,25 @@ function gitDate(value: string | undefined): GitDate | undefined {
 /**
  * node:fs for isomorphic-git, but writing each file whole (temp + rename): it writes a loose object
  * straight to its name and never writes a name that exists again, so a kill between the open and
- * the write left an empty object that git fsck rejects and no later write repaired. Read-only (0444)
- * as git writes objects; not fsynced, as git by default does not.
+ * the write left an empty object that git fsck rejects and no later write repaired. The temporary
+ * file is named as git names its own (`objects/xx/tmp_obj_*`): one a kill leaves behind is removed
+ * by git gc (prune) and not reported by git fsck, where any other name is a "bad sha1 file" for
+ * ever. Read-only (0444) as git writes objects; not fsynced, as git by default does not.
  */
 const wholeFileFs = {
   promises: {
     ...fs.promises,
-    writeFile: async (file: string, data: string | Uint8Array) => writeFileAtomic(file, data, { mode: 0o444, sync: false }),
+    writeFile: async (file: string, data: string | Uint8Array) => {
+      const tmp = join(dirname(file), `tmp_obj_${randomBytes(6).toString('hex')}`);
+      try {
+        await fs.promises.writeFile(tmp, data, { mode: 0o444, flag: 'wx' });
+        await fs.promises.rename(tmp, file);
+      } catch (error) {
+        // isomorphic-git creates a missing fanout directory and writes again.
+        await fs.promises.rm(tmp, { force: true });
+        throw error;
+      }
+    },
   },
 };
 

@@ -15,6 +15,13 @@ interface Entry {
   files?: string[];
 }
 
+/**
+ * The layout of parsed.json: `{format, entries}`. Bumped when what an entry may hold changes, so a
+ * file an earlier pipe wrote is forgotten (parsed again once) rather than trusted: before format 2,
+ * `.inf` and `.nan` were remembered, and JSON had made them `null`.
+ */
+const FORMAT = 2;
+
 export class ParsedCache {
   readonly #file: string | undefined;
   #entries: Record<string, Entry> | undefined;
@@ -28,9 +35,12 @@ export class ParsedCache {
   #load(): Record<string, Entry> {
     if (this.#entries) return this.#entries;
     try {
-      if (this.#file) this.#entries = JSON.parse(readFileSync(this.#file, 'utf8')) as Record<string, Entry>;
+      if (this.#file) {
+        const saved = JSON.parse(readFileSync(this.#file, 'utf8')) as { format?: unknown; entries?: unknown };
+        if (saved.format === FORMAT && saved.entries && typeof saved.entries === 'object') this.#entries = saved.entries as Record<string, Entry>;
+      }
     } catch {
-      // Missing or unreadable: start empty.
+      // Missing, unreadable or written by another pipe: start empty.
     }
     return (this.#entries ??= {});
   }
@@ -71,7 +81,7 @@ export class ParsedCache {
 
   save(): void {
     if (!this.#dirty || !this.#file || !this.#entries) return;
-    writeFileAtomic(this.#file, JSON.stringify(this.#entries));
+    writeFileAtomic(this.#file, JSON.stringify({ format: FORMAT, entries: this.#entries }));
     this.#dirty = false;
   }
 }

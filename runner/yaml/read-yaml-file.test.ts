@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/temp-dir.js';
+import { statKey } from '../fs/file-stat.js';
 import { ParsedCache } from './parsed-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 
@@ -75,5 +76,13 @@ describe("the parsed cache and YAML's non-finite numbers", () => {
     await read();
     const second = await read();
     expect(second).toMatchObject({ exists: true, value: { lr: Infinity, low: -Infinity, mu: NaN } });
+  });
+
+  it('forgets what an earlier pipe remembered (it wrote .inf as null), so params.yaml is parsed again and reads as itself', async () => {
+    const { root, cacheDir, read } = setup('lr: .inf\n');
+    mkdirSync(cacheDir, { recursive: true });
+    // The cache as pipe wrote it before non-finite numbers were refused: JSON had turned .inf into null.
+    writeFileSync(join(cacheDir, 'parsed.json'), JSON.stringify({ 'params.yaml': { stat: statKey(statSync(join(root, 'params.yaml'))), value: { lr: null } } }));
+    expect(await read()).toMatchObject({ exists: true, value: { lr: Infinity } });
   });
 });
