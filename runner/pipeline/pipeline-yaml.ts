@@ -5,12 +5,11 @@ import type { Dep, Out, OutKind, ParamRef, PlotProps, Stage } from './pipeline.j
 import { toRepoPath } from '../fs/repo-path.js';
 import { DEFAULT_PARAMS_FILE, ParamsFiles, isMissing, lookupParam } from './load-params.js';
 import { checkGates } from './check-gates.js';
-import { schemaIssues } from './schema-issues.js';
 import type { ParsedCache } from '../yaml/parsed-cache.js';
 import { readYamlFile } from '../yaml/read-yaml-file.js';
 import { formatKeyPath, type KeyPath, type YamlSource } from '../yaml/key-path.js';
 import type { PipelineFormat, StrictLoad } from './pipeline-format.js';
-import { trackedFiles, type TrackedFiles } from './tracked-files.js';
+import type { TrackedFiles } from './tracked-files.js';
 import type { VarsReader } from './template/load-vars.js';
 import { expandTemplate, type UsedParam } from './template/expand-template.js';
 import { rememberPipeline, rememberedPipeline } from './remembered-pipeline.js';
@@ -48,6 +47,7 @@ export const dvcYaml: PipelineFormat = {
 
 /** trackedFiles of the file as expanded; entries whose `${}` could not be resolved stay as written and are skipped as paths. */
 async function declaredFiles(value: unknown, read: VarsReader, dialect: Dialect, dir = '.'): Promise<TrackedFiles> {
+  const { trackedFiles } = await import('./tracked-files.js');
   return trackedFiles((await expandTemplate(value, read, { ...dialect, dir })).value, dir);
 }
 
@@ -117,11 +117,11 @@ async function readPipelineFile(o: {
   const located = withOrigins(source, expanded.origins);
   for (const t of expanded.issues) issues.push({ file, ...source.locate(t.path), key: formatKeyPath(t.path), message: t.message });
   if (issues.length) return fail(o.issues, issues, fromCache);
-  // A remembered value was validated when it was remembered (the validator, 40 KB, loads only
-  // here), but a templated one depends on its vars files: it is checked every time.
+  // A remembered value was validated when it was remembered (the validator, 70 KB, loads only
+  // here, and the messages' module only when it fails), but a templated one depends on its vars files: it is checked every time.
   if (read.source || expanded.templated) {
     const { default: validate } = await import('./pipeline-validator.js');
-    if (!validate(expanded.value)) issues.push(...schemaIssues(located, validate.errors ?? []));
+    if (!validate(expanded.value)) issues.push(...(await import('./schema-issues.js')).schemaIssues(located, validate.errors ?? []));
   }
   const raw = isRecord(expanded.value) ? expanded.value : {};
   refuseUnsupported(located, raw, issues);

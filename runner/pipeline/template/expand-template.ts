@@ -1,127 +1,20 @@
 /**
  * @module DVC's templating, for pipeline.yaml and dvc.yaml alike: `vars`, `${}`, `foreach`/`do`
  * and `matrix` stages expanded into plain stages, before the file is validated. Every problem
- * is returned with the key path (in the file as written) of the construct it is about.
+ * is returned with the key path (in the file as written) of the construct it is about. A file
+ * without templating (the common case) is returned as it is, and the expander's modules
+ * (expand-templated.ts and what it imports) are not loaded.
  */
-import { posix } from 'node:path';
-import type { KeyPath } from '../../yaml/key-path.js';
-import { TemplateContext, isRecord, type UsedParam } from './template-context.js';
-import { TemplateProblem } from './template-problem.js';
-import { resolveValue } from './resolve-value.js';
-import { iterations } from './iterations.js';
-import { loadVars, type VarsReader } from './load-vars.js';
+import type { UsedParam } from './template-context.js';
+import type { VarsReader } from './load-vars.js';
+import type { ExpandOptions, Expanded, TemplateIssue } from './expanded.js';
 
-export type { VarsReader, UsedParam };
+export type { VarsReader, UsedParam, ExpandOptions, Expanded, TemplateIssue };
 
-export interface TemplateIssue {
-  readonly path: KeyPath;
-  readonly message: string;
-}
-
-export interface Expanded {
-  /** The document with `vars` removed, `${}` replaced and foreach/matrix stages generated. */
-  readonly value: unknown;
-  readonly issues: readonly TemplateIssue[];
-  /** Generated stage name → key path of the definition it came from (`stages.build.do`). */
-  readonly origins: ReadonlyMap<string, KeyPath>;
-  /** Stage name → params it reads through `${}` (values from params.yaml or `vars` files). */
-  readonly used: ReadonlyMap<string, readonly UsedParam[]>;
-  /** Whether the file used templating at all (its expanded value depends on other files). */
-  readonly templated: boolean;
-}
-
-/** Sections outside `stages` that DVC interpolates with the file's vars. */
-const TOP_SECTIONS = ['metrics', 'plots', 'params', 'artifacts'] as const;
-
-export interface ExpandOptions {
-  /** Leave a `${…}` in `cmd` that names no variable to the shell (pipeline.yaml) instead of refusing it (dvc.yaml). */
-  readonly shellInCmd?: boolean;
-  /** The file's directory (a dvc.yaml below the root): its params.yaml, vars files and wdirs are relative to it. */
-  readonly dir?: string;
-}
-
-export async function expandTemplate(doc: unknown, read: VarsReader, { shellInCmd = false, dir = '.' }: ExpandOptions = {}): Promise<Expanded> {
-  const origins = new Map<string, KeyPath>();
-  const used = new Map<string, UsedParam[]>();
-  if (!isRecord(doc) || !needsTemplating(doc)) return { value: doc, issues: [], origins, used, templated: false };
-  const issues: TemplateIssue[] = [];
-  const problem = (path: KeyPath, err: unknown) => {
-    if (err instanceof TemplateProblem) issues.push({ path, message: err.message });
-    else throw err;
-  };
-
-  const ctx = await loadVars({ ctx: new TemplateContext(undefined, undefined, shellInCmd), vars: doc.vars, path: ['vars'], wdir: dir, read, problem, withDefault: true });
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) {
-    if (k === 'vars') continue;
-    if (k === 'stages') continue;
-    out[k] = (TOP_SECTIONS as readonly string[]).includes(k) ? resolveValue(v, ctx, [k], problem) : v;
-  }
-  if (!isRecord(doc.stages)) {
-    if (doc.stages !== undefined) out.stages = doc.stages;
-    return { value: out, issues, origins, used, templated: true };
-  }
-  const stages: Record<string, unknown> = {};
-  const define = (name: string, path: KeyPath, body: unknown) => {
-    if (Object.hasOwn(stages, name)) problem(path, new TemplateProblem(`generates stage '${name}', which is already defined`));
-    else stages[name] = body;
-  };
-  for (const [name, def] of Object.entries(doc.stages)) {
-    const at: KeyPath = ['stages', name];
-    if (!isRecord(def)) {
-      define(name, at, def);
-      continue;
-    }
-    const looping = 'foreach' in def || 'matrix' in def;
-    if ('foreach' in def && 'matrix' in def) {
-      problem(at, new TemplateProblem(`stage '${name}' has both foreach and matrix; use one`));
-      continue;
-    }
-    if ('do' in def && !('foreach' in def)) {
-      problem([...at, 'do'], new TemplateProblem(`stage '${name}' has 'do' without 'foreach'`));
-      continue;
-    }
-    if (!looping) {
-      const s = await resolveStage(def, ctx, at, name, dir, read, problem, used);
-      if (s !== undefined) define(name, at, s);
-      continue;
-    }
-    const gen = iterations(name, def, ctx, problem);
-    if (!gen) continue;
-    for (const { key, item, keyVar } of gen.items) {
-      const full = `${name}@${key}`;
-      let local = ctx.with('item', item);
-      if (keyVar !== undefined) local = local.with('key', keyVar);
-      const s = await resolveStage(gen.body, local, gen.bodyPath, full, dir, read, problem, used);
-      if (s === undefined) continue;
-      origins.set(full, gen.bodyPath);
-      define(full, at, s);
-    }
-  }
-  out.stages = stages;
-  return { value: out, issues, origins, used, templated: true };
-}
-
-async function resolveStage(
-  body: Record<string, unknown>,
-  outer: TemplateContext,
-  path: KeyPath,
-  name: string,
-  dir: string,
-  read: VarsReader,
-  problem: (path: KeyPath, err: unknown) => void,
-  used: Map<string, UsedParam[]>,
-): Promise<Record<string, unknown> | undefined> {
-  const seen = new Map<string, UsedParam>();
-  let ctx = outer.tracking((p) => seen.set(`${p.file}\0${p.key}`, p));
-  const { vars, ...rest } = body;
-  if (vars !== undefined) {
-    const wdir = typeof rest.wdir === 'string' ? resolveValue(rest.wdir, ctx, [...path, 'wdir'], problem) : '.';
-    ctx = await loadVars({ ctx, vars, path: [...path, 'vars'], wdir: posix.join(dir, typeof wdir === 'string' ? wdir : '.'), read, problem, withDefault: false });
-  }
-  const resolved = resolveValue(rest, ctx, path, problem);
-  if (seen.size) used.set(name, [...seen.values()]);
-  return isRecord(resolved) ? resolved : undefined;
+export async function expandTemplate(doc: unknown, read: VarsReader, options: ExpandOptions = {}): Promise<Expanded> {
+  if (!isRecord(doc) || !needsTemplating(doc)) return { value: doc, issues: [], origins: new Map(), used: new Map(), templated: false };
+  const { expandTemplated } = await import('./expand-templated.js');
+  return expandTemplated(doc, read, options);
 }
 
 /** Whether anything in the file uses templating (the common plain file skips the work, params.yaml unread). */
@@ -145,4 +38,8 @@ function mentionsTemplate(v: unknown): boolean {
     else if (isRecord(x)) for (const [k, y] of Object.entries(x)) stack.push(k, y);
   }
   return false;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
