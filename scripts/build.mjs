@@ -1,38 +1,64 @@
 // Builds the CLI: compiles the pipeline schema into a standalone validator, then bundles
-// cli/main.ts with esbuild into dist/ (ESM, split so each command's code and heavy
-// libraries load only when that command runs). One bundle instead of ~60 modules and yaml's
-// CommonJS files saves tens of milliseconds at every start. The worker pool's thread module is built
-// apart, as one CommonJS file, dist/workers/worker.cjs (runner/workers/pool.ts starts it). Type
-// checking is `npm run typecheck`.
+// cli/main.ts with rolldown into dist/ (ESM, split so each command's code and heavy libraries
+// load only when that command runs). One bundle instead of ~60 modules and yaml's CommonJS files
+// saves tens of milliseconds at every start. The worker pool's thread module is built apart, as
+// one CommonJS file, dist/workers/worker.cjs (runner/workers/pool.ts starts it), and so is the
+// deployable service; both are single files, built by esbuild. Type checking is `npm run typecheck`.
+//
+// Why rolldown for the CLI: with ~100 dynamic import points (every command, every lazy library),
+// a splitting bundler puts each module in a chunk per distinct set of entry points reaching it.
+// esbuild made 388 chunks, many under 1 KB, and `pipe add` opened 55 of them; loading an ES module
+// costs ~0.5 ms here whatever its size. rolldown's chunk groups gather them (see `groups`), and
+// `pipe add` opens 22 files (docs/BENCHMARKS.md, "pipe add against e82c084, seventh session").
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rolldown } from 'rolldown';
 import './compile-schema.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 // Bundled CommonJS dependencies (yaml) call require(); give ESM output one.
 const requireBanner = "import { createRequire as __pipeCreateRequire } from 'node:module'; const require = __pipeCreateRequire(import.meta.url);";
-await build({
-  absWorkingDir: root,
-  entryPoints: { 'cli/main': 'cli/main.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
+
+/** Modules `pipe --version` loads, kept out of the shared chunk so it stays two small files. */
+const VERSION_PATH = /[\\/]runner[\\/](errors|command[\\/]package-name)\.ts$/;
+const cli = await rolldown({
+  cwd: root,
+  input: { 'cli/main': 'cli/main.ts' },
   platform: 'node',
-  target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  sourcemap: 'linked',
-  legalComments: 'none',
+  transform: { target: 'node20' },
   // Native addons (a .node binary per platform) cannot be bundled; they load from node_modules.
   // TensorFlow.js is an optional peer dependency (pipe serve loads it from node_modules, with
   // its .wasm binaries next to it); hono, prom-client and csv-parse are bundled like yaml.
-  external: ['@resvg/resvg-js', '@tensorflow/*'],
-  logLevel: 'warning',
-  banner: { js: requireBanner },
+  external: [/^@resvg\/resvg-js(\/|$)/, /^@tensorflow\//],
+  // Chunk groups below take shared modules without their dependencies, which needs entry chunks
+  // free to gain exports; cli/main's own exports are kept.
+  preserveEntrySignatures: 'allow-extension',
+  onLog(level, log, handler) {
+    // A module both imported and lazily imported stays where the static import puts it: expected here.
+    if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+    handler(level, log);
+  },
 });
+await cli.write({
+  dir: 'dist',
+  format: 'esm',
+  entryFileNames: '[name].js',
+  chunkFileNames: 'chunks/[name]-[hash].js',
+  sourcemap: true,
+  codeSplitting: {
+    groups: [
+      // The engine's modules that two or more commands (or lazy imports) share: one chunk. The
+      // layering is one-way (runner/ imports nothing of cli/, reports/, serve/, registry/, exp/),
+      // so this chunk imports no chunk that imports it back.
+      { name: 'runner', test: (id) => /[\\/]runner[\\/]/.test(id) && !VERSION_PATH.test(id), minShareCount: 2, includeDependenciesRecursively: false },
+      { name: 'yaml', test: /[\\/]node_modules[\\/]yaml[\\/]/, includeDependenciesRecursively: false },
+    ],
+  },
+});
+await cli.close();
 // The worker pool's thread: one CommonJS file with nothing to import, so a thread starts without the ES module loader.
 await build({
   absWorkingDir: root,
