@@ -54,7 +54,8 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
 
   app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), limitBody(deps.limits.batchBytes), async (c) => {
     // CSV cells are typed by the primary's schema; a canary takes the whole batch (its caller decides, by the first row for a field key).
-    const rows = await batchRows(c.req.header('content-type'), await c.req.text(), deps.models.primary.scorer.pkg.featureSchema);
+    // The bytes: a large body's text is read in pieces (serve/body-pieces.ts).
+    const rows = await batchRows(c.req.header('content-type'), Buffer.from(await c.req.arrayBuffer()), deps.models.primary.scorer.pkg.featureSchema);
     metrics.batchRows.observe(rows.length);
     c.set('logRows', rows.length);
     return withModel(deps, c, rows[0], async (choice) => {
