@@ -7,6 +7,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftMonitor, DriftSnapshot } from './drift/index.js';
+import { BulkHistogram } from './bulk-histogram.js';
 
 /** Which model scored: the one answering by default, the canary answering its share of callers, or the shadow, scored beside and never answered. */
 export type ScoringRole = 'primary' | 'canary' | 'shadow';
@@ -43,7 +44,7 @@ export interface ServeMetrics {
   readonly canaryState: Gauge<'model_version'>;
   readonly canaryRollbacks: Counter<'model_version' | 'reason'>;
   readonly modelReloads: Counter<'result'>;
-  readonly score: Histogram;
+  readonly score: BulkHistogram;
   readonly invalidRows: Counter<'field' | 'kind'>;
   readonly batchRows: Histogram;
   /** The duration histogram and request counter of one (method, route, status), bound once: prom-client hashes a label set on every call otherwise. */
@@ -127,7 +128,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
   });
   const modelReloads = new Counter({ name: `${METRIC_PREFIX}model_reloads_total`, help: 'Hot reloads of the served model (SIGHUP, --watch), by result (ok, failed: the old model kept serving)', labelNames: ['result'] as const, registers: [registry] });
   for (const result of ['ok', 'failed']) modelReloads.inc({ result }, 0);
-  const score = new Histogram({ name: `${METRIC_PREFIX}prediction_score`, help: 'Predicted probabilities of the positive class', buckets: SCORE_BUCKETS, registers: [registry] });
+  const score = new BulkHistogram({ name: `${METRIC_PREFIX}prediction_score`, help: 'Predicted probabilities of the positive class', buckets: SCORE_BUCKETS, registers: [registry] });
   const invalidRows = new Counter({ name: `${METRIC_PREFIX}invalid_rows_total`, help: 'Row errors by input field and kind (missing, type, range, category…)', labelNames: ['field', 'kind'] as const, registers: [registry] });
   const batchRows = new Histogram({ name: `${METRIC_PREFIX}batch_rows`, help: 'Rows per /predict/batch or V2 infer request', buckets: BATCH_BUCKETS, registers: [registry] });
   const info = new Gauge({ name: `${METRIC_PREFIX}model_info`, help: 'The served model (always 1)', labelNames: ['name', 'version', 'commit', 'stage', 'backend', 'engine'] as const, registers: [registry], aggregator: 'max' });
@@ -189,12 +190,9 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     invalidRows,
     batchRows,
     observeScores(probabilities, threshold, version, role) {
-      const answered = role !== 'shadow';
+      if (role !== 'shadow') score.observeAll(probabilities);
       let ones = 0;
-      for (const p of probabilities) {
-        if (answered) score.observe(p);
-        if (p >= threshold) ones++;
-      }
+      for (let i = 0; i < probabilities.length; i++) if ((probabilities[i] as number) >= threshold) ones++;
       const { positive, negative } = bound(version, role);
       positive.n += ones;
       negative.n += probabilities.length - ones;
