@@ -7,7 +7,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftMonitor, DriftSnapshot } from './drift/index.js';
-import { BulkHistogram } from './bulk-histogram.js';
+import { BulkHistogram, type HistogramSeries } from './bulk-histogram.js';
 
 /** Which model scored: the one answering by default, the canary answering its share of callers, or the shadow, scored beside and never answered. */
 export type ScoringRole = 'primary' | 'canary' | 'shadow';
@@ -34,12 +34,12 @@ const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 100
 
 export interface ServeMetrics {
   readonly registry: Registry;
-  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly requestDuration: BulkHistogram<'method' | 'route' | 'status'>;
   readonly requests: Counter<'method' | 'route' | 'status'>;
   /** Requests being answered: a plain count, read by the gauge at scrape time (prom-client's inc/dec hash a label set each call). */
   readonly inFlight: { inc(): void; dec(): void };
   readonly predictions: Counter<'model_version' | 'label' | 'role'>;
-  readonly scoringDuration: Histogram<'model_version' | 'role'>;
+  readonly scoringDuration: BulkHistogram<'model_version' | 'role'>;
   readonly shadowPredictions: Counter<'model_version' | 'agreed'>;
   readonly canaryState: Gauge<'model_version'>;
   readonly canaryRollbacks: Counter<'model_version' | 'reason'>;
@@ -65,7 +65,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   // prom-client names three gauges `…_total`, which `promtool check metrics` rejects (only counters end in _total).
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`${METRIC_PREFIX}${name}`);
-  const requestDuration = new Histogram({
+  const requestDuration = new BulkHistogram({
     name: `${METRIC_PREFIX}request_duration_seconds`,
     help: 'Time from the request to the response, by route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
@@ -105,7 +105,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     registers: [registry],
     collect: flush,
   });
-  const scoringDuration = new Histogram({
+  const scoringDuration = new BulkHistogram({
     name: `${METRIC_PREFIX}scoring_duration_seconds`,
     help: "Time one model took to score one request's rows (preprocessing and forward pass), by model version and role",
     labelNames: ['model_version', 'role'] as const,
@@ -142,7 +142,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
 
   const known = new Set(fields);
   // Label-bound children, so the hot path does not hash label sets.
-  const counted = new Map<string, { positive: { n: number }; negative: { n: number }; scoring: Histogram.Internal<'model_version' | 'role'> }>();
+  const counted = new Map<string, { positive: { n: number }; negative: { n: number }; scoring: HistogramSeries }>();
   const bound = (version: string, role: ScoringRole) => {
     const key = `${role} ${version}`;
     let b = counted.get(key);
@@ -150,7 +150,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
       b = {
         positive: deferred(predictions.labels({ model_version: version, label: '1', role })),
         negative: deferred(predictions.labels({ model_version: version, label: '0', role })),
-        scoring: scoringDuration.labels({ model_version: version, role }),
+        scoring: scoringDuration.series({ model_version: version, role }),
       };
       counted.set(key, b);
     }
@@ -162,7 +162,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     let s = series.get(key);
     if (!s) {
       const labels = { method, route, status: String(status) };
-      const histogram = requestDuration.labels(labels);
+      const histogram = requestDuration.series(labels);
       const counter = deferred(requests.labels(labels));
       s = {
         observe(seconds: number) {
