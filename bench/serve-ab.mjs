@@ -6,6 +6,9 @@
 // children from /proc: the figure a busy machine inflates least). Optionally the Hono "hello"
 // floor (one process, or a --workers N cluster) in the same rounds.
 //
+// --batch N measures POST /predict/batch with N rows a request instead (the first N rows of the
+// example's raw table, JSON), at --connections (1 unless given): CPU ms per batch and rows/s.
+//
 // A variant is NAME=BIN[,NODE_OPTION…]: BIN a pipe bin (…/bin/pipe.js, of a build of any
 // commit: git archive OLD | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/ && (cd
 // /tmp/old && node scripts/build.mjs)); NODE_OPTIONs go on node's command line (V8's
@@ -15,7 +18,7 @@
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
 //   node bench/serve-ab.mjs --variant before=/tmp/old/bin/pipe.js --variant after=bin/pipe.js \
-//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--probe] [--no-access-log]
+//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--probe] [--no-access-log] [--batch N]
 //
 // Markdown on stdout, progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +37,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '64' },
+    connections: { type: 'string' },
+    batch: { type: 'string' },
     model: { type: 'string', default: join(repo, 'models', 'churn') },
     floor: { type: 'boolean', default: false },
     probe: { type: 'boolean', default: false },
@@ -44,9 +48,13 @@ const { values } = parseArgs({
 if (!hasWrk()) throw new Error('wrk is required (apt-get install wrk)');
 if (values.variant.length === 0) throw new Error('usage: node bench/serve-ab.mjs --variant NAME=BIN[,NODE_OPTION…] … (see the comment on top)');
 const workers = Number(values.workers);
-const connections = Number(values.connections);
+const batch = values.batch === undefined ? 0 : Number(values.batch);
+if (values.batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new Error(`--batch takes a number of rows, not '${values.batch}'`);
+if (batch && values.floor) throw new Error('--floor is for single /predict; leave it out with --batch');
+const connections = Number(values.connections ?? (batch ? 1 : 64));
 const key = 'bench-key-1';
-const request = predictRequest(rawRows(values.model, 1)[0], key);
+const request = predictRequest(batch ? rawRows(values.model, batch) : rawRows(values.model, 1)[0], key);
+const route = batch ? '/predict/batch' : '/predict';
 const probeDir = values.probe ? mkdtempSync(join(tmpdir(), 'pipe-bench-probe-')) : undefined;
 const probeOptions = probeDir ? [`--import=${join(repo, 'bench', 'lib', 'loop-probe.mjs')}`] : [];
 
@@ -54,7 +62,7 @@ const variants = values.variant.map((spec) => {
   const [name, rest] = spec.split(/=(.*)/s);
   const [bin, ...nodeOptions] = (rest ?? '').split(',').filter(Boolean);
   if (!name || !bin) throw new Error(`--variant takes NAME=BIN[,NODE_OPTION…], not '${spec}'`);
-  return { name, nodeOptions, start: (env) => startServer(name, process.execPath, [...nodeOptions, resolve(bin), 'serve', values.model, '--port', '0', ...(workers > 1 ? ['--workers', String(workers)] : []), ...(values['no-access-log'] ? ['--no-access-log'] : [])], { env: { PIPE_SERVE_API_KEYS: key, ...env } }), path: '/predict' };
+  return { name, nodeOptions, start: (env) => startServer(name, process.execPath, [...nodeOptions, resolve(bin), 'serve', values.model, '--port', '0', ...(workers > 1 ? ['--workers', String(workers)] : []), ...(values['no-access-log'] ? ['--no-access-log'] : [])], { env: { PIPE_SERVE_API_KEYS: key, ...env } }), path: route };
 });
 if (values.floor) {
   const floorBin = workers > 1 ? [join(repo, 'bench', 'lib', 'hello-cluster.mjs'), String(workers)] : [join(repo, 'bench', 'lib', 'hello-server.mjs')];
@@ -80,7 +88,7 @@ for (let round = 0; round < rounds; round++) {
     await stopServer(server);
     const probes = probeDir ? readdirSync(env.PIPE_LOOP_PROBE_DIR).map((f) => JSON.parse(readFileSync(join(env.PIPE_LOOP_PROBE_DIR, f), 'utf8'))) : [];
     const la = loadavg()[0].toFixed(2);
-    log(`round ${round + 1} ${v.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, ${cpuUs.toFixed(1)} µs CPU/request, errors ${r.errors}, load ${la}`);
+    log(`round ${round + 1} ${v.name}: ${r.rps.toFixed(0)} req/s${batch ? ` (${(r.rps * batch).toFixed(0)} rows/s)` : ''}, mean ${r.mean} ms, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, ${cpuUs.toFixed(1)} µs CPU/request, errors ${r.errors}, load ${la}`);
     results.get(v.name).push({ ...r, cpuUs, probes, load: la });
   }
 }
@@ -95,6 +103,17 @@ const median = (xs) => {
 const out = [];
 out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after.`);
 out.push(`Command: node bench/serve-ab.mjs ${process.argv.slice(2).join(' ')}; wrk 4 (one thread, ${connections} connections), ${values.duration} s per run after ${values.warmup} s of warm-up, ${rounds} rounds.`, '');
+if (batch) {
+  out.push(`| variant | POST /predict/batch of ${fmt(batch)} rows | rows/s (median) | mean ms | p50 ms | p99 ms (median) | p99 ms per run | errors | CPU ms / batch (median) | CPU ms / batch per run |`, '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+  for (const v of variants) {
+    const rs = results.get(v.name);
+    out.push(
+      `| ${v.name}${v.nodeOptions.length ? ` (${v.nodeOptions.join(' ')})` : ''} | ${connections} connection(s)${workers > 1 ? `, --workers ${workers}` : ''} | ${fmt(median(rs.map((r) => r.rps * batch)))} | ${fmt(median(rs.map((r) => r.mean)), 2)} | ${fmt(median(rs.map((r) => r.p50)), 2)} | ${fmt(median(rs.map((r) => r.p99)), 2)} | ${rs.map((r) => fmt(r.p99, 2)).join(' / ')} | ${rs.reduce((a, r) => a + r.errors, 0)} | ${fmt(median(rs.map((r) => r.cpuUs / 1000)), 2)} | ${rs.map((r) => fmt(r.cpuUs / 1000, 2)).join(' / ')} |`,
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  process.exit(0);
+}
 out.push('| variant | req/s (median) | p50 ms | p99 ms (median) | p99 ms per run | max ms | errors | CPU µs / request |', '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |');
 for (const v of variants) {
   const rs = results.get(v.name);

@@ -7,10 +7,12 @@
 // auth (a bearer key), validation, metrics, drift and the access log on (its stdout is a pipe),
 // in one process and with --workers 2. The load generator is wrk when installed (its --latency
 // gives p99), else autocannon in this process. Server CPU per request sums the server's process
-// and its children (a cluster's primary and workers) from /proc.
+// and its children (a cluster's primary and workers) from /proc. Batches of 1,000 rows go over 1
+// connection (latency) and over --batch-connections (throughput: rows/s), in one process and with
+// --workers 2.
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
-//   node bench/serve.mjs [--duration S] [--connections N] [--batch-seconds S] [--model DIR] [--autocannon]
+//   node bench/serve.mjs [--duration S] [--connections N] [--batch-seconds S] [--batch-connections N] [--model DIR] [--autocannon]
 //
 // Markdown on stdout, progress on stderr.
 import { spawnSync } from 'node:child_process';
@@ -28,11 +30,14 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     'batch-seconds': { type: 'string', default: '10' },
+    'batch-connections': { type: 'string', default: '4' },
     model: { type: 'string', default: join(repo, 'models', 'churn') },
     autocannon: { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
+const batchSeconds = Number(values['batch-seconds']);
+const batchConnections = Number(values['batch-connections']);
 const connections = Number(values.connections);
 const useWrk = !values.autocannon && hasWrk();
 const generator = useWrk ? 'wrk 4 (one thread)' : 'autocannon (in the bench process)';
@@ -81,12 +86,14 @@ server = await startPipeServe(values.model);
 const pipe1 = await measure('pipe serve POST /predict, one process', server, '/predict', single);
 results.push(pipe1);
 const engine = JSON.parse(await (await globalThis.fetch(`${server.url}/model`, { headers: single.headers })).text()).engine;
-batches.push(await measure('pipe serve POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: Number(values['batch-seconds']) }));
+batches.push({ ...(await measure('pipe serve POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
+batches.push({ ...(await measure('pipe serve POST /predict/batch', server, '/predict/batch', batch, { connections: batchConnections, seconds: batchSeconds })), connections: batchConnections });
 await stopServer(server);
 
 server = await startPipeServe(values.model, ['--workers', '2']);
 const pipe2 = await measure('pipe serve POST /predict, --workers 2', server, '/predict', single);
 results.push(pipe2);
+batches.push({ ...(await measure('pipe serve POST /predict/batch, --workers 2', server, '/predict/batch', batch, { connections: batchConnections, seconds: batchSeconds })), connections: batchConnections });
 await stopServer(server);
 
 let fastapi;
@@ -94,7 +101,7 @@ if (hasFastapi) {
   server = await startServer('fastapi', python, [join(repo, 'bench', 'lib', 'fastapi_server.py'), repo]);
   fastapi = await measure('FastAPI + scikit-learn POST /predict (one uvicorn worker)', server, '/predict', single);
   results.push(fastapi);
-  batches.push(await measure('FastAPI + scikit-learn POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: Number(values['batch-seconds']) }));
+  batches.push({ ...(await measure('FastAPI + scikit-learn POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
   await stopServer(server);
 }
 const load1 = loadavg();
@@ -102,7 +109,7 @@ const load1 = loadavg();
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const out = [];
 out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after.`);
-out.push(`Command: node bench/serve.mjs --duration ${duration} --connections ${connections} --batch-seconds ${values['batch-seconds']}${values.autocannon ? ' --autocannon' : ''}; load generator: ${generator}; engine: ${engine}.`, '');
+out.push(`Command: node bench/serve.mjs --duration ${duration} --connections ${connections} --batch-seconds ${batchSeconds} --batch-connections ${batchConnections}${values.autocannon ? ' --autocannon' : ''}; load generator: ${generator}; engine: ${engine}.`, '');
 out.push(`| single row, ${connections} connections | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs / request |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) out.push(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.max, 1)} | ${r.errors} | ${fmt(r.cpuUs)} |`);
 const ratio = (a, b) => fmt(a.rps / b.rps, 2);
@@ -114,7 +121,7 @@ out.push(
       : ' FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed).'),
   '',
 );
-out.push('| batch of 1,000 rows, 1 connection | mean ms | p50 ms | p99 ms | rows/s | errors | server CPU ms / batch |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const b of batches) out.push(`| ${b.name} | ${fmt(b.mean, 2)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${fmt((1000 * 1000) / b.mean)} | ${b.errors} | ${fmt(b.cpuUs / 1000, 1)} |`);
+out.push('| batch of 1,000 rows | connections | mean ms | p50 ms | p99 ms | rows/s | errors | server CPU ms / batch |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const b of batches) out.push(`| ${b.name} | ${b.connections} | ${fmt(b.mean, 2)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${fmt(b.rps * 1000)} | ${b.errors} | ${fmt(b.cpuUs / 1000, 1)} |`);
 process.stdout.write(`${out.join('\n')}\n`);
 process.exit(0);

@@ -124,6 +124,10 @@ describe('POST /predict/batch', () => {
     expect(await probabilities(await post('/predict/batch', `${ndjson}\n`, 'application/x-ndjson'))).toEqual(fromJson);
     const csv = ['id,age,spend,plan', ...rows.map((row) => [row.id, row.age, row.spend ?? '', row.plan ?? ''].join(','))].join('\n');
     expect(await probabilities(await post('/predict/batch', csv, 'text/csv'))).toEqual(fromJson);
+    // A leading UTF-8 byte order mark is not part of the text, whatever the type.
+    expect(await probabilities(await post('/predict/batch', `\ufeff${JSON.stringify(rows)}`))).toEqual(fromJson);
+    expect(await probabilities(await post('/predict/batch', `\ufeff${ndjson}`, 'application/x-ndjson'))).toEqual(fromJson);
+    expect(await probabilities(await post('/predict/batch', `\ufeff${csv}`, 'text/csv'))).toEqual(fromJson);
   });
 
   it('names the line of malformed NDJSON, the field of a CSV value of the wrong type, and refuses an empty batch or a non-list', async () => {

@@ -5,6 +5,7 @@
  * name. Malformed input is a 400 naming the line.
  */
 import type { FeatureSchema } from './model/index.js';
+import { forEachLine, parseJsonBody } from './body-pieces.js';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from './request-problem.js';
 
 export const BATCH_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/csv'] as const;
@@ -25,11 +26,12 @@ function csvValue(value: string, numeric: boolean): string | number | null {
   return Number.isNaN(n) || value.trim() === '' ? value : n;
 }
 
-async function csvRows(text: string, schema: FeatureSchema): Promise<unknown[]> {
+async function csvRows(bytes: Buffer, schema: FeatureSchema): Promise<unknown[]> {
   const { parse } = await import('csv-parse/sync');
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: false }) as Record<string, string>[];
+    // The bytes, not a text: csv-parse works on bytes (it would encode a string back), and no large string is made.
+    records = parse(bytes, { columns: true, skip_empty_lines: true, bom: true, trim: false }) as Record<string, string>[];
   } catch (cause) {
     throw new RequestProblem(400, 'malformed_csv', `the CSV body cannot be read (${(cause as Error).message})`, {}, { cause });
   }
@@ -37,26 +39,26 @@ async function csvRows(text: string, schema: FeatureSchema): Promise<unknown[]> 
   return records.map((record) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k, csvValue(v, numeric.has(k))])));
 }
 
-function ndjsonRows(text: string): unknown[] {
+function ndjsonRows(bytes: Buffer): unknown[] {
   const rows: unknown[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() !== '') rows.push(parseJson(line, `line ${i + 1}`));
+  forEachLine(bytes, (line, number) => {
+    if (line.trim() !== '') rows.push(parseJson(line, `line ${number}`));
   });
   return rows;
 }
 
-/** The rows of a batch body of Content-Type `contentType`. */
-export async function batchRows(contentType: string | undefined, text: string, schema: FeatureSchema): Promise<unknown[]> {
+/** The rows of a batch body (its bytes) of Content-Type `contentType`. */
+export async function batchRows(contentType: string | undefined, bytes: Buffer, schema: FeatureSchema): Promise<unknown[]> {
   const type = mediaType(contentType);
   let rows: unknown[];
   if (type === 'application/json') {
-    const value = parseJson(text);
+    const value = parseJsonBody(bytes);
     if (!Array.isArray(value)) throw new RequestProblem(400, 'not_a_list', 'a JSON batch is an array of rows ([{…}, {…}]); for one row use POST /predict');
     rows = value;
   } else if (type === 'application/x-ndjson' || type === 'application/jsonl') {
-    rows = ndjsonRows(text);
+    rows = ndjsonRows(bytes);
   } else if (type === 'text/csv') {
-    rows = await csvRows(text, schema);
+    rows = await csvRows(bytes, schema);
   } else {
     throw unsupportedMediaType(type, BATCH_MEDIA_TYPES);
   }

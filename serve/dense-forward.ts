@@ -135,7 +135,14 @@ export function denseForward(artifacts: io.ModelArtifacts): { forward: Forward; 
         for (let t = 0; t < n; t++) {
           const v = nonZero[t] as number;
           const k = (nonZeroAt[t] as number) * units;
-          for (let j = 0; j < units; j++) sums[j] = (sums[j] as number) + v * (kernel[k + j] as number);
+          let j = 0;
+          for (; j + 3 < units; j += 4) {
+            sums[j] = (sums[j] as number) + v * (kernel[k + j] as number);
+            sums[j + 1] = (sums[j + 1] as number) + v * (kernel[k + j + 1] as number);
+            sums[j + 2] = (sums[j + 2] as number) + v * (kernel[k + j + 2] as number);
+            sums[j + 3] = (sums[j + 3] as number) + v * (kernel[k + j + 3] as number);
+          }
+          for (; j < units; j++) sums[j] = (sums[j] as number) + v * (kernel[k + j] as number);
         }
         const output = l === last ? result : (hidden[l] as Float32Array);
         const outStart = l === last ? r * units : 0;

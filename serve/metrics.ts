@@ -7,6 +7,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftMonitor, DriftSnapshot } from './drift/index.js';
+import { BulkHistogram, type HistogramSeries } from './bulk-histogram.js';
 
 /** Which model scored: the one answering by default, the canary answering its share of callers, or the shadow, scored beside and never answered. */
 export type ScoringRole = 'primary' | 'canary' | 'shadow';
@@ -33,17 +34,17 @@ const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 100
 
 export interface ServeMetrics {
   readonly registry: Registry;
-  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly requestDuration: BulkHistogram<'method' | 'route' | 'status'>;
   readonly requests: Counter<'method' | 'route' | 'status'>;
   /** Requests being answered: a plain count, read by the gauge at scrape time (prom-client's inc/dec hash a label set each call). */
   readonly inFlight: { inc(): void; dec(): void };
   readonly predictions: Counter<'model_version' | 'label' | 'role'>;
-  readonly scoringDuration: Histogram<'model_version' | 'role'>;
+  readonly scoringDuration: BulkHistogram<'model_version' | 'role'>;
   readonly shadowPredictions: Counter<'model_version' | 'agreed'>;
   readonly canaryState: Gauge<'model_version'>;
   readonly canaryRollbacks: Counter<'model_version' | 'reason'>;
   readonly modelReloads: Counter<'result'>;
-  readonly score: Histogram;
+  readonly score: BulkHistogram;
   readonly invalidRows: Counter<'field' | 'kind'>;
   readonly batchRows: Histogram;
   /** The duration histogram and request counter of one (method, route, status), bound once: prom-client hashes a label set on every call otherwise. */
@@ -64,7 +65,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   // prom-client names three gauges `…_total`, which `promtool check metrics` rejects (only counters end in _total).
   for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`${METRIC_PREFIX}${name}`);
-  const requestDuration = new Histogram({
+  const requestDuration = new BulkHistogram({
     name: `${METRIC_PREFIX}request_duration_seconds`,
     help: 'Time from the request to the response, by route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
@@ -104,7 +105,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     registers: [registry],
     collect: flush,
   });
-  const scoringDuration = new Histogram({
+  const scoringDuration = new BulkHistogram({
     name: `${METRIC_PREFIX}scoring_duration_seconds`,
     help: "Time one model took to score one request's rows (preprocessing and forward pass), by model version and role",
     labelNames: ['model_version', 'role'] as const,
@@ -127,7 +128,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
   });
   const modelReloads = new Counter({ name: `${METRIC_PREFIX}model_reloads_total`, help: 'Hot reloads of the served model (SIGHUP, --watch), by result (ok, failed: the old model kept serving)', labelNames: ['result'] as const, registers: [registry] });
   for (const result of ['ok', 'failed']) modelReloads.inc({ result }, 0);
-  const score = new Histogram({ name: `${METRIC_PREFIX}prediction_score`, help: 'Predicted probabilities of the positive class', buckets: SCORE_BUCKETS, registers: [registry] });
+  const score = new BulkHistogram({ name: `${METRIC_PREFIX}prediction_score`, help: 'Predicted probabilities of the positive class', buckets: SCORE_BUCKETS, registers: [registry] });
   const invalidRows = new Counter({ name: `${METRIC_PREFIX}invalid_rows_total`, help: 'Row errors by input field and kind (missing, type, range, category…)', labelNames: ['field', 'kind'] as const, registers: [registry] });
   const batchRows = new Histogram({ name: `${METRIC_PREFIX}batch_rows`, help: 'Rows per /predict/batch or V2 infer request', buckets: BATCH_BUCKETS, registers: [registry] });
   const info = new Gauge({ name: `${METRIC_PREFIX}model_info`, help: 'The served model (always 1)', labelNames: ['name', 'version', 'commit', 'stage', 'backend', 'engine'] as const, registers: [registry], aggregator: 'max' });
@@ -141,7 +142,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
 
   const known = new Set(fields);
   // Label-bound children, so the hot path does not hash label sets.
-  const counted = new Map<string, { positive: { n: number }; negative: { n: number }; scoring: Histogram.Internal<'model_version' | 'role'> }>();
+  const counted = new Map<string, { positive: { n: number }; negative: { n: number }; scoring: HistogramSeries }>();
   const bound = (version: string, role: ScoringRole) => {
     const key = `${role} ${version}`;
     let b = counted.get(key);
@@ -149,7 +150,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
       b = {
         positive: deferred(predictions.labels({ model_version: version, label: '1', role })),
         negative: deferred(predictions.labels({ model_version: version, label: '0', role })),
-        scoring: scoringDuration.labels({ model_version: version, role }),
+        scoring: scoringDuration.series({ model_version: version, role }),
       };
       counted.set(key, b);
     }
@@ -161,7 +162,7 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     let s = series.get(key);
     if (!s) {
       const labels = { method, route, status: String(status) };
-      const histogram = requestDuration.labels(labels);
+      const histogram = requestDuration.series(labels);
       const counter = deferred(requests.labels(labels));
       s = {
         observe(seconds: number) {
@@ -189,12 +190,9 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     invalidRows,
     batchRows,
     observeScores(probabilities, threshold, version, role) {
-      const answered = role !== 'shadow';
+      if (role !== 'shadow') score.observeAll(probabilities);
       let ones = 0;
-      for (const p of probabilities) {
-        if (answered) score.observe(p);
-        if (p >= threshold) ones++;
-      }
+      for (let i = 0; i < probabilities.length; i++) if ((probabilities[i] as number) >= threshold) ones++;
       const { positive, negative } = bound(version, role);
       positive.n += ones;
       negative.n += probabilities.length - ones;

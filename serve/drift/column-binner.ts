@@ -42,6 +42,28 @@ export class ColumnBinner {
     return new ColumnBinner('prediction', Float64Array.from(profile.shares), true, Float64Array.from(profile.edges), NO_CATEGORIES, last, last);
   }
 
+  /**
+   * JavaScript statements that set `b` to the bin of the value in `v`, exactly as bin() does, for a
+   * generated row binner (row-binner.ts): constants reach the code through `k` (the categories
+   * also as JSON string literals, which cannot inject code), `binIndex` is a parameter.
+   */
+  binSource(k: (value: unknown) => string): string {
+    const missing = `v === undefined || v === null || v === ''`;
+    if (this.numeric) {
+      const edges = k(this.edges);
+      return `if (typeof v === 'number') b = v !== v ? ${this.missing} : binIndex(${edges}, v);
+else if (${missing}) b = ${this.missing};
+else { x = Number(v); b = x !== x ? ${this.missing} : binIndex(${edges}, x); }`;
+    }
+    // The map's entries: a category listed twice has the bin of its last place, as in bin().
+    const cases = [...this.categories].map(([category, bin]) => `  case ${JSON.stringify(category)}: b = ${bin}; break;`);
+    return `if (${missing}) b = ${this.missing};
+else switch (typeof v === 'string' ? v : String(v)) {
+${cases.join('\n')}
+  default: b = ${this.other};
+}`;
+  }
+
   /** The bin of a raw value. */
   bin(value: unknown): number {
     if (this.numeric) {

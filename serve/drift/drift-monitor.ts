@@ -5,10 +5,10 @@
  * a column drifts at PSI ≥ 0.1, the data set when ≥ 50% of the features do; both configurable).
  * observe() is O(features); snapshot() is O(bins).
  */
-import { fieldReader } from '../model/field-reader.js';
 import { psiOfShares, type ReferenceProfile } from '../model/index.js';
 import { RowWindow, TimeWindow, type BinWindow } from './bin-windows.js';
 import { ColumnBinner } from './column-binner.js';
+import { rowBinner } from './row-binner.js';
 import { resolveDriftOptions, type DriftOptions, type DriftWindow } from './drift-options.js';
 
 export interface ColumnDrift {
@@ -54,8 +54,7 @@ export function createDriftMonitor(profile: ReferenceProfile, options: DriftOpti
     'rows' in window ? new RowWindow(totalBins, columns.length, window.rows) : new TimeWindow(totalBins, columns.length, window.minutes);
   const bins = new Uint32Array(columns.length);
   const scoreColumn = features.length;
-  const readFields = fieldReader(names);
-  const values: unknown[] = new Array<unknown>(names.length).fill(undefined);
+  const binRow = rowBinner(features, offsets);
 
   const columnDrift = (c: number, rows: number): ColumnDrift => {
     if (rows < minRows) return { psi: null, drifted: false };
@@ -69,8 +68,7 @@ export function createDriftMonitor(profile: ReferenceProfile, options: DriftOpti
 
   return {
     observe(row, score) {
-      readFields(row, values);
-      for (let c = 0; c < scoreColumn; c++) bins[c] = (offsets[c] as number) + (columns[c] as ColumnBinner).bin(values[c]);
+      binRow(row, bins);
       bins[scoreColumn] = (offsets[scoreColumn] as number) + (columns[scoreColumn] as ColumnBinner).bin(score);
       counts.add(bins, counts.timed ? now() : 0);
     },

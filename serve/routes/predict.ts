@@ -3,8 +3,8 @@ import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
 import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { limitBody } from './body-limit.js';
-import { jsonAnswer, jsonTextAnswer, type HabitsEnv } from '../habits/index.js';
-import { predictionJson } from './prediction-json.js';
+import { jsonTextAnswer, type HabitsEnv } from '../habits/index.js';
+import { batchJson, batchResultJson, predictionJson } from './prediction-json.js';
 import type { Choice } from '../model-router.js';
 import { answeredBy, callerOf } from './caller.js';
 import type { ServeDeps } from './deps.js';
@@ -54,32 +54,34 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
 
   app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), limitBody(deps.limits.batchBytes), async (c) => {
     // CSV cells are typed by the primary's schema; a canary takes the whole batch (its caller decides, by the first row for a field key).
-    const rows = await batchRows(c.req.header('content-type'), await c.req.text(), deps.models.primary.scorer.pkg.featureSchema);
+    // The bytes: a large body's text is read in pieces (serve/body-pieces.ts).
+    const rows = await batchRows(c.req.header('content-type'), Buffer.from(await c.req.arrayBuffer()), deps.models.primary.scorer.pkg.featureSchema);
     metrics.batchRows.observe(rows.length);
     c.set('logRows', rows.length);
     return withModel(deps, c, rows[0], async (choice) => {
       const valid: Row[] = [];
       const validIndex: number[] = [];
-      const results: Record<string, unknown>[] = new Array<Record<string, unknown>>(rows.length);
-      rows.forEach((row, index) => {
+      // Each result's JSON, in row order: the answer is written as one template (prediction-json.ts), not built as objects for JSON.stringify.
+      const results: string[] = new Array<string>(rows.length);
+      for (let index = 0; index < rows.length; index++) {
+        const row = rows[index];
         const errors = choice.model.scorer.validate(row);
         if (errors.length === 0) {
           valid.push(row as Row);
           validIndex.push(index);
-          return;
+          continue;
         }
         metrics.observeInvalid(errors);
-        results[index] = { index, error: `row ${index}: ${errors.map((e) => e.message).join('; ')}`, fields: errors };
-      });
+        results[index] = JSON.stringify({ index, error: `row ${index}: ${errors.map((e) => e.message).join('; ')}`, fields: errors });
+      }
       const { probabilities, model } = valid.length > 0 ? await score(deps, choice, { kind: 'rows', rows: valid }) : { probabilities: new Float32Array(0), model: choice.model };
-      const { threshold, name, version } = model.info;
-      validIndex.forEach((index, k) => {
-        const probability = probabilities[k] as number;
-        const id = rowKey(model, valid[k] as Row);
-        results[index] = { index, probability, label: probability >= threshold ? 1 : 0, ...(id === undefined ? {} : { id }) };
-      });
+      const { threshold } = model.info;
+      for (let k = 0; k < validIndex.length; k++) {
+        const index = validIndex[k] as number;
+        results[index] = batchResultJson(index, probabilities[k] as number, threshold, rowKey(model, valid[k] as Row));
+      }
       answeredBy(c, model);
-      return jsonAnswer(c, { results, scored: valid.length, invalid: rows.length - valid.length, threshold, model: { name, version } });
+      return jsonTextAnswer(c, batchJson(model, results, valid.length, rows.length - valid.length));
     });
   });
 }

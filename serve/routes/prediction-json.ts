@@ -31,3 +31,14 @@ export function predictionJson(model: LoadedModel, probability: number, id: stri
   const { threshold, thresholdJson, tail } = modelParts(model);
   return `{"probability":${probability},"label":${probability >= threshold ? 1 : 0}${thresholdJson}${id === undefined ? '' : `,"id":${JSON.stringify(id)}`}${tail}`;
 }
+
+/** One scored row of a batch answer: `{"index":…,"probability":…,"label":…,"id"?:…}`, as JSON.stringify writes it (`probability` finite). */
+export function batchResultJson(index: number, probability: number, threshold: number, id: string | number | undefined): string {
+  return `{"index":${index},"probability":${probability},"label":${probability >= threshold ? 1 : 0}${id === undefined ? '' : `,"id":${JSON.stringify(id)}`}}`;
+}
+
+/** The body of a batch answer from its results' JSON (batchResultJson, or an error entry's JSON.stringify): `{results, scored, invalid, threshold, model}`. */
+export function batchJson(model: LoadedModel, results: readonly string[], scored: number, invalid: number): string {
+  const { thresholdJson, tail } = modelParts(model);
+  return `{"results":[${results.join(',')}],"scored":${scored},"invalid":${invalid}${thresholdJson}${tail}`;
+}
