@@ -3,6 +3,7 @@
  * must keep from the sources it bundles: behaviour a bundler switch can change without a type
  * error, checked on the built bin.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitAll } from '../helpers/git.js';
 import { makeRepo, removeRepos } from '../helpers/repo.js';
@@ -19,5 +20,13 @@ describe('the bundled yaml library', () => {
     expect(r.stderr).toMatch(/-S 'other\.yaml:train\.lr=!custom 1': no params file 'other\.yaml'/);
     expect(r.stderr).toMatch(/YAMLWarning: .*Unresolved tag: !custom/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads a YAML 1.1 !!binary param as a Buffer, as yaml\'s node build does, so data.lock records what earlier builds recorded', async () => {
+    const repo = makeRepo({ 'params.yaml': '%YAML 1.1\n---\nkey: !!binary aGk=\n' });
+    repo.stages({ s: { cmd: 'echo hi > o.txt', params: ['key'], outs: ['o.txt'] } });
+    const r = await repo.pipe(['repro']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(repo.path('data.lock'), 'utf8')).toContain('params.yaml: {key: {type: Buffer, data: [104, 105]}}');
   });
 });
