@@ -116,7 +116,7 @@ const cli = await rolldown({
   },
 });
 const shared = (id) => RUNNER.test(id) && !VERSION_PATH.test(id);
-await cli.write({
+const { output } = await cli.write({
   dir: 'dist',
   format: 'esm',
   entryFileNames: '[name].js',
@@ -136,6 +136,18 @@ await cli.write({
   },
 });
 await cli.close();
+// Chunks importing each other statically would evaluate one before what it imports (a class
+// extending an import, a top-level call: TDZ errors at load). The groups above rely on runner/'s
+// one-way layering for there to be none; this holds them to it.
+const chunkImports = new Map(output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.imports]));
+const done = new Set();
+const visit = (file, path) => {
+  if (path.includes(file)) throw new Error(`build: the CLI's chunks import each other statically: ${[...path.slice(path.indexOf(file)), file].join(' -> ')}`);
+  if (done.has(file)) return;
+  for (const next of chunkImports.get(file) ?? []) visit(next, [...path, file]);
+  done.add(file);
+};
+for (const file of chunkImports.keys()) visit(file, []);
 // The worker pool's thread: one CommonJS file with nothing to import, so a thread starts without the ES module loader.
 await build({
   absWorkingDir: root,
