@@ -42,6 +42,28 @@ const EVERYDAY = [
   'runner/lockfile/serialize-lock.ts',
   'runner/workers/pool.ts',
 ].map((f) => join(root, f));
+/**
+ * What yaml's node build does and its browser build does not, put back into the browser build:
+ * - warnings through process.emitWarning (one line), not console.warn(warning) (the YAMLWarning
+ *   with its stack trace). Only yaml-source.ts parses with logLevel 'error': exp's -S values
+ *   (`pipe exp run -S 'k=!tag v'`), the config editor and the dvc.yaml importer reach warn().
+ * - YAML 1.1 !!binary (a params.yaml under `%YAML 1.1`) as a Buffer, not a Uint8Array: data.lock
+ *   records a param's value, and a Uint8Array there (`[104, 105]`, not `{type: Buffer, data: …}`)
+ *   reads as a changed param to every pipe built before, and differs from what the tests (tsx)
+ *   and the deployable service (esbuild, yaml's node build) read.
+ */
+const NODE_YAML = [
+  {
+    file: /[\\/]node_modules[\\/]yaml[\\/]browser[\\/]dist[\\/]log\.js$/,
+    from: 'console.warn(warning);',
+    to: "if (typeof process.emitWarning === 'function') process.emitWarning(warning); else console.warn(warning);",
+  },
+  {
+    file: /[\\/]node_modules[\\/]yaml[\\/]browser[\\/]dist[\\/]schema[\\/]yaml-1\.1[\\/]binary\.js$/,
+    from: "if (typeof atob === 'function') {",
+    to: "if (typeof Buffer === 'function') return Buffer.from(src, 'base64'); else if (typeof atob === 'function') {",
+  },
+];
 const everyday = new Set();
 const cli = await rolldown({
   cwd: root,
@@ -55,12 +77,22 @@ const cli = await rolldown({
   // Chunk groups below take shared modules without their dependencies, which needs entry chunks
   // free to gain exports; cli/main's own exports are kept.
   preserveEntrySignatures: 'allow-extension',
-  // yaml's ES module build (its "browser" entry; the same code as its CommonJS "node" entry but
-  // for two Node niceties pipe does not reach: warnings through process.emitWarning, which pipe
-  // silences with logLevel 'error', and YAML 1.1 !!binary as a Buffer). As ES modules it bundles
+  // yaml's ES module build (its "browser" entry): the same code as its CommonJS "node" entry but
+  // for two Node niceties, which the plugin below puts back (NODE_YAML). As ES modules it bundles
   // without 73 CommonJS wrappers: 191 KB instead of 231, and ~10 ms less to load.
   resolve: { alias: { yaml: join(root, 'node_modules/yaml/browser/index.js') } },
   plugins: [
+    {
+      name: 'yaml-node-build',
+      // The build fails if a yaml update moves one of the lines replaced.
+      transform(code, id) {
+        const fix = NODE_YAML.find((f) => f.file.test(id));
+        if (!fix) return null;
+        if (!code.includes(fix.from)) throw new Error(`build: ${id} no longer has '${fix.from}' (scripts/build.mjs NODE_YAML)`);
+        // map: null: the code around the one line does not move.
+        return { code: code.replace(fix.from, fix.to), map: null };
+      },
+    },
     {
       name: 'everyday-closure',
       // The modules the everyday operations reach by static imports (type imports are gone by now).
@@ -84,7 +116,7 @@ const cli = await rolldown({
   },
 });
 const shared = (id) => RUNNER.test(id) && !VERSION_PATH.test(id);
-await cli.write({
+const { output } = await cli.write({
   dir: 'dist',
   format: 'esm',
   entryFileNames: '[name].js',
@@ -104,6 +136,18 @@ await cli.write({
   },
 });
 await cli.close();
+// Chunks importing each other statically would evaluate one before what it imports (a class
+// extending an import, a top-level call: TDZ errors at load). The groups above rely on runner/'s
+// one-way layering for there to be none; this holds them to it.
+const chunkImports = new Map(output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c.imports]));
+const done = new Set();
+const visit = (file, path) => {
+  if (path.includes(file)) throw new Error(`build: the CLI's chunks import each other statically: ${[...path.slice(path.indexOf(file)), file].join(' -> ')}`);
+  if (done.has(file)) return;
+  for (const next of chunkImports.get(file) ?? []) visit(next, [...path, file]);
+  done.add(file);
+};
+for (const file of chunkImports.keys()) visit(file, []);
 // The worker pool's thread: one CommonJS file with nothing to import, so a thread starts without the ES module loader.
 await build({
   absWorkingDir: root,

@@ -141,6 +141,15 @@ describe('POST /predict/batch', () => {
     expect((await post('/predict/batch', 'x', 'application/xml')).status).toBe(415);
     expect((await post('/predict/batch', JSON.stringify(Array.from({ length: 500 }, () => good)))).status).toBe(413);
   });
+
+  it('answers a field nested too deep to print (a 10 KB list of lists) with an error entry, not a 500', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const r = await post('/predict/batch', `[{"age":${deep},"plan":"basic"},${JSON.stringify(good)}]`);
+    expect(r.status).toBe(200);
+    const body = await json(r);
+    expect(body).toMatchObject({ scored: 1, invalid: 1 });
+    expect((body.results as Record<string, unknown>[])[0]).toMatchObject({ index: 0, error: 'row 0: age: expected an integer, got […]', fields: [{ field: 'age', kind: 'type' }] });
+  });
 });
 
 describe('service routes', () => {
@@ -237,6 +246,9 @@ describe('KServe V2', () => {
       const r = await post('/v2/models/tiny/infer', JSON.stringify(body));
       expect([r.status, (await json(r)).error]).toEqual([400, error]);
     }
+    // Data nested 9,000 lists deep (18 KB): more than Array.prototype.flat's stack holds.
+    const deep = await post('/v2/models/tiny/infer', `{"inputs":[{"name":"age","shape":[1],"datatype":"INT64","data":${'['.repeat(9000)}3${']'.repeat(9000)}}]}`);
+    expect([deep.status, (await json(deep)).error]).toEqual([400, 'input age: "data" is nested too deep; give it flat, or nested as "shape" says']);
   });
 });
 

@@ -46,8 +46,14 @@ export function v2ModelMetadata({ name, version, schema, spec }: { name: string;
   };
 }
 
-function flatten(data: readonly unknown[]): unknown[] {
-  return data.flat(Infinity);
+function flatten(data: readonly unknown[], name: string): unknown[] {
+  try {
+    return data.flat(Infinity);
+  } catch (error) {
+    // flat() recurses: lists nested ~6,000 deep (a 12 KB body) exhaust the stack, a 500 otherwise.
+    if (error instanceof RangeError) throw bad(`input ${name}: "data" is nested too deep; give it flat, or nested as "shape" says`);
+    throw error;
+  }
 }
 
 function readTensor(value: unknown, i: number): Tensor {
@@ -57,7 +63,7 @@ function readTensor(value: unknown, i: number): Tensor {
   if (!Array.isArray(t.shape) || t.shape.length === 0 || !t.shape.every((d) => Number.isInteger(d) && d >= 1)) throw bad(`input ${t.name}: "shape" must be a non-empty list of sizes of at least 1`);
   if (typeof t.datatype !== 'string') throw bad(`input ${t.name}: "datatype" is missing`);
   if (!Array.isArray(t.data)) throw bad(`input ${t.name}: "data" must be a list`);
-  const data = flatten(t.data);
+  const data = flatten(t.data, t.name);
   const size = t.shape.reduce((a, d) => a * d, 1);
   if (data.length !== size) throw bad(`input ${t.name}: shape ${JSON.stringify(t.shape)} holds ${size} values, "data" has ${data.length}`);
   return { name: t.name, shape: t.shape, datatype: t.datatype, data };

@@ -60,6 +60,14 @@ describe('validateRow', () => {
     expect(validateRow(schema, null)[0]?.message).toBe('the row: expected an object, got null');
   });
 
+  it('names a value nested too deep for JSON.stringify (5,000 levels, a 10 KB body) without printing it', () => {
+    const deep = JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`) as unknown;
+    const deepObject = JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`) as unknown;
+    expect(validateRow(schema, { ...good, tenure: deep })).toEqual([{ field: 'tenure', kind: 'type', message: 'tenure: expected an integer, got […]' }]);
+    expect(validateRow(schema, { ...good, plan: deepObject })).toEqual([{ field: 'plan', kind: 'type', message: 'plan: {…} is not one of "basic", "plus", "pro"' }]);
+    expect(validateRow(schema, deep)).toEqual([{ field: '', kind: 'type', message: 'the row: expected an object, got […]' }]);
+  });
+
   it('compiles a schema once and reuses the validator', () => {
     expect(rowValidator(schema)).toBe(rowValidator(schema));
     // A reloaded package reads the same schema into a new object: compiled once all the same.

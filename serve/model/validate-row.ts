@@ -39,7 +39,14 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number') return String(value);
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // JSON.parse takes lists nested ~5,000 deep (a 10 KB body) that JSON.stringify cannot print
+    // (RangeError): a 500 for a bad request otherwise. Its kind is enough to say what is wrong.
+    return Array.isArray(value) ? '[…]' : '{…}';
+  }
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 

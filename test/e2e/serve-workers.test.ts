@@ -63,6 +63,10 @@ describe('pipe serve --workers 2', TIMEOUT, () => {
     for (let i = 0; i < 2; i++) {
       const text = await (await fetch(`${base}/metrics`, { headers: { connection: 'close' } })).text();
       expect(counted(text)).toBe(rows.length);
+      // The histograms counted in bulk (serve/bulk-histogram.ts) add up across workers too.
+      expect(text).toMatch(new RegExp(`^pipe_serve_request_duration_seconds_count\\{method="POST",route="/predict",status="200"\\} ${rows.length}$`, 'm'));
+      expect(text).toMatch(new RegExp(`^pipe_serve_prediction_score_count ${rows.length}$`, 'm'));
+      expect(text).toMatch(new RegExp(`^pipe_serve_prediction_score_bucket\\{le="\\+Inf"\\} ${rows.length}$`, 'm'));
       expect(text).toMatch(/^pipe_serve_model_info\{[^}]*name="tiny"[^}]*\} 1$/m);
     }
   });
