@@ -16,9 +16,9 @@ import type { Tf } from './model/index.js';
 const FUSED = new Set(['linear', 'relu', 'elu'] as const);
 type FusedActivation = typeof FUSED extends Set<infer A> ? A : never;
 /** The activations Layers applies after the bias, as the ops its Activation classes call. */
-const AFTER_BIAS: ReadonlyMap<string, (tf: Tf, t: Tensor2D) => Tensor2D> = new Map([
-  ['sigmoid', (tf: Tf, t: Tensor2D) => tf.sigmoid(t)],
-  ['tanh', (tf: Tf, t: Tensor2D) => tf.tanh(t)],
+const AFTER_BIAS: ReadonlyMap<string, (tf: Tf, t: Tensor) => Tensor> = new Map([
+  ['sigmoid', (tf: Tf, t: Tensor) => tf.sigmoid(t)],
+  ['tanh', (tf: Tf, t: Tensor) => tf.tanh(t)],
 ]);
 const SUPPORTED = new Set<string>([...FUSED, ...AFTER_BIAS.keys()]);
 
@@ -33,7 +33,7 @@ interface LayerTensors {
   readonly kernel: Tensor2D;
   readonly bias: Tensor1D | undefined;
   readonly fused: FusedActivation | undefined;
-  readonly after: ((tf: Tf, t: Tensor2D) => Tensor2D) | undefined;
+  readonly after: ((tf: Tf, t: Tensor) => Tensor) | undefined;
 }
 
 /** The forward pass of `artifacts` through tfjs ops on `tf`'s backend, or why it is not a Dense stack this runs. */
@@ -51,14 +51,14 @@ export function tfjsDenseForward(tf: Tf, artifacts: io.ModelArtifacts): TfjsForw
   const forward: Forward = (x, rows) => {
     if (rows === 0) return new Float32Array(0);
     const output = tf.tidy(() => {
-      let h = tf.tensor2d(x, [rows, width]);
+      let h: Tensor = tf.tensor2d(x, [rows, width]);
       for (const { kernel, bias, fused, after } of layers) {
         if (fused) {
           h = tf.fused.matMul({ a: h, b: kernel, ...(bias ? { bias } : {}), activation: fused });
         } else {
           h = tf.fused.matMul({ a: h, b: kernel });
           if (bias) h = tf.add(h, bias);
-          h = (after as (tf: Tf, t: Tensor2D) => Tensor2D)(tf, h);
+          h = (after as (tf: Tf, t: Tensor) => Tensor)(tf, h);
         }
       }
       return h;
