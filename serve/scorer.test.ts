@@ -71,7 +71,7 @@ describe('createScorer', () => {
     pkg.dispose();
   }, 120_000);
 
-  it('frees its own tensors on dispose, leaving the package's model to the package', async () => {
+  it('frees its own tensors on dispose, leaving the package’s model to the package', async () => {
     const pkg = await loadModelPackage(tiny);
     const before = tf.memory().numTensors;
     const scorer = await createScorer(pkg);
