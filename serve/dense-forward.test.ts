@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { featureRows, layersPredict, savedDenseModel, worstDifference } from '../test/helpers/dense-model.js';
 import { denseForward } from './dense-forward.js';
-import { loadTf, readLayersModelArtifacts, saveLayersModel, type Tf } from './model/index.js';
+import { loadTf, readLayersModelArtifacts, type Tf } from './model/index.js';
 
 let tf: Tf;
 let root: string;
@@ -19,103 +19,67 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Deterministic rows: half the features one-hot (0/1), the rest spread over ±3. */
-function rowsOf(rows: number, width: number): Float32Array {
-  const x = new Float32Array(rows * width);
-  let s = 12345;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  for (let i = 0; i < x.length; i++) x[i] = i % width < width / 2 ? Math.round(next()) : (next() - 0.5) * 6;
-  return x;
-}
-
-async function saved(name: string, build: (m: LayersModel) => void, width: number): Promise<{ model: LayersModel; dir: string }> {
-  const model = tf.sequential();
-  build(model);
-  model.build([null, width]);
-  const dir = join(root, name);
-  await saveLayersModel(tf, model, dir);
-  return { model, dir };
-}
-
-async function tfjsPredict(model: LayersModel, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
-  const input = tf.tensor2d(x, [rows, width]);
-  const output = model.predict(input, { batchSize: rows }) as Tensor;
-  const values = (await output.data()) as Float32Array;
-  tf.dispose([input, output]);
-  return values;
-}
-
 describe('denseForward', () => {
   it('gives tfjs’s probabilities to 1e-6 for a ReLU/tanh MLP with dropout and a sigmoid output', async () => {
     const width = 12;
-    const { model, dir } = await saved(
+    const { model, dir } = await savedDenseModel(
+      tf,
+      root,
       'mlp',
-      (m) => {
-        const s = m as unknown as { add(l: unknown): void };
-        s.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [width], kernelInitializer: tf.initializers.heNormal({ seed: 1 }), biasInitializer: tf.initializers.randomNormal({ seed: 2 }) }));
-        s.add(tf.layers.dropout({ rate: 0.3 }));
-        s.add(tf.layers.dense({ units: 8, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
-        s.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }));
-      },
+      [
+        tf.layers.dense({ units: 16, activation: 'relu', inputShape: [width], kernelInitializer: tf.initializers.heNormal({ seed: 1 }), biasInitializer: tf.initializers.randomNormal({ seed: 2 }) }),
+        tf.layers.dropout({ rate: 0.3 }),
+        tf.layers.dense({ units: 8, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+      ],
       width,
     );
     const fast = denseForward(readLayersModelArtifacts(dir));
     if (!('forward' in fast)) throw new Error(`unsupported: ${fast.unsupported}`);
     expect(fast.layers).toBe(3);
     const rows = 300;
-    const x = rowsOf(rows, width);
-    const expected = await tfjsPredict(model, x, rows, width);
+    const x = featureRows(rows, width);
+    const expected = await layersPredict(tf, model, x, rows, width);
     const got = fast.forward(x, rows);
     expect(got).toHaveLength(rows);
-    let worst = 0;
-    for (let i = 0; i < rows; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (expected[i] as number)));
-    expect(worst).toBeLessThanOrEqual(1e-6);
+    expect(worstDifference(got, expected)).toBeLessThanOrEqual(1e-6);
     // Not all alike: the comparison means something.
     expect(new Set(Array.from(got, (v) => v.toFixed(3))).size).toBeGreaterThan(50);
   }, 120_000);
 
   it('gives tfjs’s answers for layers without a bias and with a linear activation, row after row', async () => {
     const width = 9;
-    const { model, dir } = await saved(
+    const { model, dir } = await savedDenseModel(
+      tf,
+      root,
       'nobias',
-      (m) => {
-        const s = m as unknown as { add(l: unknown): void };
-        s.add(tf.layers.dense({ units: 7, activation: 'linear', useBias: false, inputShape: [width], kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }));
-        s.add(tf.layers.dense({ units: 5, activation: 'relu', biasInitializer: tf.initializers.randomNormal({ seed: 6 }), kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }) }));
-        s.add(tf.layers.dense({ units: 1, activation: 'sigmoid', useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }) }));
-      },
+      [
+        tf.layers.dense({ units: 7, activation: 'linear', useBias: false, inputShape: [width], kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }),
+        tf.layers.dense({ units: 5, activation: 'relu', biasInitializer: tf.initializers.randomNormal({ seed: 6 }), kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }) }),
+        tf.layers.dense({ units: 1, activation: 'sigmoid', useBias: false, kernelInitializer: tf.initializers.glorotNormal({ seed: 8 }) }),
+      ],
       width,
     );
     const fast = denseForward(readLayersModelArtifacts(dir));
     if (!('forward' in fast)) throw new Error(`unsupported: ${fast.unsupported}`);
     const rows = 40;
-    const x = rowsOf(rows, width);
-    const expected = await tfjsPredict(model, x, rows, width);
+    const x = featureRows(rows, width);
+    const expected = await layersPredict(tf, model, x, rows, width);
     const got = fast.forward(x, rows);
-    let worst = 0;
-    for (let i = 0; i < rows; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (expected[i] as number)));
-    expect(worst).toBeLessThanOrEqual(1e-6);
+    expect(worstDifference(got, expected)).toBeLessThanOrEqual(1e-6);
     // One row alone gives what it gave inside the batch: nothing carries over between rows or calls.
     expect(fast.forward(x.subarray(5 * width, 6 * width), 1)[0]).toBe(got[5]);
     expect(new Set(Array.from(got, (v) => v.toFixed(3))).size).toBeGreaterThan(10);
   }, 120_000);
 
   it('says why a model with another kind of layer is not supported', async () => {
-    const { dir } = await saved(
-      'batchnorm',
-      (m) => {
-        const s = m as unknown as { add(l: unknown): void };
-        s.add(tf.layers.dense({ units: 4, activation: 'relu', inputShape: [3] }));
-        s.add(tf.layers.batchNormalization({ name: 'norm' }));
-        s.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
-      },
-      3,
-    );
+    const layers = [tf.layers.dense({ units: 4, activation: 'relu', inputShape: [3] }), tf.layers.batchNormalization({ name: 'norm' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })];
+    const { dir } = await savedDenseModel(tf, root, 'batchnorm', layers, 3);
     expect(denseForward(readLayersModelArtifacts(dir))).toEqual({ unsupported: 'layer norm is BatchNormalization' });
   }, 120_000);
 
   it('says why an activation it does not implement is not supported', async () => {
-    const { dir } = await saved('selu', (m) => (m as unknown as { add(l: unknown): void }).add(tf.layers.dense({ units: 1, activation: 'selu', inputShape: [2], name: 'out' })), 2);
+    const { dir } = await savedDenseModel(tf, root, 'selu', [tf.layers.dense({ units: 1, activation: 'selu', inputShape: [2], name: 'out' })], 2);
     expect(denseForward(readLayersModelArtifacts(dir))).toEqual({ unsupported: 'layer out has activation selu' });
   }, 120_000);
 });

@@ -64,9 +64,10 @@ function driftMonitor(pkg: ModelPackage, options: DriftOptions): DriftMonitor | 
  */
 export async function loadServedModel(served: ServedModel, { threshold, engine = 'auto', drift = {}, monitorDrift = true }: LoadOptions = {}): Promise<LoadedModel> {
   let pkg: ModelPackage | undefined;
+  let scorer: Scorer | undefined;
   try {
     pkg = await loadPackage(served.dir);
-    const scorer = await createScorer(pkg, { engine });
+    scorer = await createScorer(pkg, { engine });
     // Between steps, the requests being served go first (a hot reload runs beside them).
     await nextTurn();
     const info = await modelInfo(served, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
@@ -74,6 +75,7 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
     const monitor = monitorDrift ? driftMonitor(pkg, drift) : undefined;
     return { served, pkg, scorer, info, label: info.version ?? 'unversioned', ...(monitor ? { drift: monitor } : {}) };
   } catch (error) {
+    scorer?.dispose();
     pkg?.dispose();
     removeFetched(served);
     throw error;
@@ -82,6 +84,7 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
 
 /** Frees the model's tensors and removes a fetched version's directory. */
 export function disposeLoaded(model: LoadedModel): void {
+  model.scorer.dispose();
   model.pkg.dispose();
   removeFetched(model.served);
 }
