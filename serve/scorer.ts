@@ -44,7 +44,7 @@ function checkBatch(rows: number, width: number): Float32Array {
 }
 
 /** How far `got` is from `expected` at worst; Infinity when the lengths differ or a value is NaN in only one of them. */
-function worstDifference(got: Float32Array, expected: Float32Array): number {
+export function worstDifference(got: Float32Array, expected: Float32Array): number {
   if (got.length !== expected.length) return Infinity;
   let worst = 0;
   for (let i = 0; i < got.length; i++) {

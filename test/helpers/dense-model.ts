@@ -35,9 +35,5 @@ export async function layersPredict(tf: Tf, model: LayersModel, x: Float32Array,
   return values;
 }
 
-/** The largest absolute difference between two equally long arrays. */
-export function worstDifference(got: Float32Array, expected: Float32Array): number {
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (expected[i] as number)));
-  return worst;
-}
+/** How far an engine's probabilities are from the reference at worst (the service's own start-up check). */
+export { worstDifference } from '../../serve/scorer.js';
