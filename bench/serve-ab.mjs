@@ -4,7 +4,8 @@
 // order rotating round by round), warms it with wrk for --warmup seconds, then measures --duration
 // seconds: req/s, p50, p99, max, and server CPU per request (user + system of the server and its
 // children from /proc: the figure a busy machine inflates least). Optionally the Hono "hello"
-// floor (one process, or a --workers N cluster) in the same rounds.
+// floor (one process, or a --workers N cluster) in the same rounds, and with --node-floor the
+// framework-free one (node:http alone, one process: bench/lib/node-hello-server.mjs).
 //
 // --batch N measures POST /predict/batch with N rows a request instead (the first N rows of the
 // example's raw table, JSON), at --connections (1 unless given): CPU ms per batch and rows/s.
@@ -18,7 +19,7 @@
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
 //   node bench/serve-ab.mjs --variant before=/tmp/old/bin/pipe.js --variant after=bin/pipe.js \
-//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--probe] [--no-access-log] [--batch N]
+//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N]
 //
 // Markdown on stdout, progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     batch: { type: 'string' },
     model: { type: 'string', default: join(repo, 'models', 'churn') },
     floor: { type: 'boolean', default: false },
+    'node-floor': { type: 'boolean', default: false },
     probe: { type: 'boolean', default: false },
     'no-access-log': { type: 'boolean', default: false },
   },
@@ -50,7 +52,7 @@ if (values.variant.length === 0) throw new Error('usage: node bench/serve-ab.mjs
 const workers = Number(values.workers);
 const batch = values.batch === undefined ? 0 : Number(values.batch);
 if (values.batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new Error(`--batch takes a number of rows, not '${values.batch}'`);
-if (batch && values.floor) throw new Error('--floor is for single /predict; leave it out with --batch');
+if (batch && (values.floor || values['node-floor'])) throw new Error('--floor is for single /predict; leave it out with --batch');
 const connections = Number(values.connections ?? (batch ? 1 : 64));
 const key = 'bench-key-1';
 const request = predictRequest(batch ? rawRows(values.model, batch) : rawRows(values.model, 1)[0], key);
@@ -68,6 +70,7 @@ if (values.floor) {
   const floorBin = workers > 1 ? [join(repo, 'bench', 'lib', 'hello-cluster.mjs'), String(workers)] : [join(repo, 'bench', 'lib', 'hello-server.mjs')];
   variants.unshift({ name: `Hono hello (floor)${workers > 1 ? `, ${workers}-worker cluster` : ''}`, nodeOptions: [], start: (env) => startServer('floor', process.execPath, floorBin, { env }), path: '/' });
 }
+if (values['node-floor']) variants.unshift({ name: 'node:http hello (no framework), one process', nodeOptions: [], start: (env) => startServer('node floor', process.execPath, [join(repo, 'bench', 'lib', 'node-hello-server.mjs')], { env }), path: '/' });
 
 const results = new Map(variants.map((v) => [v.name, []]));
 const load0 = loadavg();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pipe serve` under load (issue 16's performance section), next to references measured in the
-// same run: a plain Hono "hello" app (the floor: what this machine's HTTP stack can do at all), in
-// one process and in a 2-worker node:cluster (the floor of `--workers 2`), and FastAPI +
+// same run: node:http alone answering a small JSON object (the framework-free floor), a plain Hono
+// "hello" app (the floor of a Hono service: what this machine's HTTP stack and Hono can do at all),
+// in one process and in a 2-worker node:cluster (the floor of `--workers 2`), and FastAPI +
 // scikit-learn serving the same features (the Python stack users come from; skipped when Debian's
 // python3-fastapi, python3-uvicorn and python3-sklearn are not installed). pipe serve runs with
 // auth (a bearer key), validation, metrics, drift and the access log on (its stdout is a pipe),
@@ -72,8 +73,12 @@ const hasFastapi = spawnSync(python, ['-c', 'import fastapi, uvicorn, sklearn'],
 const batches = [];
 
 // One server at a time: each gets the machine to itself (with wrk).
-log('Hono floor …');
-let server = await startServer('hono hello', process.execPath, [join(repo, 'bench', 'lib', 'hello-server.mjs')]);
+log('floors …');
+let server = await startServer('node:http hello', process.execPath, [join(repo, 'bench', 'lib', 'node-hello-server.mjs')]);
+const nodeFloor = await measure('node:http hello (no framework), one process', server, '/', single);
+results.push(nodeFloor);
+await stopServer(server);
+server = await startServer('hono hello', process.execPath, [join(repo, 'bench', 'lib', 'hello-server.mjs')]);
 const floor = await measure('Hono hello (floor), one process', server, '/', single);
 results.push(floor);
 await stopServer(server);
@@ -115,9 +120,9 @@ for (const r of results) out.push(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)
 const ratio = (a, b) => fmt(a.rps / b.rps, 2);
 out.push(
   '',
-  `pipe serve / floor: one process ${ratio(pipe1, floor)}, two workers ${ratio(pipe2, floor2)} (CPU per request: ${fmt(pipe1.cpuUs / floor.cpuUs, 2)}× and ${fmt(pipe2.cpuUs / floor2.cpuUs, 2)}× the floor's).` +
+  `The Hono floor / node:http alone: ${ratio(floor, nodeFloor)} (CPU per request: ${fmt(floor.cpuUs / nodeFloor.cpuUs, 2)}×). pipe serve / floor: one process ${ratio(pipe1, floor)}, two workers ${ratio(pipe2, floor2)} (CPU per request: ${fmt(pipe1.cpuUs / floor.cpuUs, 2)}× and ${fmt(pipe2.cpuUs / floor2.cpuUs, 2)}× the floor's).` +
     (fastapi
-      ? ` pipe serve / FastAPI: one process ${fmt(pipe1.rps / fastapi.rps, 1)}×, two workers ${fmt(pipe2.rps / fastapi.rps, 1)}×; the floor itself / FastAPI: ${fmt(floor.rps / fastapi.rps, 1)}× (one process), ${fmt(floor2.rps / fastapi.rps, 1)}× (two).`
+      ? ` pipe serve / FastAPI: one process ${fmt(pipe1.rps / fastapi.rps, 1)}×, two workers ${fmt(pipe2.rps / fastapi.rps, 1)}×; the floor itself / FastAPI: ${fmt(floor.rps / fastapi.rps, 1)}× (one process), ${fmt(floor2.rps / fastapi.rps, 1)}× (two); node:http alone / FastAPI: ${fmt(nodeFloor.rps / fastapi.rps, 1)}×.`
       : ' FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed).'),
   '',
 );
