@@ -145,6 +145,7 @@ function number(b, p) {
   if (negative) c = b[++p];
   let m = 0;
   let e = 0;
+  // A leading zero ends the integer part: the digit after one (01) is then where the caller expects , or }, and declines.
   if (c === 48) c = b[++p];
   else if (c >= 49 && c <= 57) {
     do {
@@ -152,7 +153,6 @@ function number(b, p) {
       c = b[++p];
     } while (c >= 48 && c <= 57);
   } else return -1;
-  if (c >= 48 && c <= 57) return -1;
   if (c === 46) {
     c = b[++p];
     if (!(c >= 48 && c <= 57)) return -1;
