@@ -137,6 +137,7 @@ describe('fastRows', () => {
     ['a literal U+FFFD, which invalid UTF-8 would also have given', row({ id: '"a\ufffdb"' })],
     ['a truncated body', row().slice(0, -1)],
     ['an unterminated string', '{"id":"c-1'],
+    ['a body that ends inside a key', '{"id":"c-1","pl'],
     ['trailing garbage', `${row()} x`],
     ['two values', `${row()}${row()}`],
     ['an empty body', ''],
@@ -217,14 +218,16 @@ function randomRow(r: Random): string {
   return `${s()}{${keys.map((key) => `${s()}"${key}"${s()}:${s()}${randomValue(r)}${s()}`).join(',')}}${s()}`;
 }
 
-/** One byte of `text` deleted, changed or duplicated. */
+/** One byte of `bytes` deleted, changed or inserted, or the body cut short there. */
 function mutate(r: Random, bytes: Buffer): Buffer {
   const at = r.int(0, Math.max(0, bytes.length - 1));
   const byte = [0x22, 0x2c, 0x5d, 0x7d, 0x30, 0x2e, 0x5c, 0x80, 0x20, 0x00][r.int(0, 9)] as number;
-  switch (r.int(0, 2)) {
+  switch (r.int(0, 3)) {
     case 0:
       return Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
     case 1:
+      return bytes.subarray(0, at);
+    case 2:
       return Buffer.concat([bytes.subarray(0, at), Buffer.from([byte]), bytes.subarray(at + 1)]);
     default:
       return Buffer.concat([bytes.subarray(0, at), Buffer.from([byte]), bytes.subarray(at)]);
