@@ -3,7 +3,7 @@
 // body (serve/body-pieces.ts, `parseJsonBody`: pieces under 64 KiB) against the schema-specialised
 // reader (serve/fast-rows.ts) on the bench's 1,000 raw rows (`rawRows`, 423 KB), ms per batch;
 // and one row as /predict reads it: the request's text then JSON.parse, against its bytes (a copy,
-// as @hono/node-server's arrayBuffer() makes) then the reader, µs per row. Medians over iterations
+// as @hono/node-server's arrayBuffer() makes) then the reader, µs per row (and the reader alone). Medians over iterations
 // after a warm-up, alternating the two so a busy neighbour slows both alike; CPU time
 // (process.cpuUsage) and wall time both. serve/ is bundled with esbuild first, as the service is.
 //
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs, TextDecoder } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { loadavg } from 'node:os';
 import { log, repo } from './lib/harness.mjs';
 import { rawRows } from './lib/serve-child.mjs';
 
@@ -78,12 +79,13 @@ const single = compare(
   [
     ['text() then JSON.parse', () => JSON.parse(decoder.decode(one))],
     ['arrayBuffer() copy then fast reader', () => reader.row(copy(one))],
+    ['fast reader alone (no copy: not what a route can have)', () => reader.row(one)],
   ],
   1000,
 );
 
 const pct = (a, b) => `${Math.round((1 - b / a) * 100)} %`;
-console.log(`Node ${process.version}; ${rows.length} rows, ${body.length} bytes; one row ${one.length} bytes; medians of ${iterations} samples\n`);
+console.log(`Node ${process.version}; load ${loadavg()[0].toFixed(2)} at the end; ${rows.length} rows, ${body.length} bytes; one row ${one.length} bytes; medians of ${iterations} samples\n`);
 console.log('| body | reader | CPU | wall |\n| --- | --- | ---: | ---: |');
 for (const r of batch) console.log(`| ${rows.length}-row batch | ${r.name} | ${r.cpu.toFixed(3)} ms | ${r.wall.toFixed(3)} ms |`);
 for (const r of single) console.log(`| one row | ${r.name} | ${(r.cpu * 1000).toFixed(2)} µs | ${(r.wall * 1000).toFixed(2)} µs |`);
