@@ -5,7 +5,9 @@
 // and one row as /predict reads it: the request's text then JSON.parse, against its bytes (a copy,
 // as @hono/node-server's arrayBuffer() makes) then the reader, µs per row (and the reader alone). Medians over iterations
 // after a warm-up, alternating the two so a busy neighbour slows both alike; CPU time
-// (process.cpuUsage) and wall time both. serve/ is bundled with esbuild first, as the service is.
+// (process.cpuUsage) and wall time both. First, the first 10 batches of a freshly generated reader,
+// as is and after warm-fast-rows.ts's warm-up (what the batches after a start or a reload cost).
+// serve/ is bundled with esbuild first, as the service is.
 //
 //   node bench/fast-rows.mjs [--model models/churn] [--rows 1000] [--iterations 300]
 //
@@ -14,6 +16,7 @@ import { Buffer } from 'node:buffer';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs, TextDecoder } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { loadavg } from 'node:os';
@@ -27,7 +30,11 @@ const dir = mkdtempSync(join(repo, 'node_modules', '.cache-pipe-bench-fast-rows-
 const entry = join(dir, 'entry.ts');
 writeFileSync(
   entry,
-  [`export { parseJsonBody } from ${JSON.stringify(join(repo, 'serve/body-pieces.ts'))};`, `export { fastRows } from ${JSON.stringify(join(repo, 'serve/fast-rows.ts'))};`].join('\n'),
+  [
+    `export { parseJsonBody } from ${JSON.stringify(join(repo, 'serve/body-pieces.ts'))};`,
+    `export { fastRows, generateReader } from ${JSON.stringify(join(repo, 'serve/fast-rows.ts'))};`,
+    `export { warmReader } from ${JSON.stringify(join(repo, 'serve/warm-fast-rows.ts'))};`,
+  ].join('\n'),
 );
 await build({ entryPoints: [entry], outfile: join(dir, 'entry.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: repo });
 const m = await import(pathToFileURL(join(dir, 'entry.mjs')).href);
@@ -45,6 +52,26 @@ const copy = (buf) => Buffer.from(buf.buffer.slice(buf.byteOffset, buf.byteOffse
 const expected = JSON.parse(body.toString());
 if (!isDeepStrictEqual(reader.rows(body), expected) || !isDeepStrictEqual(m.parseJsonBody(body), expected)) throw new Error('a reader disagrees with JSON.parse on the batch');
 if (!isDeepStrictEqual(reader.row(copy(one)), rows[0])) throw new Error('the reader disagrees with JSON.parse on one row');
+
+/** Wall ms of the first 10 batches a freshly generated reader reads, after `prepare(reader)`: what the batches after a start or a reload cost. */
+async function firstBatches(prepare) {
+  const fresh = m.generateReader(schema);
+  const t = performance.now();
+  await prepare(fresh);
+  const warmMs = performance.now() - t;
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const s = performance.now();
+    fresh.rows(body);
+    times.push(performance.now() - s);
+  }
+  return { warmMs, times };
+}
+// Before the steady-state loops below. The warmed reader first: the cold one after it is as slow as
+// ever, so a fresh reader inherits no compiled code from another (V8 keys it to each function).
+log('the first batches of a fresh reader, warmed and cold …');
+const warmed = await firstBatches((fresh) => m.warmReader(fresh, schema));
+const cold = await firstBatches(async () => {});
 
 let sink = 0;
 /** Per-call CPU and wall time (ms) of `fn`, `reps` calls per sample, in `timings`. */
@@ -89,5 +116,7 @@ console.log(`Node ${process.version}; load ${loadavg()[0].toFixed(2)} at the end
 console.log('| body | reader | CPU | wall |\n| --- | --- | ---: | ---: |');
 for (const r of batch) console.log(`| ${rows.length}-row batch | ${r.name} | ${r.cpu.toFixed(3)} ms | ${r.wall.toFixed(3)} ms |`);
 for (const r of single) console.log(`| one row | ${r.name} | ${(r.cpu * 1000).toFixed(2)} µs | ${(r.wall * 1000).toFixed(2)} µs |`);
+console.log('\n| a fresh reader | warm-up | first 10 batches, ms each |\n| --- | ---: | --- |');
+for (const [name, r] of [['cold', cold], ['warmed (warmReader)', warmed]]) console.log(`| ${name} | ${r.warmMs.toFixed(0)} ms | ${r.times.map((t) => t.toFixed(2)).join(' ')} |`);
 console.log(`\nbatch: the reader takes ${pct(batch[0].cpu, batch[1].cpu)} less CPU; one row: ${pct(single[0].cpu, single[1].cpu)} less`);
 if (sink < 0) console.log(sink);
