@@ -75,6 +75,11 @@ describe('fastRows', () => {
     expect(fastRows({ ...SCHEMA, properties: { ...SCHEMA.properties, plan: { enum: ['basic'] } } })).not.toBe(fastRows(SCHEMA));
     const { plan, ...rest } = SCHEMA.properties;
     expect(fastRows({ ...SCHEMA, properties: { plan: plan ?? {}, ...rest } })).not.toBe(fastRows(SCHEMA));
+    // By content, the last few only: after eight other schemas, a copy gets a reader of its own.
+    const first = fastRows(SCHEMA);
+    for (let i = 0; i < 8; i++) fastRows({ ...SCHEMA, properties: { [`p${i}`]: {} } });
+    expect(fastRows({ ...SCHEMA })).not.toBe(first);
+    expect(fastRows(SCHEMA)).toBe(first);
   });
 
   it.each([

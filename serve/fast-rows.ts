@@ -26,7 +26,10 @@ export function fastRows(schema: FeatureSchema): FastRows {
   if (reader === undefined) {
     const key = JSON.stringify(Object.entries(schema.properties).map(([name, property]) => [name, property.enum ?? null]));
     reader = byContent.get(key) ?? generateReader(schema);
+    byContent.delete(key);
     byContent.set(key, reader);
+    // The schemas of the last few reloads, not every schema a long-lived service has served.
+    if (byContent.size > 8) byContent.delete(byContent.keys().next().value as string);
     readers.set(schema, reader);
   }
   return reader;
