@@ -11,6 +11,7 @@ import type { HabitsEnv } from './habits/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../test/helpers/model-package.js';
 import { createApp } from './app.js';
+import { fastRows } from './fast-rows.js';
 import { ModelSlot } from './habits/index.js';
 import { disposeLoaded, loadServedModel, type LoadedModel } from './loaded-model.js';
 import { createMetrics } from './metrics.js';
@@ -140,6 +141,32 @@ describe('POST /predict/batch', () => {
     expect(await json(await post('/predict/batch', JSON.stringify(good)))).toMatchObject({ code: 'not_a_list' });
     expect((await post('/predict/batch', 'x', 'application/xml')).status).toBe(415);
     expect((await post('/predict/batch', JSON.stringify(Array.from({ length: 500 }, () => good)))).status).toBe(413);
+  });
+
+  it("answers rows in the schema's key order (the schema's own reader) as it answers the same rows otherwise, and bodies it declines as JSON.parse has them", async () => {
+    const rows = [...heldOut.slice(0, 20), { ...heldOut[20], plan: 'gold' }];
+    const ordered = JSON.stringify(rows);
+    const reordered = JSON.stringify(rows.map(({ plan, ...rest }) => ({ plan, ...rest })));
+    // Which path each body takes, or this test would compare JSON.parse with itself.
+    expect(fastRows(pkg.featureSchema).rows(Buffer.from(ordered))).toHaveLength(21);
+    expect(fastRows(pkg.featureSchema).rows(Buffer.from(reordered))).toBeUndefined();
+    const fast = await post('/predict/batch', ordered);
+    expect(fast.status).toBe(200);
+    expect(await fast.text()).toBe(await (await post('/predict/batch', reordered)).text());
+    const declined = [`${ordered.slice(0, -1)},]`, ordered.replace('"age":', '"age":0'), ordered.replace('"age":', '"age":.'), `${ordered} x`, ordered.slice(0, -1), ordered.replace('"pro"', '"pro\u0001"')];
+    for (const text of declined) {
+      expect(fastRows(pkg.featureSchema).rows(Buffer.from(text))).toBeUndefined();
+      const r = await post('/predict/batch', text);
+      const problem = (() => {
+        try {
+          JSON.parse(text);
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      expect(r.status, text).toBe(problem === undefined ? 200 : 400);
+      if (problem !== undefined) expect(await json(r)).toEqual({ code: 'malformed_json', error: `the body is not valid JSON (${problem})` });
+    }
   });
 
   it('answers a field nested too deep to print (a 10 KB list of lists) with an error entry, not a 500', async () => {

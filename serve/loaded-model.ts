@@ -1,8 +1,8 @@
 /**
- * @module One model ready to answer: its package, the scorer (engine chosen and warmed), what
- * GET /model says about it and its drift monitor. The unit the service swaps on a hot reload and
- * runs beside the primary as a canary or shadow; disposing it frees the tensors and removes the
- * temporary directory of a fetched version.
+ * @module One model ready to answer: its package, the scorer (engine chosen and warmed, and the
+ * reader of its schema's rows warmed), what GET /model says about it and its drift monitor. The
+ * unit the service swaps on a hot reload and runs beside the primary as a canary or shadow;
+ * disposing it frees the tensors and removes the temporary directory of a fetched version.
  */
 import { rmSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -13,6 +13,7 @@ import { ModelPackageError, loadModelPackage, type ModelPackage } from './model/
 import { modelInfo, type ModelInfo } from './model-info.js';
 import type { ServedModel } from './resolve-model.js';
 import { createScorer, type Scorer } from './scorer.js';
+import { warmFastRows } from './warm-fast-rows.js';
 
 export interface LoadedModel {
   readonly served: ServedModel;
@@ -68,6 +69,8 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
   try {
     pkg = await loadPackage(served.dir);
     scorer = await createScorer(pkg, { engine });
+    // The batch route's reader of this schema's rows, compiled before the first batch comes.
+    await warmFastRows(pkg.featureSchema);
     // Between steps, the requests being served go first (a hot reload runs beside them).
     await nextTurn();
     const info = await modelInfo(served, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });

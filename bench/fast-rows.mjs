@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// Issue 16: the parse of a /predict/batch JSON body. JSON.parse as the service does it for a large
+// body (serve/body-pieces.ts, `parseJsonBody`: pieces under 64 KiB) against the schema-specialised
+// reader (serve/fast-rows.ts) on the bench's 1,000 raw rows (`rawRows`, 423 KB), ms per batch;
+// and one row as /predict reads it: the request's text then JSON.parse, against its bytes (a copy,
+// as @hono/node-server's arrayBuffer() makes) then the reader, µs per row (and the reader alone). Medians over iterations
+// after a warm-up, alternating the two so a busy neighbour slows both alike; CPU time
+// (process.cpuUsage) and wall time both. First, the first 10 batches of a freshly generated reader,
+// as is and after warm-fast-rows.ts's warm-up (what the batches after a start or a reload cost).
+// serve/ is bundled with esbuild first, as the service is.
+//
+//   node bench/fast-rows.mjs [--model models/churn] [--rows 1000] [--iterations 300]
+//
+// Markdown on stdout, progress on stderr.
+import { Buffer } from 'node:buffer';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual, parseArgs, TextDecoder } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { loadavg } from 'node:os';
+import { log, repo } from './lib/harness.mjs';
+import { rawRows } from './lib/serve-child.mjs';
+
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/churn' }, rows: { type: 'string', default: '1000' }, iterations: { type: 'string', default: '300' } } });
+const iterations = Number(values.iterations);
+
+const dir = mkdtempSync(join(repo, 'node_modules', '.cache-pipe-bench-fast-rows-'));
+const entry = join(dir, 'entry.ts');
+writeFileSync(
+  entry,
+  [
+    `export { parseJsonBody } from ${JSON.stringify(join(repo, 'serve/body-pieces.ts'))};`,
+    `export { fastRows, generateReader } from ${JSON.stringify(join(repo, 'serve/fast-rows.ts'))};`,
+    `export { warmReader } from ${JSON.stringify(join(repo, 'serve/warm-fast-rows.ts'))};`,
+  ].join('\n'),
+);
+await build({ entryPoints: [entry], outfile: join(dir, 'entry.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: repo });
+const m = await import(pathToFileURL(join(dir, 'entry.mjs')).href);
+rmSync(dir, { recursive: true, force: true });
+
+const schema = JSON.parse(readFileSync(join(values.model, 'feature-schema.json'), 'utf8'));
+const reader = m.fastRows(schema);
+const rows = rawRows(values.model, Number(values.rows));
+const body = Buffer.from(JSON.stringify(rows));
+const one = Buffer.from(JSON.stringify(rows[0]));
+const decoder = new TextDecoder();
+const copy = (buf) => Buffer.from(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+
+// Both must give what JSON.parse gives, or the figures mean nothing.
+const expected = JSON.parse(body.toString());
+if (!isDeepStrictEqual(reader.rows(body), expected) || !isDeepStrictEqual(m.parseJsonBody(body), expected)) throw new Error('a reader disagrees with JSON.parse on the batch');
+if (!isDeepStrictEqual(reader.row(copy(one)), rows[0])) throw new Error('the reader disagrees with JSON.parse on one row');
+
+/** Wall ms of the first 10 batches a freshly generated reader reads, after `prepare(reader)`: what the batches after a start or a reload cost. */
+async function firstBatches(prepare) {
+  const fresh = m.generateReader(schema);
+  const t = performance.now();
+  await prepare(fresh);
+  const warmMs = performance.now() - t;
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const s = performance.now();
+    fresh.rows(body);
+    times.push(performance.now() - s);
+  }
+  return { warmMs, times };
+}
+// Before the steady-state loops below. The warmed reader first: the cold one after it is as slow as
+// ever, so a fresh reader inherits no compiled code from another (V8 keys it to each function).
+log('the first batches of a fresh reader, warmed and cold …');
+const warmed = await firstBatches((fresh) => m.warmReader(fresh, schema));
+const cold = await firstBatches(async () => {});
+
+let sink = 0;
+/** Per-call CPU and wall time (ms) of `fn`, `reps` calls per sample, in `timings`. */
+function sample(fn, reps, timings) {
+  const cpu = process.cpuUsage();
+  const wall = process.hrtime.bigint();
+  for (let i = 0; i < reps; i++) sink += fn() === undefined ? 0 : 1;
+  const wallNs = Number(process.hrtime.bigint() - wall);
+  const used = process.cpuUsage(cpu);
+  timings.cpu.push((used.user + used.system) / 1000 / reps);
+  timings.wall.push(wallNs / 1e6 / reps);
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+function compare(cases, reps) {
+  const timings = cases.map(() => ({ cpu: [], wall: [] }));
+  for (let i = 0; i < 50; i++) cases.forEach(([, fn]) => fn());
+  for (let i = 0; i < iterations; i++) cases.forEach(([, fn], c) => sample(fn, reps, timings[c]));
+  return cases.map(([name], c) => ({ name, cpu: median(timings[c].cpu), wall: median(timings[c].wall) }));
+}
+
+log(`batch: ${rows.length} rows, ${body.length} bytes, ${iterations} iterations …`);
+const batch = compare(
+  [
+    ['JSON.parse in pieces (parseJsonBody)', () => m.parseJsonBody(body)],
+    ['fast reader (fastRows.rows)', () => reader.rows(body)],
+  ],
+  1,
+);
+log(`one row: ${one.length} bytes, ${iterations} × 1,000 …`);
+const single = compare(
+  [
+    ['text() then JSON.parse', () => JSON.parse(decoder.decode(one))],
+    ['arrayBuffer() copy then fast reader', () => reader.row(copy(one))],
+    ['fast reader alone (no copy: not what a route can have)', () => reader.row(one)],
+  ],
+  1000,
+);
+
+const pct = (a, b) => `${Math.round((1 - b / a) * 100)} %`;
+console.log(`Node ${process.version}; load ${loadavg()[0].toFixed(2)} at the end; ${rows.length} rows, ${body.length} bytes; one row ${one.length} bytes; medians of ${iterations} samples\n`);
+console.log('| body | reader | CPU | wall |\n| --- | --- | ---: | ---: |');
+for (const r of batch) console.log(`| ${rows.length}-row batch | ${r.name} | ${r.cpu.toFixed(3)} ms | ${r.wall.toFixed(3)} ms |`);
+for (const r of single) console.log(`| one row | ${r.name} | ${(r.cpu * 1000).toFixed(2)} µs | ${(r.wall * 1000).toFixed(2)} µs |`);
+console.log('\n| a fresh reader | warm-up | first 10 batches, ms each |\n| --- | ---: | --- |');
+for (const [name, r] of [['cold', cold], ['warmed (warmReader)', warmed]]) console.log(`| ${name} | ${r.warmMs.toFixed(0)} ms | ${r.times.map((t) => t.toFixed(2)).join(' ')} |`);
+console.log(`\nbatch: the reader takes ${pct(batch[0].cpu, batch[1].cpu)} less CPU; one row: ${pct(single[0].cpu, single[1].cpu)} less`);
+if (sink < 0) console.log(sink);
