@@ -91,6 +91,25 @@ describe('fastRows', () => {
     expectSame(row({ x: number }));
   });
 
+  it('converts a number whose exponent has six digits or more beside as many fraction digits as JSON.parse does', () => {
+    // 0.(99,999 zeros)5e1000000 is 5e900000, Infinity; an exponent read only up to 100,000 once made it 5 × 10^0, 5.
+    const zeros = (n: number) => '0'.repeat(n);
+    for (const [what, number] of [
+      ['0.(99,999 zeros)5e1000000', `0.${zeros(99_999)}5e1000000`],
+      ['-0.(100,021 zeros)5E+1234567', `-0.${zeros(100_021)}5E+1234567`],
+      ['0.(99,999 zeros)5e100000', `0.${zeros(99_999)}5e100000`],
+      ['0.(100,000 zeros)5e100000', `0.${zeros(100_000)}5e100000`],
+      ['1e-99999999', '1e-99999999'],
+      ['-1e-1000000', '-1e-1000000'],
+    ]) {
+      const one = Buffer.from(row({ x: number }));
+      const batch = Buffer.from(`[${row({ x: number })}]`);
+      expect(reader.row(one), what).not.toBeUndefined();
+      expect(exactly(reader.row(one)), what).toBe(exactly(parsed(one)));
+      expect(exactly(reader.rows(batch)), what).toBe(exactly(parsed(batch)));
+    }
+  });
+
   it.each([
     ['non-ASCII', '"Zürich ☃ 東京"'],
     ['a 4-byte character', '"😀 ok"'],

@@ -223,9 +223,11 @@ function number(b, p) {
     const down = c === 45;
     if (down || c === 43) c = b[++p];
     if (!(c >= 48 && c <= 57)) return -1;
+    // The whole exponent, never capped: with as many fraction digits (0.000…5e1000000) a capped one could land e within ±22
+    // and give 5 for JSON.parse's Infinity. Past 2^53 x is inexact and at last Infinity, but then e is far outside ±22 anyway.
     let x = 0;
     do {
-      if (x < 100000) x = x * 10 + (c - 48);
+      x = x * 10 + (c - 48);
       c = b[++p];
     } while (c >= 48 && c <= 57);
     e += down ? -x : x;
