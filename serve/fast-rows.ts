@@ -90,9 +90,22 @@ export function generateReader(schema: FeatureSchema): FastRows {
   lines.push('if (b[p] !== 125) return -1;');
   // __proto__ as a literal key would set the prototype; JSON.parse makes it an own property, as a computed key does.
   lines.push(`R = { ${names.map((name, i) => `${name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name)}: v${i}`).join(', ')} };`, 'return p + 1;');
-  const source = [RUNTIME, ...fields, `function object(b, d, n, p) {\n${lines.join('\n')}\n}`, READERS];
+  const object = `function object(b, d, n, p) {\n${lines.join('\n')}\n}`;
+  if (object.length > MAX_ROW_SOURCE) return NEVER;
+  const source = [RUNTIME, ...fields, object, READERS];
   return new Function('K', `"use strict";\n${source.join('\n')}`)(K) as FastRows;
 }
+
+/**
+ * The longest row function generated, in characters of source, which V8 turns into about as many
+ * bytes of bytecode (0.96-0.99 of them here). V8 never optimises a function of more than 61,440
+ * bytes of bytecode (--max-optimized-bytecode-size), and interpreted, the reader takes about twice
+ * JSON.parse's time a batch, while the warm-up runs out its budget on every load in turns that grow
+ * with the width (10-50 ms at 300 columns). Columns named like feature_123 passed it at ~128 and
+ * pass this bound at ~112; the churn example's 18 take 8,551. A wider schema's bodies are
+ * JSON.parse's, as before the reader.
+ */
+const MAX_ROW_SOURCE = 48 * 1024;
 
 /** Skips whitespace, with a call only when the next byte may be some (all four are ≤ 0x20). */
 const SPACE = 'if (b[p] <= 32) p = ws(b, p);';
