@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { customerTable } from '../stages/lib/customer-table.js';
 import { featureSchema } from '../stages/lib/feature-schema.js';
 import { TINY_SCHEMA } from '../test/helpers/model-package.js';
-import { fastRows } from './fast-rows.js';
+import { fastRows, type FastRows } from './fast-rows.js';
 import type { FeatureSchema } from './model/index.js';
-import { sampleBatch, warmFastRows } from './warm-fast-rows.js';
+import { sampleBatch, warmFastRows, warmReader } from './warm-fast-rows.js';
 
 describe('warmFastRows', () => {
   it.each([
@@ -41,5 +41,31 @@ describe('warmFastRows', () => {
     t = performance.now();
     await warmFastRows(odd, { budgetMs: 10_000 });
     expect(performance.now() - t).toBeLessThan(100);
+  });
+
+  it('is not ended by one slow call early on (a GC or a preempted turn), only by calls compiled code makes', async () => {
+    const schema = featureSchema(customerTable);
+    /** A reader whose calls take `ms(call)` (the 1-row call first, then the sample batch's), busy, as V8 would be. */
+    const scripted = (ms: (call: number) => number): FastRows & { calls: number } => {
+      const reader = {
+        calls: 0,
+        row: () => undefined,
+        rows: (bytes: Buffer) => {
+          const until = performance.now() + ms(reader.calls++);
+          while (performance.now() < until);
+          return bytes.length > 0 ? [] : undefined;
+        },
+      };
+      return reader;
+    };
+    // Never compiled, its second batch call slowed by a spike: the old test (under a quarter of that one call) ended after 5 calls, still interpreted.
+    const spiked = scripted((call) => (call === 2 ? 6 : 1));
+    await warmReader(spiked, schema, { budgetMs: 80 });
+    expect(spiked.calls).toBeGreaterThan(20);
+    // Compiled after ten calls, twenty times faster: done three calls later (a few more if a fast call is preempted).
+    const compiles = scripted((call) => (call <= 10 ? 1 : 0.05));
+    await warmReader(compiles, schema, { budgetMs: 2_000 });
+    expect(compiles.calls).toBeGreaterThanOrEqual(14);
+    expect(compiles.calls).toBeLessThan(40);
   });
 });

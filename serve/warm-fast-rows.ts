@@ -29,6 +29,13 @@ function samples(property: Readonly<Record<string, unknown>>): unknown[] {
 
 const warmed = new WeakSet<object>();
 
+/**
+ * How many times faster than interpreted a compiled call is taken to be: compiled calls ran 8-15
+ * times faster, while at 4 (a quarter) a call with only some of the reader's functions optimised
+ * (0.15-0.2 ms against ~0.8) already passed, and the next 1,000-row batch took 7-17 ms.
+ */
+const COMPILED = 6;
+
 /** A JSON array of `count` rows of `schema`, every property present, in schema order, its samples taken in turn. */
 export function sampleBatch(schema: FeatureSchema, count: number): Buffer {
   const columns = Object.entries(schema.properties).map(([name, property]) => [name, samples(property)] as const);
@@ -38,9 +45,10 @@ export function sampleBatch(schema: FeatureSchema, count: number): Buffer {
 
 /**
  * Reads a sample batch with `schema`'s reader until it runs compiled — three calls in a row under
- * a quarter of the second call's time (the first also compiles the bytecode; interpreted calls then
- * take ~10 µs a row, compiled ones ~1) — or `budgetMs` has passed, yielding between calls so that
- * a reload beside live requests does not hold them up: 60–110 ms on this project's VM.
+ * a sixth of an interpreted call's time, the median of calls 1-3 (call 0 also compiles the
+ * bytecode; interpreted calls then take ~10 µs a row, compiled ones ~1) — or `budgetMs` has
+ * passed, yielding between calls so that a reload beside live requests does not hold them up:
+ * 60–150 ms on this project's VM.
  */
 export function warmFastRows(schema: FeatureSchema, options: { budgetMs?: number } = {}): Promise<void> {
   return warmReader(fastRows(schema), schema, options);
@@ -58,14 +66,18 @@ export async function warmReader(reader: FastRows, schema: FeatureSchema, { budg
   await nextTurn();
   const body = sampleBatch(schema, 64);
   const start = performance.now();
-  let interpreted = Infinity;
+  // An interpreted call's time: the median of calls 1-3, since one of them slowed by a GC or a preempted turn (4-7 ms
+  // against ~0.7 here, in 3 of 30 warm-ups) made a bound every interpreted call passed, and the warm-up ended after
+  // five calls with the reader still interpreted (a 1,000-row batch then took 12-20 ms).
+  const interpretedCalls: number[] = [];
+  let interpreted = 0;
   let compiled = 0;
   for (let call = 0; compiled < 3 && performance.now() - start < budgetMs; call++) {
     const t = performance.now();
     reader.rows(body);
     const took = performance.now() - t;
-    if (call === 1) interpreted = took;
-    compiled = took < interpreted / 4 ? compiled + 1 : 0;
+    if (call >= 1 && call <= 3 && interpretedCalls.push(took) === 3) interpreted = interpretedCalls.sort((a, b) => a - b)[1] as number;
+    compiled = took < interpreted / COMPILED ? compiled + 1 : 0;
     await nextTurn();
   }
 }
