@@ -101,11 +101,13 @@ export function generateReader(schema: FeatureSchema): FastRows {
  * bytes of bytecode (0.96-0.99 of them here). V8 never optimises a function of more than 61,440
  * bytes of bytecode (--max-optimized-bytecode-size), and interpreted, the reader takes about twice
  * JSON.parse's time a batch, while the warm-up runs out its budget on every load in turns that grow
- * with the width (10-50 ms at 300 columns). Columns named like feature_123 passed it at ~128 and
- * pass this bound at ~112; the churn example's 18 take 8,551. A wider schema's bodies are
- * JSON.parse's, as before the reader.
+ * with the width (10-50 ms at 300 columns). Below that limit, a row function of 60-112 columns
+ * (names like feature_123) took 170-215 batch calls (350-650 ms) to be compiled, more than the
+ * warm-up's budget, in 64-row calls of up to ~13 ms each. So the bound is half of that: ~56 such
+ * columns; the churn example's 18 take 8,551. A wider schema's bodies are JSON.parse's, as before
+ * the reader.
  */
-const MAX_ROW_SOURCE = 48 * 1024;
+const MAX_ROW_SOURCE = 24 * 1024;
 
 /** Skips whitespace, with a call only when the next byte may be some (all four are ≤ 0x20). */
 const SPACE = 'if (b[p] <= 32) p = ws(b, p);';
