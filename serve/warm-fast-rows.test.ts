@@ -4,7 +4,7 @@ import { featureSchema } from '../stages/lib/feature-schema.js';
 import { TINY_SCHEMA } from '../test/helpers/model-package.js';
 import { fastRows, type FastRows } from './fast-rows.js';
 import type { FeatureSchema } from './model/index.js';
-import { sampleBatch, warmFastRows, warmReader } from './warm-fast-rows.js';
+import { sampleBatch, warmReader } from './warm-fast-rows.js';
 
 describe('warmFastRows', () => {
   it.each([
@@ -26,46 +26,62 @@ describe('warmFastRows', () => {
     }
   });
 
-  it('ends once the reader runs compiled, well inside its budget, and at once for a reader warmed before or a schema the reader declines', async () => {
+  /** `reader` with its calls counted. */
+  const counted = (reader: FastRows): FastRows & { calls: number } => {
+    const wrapper = {
+      calls: 0,
+      row: reader.row,
+      rows: (bytes: Buffer) => {
+        wrapper.calls++;
+        return reader.rows(bytes);
+      },
+    };
+    return wrapper;
+  };
+
+  it('ends once the reader runs compiled, long before its budget, and at once for a reader warmed before or a schema the reader declines', async () => {
     const schema = featureSchema(customerTable);
-    let t = performance.now();
-    await warmFastRows({ ...schema }, { budgetMs: 10_000 });
-    expect(performance.now() - t).toBeLessThan(5_000);
+    // Compiled within ~45-150 calls here; a warm-up that ran out a 60 s budget would make tens of thousands.
+    const reader = counted(fastRows({ ...schema }));
+    await warmReader(reader, schema, { budgetMs: 60_000 });
+    expect(reader.calls).toBeGreaterThan(4);
+    expect(reader.calls).toBeLessThan(2_000);
+    const calls = reader.calls;
+    await warmReader(reader, schema, { budgetMs: 60_000 });
+    expect(reader.calls).toBe(calls);
     // Another object with the same content (a reload) has the same, compiled reader.
     const reloaded = JSON.parse(JSON.stringify(schema)) as FeatureSchema;
     expect(fastRows(reloaded)).toBe(fastRows(schema));
-    t = performance.now();
-    await warmFastRows(reloaded, { budgetMs: 10_000 });
-    expect(performance.now() - t).toBeLessThan(100);
+    // A schema the reader declines: its one-row call says so, and nothing more is read.
     const odd: FeatureSchema = { ...schema, properties: { 'a"b': {} } };
-    t = performance.now();
-    await warmFastRows(odd, { budgetMs: 10_000 });
-    expect(performance.now() - t).toBeLessThan(100);
+    const declining = counted(fastRows(odd));
+    await warmReader(declining, odd, { budgetMs: 60_000 });
+    expect(declining.calls).toBe(1);
   });
 
   it('is not ended by one slow call early on (a GC or a preempted turn), only by calls compiled code makes', async () => {
     const schema = featureSchema(customerTable);
-    /** A reader whose calls take `ms(call)` (the 1-row call first, then the sample batch's), busy, as V8 would be. */
-    const scripted = (ms: (call: number) => number): FastRows & { calls: number } => {
+    /** A reader whose calls take `ms(call)` (the 1-row call first, then the sample batch's) on a clock only its calls advance. */
+    const scripted = (ms: (call: number) => number): FastRows & { calls: number; now: () => number } => {
+      let clock = 0;
       const reader = {
         calls: 0,
+        now: () => clock,
         row: () => undefined,
         rows: (bytes: Buffer) => {
-          const until = performance.now() + ms(reader.calls++);
-          while (performance.now() < until);
+          clock += ms(reader.calls++);
           return bytes.length > 0 ? [] : undefined;
         },
       };
       return reader;
     };
-    // Never compiled, its second batch call slowed by a spike: the old test (under a quarter of that one call) ended after 5 calls, still interpreted.
+    // Never compiled, its second batch call slowed by a spike: the old rule (under a quarter of that one call) ended after 5 calls, still interpreted.
     const spiked = scripted((call) => (call === 2 ? 6 : 1));
-    await warmReader(spiked, schema, { budgetMs: 80 });
-    expect(spiked.calls).toBeGreaterThan(20);
-    // Compiled after ten calls, twenty times faster: done three calls later (a few more if a fast call is preempted).
+    await warmReader(spiked, schema, { budgetMs: 80, now: spiked.now });
+    expect(spiked.calls).toBeGreaterThan(70);
+    // Compiled after ten calls, twenty times faster: done three calls later.
     const compiles = scripted((call) => (call <= 10 ? 1 : 0.05));
-    await warmReader(compiles, schema, { budgetMs: 2_000 });
-    expect(compiles.calls).toBeGreaterThanOrEqual(14);
-    expect(compiles.calls).toBeLessThan(40);
+    await warmReader(compiles, schema, { budgetMs: 2_000, now: compiles.now });
+    expect(compiles.calls).toBe(14);
   });
 });

@@ -50,12 +50,19 @@ export function sampleBatch(schema: FeatureSchema, count: number): Buffer {
  * passed, yielding between calls so that a reload beside live requests does not hold them up:
  * 60–150 ms on this project's VM.
  */
-export function warmFastRows(schema: FeatureSchema, options: { budgetMs?: number } = {}): Promise<void> {
+export interface WarmOptions {
+  /** How long the warm-up may take, by `now`. */
+  budgetMs?: number;
+  /** Milliseconds, monotonic (tests pass a clock the calls advance). */
+  now?: () => number;
+}
+
+export function warmFastRows(schema: FeatureSchema, options: WarmOptions = {}): Promise<void> {
   return warmReader(fastRows(schema), schema, options);
 }
 
 /** warmFastRows for a reader of `schema` made apart (bench/fast-rows.mjs measures a fresh one). */
-export async function warmReader(reader: FastRows, schema: FeatureSchema, { budgetMs = 400 }: { budgetMs?: number } = {}): Promise<void> {
+export async function warmReader(reader: FastRows, schema: FeatureSchema, { budgetMs = 400, now = () => performance.now() }: WarmOptions = {}): Promise<void> {
   // Compiled already (a reload of the same schema): its calls would never get faster, and the loop would run out its budget.
   if (warmed.has(reader)) return;
   warmed.add(reader);
@@ -65,17 +72,17 @@ export async function warmReader(reader: FastRows, schema: FeatureSchema, { budg
   if (reader.rows(sampleBatch(schema, 1)) === undefined) return;
   await nextTurn();
   const body = sampleBatch(schema, 64);
-  const start = performance.now();
+  const start = now();
   // An interpreted call's time: the median of calls 1-3, since one of them slowed by a GC or a preempted turn (4-7 ms
   // against ~0.7 here, in 3 of 30 warm-ups) made a bound every interpreted call passed, and the warm-up ended after
   // five calls with the reader still interpreted (a 1,000-row batch then took 12-20 ms).
   const interpretedCalls: number[] = [];
   let interpreted = 0;
   let compiled = 0;
-  for (let call = 0; compiled < 3 && performance.now() - start < budgetMs; call++) {
-    const t = performance.now();
+  for (let call = 0; compiled < 3 && now() - start < budgetMs; call++) {
+    const t = now();
     reader.rows(body);
-    const took = performance.now() - t;
+    const took = now() - t;
     if (call >= 1 && call <= 3 && interpretedCalls.push(took) === 3) interpreted = interpretedCalls.sort((a, b) => a - b)[1] as number;
     compiled = took < interpreted / COMPILED ? compiled + 1 : 0;
     await nextTurn();
