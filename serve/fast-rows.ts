@@ -40,7 +40,7 @@ export function fastRows(schema: FeatureSchema): FastRows {
  * JSON string is this text only when it needs no escape and is well-formed (a lone surrogate
  * encodes as U+FFFD's bytes, which decode to U+FFFD).
  */
-const plain = (text: string) => Buffer.from(text).toString() === text && [...text].every((c) => c >= ' ' && c !== '"' && c !== '\\');
+export const plain = (text: string): boolean => Buffer.from(text).toString() === text && [...text].every((c) => c >= ' ' && c !== '"' && c !== '\\');
 
 /**
  * `at + 5 <= n && d.getUint32(at, true) === x && b[at + 4] === y`: the bytes of `bytes` from `at`

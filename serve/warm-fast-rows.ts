@@ -6,7 +6,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FeatureSchema } from './model/index.js';
-import { fastRows, type FastRows } from './fast-rows.js';
+import { fastRows, plain, type FastRows } from './fast-rows.js';
 
 /**
  * Values a property's rows may hold: its enum members and values of its JSON types, integers and
@@ -23,8 +23,8 @@ function samples(property: Readonly<Record<string, unknown>>): unknown[] {
     else if (type === 'null') values.push(null);
   }
   // Strings JSON writes with an escape are not the reader's to read.
-  const plain = values.filter((v) => typeof v !== 'string' || JSON.stringify(v) === `"${v}"`);
-  return plain.length > 0 ? plain : ['x', 1, null];
+  const readable = values.filter((v) => typeof v !== 'string' || plain(v));
+  return readable.length > 0 ? readable : ['x', 1, null];
 }
 
 const warmed = new WeakSet<object>();
