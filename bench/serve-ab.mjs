@@ -8,7 +8,8 @@
 // framework-free one (node:http alone, one process: bench/lib/node-hello-server.mjs).
 //
 // --batch N measures POST /predict/batch with N rows a request instead (the first N rows of the
-// example's raw table, JSON), at --connections (1 unless given): CPU ms per batch and rows/s.
+// example's raw table, JSON; --format ndjson or csv for those bodies), at --connections (1 unless
+// given): CPU ms per batch and rows/s.
 //
 // A variant is NAME=BIN[,NODE_OPTION…]: BIN a pipe bin (…/bin/pipe.js, of a build of any
 // commit: git archive OLD | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/ && (cd
@@ -19,7 +20,7 @@
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
 //   node bench/serve-ab.mjs --variant before=/tmp/old/bin/pipe.js --variant after=bin/pipe.js \
-//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N]
+//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N [--format json|ndjson|csv]]
 //
 // Markdown on stdout, progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log, repo } from './lib/harness.mjs';
 import { treeCpuSeconds } from './lib/process-cpu.mjs';
-import { predictRequest, rawRows, startServer, stopServer } from './lib/serve-child.mjs';
+import { batchRequest, predictRequest, rawRows, startServer, stopServer } from './lib/serve-child.mjs';
 import { hasWrk, wrk } from './lib/wrk.mjs';
 
 const { values } = parseArgs({
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string' },
     batch: { type: 'string' },
+    format: { type: 'string', default: 'json' },
     model: { type: 'string', default: join(repo, 'models', 'churn') },
     floor: { type: 'boolean', default: false },
     'node-floor': { type: 'boolean', default: false },
@@ -55,7 +57,8 @@ if (values.batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw
 if (batch && (values.floor || values['node-floor'])) throw new Error('--floor is for single /predict; leave it out with --batch');
 const connections = Number(values.connections ?? (batch ? 1 : 64));
 const key = 'bench-key-1';
-const request = predictRequest(batch ? rawRows(values.model, batch) : rawRows(values.model, 1)[0], key);
+if (!batch && values.format !== 'json') throw new Error('--format is for --batch');
+const request = batch ? batchRequest(rawRows(values.model, batch), values.format, key) : predictRequest(rawRows(values.model, 1)[0], key);
 const route = batch ? '/predict/batch' : '/predict';
 const probeDir = values.probe ? mkdtempSync(join(tmpdir(), 'pipe-bench-probe-')) : undefined;
 const probeOptions = probeDir ? [`--import=${join(repo, 'bench', 'lib', 'loop-probe.mjs')}`] : [];

@@ -74,6 +74,22 @@ export function startPipeServe(model, args = [], { key = 'bench-key-1', env = {}
   return startServer('pipe serve', process.execPath, [join(repo, 'bin', 'pipe.js'), 'serve', model, '--port', '0', ...args], { env: { PIPE_SERVE_API_KEYS: key, ...env } });
 }
 
+/** A CSV field as an exporter writes it: quoted only when it must be. */
+const csvField = (v) => (v === null || v === undefined ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+
+/** POST /predict/batch's request for `rows` as a body of `format`: json (an array), ndjson or csv (with a header), with the bearer key. */
+export function batchRequest(rows, format = 'json', key = 'bench-key-1') {
+  const columns = Object.keys(rows[0] ?? {});
+  const bodies = {
+    json: () => ['application/json', JSON.stringify(rows)],
+    ndjson: () => ['application/x-ndjson', rows.map((r) => `${JSON.stringify(r)}\n`).join('')],
+    csv: () => ['text/csv', [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].join('\n') + '\n'],
+  };
+  if (!(format in bodies)) throw new Error(`a batch body is json, ndjson or csv, not '${format}'`);
+  const [type, body] = bodies[format]();
+  return { method: 'POST', body, headers: { 'Content-Type': type, Authorization: `Bearer ${key}` } };
+}
+
 /** The request wrk sends: one raw row, JSON, with the bearer key. */
 export function predictRequest(row, key = 'bench-key-1') {
   return { method: 'POST', body: JSON.stringify(row), headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` } };

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { batchRows, numericColumns, parsedCsvRows } from './batch-input.js';
+import { plainCsvRows } from './fast-csv.js';
+import type { FeatureSchema } from './model/index.js';
+
+const schema = {
+  type: 'object',
+  properties: { age: { type: 'number' }, plan: { type: 'string', enum: ['basic', 'pro'] }, visits: { type: ['integer', 'null'] }, note: { type: 'string' } },
+} as unknown as FeatureSchema;
+const numeric = numericColumns(schema);
+const text = () => (t: string) => t;
+
+/** What a body gives: its rows (keys in order) or the 400's message. */
+async function outcome(read: () => Promise<unknown[]>): Promise<string> {
+  try {
+    const rows = await read();
+    return JSON.stringify(rows.map((row) => Object.entries(row as object)));
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
+
+/** A seeded generator of CSV bodies, plain and not: quotes, every kind of line break, ragged lines, odd headers, BOMs, bad UTF-8. */
+function* bodies(count: number, seed: number): Generator<Buffer> {
+  let s = seed;
+  const next = (n: number) => ((s = (s * 1103515245 + 12345) % 2 ** 31), (s >>> 8) % n);
+  const pick = <T>(items: readonly T[]): T => items[next(items.length)] as T;
+  const names = ['age', 'plan', 'visits', 'note', 'extra', '', '__proto__', '0', '10', 'a b', 'é', 'age'];
+  const fields = ['', '1', '-0', '1e3', ' 2', '2 ', '0x10', 'Infinity', 'NaN', '.5', '5.', 'basic', 'pro', 'é', 'x\u2028y', ' ', '\t', '\u00a0'];
+  const quoted = ['"q"', 'a"b', '""', '"a,b"', '"x\ny"'];
+  const breaks = ['\n', '\n', '\n', '\r\n', '\r\n', '\r'];
+  for (let i = 0; i < count; i++) {
+    const width = 1 + next(5);
+    const header = Array.from({ length: width }, (_, c) => (next(6) === 0 ? pick(names) : (['age', 'plan', 'visits', 'note', 'extra'][c] as string)));
+    const mixed = next(4) === 0;
+    const one = pick(breaks);
+    const lines = [header.join(',')];
+    const rows = next(6);
+    for (let r = 0; r < rows; r++) {
+      if (next(8) === 0) lines.push('');
+      const w = next(10) === 0 ? width + pick([-1, 1]) : width;
+      lines.push(Array.from({ length: Math.max(w, 1) }, () => (next(40) === 0 ? pick(quoted) : pick(fields))).join(','));
+    }
+    let body = next(8) === 0 ? '\ufeff' : '';
+    if (next(8) === 0) body += one;
+    body += lines.map((line) => line + (mixed ? pick(breaks) : one)).join('');
+    if (next(4) === 0) body = body.slice(0, body.length - next(4));
+    let bytes = Buffer.from(body);
+    if (next(16) === 0) bytes = Buffer.concat([bytes, Buffer.from([0xc3])]);
+    if (next(16) === 0 && bytes.length > 0) bytes[next(bytes.length)] = 0xff;
+    yield bytes;
+  }
+}
+
+describe('plainCsvRows', () => {
+  it('reads plain bodies, with \\n or \\r\\n, a BOM, empty lines and no trailing break, as csv-parse does', async () => {
+    const plain = ['age,plan,visits,note', '30,basic,,first', '41.5,pro,3,é ü', ',basic,0,', ' 7 ,pro,-0,x'];
+    for (const body of [plain.join('\n'), `${plain.join('\n')}\n`, `${plain.join('\r\n')}\r\n`, `\ufeff${plain.join('\n')}\n\n`, `\n\n${plain.join('\n\n')}`]) {
+      const bytes = Buffer.from(body);
+      expect(plainCsvRows(bytes, text), JSON.stringify(body)).toBeDefined();
+      expect(await outcome(() => batchRows('text/csv', bytes, schema))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
+    }
+    const rows = await batchRows('text/csv', Buffer.from(`${plain.join('\n')}\n`), schema);
+    expect(rows[0]).toEqual({ age: 30, plan: 'basic', visits: null, note: 'first' });
+    expect(rows[3]).toEqual({ age: 7, plan: 'pro', visits: -0, note: 'x' });
+  });
+
+  it('declines what csv-parse must read or refuse: quotes, a lone or mixed \\r, ragged lines, a duplicate or empty column, __proto__, bad UTF-8', () => {
+    for (const body of ['a,b\n"1",2\n', 'a,b\n1,x"y\n', 'a,b\r1,2\r', 'a,b\n1,2\r\n3,4\n', 'a,b\r\n1,2\n', 'a,b\n1\n', 'a,b\n1,2,3\n', 'a,a\n1,2\n', 'a,,b\n1,2,3\n', '__proto__,b\n1,2\n']) {
+      expect(plainCsvRows(Buffer.from(body), text), JSON.stringify(body)).toBeUndefined();
+    }
+    expect(plainCsvRows(Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xe2, 0x82]), Buffer.from('\n')]), text)).toBeUndefined();
+    expect(plainCsvRows(Buffer.from(`${Array.from({ length: 1025 }, (_, i) => `c${i}`).join(',')}\n`), text)).toBeUndefined();
+  });
+
+  it('gives csv-parse’s rows or csv-parse’s error for 3,000 seeded bodies, and reads a good share of them itself', async () => {
+    let read = 0;
+    for (const bytes of bodies(3000, 42)) {
+      if (plainCsvRows(bytes, text) !== undefined) read++;
+      expect(await outcome(() => batchRows('text/csv', bytes, schema)), JSON.stringify(bytes.toString('latin1'))).toBe(await outcome(() => emptyIsRefused(parsedCsvRows(bytes, numeric))));
+    }
+    expect(read).toBeGreaterThan(600);
+  });
+
+  it('keeps integer-like column names where csv-parse puts them (first, ascending), and the header of the body, not of the schema', async () => {
+    const bytes = Buffer.from('note,10,age,0\nx,a,1,b\n');
+    expect(plainCsvRows(bytes, text)).toBeDefined();
+    expect(await outcome(() => batchRows('text/csv', bytes, schema))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
+    expect(Object.keys((await batchRows('text/csv', bytes, schema))[0] as object)).toEqual(['0', '10', 'note', 'age']);
+  });
+});
+
+/** batchRows refuses an empty batch; csv-parse's own reading of such a body is []. */
+async function emptyIsRefused(rows: Promise<unknown[]>): Promise<unknown[]> {
+  const got = await rows;
+  if (got.length === 0) throw new Error('the batch has no rows');
+  return got;
+}
