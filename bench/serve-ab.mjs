@@ -8,8 +8,9 @@
 // framework-free one (node:http alone, one process: bench/lib/node-hello-server.mjs).
 //
 // --batch N measures POST /predict/batch with N rows a request instead (the first N rows of the
-// example's raw table, JSON; --format ndjson or csv for those bodies), at --connections (1 unless
-// given): CPU ms per batch and rows/s.
+// example's raw table, JSON; --format ndjson or csv for those bodies, v2 for the same rows as a
+// KServe V2 infer request, one tensor a column), at --connections (1 unless given): CPU ms per
+// batch and rows/s.
 //
 // A variant is NAME=BIN[,NODE_OPTION…]: BIN a pipe bin (…/bin/pipe.js, of a build of any
 // commit: git archive OLD | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/ && (cd
@@ -20,12 +21,12 @@
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
 //   node bench/serve-ab.mjs --variant before=/tmp/old/bin/pipe.js --variant after=bin/pipe.js \
-//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N [--format json|ndjson|csv]]
+//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N [--format json|ndjson|csv|v2]]
 //
 // Markdown on stdout, progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log, repo } from './lib/harness.mjs';
 import { treeCpuSeconds } from './lib/process-cpu.mjs';
@@ -59,7 +60,7 @@ const connections = Number(values.connections ?? (batch ? 1 : 64));
 const key = 'bench-key-1';
 if (!batch && values.format !== 'json') throw new Error('--format is for --batch');
 const request = batch ? batchRequest(rawRows(values.model, batch), values.format, key) : predictRequest(rawRows(values.model, 1)[0], key);
-const route = batch ? '/predict/batch' : '/predict';
+const route = !batch ? '/predict' : values.format === 'v2' ? `/v2/models/${basename(resolve(values.model))}/infer` : '/predict/batch';
 const probeDir = values.probe ? mkdtempSync(join(tmpdir(), 'pipe-bench-probe-')) : undefined;
 const probeOptions = probeDir ? [`--import=${join(repo, 'bench', 'lib', 'loop-probe.mjs')}`] : [];
 
@@ -110,7 +111,7 @@ const out = [];
 out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after.`);
 out.push(`Command: node bench/serve-ab.mjs ${process.argv.slice(2).join(' ')}; wrk 4 (one thread, ${connections} connections), ${values.duration} s per run after ${values.warmup} s of warm-up, ${rounds} rounds.`, '');
 if (batch) {
-  out.push(`| variant | POST /predict/batch of ${fmt(batch)} rows | rows/s (median) | mean ms | p50 ms | p99 ms (median) | p99 ms per run | errors | CPU ms / batch (median) | CPU ms / batch per run |`, '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+  out.push(`| variant | POST ${route} of ${fmt(batch)} rows (${values.format}) | rows/s (median) | mean ms | p50 ms | p99 ms (median) | p99 ms per run | errors | CPU ms / batch (median) | CPU ms / batch per run |`, '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
   for (const v of variants) {
     const rs = results.get(v.name);
     out.push(

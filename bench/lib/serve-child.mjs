@@ -77,15 +77,17 @@ export function startPipeServe(model, args = [], { key = 'bench-key-1', env = {}
 /** A CSV field as an exporter writes it: quoted only when it must be. */
 const csvField = (v) => (v === null || v === undefined ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
 
-/** POST /predict/batch's request for `rows` as a body of `format`: json (an array), ndjson or csv (with a header), with the bearer key. */
+/** POST /predict/batch's request for `rows` as a body of `format`: json (an array), ndjson or csv (with a header); or v2, the KServe V2 infer request's; with the bearer key. */
 export function batchRequest(rows, format = 'json', key = 'bench-key-1') {
   const columns = Object.keys(rows[0] ?? {});
   const bodies = {
     json: () => ['application/json', JSON.stringify(rows)],
     ndjson: () => ['application/x-ndjson', rows.map((r) => `${JSON.stringify(r)}\n`).join('')],
     csv: () => ['text/csv', [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].join('\n') + '\n'],
+    // KServe V2's infer request (for POST /v2/models/NAME/infer): one [N] tensor a column.
+    v2: () => ['application/json', JSON.stringify({ inputs: columns.map((c) => ({ name: c, shape: [rows.length], datatype: rows.some((r) => typeof r[c] === 'string') ? 'BYTES' : 'FP64', data: rows.map((r) => r[c]) })) })],
   };
-  if (!(format in bodies)) throw new Error(`a batch body is json, ndjson or csv, not '${format}'`);
+  if (!(format in bodies)) throw new Error(`a batch body is json, ndjson, csv or v2, not '${format}'`);
   const [type, body] = bodies[format]();
   return { method: 'POST', body, headers: { 'Content-Type': type, Authorization: `Bearer ${key}` } };
 }
