@@ -31,6 +31,7 @@ describe('warmFastRows', () => {
     const wrapper = {
       calls: 0,
       row: reader.row,
+      lines: reader.lines,
       rows: (bytes: Buffer) => {
         wrapper.calls++;
         return reader.rows(bytes);
@@ -68,6 +69,7 @@ describe('warmFastRows', () => {
         calls: 0,
         now: () => clock,
         row: () => undefined,
+        lines: () => undefined,
         rows: (bytes: Buffer) => {
           clock += ms(reader.calls++);
           return bytes.length > 0 ? [] : undefined;
