@@ -194,7 +194,8 @@ function lines(b) {
     p = object(b, d, n, p);
     if (p < 0) return undefined;
     // The line's end. Before the object's, the object's whitespace held a line feed: ndjsonRows would cut it into two
-    // lines, neither JSON. indexOf is native (memchr), a call a row, cheaper than any byte loop over the row.
+    // lines, neither JSON (the next line would start inside the object, at a key, a value or }, and be declined then).
+    // indexOf is native (memchr), a call a row, cheaper than any byte loop over the row.
     const f = b.indexOf(10, s);
     const e = f < 0 ? n : f;
     if (p > e || (p < e && lineWs(b, p) !== e)) return undefined;
