@@ -4,7 +4,7 @@ import { featureSchema } from '../stages/lib/feature-schema.js';
 import { TINY_SCHEMA } from '../test/helpers/model-package.js';
 import { fastRows, type FastRows } from './fast-rows.js';
 import type { FeatureSchema } from './model/index.js';
-import { sampleBatch, warmReader } from './warm-fast-rows.js';
+import { sampleBatch, sampleLines, warmReader } from './warm-fast-rows.js';
 
 describe('warmFastRows', () => {
   it.each([
@@ -17,6 +17,8 @@ describe('warmFastRows', () => {
     expect(rows).toHaveLength(64);
     expect(rows).toEqual(JSON.parse(body.toString()));
     for (const row of rows) expect(Object.keys(row)).toEqual(Object.keys(schema.properties));
+    // The same rows as NDJSON, read by lines: declined, its calls would warm nothing.
+    expect(fastRows(schema).lines(sampleLines(schema, 64))).toEqual(rows);
     for (const [name, property] of Object.entries(schema.properties)) {
       const seen = new Set(rows.map((row) => row[name]));
       for (const member of (property.enum as unknown[] | undefined) ?? []) expect(seen).toContain(member);
@@ -26,12 +28,16 @@ describe('warmFastRows', () => {
     }
   });
 
-  /** `reader` with its calls counted. */
-  const counted = (reader: FastRows): FastRows & { calls: number } => {
+  /** `reader` with its calls counted, of rows (calls) and of lines. */
+  const counted = (reader: FastRows): FastRows & { calls: number; linesCalls: number } => {
     const wrapper = {
       calls: 0,
+      linesCalls: 0,
       row: reader.row,
-      lines: reader.lines,
+      lines: (bytes: Buffer) => {
+        wrapper.linesCalls++;
+        return reader.lines(bytes);
+      },
       rows: (bytes: Buffer) => {
         wrapper.calls++;
         return reader.rows(bytes);
@@ -47,6 +53,8 @@ describe('warmFastRows', () => {
     await warmReader(reader, schema, { budgetMs: 60_000 });
     expect(reader.calls).toBeGreaterThan(4);
     expect(reader.calls).toBeLessThan(2_000);
+    // Every timed call of rows is followed by one of lines (the first call of rows, on one row, only checks the reader reads the schema).
+    expect(reader.linesCalls).toBe(reader.calls - 1);
     const calls = reader.calls;
     await warmReader(reader, schema, { budgetMs: 60_000 });
     expect(reader.calls).toBe(calls);
@@ -58,6 +66,7 @@ describe('warmFastRows', () => {
     const declining = counted(fastRows(odd));
     await warmReader(declining, odd, { budgetMs: 60_000 });
     expect(declining.calls).toBe(1);
+    expect(declining.linesCalls).toBe(0);
   });
 
   it('is not ended by one slow call early on (a GC or a preempted turn), only by calls compiled code makes', async () => {
