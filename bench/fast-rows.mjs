@@ -3,10 +3,12 @@
 // body (serve/body-pieces.ts, `parseJsonBody`: pieces under 64 KiB) against the schema-specialised
 // reader (serve/fast-rows.ts) on the bench's 1,000 raw rows (`rawRows`, 423 KB), ms per batch;
 // and one row as /predict reads it: the request's text then JSON.parse, against its bytes (a copy,
-// as @hono/node-server's arrayBuffer() makes) then the reader, µs per row (and the reader alone). Medians over iterations
+// as @hono/node-server's arrayBuffer() makes) then the reader, µs per row (and the reader alone); and the same rows as
+// NDJSON (a row a line, each line ended): serve/batch-input.ts's `ndjsonRows` (JSON.parse a line) against the reader's
+// `lines`, ms per batch. Medians over iterations
 // after a warm-up, alternating the two so a busy neighbour slows both alike; CPU time
 // (process.cpuUsage) and wall time both. First, the first 10 batches of a freshly generated reader,
-// as is and after warm-fast-rows.ts's warm-up (what the batches after a start or a reload cost).
+// as is and after warm-fast-rows.ts's warm-up (what the batches after a start or a reload cost), as a JSON array and as NDJSON.
 // serve/ is bundled with esbuild first, as the service is.
 //
 //   node bench/fast-rows.mjs [--model models/churn] [--rows 1000] [--iterations 300]
@@ -32,6 +34,7 @@ writeFileSync(
   entry,
   [
     `export { parseJsonBody } from ${JSON.stringify(join(repo, 'serve/body-pieces.ts'))};`,
+    `export { ndjsonRows } from ${JSON.stringify(join(repo, 'serve/batch-input.ts'))};`,
     `export { fastRows, generateReader } from ${JSON.stringify(join(repo, 'serve/fast-rows.ts'))};`,
     `export { warmReader } from ${JSON.stringify(join(repo, 'serve/warm-fast-rows.ts'))};`,
   ].join('\n'),
@@ -45,6 +48,7 @@ const reader = m.fastRows(schema);
 const rows = rawRows(values.model, Number(values.rows));
 const body = Buffer.from(JSON.stringify(rows));
 const one = Buffer.from(JSON.stringify(rows[0]));
+const ndjson = Buffer.from(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
 const decoder = new TextDecoder();
 const copy = (buf) => Buffer.from(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 
@@ -52,26 +56,43 @@ const copy = (buf) => Buffer.from(buf.buffer.slice(buf.byteOffset, buf.byteOffse
 const expected = JSON.parse(body.toString());
 if (!isDeepStrictEqual(reader.rows(body), expected) || !isDeepStrictEqual(m.parseJsonBody(body), expected)) throw new Error('a reader disagrees with JSON.parse on the batch');
 if (!isDeepStrictEqual(reader.row(copy(one)), rows[0])) throw new Error('the reader disagrees with JSON.parse on one row');
+if (!isDeepStrictEqual(reader.lines(ndjson), expected) || !isDeepStrictEqual(m.ndjsonRows(ndjson), expected)) throw new Error('a reader disagrees with JSON.parse on the NDJSON batch');
 
-/** Wall ms of the first 10 batches a freshly generated reader reads, after `prepare(reader)`: what the batches after a start or a reload cost. */
-async function firstBatches(prepare) {
-  const fresh = m.generateReader(schema);
+let fresh = 0;
+/**
+ * `schema` with an enum member no row holds, a new one each time, so that its reader's source is like no other's: V8
+ * gave a reader generated again from the same source the code it had compiled for an earlier one at times (the fourth
+ * reader of one process read its first NDJSON batch in 1.3 ms, the first in 9-13), and a "cold" reader was then not.
+ */
+function freshSchema() {
+  const copy = JSON.parse(JSON.stringify(schema));
+  Object.values(copy.properties).find((property) => Array.isArray(property.enum))?.enum.push(`bench-fresh-${++fresh}`);
+  return copy;
+}
+
+/** Wall ms of the first 10 batches a freshly generated reader reads (`read(reader)`), after `prepare(reader, its schema)`: what the batches after a start or a reload cost. */
+async function firstBatches(prepare, read = (reader) => reader.rows(body)) {
+  const own = freshSchema();
+  const reader = m.generateReader(own);
   const t = performance.now();
-  await prepare(fresh);
+  await prepare(reader, own);
   const warmMs = performance.now() - t;
   const times = [];
   for (let i = 0; i < 10; i++) {
     const s = performance.now();
-    fresh.rows(body);
+    if (read(reader) === undefined) throw new Error('a fresh reader declined the batch');
     times.push(performance.now() - s);
   }
   return { warmMs, times };
 }
-// Before the steady-state loops below. The warmed reader first: the cold one after it is as slow as
-// ever, so a fresh reader inherits no compiled code from another (V8 keys it to each function).
-log('the first batches of a fresh reader, warmed and cold …');
-const warmed = await firstBatches((fresh) => m.warmReader(fresh, schema));
+// Before the steady-state loops below, each reader generated from a source of its own (freshSchema).
+log('the first batches of a fresh reader, warmed and cold, of a JSON array and of NDJSON …');
+const warm = (reader, own) => m.warmReader(reader, own);
+const readLines = (reader) => reader.lines(ndjson);
+const warmed = await firstBatches(warm);
 const cold = await firstBatches(async () => {});
+const warmedLines = await firstBatches(warm, readLines);
+const coldLines = await firstBatches(async () => {}, readLines);
 
 let sink = 0;
 /** Per-call CPU and wall time (ms) of `fn`, `reps` calls per sample, in `timings`. */
@@ -101,6 +122,14 @@ const batch = compare(
   ],
   1,
 );
+log(`NDJSON batch: ${rows.length} rows, ${ndjson.length} bytes, ${iterations} iterations …`);
+const lineBatch = compare(
+  [
+    ['JSON.parse a line (ndjsonRows)', () => m.ndjsonRows(ndjson)],
+    ['fast reader (fastRows.lines)', () => reader.lines(ndjson)],
+  ],
+  1,
+);
 log(`one row: ${one.length} bytes, ${iterations} × 1,000 …`);
 const single = compare(
   [
@@ -115,8 +144,9 @@ const pct = (a, b) => `${Math.round((1 - b / a) * 100)} %`;
 console.log(`Node ${process.version}; load ${loadavg()[0].toFixed(2)} at the end; ${rows.length} rows, ${body.length} bytes; one row ${one.length} bytes; medians of ${iterations} samples\n`);
 console.log('| body | reader | CPU | wall |\n| --- | --- | ---: | ---: |');
 for (const r of batch) console.log(`| ${rows.length}-row batch | ${r.name} | ${r.cpu.toFixed(3)} ms | ${r.wall.toFixed(3)} ms |`);
+for (const r of lineBatch) console.log(`| ${rows.length}-row NDJSON batch | ${r.name} | ${r.cpu.toFixed(3)} ms | ${r.wall.toFixed(3)} ms |`);
 for (const r of single) console.log(`| one row | ${r.name} | ${(r.cpu * 1000).toFixed(2)} µs | ${(r.wall * 1000).toFixed(2)} µs |`);
 console.log('\n| a fresh reader | warm-up | first 10 batches, ms each |\n| --- | ---: | --- |');
-for (const [name, r] of [['cold', cold], ['warmed (warmReader)', warmed]]) console.log(`| ${name} | ${r.warmMs.toFixed(0)} ms | ${r.times.map((t) => t.toFixed(2)).join(' ')} |`);
-console.log(`\nbatch: the reader takes ${pct(batch[0].cpu, batch[1].cpu)} less CPU; one row: ${pct(single[0].cpu, single[1].cpu)} less`);
+for (const [name, r] of [['cold', cold], ['warmed (warmReader)', warmed], ['cold, NDJSON (lines)', coldLines], ['warmed (warmReader), NDJSON (lines)', warmedLines]]) console.log(`| ${name} | ${r.warmMs.toFixed(0)} ms | ${r.times.map((t) => t.toFixed(2)).join(' ')} |`);
+console.log(`\nbatch: the reader takes ${pct(batch[0].cpu, batch[1].cpu)} less CPU; NDJSON batch: ${pct(lineBatch[0].cpu, lineBatch[1].cpu)} less; one row: ${pct(single[0].cpu, single[1].cpu)} less`);
 if (sink < 0) console.log(sink);

@@ -4,7 +4,7 @@ import { featureSchema } from '../stages/lib/feature-schema.js';
 import { TINY_SCHEMA } from '../test/helpers/model-package.js';
 import { fastRows, type FastRows } from './fast-rows.js';
 import type { FeatureSchema } from './model/index.js';
-import { sampleBatch, warmReader } from './warm-fast-rows.js';
+import { sampleBatch, sampleLines, warmReader } from './warm-fast-rows.js';
 
 describe('warmFastRows', () => {
   it.each([
@@ -17,6 +17,8 @@ describe('warmFastRows', () => {
     expect(rows).toHaveLength(64);
     expect(rows).toEqual(JSON.parse(body.toString()));
     for (const row of rows) expect(Object.keys(row)).toEqual(Object.keys(schema.properties));
+    // The same rows as NDJSON, read by lines: declined, its calls would warm nothing.
+    expect(fastRows(schema).lines(sampleLines(schema, 64))).toEqual(rows);
     for (const [name, property] of Object.entries(schema.properties)) {
       const seen = new Set(rows.map((row) => row[name]));
       for (const member of (property.enum as unknown[] | undefined) ?? []) expect(seen).toContain(member);
@@ -26,11 +28,16 @@ describe('warmFastRows', () => {
     }
   });
 
-  /** `reader` with its calls counted. */
-  const counted = (reader: FastRows): FastRows & { calls: number } => {
+  /** `reader` with its calls counted, of rows (calls) and of lines. */
+  const counted = (reader: FastRows): FastRows & { calls: number; linesCalls: number } => {
     const wrapper = {
       calls: 0,
+      linesCalls: 0,
       row: reader.row,
+      lines: (bytes: Buffer) => {
+        wrapper.linesCalls++;
+        return reader.lines(bytes);
+      },
       rows: (bytes: Buffer) => {
         wrapper.calls++;
         return reader.rows(bytes);
@@ -40,12 +47,19 @@ describe('warmFastRows', () => {
   };
 
   it('ends once the reader runs compiled, long before its budget, and at once for a reader warmed before or a schema the reader declines', async () => {
-    const schema = featureSchema(customerTable);
+    // A reader of its own: the unit tests share their worker (isolate: false), and another file's churn reader, compiled
+    // by its batches and not warmed (a fresh counted wrapper), would never get faster, and run out the budget. A member no
+    // other schema has makes a schema of content of its own, so a reader generated and compiled here.
+    const churn = featureSchema(customerTable);
+    const [column, property] = Object.entries(churn.properties).find(([, p]) => Array.isArray(p.enum)) as [string, { enum: unknown[] }];
+    const schema: FeatureSchema = { ...churn, properties: { ...churn.properties, [column]: { ...property, enum: [...property.enum, 'only in warm-fast-rows.test'] } } };
     // Compiled within ~45-150 calls here; a warm-up that ran out a 60 s budget would make tens of thousands.
-    const reader = counted(fastRows({ ...schema }));
+    const reader = counted(fastRows(schema));
     await warmReader(reader, schema, { budgetMs: 60_000 });
     expect(reader.calls).toBeGreaterThan(4);
     expect(reader.calls).toBeLessThan(2_000);
+    // Every timed call of rows is followed by one of lines (the first call of rows, on one row, only checks the reader reads the schema).
+    expect(reader.linesCalls).toBe(reader.calls - 1);
     const calls = reader.calls;
     await warmReader(reader, schema, { budgetMs: 60_000 });
     expect(reader.calls).toBe(calls);
@@ -57,6 +71,7 @@ describe('warmFastRows', () => {
     const declining = counted(fastRows(odd));
     await warmReader(declining, odd, { budgetMs: 60_000 });
     expect(declining.calls).toBe(1);
+    expect(declining.linesCalls).toBe(0);
   });
 
   it('is not ended by one slow call early on (a GC or a preempted turn), only by calls compiled code makes', async () => {
@@ -68,6 +83,7 @@ describe('warmFastRows', () => {
         calls: 0,
         now: () => clock,
         row: () => undefined,
+        lines: () => undefined,
         rows: (bytes: Buffer) => {
           clock += ms(reader.calls++);
           return bytes.length > 0 ? [] : undefined;
