@@ -4,6 +4,7 @@ import { featureSchema } from '../stages/lib/feature-schema.js';
 import { seededRandom, type Random } from '../stages/lib/seeded-random.js';
 import { churnRows } from '../test/helpers/churn-rows.js';
 import { exactly } from '../test/helpers/exactly.js';
+import { mutate } from '../test/helpers/mutate-bytes.js';
 import { ndjsonRows } from './batch-input.js';
 import { fastRows, generateReader } from './fast-rows.js';
 import type { FeatureSchema } from './model/index.js';
@@ -163,21 +164,8 @@ function randomLine(r: Random): string {
   return pick(['1', '[]', '"s"', 'null', 'true', `[${ROW}]`, '{}', '{"id":"c-1"}']);
 }
 
-/** One byte of `bytes` deleted, changed or inserted, or the body cut short there. */
-function mutate(r: Random, bytes: Buffer): Buffer {
-  const at = r.int(0, Math.max(0, bytes.length - 1));
-  const byte = [0x0a, 0x0d, 0x20, 0x22, 0x2c, 0x7b, 0x7d, 0x5c, 0x30, 0x80, 0xff, 0xef, 0x00][r.int(0, 12)] as number;
-  switch (r.int(0, 3)) {
-    case 0:
-      return Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
-    case 1:
-      return bytes.subarray(0, at);
-    case 2:
-      return Buffer.concat([bytes.subarray(0, at), Buffer.from([byte]), bytes.subarray(at + 1)]);
-    default:
-      return Buffer.concat([bytes.subarray(0, at), Buffer.from([byte]), bytes.subarray(at)]);
-  }
-}
+/** The bytes a mutation puts in: each one the reader treats specially. */
+const LINE_BYTES = [0x0a, 0x0d, 0x20, 0x22, 0x2c, 0x7b, 0x7d, 0x5c, 0x30, 0x80, 0xff, 0xef, 0x00];
 
 describe('fastRows(schema).lines against ndjsonRows, on random bodies', () => {
   it('never gives rows ndjsonRows would not, and reads most bodies of plain rows itself, blank lines, CRLF and a BOM too', () => {
@@ -194,7 +182,7 @@ describe('fastRows(schema).lines against ndjsonRows, on random bodies', () => {
       const bom = r.bernoulli(0.1) ? BOM : '';
       const text = `${bom}${lines.join(separator)}${last}`;
       const mutated = r.bernoulli(0.3);
-      const body = mutated ? mutate(r, Buffer.from(text)) : Buffer.from(text);
+      const body = mutated ? mutate(r, Buffer.from(text), LINE_BYTES) : Buffer.from(text);
       const expected = old(body);
       if (expected !== undefined) oldRead++;
       const got = reader.lines(body);
