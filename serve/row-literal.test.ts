@@ -24,6 +24,12 @@ describe('literalBuilder', () => {
     }
   });
 
+  it('leaves __proto__ given twice to the stores (a literal may not have it twice), which set the prototype twice', () => {
+    const names = ['a', '__proto__', 'b', '__proto__'];
+    expect(build(names)).toBeUndefined();
+    expect(build(['a', '__proto__', 'b'])).toBeTypeOf('function');
+  });
+
   it('generates nothing for names whose source would pass ~15K characters (long names, or many), so callers store value by value', () => {
     expect(build(['a'.repeat(14_000)])).toBeTypeOf('function');
     expect(build(['a'.repeat(16_000)])).toBeUndefined();

@@ -19,16 +19,20 @@ const builders = new Map<string, unknown>();
 
 /**
  * The function `(params…) => ({ name0: value(0), name1: value(1), … })` for `names` (each
- * `value(c)` a JS expression over the params), or undefined when its source would pass the bound.
+ * `value(c)` a JS expression over the params), or undefined when its source would pass the bound
+ * or `__proto__` comes twice.
  * A literal means what stores in the same order into `{}` mean for any names: a name given twice
  * keeps its first place and its last value, integer-like names come first, ascending, and
- * `__proto__` sets the prototype to an object or null and ignores anything else. `kind` names the
+ * `__proto__` sets the prototype to an object or null and ignores anything else (given twice, it is
+ * left to the stores: a literal may not have it twice). `kind` names the
  * caller's shape of params and values; builders are kept per kind and list of names.
  */
 export function literalBuilder<F>(kind: string, names: readonly string[], params: readonly string[], value: (column: number) => string): F | undefined {
   // The names' JSON is at least as long as the names: a long header is refused before it is written out.
   let length = 0;
   for (const name of names) if ((length += name.length + 1) > MAX_SOURCE) return undefined;
+  // The one name a literal may not give twice (a SyntaxError), where stores would set the prototype twice.
+  if (names.indexOf('__proto__') !== names.lastIndexOf('__proto__')) return undefined;
   // A fresh string (never a slice of the body, which would keep the whole body alive for as long as the key).
   const key = `${kind}\n${JSON.stringify(names)}`;
   if (key.length > MAX_SOURCE) return undefined;

@@ -46,6 +46,14 @@ describe('readInferRequest: column tensors to rows', () => {
     ];
     expect(shown(rowsOf(proto))).toEqual(shown(storedRows(proto)));
     expect(rowsOf(proto).map((row) => Object.getPrototypeOf(row))).toEqual([Object.prototype, null, { a: 1 }]);
+    // Twice: the second sets the prototype again (row 1: null, then its own __proto__ is a plain property of a null-prototype object).
+    const protoTwice = [
+      { name: '__proto__', shape: [2], datatype: 'BYTES', data: [{ q: 1 }, null] },
+      { name: 'age', shape: [2], datatype: 'INT64', data: [1, 2] },
+      { name: '__proto__', shape: [2], datatype: 'BYTES', data: [{ z: 1 }, 3] },
+    ];
+    expect(shown(rowsOf(protoTwice))).toEqual(shown(storedRows(protoTwice)));
+    expect(Object.getPrototypeOf(rowsOf(protoTwice)[0])).toEqual({ z: 1 });
   });
 
   it('builds rows for many different name lists in turn (the builders’ cache is bounded, not wrong), and past 1,024 columns by stores', () => {
