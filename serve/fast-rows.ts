@@ -182,7 +182,7 @@ function lines(b) {
   const out = [];
   while (p < n) {
     if (b[p] !== 123) {
-      if (b[p] !== 10) p = lineWs(b, p);
+      if (b[p] !== 10) p = lineWs(b, p, n);
       if (p === n) break;
       if (b[p] === 10) {
         p++;
@@ -198,17 +198,18 @@ function lines(b) {
     // indexOf is native (memchr), a call a row, cheaper than any byte loop over the row.
     const f = b.indexOf(10, s);
     const e = f < 0 ? n : f;
-    if (p > e || (p < e && lineWs(b, p) !== e)) return undefined;
+    if (p > e || (p < e && lineWs(b, p, n) !== e)) return undefined;
     out.push(R);
     p = e + 1;
   }
   R = undefined;
   return out;
 }
-// Whitespace within a line: JSON's but the line feed, which ends it.
-function lineWs(b, p) {
+// Whitespace within a line: JSON's but the line feed, which ends it. Never read at n: a read past the end, the first
+// time a body ends in whitespace without a line feed, threw away the compiled code of lines ("out of bounds").
+function lineWs(b, p, n) {
   let c;
-  while ((c = b[p]) === 32 || c === 13 || c === 9) p++;
+  while (p < n && ((c = b[p]) === 32 || c === 13 || c === 9)) p++;
   return p;
 }
 return { rows, row, lines };`;

@@ -47,9 +47,14 @@ export function sampleBatch(schema: FeatureSchema, count: number): Buffer {
   return Buffer.from(JSON.stringify(sampleRows(schema, count)));
 }
 
-/** The same rows as NDJSON, a row a line, each line ended. */
+/**
+ * The same rows as NDJSON, a row a line: every fourth line ended by \r\n, the last by a space and no
+ * line feed, so the code compiled for lines has met what live bodies have (its first CRLF body, or
+ * one ending without a line feed, threw the compiled code away when the sample had neither).
+ */
 export function sampleLines(schema: FeatureSchema, count: number): Buffer {
-  return Buffer.from(sampleRows(schema, count).map((row) => `${JSON.stringify(row)}\n`).join(''));
+  const rows = sampleRows(schema, count);
+  return Buffer.from(rows.map((row, i) => `${JSON.stringify(row)}${i === rows.length - 1 ? ' ' : i % 4 === 3 ? '\r\n' : '\n'}`).join(''));
 }
 
 /**
