@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inventory } from './inventory.js';
@@ -35,6 +35,30 @@ describe('DirectoryRemote', () => {
     // No temp file left beside where it would have gone.
     const dir = join(root, 'files/sha256', hex('hello!\n').slice(0, 2));
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+
+  it("removes the temp files a killed pipe of this machine left where it uploads, and no one else's", async () => {
+    const root = temp();
+    const src = join(temp(), 'obj');
+    writeFileSync(src, 'swept\n');
+    const h = hex('swept\n');
+    const dir = join(root, 'files/sha256', h.slice(0, 2));
+    mkdirSync(dir, { recursive: true });
+    // A pid that is not running: a child that has exited and been reaped.
+    const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+    const planted = {
+      // What a push killed between writing an object and renaming it leaves: a copy thread's temp, and a put's.
+      deadCopy: `.tmp-${hostname()}-${dead}-0123abcd-3-2`,
+      deadPut: `.tmp-${hostname()}-${dead}-0123abcd-7`,
+      // A pipe still running on this machine (this test), and one on another machine sharing the directory.
+      live: `.tmp-${hostname()}-${process.pid}-0123abcd-3-2`,
+      otherHost: `.tmp-not-${hostname()}-${dead}-0123abcd-3-2`,
+      // Not a remote temp name at all.
+      other: `.tmp-${dead}-3-2`,
+    };
+    for (const name of Object.values(planted)) writeFileSync(join(dir, name), 'partial');
+    await new DirectoryRemote('d', root).upload(key(h), { abs: src, size: 6, hex: h });
+    expect(readdirSync(dir).sort()).toEqual([planted.live, planted.otherHost, planted.other, h.slice(2)].sort());
   });
 
   it('verifies large objects chunk by chunk', async () => {

@@ -5,6 +5,7 @@ import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PipeError } from '../errors.js';
+import { isProcessLive } from '../exec/process-group.js';
 import { refusalAdvice, writeRefusal } from '../fs/write-refusal.js';
 import type { CopyJob, CopyResult } from '../workers/copy-object.js';
 import { NotRegularFile, openRegular, readFull } from '../workers/open-regular.js';
@@ -22,6 +23,9 @@ const COPY_BATCH = 32;
  * name only when it matches, then renamed. `defaultJobs` is the number of objects in flight, which
  * keeps those threads fed with batches.
  */
+/** A temp file of this remote's writers (#tempPath, or a copy thread's with the same prefix): `.tmp-<host>-<pid>-<8 hex>-…`. */
+const DEAD_TEMP = /^\.tmp-(.+)-(\d+)-[0-9a-f]{8}-/;
+
 export class DirectoryRemote implements Remote {
   readonly kind = 'directory';
   readonly listsSizes = false;
@@ -31,6 +35,8 @@ export class DirectoryRemote implements Remote {
   readonly where: string;
   readonly #root: string;
   readonly #made = new Set<string>();
+  /** Directories whose dead writers' temps were looked for (#sweepDead). */
+  readonly #swept = new Set<string>();
   /** `<host>-<pid>-<random>-`: several machines may share the directory. */
   readonly #tmpPrefix = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}-`;
   #tmpCount = 0;
@@ -95,8 +101,9 @@ export class DirectoryRemote implements Remote {
 
   async upload(key: string, object: LocalObject): Promise<void> {
     const dest = join(this.#root, key);
+    await this.#sweepDead(dirname(dest));
     // No size bound: a cache object longer than its manifest says is corrupt, and its hash says so (ObjectMismatch quarantines it).
-    const r = await this.#copy({ src: object.abs, dest, hex: object.hex, mode: 0o444 });
+    const r = await this.#copy({ src: object.abs, dest, hex: object.hex, mode: 0o444, tmpPrefix: this.#tmpPrefix });
     if (r.state === 'ok') return;
     if (r.state === 'mismatch') throw new ObjectMismatch(object.abs, object.hex, r.actual);
     // The cache's side: the object is not there (any more), or not a file to send.
@@ -213,6 +220,7 @@ export class DirectoryRemote implements Remote {
   async #tempPath(key: string): Promise<string> {
     const dir = dirname(join(this.#root, key));
     await this.#mkdir(dir);
+    await this.#sweepDead(dir);
     return join(dir, `.tmp-${this.#tmpPrefix}${this.#tmpCount++}`);
   }
 
@@ -220,6 +228,31 @@ export class DirectoryRemote implements Remote {
   async #publish(tmp: string, key: string): Promise<void> {
     const dest = join(this.#root, key);
     await this.#remoteOp(dest, () => rename(tmp, dest));
+  }
+
+  /**
+   * Removes, once per directory this process writes objects into, the temp files a pipe on this
+   * machine left there when it was killed between writing an object and renaming it (its pid no
+   * longer runs): nothing else ever would. Another machine's temps (another host in the name) are
+   * left alone: whether their writer runs cannot be told from here.
+   */
+  async #sweepDead(dir: string): Promise<void> {
+    if (this.#swept.has(dir)) return;
+    this.#swept.add(dir);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    const host = hostname();
+    for (const name of names) {
+      const m = DEAD_TEMP.exec(name);
+      if (!m || m[1] !== host) continue;
+      const pid = Number(m[2]);
+      if (pid === process.pid || isProcessLive(pid)) continue;
+      await rm(join(dir, name), { force: true }).catch(() => undefined);
+    }
   }
 
   async #mkdir(dir: string): Promise<void> {

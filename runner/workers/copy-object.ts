@@ -16,6 +16,8 @@ export interface CopyJob {
   readonly mode: number;
   /** Set the copy's mtime to this (ms) before it is renamed into place. */
   readonly mtimeMs?: number;
+  /** What the temp file's name starts with after `.tmp-` (then the thread and a count): `<pid>-` unless given; a directory remote gives its `<host>-<pid>-<random>-`, several machines may share it. */
+  readonly tmpPrefix?: string;
 }
 
 export type CopyResult =
@@ -59,7 +61,7 @@ function copy(job: CopyJob): CopyResult {
   const limit = job.size ?? size;
   const tooLong = { state: 'refused', problem: `it holds more than the ${limit} bytes expected` } as const;
   const dir = dirname(job.dest);
-  const tmp = join(dir, `.tmp-${process.pid}-${threadId}-${count++}`);
+  const tmp = join(dir, `.tmp-${job.tmpPrefix ?? `${process.pid}-`}${threadId}-${count++}`);
   let written = false;
   try {
     if (size > limit) return tooLong;
