@@ -13,8 +13,12 @@ import { parse } from 'yaml';
 
 export const OPERATIONS = ['repro', 'add', 'checkout', 'push', 'pull', 'gc'];
 export const KINDS = ['runner', 'tree'];
-/** Ops whose work `repro` does not redo: after a kill the user runs them again. */
-const RERUN = new Set(['add', 'checkout', 'pull']);
+/**
+ * Ops whose work `repro` does not redo: after a kill the user runs them again. A killed push too:
+ * what it had not sent is still to send, and a temp file it was writing on a directory remote is
+ * removed by the next push from the repository (its record in .pipe/tmp/ names it).
+ */
+const RERUN = new Set(['add', 'checkout', 'push', 'pull']);
 
 /** mulberry32: a small seeded PRNG, so that a seed names the same sequence of operations, kinds and delays. */
 export function prng(seed) {
@@ -286,7 +290,8 @@ function workspaceHash(abs) {
   return `sha256:${sha256(text)}.dir`;
 }
 
-const TEMP_NAME = /\.tmp$|\.pipe-(unprotect|link)-|\.stale\.|\.part$/;
+// A writer's record of a directory remote (runner/remote/local.ts): the push that removes what a dead one left removes its record too.
+const TEMP_NAME = /\.tmp$|\.pipe-(unprotect|link)-|\.stale\.|\.part$|^\.pipe\/tmp\/remote-writer-/;
 
 /** Everything that must hold after a kill and the recovery run; returns the problems found. */
 export function checkIntegrity(w) {
@@ -377,7 +382,7 @@ export async function runFaults({ bin, base, seed, kills, parallel = 1, ops = OP
       if (!r.landed) est[op] = Math.max(200, Math.round(0.7 * est[op] + 0.3 * r.ms * 1.2));
       const problems = [];
       // What a user does after a killed command: run it again (a killed pull leaves data to
-      // fetch, a killed add data to record), then repro.
+      // fetch, a killed add data to record, a killed push data to send), then repro.
       const again = r.landed && RERUN.has(op) ? await runPipe(bin, w.repo, args) : { code: 0, stderr: '' };
       if (again.code !== 0) problems.push(`pipe ${args.join(' ')} again exited ${again.code ?? again.signal}: ${again.stderr.trim().split('\n').slice(-4).join(' | ')}`);
       const rec = await runPipe(bin, w.repo, ['repro']);

@@ -34,7 +34,8 @@ export function isProcessLive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (HAS_PROC) {
     const s = procStat(pid);
-    return s !== undefined && s.state !== 'Z' && s.state !== 'X';
+    if (s !== undefined) return s.state !== 'Z' && s.state !== 'X';
+    // Unreadable is not gone: /proc mounted with hidepid hides other users' processes; the signal check below still sees them (EPERM).
   }
   try {
     process.kill(pid, 0);

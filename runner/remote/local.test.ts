@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, watch, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inventory } from './inventory.js';
-import { DirectoryRemote } from './local.js';
+import { DirectoryRemote, machineId } from './local.js';
 import { ObjectMismatch } from './remote.js';
 
 const made: string[] = [];
@@ -18,6 +18,7 @@ function temp(): string {
   return d;
 }
 const hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
 const key = (h: string) => `files/sha256/${h.slice(0, 2)}/${h.slice(2)}`;
 
 describe('DirectoryRemote', () => {
@@ -37,28 +38,72 @@ describe('DirectoryRemote', () => {
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   });
 
-  it("removes the temp files a killed pipe of this machine left where it uploads, and no one else's", async () => {
+  it('keeps a record of where its copy threads write temps while it writes, named by its prefix, and drops it on close', async () => {
     const root = temp();
+    const writers = join(temp(), 'pipe-tmp');
     const src = join(temp(), 'obj');
-    writeFileSync(src, 'swept\n');
-    const h = hex('swept\n');
+    writeFileSync(src, 'recorded\n');
+    const h = hex('recorded\n');
     const dir = join(root, 'files/sha256', h.slice(0, 2));
     mkdirSync(dir, { recursive: true });
-    // A pid that is not running: a child that has exited and been reaped.
+    const seen: string[] = [];
+    const watcher = watch(dir, (_event, name) => name && seen.push(name));
+    const remote = new DirectoryRemote('d', root, { writers });
+    await remote.upload(key(h), { abs: src, size: 9, hex: h });
+    await new Promise((done) => setTimeout(done, 50));
+    watcher.close();
+    // The copy thread's temp carried this process's prefix (host, pid, random), the one its record names.
+    const [record] = readdirSync(writers);
+    const [head, ...dirs] = readFileSync(join(writers, record as string), 'utf8').trim().split('\n');
+    const { prefix, pid, host } = JSON.parse(head as string) as { prefix: string; pid: number; host: string };
+    expect([pid, host]).toEqual([process.pid, hostname()]);
+    expect(prefix.startsWith(`${hostname()}-${process.pid}-`)).toBe(true);
+    expect(seen.some((name) => name.startsWith(`.tmp-${prefix}`))).toBe(true);
+    expect(dirs).toEqual([dir]);
+    remote.close();
+    expect(readdirSync(writers)).toEqual([]);
+  });
+
+  it("removes, on opening, the temps a killed writer's record names, and nothing else: not a live writer's, another machine's or remote's", async () => {
+    const root = temp();
+    const writers = join(temp(), 'pipe-tmp');
+    mkdirSync(writers);
+    const dir = join(root, 'files/sha256/ab');
+    mkdirSync(dir, { recursive: true });
+    // A pid that is not running (a child that has exited and been reaped), and one that runs.
     const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
-    const planted = {
-      // What a push killed between writing an object and renaming it leaves: a copy thread's temp, and a put's.
-      deadCopy: `.tmp-${hostname()}-${dead}-0123abcd-3-2`,
-      deadPut: `.tmp-${hostname()}-${dead}-0123abcd-7`,
-      // A pipe still running on this machine (this test), and one on another machine sharing the directory.
-      live: `.tmp-${hostname()}-${process.pid}-0123abcd-3-2`,
-      otherHost: `.tmp-not-${hostname()}-${dead}-0123abcd-3-2`,
-      // Not a remote temp name at all.
-      other: `.tmp-${dead}-3-2`,
-    };
-    for (const name of Object.values(planted)) writeFileSync(join(dir, name), 'partial');
-    await new DirectoryRemote('d', root).upload(key(h), { abs: src, size: 6, hex: h });
-    expect(readdirSync(dir).sort()).toEqual([planted.live, planted.otherHost, planted.other, h.slice(2)].sort());
+    const live = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const livePid = live.pid as number;
+    try {
+      const machine = machineId();
+      const records = {
+        dead: { remote: root, prefix: `${hostname()}-${dead}-0123abcd-`, pid: dead, host: hostname(), machine },
+        live: { remote: root, prefix: `${hostname()}-${livePid}-0123abce-`, pid: livePid, host: hostname(), machine },
+        otherHost: { remote: root, prefix: `elsewhere-${dead}-0123abcf-`, pid: dead, host: 'elsewhere', machine },
+        otherMachine: { remote: root, prefix: `${hostname()}-${dead}-0123abd0-`, pid: dead, host: hostname(), machine: 'another-namespace' },
+        otherRemote: { remote: join(root, 'x'), prefix: `${hostname()}-${dead}-0123abd1-`, pid: dead, host: hostname(), machine },
+      };
+      const recordName = (i: number, pid: number) => `remote-writer-${pid}-0000000${i}.json`;
+      Object.values(records).forEach((r, i) => {
+        // Each names the prefix directory, and a directory outside the remote (never swept).
+        writeFileSync(join(writers, recordName(i, r.pid)), `${JSON.stringify(r)}\n${dir}\n${join(root, '..')}\n`);
+        writeFileSync(join(dir, `.tmp-${r.prefix}3-2`), 'partial');
+      });
+      writeFileSync(join(dir, `.tmp-${records.dead.prefix}7`), 'partial');
+      writeFileSync(join(dir, `.tmp-${dead}-3-2`), 'not a remote writer');
+      writeFileSync(join(root, '..', `.tmp-${records.dead.prefix}9`), 'outside the remote');
+      new DirectoryRemote('d', root, { writers }).close();
+      const left = readdirSync(dir);
+      expect(left.filter((n) => n.startsWith(`.tmp-${records.dead.prefix}`))).toEqual([]);
+      for (const name of ['live', 'otherHost', 'otherMachine', 'otherRemote'] as const) expect(left).toContain(`.tmp-${records[name].prefix}3-2`);
+      expect(left).toContain(`.tmp-${dead}-3-2`);
+      expect(existsSync(join(root, '..', `.tmp-${records.dead.prefix}9`))).toBe(true);
+      rmSync(join(root, '..', `.tmp-${records.dead.prefix}9`));
+      // The dead writer's record is gone; the others stay.
+      expect(readdirSync(writers).sort()).toEqual([recordName(1, livePid), recordName(2, dead), recordName(3, dead), recordName(4, dead)].sort());
+    } finally {
+      live.kill();
+    }
   });
 
   it('verifies large objects chunk by chunk', async () => {

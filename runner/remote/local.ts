@@ -1,6 +1,6 @@
 /** @module A directory remote (a local disk or a mounted share): the cache's layout, written by temp file + rename. */
-import { randomBytes } from 'node:crypto';
-import { closeSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync, closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,8 +23,26 @@ const COPY_BATCH = 32;
  * name only when it matches, then renamed. `defaultJobs` is the number of objects in flight, which
  * keeps those threads fed with batches.
  */
-/** A temp file of this remote's writers (#tempPath, or a copy thread's with the same prefix): `.tmp-<host>-<pid>-<8 hex>-…`. */
-const DEAD_TEMP = /^\.tmp-(.+)-(\d+)-[0-9a-f]{8}-/;
+/** A writer's record in the repository's .pipe/tmp/ (see #record). */
+const WRITER = /^remote-writer-\d+-[0-9a-f]{8}\.json$/;
+/** A writer's temp prefix, as #tmpPrefix makes it. */
+const PREFIX = /^[^/\\]+-\d+-[0-9a-f]{8}-$/;
+
+let machine: string | undefined;
+/**
+ * This machine and pid namespace: two containers, or two cloned VMs, may share a hostname and a
+ * repository on a mount, and a pid seen dead from one is not dead in the other. Empty without /proc.
+ */
+export function machineId(): string {
+  if (machine === undefined) {
+    try {
+      machine = createHash('sha256').update(`${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')}\n${readlinkSync('/proc/self/ns/pid')}`).digest('hex').slice(0, 16);
+    } catch {
+      machine = '';
+    }
+  }
+  return machine;
+}
 
 export class DirectoryRemote implements Remote {
   readonly kind = 'directory';
@@ -35,17 +53,25 @@ export class DirectoryRemote implements Remote {
   readonly where: string;
   readonly #root: string;
   readonly #made = new Set<string>();
-  /** Directories whose dead writers' temps were looked for (#sweepDead). */
-  readonly #swept = new Set<string>();
+  /** Where this process's record of its writes goes (the repository's .pipe/tmp/), when it has one. */
+  readonly #writers: string | undefined;
+  /** This process's record, once it writes; and the directories it lists. */
+  #record: string | undefined;
+  readonly #recorded = new Set<string>();
   /** `<host>-<pid>-<random>-`: several machines may share the directory. */
   readonly #tmpPrefix = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}-`;
   #tmpCount = 0;
 
-  /** `root` is absolute; it must exist (a missing directory may be a share that is not mounted). */
-  constructor(name: string, root: string) {
+  /**
+   * `root` is absolute; it must exist (a missing directory may be a share that is not mounted).
+   * `writers`: the repository's .pipe/tmp/, where a writing process keeps its record, and where
+   * the records of writers that were killed are found (the temps they left are removed here).
+   */
+  constructor(name: string, root: string, { writers }: { writers?: string } = {}) {
     this.name = name;
     this.where = root;
     this.#root = root;
+    this.#writers = writers;
     let isDir = false;
     try {
       isDir = statSync(root).isDirectory();
@@ -59,6 +85,7 @@ export class DirectoryRemote implements Remote {
         { remote: name, reason: 'not-found' },
       );
     }
+    if (writers) this.#removeDeadWritersTemps(writers);
   }
 
   async list(prefix: string, jobs: number): Promise<Map<string, number | undefined>> {
@@ -101,7 +128,7 @@ export class DirectoryRemote implements Remote {
 
   async upload(key: string, object: LocalObject): Promise<void> {
     const dest = join(this.#root, key);
-    await this.#sweepDead(dirname(dest));
+    this.#recordDir(dirname(dest));
     // No size bound: a cache object longer than its manifest says is corrupt, and its hash says so (ObjectMismatch quarantines it).
     const r = await this.#copy({ src: object.abs, dest, hex: object.hex, mode: 0o444, tmpPrefix: this.#tmpPrefix });
     if (r.state === 'ok') return;
@@ -182,8 +209,73 @@ export class DirectoryRemote implements Remote {
     if (failure) throw failure;
   }
 
-  /** The copy threads belong to the process's pool (unref'd when idle): nothing to release. */
-  close(): void {}
+  /** Ends this process's record of its writes (they are all done); the copy threads belong to the process's pool (unref'd when idle). */
+  close(): void {
+    if (this.#record) rmSync(this.#record, { force: true });
+    this.#record = undefined;
+    this.#recorded.clear();
+  }
+
+  /**
+   * Before the first temp file goes into `dir`: the directory, in this process's record (created on
+   * its first write, with the remote, the temps' prefix, the pid, host and machine). A process
+   * killed between writing an object and renaming it leaves the temp on the remote, and nothing
+   * would ever remove it; its record names exactly its temps and where they are, and the next
+   * pipe to open the remote from this repository on this machine removes them (a readdir per
+   * directory listed, after a crash only). No other temp is touched: another machine's, a live
+   * writer's, a file the record does not name.
+   */
+  #recordDir(dir: string): void {
+    if (!this.#writers || this.#recorded.has(dir)) return;
+    try {
+      if (this.#record === undefined) {
+        mkdirSync(this.#writers, { recursive: true });
+        const record = join(this.#writers, `remote-writer-${process.pid}-${randomBytes(4).toString('hex')}.json`);
+        writeFileSync(record, `${JSON.stringify({ remote: this.#root, prefix: this.#tmpPrefix, pid: process.pid, host: hostname(), machine: machineId() })}\n`, { flag: 'wx' });
+        this.#record = record;
+      }
+      appendFileSync(this.#record, `${dir}\n`);
+      this.#recorded.add(dir);
+    } catch {
+      // No record (a read-only .pipe/tmp): the push goes on; a temp it might leave is only not removed for it.
+    }
+  }
+
+  /** The temps of this remote's writers from this repository and machine whose process is gone (see #recordDir), and their records. */
+  #removeDeadWritersTemps(writers: string): void {
+    let names: string[];
+    try {
+      names = readdirSync(writers);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!WRITER.test(name)) continue;
+      const file = join(writers, name);
+      let lines: string[];
+      let head: { remote?: unknown; prefix?: unknown; pid?: unknown; host?: unknown; machine?: unknown };
+      try {
+        lines = readFileSync(file, 'utf8').split('\n');
+        head = JSON.parse(lines[0] as string) as typeof head;
+      } catch {
+        continue;
+      }
+      const { remote, prefix, pid, host } = head;
+      if (remote !== this.#root || typeof prefix !== 'string' || !PREFIX.test(prefix) || typeof pid !== 'number') continue;
+      if (host !== hostname() || head.machine !== machineId() || pid === process.pid || isProcessLive(pid)) continue;
+      for (const dir of lines.slice(1)) {
+        if (!dir.startsWith(`${this.#root}/`)) continue;
+        let entries: string[];
+        try {
+          entries = readdirSync(dir);
+        } catch {
+          continue;
+        }
+        for (const entry of entries) if (entry.startsWith(`.tmp-${prefix}`)) rmSync(join(dir, entry), { force: true });
+      }
+      rmSync(file, { force: true });
+    }
+  }
 
   #copy(job: CopyJob): Promise<CopyResult> {
     return this.#copies.run(job).catch((err: unknown) => ({ state: 'error', message: (err as Error).message }));
@@ -220,7 +312,7 @@ export class DirectoryRemote implements Remote {
   async #tempPath(key: string): Promise<string> {
     const dir = dirname(join(this.#root, key));
     await this.#mkdir(dir);
-    await this.#sweepDead(dir);
+    this.#recordDir(dir);
     return join(dir, `.tmp-${this.#tmpPrefix}${this.#tmpCount++}`);
   }
 
@@ -228,31 +320,6 @@ export class DirectoryRemote implements Remote {
   async #publish(tmp: string, key: string): Promise<void> {
     const dest = join(this.#root, key);
     await this.#remoteOp(dest, () => rename(tmp, dest));
-  }
-
-  /**
-   * Removes, once per directory this process writes objects into, the temp files a pipe on this
-   * machine left there when it was killed between writing an object and renaming it (its pid no
-   * longer runs): nothing else ever would. Another machine's temps (another host in the name) are
-   * left alone: whether their writer runs cannot be told from here.
-   */
-  async #sweepDead(dir: string): Promise<void> {
-    if (this.#swept.has(dir)) return;
-    this.#swept.add(dir);
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return;
-    }
-    const host = hostname();
-    for (const name of names) {
-      const m = DEAD_TEMP.exec(name);
-      if (!m || m[1] !== host) continue;
-      const pid = Number(m[2]);
-      if (pid === process.pid || isProcessLive(pid)) continue;
-      await rm(join(dir, name), { force: true }).catch(() => undefined);
-    }
   }
 
   async #mkdir(dir: string): Promise<void> {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load-config.js';
 import { checkDirectory, type RemoteConfig } from '../config/parse-remotes.js';
 import { PipeError } from '../errors.js';
+import { pipeDir } from '../repo/pipe-dir.js';
 import { DirectoryRemote } from './local.js';
 import { redactor, type Redact } from './redact.js';
 import type { Remote } from './remote.js';
@@ -96,7 +97,7 @@ export async function openRemote({
   const redact = redactor([creds.value?.secretAccessKey, creds.value?.sessionToken, creds.value?.accessKeyId, rc.secretAccessKey, rc.sessionToken, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN]);
   if (where.kind === 'directory') {
     checkRemoteDirectory(rc.name, where.path);
-    const remote = new DirectoryRemote(rc.name, where.path);
+    const remote = new DirectoryRemote(rc.name, where.path, { writers: pipeDir(root).tmp });
     return { remote, jobs: jobs ?? rc.jobs ?? remote.defaultJobs, redact };
   }
   const endpoint = rc.endpoint ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined);
