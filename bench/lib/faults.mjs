@@ -16,7 +16,7 @@ export const KINDS = ['runner', 'tree'];
 /**
  * Ops whose work `repro` does not redo: after a kill the user runs them again. A killed push too:
  * what it had not sent is still to send, and a temp file it was writing on a directory remote is
- * removed by the next push from the repository (its record in .pipe/tmp/ names it).
+ * removed by the next push from the repository (its record in the cache's tmp/remote-writers/ names it).
  */
 const RERUN = new Set(['add', 'checkout', 'push', 'pull']);
 
@@ -290,8 +290,9 @@ function workspaceHash(abs) {
   return `sha256:${sha256(text)}.dir`;
 }
 
-// A writer's record of a directory remote (runner/remote/local.ts): the push that removes what a dead one left removes its record too.
-const TEMP_NAME = /\.tmp$|\.pipe-(unprotect|link)-|\.stale\.|\.part$|^\.pipe\/tmp\/remote-writer-/;
+// (A writer's record of a directory remote, .pipe/cache/tmp/remote-writers/…, is under the store's tmp/, checked below: the push
+// that removes what a dead one left removes its record too.)
+const TEMP_NAME = /\.tmp$|\.pipe-(unprotect|link)-|\.stale\.|\.part$/;
 
 /** Everything that must hold after a kill and the recovery run; returns the problems found. */
 export function checkIntegrity(w) {

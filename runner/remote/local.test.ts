@@ -59,7 +59,8 @@ describe('DirectoryRemote', () => {
     expect([pid, host]).toEqual([process.pid, hostname()]);
     expect(prefix.startsWith(`${hostname()}-${process.pid}-`)).toBe(true);
     expect(seen.some((name) => name.startsWith(`.tmp-${prefix}`))).toBe(true);
-    expect(dirs).toEqual([dir]);
+    // Lines relative to the root: a record names no path outside the remote's fan-out directories.
+    expect(dirs).toEqual([`files/sha256/${h.slice(0, 2)}`]);
     remote.close();
     expect(readdirSync(writers)).toEqual([]);
   });
@@ -85,14 +86,15 @@ describe('DirectoryRemote', () => {
       };
       const recordName = (i: number, pid: number) => `remote-writer-${pid}-0000000${i}.json`;
       Object.values(records).forEach((r, i) => {
-        // Each names the prefix directory, and a directory outside the remote (never swept).
-        writeFileSync(join(writers, recordName(i, r.pid)), `${JSON.stringify(r)}\n${dir}\n${join(root, '..')}\n`);
+        // Each names the prefix directory, and lines that are not a fan-out directory of the remote (never swept).
+        writeFileSync(join(writers, recordName(i, r.pid)), `${JSON.stringify(r)}\nfiles/sha256/ab\n..\nfiles/sha256/ab/../../..\n${join(root, '..')}\n`);
         writeFileSync(join(dir, `.tmp-${r.prefix}3-2`), 'partial');
       });
       writeFileSync(join(dir, `.tmp-${records.dead.prefix}7`), 'partial');
       writeFileSync(join(dir, `.tmp-${dead}-3-2`), 'not a remote writer');
       writeFileSync(join(root, '..', `.tmp-${records.dead.prefix}9`), 'outside the remote');
-      new DirectoryRemote('d', root, { writers }).close();
+      // Opened by a URL spelled with a trailing slash: the same remote.
+      new DirectoryRemote('d', `${root}/`, { writers }).close();
       const left = readdirSync(dir);
       expect(left.filter((n) => n.startsWith(`.tmp-${records.dead.prefix}`))).toEqual([]);
       for (const name of ['live', 'otherHost', 'otherMachine', 'otherRemote'] as const) expect(left).toContain(`.tmp-${records[name].prefix}3-2`);
@@ -104,6 +106,23 @@ describe('DirectoryRemote', () => {
     } finally {
       live.kill();
     }
+  });
+
+  it('keeps a dead writer’s record when one of its temps cannot be removed, and opens the remote all the same', () => {
+    const root = temp();
+    const writers = join(temp(), 'writers');
+    mkdirSync(writers);
+    const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+    const prefix = `${hostname()}-${dead}-0123abcd-`;
+    const dir = join(root, 'runs/9f');
+    // A directory where the temp would be: rmSync cannot remove it (as EROFS or EACCES would refuse a file).
+    mkdirSync(join(dir, `.tmp-${prefix}1-0`), { recursive: true });
+    writeFileSync(join(dir, `.tmp-${prefix}1-1`), 'partial');
+    const record = join(writers, `remote-writer-${dead}-00000009.json`);
+    writeFileSync(record, `${JSON.stringify({ remote: root, prefix, pid: dead, host: hostname(), machine: machineId() })}\nruns/9f\n`);
+    expect(() => new DirectoryRemote('d', root, { writers }).close()).not.toThrow();
+    expect(readdirSync(dir)).toEqual([`.tmp-${prefix}1-0`]);
+    expect(existsSync(record)).toBe(true);
   });
 
   it('verifies large objects chunk by chunk', async () => {

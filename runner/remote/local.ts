@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { PipeError } from '../errors.js';
 import { isProcessLive } from '../exec/process-group.js';
 import { refusalAdvice, writeRefusal } from '../fs/write-refusal.js';
@@ -23,8 +23,10 @@ const COPY_BATCH = 32;
  * name only when it matches, then renamed. `defaultJobs` is the number of objects in flight, which
  * keeps those threads fed with batches.
  */
-/** A writer's record in the repository's .pipe/tmp/ (see #record). */
+/** A writer's record in the cache's tmp/remote-writers/ (see #recordDir). */
 const WRITER = /^remote-writer-\d+-[0-9a-f]{8}\.json$/;
+/** A directory a writer's record lists, relative to the remote's root: the fan-out directories of objects and run entries. */
+const FAN_OUT = /^(files\/sha256|runs)\/[0-9a-f]{2}$/;
 /** A writer's temp prefix, as #tmpPrefix makes it. */
 const PREFIX = /^[^/\\]+-\d+-[0-9a-f]{8}-$/;
 
@@ -53,7 +55,7 @@ export class DirectoryRemote implements Remote {
   readonly where: string;
   readonly #root: string;
   readonly #made = new Set<string>();
-  /** Where this process's record of its writes goes (the repository's .pipe/tmp/), when it has one. */
+  /** Where this process's record of its writes goes (the cache's tmp/remote-writers/), when it has one. */
   readonly #writers: string | undefined;
   /** This process's record, once it writes; and the directories it lists. */
   #record: string | undefined;
@@ -64,13 +66,15 @@ export class DirectoryRemote implements Remote {
 
   /**
    * `root` is absolute; it must exist (a missing directory may be a share that is not mounted).
-   * `writers`: the repository's .pipe/tmp/, where a writing process keeps its record, and where
-   * the records of writers that were killed are found (the temps they left are removed here).
+   * `writers`: the directory (the cache's tmp/remote-writers/) where a writing process keeps its
+   * record, and where the records of writers that were killed are found (the temps they left are
+   * removed here).
    */
   constructor(name: string, root: string, { writers }: { writers?: string } = {}) {
     this.name = name;
     this.where = root;
-    this.#root = root;
+    // Normalised (a URL's trailing slash, a `..`): the records of writers compare it, and paths under it are made with join.
+    this.#root = resolve(root);
     this.#writers = writers;
     let isDir = false;
     try {
@@ -234,10 +238,10 @@ export class DirectoryRemote implements Remote {
         writeFileSync(record, `${JSON.stringify({ remote: this.#root, prefix: this.#tmpPrefix, pid: process.pid, host: hostname(), machine: machineId() })}\n`, { flag: 'wx' });
         this.#record = record;
       }
-      appendFileSync(this.#record, `${dir}\n`);
+      appendFileSync(this.#record, `${relative(this.#root, dir)}\n`);
       this.#recorded.add(dir);
     } catch {
-      // No record (a read-only .pipe/tmp): the push goes on; a temp it might leave is only not removed for it.
+      // No record (a read-only cache): the push goes on; a temp it might leave is only not removed for it.
     }
   }
 
@@ -263,17 +267,33 @@ export class DirectoryRemote implements Remote {
       const { remote, prefix, pid, host } = head;
       if (remote !== this.#root || typeof prefix !== 'string' || !PREFIX.test(prefix) || typeof pid !== 'number') continue;
       if (host !== hostname() || head.machine !== machineId() || pid === process.pid || isProcessLive(pid)) continue;
-      for (const dir of lines.slice(1)) {
-        if (!dir.startsWith(`${this.#root}/`)) continue;
+      // Only the fan-out directories temps go into, by their names under the root (a record is a file anyone can edit).
+      let failed = false;
+      for (const line of lines.slice(1)) {
+        if (!FAN_OUT.test(line)) continue;
+        const dir = join(this.#root, line);
         let entries: string[];
         try {
           entries = readdirSync(dir);
         } catch {
           continue;
         }
-        for (const entry of entries) if (entry.startsWith(`.tmp-${prefix}`)) rmSync(join(dir, entry), { force: true });
+        for (const entry of entries) {
+          if (!entry.startsWith(`.tmp-${prefix}`)) continue;
+          try {
+            rmSync(join(dir, entry), { force: true });
+          } catch {
+            // A read-only remote, say: the record stays, for a later open to try again; the command goes on.
+            failed = true;
+          }
+        }
       }
-      rmSync(file, { force: true });
+      if (failed) continue;
+      try {
+        rmSync(file, { force: true });
+      } catch {
+        // A read-only cache: the record is read again next time, and finds nothing left to remove.
+      }
     }
   }
 

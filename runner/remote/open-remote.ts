@@ -1,6 +1,6 @@
 /** @module Picks the remote a command uses (-r NAME, the default, the only one) and opens it, with credentials from the environment or config.local.yaml. */
 import { realpathSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/load-config.js';
 import { checkDirectory, type RemoteConfig } from '../config/parse-remotes.js';
@@ -97,7 +97,9 @@ export async function openRemote({
   const redact = redactor([creds.value?.secretAccessKey, creds.value?.sessionToken, creds.value?.accessKeyId, rc.secretAccessKey, rc.sessionToken, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN]);
   if (where.kind === 'directory') {
     checkRemoteDirectory(rc.name, where.path);
-    const remote = new DirectoryRemote(rc.name, where.path, { writers: pipeDir(root).tmp });
+    // The records of writers go with the cache, which an experiment's worktree shares with its repository: the
+    // next push from either finds a killed one's record (a worktree's own .pipe/tmp/ goes with the worktree).
+    const remote = new DirectoryRemote(rc.name, where.path, { writers: join(pipeDir(root).cache, 'tmp', 'remote-writers') });
     return { remote, jobs: jobs ?? rc.jobs ?? remote.defaultJobs, redact };
   }
   const endpoint = rc.endpoint ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined);
