@@ -108,6 +108,18 @@ describe('DirectoryRemote', () => {
     }
   });
 
+  it('removes the empty record of a writer killed before its first line (no temp yet), not a live one’s', () => {
+    const root = temp();
+    const writers = join(temp(), 'writers');
+    mkdirSync(writers);
+    const dead = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+    writeFileSync(join(writers, `remote-writer-${dead}-0000000a.json`), '');
+    writeFileSync(join(writers, `remote-writer-${dead}-0000000b.json`), '{"remote": "/cut sh');
+    writeFileSync(join(writers, `remote-writer-${process.pid}-0000000c.json`), '');
+    new DirectoryRemote('d', root, { writers }).close();
+    expect(readdirSync(writers)).toEqual([`remote-writer-${process.pid}-0000000c.json`]);
+  });
+
   it('keeps a dead writer’s record when one of its temps cannot be removed, and opens the remote all the same', () => {
     const root = temp();
     const writers = join(temp(), 'writers');

@@ -24,7 +24,7 @@ const COPY_BATCH = 32;
  * keeps those threads fed with batches.
  */
 /** A writer's record in the cache's tmp/remote-writers/ (see #recordDir). */
-const WRITER = /^remote-writer-\d+-[0-9a-f]{8}\.json$/;
+const WRITER = /^remote-writer-(\d+)-[0-9a-f]{8}\.json$/;
 /** A directory a writer's record lists, relative to the remote's root: the fan-out directories of objects and run entries. */
 const FAN_OUT = /^(files\/sha256|runs)\/[0-9a-f]{2}$/;
 /** A writer's temp prefix, as #tmpPrefix makes it. */
@@ -44,6 +44,15 @@ export function machineId(): string {
     }
   }
   return machine;
+}
+
+/** Removes a writer's record; in a read-only cache it stays, read again next time, with nothing left to remove. */
+function rmQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Kept, as above.
+  }
 }
 
 export class DirectoryRemote implements Remote {
@@ -254,7 +263,8 @@ export class DirectoryRemote implements Remote {
       return;
     }
     for (const name of names) {
-      if (!WRITER.test(name)) continue;
+      const named = WRITER.exec(name);
+      if (!named) continue;
       const file = join(writers, name);
       let lines: string[];
       let head: { remote?: unknown; prefix?: unknown; pid?: unknown; host?: unknown; machine?: unknown };
@@ -262,6 +272,10 @@ export class DirectoryRemote implements Remote {
         lines = readFileSync(file, 'utf8').split('\n');
         head = JSON.parse(lines[0] as string) as typeof head;
       } catch {
+        // Killed between creating its record and writing the first line: it had written no temp yet (the line comes
+        // first), so there is nothing to remove but the record, once its writer (the pid in its name) is gone.
+        const writer = Number(named[1]);
+        if (writer !== process.pid && !isProcessLive(writer)) rmQuietly(file);
         continue;
       }
       const { remote, prefix, pid, host } = head;
@@ -288,12 +302,7 @@ export class DirectoryRemote implements Remote {
           }
         }
       }
-      if (failed) continue;
-      try {
-        rmSync(file, { force: true });
-      } catch {
-        // A read-only cache: the record is read again next time, and finds nothing left to remove.
-      }
+      if (!failed) rmQuietly(file);
     }
   }
 
