@@ -62,7 +62,7 @@ export function sampleLines(schema: FeatureSchema, count: number): Buffer {
  * a sixth of an interpreted call's time, the median of calls 1-3 (call 0 also compiles the
  * bytecode; interpreted calls then take ~10 µs a row, compiled ones ~1) — or `budgetMs` has
  * passed, yielding between calls so that a reload beside live requests does not hold them up:
- * 60–150 ms on this project's VM.
+ * 60–170 ms on this project's VM (reading the NDJSON sample too added ~20 ms).
  */
 export interface WarmOptions {
   /** How long the warm-up may take, by `now`. */

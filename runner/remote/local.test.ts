@@ -18,7 +18,6 @@ function temp(): string {
   return d;
 }
 const hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
-
 const key = (h: string) => `files/sha256/${h.slice(0, 2)}/${h.slice(2)}`;
 
 describe('DirectoryRemote', () => {

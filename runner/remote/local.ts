@@ -17,12 +17,6 @@ const COPY_THREADS = 4;
 /** Objects per message to a copy thread. */
 const COPY_BATCH = 32;
 
-/**
- * Objects are copied on the worker pool (runner/workers/copy-object.ts): each file is read once
- * (only a regular file, and no more than its expected size), hashed, and written beside its final
- * name only when it matches, then renamed. `defaultJobs` is the number of objects in flight, which
- * keeps those threads fed with batches.
- */
 /** A writer's record in the cache's tmp/remote-writers/ (see #recordDir). */
 const WRITER = /^remote-writer-(\d+)-[0-9a-f]{8}\.json$/;
 /** A directory a writer's record lists, relative to the remote's root: the fan-out directories of objects and run entries. */
@@ -46,6 +40,15 @@ export function machineId(): string {
   return machine;
 }
 
+/** The names in `dir`, none when it cannot be read (not there: no writer ever wrote into it). */
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** Removes a writer's record; in a read-only cache it stays, read again next time, with nothing left to remove. */
 function rmQuietly(file: string): void {
   try {
@@ -55,6 +58,12 @@ function rmQuietly(file: string): void {
   }
 }
 
+/**
+ * Objects are copied on the worker pool (runner/workers/copy-object.ts): each file is read once
+ * (only a regular file, and no more than its expected size), hashed, and written beside its final
+ * name only when it matches, then renamed. `defaultJobs` is the number of objects in flight, which
+ * keeps those threads fed with batches.
+ */
 export class DirectoryRemote implements Remote {
   readonly kind = 'directory';
   readonly listsSizes = false;
@@ -256,13 +265,7 @@ export class DirectoryRemote implements Remote {
 
   /** The temps of this remote's writers from this repository and machine whose process is gone (see #recordDir), and their records. */
   #removeDeadWritersTemps(writers: string): void {
-    let names: string[];
-    try {
-      names = readdirSync(writers);
-    } catch {
-      return;
-    }
-    for (const name of names) {
+    for (const name of namesIn(writers)) {
       const named = WRITER.exec(name);
       if (!named) continue;
       const file = join(writers, name);
@@ -286,13 +289,7 @@ export class DirectoryRemote implements Remote {
       for (const line of lines.slice(1)) {
         if (!FAN_OUT.test(line)) continue;
         const dir = join(this.#root, line);
-        let entries: string[];
-        try {
-          entries = readdirSync(dir);
-        } catch {
-          continue;
-        }
-        for (const entry of entries) {
+        for (const entry of namesIn(dir)) {
           if (!entry.startsWith(`.tmp-${prefix}`)) continue;
           try {
             rmSync(join(dir, entry), { force: true });
