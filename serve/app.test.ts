@@ -144,15 +144,19 @@ describe('POST /predict/batch', () => {
   });
 
   it("answers rows in the schema's key order (the schema's own reader) as it answers the same rows otherwise, and bodies it declines as JSON.parse has them", async () => {
-    const rows = [...heldOut.slice(0, 20), { ...heldOut[20], plan: 'gold' }];
+    // Rows the reader reads are validated by exact-row-check.ts first: a row wrong in each way it checks, and in two at once.
+    const wrong = [{ plan: 'gold' }, { age: 121 }, { age: 30.5 }, { age: '30' }, { spend: -1 }, { spend: 'x' }, { id: 7 }, { plan: 0 }, { age: -1, plan: 'x' }];
+    const rows = [...heldOut.slice(0, 20), ...wrong.map((w, i) => ({ ...heldOut[20 + i], ...w }))];
     const ordered = JSON.stringify(rows);
     const reordered = JSON.stringify(rows.map(({ plan, ...rest }) => ({ plan, ...rest })));
     // Which path each body takes, or this test would compare JSON.parse with itself.
-    expect(fastRows(pkg.featureSchema).rows(Buffer.from(ordered))).toHaveLength(21);
+    expect(fastRows(pkg.featureSchema).rows(Buffer.from(ordered))).toHaveLength(29);
     expect(fastRows(pkg.featureSchema).rows(Buffer.from(reordered))).toBeUndefined();
     const fast = await post('/predict/batch', ordered);
     expect(fast.status).toBe(200);
-    expect(await fast.text()).toBe(await (await post('/predict/batch', reordered)).text());
+    const text = await fast.text();
+    expect(text).toBe(await (await post('/predict/batch', reordered)).text());
+    expect(JSON.parse(text)).toMatchObject({ scored: 20, invalid: 9 });
     const declined = [`${ordered.slice(0, -1)},]`, ordered.replace('"age":', '"age":0'), ordered.replace('"age":', '"age":.'), `${ordered} x`, ordered.slice(0, -1), ordered.replace('"pro"', '"pro\u0001"')];
     for (const text of declined) {
       expect(fastRows(pkg.featureSchema).rows(Buffer.from(text))).toBeUndefined();

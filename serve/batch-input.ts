@@ -46,9 +46,14 @@ export async function parsedCsvRows(bytes: Buffer, numeric: ReadonlySet<string>)
 }
 
 /** The rows of a CSV body: a plain one (no quotes, one kind of line break) split by serve/fast-csv.ts in a tenth of csv-parse's time, any other by csv-parse. */
-async function csvRows(bytes: Buffer, schema: FeatureSchema): Promise<unknown[]> {
+async function csvRows(bytes: Buffer, schema: FeatureSchema): Promise<BatchRows> {
   const numeric = numericColumns(schema);
-  return plainCsvRows(bytes, (column) => (numeric.has(column) ? csvNumber : csvText)) ?? (await parsedCsvRows(bytes, numeric));
+  const plain = plainCsvRows(bytes, (column) => (numeric.has(column) ? csvNumber : csvText));
+  if (plain === undefined) return { rows: await parsedCsvRows(bytes, numeric), exact: false };
+  // Every row of a plain CSV has the header's columns as its keys, each once (plainCsvRows refuses a header naming one twice).
+  const header = plain[0] === undefined ? [] : Object.keys(plain[0]);
+  const names = Object.keys(schema.properties);
+  return { rows: plain, exact: header.length === names.length && names.every((name) => Object.hasOwn(plain[0] as object, name)) };
 }
 
 /** The rows of an NDJSON body: JSON.parse of each line that is not blank, or a 400 naming the first line that is not JSON. */
@@ -60,23 +65,34 @@ export function ndjsonRows(bytes: Buffer): unknown[] {
   return rows;
 }
 
+export interface BatchRows {
+  readonly rows: unknown[];
+  /**
+   * Every row is an object whose own keys are exactly the schema's properties: read by its own reader
+   * (serve/fast-rows.ts), or a plain CSV whose header names each property. serve/exact-row-check.ts's case.
+   */
+  readonly exact: boolean;
+}
+
 /** The rows of a batch body (its bytes) of Content-Type `contentType`. */
-export async function batchRows(contentType: string | undefined, bytes: Buffer, schema: FeatureSchema): Promise<unknown[]> {
+export async function batchRows(contentType: string | undefined, bytes: Buffer, schema: FeatureSchema): Promise<BatchRows> {
   const type = mediaType(contentType);
-  let rows: unknown[];
+  let batch: BatchRows;
   if (type === 'application/json') {
     // Rows in the schema's key order are read by its own reader, in half JSON.parse's time (serve/fast-rows.ts); it declines anything else, JSON.parse's to judge.
-    const value = fastRows(schema).rows(bytes) ?? parseJsonBody(bytes);
+    const read = fastRows(schema).rows(bytes);
+    const value = read ?? parseJsonBody(bytes);
     if (!Array.isArray(value)) throw new RequestProblem(400, 'not_a_list', 'a JSON batch is an array of rows ([{…}, {…}]); for one row use POST /predict');
-    rows = value;
+    batch = { rows: value, exact: read !== undefined };
   } else if (type === 'application/x-ndjson' || type === 'application/jsonl') {
     // One object a line, each in the schema's key order, is read by the same reader as a JSON array (fastRows(schema).lines); it declines anything else, ndjsonRows' to read and to name the line that fails.
-    rows = fastRows(schema).lines(bytes) ?? ndjsonRows(bytes);
+    const read = fastRows(schema).lines(bytes);
+    batch = read === undefined ? { rows: ndjsonRows(bytes), exact: false } : { rows: read, exact: true };
   } else if (type === 'text/csv') {
-    rows = await csvRows(bytes, schema);
+    batch = await csvRows(bytes, schema);
   } else {
     throw unsupportedMediaType(type, BATCH_MEDIA_TYPES);
   }
-  if (rows.length === 0) throw new RequestProblem(400, 'empty_batch', 'the batch has no rows');
-  return rows;
+  if (batch.rows.length === 0) throw new RequestProblem(400, 'empty_batch', 'the batch has no rows');
+  return batch;
 }

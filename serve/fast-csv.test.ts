@@ -9,6 +9,7 @@ const schema = {
 } as unknown as FeatureSchema;
 const numeric = numericColumns(schema);
 const text = () => (t: string) => t;
+const csvBatch = async (bytes: Buffer) => (await batchRows('text/csv', bytes, schema)).rows;
 
 /** What a body gives: its rows (keys in order) or the 400's message. */
 async function outcome(read: () => Promise<unknown[]>): Promise<string> {
@@ -58,9 +59,9 @@ describe('plainCsvRows', () => {
     for (const body of [plain.join('\n'), `${plain.join('\n')}\n`, `${plain.join('\r\n')}\r\n`, `\ufeff${plain.join('\n')}\n\n`, `\n\n${plain.join('\n\n')}`]) {
       const bytes = Buffer.from(body);
       expect(plainCsvRows(bytes, text), JSON.stringify(body)).toBeDefined();
-      expect(await outcome(() => batchRows('text/csv', bytes, schema))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
+      expect(await outcome(() => csvBatch(bytes))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
     }
-    const rows = await batchRows('text/csv', Buffer.from(`${plain.join('\n')}\n`), schema);
+    const rows = await csvBatch(Buffer.from(`${plain.join('\n')}\n`));
     expect(rows[0]).toEqual({ age: 30, plan: 'basic', visits: null, note: 'first' });
     expect(rows[3]).toEqual({ age: 7, plan: 'pro', visits: -0, note: 'x' });
   });
@@ -76,7 +77,7 @@ describe('plainCsvRows', () => {
     for (const names of [Array.from({ length: 3000 }, (_, i) => `c${i}`), ['age', 'x'.repeat(20_000), 'plan']]) {
       const bytes = Buffer.from(`${names.join(',')}\n${names.map((_, i) => String(i)).join(',')}\n${names.map(() => '').join(',')}\n`);
       expect(plainCsvRows(bytes, text)).toBeDefined();
-      expect(await outcome(() => batchRows('text/csv', bytes, schema))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
+      expect(await outcome(() => csvBatch(bytes))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
     }
   });
 
@@ -84,16 +85,27 @@ describe('plainCsvRows', () => {
     let read = 0;
     for (const bytes of bodies(3000, 42)) {
       if (plainCsvRows(bytes, text) !== undefined) read++;
-      expect(await outcome(() => batchRows('text/csv', bytes, schema)), JSON.stringify(bytes.toString('latin1'))).toBe(await outcome(() => emptyIsRefused(parsedCsvRows(bytes, numeric))));
+      expect(await outcome(() => csvBatch(bytes)), JSON.stringify(bytes.toString('latin1'))).toBe(await outcome(() => emptyIsRefused(parsedCsvRows(bytes, numeric))));
     }
     expect(read).toBeGreaterThan(600);
+  });
+
+  it('says the rows are exact (serve/exact-row-check.ts) when the header names every property of the schema, in any order, and no other column', async () => {
+    const exact = async (body: string) => (await batchRows('text/csv', Buffer.from(body), schema)).exact;
+    expect(await exact('age,plan,visits,note\n30,basic,,x\n')).toBe(true);
+    expect(await exact('note,visits,plan,age\nx,,basic,30\n')).toBe(true);
+    expect(await exact('age,plan,visits\n30,basic,\n')).toBe(false);
+    expect(await exact('age,plan,visits,note,extra\n30,basic,,x,1\n')).toBe(false);
+    expect(await exact('age,plan,visits,notes\n30,basic,,x\n')).toBe(false);
+    // csv-parse's rows (a quote) are not looked at.
+    expect(await exact('age,plan,visits,note\n30,basic,,"x"\n')).toBe(false);
   });
 
   it('keeps integer-like column names where csv-parse puts them (first, ascending), and the header of the body, not of the schema', async () => {
     const bytes = Buffer.from('note,10,age,0\nx,a,1,b\n');
     expect(plainCsvRows(bytes, text)).toBeDefined();
-    expect(await outcome(() => batchRows('text/csv', bytes, schema))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
-    expect(Object.keys((await batchRows('text/csv', bytes, schema))[0] as object)).toEqual(['0', '10', 'note', 'age']);
+    expect(await outcome(() => csvBatch(bytes))).toBe(await outcome(() => parsedCsvRows(bytes, numeric)));
+    expect(Object.keys((await csvBatch(bytes))[0] as object)).toEqual(['0', '10', 'note', 'age']);
   });
 });
 
