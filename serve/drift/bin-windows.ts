@@ -37,14 +37,21 @@ export class RowWindow implements BinWindow {
   }
 
   add(bins: Uint32Array): void {
-    const { ring, counts, columns } = this;
-    if (this.size === this.maxRows) {
-      const old = this.head * columns;
-      for (let c = 0; c < columns; c++) counts[ring[old + c] as number]!--;
-      this.head = (this.head + 1) % this.maxRows;
-      this.size--;
+    const { ring, counts, columns, maxRows } = this;
+    if (this.size === maxRows) {
+      // The oldest row's slot is the new row's: one pass takes it out and puts the new one in.
+      const slot = this.head * columns;
+      for (let c = 0; c < columns; c++) {
+        const b = bins[c] as number;
+        counts[ring[slot + c] as number]!--;
+        ring[slot + c] = b;
+        counts[b]!++;
+      }
+      this.head = this.head + 1 === maxRows ? 0 : this.head + 1;
+      return;
     }
-    const slot = ((this.head + this.size) % this.maxRows) * columns;
+    const at = this.head + this.size;
+    const slot = (at < maxRows ? at : at - maxRows) * columns;
     for (let c = 0; c < columns; c++) {
       const b = bins[c] as number;
       ring[slot + c] = b;
