@@ -106,6 +106,24 @@ describe('fastRows', () => {
     expectSame(row({ id: value }));
   });
 
+  it('reads the values of an enum of many members (scanned, then compared by length) and of few (compared where they start) as JSON.parse does', () => {
+    const many = ['a', 'ab', 'abc', 'b', 'No', 'No phone service', 'Yes', 'café', '', 'xyzw', 'xyzwv', 'Month-to-month', 'One year'];
+    for (const members of [many, many.slice(0, 8), ['No', 'No phone service']]) {
+      const wide = generateReader({ ...SCHEMA, properties: { plan: { enum: members }, x: { type: 'number' } } });
+      for (const value of [...members, 'ab ', 'abcd', 'N', 'No ', 'No phone servic', 'Yess', 'cafe', 'xyz', 'One yea', 'One years', 'zzzzzzzzzzzzzzzz']) {
+        for (const text of [`{"plan":${JSON.stringify(value)},"x":1}`, `{"plan" : ${JSON.stringify(value)} ,"x":1}`]) {
+          const body = Buffer.from(`[${text},${text}]`);
+          const got = wide.rows(body);
+          expect(got, text).not.toBeUndefined();
+          expect(exactly(got), text).toBe(exactly(parsed(body)));
+        }
+      }
+      // At the very end of a body, a member cut short, and one with an escape, are left to JSON.parse.
+      expect(wide.row(Buffer.from('{"plan":"No'))).toBeUndefined();
+      expect(wide.row(Buffer.from('{"plan":"N\\u006f","x":1}'))).toBeUndefined();
+    }
+  });
+
   it('reads true, false and null anywhere, and whitespace wherever JSON allows it', () => {
     expectSame(row({ on: 'false', x: 'null', id: 'true' }));
     expectSame(' \t\r\n{ "id" : "a" ,\n\t"plan"\r:\r"pro", "x":-1 ,"on" : false\n} \n');

@@ -57,11 +57,6 @@ function wordsAt(at: string, bytes: Buffer): string {
   return tests.join(' && ');
 }
 
-/** `b[at] === x && b[at + 1] === y …` for the bytes of `text`, from `at` (an expression). */
-function bytesAt(at: string, bytes: Uint8Array): string {
-  return Array.from(bytes, (byte, i) => `b[${at} + ${i}] === ${byte}`).join(' && ') || 'true';
-}
-
 /**
  * One generated function per schema, in the way of rowEncoder: each key a run of compares,
  * each enum string compared with the members' bytes (a match reuses the member, no allocation), each
@@ -87,7 +82,7 @@ export function generateReader(schema: FeatureSchema): FastRows {
     if (i > 0) lines.push('if (b[p] !== 44) return -1;', 'p++;', SPACE);
     lines.push(`if (!(${wordsAt('p', key)})) return -1;`, `p += ${key.length};`, SPACE, 'if (b[p] !== 58) return -1;', 'p++;', SPACE);
     const members = [(schema.properties[name] as Record<string, unknown>).enum ?? []].flat().filter((m): m is string => typeof m === 'string' && plain(m));
-    lines.push(`p = ${members.length > 0 ? enumReader(members, k, fields) : 'value'}(b, p);`, 'if (p < 0) return -1;', `const v${i} = V;`, SPACE);
+    lines.push(members.length > 0 ? `p = ${enumReader(members, k, fields)}(b, d, n, p);` : 'p = value(b, p);', 'if (p < 0) return -1;', `const v${i} = V;`, SPACE);
   });
   lines.push('if (b[p] !== 125) return -1;');
   // __proto__ as a literal key would set the prototype; JSON.parse makes it an own property, as a computed key does.
@@ -114,18 +109,38 @@ const MAX_ROW_SOURCE = 24 * 1024;
 /** Skips whitespace, with a call only when the next byte may be some (all four are ≤ 0x20). */
 const SPACE = 'if (b[p] <= 32) p = ws(b, p);';
 
-/** A generated function reading a field with enum `members`: a string equal to one is that member. */
+/** Up to this many members, a field's value is compared with each member where it starts; past it, scanned first and compared with the members of its length. */
+const MEMBERS_COMPARED_AT_START = 8;
+
+/**
+ * A generated function reading a field with enum `members`: a string equal to one is that member. With a
+ * few members, each one's bytes and the closing quote are compared where the string starts, four at a time:
+ * a member needs no escape (plain), so those bytes are the whole string, and only another string is scanned
+ * to its end (scanning every value first cost ~15 % of a batch's reading). With many, the string is scanned
+ * and then compared with the members of its length only.
+ */
 function enumReader(members: readonly string[], k: (value: unknown) => string, fields: string[]): string {
   const name = `field${fields.length}`;
-  const byLength = new Map<number, string[]>();
-  for (const member of new Set(members)) {
-    const bytes = Buffer.from(member);
-    const tests = byLength.get(bytes.length) ?? [];
-    tests.push(`if (${bytesAt('s', bytes)}) { V = ${k(member)}; return e + 1; }`);
-    byLength.set(bytes.length, tests);
+  const unique = [...new Set(members)];
+  let body: string;
+  if (unique.length <= MEMBERS_COMPARED_AT_START) {
+    const tests = unique.map((member) => {
+      const bytes = Buffer.from(`${member}"`);
+      return `if (${wordsAt('p + 1', bytes)}) { V = ${k(member)}; return p + ${bytes.length + 1}; }`;
+    });
+    body = `${tests.join('\n')}\nconst e = scan(b, p);\nreturn e < 0 ? -1 : text(b, p + 1, e);`;
+  } else {
+    const byLength = new Map<number, string[]>();
+    for (const member of unique) {
+      const bytes = Buffer.from(member);
+      const tests = byLength.get(bytes.length) ?? [];
+      tests.push(`if (${wordsAt('s', bytes)}) { V = ${k(member)}; return e + 1; }`);
+      byLength.set(bytes.length, tests);
+    }
+    const cases = [...byLength].map(([length, tests]) => `  case ${length}: ${tests.join(' ')} break;`);
+    body = `const e = scan(b, p);\nif (e < 0) return -1;\nconst s = p + 1;\nswitch (e - s) {\n${cases.join('\n')}\n}\nreturn text(b, s, e);`;
   }
-  const cases = [...byLength].map(([length, tests]) => `  case ${length}: ${tests.join(' ')} break;`);
-  fields.push(`function ${name}(b, p) {\nif (b[p] !== 34) return value(b, p);\nconst e = scan(b, p);\nif (e < 0) return -1;\nconst s = p + 1;\nswitch (e - s) {\n${cases.join('\n')}\n}\nreturn text(b, s, e);\n}`);
+  fields.push(`function ${name}(b, d, n, p) {\nif (b[p] !== 34) return value(b, p);\n${body}\n}`);
   return name;
 }
 
