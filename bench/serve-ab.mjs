@@ -10,7 +10,8 @@
 // --batch N measures POST /predict/batch with N rows a request instead (the first N rows of the
 // example's raw table, JSON; --format ndjson or csv for those bodies, v2 for the same rows as a
 // KServe V2 infer request, one tensor a column), at --connections (1 unless given): CPU ms per
-// batch and rows/s.
+// batch and rows/s. With --floor, the same bodies go to a Hono app that only reads them and
+// answers a precomputed answer of N results (bench/lib/hello-server.mjs): the transport's share.
 //
 // A variant is NAME=BIN[,NODE_OPTION…]: BIN a pipe bin (…/bin/pipe.js, of a build of any
 // commit: git archive OLD | tar -x -C /tmp/old && ln -s "$PWD/node_modules" /tmp/old/ && (cd
@@ -55,7 +56,8 @@ if (values.variant.length === 0) throw new Error('usage: node bench/serve-ab.mjs
 const workers = Number(values.workers);
 const batch = values.batch === undefined ? 0 : Number(values.batch);
 if (values.batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new Error(`--batch takes a number of rows, not '${values.batch}'`);
-if (batch && (values.floor || values['node-floor'])) throw new Error('--floor is for single /predict; leave it out with --batch');
+if (batch && values['node-floor']) throw new Error('--node-floor is for single /predict; leave it out with --batch');
+if (batch && values.floor && values.format !== 'json') throw new Error('--floor with --batch answers a JSON batch only (--format json)');
 const connections = Number(values.connections ?? (batch ? 1 : 64));
 const key = 'bench-key-1';
 if (!batch && values.format !== 'json') throw new Error('--format is for --batch');
@@ -72,7 +74,8 @@ const variants = values.variant.map((spec) => {
 });
 if (values.floor) {
   const floorBin = workers > 1 ? [join(repo, 'bench', 'lib', 'hello-cluster.mjs'), String(workers)] : [join(repo, 'bench', 'lib', 'hello-server.mjs')];
-  variants.unshift({ name: `Hono hello (floor)${workers > 1 ? `, ${workers}-worker cluster` : ''}`, nodeOptions: [], start: (env) => startServer('floor', process.execPath, floorBin, { env }), path: '/' });
+  const floorEnv = batch ? { HELLO_ANSWER_ROWS: String(batch) } : {};
+  variants.unshift({ name: `Hono ${batch ? 'batch transport' : 'hello'} (floor)${workers > 1 ? `, ${workers}-worker cluster` : ''}`, nodeOptions: [], start: (env) => startServer('floor', process.execPath, floorBin, { env: { ...env, ...floorEnv } }), path: '/' });
 }
 if (values['node-floor']) variants.unshift({ name: 'node:http hello (no framework), one process', nodeOptions: [], start: (env) => startServer('node floor', process.execPath, [join(repo, 'bench', 'lib', 'node-hello-server.mjs')], { env }), path: '/' });
 
