@@ -68,6 +68,17 @@ describe('validateRow', () => {
     expect(validateRow(schema, deep)).toEqual([{ field: '', kind: 'type', message: 'the row: expected an object, got […]' }]);
   });
 
+  it("reads a column named as a member of Object.prototype from the row itself, not what every object inherits", () => {
+    const odd: FeatureSchema = { ...schema, properties: { ...schema.properties, constructor: { type: 'string' }, toString: { enum: ['a', 'b'] } }, required: ['tenure', 'plan', 'constructor'] };
+    const { constructor: _c, ...rest } = { ...good, constructor: 'x' };
+    // Left out, the required one is missing and the optional one is not there (before: "present", and a function
+    // JSON.stringify gives nothing for, which threw: a 500 for a bad request).
+    expect(validateRow(odd, rest)).toEqual([{ field: 'constructor', kind: 'missing', message: 'constructor: missing; the model needs it' }]);
+    expect(validateRow(odd, { ...rest, constructor: 'x' })).toEqual([]);
+    expect(validateRow(odd, { ...rest, constructor: 'x', toString: 'c' })[0]).toMatchObject({ field: 'toString', kind: 'category' });
+    expect(validateRow(schema, { ...good, tenure: () => 1 })).toEqual([{ field: 'tenure', kind: 'type', message: 'tenure: expected an integer, got function' }]);
+  });
+
   it('compiles a schema once and reuses the validator', () => {
     expect(rowValidator(schema)).toBe(rowValidator(schema));
     // A reloaded package reads the same schema into a new object: compiled once all the same.
