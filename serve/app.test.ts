@@ -144,7 +144,7 @@ describe('POST /predict/batch', () => {
   });
 
   it("answers rows in the schema's key order (the schema's own reader) as it answers the same rows otherwise, and bodies it declines as JSON.parse has them", async () => {
-    // Rows the reader reads are validated by exact-row-check.ts first: a row wrong in each way it checks, and in two at once.
+    // Rows the reader reads are validated by quick-row-check.ts first: a row wrong in each way it checks, and in two at once.
     const wrong = [{ plan: 'gold' }, { age: 121 }, { age: 30.5 }, { age: '30' }, { spend: -1 }, { spend: 'x' }, { id: 7 }, { plan: 0 }, { age: -1, plan: 'x' }];
     const rows = [...heldOut.slice(0, 20), ...wrong.map((w, i) => ({ ...heldOut[20 + i], ...w }))];
     const ordered = JSON.stringify(rows);
@@ -268,6 +268,9 @@ describe('KServe V2', () => {
       [{}, '"inputs" must be a non-empty list of tensors'],
       [{ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: [1] }] }, 'input age: shape [2] holds 2 values, "data" has 1'],
       [{ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [300] }, { name: 'plan', shape: [1], datatype: 'BYTES', data: ['basic'] }] }, 'row 0: age: 300 is above the maximum 120'],
+      // Columns all the schema's take quick-row-check.ts's yes first: a no still gets ajv's words, for the first wrong row.
+      [{ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: [30, 30.5] }, { name: 'plan', shape: [2], datatype: 'BYTES', data: ['basic', 'gold'] }] }, 'row 1: age: expected an integer, got 30.5; plan: "gold" is not one of "basic", "plus", "pro" (or null)'],
+      [{ inputs: [{ name: 'spend', shape: [1], datatype: 'FP64', data: [3] }] }, 'row 0: age: missing; the model needs it; plan: missing; the model needs it'],
       [{ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] }, 'input features: shape must be [N, 5], got [1,4]'],
       [{ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [3] }], outputs: [{ name: 'logits' }] }, 'unknown output logits; this model gives probability, label'],
       // A size of 0 made the empty data fit any number of rows: [1e308, 0] was a 500, [5e6, 0] blocked the server for seconds.

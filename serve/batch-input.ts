@@ -49,11 +49,9 @@ export async function parsedCsvRows(bytes: Buffer, numeric: ReadonlySet<string>)
 async function csvRows(bytes: Buffer, schema: FeatureSchema): Promise<BatchRows> {
   const numeric = numericColumns(schema);
   const plain = plainCsvRows(bytes, (column) => (numeric.has(column) ? csvNumber : csvText));
-  if (plain === undefined) return { rows: await parsedCsvRows(bytes, numeric), exact: false };
-  // Every row of a plain CSV has the header's columns as its keys, each once (plainCsvRows refuses a header naming one twice).
-  const header = plain[0] === undefined ? [] : Object.keys(plain[0]);
-  const names = Object.keys(schema.properties);
-  return { rows: plain, exact: header.length === names.length && names.every((name) => Object.hasOwn(plain[0] as object, name)) };
+  if (plain === undefined) return { rows: await parsedCsvRows(bytes, numeric), inSchema: false };
+  // Every row of a plain CSV has the header's columns as its keys.
+  return { rows: plain, inSchema: plain[0] !== undefined && Object.keys(plain[0]).every((column) => Object.hasOwn(schema.properties, column)) };
 }
 
 /** The rows of an NDJSON body: JSON.parse of each line that is not blank, or a 400 naming the first line that is not JSON. */
@@ -68,10 +66,10 @@ export function ndjsonRows(bytes: Buffer): unknown[] {
 export interface BatchRows {
   readonly rows: unknown[];
   /**
-   * Every row is an object whose own keys are exactly the schema's properties: read by its own reader
-   * (serve/fast-rows.ts), or a plain CSV whose header names each property. serve/exact-row-check.ts's case.
+   * Every row is an object whose own keys are all properties of the schema: read by its own reader
+   * (serve/fast-rows.ts), or a plain CSV whose header names only properties. serve/quick-row-check.ts's case.
    */
-  readonly exact: boolean;
+  readonly inSchema: boolean;
 }
 
 /** The rows of a batch body (its bytes) of Content-Type `contentType`. */
@@ -83,11 +81,11 @@ export async function batchRows(contentType: string | undefined, bytes: Buffer, 
     const read = fastRows(schema).rows(bytes);
     const value = read ?? parseJsonBody(bytes);
     if (!Array.isArray(value)) throw new RequestProblem(400, 'not_a_list', 'a JSON batch is an array of rows ([{…}, {…}]); for one row use POST /predict');
-    batch = { rows: value, exact: read !== undefined };
+    batch = { rows: value, inSchema: read !== undefined };
   } else if (type === 'application/x-ndjson' || type === 'application/jsonl') {
     // One object a line, each in the schema's key order, is read by the same reader as a JSON array (fastRows(schema).lines); it declines anything else, ndjsonRows' to read and to name the line that fails.
     const read = fastRows(schema).lines(bytes);
-    batch = read === undefined ? { rows: ndjsonRows(bytes), exact: false } : { rows: read, exact: true };
+    batch = read === undefined ? { rows: ndjsonRows(bytes), inSchema: false } : { rows: read, inSchema: true };
   } else if (type === 'text/csv') {
     batch = await csvRows(bytes, schema);
   } else {

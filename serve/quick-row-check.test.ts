@@ -3,7 +3,7 @@ import { customerTable } from '../stages/lib/customer-table.js';
 import { featureSchema } from '../stages/lib/feature-schema.js';
 import { seededRandom } from '../stages/lib/seeded-random.js';
 import { churnRows } from '../test/helpers/churn-rows.js';
-import { exactRowCheck } from './exact-row-check.js';
+import { quickRowCheck } from './quick-row-check.js';
 import { rowValidator, type FeatureSchema } from './model/index.js';
 
 const DIALECT = 'http://json-schema.org/draft-07/schema#' as const;
@@ -36,10 +36,10 @@ function randomProperty(random: () => number): unknown {
   return p;
 }
 
-describe('exactRowCheck', () => {
+describe('quickRowCheck', () => {
   it("accepts the churn example's rows, and says no to each kind of error ajv names", () => {
     const schema = featureSchema(customerTable);
-    const check = exactRowCheck(schema);
+    const check = quickRowCheck(schema);
     expect(check).toBeTypeOf('function');
     const rows = churnRows(500);
     expect(rows.filter((row) => check?.(row))).toHaveLength(500);
@@ -61,7 +61,8 @@ describe('exactRowCheck', () => {
     let schemas = 0;
     let accepted = 0;
     for (let s = 0; s < 300; s++) {
-      const names = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => `f${i}`);
+      // Names Object.prototype has (a row without them inherits them), and names that need escaping in generated code.
+      const names = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, (_, i) => (random() < 0.8 ? `f${i}` : pick(random, ['constructor', 'toString', 'valueOf', 'a"b\\', '\u2028', '${x}']))))];
       const properties = Object.fromEntries(names.map((name) => [name, randomProperty(random)])) as FeatureSchema['properties'];
       const schema = schemaOf(properties, { required: names.filter(() => random() < 0.5), additionalProperties: random() < 0.5 ? false : true });
       let validate: ReturnType<typeof rowValidator>;
@@ -71,15 +72,16 @@ describe('exactRowCheck', () => {
         continue; // A schema ajv's strict mode refuses (say, a type that contradicts an enum) never reaches a service.
       }
       schemas++;
-      const check = exactRowCheck(schema);
+      const check = quickRowCheck(schema);
       expect(check, JSON.stringify(schema)).toBeTypeOf('function');
       for (let r = 0; r < 200; r++) {
-        const row = Object.fromEntries(names.map((name) => [name, pick(random, VALUES)]));
+        // Some keys left out: a row's keys are among the schema's properties, not always all of them.
+        const row: Record<string, unknown> = Object.fromEntries(names.filter(() => random() >= 0.15).map((name) => [name, pick(random, VALUES)]));
         const valid = validate(row).length === 0;
         const quick = (check as (row: unknown) => boolean)(row);
         // Never yes where ajv says no; and no only where ajv says no, except a non-finite number that a range
         // without a type lets through in ajv (strictNumbers checks ranges on finite numbers only).
-        const nonFinite = names.some((name) => typeof row[name] === 'number' && !Number.isFinite(row[name]));
+        const nonFinite = Object.values(row).some((value) => typeof value === 'number' && !Number.isFinite(value));
         if (!nonFinite) expect(quick, `${JSON.stringify(schema)} ${String(Object.values(row).map(String))}`).toBe(valid);
         else if (quick) expect(valid).toBe(true);
         if (quick) accepted++;
@@ -91,18 +93,18 @@ describe('exactRowCheck', () => {
 
   it('is not made for a schema with a keyword it does not cover: those rows are all ajv\'s', () => {
     const covered = schemaOf({ plan: { enum: ['basic'] }, x: { type: 'number', minimum: 0 } });
-    expect(exactRowCheck(covered)).toBeTypeOf('function');
+    expect(quickRowCheck(covered)).toBeTypeOf('function');
     for (const property of [{ type: 'string', pattern: '^a' }, { type: 'string', format: 'email' }, { type: 'string', maxLength: 3 }, { $ref: '#/definitions/x' }, { type: 'object' }, { type: 'array' }, { enum: [{ a: 1 }] }, { const: 1 }, { type: 'number', multipleOf: 2 }, { allOf: [{ type: 'number' }] }]) {
-      expect(exactRowCheck(schemaOf({ ...covered.properties, odd: property })), JSON.stringify(property)).toBeUndefined();
+      expect(quickRowCheck(schemaOf({ ...covered.properties, odd: property })), JSON.stringify(property)).toBeUndefined();
     }
     for (const extra of [{ patternProperties: { '^x': { type: 'string' } } }, { propertyNames: { maxLength: 1 } }, { maxProperties: 1 }, { allOf: [] }, { dependencies: { x: ['plan'] } }]) {
-      expect(exactRowCheck(schemaOf(covered.properties, extra)), JSON.stringify(extra)).toBeUndefined();
+      expect(quickRowCheck(schemaOf(covered.properties, extra)), JSON.stringify(extra)).toBeUndefined();
     }
-    expect(exactRowCheck(schemaOf({ ...covered.properties, ['__proto__']: { type: 'string' } }))).toBeUndefined();
+    expect(quickRowCheck(schemaOf({ ...covered.properties, ['__proto__']: { type: 'string' } }))).toBeUndefined();
   });
 
   it('is made once per schema object', () => {
     const schema = schemaOf({ x: { type: 'integer' } });
-    expect(exactRowCheck(schema)).toBe(exactRowCheck(schema));
+    expect(quickRowCheck(schema)).toBe(quickRowCheck(schema));
   });
 });

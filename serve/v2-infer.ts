@@ -72,7 +72,10 @@ function readTensor(value: unknown, i: number): Tensor {
   return { name: t.name, shape: t.shape, datatype: t.datatype, data };
 }
 
-export type InferInput = { readonly kind: 'rows'; readonly rows: Record<string, unknown>[] } | { readonly kind: 'matrix'; readonly x: Float32Array; readonly rows: number };
+export type InferInput =
+  /** `names`: the column tensors' names, which are each row's own keys. */
+  | { readonly kind: 'rows'; readonly rows: Record<string, unknown>[]; readonly names: readonly string[] }
+  | { readonly kind: 'matrix'; readonly x: Float32Array; readonly rows: number };
 
 /** The rows (or the preprocessed matrix) of an infer request body, and the outputs it asks for. */
 export function readInferRequest(body: unknown, width: number): { input: InferInput; id?: string; outputs: readonly string[] } {
@@ -102,7 +105,7 @@ export function readInferRequest(body: unknown, width: number): { input: InferIn
     if (t.shape[0] !== n || t.shape.slice(1).some((d) => d !== 1)) throw bad(`input ${t.name}: shape ${JSON.stringify(t.shape)}; every column input must be [${n}] (or [${n}, 1])`);
     if (t.datatype !== 'BYTES' && !INTEGER_TYPES.has(t.datatype) && !FLOAT_TYPES.has(t.datatype)) throw bad(`input ${t.name}: datatype ${t.datatype} is not one this model takes (BYTES, INT*, UINT*, FP*)`);
   }
-  return { input: { kind: 'rows', rows: columnsToRows(tensors, n) }, outputs, ...(id ? { id } : {}) };
+  return { input: { kind: 'rows', rows: columnsToRows(tensors, n), names: tensors.map((t) => t.name) }, outputs, ...(id ? { id } : {}) };
 }
 
 /** Rows of `n` from column tensors: row r holds each tensor's r-th value under its name, in the tensors' order (a later tensor of the same name wins). */

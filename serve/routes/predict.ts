@@ -1,7 +1,7 @@
 /** @module POST /predict (one raw row) and POST /predict/batch (JSON array, NDJSON or CSV; invalid rows get an error entry, the others are scored). A request takes its model (primary or canary) once and answers with it; X-Model-Version says which. */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { batchRows, BATCH_MEDIA_TYPES } from '../batch-input.js';
-import { exactRowCheck } from '../exact-row-check.js';
+import { quickRowCheck } from '../quick-row-check.js';
 import { mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { limitBody } from './body-limit.js';
 import { jsonTextAnswer, type HabitsEnv } from '../habits/index.js';
@@ -57,12 +57,12 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
     // CSV cells are typed by the primary's schema; a canary takes the whole batch (its caller decides, by the first row for a field key).
     // The bytes: a large body's text is read in pieces (serve/body-pieces.ts).
     const schema = deps.models.primary.scorer.pkg.featureSchema;
-    const { rows, exact } = await batchRows(c.req.header('content-type'), Buffer.from(await c.req.arrayBuffer()), schema);
+    const { rows, inSchema } = await batchRows(c.req.header('content-type'), Buffer.from(await c.req.arrayBuffer()), schema);
     metrics.batchRows.observe(rows.length);
     c.set('logRows', rows.length);
     return withModel(deps, c, rows[0], async (choice) => {
-      // Rows with exactly the schema's keys get a quick yes where it is sure (serve/exact-row-check.ts): ajv, 4× its time, then only names what is wrong.
-      const quick = exact && choice.model.scorer.pkg.featureSchema === schema ? exactRowCheck(schema) : undefined;
+      // Rows of the schema's keys only get a quick yes where it is sure (serve/quick-row-check.ts): ajv, 4× its time, then only names what is wrong.
+      const quick = inSchema && choice.model.scorer.pkg.featureSchema === schema ? quickRowCheck(schema) : undefined;
       const valid: Row[] = [];
       const validIndex: number[] = [];
       // Each result's JSON, in row order: the answer is written as one template (prediction-json.ts), not built as objects for JSON.stringify.
