@@ -103,8 +103,10 @@ describe('quickRowCheck', () => {
     expect(quickRowCheck(schemaOf({ ...covered.properties, ['__proto__']: { type: 'string' } }))).toBeUndefined();
   });
 
-  it('is made once per schema object', () => {
+  it('is made once per schema: a reload reads the same schema into a new object', () => {
     const schema = schemaOf({ x: { type: 'integer' } });
     expect(quickRowCheck(schema)).toBe(quickRowCheck(schema));
+    expect(quickRowCheck(structuredClone(schema))).toBe(quickRowCheck(schema));
+    expect(quickRowCheck(schemaOf({ x: { type: 'number' } }))).not.toBe(quickRowCheck(schema));
   });
 });

@@ -44,12 +44,21 @@ const primitive = (m: unknown) => m === null || typeof m === 'string' || typeof 
 const MAX_SOURCE = 24 * 1024;
 
 const checks = new WeakMap<FeatureSchema, QuickRowCheck | null>();
+/** By content, as validate-row.ts keeps its validators: a reload of the same schema reuses the check V8 has compiled already. */
+const byContent = new Map<string, QuickRowCheck | null>();
+const MAX_BY_CONTENT = 16;
 
-/** The check of rows whose keys are all `schema`'s properties, made once per schema object; undefined when the schema uses a keyword the check does not cover. */
+/** The check of rows whose keys are all `schema`'s properties, made once per schema; undefined when the schema uses a keyword the check does not cover. */
 export function quickRowCheck(schema: FeatureSchema): QuickRowCheck | undefined {
   let check = checks.get(schema);
   if (check === undefined) {
-    check = generateCheck(schema) ?? null;
+    const key = JSON.stringify(schema);
+    check = byContent.get(key);
+    if (check === undefined) {
+      check = generateCheck(schema) ?? null;
+      if (byContent.size >= MAX_BY_CONTENT) byContent.delete(byContent.keys().next().value as string);
+      byContent.set(key, check);
+    }
     checks.set(schema, check);
   }
   return check ?? undefined;

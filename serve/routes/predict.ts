@@ -56,8 +56,10 @@ export function predictRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
   app.post('/predict/batch', accepts(BATCH_MEDIA_TYPES), limitBody(deps.limits.batchBytes), async (c) => {
     // CSV cells are typed by the primary's schema; a canary takes the whole batch (its caller decides, by the first row for a field key).
     // The bytes: a large body's text is read in pieces (serve/body-pieces.ts).
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    // The primary once the body is in: a reload while it arrived brings the schema the batch is then scored with.
     const schema = deps.models.primary.scorer.pkg.featureSchema;
-    const { rows, inSchema } = await batchRows(c.req.header('content-type'), Buffer.from(await c.req.arrayBuffer()), schema);
+    const { rows, inSchema } = await batchRows(c.req.header('content-type'), bytes, schema);
     metrics.batchRows.observe(rows.length);
     c.set('logRows', rows.length);
     return withModel(deps, c, rows[0], async (choice) => {

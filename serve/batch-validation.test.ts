@@ -1,0 +1,115 @@
+/**
+ * POST /predict/batch's validation around serve/quick-row-check.ts, through the real Hono app: the
+ * quick yes is given only to rows read with the schema of the model that scores them, and only
+ * to rows whose keys are all that schema's; everything else is ajv's, as before the check.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { TINY_SCHEMA, writeTinyPackage } from '../test/helpers/model-package.js';
+import { createApp } from './app.js';
+import { batchRows } from './batch-input.js';
+import { CanaryGuard } from './canary/canary-guard.js';
+import { CANARY_SLO_DEFAULTS } from './canary/canary-slo.js';
+import { ModelSlot } from './habits/index.js';
+import { disposeLoaded, loadServedModel, type LoadedModel } from './loaded-model.js';
+import { createMetrics } from './metrics.js';
+import { ModelRouter } from './model-router.js';
+
+let root: string;
+let tiny: LoadedModel;
+/** The tiny model with another schema: its id a number, its age at most 40. */
+let other: LoadedModel;
+const logged: unknown[] = [];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pipe-batch-validation-'));
+  await writeTinyPackage(join(root, 'tiny'));
+  cpSync(join(root, 'tiny'), join(root, 'other'), { recursive: true });
+  const file = join(root, 'other', 'feature-schema.json');
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Record<string, Record<string, unknown>> };
+  schema.properties.id = { type: 'integer' };
+  (schema.properties.age as Record<string, unknown>).maximum = 40;
+  writeFileSync(file, JSON.stringify(schema));
+  tiny = await loadServedModel({ dir: join(root, 'tiny'), name: 'tiny', source: 'directory' }, { monitorDrift: false });
+  other = await loadServedModel({ dir: join(root, 'other'), name: 'tiny', source: 'directory' }, { monitorDrift: false });
+}, 120_000);
+
+afterAll(() => {
+  expect(logged).toEqual([]);
+  if (tiny) disposeLoaded(tiny);
+  if (other) disposeLoaded(other);
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function appOf(models: ModelRouter) {
+  const { info } = tiny;
+  const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features });
+  return createApp({ models, metrics, isReady: () => true, limits: { predictBytes: 1000, batchBytes: 20_000 } }, { logError: (e) => logged.push(e) });
+}
+
+const post = (app: ReturnType<typeof appOf>, body: string | ReadableStream<Uint8Array>, type = 'application/json', extra: RequestInit = {}) =>
+  app.request('/predict/batch', { method: 'POST', body, headers: { 'content-type': type }, ...extra });
+
+describe('POST /predict/batch: the quick row check', () => {
+  it('is given rows read by the schema’s reader and plain CSV of its columns, never reordered JSON', async () => {
+    const row = { id: 'c-1', age: 61, spend: 1.5, plan: 'pro' };
+    const read = (body: string, type: string) => batchRows(type, Buffer.from(body), TINY_SCHEMA);
+    expect((await read(JSON.stringify([row]), 'application/json')).inSchema).toBe(true);
+    expect((await read(`${JSON.stringify(row)}\n`, 'application/x-ndjson')).inSchema).toBe(true);
+    expect((await read('age,plan\n61,pro\n', 'text/csv')).inSchema).toBe(true);
+    // JSON.parse's rows (keys in another order) may hold any key.
+    expect((await read(JSON.stringify([{ plan: 'pro', age: 61 }]), 'application/json')).inSchema).toBe(false);
+    expect((await read(`${JSON.stringify({ plan: 'pro', age: 61 })}\n`, 'application/x-ndjson')).inSchema).toBe(false);
+  });
+
+  it('spares ajv the rows it says yes to, and asks ajv about the others', async () => {
+    const validate = vi.spyOn(tiny.scorer, 'validate');
+    onTestFinished(() => validate.mockRestore());
+    const app = appOf(new ModelRouter(new ModelSlot(tiny)));
+    const rows = [{ id: 'a', age: 61, spend: 1.5, plan: 'pro' }, { id: 'b', age: 30, spend: null, plan: null }, { id: 'c', age: 130, spend: 2, plan: 'basic' }];
+    expect(await (await post(app, JSON.stringify(rows))).json()).toMatchObject({ scored: 2, invalid: 1, results: [{ index: 0 }, { index: 1 }, { index: 2, fields: [{ field: 'age', kind: 'range' }] }] });
+    expect(validate.mock.calls).toEqual([[rows[2]]]);
+    validate.mockClear();
+    expect(await (await post(app, rows.map((row) => JSON.stringify(row)).join('\n'), 'application/x-ndjson')).json()).toMatchObject({ scored: 2, invalid: 1 });
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a row with a field the schema does not list to ajv, in every body format', async () => {
+    const app = appOf(new ModelRouter(new ModelSlot(tiny)));
+    for (const [body, type] of [
+      [JSON.stringify([{ plan: 'pro', id: 'x', age: 61, spend: 1, extra: 1 }]), 'application/json'],
+      ['{"plan":"pro","age":61,"spend":1,"extra":1}\n', 'application/x-ndjson'],
+      ['age,plan,spend,extra\n61,pro,1,1\n', 'text/csv'],
+    ]) {
+      const answer = (await (await post(app, body as string, type)).json()) as { results: { fields?: unknown }[] };
+      expect(answer, type).toMatchObject({ scored: 0, invalid: 1 });
+      expect(answer.results[0]?.fields, type).toEqual([{ field: 'extra', kind: 'unexpected', message: 'extra: not an input of this model' }]);
+    }
+  });
+
+  it('checks a canary’s rows against the canary’s own schema, which the body was not read with', async () => {
+    const canary = { model: other, weight: 100, key: { kind: 'caller' } as const, guard: new CanaryGuard({ slo: CANARY_SLO_DEFAULTS, onCutOff: () => undefined }) };
+    const app = appOf(new ModelRouter(new ModelSlot(tiny), canary));
+    const answer = await (await post(app, JSON.stringify([{ id: 'x', age: 61, spend: 1, plan: 'pro' }]))).json();
+    expect(answer).toMatchObject({ scored: 0, invalid: 1, results: [{ index: 0, fields: [{ field: 'id', kind: 'type' }, { field: 'age', kind: 'range' }] }] });
+  });
+
+  it('reads a CSV body that arrives across a reload with the schema of the model that then scores it', async () => {
+    const slot = new ModelSlot<LoadedModel>(tiny);
+    const app = appOf(new ModelRouter(slot));
+    const text = ['id,age,spend,plan\n', '7,33,1,pro\n'];
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(Buffer.from(text[0] as string));
+        await slot.reload(async () => other);
+        controller.enqueue(Buffer.from(text[1] as string));
+        controller.close();
+      },
+    });
+    const r = await post(app, body, 'text/csv', { headers: { 'content-type': 'text/csv', 'content-length': String(text.join('').length) }, duplex: 'half' } as RequestInit);
+    // The new schema types id as an integer: 7, a number, as the CSV is read with it (with the old one, "7", a string, and invalid).
+    expect(await r.json()).toMatchObject({ scored: 1, invalid: 0, results: [{ index: 0, id: 7 }] });
+  });
+});
