@@ -102,6 +102,8 @@ export function readInferRequest(body: unknown, width: number): { input: InferIn
   }
   const n = tensors[0]?.shape[0] ?? 0;
   for (const t of tensors) {
+    // As a row's field it would set the row's prototype, and an object in its data would lend the row every field it holds.
+    if (t.name === '__proto__') throw bad('input __proto__: not an input of this model');
     if (t.shape[0] !== n || t.shape.slice(1).some((d) => d !== 1)) throw bad(`input ${t.name}: shape ${JSON.stringify(t.shape)}; every column input must be [${n}] (or [${n}, 1])`);
     if (t.datatype !== 'BYTES' && !INTEGER_TYPES.has(t.datatype) && !FLOAT_TYPES.has(t.datatype)) throw bad(`input ${t.name}: datatype ${t.datatype} is not one this model takes (BYTES, INT*, UINT*, FP*)`);
   }
