@@ -52,7 +52,7 @@ function appOf(models: ModelRouter) {
 const post = (app: ReturnType<typeof appOf>, body: string | ReadableStream<Uint8Array>, type = 'application/json', extra: RequestInit = {}) =>
   app.request('/predict/batch', { method: 'POST', body, headers: { 'content-type': type }, ...extra });
 
-describe('POST /predict/batch: the quick row check', () => {
+describe('POST /predict/batch and KServe V2 infer: the quick row check', () => {
   it('is given rows read by the schema’s reader and plain CSV of its columns, never reordered JSON', async () => {
     const row = { id: 'c-1', age: 61, spend: 1.5, plan: 'pro' };
     const read = (body: string, type: string) => batchRows(type, Buffer.from(body), TINY_SCHEMA);
@@ -86,6 +86,25 @@ describe('POST /predict/batch: the quick row check', () => {
       const answer = (await (await post(app, body as string, type)).json()) as { results: { fields?: unknown }[] };
       expect(answer, type).toMatchObject({ scored: 0, invalid: 1 });
       expect(answer.results[0]?.fields, type).toEqual([{ field: 'extra', kind: 'unexpected', message: 'extra: not an input of this model' }]);
+    }
+  });
+
+  it('gives KServe V2 rows the quick yes only when every tensor is a column of the schema, and ajv names any other', async () => {
+    const validate = vi.spyOn(tiny.scorer, 'validate');
+    onTestFinished(() => validate.mockRestore());
+    const app = appOf(new ModelRouter(new ModelSlot(tiny)));
+    const infer = (extra: { name: string; datatype: string; data: unknown[] }[] = []) =>
+      app.request('/v2/models/tiny/infer', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: [30, 41] }, { name: 'plan', shape: [2], datatype: 'BYTES', data: ['pro', null] }, ...extra.map((t) => ({ ...t, shape: [2] }))] }),
+      });
+    expect((await infer()).status).toBe(200);
+    expect(validate).not.toHaveBeenCalled();
+    // A tensor that is no column, plain or named as a member of Object.prototype, which `in` would have taken for one.
+    for (const name of ['colour', 'constructor', 'toString']) {
+      const r = await infer([{ name, datatype: 'BYTES', data: ['x', 'y'] }]);
+      expect([r.status, ((await r.json()) as { error: string }).error]).toEqual([400, `row 0: ${name}: not an input of this model`]);
     }
   });
 

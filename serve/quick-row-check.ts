@@ -8,6 +8,7 @@
  * fields.
  */
 import type { FeatureSchema } from './model/index.js';
+import { ownFieldSource } from './model/own-field.js';
 
 /** true only when the validator of the schema accepts `row`, given that each of its own keys is a property of the schema. */
 export type QuickRowCheck = (row: Readonly<Record<string, unknown>>) => boolean;
@@ -111,8 +112,7 @@ function generateCheck(schema: FeatureSchema): QuickRowCheck | undefined {
     if (test === undefined) return undefined;
     if (test === 'true') continue;
     // A name Object.prototype has is inherited by a row that lacks it; validate-row.ts reads own properties only for it.
-    const value = name in Object.prototype ? `Object.hasOwn(row, ${JSON.stringify(name)}) ? row[${JSON.stringify(name)}] : undefined` : `row[${JSON.stringify(name)}]`;
-    lines.push(`const v${i} = ${value};`, `if (!(${test})) return false;`);
+    lines.push(`const v${i} = ${ownFieldSource('row', name)};`, `if (!(${test})) return false;`);
   }
   lines.push('return true;');
   const source = lines.join('\n');

@@ -3,6 +3,7 @@
  * (`header:X-User-Id`) or a field of the row (`field:customer_id`; a batch: its first row), else
  * the API key id, else the client address.
  */
+import { ownField } from '../model/own-field.js';
 
 export type CanaryKey = { readonly kind: 'header' | 'field'; readonly name: string } | { readonly kind: 'caller' };
 
@@ -27,7 +28,7 @@ export function callerKey(key: CanaryKey, facts: CallerFacts): string {
     const v = facts.header(key.name);
     if (v !== undefined && v !== '') return `h:${v}`;
   } else if (key.kind === 'field') {
-    const v = facts.row?.[key.name];
+    const v = facts.row === undefined ? undefined : ownField(facts.row, key.name);
     if (typeof v === 'string' || typeof v === 'number') return `f:${v}`;
   }
   return facts.apiKeyId !== undefined ? `k:${facts.apiKeyId}` : `a:${facts.address()}`;

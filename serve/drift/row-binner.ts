@@ -5,6 +5,7 @@
  * monitor ~10 % of a 1,000-row batch's CPU; row-binner.test.ts holds the two equal.
  */
 import { binIndex } from '../model/index.js';
+import { ownFieldSource } from '../model/own-field.js';
 import type { ColumnBinner } from './column-binner.js';
 
 /** Writes into `bins[c]` the bin of `row[columns[c].name]` plus `offsets[c]`, for every column. */
@@ -14,7 +15,7 @@ export function rowBinner(columns: readonly ColumnBinner[], offsets: ArrayLike<n
   const K: unknown[] = [];
   const k = (value: unknown) => `K[${K.push(value) - 1}]`;
   const lines = ['let v, x, b;'];
-  columns.forEach((column, c) => lines.push(`v = row[${JSON.stringify(column.name)}];`, column.binSource(k), `bins[${c}] = ${offsets[c] as number} + b;`));
+  columns.forEach((column, c) => lines.push(`v = ${ownFieldSource('row', column.name)};`, column.binSource(k), `bins[${c}] = ${offsets[c] as number} + b;`));
   const make = new Function('K', 'binIndex', `return function binRow(row, bins) {\n${lines.join('\n')}\n};`) as (k: unknown[], f: typeof binIndex) => RowBinner;
   return make(K, binIndex);
 }

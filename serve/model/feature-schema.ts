@@ -30,7 +30,7 @@ export function assertFeatureSchema(value: unknown): asserts value is FeatureSch
   }
   const properties = value.properties;
   const required = value.required ?? [];
-  if (!Array.isArray(required) || required.some((name) => typeof name !== 'string' || !(name in properties))) {
+  if (!Array.isArray(required) || required.some((name) => typeof name !== 'string' || !Object.hasOwn(properties, name))) {
     throw new TypeError('"required" must list names of "properties"');
   }
 }

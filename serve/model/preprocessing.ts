@@ -4,6 +4,7 @@
  * request into features when serving, so the two cannot disagree. Fitting the spec is training's
  * business (stages/lib/fit-preprocessing.ts).
  */
+import { ownField } from './own-field.js';
 
 export const PREPROCESSING_FORMAT = 'pipe-preprocessing/1';
 
@@ -81,7 +82,7 @@ export function transformRow(spec: PreprocessingSpec, get: (column: string) => R
 export function transformRows(spec: PreprocessingSpec, rows: readonly Readonly<Record<string, RawValue>>[]): Float32Array {
   const width = spec.features.length;
   const x = new Float32Array(rows.length * width);
-  rows.forEach((row, r) => x.set(transformRow(spec, (column) => row[column]), r * width));
+  rows.forEach((row, r) => x.set(transformRow(spec, (column) => ownField(row, column)), r * width));
   return x;
 }
 

@@ -5,6 +5,7 @@
  * column by a varying name and compares a value with every category; per request that was several
  * µs, here it is a fraction of one.
  */
+import { ownFieldSource } from './own-field.js';
 import { applyTransform, isMissing, numericValue, type PreprocessingSpec, type RawValue } from './preprocessing.js';
 
 /** Writes the features of `row` into `out` from `offset` (spec.features.length values). */
@@ -24,7 +25,7 @@ export function rowEncoder(spec: PreprocessingSpec): RowEncoder {
   const lines: string[] = ['let v, x;'];
   let at = 0;
   for (const step of spec.steps) {
-    lines.push(`v = row[${JSON.stringify(step.name)}];`);
+    lines.push(`v = ${ownFieldSource('row', step.name)};`);
     if (step.kind === 'numeric') {
       lines.push(`x = applyTransform(${k(step.transform)}, isMissing(v) ? ${k(step.impute)} : numericValue(${k(step.name)}, v));`);
       lines.push(`out[offset + ${at}] = (x - ${k(step.mean)}) / ${k(step.std)};`);

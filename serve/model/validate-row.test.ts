@@ -77,6 +77,7 @@ describe('validateRow', () => {
     expect(validateRow(odd, { ...rest, constructor: 'x' })).toEqual([]);
     expect(validateRow(odd, { ...rest, constructor: 'x', toString: 'c' })[0]).toMatchObject({ field: 'toString', kind: 'category' });
     expect(validateRow(schema, { ...good, tenure: () => 1 })).toEqual([{ field: 'tenure', kind: 'type', message: 'tenure: expected an integer, got function' }]);
+    expect(validateRow(schema, { ...good, tenure: 10n })).toEqual([{ field: 'tenure', kind: 'type', message: 'tenure: expected an integer, got bigint' }]);
   });
 
   it('compiles a schema once and reuses the validator', () => {
@@ -105,5 +106,7 @@ describe('assertFeatureSchema', () => {
     expect(() => assertFeatureSchema({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema' })).toThrow(/\$schema is "https:.*"; expected "http:\/\/json-schema.org\/draft-07\/schema#"/);
     expect(() => assertFeatureSchema({ ...schema, properties: undefined })).toThrow(/"properties"/);
     expect(() => assertFeatureSchema({ ...schema, required: ['tenure', 'age'] })).toThrow('"required" must list names of "properties"');
+    // A name every object inherits is not a property unless the schema lists it.
+    expect(() => assertFeatureSchema({ ...schema, required: ['tenure', 'toString'] })).toThrow('"required" must list names of "properties"');
   });
 });

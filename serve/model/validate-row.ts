@@ -50,7 +50,9 @@ function shown(value: unknown): string {
     text = JSON.stringify(value);
   } catch {
     // JSON.parse takes lists nested ~5,000 deep (a 10 KB body) that JSON.stringify cannot print
-    // (RangeError): a 500 for a bad request otherwise. Its kind is enough to say what is wrong.
+    // (RangeError): a 500 for a bad request otherwise. Its kind is enough to say what is wrong
+    // (a caller's BigInt throws too: not an object).
+    if (typeof value !== 'object' || value === null) return typeof value;
     return Array.isArray(value) ? '[…]' : '{…}';
   }
   // JSON has nothing for a function or a symbol (a caller's object can hold one).

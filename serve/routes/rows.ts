@@ -5,6 +5,7 @@
  * model's failure, never a probability.
  */
 import type { RowError } from '../model/index.js';
+import { ownField } from '../model/own-field.js';
 import type { LoadedModel } from '../loaded-model.js';
 import type { Choice } from '../model-router.js';
 import { RequestProblem } from '../request-problem.js';
@@ -23,7 +24,7 @@ export function invalidRow(errors: readonly RowError[], where = 'the row'): Requ
 
 /** The row's key value (preprocessing's `id` column), when it is a string or number. */
 export function rowKey(model: LoadedModel, row: Row): string | number | undefined {
-  const key = row[model.scorer.pkg.preprocessing.id];
+  const key = ownField(row, model.scorer.pkg.preprocessing.id);
   return typeof key === 'string' || typeof key === 'number' ? key : undefined;
 }
 
