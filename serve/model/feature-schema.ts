@@ -29,6 +29,8 @@ export function assertFeatureSchema(value: unknown): asserts value is FeatureSch
     throw new TypeError('expected "type": "object" and "properties" with a schema per column');
   }
   const properties = value.properties;
+  // As a field of a row it is the row's prototype to every object literal and store, and KServe V2 cannot carry it.
+  if (Object.hasOwn(properties, '__proto__')) throw new TypeError('a column may not be named "__proto__"; rename it in the data');
   const required = value.required ?? [];
   if (!Array.isArray(required) || required.some((name) => typeof name !== 'string' || !Object.hasOwn(properties, name))) {
     throw new TypeError('"required" must list names of "properties"');

@@ -106,6 +106,7 @@ describe('assertFeatureSchema', () => {
     expect(() => assertFeatureSchema({ ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema' })).toThrow(/\$schema is "https:.*"; expected "http:\/\/json-schema.org\/draft-07\/schema#"/);
     expect(() => assertFeatureSchema({ ...schema, properties: undefined })).toThrow(/"properties"/);
     expect(() => assertFeatureSchema({ ...schema, required: ['tenure', 'age'] })).toThrow('"required" must list names of "properties"');
+    expect(() => assertFeatureSchema(JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"__proto__":{"type":"string"}}}'))).toThrow('a column may not be named "__proto__"; rename it in the data');
     // A name every object inherits is not a property unless the schema lists it.
     expect(() => assertFeatureSchema({ ...schema, required: ['tenure', 'toString'] })).toThrow('"required" must list names of "properties"');
   });
