@@ -9,35 +9,23 @@
 //   node bench/drift.mjs [--rows N] [--rounds N]
 //
 // Markdown on stdout, progress on stderr.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { log, repo } from './lib/harness.mjs';
+import { bundled } from './lib/bundle.mjs';
+import { log } from './lib/harness.mjs';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '25' } } });
 const rows = Number(values.rows);
 const rounds = Number(values.rounds);
 
-// Inside the repository (node_modules is git-ignored) so the bundle resolves ajv from node_modules.
-const dir = mkdtempSync(join(repo, 'node_modules', '.cache-pipe-bench-drift-'));
-const entry = join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export { createDriftMonitor } from ${JSON.stringify(join(repo, 'serve/drift/index.ts'))};`,
-    `export { profileInputs, referenceProfile, rowValidator, transformRow } from ${JSON.stringify(join(repo, 'serve/model/index.ts'))};`,
-    `export { generateCustomers } from ${JSON.stringify(join(repo, 'stages/lib/customer-generator.ts'))};`,
-    `export { customerTable } from ${JSON.stringify(join(repo, 'stages/lib/customer-table.ts'))};`,
-    `export { featureSchema } from ${JSON.stringify(join(repo, 'stages/lib/feature-schema.ts'))};`,
-    `export { fitPreprocessing } from ${JSON.stringify(join(repo, 'stages/lib/fit-preprocessing.ts'))};`,
-  ].join('\n'),
-);
-await build({ entryPoints: [entry], outfile: join(dir, 'entry.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: repo });
-const m = await import(pathToFileURL(join(dir, 'entry.mjs')).href);
-rmSync(dir, { recursive: true, force: true });
+const m = await bundled('drift', {
+  'serve/drift/index.ts': ['createDriftMonitor'],
+  'serve/model/index.ts': ['profileInputs', 'referenceProfile', 'rowValidator', 'transformRow'],
+  'stages/lib/customer-generator.ts': ['generateCustomers'],
+  'stages/lib/customer-table.ts': ['customerTable'],
+  'stages/lib/feature-schema.ts': ['featureSchema'],
+  'stages/lib/fit-preprocessing.ts': ['fitPreprocessing'],
+});
 
 log(`generating ${rows} reference and ${rows} live rows …`);
 const numeric = new Set(m.customerTable.features.filter((f) => f.type !== 'category').map((f) => f.name));

@@ -15,33 +15,24 @@
 //
 // Markdown on stdout, progress on stderr.
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs, TextDecoder } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { loadavg } from 'node:os';
-import { log, repo } from './lib/harness.mjs';
+import { bundled } from './lib/bundle.mjs';
+import { log } from './lib/harness.mjs';
 import { rawRows } from './lib/serve-child.mjs';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/churn' }, rows: { type: 'string', default: '1000' }, iterations: { type: 'string', default: '300' } } });
 const iterations = Number(values.iterations);
 
-const dir = mkdtempSync(join(repo, 'node_modules', '.cache-pipe-bench-fast-rows-'));
-const entry = join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export { parseJsonBody } from ${JSON.stringify(join(repo, 'serve/body-pieces.ts'))};`,
-    `export { ndjsonRows } from ${JSON.stringify(join(repo, 'serve/batch-input.ts'))};`,
-    `export { fastRows, generateReader } from ${JSON.stringify(join(repo, 'serve/fast-rows.ts'))};`,
-    `export { warmReader } from ${JSON.stringify(join(repo, 'serve/warm-fast-rows.ts'))};`,
-  ].join('\n'),
-);
-await build({ entryPoints: [entry], outfile: join(dir, 'entry.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: repo });
-const m = await import(pathToFileURL(join(dir, 'entry.mjs')).href);
-rmSync(dir, { recursive: true, force: true });
+const m = await bundled('fast-rows', {
+  'serve/body-pieces.ts': ['parseJsonBody'],
+  'serve/batch-input.ts': ['ndjsonRows'],
+  'serve/fast-rows.ts': ['fastRows', 'generateReader'],
+  'serve/warm-fast-rows.ts': ['warmReader'],
+});
 
 const schema = JSON.parse(readFileSync(join(values.model, 'feature-schema.json'), 'utf8'));
 const reader = m.fastRows(schema);

@@ -11,32 +11,22 @@
 //
 // Markdown on stdout.
 import { Buffer } from 'node:buffer';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { repo } from './lib/harness.mjs';
+import { bundled } from './lib/bundle.mjs';
 import { rawRows } from './lib/serve-child.mjs';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/churn' }, rows: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '60' } } });
 const rounds = Number(values.rounds);
 
-const dir = mkdtempSync(join(repo, 'node_modules', '.cache-pipe-bench-row-check-'));
-const entry = join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export { rowValidator } from ${JSON.stringify(join(repo, 'serve/model/validate-row.ts'))};`,
-    `export { quickRowCheck } from ${JSON.stringify(join(repo, 'serve/quick-row-check.ts'))};`,
-    `export { fastRows } from ${JSON.stringify(join(repo, 'serve/fast-rows.ts'))};`,
-  ].join('\n'),
-);
-await build({ entryPoints: [entry], outfile: join(dir, 'entry.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: repo });
-const m = await import(pathToFileURL(join(dir, 'entry.mjs')).href);
-rmSync(dir, { recursive: true, force: true });
+const m = await bundled('row-check', {
+  'serve/model/validate-row.ts': ['rowValidator'],
+  'serve/quick-row-check.ts': ['quickRowCheck'],
+  'serve/fast-rows.ts': ['fastRows'],
+});
 
 const schema = JSON.parse(readFileSync(join(values.model, 'feature-schema.json'), 'utf8'));
 const body = Buffer.from(JSON.stringify(rawRows(values.model, Number(values.rows))));

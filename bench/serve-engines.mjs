@@ -10,12 +10,10 @@
 //   node bench/serve-engines.mjs [--model DIR] [--rounds N] [--sizes 1,16,…] [--rows-per-round N]
 //
 // Markdown on stdout, progress on stderr.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundled } from './lib/bundle.mjs';
 import { log, repo } from './lib/harness.mjs';
 
 const { values } = parseArgs({
@@ -30,20 +28,11 @@ const rounds = Number(values.rounds);
 const sizes = values.sizes.split(',').map(Number);
 const rowsPerRound = Number(values['rows-per-round']);
 
-// Inside the repository so the bundle resolves tfjs from its node_modules (removed once imported).
-const dir = mkdtempSync(join(repo, '.cache-pipe-bench-engines-'));
-const entry = join(dir, 'entry.ts');
-writeFileSync(
-  entry,
-  [
-    `export { loadModelPackage, loadTf, readLayersModelArtifacts } from ${JSON.stringify(join(repo, 'serve/model/index.ts'))};`,
-    `export { denseForward } from ${JSON.stringify(join(repo, 'serve/dense-forward.ts'))};`,
-    `export { tfjsDenseForward } from ${JSON.stringify(join(repo, 'serve/tfjs-dense-forward.ts'))};`,
-  ].join('\n'),
-);
-await build({ entryPoints: [entry], outfile: join(dir, 'entry.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: repo });
-const m = await import(pathToFileURL(join(dir, 'entry.mjs')).href);
-rmSync(dir, { recursive: true, force: true });
+const m = await bundled('engines', {
+  'serve/model/index.ts': ['loadModelPackage', 'loadTf', 'readLayersModelArtifacts'],
+  'serve/dense-forward.ts': ['denseForward'],
+  'serve/tfjs-dense-forward.ts': ['tfjsDenseForward'],
+});
 
 const pkg = await m.loadModelPackage(values.model);
 const { tf } = await m.loadTf();
