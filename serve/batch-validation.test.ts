@@ -59,6 +59,15 @@ describe('POST /predict/batch and KServe V2 infer: the quick row check', () => {
     expect((await read(JSON.stringify([row]), 'application/json')).inSchema).toBe(true);
     expect((await read(`${JSON.stringify(row)}\n`, 'application/x-ndjson')).inSchema).toBe(true);
     expect((await read('age,plan\n61,pro\n', 'text/csv')).inSchema).toBe(true);
+    // Optional keys left out (id and spend): still the reader's, and answered as JSON.parse's rows are.
+    const sparse = [{ age: 61, plan: 'pro' }, { age: 130, spend: 2, plan: 'basic' }];
+    expect((await read(JSON.stringify(sparse), 'application/json')).inSchema).toBe(true);
+    const app = appOf(new ModelRouter(new ModelSlot(tiny)));
+    const answer = await (await post(app, JSON.stringify(sparse))).text();
+    expect(JSON.parse(answer)).toMatchObject({ scored: 1, invalid: 1, results: [{ index: 0 }, { index: 1, fields: [{ field: 'age', kind: 'range' }] }] });
+    // A required key left out (plan): JSON.parse's.
+    expect((await read(JSON.stringify([{ age: 61 }]), 'application/json')).inSchema).toBe(false);
+    expect(answer).toBe(await (await post(app, JSON.stringify(sparse.map((row) => Object.fromEntries(Object.entries(row).reverse()))))).text());
     // JSON.parse's rows (keys in another order) may hold any key.
     expect((await read(JSON.stringify([{ plan: 'pro', age: 61 }]), 'application/json')).inSchema).toBe(false);
     expect((await read(`${JSON.stringify({ plan: 'pro', age: 61 })}\n`, 'application/x-ndjson')).inSchema).toBe(false);

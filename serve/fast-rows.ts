@@ -1,8 +1,10 @@
 /**
  * @module A JSON reader specialised to one feature schema: the rows of a request body whose every
- * object has the schema's keys in the schema's order, read straight from the bytes. It returns what
- * JSON.parse would (the same values, objects with the same keys in the same order), or undefined
- * for anything else, which the caller then gives to JSON.parse, so errors never come from here.
+ * object has the schema's keys in the schema's order (any the schema does not require may be left
+ * out), read straight from the bytes. It returns what JSON.parse would (the same values, objects
+ * with the same keys in the same order), except that a key a row leaves out is there, undefined
+ * (which validation, preprocessing and drift read as JSON.parse's missing key), or undefined for
+ * anything else, which the caller then gives to JSON.parse, so errors never come from here.
  */
 import type { FeatureSchema } from './model/index.js';
 
@@ -63,8 +65,9 @@ function wordsAt(at: string, bytes: Buffer): string {
  * row one object literal in schema order, so all rows share one shape. Numbers follow
  * JSON's grammar; an integer mantissa below 2^53 with a decimal exponent within ±22 is converted
  * with one exact multiply or divide by a power of ten (Clinger's fast path, correctly rounded),
- * any other number by Number() of its text, which rounds as JSON.parse does. Strings with an escape
- * or a control character, nested values, another key order: undefined. Names and members reach
+ * any other number by Number() of its text, which rounds as JSON.parse does. A key the schema does
+ * not require is compared where it would come and, if another is there, taken as left out. Strings
+ * with an escape or a control character, nested values, another key order, a key twice: undefined. Names and members reach
  * the code as JSON string literals or elements of `K`, which cannot inject code. The position is
  * passed in and returned, never a closure variable (which cost a load and a store at every byte;
  * the first prototype so read a batch only 14 % faster than JSON.parse), and whitespace is skipped
@@ -76,15 +79,21 @@ export function generateReader(schema: FeatureSchema): FastRows {
   const K: unknown[] = [];
   const k = (value: unknown) => `K[${K.push(value) - 1}]`;
   const fields: string[] = [];
-  const lines: string[] = ['if (b[p] !== 123) return -1;', 'p++;', SPACE];
+  const required = new Set(schema.required ?? []);
+  // `more`: a key comes next (a comma followed the last value, or the object is not empty).
+  const lines: string[] = ['if (b[p] !== 123) return -1;', 'p++;', SPACE, `let more = b[p] !== 125, ${names.map((_, i) => `v${i}`).join(', ')};`];
   names.forEach((name, i) => {
     const key = Buffer.from(`"${name}"`);
-    if (i > 0) lines.push('if (b[p] !== 44) return -1;', 'p++;', SPACE);
-    lines.push(`if (!(${wordsAt('p', key)})) return -1;`, `p += ${key.length};`, SPACE, 'if (b[p] !== 58) return -1;', 'p++;', SPACE);
     const members = [(schema.properties[name] as Record<string, unknown>).enum ?? []].flat().filter((m): m is string => typeof m === 'string' && plain(m));
-    lines.push(members.length > 0 ? `p = ${enumReader(members, k, fields)}(b, d, n, p);` : 'p = value(b, p);', 'if (p < 0) return -1;', `const v${i} = V;`, SPACE);
+    const read = [`p += ${key.length};`, SPACE, 'if (b[p] !== 58) return -1;', 'p++;', SPACE];
+    read.push(members.length > 0 ? `p = ${enumReader(members, k, fields)}(b, d, n, p);` : 'p = value(b, p);', 'if (p < 0) return -1;', `v${i} = V;`, SPACE);
+    read.push('if (b[p] === 44) {', 'p++;', SPACE, '} else more = false;');
+    // A key the schema does not require may be left out: the next key is then compared where this one was not.
+    if (required.has(name)) lines.push(`if (!(more && ${wordsAt('p', key)})) return -1;`, ...read);
+    else lines.push(`if (more && ${wordsAt('p', key)}) {`, ...read, `} else v${i} = undefined;`);
   });
-  lines.push('if (b[p] !== 125) return -1;');
+  // A key left over (another order, a name twice, one the schema does not have), or a comma before the brace: declined.
+  lines.push('if (more || b[p] !== 125) return -1;');
   // __proto__ as a literal key would set the prototype; JSON.parse makes it an own property, as a computed key does.
   lines.push(`R = { ${names.map((name, i) => `${name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name)}: v${i}`).join(', ')} };`, 'return p + 1;');
   const object = `function object(b, d, n, p) {\n${lines.join('\n')}\n}`;
@@ -100,8 +109,8 @@ export function generateReader(schema: FeatureSchema): FastRows {
  * JSON.parse's time a batch, while the warm-up runs out its budget on every load in turns that grow
  * with the width (10-50 ms at 300 columns). Below that limit, a row function of 60-112 columns
  * (names like feature_123) took 170-215 batch calls (350-650 ms) to be compiled, more than the
- * warm-up's budget, in 64-row calls of up to ~13 ms each. So the bound is half of that: ~56 such
- * columns; the churn example's 18 take 8,551. A wider schema's bodies are JSON.parse's, as before
+ * warm-up's budget, in 64-row calls of up to ~13 ms each. So the bound is half of that: 51-52 such
+ * columns (54 before optional keys could be left out); the churn example's 18 take 9,129. A wider schema's bodies are JSON.parse's, as before
  * the reader.
  */
 const MAX_ROW_SOURCE = 24 * 1024;
