@@ -36,10 +36,19 @@ const warmed = new WeakSet<object>();
  */
 const COMPILED = 6;
 
-/** `count` rows of `schema`, every property present, in schema order, its samples taken in turn. */
+/**
+ * `count` rows of `schema` in schema order, its samples taken in turn, every property present; but
+ * the last quarter are earlier rows again without the properties the schema does not require, as
+ * live rows may leave them out (code compiled for rows that always have them would be thrown away at
+ * the first that does not).
+ */
 function sampleRows(schema: FeatureSchema, count: number): Record<string, unknown>[] {
+  const required = new Set(schema.required ?? []);
   const columns = Object.entries(schema.properties).map(([name, property]) => [name, samples(property)] as const);
-  return Array.from({ length: count }, (_, j) => Object.fromEntries(columns.map(([name, values], i) => [name, values[(i + j) % values.length]])));
+  const full = count - Math.floor(count / 4);
+  const rows = Array.from({ length: full }, (_, j) => Object.fromEntries(columns.map(([name, values], i) => [name, values[(i + j) % values.length]])));
+  for (let j = full; j < count; j++) rows.push(Object.fromEntries(Object.entries(rows[j - full] as object).filter(([name]) => required.has(name))));
+  return rows;
 }
 
 /** A JSON array of `count` sample rows of `schema`. */
