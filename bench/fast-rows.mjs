@@ -52,9 +52,7 @@ const expected = JSON.parse(body.toString());
 if (!isDeepStrictEqual(reader.rows(body), expected) || !isDeepStrictEqual(m.parseJsonBody(body), expected)) throw new Error('a reader disagrees with JSON.parse on the batch');
 if (!isDeepStrictEqual(reader.row(copy(one)), rows[0])) throw new Error('the reader disagrees with JSON.parse on one row');
 if (!isDeepStrictEqual(reader.lines(ndjson), expected) || !isDeepStrictEqual(m.ndjsonRows(ndjson), expected)) throw new Error('a reader disagrees with JSON.parse on the NDJSON batch');
-// The reader gives a key left out as undefined, where JSON.parse has none.
-const defined = (list) => list?.map((row) => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)));
-if (!isDeepStrictEqual(defined(reader.rows(sparse)), m.parseJsonBody(sparse))) throw new Error('the reader disagrees with JSON.parse on the batch without optional keys');
+if (!isDeepStrictEqual(reader.rows(sparse), m.parseJsonBody(sparse))) throw new Error('the reader disagrees with JSON.parse on the batch without optional keys');
 
 let fresh = 0;
 /**

@@ -21,6 +21,9 @@ let root: string;
 let tiny: LoadedModel;
 /** The tiny model with another schema: its id a number, its age at most 40. */
 let other: LoadedModel;
+/** The tiny model whose schema has no id column, and one whose rows must have at least 3 keys. */
+let noId: LoadedModel;
+let threeKeys: LoadedModel;
 const logged: unknown[] = [];
 
 beforeAll(async () => {
@@ -32,14 +35,25 @@ beforeAll(async () => {
   schema.properties.id = { type: 'integer' };
   (schema.properties.age as Record<string, unknown>).maximum = 40;
   writeFileSync(file, JSON.stringify(schema));
+  const variant = (name: string, edit: (schema: Record<string, unknown> & { properties: Record<string, unknown> }) => void) => {
+    cpSync(join(root, 'tiny'), join(root, name), { recursive: true });
+    const path = join(root, name, 'feature-schema.json');
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { properties: Record<string, unknown> };
+    edit(json);
+    writeFileSync(path, JSON.stringify(json));
+    return loadServedModel({ dir: join(root, name), name: 'tiny', source: 'directory' }, { monitorDrift: false });
+  };
   tiny = await loadServedModel({ dir: join(root, 'tiny'), name: 'tiny', source: 'directory' }, { monitorDrift: false });
   other = await loadServedModel({ dir: join(root, 'other'), name: 'tiny', source: 'directory' }, { monitorDrift: false });
+  noId = await variant('no-id', (json) => delete json.properties.id);
+  threeKeys = await variant('three-keys', (json) => (json.minProperties = 3));
 }, 120_000);
 
 afterAll(() => {
   expect(logged).toEqual([]);
   if (tiny) disposeLoaded(tiny);
   if (other) disposeLoaded(other);
+  for (const model of [noId, threeKeys]) if (model) disposeLoaded(model);
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -115,6 +129,25 @@ describe('POST /predict/batch and KServe V2 infer: the quick row check', () => {
       const r = await infer([{ name, datatype: 'BYTES', data: ['x', 'y'] }]);
       expect([r.status, ((await r.json()) as { error: string }).error]).toEqual([400, `row 0: ${name}: not an input of this model`]);
     }
+  });
+
+  it('gives rows that leave out optional keys only the keys they have, for a model whose schema counts or lacks them', async () => {
+    // In schema order (the reader) and reversed (JSON.parse): the same answer, from a canary whose schema has no id column …
+    const rows = [{ age: 61, plan: 'pro' }, { age: 30, spend: 5, plan: 'basic' }];
+    const reversed = rows.map((row) => Object.fromEntries(Object.entries(row).reverse()));
+    const canary = { model: noId, weight: 100, key: { kind: 'caller' } as const, guard: new CanaryGuard({ slo: CANARY_SLO_DEFAULTS, onCutOff: () => undefined }) };
+    const canaryApp = appOf(new ModelRouter(new ModelSlot(tiny), canary));
+    for (const type of ['application/json', 'application/x-ndjson']) {
+      const body = (list: unknown[]) => (type === 'application/json' ? JSON.stringify(list) : list.map((row) => JSON.stringify(row)).join('\n'));
+      const answer = await (await post(canaryApp, body(rows), type)).text();
+      expect(JSON.parse(answer), type).toMatchObject({ scored: 2, invalid: 0 });
+      expect(answer).toBe(await (await post(canaryApp, body(reversed), type)).text());
+    }
+    // … and from a primary whose schema wants at least 3 keys a row.
+    const strictApp = appOf(new ModelRouter(new ModelSlot(threeKeys)));
+    const strict = await (await post(strictApp, JSON.stringify(rows))).text();
+    expect(JSON.parse(strict)).toMatchObject({ scored: 1, invalid: 1, results: [{ index: 0, fields: [{ kind: 'invalid' }] }, { index: 1 }] });
+    expect(strict).toBe(await (await post(strictApp, JSON.stringify(reversed))).text());
   });
 
   it('checks a canary’s rows against the canary’s own schema, which the body was not read with', async () => {

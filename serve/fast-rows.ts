@@ -2,9 +2,8 @@
  * @module A JSON reader specialised to one feature schema: the rows of a request body whose every
  * object has the schema's keys in the schema's order (any the schema does not require may be left
  * out), read straight from the bytes. It returns what JSON.parse would (the same values, objects
- * with the same keys in the same order), except that a key a row leaves out is there, undefined
- * (which validation, preprocessing and drift read as JSON.parse's missing key), or undefined for
- * anything else, which the caller then gives to JSON.parse, so errors never come from here.
+ * with the same keys in the same order), or undefined for anything else, which the caller then
+ * gives to JSON.parse, so errors never come from here.
  */
 import type { FeatureSchema } from './model/index.js';
 
@@ -66,7 +65,8 @@ function wordsAt(at: string, bytes: Buffer): string {
  * JSON's grammar; an integer mantissa below 2^53 with a decimal exponent within ±22 is converted
  * with one exact multiply or divide by a power of ten (Clinger's fast path, correctly rounded),
  * any other number by Number() of its text, which rounds as JSON.parse does. A key the schema does
- * not require is compared where it would come and, if another is there, taken as left out. Strings
+ * not require is compared where it would come and, if another is there, taken as left out (a row
+ * that left one out is built by stores, of the keys it has). Strings
  * with an escape or a control character, nested values, another key order, a key twice: undefined. Names and members reach
  * the code as JSON string literals or elements of `K`, which cannot inject code. The position is
  * passed in and returned, never a closure variable (which cost a load and a store at every byte;
@@ -81,7 +81,8 @@ export function generateReader(schema: FeatureSchema): FastRows {
   const fields: string[] = [];
   const required = new Set(schema.required ?? []);
   // `more`: a key comes next (a comma followed the last value, or the object is not empty).
-  const lines: string[] = ['if (b[p] !== 123) return -1;', 'p++;', SPACE, `let more = b[p] !== 125, ${names.map((_, i) => `v${i}`).join(', ')};`];
+  // `sparse`: a key was left out.
+  const lines: string[] = ['if (b[p] !== 123) return -1;', 'p++;', SPACE, `let more = b[p] !== 125, sparse = false${names.map((_, i) => `, v${i}`).join('')};`];
   names.forEach((name, i) => {
     const key = Buffer.from(`"${name}"`);
     const members = [(schema.properties[name] as Record<string, unknown>).enum ?? []].flat().filter((m): m is string => typeof m === 'string' && plain(m));
@@ -90,10 +91,18 @@ export function generateReader(schema: FeatureSchema): FastRows {
     read.push('if (b[p] === 44) {', 'p++;', SPACE, '} else more = false;');
     // A key the schema does not require may be left out: the next key is then compared where this one was not.
     if (required.has(name)) lines.push(`if (!(more && ${wordsAt('p', key)})) return -1;`, ...read);
-    else lines.push(`if (more && ${wordsAt('p', key)}) {`, ...read, `} else v${i} = undefined;`);
+    else lines.push(`if (more && ${wordsAt('p', key)}) {`, ...read, `} else { v${i} = undefined; sparse = true; }`);
   });
   // A key left over (another order, a name twice, one the schema does not have), or a comma before the brace: declined.
   lines.push('if (more || b[p] !== 125) return -1;');
+  // A row that left keys out holds only those it has, in schema order, as JSON.parse's does (a value read is never
+  // undefined): an undefined key would count as there for whatever counts keys (ajv's additionalProperties for a canary
+  // whose schema lacks it, minProperties). A few such rows per body take a shape or two more; full rows keep one.
+  // Built by a function of its own, so the row function (bounded in size, below) only calls it.
+  const store = (name: string, i: number) => (name === '__proto__' ? `Object.defineProperty(r, "__proto__", { value: v${i}, enumerable: true, writable: true, configurable: true });` : `r[${JSON.stringify(name)}] = v${i};`);
+  const vs = names.map((_, i) => `v${i}`).join(', ');
+  fields.push(`function sparseRow(${vs}) {\nconst r = {};\n${names.map((name, i) => (required.has(name) ? store(name, i) : `if (v${i} !== undefined) ${store(name, i)}`)).join('\n')}\nreturn r;\n}`);
+  lines.push(`if (sparse) {`, `R = sparseRow(${vs});`, 'return p + 1;', '}');
   // __proto__ as a literal key would set the prototype; JSON.parse makes it an own property, as a computed key does.
   lines.push(`R = { ${names.map((name, i) => `${name === '__proto__' ? `[${JSON.stringify(name)}]` : JSON.stringify(name)}: v${i}`).join(', ')} };`, 'return p + 1;');
   const object = `function object(b, d, n, p) {\n${lines.join('\n')}\n}`;
@@ -109,9 +118,9 @@ export function generateReader(schema: FeatureSchema): FastRows {
  * JSON.parse's time a batch, while the warm-up runs out its budget on every load in turns that grow
  * with the width (10-50 ms at 300 columns). Below that limit, a row function of 60-112 columns
  * (names like feature_123) took 170-215 batch calls (350-650 ms) to be compiled, more than the
- * warm-up's budget, in 64-row calls of up to ~13 ms each. So the bound is half of that: 51-52 such
- * columns (54 before optional keys could be left out); the churn example's 18 take 9,129. A wider schema's bodies are JSON.parse's, as before
- * the reader.
+ * warm-up's budget, in 64-row calls of up to ~13 ms each. So the bound is half of that: 48-51 such
+ * columns (54 before optional keys could be left out); the churn example's 18 take 9,384. A wider
+ * schema's bodies are JSON.parse's, as before the reader.
  */
 const MAX_ROW_SOURCE = 24 * 1024;
 

@@ -13,15 +13,3 @@ export function exactly(value: unknown): string {
   return String(value);
 }
 
-/**
- * `value` with every own key whose value is undefined left out, in arrays and objects: a reader
- * of serve/fast-rows.ts gives an optional key a row leaves out as undefined, where JSON.parse has
- * no key (and JSON.parse never gives undefined, so a key the row has cannot hide here).
- */
-export function leftOut(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(leftOut);
-  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, key, { value: leftOut(v), enumerable: true, writable: true, configurable: true });
-  return out;
-}
