@@ -61,14 +61,14 @@ function wordsAt(at: string, bytes: Buffer): string {
 /**
  * One generated function per schema, in the way of rowEncoder: each key a run of compares,
  * each enum string compared with the members' bytes (a match reuses the member, no allocation), each
- * row one object literal in schema order, so all rows share one shape. Numbers follow
- * JSON's grammar; an integer mantissa below 2^53 with a decimal exponent within ±22 is converted
- * with one exact multiply or divide by a power of ten (Clinger's fast path, correctly rounded),
- * any other number by Number() of its text, which rounds as JSON.parse does. A key the schema does
- * not require is compared where it would come and, if another is there, taken as left out (a row
- * that left one out is built by stores, of the keys it has). Strings
- * with an escape or a control character, nested values, another key order, a key twice: undefined. Names and members reach
- * the code as JSON string literals or elements of `K`, which cannot inject code. The position is
+ * row with every key one object literal in schema order, so all such rows share one shape. Numbers
+ * follow JSON's grammar; an integer mantissa below 2^53 with a decimal exponent within ±22 is
+ * converted with one exact multiply or divide by a power of ten (Clinger's fast path, correctly
+ * rounded), any other number by Number() of its text, which rounds as JSON.parse does. A key the
+ * schema does not require is compared where it would come and, if another is there, taken as left
+ * out (a row that left one out is built by stores, of the keys it has). Strings with an escape or a
+ * control character, nested values, another key order, a key twice: undefined. Names and members
+ * reach the code as JSON string literals or elements of `K`, which cannot inject code. The position is
  * passed in and returned, never a closure variable (which cost a load and a store at every byte;
  * the first prototype so read a batch only 14 % faster than JSON.parse), and whitespace is skipped
  * by a call only where there is some.
