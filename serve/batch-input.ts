@@ -8,6 +8,7 @@ import type { FeatureSchema } from './model/index.js';
 import { forEachLine, parseJsonBody } from './body-pieces.js';
 import { plainCsvRows } from './fast-csv.js';
 import { fastRows } from './fast-rows.js';
+import { namesInSchema } from './quick-row-check.js';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from './request-problem.js';
 
 export const BATCH_MEDIA_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl', 'text/csv'] as const;
@@ -51,7 +52,7 @@ async function csvRows(bytes: Buffer, schema: FeatureSchema): Promise<BatchRows>
   const plain = plainCsvRows(bytes, (column) => (numeric.has(column) ? csvNumber : csvText));
   if (plain === undefined) return { rows: await parsedCsvRows(bytes, numeric), inSchema: false };
   // Every row of a plain CSV has the header's columns as its keys.
-  return { rows: plain, inSchema: plain[0] !== undefined && Object.keys(plain[0]).every((column) => Object.hasOwn(schema.properties, column)) };
+  return { rows: plain, inSchema: plain[0] !== undefined && namesInSchema(schema, Object.keys(plain[0])) };
 }
 
 /** The rows of an NDJSON body: JSON.parse of each line that is not blank, or a 400 naming the first line that is not JSON. */

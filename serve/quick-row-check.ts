@@ -9,6 +9,7 @@
  */
 import type { FeatureSchema } from './model/index.js';
 import { ownFieldSource } from './model/own-field.js';
+import { memoBySchema } from './model/schema-memo.js';
 
 /** true only when the validator of the schema accepts `row`, given that each of its own keys is a property of the schema. */
 export type QuickRowCheck = (row: Readonly<Record<string, unknown>>) => boolean;
@@ -44,26 +45,15 @@ const primitive = (m: unknown) => m === null || typeof m === 'string' || typeof 
 /** The longest check generated, in characters: past this, V8 would run it interpreted, slower than ajv's code. */
 const MAX_SOURCE = 24 * 1024;
 
-const checks = new WeakMap<FeatureSchema, QuickRowCheck | null>();
-/** By content, as validate-row.ts keeps its validators: a reload of the same schema reuses the check V8 has compiled already. */
-const byContent = new Map<string, QuickRowCheck | null>();
-const MAX_BY_CONTENT = 16;
+/**
+ * The check of rows whose keys are all `schema`'s properties, made once per schema (by content, as the
+ * validators are: a reload of the same schema reuses the check V8 has compiled already); undefined when
+ * the schema uses a keyword the check does not cover.
+ */
+export const quickRowCheck: (schema: FeatureSchema) => QuickRowCheck | undefined = memoBySchema(generateCheck);
 
-/** The check of rows whose keys are all `schema`'s properties, made once per schema; undefined when the schema uses a keyword the check does not cover. */
-export function quickRowCheck(schema: FeatureSchema): QuickRowCheck | undefined {
-  let check = checks.get(schema);
-  if (check === undefined) {
-    const key = JSON.stringify(schema);
-    check = byContent.get(key);
-    if (check === undefined) {
-      check = generateCheck(schema) ?? null;
-      if (byContent.size >= MAX_BY_CONTENT) byContent.delete(byContent.keys().next().value as string);
-      byContent.set(key, check);
-    }
-    checks.set(schema, check);
-  }
-  return check ?? undefined;
-}
+/** Whether rows keyed by `names` (a CSV header, KServe V2 tensors) hold only properties of `schema`: the check's case. */
+export const namesInSchema = (schema: FeatureSchema, names: readonly string[]): boolean => names.every((name) => Object.hasOwn(schema.properties, name));
 
 /** The condition the value `v` (a variable) of a property must meet, or undefined for a keyword the check does not cover. */
 function condition(v: string, property: unknown, required: boolean): string | undefined {

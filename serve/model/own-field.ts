@@ -9,15 +9,15 @@
  */
 
 /** Names a plain object has without owning them. */
-const inherited = (name: string) => name in Object.prototype;
+export const inheritedName = (name: string): boolean => name in Object.prototype;
 
 /** A JS expression reading field `name` of the object in variable `row`, for generated code (the name JSON-quoted: no injection). */
 export function ownFieldSource(row: string, name: string): string {
   const quoted = JSON.stringify(name);
-  return inherited(name) ? `(Object.hasOwn(${row}, ${quoted}) ? ${row}[${quoted}] : undefined)` : `${row}[${quoted}]`;
+  return inheritedName(name) ? `(Object.hasOwn(${row}, ${quoted}) ? ${row}[${quoted}] : undefined)` : `${row}[${quoted}]`;
 }
 
 /** Field `name` of `row`: undefined where the row does not have it, even when every object inherits the name. */
 export function ownField<T>(row: Readonly<Record<string, T>>, name: string): T | undefined {
-  return inherited(name) && !Object.hasOwn(row, name) ? undefined : row[name];
+  return inheritedName(name) && !Object.hasOwn(row, name) ? undefined : row[name];
 }

@@ -5,6 +5,8 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FeatureSchema } from './feature-schema.js';
+import { inheritedName } from './own-field.js';
+import { memoBySchema } from './schema-memo.js';
 
 export type RowErrorKind = 'missing' | 'unexpected' | 'type' | 'not-finite' | 'range' | 'category' | 'invalid';
 
@@ -25,12 +27,7 @@ const ajv = new Ajv(OPTIONS);
 // inherited: a missing one would pass as present, an optional one fail as a function. Own properties only
 // for such schemas: the check costs twice the validation time of any other.
 let ownAjv: Ajv | undefined;
-const ajvFor = (schema: FeatureSchema) => (Object.keys(schema.properties).some((name) => name in Object.prototype) ? (ownAjv ??= new Ajv({ ...OPTIONS, ownProperties: true })) : ajv);
-// By content, not by object: a hot reload reads the same schema into a new object, and compiling it
-// again blocked the serving event loop for 5–35 ms. A handful of schemas at most are ever served.
-const validators = new Map<string, RowValidator>();
-const MAX_VALIDATORS = 16;
-const byObject = new WeakMap<FeatureSchema, RowValidator>();
+const ajvFor = (schema: FeatureSchema) => (Object.keys(schema.properties).some(inheritedName) ? (ownAjv ??= new Ajv({ ...OPTIONS, ownProperties: true })) : ajv);
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   integer: 'an integer',
@@ -107,26 +104,19 @@ function rowError(error: ErrorObject, row: unknown): RowError {
   }
 }
 
-/** The validator of `schema`, compiled on first use; throws ajv's error when the schema is not valid JSON Schema. */
-export function rowValidator(schema: FeatureSchema): RowValidator {
-  const known = byObject.get(schema);
-  if (known) return known;
-  const key = JSON.stringify(schema);
-  let validator = validators.get(key);
-  if (!validator) {
-    // ajv keeps schemas by $id: a reload whose schema has the same $id and other content would
-    // throw 'already exists'. Validators already compiled from the old one keep working.
-    const compiler = ajvFor(schema);
-    const id = (schema as { $id?: unknown }).$id;
-    if (typeof id === 'string') compiler.removeSchema(id);
-    const validate = compiler.compile(schema);
-    validator = (row) => (validate(row) ? [] : (validate.errors ?? []).map((e) => rowError(e, row)));
-    if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value as string);
-    validators.set(key, validator);
-  }
-  byObject.set(schema, validator);
-  return validator;
-}
+/**
+ * The validator of `schema`, compiled on first use (once per schema content: schema-memo.ts); throws
+ * ajv's error when the schema is not valid JSON Schema.
+ */
+export const rowValidator: (schema: FeatureSchema) => RowValidator = memoBySchema((schema) => {
+  // ajv keeps schemas by $id: a reload whose schema has the same $id and other content would
+  // throw 'already exists'. Validators already compiled from the old one keep working.
+  const compiler = ajvFor(schema);
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id === 'string') compiler.removeSchema(id);
+  const validate = compiler.compile(schema);
+  return (row) => (validate(row) ? [] : (validate.errors ?? []).map((e) => rowError(e, row)));
+});
 
 /** What is wrong with `row` as input of the model `schema` describes, one error per problem; [] when it is valid. */
 export function validateRow(schema: FeatureSchema, row: unknown): RowError[] {

@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { inferResponse, readInferRequest, v2ModelMetadata } from '../v2-infer.js';
 import { limitBody } from './body-limit.js';
-import { quickRowCheck } from '../quick-row-check.js';
+import { namesInSchema, quickRowCheck } from '../quick-row-check.js';
 import { jsonAnswer, type HabitsEnv } from '../habits/index.js';
 import type { LoadedModel } from '../loaded-model.js';
 import type { Choice } from '../model-router.js';
@@ -53,7 +53,7 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
         const { rows, names } = request.input;
         // Rows whose columns are all the model's get a quick yes where it is sure (serve/quick-row-check.ts), ajv the rest.
         const { featureSchema } = choice.model.scorer.pkg;
-        const quick = names.every((name) => Object.hasOwn(featureSchema.properties, name)) ? quickRowCheck(featureSchema) : undefined;
+        const quick = namesInSchema(featureSchema, names) ? quickRowCheck(featureSchema) : undefined;
         rows.forEach((row, index) => {
           if (quick !== undefined && quick(row)) return;
           const errors = choice.model.scorer.validate(row);
