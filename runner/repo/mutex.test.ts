@@ -176,4 +176,26 @@ describe('acquireMutex', () => {
     m.release();
     for (const [rel, removed] of Object.entries(files)) expect(existsSync(join(root, rel)), rel).toBe(!removed);
   });
+
+  it('after taking over from a dead holder, also removes its temp files beside the cache\'s objects and run records', async () => {
+    const root = tempDir('pipe-mutex-');
+    const dead = deadPid();
+    const record = `.pipe/cache/runs/a1/.${'d2'.repeat(31)}`;
+    const files = {
+      [`.pipe/cache/files/sha256/8d/.tmp-${dead}-3-2`]: true,
+      [`${record}.${dead}.a3ff7ccf.tmp`]: true,
+      [`${record}.${LIVE}.a3ff7ccf.tmp`]: false,
+      [`.pipe/cache/runs/a1/${'d2'.repeat(31)}`]: false,
+    };
+    for (const rel of Object.keys(files)) {
+      mkdirSync(dirname(join(root, rel)), { recursive: true });
+      writeFileSync(join(root, rel), 'x');
+    }
+    const f = join(root, '.pipe/tmp/repro.mutex');
+    mkdirSync(dirname(f), { recursive: true });
+    hold(f, { pid: dead });
+    const m = await acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    m.release();
+    for (const [rel, removed] of Object.entries(files)) expect(existsSync(join(root, rel)), rel).toBe(!removed);
+  });
 });

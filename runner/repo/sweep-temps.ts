@@ -5,7 +5,7 @@ import { isProcessLive } from '../exec/process-group.js';
 import { pipeDir } from './pipe-dir.js';
 
 // The temp names pipe writes, with the writer's pid in group 1; each is looked for only where it is written.
-/** fs/write-file-atomic.ts (next to the file it replaces) and repo/mutex.ts (the holder's record). */
+/** fs/write-file-atomic.ts (next to the file it replaces: data.lock, the stat state, a run-cache record) and repo/mutex.ts (the holder's record). */
 const ATOMIC = [/^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/, /^.+\.mutex\.(\d+)\.tmp$/];
 /** The store's tmp/ (object-store.ts, download-objects.ts). */
 const STORE_TMP = [/^(\d+)-[0-9a-f]+(-.*)?$/];
@@ -16,13 +16,14 @@ const OBJECT_TMP = [/^\.tmp-(\d+)-\d+-\d+$/];
  * The cheap sweep, on every mutex acquisition: the repository root (data.lock), .pipe/, .pipe/tmp/
  * (the stat state, written by `status` too, which takes no mutex) and the store's tmp/. With
  * `objects`, after a dead holder was taken over, the object directories too (a download writes
- * its temp file next to the object): a readdir per prefix directory.
+ * its temp file next to the object) and the run cache's (a record is written next to where it
+ * goes): a readdir per prefix directory.
  */
 export function sweepTemps(root: string, { objects = false }: { objects?: boolean } = {}): number {
   const d = pipeDir(root);
   let n = sweepDir(root, false, ATOMIC) + sweepDir(d.dir, false, ATOMIC) + sweepDir(d.tmp, true, ATOMIC);
   n += sweepStoreTemps(join(d.cache, 'tmp'));
-  if (objects) n += sweepDir(join(d.cache, 'files'), true, OBJECT_TMP);
+  if (objects) n += sweepDir(join(d.cache, 'files'), true, OBJECT_TMP) + sweepDir(join(d.cache, 'runs'), true, ATOMIC);
   return n;
 }
 
