@@ -10,7 +10,8 @@
 // --batch N measures POST /predict/batch with N rows a request instead (the first N rows of the
 // example's raw table, JSON; --format ndjson or csv for those bodies, v2 for the same rows as a
 // KServe V2 infer request, one tensor a column), at --connections (1 unless given): CPU ms per
-// batch and rows/s. With --floor, the same bodies go to a Hono app that only reads them and
+// batch and rows/s. --reversed-keys sends each row's keys in the reverse of the schema's order (a
+// client with its own column order; serve/key-orders.ts). With --floor, the same bodies go to a Hono app that only reads them and
 // answers a precomputed answer of N results (bench/lib/hello-server.mjs): the transport's share.
 //
 // A variant is NAME=BIN[,NODE_OPTION…]: BIN a pipe bin (…/bin/pipe.js, of a build of any
@@ -22,7 +23,7 @@
 //
 //   npm run build && npx pipe repro   # the example model, models/churn
 //   node bench/serve-ab.mjs --variant before=/tmp/old/bin/pipe.js --variant after=bin/pipe.js \
-//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N [--format json|ndjson|csv|v2]]
+//     [--workers N] [--rounds R] [--duration S] [--warmup S] [--connections C] [--floor] [--node-floor] [--probe] [--no-access-log] [--batch N [--format json|ndjson|csv|v2] [--reversed-keys]]
 //
 // Markdown on stdout, progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     batch: { type: 'string' },
     format: { type: 'string', default: 'json' },
+    'reversed-keys': { type: 'boolean', default: false },
     model: { type: 'string', default: join(repo, 'models', 'churn') },
     floor: { type: 'boolean', default: false },
     'node-floor': { type: 'boolean', default: false },
@@ -61,7 +63,8 @@ if (batch && values.floor && values.format !== 'json') throw new Error('--floor 
 const connections = Number(values.connections ?? (batch ? 1 : 64));
 const key = 'bench-key-1';
 if (!batch && values.format !== 'json') throw new Error('--format is for --batch');
-const request = batch ? batchRequest(rawRows(values.model, batch), values.format, key) : predictRequest(rawRows(values.model, 1)[0], key);
+const batchRowsSent = () => rawRows(values.model, batch).map((row) => (values['reversed-keys'] ? Object.fromEntries(Object.entries(row).reverse()) : row));
+const request = batch ? batchRequest(batchRowsSent(), values.format, key) : predictRequest(rawRows(values.model, 1)[0], key);
 const route = !batch ? '/predict' : values.format === 'v2' ? `/v2/models/${basename(resolve(values.model))}/infer` : '/predict/batch';
 const probeDir = values.probe ? mkdtempSync(join(tmpdir(), 'pipe-bench-probe-')) : undefined;
 const probeOptions = probeDir ? [`--import=${join(repo, 'bench', 'lib', 'loop-probe.mjs')}`] : [];
@@ -114,7 +117,7 @@ const out = [];
 out.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average ${load0.map((x) => x.toFixed(2)).join(' ')} before, ${load1.map((x) => x.toFixed(2)).join(' ')} after.`);
 out.push(`Command: node bench/serve-ab.mjs ${process.argv.slice(2).join(' ')}; wrk 4 (one thread, ${connections} connections), ${values.duration} s per run after ${values.warmup} s of warm-up, ${rounds} rounds.`, '');
 if (batch) {
-  out.push(`| variant | POST ${route} of ${fmt(batch)} rows (${values.format}) | rows/s (median) | mean ms | p50 ms | p99 ms (median) | p99 ms per run | errors | CPU ms / batch (median) | CPU ms / batch per run |`, '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+  out.push(`| variant | POST ${route} of ${fmt(batch)} rows (${values.format}${values['reversed-keys'] ? ', keys reversed' : ''}) | rows/s (median) | mean ms | p50 ms | p99 ms (median) | p99 ms per run | errors | CPU ms / batch (median) | CPU ms / batch per run |`, '| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
   for (const v of variants) {
     const rs = results.get(v.name);
     out.push(

@@ -7,7 +7,7 @@
 import type { FeatureSchema } from './model/index.js';
 import { forEachLine, parseJsonBody } from './body-pieces.js';
 import { plainCsvRows } from './fast-csv.js';
-import { fastRows } from './fast-rows.js';
+import { noteOrder, readRows } from './key-orders.js';
 import { namesInSchema } from './quick-row-check.js';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from './request-problem.js';
 
@@ -78,15 +78,20 @@ export async function batchRows(contentType: string | undefined, bytes: Buffer, 
   const type = mediaType(contentType);
   let batch: BatchRows;
   if (type === 'application/json') {
-    // Rows in the schema's key order are read by its own reader, in half JSON.parse's time (serve/fast-rows.ts); it declines anything else, JSON.parse's to judge.
-    const read = fastRows(schema).rows(bytes);
+    // Rows in the schema's key order, or in an order learned from earlier bodies, are read by a reader of their own, in half JSON.parse's time (serve/fast-rows.ts, serve/key-orders.ts); they decline anything else, JSON.parse's to judge.
+    const read = readRows(schema, bytes, 'rows');
     const value = read ?? parseJsonBody(bytes);
     if (!Array.isArray(value)) throw new RequestProblem(400, 'not_a_list', 'a JSON batch is an array of rows ([{…}, {…}]); for one row use POST /predict');
+    if (read === undefined) void noteOrder(schema, value);
     batch = { rows: value, inSchema: read !== undefined };
   } else if (type === 'application/x-ndjson' || type === 'application/jsonl') {
-    // One object a line, each in the schema's key order, is read by the same reader as a JSON array (fastRows(schema).lines); it declines anything else, ndjsonRows' to read and to name the line that fails.
-    const read = fastRows(schema).lines(bytes);
-    batch = read === undefined ? { rows: ndjsonRows(bytes), inSchema: false } : { rows: read, inSchema: true };
+    // One object a line, each in the schema's key order (or a learned one), is read by the same readers as a JSON array (their lines); they decline anything else, ndjsonRows' to read and to name the line that fails.
+    const read = readRows(schema, bytes, 'lines');
+    if (read === undefined) {
+      const rows = ndjsonRows(bytes);
+      void noteOrder(schema, rows);
+      batch = { rows, inSchema: false };
+    } else batch = { rows: read, inSchema: true };
   } else if (type === 'text/csv') {
     batch = await csvRows(bytes, schema);
   } else {
