@@ -29,7 +29,8 @@ be one of its files) and names the directory in a warning.
 --cloud applies the same rule to a remote (-r NAME, else the default remote): it lists the
 remote, prints what it will remove and asks first; without a terminal pass --force. It removes
 run-cache entries, then directory manifests, then files, so an interrupted gc never leaves a
-manifest whose files are gone. --all-branches counts remote-tracking branches (origin/*) as
+manifest whose files are gone; then, on a directory remote, the temp files of killed pushes
+(.tmp-… beside the objects) unchanged for a day. --all-branches counts remote-tracking branches (origin/*) as
 branches too, so a fresh clone keeps what dev, test and main need; branches others have not
 pushed, or that this clone has not fetched, are not kept: git fetch first.`,
   options: {
@@ -101,8 +102,10 @@ async function confirm(io: Io, plan: GcPlan, force: boolean): Promise<boolean> {
   if (cloud.removedObjects.length > shown.length) io.err(`  … and ${cloud.removedObjects.length - shown.length} more (pipe gc … --cloud --dry lists them all)\n`);
   for (const fp of cloud.removedRuns.slice(0, LISTED)) io.err(`  remote ${cloud.remote}: run-cache entry ${fp}\n`);
   if (cloud.removedRuns.length > LISTED) io.err(`  … and ${cloud.removedRuns.length - LISTED} more run-cache entries\n`);
+  for (const t of cloud.removedTemps.slice(0, LISTED)) io.err(`  remote ${cloud.remote}: stale temp file ${t.key}  ${t.size}\n`);
+  if (cloud.removedTemps.length > LISTED) io.err(`  … and ${cloud.removedTemps.length - LISTED} more stale temp files\n`);
   io.err(`${planLine(plan.local, 'will remove')} from the cache\n${planLine(cloud, 'will remove')} from ${remoteName(cloud)}\n`);
-  if (force || (cloud.removedObjects.length === 0 && cloud.removedRuns.length === 0)) return true;
+  if (force || (cloud.removedObjects.length === 0 && cloud.removedRuns.length === 0 && cloud.removedTemps.length === 0)) return true;
   return askConfirmation(`Remove them from ${remoteName(cloud)}? This cannot be undone. [y/N] `);
 }
 
@@ -115,13 +118,17 @@ function report(io: Io, r: GcResult, dry: boolean): void {
   io.out(`${planLine(r.local, verb)}; kept ${r.local.keptObjects} objects and ${r.local.keptRuns} run-cache entries\n`);
   if (!r.cloud) return;
   if (dry) for (const o of r.cloud.removedObjects) io.out(`remote ${r.cloud.remote}: ${o.hash}  ${o.size ?? '?'}\n`);
+  if (dry) for (const t of r.cloud.removedTemps) io.out(`remote ${r.cloud.remote}: stale temp file ${t.key}  ${t.size}\n`);
   io.out(`${planLine(r.cloud, verb)} from ${remoteName(r.cloud)}; kept ${r.cloud.keptObjects} objects and ${r.cloud.keptRuns} run-cache entries there\n`);
 }
 
 function planLine(p: LocalGcPlan | CloudGcPlan, verb: string): string {
   const n = p.removedObjects.length;
   const runs = p.removedRuns.length;
-  return `${verb} ${n} object${n === 1 ? '' : 's'} (${formatBytes(p.freedBytes)}) and ${runs} run-cache entr${runs === 1 ? 'y' : 'ies'}`;
+  const temps = 'removedTemps' in p ? p.removedTemps.length : 0;
+  // Temp files of killed pushes are named only when there are some (most gc runs find none).
+  const tempsPart = temps > 0 ? `, ${temps} stale temp file${temps === 1 ? '' : 's'} of killed pushes` : '';
+  return `${verb} ${n} object${n === 1 ? '' : 's'}${tempsPart} (${formatBytes(p.freedBytes)}) and ${runs} run-cache entr${runs === 1 ? 'y' : 'ies'}`;
 }
 
 function remoteName(p: CloudGcPlan): string {

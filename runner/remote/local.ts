@@ -148,6 +148,16 @@ export class DirectoryRemote implements Remote {
     }
   }
 
+  async tempFile(key: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+    try {
+      const st = await stat(join(this.#root, key));
+      return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+    } catch (err) {
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw this.#failure(err, join(this.#root, key));
+    }
+  }
+
   async upload(key: string, object: LocalObject): Promise<void> {
     const dest = join(this.#root, key);
     this.#recordDir(dirname(dest));

@@ -41,6 +41,12 @@ export interface Remote {
   /** Size of one object, or undefined when it is absent. */
   head(key: string): Promise<number | undefined>;
   /**
+   * A directory remote's temp files (`.tmp-…` beside an object, written and then renamed by a push)
+   * are listed among its keys: their size and last change, or undefined when gone. A store whose
+   * writes leave no temp behind (S3: an object appears whole) has no such method.
+   */
+  tempFile?(key: string): Promise<{ readonly size: number; readonly mtimeMs: number } | undefined>;
+  /**
    * Stores `object` under `key` so that the key is either absent or complete. The bytes sent are
    * hashed as they are read; when they do not match `object.hex` nothing is stored and
    * ObjectMismatch is thrown.

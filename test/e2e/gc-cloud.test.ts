@@ -1,6 +1,6 @@
 /** @module `pipe gc --cloud`: removes from a directory remote and from S3 (s3rver) exactly what no kept revision references, asks first, and deletes manifests before their files. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -237,6 +237,40 @@ describe('pipe gc --cloud, directory remote', MANY_RUNS, () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/remote 'store' lacks \d+ objects? that data\.lock references/);
     expect([...old].some((h) => !after.has(h))).toBe(true);
+  });
+
+  it("removes the temp files a push killed elsewhere left, once a day old, and keeps a younger one", async () => {
+    const repo = await withDirectory();
+    const { dir, view } = ownDirectoryRemote(repo);
+    const before = view.objects();
+    const fanOut = readdirSync(join(dir, 'files/sha256'))[0] as string;
+    const runsFanOut = readdirSync(join(dir, 'runs'))[0] as string;
+    const temp = (key: string, bytes: string, ageHours: number) => {
+      writeFileSync(join(dir, key), bytes);
+      const at = Date.now() / 1000 - ageHours * 3600;
+      utimesSync(join(dir, key), at, at);
+      return key;
+    };
+    // Another machine's push, killed two days ago (no record of it here), and one killed an hour ago.
+    const stale = [temp(`files/sha256/${fanOut}/.tmp-buildbox-311-9f8e7d6c-0`, 'half an object', 48), temp(`runs/${runsFanOut}/.tmp-buildbox-311-9f8e7d6c-1`, '{"stage"', 48)].sort();
+    const young = temp(`files/sha256/${fanOut}/.tmp-buildbox-312-1a2b3c4d-0`, 'still writing?', 1);
+
+    const dry = await ok(repo, ['gc', '-w', '-a', '--cloud', '--dry']);
+    expect([...dry.stdout.matchAll(/^remote store: stale temp file (\S+) {2}(\d+)$/gm)].map((m) => [m[1], Number(m[2])])).toEqual([
+      [stale[0], 14],
+      [stale[1], 8],
+    ]);
+    expect(dry.stdout).toMatch(/^would remove 3 objects, 2 stale temp files of killed pushes \(\d+ B\) and 2 run-cache entries from remote 'store'/m);
+    for (const key of [...stale, young]) expect(existsSync(join(dir, key)), key).toBe(true);
+
+    const r = await ok(repo, ['gc', '-w', '-a', '--cloud', '--force']);
+    expect(r.stderr.match(/^ {2}remote store: stale temp file \S+ {2}\d+$/gm)).toHaveLength(2);
+    expect(r.stdout).toMatch(/^removed 3 objects, 2 stale temp files of killed pushes \(\d+ B\) and 2 run-cache entries from remote 'store'/m);
+    for (const key of stale) expect(existsSync(join(dir, key)), key).toBe(false);
+    expect(existsSync(join(dir, young))).toBe(true);
+    // The objects went as without the temps.
+    expect(view.objects().size).toBe(before.size - 3);
+    expectConsistent(view);
   });
 
   it('manifests go before their files: a file that cannot be deleted stops gc with its manifest and run-cache entries already gone', async () => {

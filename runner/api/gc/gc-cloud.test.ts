@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { serializeManifest } from '../../hash/manifest.js';
 import { DirectoryRemote } from '../../remote/local.js';
 import type { Remote } from '../../remote/remote.js';
 import { runKey } from '../../run-cache/run-cache.js';
-import { planCloudGc, readRemoteContents, removeFromRemote } from './gc-cloud.js';
+import { STALE_TEMP_MS, planCloudGc, readRemoteContents, removeFromRemote } from './gc-cloud.js';
 import { referencedObjects } from './referenced.js';
 
 const made: string[] = [];
@@ -58,7 +58,7 @@ describe('gc --cloud on a remote', () => {
     const { remote, root, calls } = recordedRemote();
     const o = await filled(remote);
     const [f0, f1] = o.files as [string, string];
-    await removeFromRemote({ remote, jobs: 4, plan: { removedObjects: [{ hash: f0, size: 3 }, { hash: o.dir, size: 1 }, { hash: f1, size: 3 }], removedRuns: [o.fp] } });
+    await removeFromRemote({ remote, jobs: 4, plan: { removedObjects: [{ hash: f0, size: 3 }, { hash: o.dir, size: 1 }, { hash: f1, size: 3 }], removedRuns: [o.fp], removedTemps: [] } });
     expect(calls).toEqual([[runKey(o.fp)], [objectKey(o.dir)], [objectKey(f0), objectKey(f1)]]);
     for (const k of [runKey(o.fp), objectKey(o.dir), objectKey(f0), objectKey(f1)]) expect(existsSync(join(root, k)), k).toBe(false);
     expect(existsSync(join(root, runKey(o.junk)))).toBe(true);
@@ -90,5 +90,41 @@ describe('gc --cloud on a remote', () => {
     const unknown = referencedObjects(roots, () => undefined);
     const blind = await planCloudGc({ remote, jobs: 2, contents, referenced: unknown, roots, keepRunCache: false });
     expect(blind.removedObjects).toEqual([]);
+  });
+
+  it("removes a killed push's temp files unchanged for a day, last, and nothing else that is not an object", async () => {
+    const { remote, root, calls } = recordedRemote();
+    const o = await filled(remote);
+    const now = Date.now();
+    const file = (key: string, bytes: string, ageMs: number) => {
+      mkdirSync(join(root, key, '..'), { recursive: true });
+      writeFileSync(join(root, key), bytes);
+      utimesSync(join(root, key), (now - ageMs) / 1000, (now - ageMs) / 1000);
+    };
+    const fileDir = objectKey(o.files[0] as string).replace(/\/[^/]+$/, '');
+    const runDir = runKey(o.fp).replace(/\/[^/]+$/, '');
+    // Another machine's killed push (its own record cannot clean these up): a file's temp and a run-cache entry's.
+    file(`${fileDir}/.tmp-elsewhere-41-0a0b0c0d-7`, 'partial', STALE_TEMP_MS + 60_000);
+    file(`${runDir}/.tmp-elsewhere-41-0a0b0c0d-8`, '{"sta', STALE_TEMP_MS + 60_000);
+    // A push writing right now, an hour-old one, and names that are not temps of a push: all kept.
+    file(`${fileDir}/.tmp-here-42-01020304-0`, 'writing', 1_000);
+    file(`${fileDir}/.tmp-here-42-01020304-1`, 'stalled', 60 * 60_000);
+    file(`${fileDir}/notes.txt`, 'a user file', STALE_TEMP_MS * 30);
+    file(`files/sha256/.tmp-elsewhere-41-0a0b0c0d-9`, 'not in a fan-out directory', STALE_TEMP_MS * 30);
+    file(`files/sha256/zz/.tmp-elsewhere-41-0a0b0c0d-10`, 'not a fan-out directory', STALE_TEMP_MS * 30);
+
+    const contents = await readRemoteContents({ remote, jobs: 2 });
+    const roots = new Map([[o.dir, 'feats']]);
+    const manifests = new Map([[o.dir, JSON.parse(o.manifest) as []]]);
+    const plan = await planCloudGc({ remote, jobs: 2, contents, referenced: referencedObjects(roots, (h) => manifests.get(h)), roots, keepRunCache: false, now });
+    const stale = [`${fileDir}/.tmp-elsewhere-41-0a0b0c0d-7`, `${runDir}/.tmp-elsewhere-41-0a0b0c0d-8`].sort();
+    expect(plan.removedTemps).toEqual(stale.map((key) => ({ key, size: key.startsWith('runs') ? 5 : 7 })));
+    expect(plan).toMatchObject({ removedObjects: [], removedRuns: [], keptObjects: 3, freedBytes: 12 });
+
+    await removeFromRemote({ remote, jobs: 2, plan });
+    expect(calls).toEqual([stale]);
+    for (const key of stale) expect(existsSync(join(root, key)), key).toBe(false);
+    for (const key of [`${fileDir}/.tmp-here-42-01020304-0`, `${fileDir}/.tmp-here-42-01020304-1`, `${fileDir}/notes.txt`, 'files/sha256/.tmp-elsewhere-41-0a0b0c0d-9', 'files/sha256/zz/.tmp-elsewhere-41-0a0b0c0d-10', objectKey(o.dir)])
+      expect(existsSync(join(root, key)), key).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-/** @module `pipe gc --cloud`: what a remote holds, which of it goes, and removing it in the order readers rely on (run-cache entries, then manifests, then files). */
+/** @module `pipe gc --cloud`: what a remote holds, which of it goes, and removing it in the order readers rely on (run-cache entries, then manifests, then files; then stale temp files). */
 import { objectKey, parseHash } from '../../cache/object-store.js';
 import type { ManifestEntry } from '../../hash/manifest.js';
 import { readRemoteManifest } from '../../remote/read-remote-manifest.js';
@@ -14,7 +14,20 @@ export interface RemoteContents {
   readonly objects: ReadonlyMap<string, number | undefined>;
   /** Fingerprint → the remote's own entry, or undefined when it cannot be read or is not well formed. */
   readonly runs: ReadonlyMap<string, RunRecord | undefined>;
+  /** Keys of a directory remote's temp files (`.tmp-…` in a fan-out directory): a push writes each and renames it to its object. */
+  readonly temps: readonly string[];
 }
+
+/**
+ * A temp file unchanged for this long is a killed push's, whose writer's own record could not
+ * clean it up (another machine, pid namespace or boot; see docs/RELIABILITY.md): a push writing
+ * it changes it with every block, and renames it once whole. Git gives its temp objects two weeks;
+ * a push's temps are rewritten on the next push anyway, so a day is ample.
+ */
+export const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
+
+/** A directory remote's temp file: `.tmp-` then the writer's prefix, in a fan-out directory (local.ts #tempPath). */
+const TEMP_KEY = /^(?:files\/sha256|runs)\/[0-9a-f]{2}\/\.tmp-[^/]+$/;
 
 export interface CloudGcPlan {
   readonly remote: string;
@@ -22,6 +35,8 @@ export interface CloudGcPlan {
   /** Size undefined only when the remote could not say (the object vanished meanwhile). */
   readonly removedObjects: readonly { readonly hash: string; readonly size: number | undefined }[];
   readonly removedRuns: readonly string[];
+  /** Temp files of killed pushes, unchanged for STALE_TEMP_MS (a directory remote's only). */
+  readonly removedTemps: readonly { readonly key: string; readonly size: number }[];
   readonly keptObjects: number;
   readonly keptRuns: number;
   /** Entries kept because they could not be read as run-cache entries (gc cannot tell what they restore). */
@@ -36,14 +51,20 @@ export interface CloudGcPlan {
  */
 export async function readRemoteContents({ remote, jobs }: { remote: Remote; jobs: number }): Promise<RemoteContents> {
   const objects = new Map<string, number | undefined>();
+  const temps: string[] = [];
+  const keepTemp = (key: string) => {
+    if (remote.tempFile !== undefined && TEMP_KEY.test(key)) temps.push(key);
+  };
   for (const [key, size] of await remote.list(OBJECTS_PREFIX, jobs)) {
     const hash = hashOfKey(key);
     if (hash) objects.set(hash, size);
+    else keepTemp(key);
   }
   const fps: string[] = [];
   for (const key of (await remote.list(RUNS_PREFIX, jobs)).keys()) {
     const fp = fingerprintOfKey(key);
     if (fp) fps.push(fp);
+    else keepTemp(key);
   }
   const runs = new Map<string, RunRecord | undefined>();
   await runTransfers({
@@ -56,7 +77,7 @@ export async function readRemoteContents({ remote, jobs }: { remote: Remote; job
       runs.set(fp, bytes ? parseRunRecord(bytes) : undefined);
     },
   });
-  return { objects, runs };
+  return { objects, runs, temps: temps.sort() };
 }
 
 /** Manifests the cache lacks, read from the remote into memory (only those it lists); ones that do not match their name or are malformed are left out. */
@@ -98,6 +119,7 @@ export async function planCloudGc({
   referenced,
   roots,
   keepRunCache,
+  now = Date.now(),
 }: {
   remote: Remote;
   jobs: number;
@@ -105,6 +127,8 @@ export async function planCloudGc({
   referenced: Referenced;
   roots: ReadonlyMap<string, string>;
   keepRunCache: boolean;
+  /** Milliseconds since the epoch, for a temp file's age. */
+  now?: number;
 }): Promise<CloudGcPlan> {
   const removedObjects: { hash: string; size: number | undefined }[] = [];
   for (const [hash, size] of contents.objects) if (isRemovable(referenced, hash)) removedObjects.push({ hash, size });
@@ -127,26 +151,43 @@ export async function planCloudGc({
     if (!rec) unreadableRuns++;
     else if (!keepRunCache && !rec.outs.every((x) => roots.has(x.hash))) removedRuns.push(fp);
   }
+  const removedTemps: { key: string; size: number }[] = [];
+  const tempFile = remote.tempFile?.bind(remote);
+  if (tempFile) {
+    await runTransfers({
+      items: contents.temps,
+      jobs,
+      size: () => 0,
+      verb: 'checking',
+      work: async (key) => {
+        const temp = await tempFile(key);
+        if (temp && now - temp.mtimeMs > STALE_TEMP_MS) removedTemps.push({ key, size: temp.size });
+      },
+    });
+  }
+  removedTemps.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     remote: remote.name,
     where: remote.where,
     removedObjects,
     removedRuns: removedRuns.sort(),
+    removedTemps,
     keptObjects: contents.objects.size - removedObjects.length,
     keptRuns: contents.runs.size - removedRuns.length,
     unreadableRuns,
-    freedBytes: removedObjects.reduce((s, o) => s + (o.size ?? 0), 0),
+    freedBytes: removedObjects.reduce((s, o) => s + (o.size ?? 0), 0) + removedTemps.reduce((s, t) => s + t.size, 0),
   };
 }
 
 /**
  * The reverse of push's order, one step after the other: run-cache entries (which vouch for their
  * outs), then directory manifests (which vouch for their files), then files. Interrupted at any
- * point, the remote holds no entry or manifest whose objects are gone.
+ * point, the remote holds no entry or manifest whose objects are gone. Stale temp files, which
+ * vouch for nothing, last.
  */
-export async function removeFromRemote({ remote, jobs, plan }: { remote: Remote; jobs: number; plan: Pick<CloudGcPlan, 'removedObjects' | 'removedRuns'> }): Promise<void> {
+export async function removeFromRemote({ remote, jobs, plan }: { remote: Remote; jobs: number; plan: Pick<CloudGcPlan, 'removedObjects' | 'removedRuns' | 'removedTemps'> }): Promise<void> {
   const dirs: string[] = [];
   const files: string[] = [];
   for (const { hash } of plan.removedObjects) (parseHash(hash)?.isDir ? dirs : files).push(objectKey(hash));
-  for (const step of [plan.removedRuns.map(runKey), dirs, files]) if (step.length) await remote.remove(step, jobs);
+  for (const step of [plan.removedRuns.map(runKey), dirs, files, plan.removedTemps.map((t) => t.key)]) if (step.length) await remote.remove(step, jobs);
 }
