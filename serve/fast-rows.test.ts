@@ -50,6 +50,17 @@ describe('fastRows', () => {
     }
   });
 
+  it("says whether a body's first row is one it reads (after a BOM, whitespace, an opening bracket), whatever follows", () => {
+    const schema = featureSchema(customerTable);
+    const [row, next] = churnRows(2) as [Record<string, unknown>, Record<string, unknown>];
+    const reader = fastRows(schema);
+    const reversed = Object.fromEntries(Object.entries(row).reverse());
+    for (const text of [`[${JSON.stringify(row)}]`, `\ufeff \n[ ${JSON.stringify(row, null, 1)}, {"broken"`, `${JSON.stringify(row)}\n${JSON.stringify(reversed)}\n`, `\n\n${JSON.stringify(row)}`])
+      expect(reader.first(Buffer.from(text)), text).toBe(true);
+    for (const text of [`[${JSON.stringify(reversed)},${JSON.stringify(next)}]`, `[[${JSON.stringify(row)}]]`, `[${JSON.stringify({ ...row, extra: 1 })}]`, '', '[', '[]', `[${JSON.stringify(row).slice(0, -1)}`])
+      expect(reader.first(Buffer.from(text)), text).toBe(false);
+  });
+
   it('is generated once per schema: the same names and enum members in the same order', () => {
     expect(fastRows(SCHEMA)).toBe(fastRows(SCHEMA));
     expect(fastRows({ ...SCHEMA })).toBe(fastRows(SCHEMA));

@@ -15,9 +15,15 @@ export interface FastRows {
   readonly row: (bytes: Buffer) => unknown;
   /** NDJSON: the rows of its lines, as serve/batch-input.ts's ndjsonRows gives them (JSON.parse of each line that is not blank). */
   readonly lines: (bytes: Buffer) => unknown[] | undefined;
+  /**
+   * Whether the body's first row (after a BOM, whitespace and an opening `[`) is one this reader
+   * reads: a few compares that say which of several readers to try on the whole body
+   * (serve/key-orders.ts). Yes does not mean the body is read.
+   */
+  readonly first: (bytes: Buffer) => boolean;
 }
 
-const NEVER: FastRows = { rows: () => undefined, row: () => undefined, lines: () => undefined };
+const NEVER: FastRows = { rows: () => undefined, row: () => undefined, lines: () => undefined, first: () => false };
 
 const readers = new WeakMap<FeatureSchema, FastRows>();
 /** By what the code is made of (names in order, enum members): a reload of the same schema reuses the reader V8 has compiled already. */
@@ -238,6 +244,14 @@ function lines(b) {
   R = undefined;
   return out;
 }
+function first(b) {
+  const n = b.length;
+  let p = begin(b);
+  if (b[p] === 91) p = ws(b, p + 1);
+  p = object(b, new DataView(b.buffer, b.byteOffset, n), n, p);
+  R = undefined;
+  return p >= 0;
+}
 // Whitespace within a line: JSON's but the line feed, which ends it. Never read at n: a read past the end, the first
 // time a body ends in whitespace without a line feed, threw away the compiled code of lines ("out of bounds").
 function lineWs(b, p, n) {
@@ -245,7 +259,7 @@ function lineWs(b, p, n) {
   while (p < n && ((c = b[p]) === 32 || c === 13 || c === 9)) p++;
   return p;
 }
-return { rows, row, lines };`;
+return { rows, row, lines, first };`;
 
 /**
  * The scalar readers every generated reader shares: each takes the body and the position of a

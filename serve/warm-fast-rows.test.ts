@@ -38,6 +38,7 @@ describe('warmFastRows', () => {
       calls: 0,
       linesCalls: 0,
       row: reader.row,
+      first: reader.first,
       lines: (bytes: Buffer) => {
         wrapper.linesCalls++;
         return reader.lines(bytes);
@@ -88,6 +89,7 @@ describe('warmFastRows', () => {
         now: () => clock,
         row: () => undefined,
         lines: () => undefined,
+        first: () => false,
         rows: (bytes: Buffer) => {
           clock += ms(reader.calls++);
           return bytes.length > 0 ? [] : undefined;
