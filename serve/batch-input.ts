@@ -82,14 +82,14 @@ export async function batchRows(contentType: string | undefined, bytes: Buffer, 
     const read = readRows(schema, bytes, 'rows');
     const value = read ?? parseJsonBody(bytes);
     if (!Array.isArray(value)) throw new RequestProblem(400, 'not_a_list', 'a JSON batch is an array of rows ([{…}, {…}]); for one row use POST /predict');
-    if (read === undefined) void noteOrder(schema, bytes, 'rows', value);
+    if (read === undefined) void noteOrder(schema, value);
     batch = { rows: value, inSchema: read !== undefined };
   } else if (type === 'application/x-ndjson' || type === 'application/jsonl') {
     // One object a line, each in the schema's key order (or a learned one), is read by the same readers as a JSON array (their lines); they decline anything else, ndjsonRows' to read and to name the line that fails.
     const read = readRows(schema, bytes, 'lines');
     if (read === undefined) {
       const rows = ndjsonRows(bytes);
-      void noteOrder(schema, bytes, 'lines', rows);
+      void noteOrder(schema, rows);
       batch = { rows, inSchema: false };
     } else batch = { rows: read, inSchema: true };
   } else if (type === 'text/csv') {

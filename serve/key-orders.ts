@@ -6,14 +6,16 @@
  * learned from the bodies JSON.parse read: the second body whose first row has it gets a reader
  * generated for it (the same generator, the properties taken in that order, so each row is still
  * exactly JSON.parse's value, its keys in the body's order), warmed in the background as a model's
- * own reader is on load (warm-fast-rows.ts), and kept only if it then reads that body. Bounded
+ * own reader is on load (warm-fast-rows.ts); a body whose other rows are not in its first row's
+order teaches nothing. Bounded
  * whatever callers send: at most LEARNED_PER_SCHEMA readers a schema (the least recently used one
  * makes room), one warm-up at a time and one start every LEARN_INTERVAL_MS, and a declined body is
- * tried by one learned reader at most (the first whose order its first row has).
+ * tried by one learned reader at most: the first whose reader reads its first row (the one whose
+ * order a declined body then shows comes first from then on).
  */
 import type { FeatureSchema } from './model/index.js';
 import { fastRows, generateReader, type FastRows } from './fast-rows.js';
-import { warmReader, type WarmOptions } from './warm-fast-rows.js';
+import { sampleBatch, warmReader, type WarmOptions } from './warm-fast-rows.js';
 
 /** Readers of learned orders kept per schema object (a reload brings a new one, which learns again). */
 export const LEARNED_PER_SCHEMA = 4;
@@ -21,7 +23,7 @@ export const LEARNED_PER_SCHEMA = 4;
 export const SEEN_BEFORE_LEARNING = 2;
 /** Between the starts of two learnings for one schema: a caller sending ever new orders costs at most one warm-up (≤ 400 ms, in yielding turns) this often. */
 export const LEARN_INTERVAL_MS = 10_000;
-/** Orders counted but not yet learned, and orders found of no use, per schema, before each count starts again. */
+/** Orders counted but not yet learned, per schema, before the count starts again. */
 const REMEMBERED = 64;
 
 interface Learned {
@@ -36,8 +38,6 @@ interface Orders {
   readonly ready: Learned[];
   /** Bodies seen by their first row's key order (its JSON), for orders not yet learned. */
   readonly seen: Map<string, number>;
-  /** Orders whose reader did not read the body that taught it (its other rows were in another order): not learned again. */
-  readonly useless: Set<string>;
   /** Orders ready or warming. */
   readonly learned: Set<string>;
   warming: boolean;
@@ -103,11 +103,25 @@ function inOrder(schema: FeatureSchema, order: readonly string[]): FeatureSchema
   return { ...schema, properties: Object.fromEntries(order.map((name) => [name, schema.properties[name] as Readonly<Record<string, unknown>>])) };
 }
 
-/** Adds `key` to a bounded memory: full, it starts again. */
-function remember<T>(memory: Map<string, T> | Set<string>, key: string, value?: T): void {
-  if (memory.size >= REMEMBERED && !memory.has(key)) memory.clear();
-  if (memory instanceof Map) memory.set(key, value as T);
-  else memory.add(key);
+/** Counts a body of the order `key`: a bounded memory, which starts again when full. */
+function count(seen: Map<string, number>, key: string, times: number): void {
+  if (seen.size >= REMEMBERED && !seen.has(key)) seen.clear();
+  seen.set(key, times);
+}
+
+/** Whether every row is an object whose keys come in `order` (a row may leave some out). */
+function allIn(rows: readonly unknown[], order: readonly string[]): boolean {
+  const place = new Map(order.map((name, i) => [name, i]));
+  for (const row of rows) {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
+    let last = -1;
+    for (const key of Object.keys(row)) {
+      const at = place.get(key);
+      if (at === undefined || at <= last) return false;
+      last = at;
+    }
+  }
+  return true;
 }
 
 export interface NoteOptions extends WarmOptions {
@@ -116,22 +130,30 @@ export interface NoteOptions extends WarmOptions {
 }
 
 /**
- * After JSON.parse read a batch body (`bytes`, of `kind`) the readers declined (its `rows`): counts
- * its first row's key order, and the SEEN_BEFORE_LEARNING-th time starts learning it, when no other
- * learning for this schema is warming and the last started LEARN_INTERVAL_MS ago. Resolves when that
- * order's reader is warmed and kept or dropped (at once when nothing was started); never rejects.
+ * After JSON.parse read a batch body the readers declined (its `rows`): counts its first row's key
+ * order, and the SEEN_BEFORE_LEARNING-th time starts learning it, when every row of the body is in
+ * that order, no other learning for this schema is warming and the last started LEARN_INTERVAL_MS
+ * ago. Resolves when that order's reader is warmed and kept (at once when nothing was started);
+ * never rejects.
  */
-export function noteOrder(schema: FeatureSchema, bytes: Buffer, kind: 'rows' | 'lines', rows: readonly unknown[], { clock = () => performance.now(), ...warm }: NoteOptions = {}): Promise<void> {
+export function noteOrder(schema: FeatureSchema, rows: readonly unknown[], { clock = () => performance.now(), ...warm }: NoteOptions = {}): Promise<void> {
   const order = rowOrder(schema, rows[0]);
   if (order === undefined) return Promise.resolve();
   let orders = bySchema.get(schema);
-  if (orders === undefined) bySchema.set(schema, (orders = { ready: [], seen: new Map(), useless: new Set(), learned: new Set(), warming: false, lastStart: -Infinity, tick: 0 }));
+  if (orders === undefined) bySchema.set(schema, (orders = { ready: [], seen: new Map(), learned: new Set(), warming: false, lastStart: -Infinity, tick: 0 }));
   const key = JSON.stringify(order);
-  if (orders.learned.has(key) || orders.useless.has(key)) return Promise.resolve();
+  if (orders.learned.has(key)) {
+    // Learned, yet this body was declined: another learned reader read its first row first (one that left keys
+    // out fits several orders). This order's comes first from now on, so its bodies are tried by their own reader.
+    const at = orders.ready.findIndex((learned) => learned.key === key);
+    if (at > 0) orders.ready.unshift(...orders.ready.splice(at, 1));
+    return Promise.resolve();
+  }
   const seen = (orders.seen.get(key) ?? 0) + 1;
   const now = clock();
-  if (seen < SEEN_BEFORE_LEARNING || orders.warming || now - orders.lastStart < LEARN_INTERVAL_MS) {
-    remember(orders.seen, key, seen);
+  // A body whose other rows take other orders teaches nothing (its reader would not read it); the next may.
+  if (seen < SEEN_BEFORE_LEARNING || orders.warming || now - orders.lastStart < LEARN_INTERVAL_MS || !allIn(rows, order)) {
+    count(orders.seen, key, Math.min(seen, SEEN_BEFORE_LEARNING));
     return Promise.resolve();
   }
   orders.seen.delete(key);
@@ -145,7 +167,6 @@ export function noteOrder(schema: FeatureSchema, bytes: Buffer, kind: 'rows' | '
     learning.warming = false;
     if (!keep) {
       learning.learned.delete(key);
-      remember(learning.useless, key);
       return;
     }
     if (learning.ready.length >= LEARNED_PER_SCHEMA) {
@@ -156,8 +177,8 @@ export function noteOrder(schema: FeatureSchema, bytes: Buffer, kind: 'rows' | '
     learning.ready.push({ reader, key, used: ++learning.tick });
   };
   return warmReader(reader, view, warm).then(
-    // Kept only if it reads the body that taught it: a first row in one order and the others in another teach nothing.
-    () => done(reader[kind](bytes) !== undefined),
+    // A reader that declines its own sample batch (a schema the generator cannot read) would read nothing.
+    () => done(reader.rows(sampleBatch(view, 1)) !== undefined),
     () => done(false),
   );
 }

@@ -23,6 +23,8 @@ const WRITER = /^remote-writer-(\d+)-[0-9a-f]{8}\.json$/;
 const FAN_OUT = /^(files\/sha256|runs)\/[0-9a-f]{2}$/;
 /** A writer's temp prefix, as #tmpPrefix makes it. */
 const PREFIX = /^[^/\\]+-\d+-[0-9a-f]{8}-$/;
+/** A temp file's key as a push names it: `.tmp-` and its prefix, then a count (#tempPath) or a thread and a count (copy-object.ts), in a fan-out directory. */
+const TEMP_KEY = /^(?:files\/sha256|runs)\/[0-9a-f]{2}\/\.tmp-[^/\\]+-\d+-[0-9a-f]{8}-\d+(?:-\d+)?$/;
 
 let machine: string | undefined;
 /**
@@ -149,6 +151,8 @@ export class DirectoryRemote implements Remote {
   }
 
   async tempFile(key: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+    // Only what a push names so: a user's own `.tmp-notes` beside the objects is not one.
+    if (!TEMP_KEY.test(key)) return undefined;
     try {
       const st = await stat(join(this.#root, key));
       return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;

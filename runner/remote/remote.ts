@@ -42,7 +42,8 @@ export interface Remote {
   head(key: string): Promise<number | undefined>;
   /**
    * A directory remote's temp files (`.tmp-…` beside an object, written and then renamed by a push)
-   * are listed among its keys: their size and last change, or undefined when gone. A store whose
+   * are listed among its keys: their size and last change, or undefined when gone or not named as
+   * a push names its temps (a user's own `.tmp-notes` there is not one). A store whose
    * writes leave no temp behind (S3: an object appears whole) has no such method.
    */
   tempFile?(key: string): Promise<{ readonly size: number; readonly mtimeMs: number } | undefined>;

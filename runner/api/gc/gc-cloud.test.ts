@@ -95,7 +95,8 @@ describe('gc --cloud on a remote', () => {
   it("removes a killed push's temp files unchanged for a day, last, and nothing else that is not an object", async () => {
     const { remote, root, calls } = recordedRemote();
     const o = await filled(remote);
-    const now = Date.now();
+    // Whole seconds, so a file given an age has exactly that mtime (the one a day old is kept: older than, not as old as).
+    const now = Math.floor(Date.now() / 1000) * 1000;
     const file = (key: string, bytes: string, ageMs: number) => {
       mkdirSync(join(root, key, '..'), { recursive: true });
       writeFileSync(join(root, key), bytes);
@@ -106,10 +107,13 @@ describe('gc --cloud on a remote', () => {
     // Another machine's killed push (its own record cannot clean these up): a file's temp and a run-cache entry's.
     file(`${fileDir}/.tmp-elsewhere-41-0a0b0c0d-7`, 'partial', STALE_TEMP_MS + 60_000);
     file(`${runDir}/.tmp-elsewhere-41-0a0b0c0d-8`, '{"sta', STALE_TEMP_MS + 60_000);
-    // A push writing right now, an hour-old one, and names that are not temps of a push: all kept.
+    // A push writing right now, an hour-old one, one exactly a day old, and names that are not temps of a push: all kept.
     file(`${fileDir}/.tmp-here-42-01020304-0`, 'writing', 1_000);
     file(`${fileDir}/.tmp-here-42-01020304-1`, 'stalled', 60 * 60_000);
+    file(`${fileDir}/.tmp-here-42-01020304-2`, 'a day', STALE_TEMP_MS);
     file(`${fileDir}/notes.txt`, 'a user file', STALE_TEMP_MS * 30);
+    file(`${fileDir}/.tmp-notes`, 'a user file named like a temp', STALE_TEMP_MS * 30);
+    mkdirSync(join(root, `${fileDir}/.tmp-elsewhere-41-0a0b0c0d-11`));
     file(`files/sha256/.tmp-elsewhere-41-0a0b0c0d-9`, 'not in a fan-out directory', STALE_TEMP_MS * 30);
     file(`files/sha256/zz/.tmp-elsewhere-41-0a0b0c0d-10`, 'not a fan-out directory', STALE_TEMP_MS * 30);
 
@@ -124,7 +128,26 @@ describe('gc --cloud on a remote', () => {
     await removeFromRemote({ remote, jobs: 2, plan });
     expect(calls).toEqual([stale]);
     for (const key of stale) expect(existsSync(join(root, key)), key).toBe(false);
-    for (const key of [`${fileDir}/.tmp-here-42-01020304-0`, `${fileDir}/.tmp-here-42-01020304-1`, `${fileDir}/notes.txt`, 'files/sha256/.tmp-elsewhere-41-0a0b0c0d-9', 'files/sha256/zz/.tmp-elsewhere-41-0a0b0c0d-10', objectKey(o.dir)])
+    for (const key of [
+      `${fileDir}/.tmp-here-42-01020304-0`,
+      `${fileDir}/.tmp-here-42-01020304-1`,
+      `${fileDir}/.tmp-here-42-01020304-2`,
+      `${fileDir}/notes.txt`,
+      `${fileDir}/.tmp-notes`,
+      `${fileDir}/.tmp-elsewhere-41-0a0b0c0d-11`,
+      'files/sha256/.tmp-elsewhere-41-0a0b0c0d-9',
+      'files/sha256/zz/.tmp-elsewhere-41-0a0b0c0d-10',
+      objectKey(o.dir),
+    ])
       expect(existsSync(join(root, key)), key).toBe(true);
+
+    // With objects to remove too, the temps go last, after the files they might have become.
+    calls.length = 0;
+    file(`${fileDir}/.tmp-elsewhere-41-0a0b0c0d-12`, 'partial', STALE_TEMP_MS + 60_000);
+    const none = referencedObjects(new Map(), () => undefined);
+    const all = await planCloudGc({ remote, jobs: 2, contents: await readRemoteContents({ remote, jobs: 2 }), referenced: none, roots: new Map(), keepRunCache: false, now });
+    await removeFromRemote({ remote, jobs: 2, plan: all });
+    expect(calls.map((keys) => keys.length)).toEqual([1, 1, 2, 1]);
+    expect(calls.at(-1)).toEqual([`${fileDir}/.tmp-elsewhere-41-0a0b0c0d-12`]);
   });
 });
