@@ -278,6 +278,13 @@ describe('KServe V2', () => {
       // __proto__ (twice: a SyntaxError in a generated object literal was a 500; with an object for data, the row inherited its fields).
       [{ inputs: [{ name: '__proto__', shape: [1], datatype: 'FP32', data: [1] }, { name: '__proto__', shape: [1], datatype: 'FP32', data: [2] }] }, 'input __proto__: not an input of this model'],
       [{ inputs: [{ name: '__proto__', shape: [1], datatype: 'BYTES', data: [{ age: 30, plan: 'basic' }] }] }, 'input __proto__: not an input of this model'],
+      // Nested otherwise than the shape says: [1] was read as the value 1 (any nesting was flattened).
+      [{ inputs: [{ name: 'age', shape: [3], datatype: 'INT64', data: [30, [1], 40] }] }, 'input age: "data" is nested too deep; give it flat, or nested as "shape" says'],
+      [{ inputs: [{ name: 'age', shape: [2, 1], datatype: 'INT64', data: [[30], 41] }] }, 'input age: "data" is not nested as its shape [2,1] says; give it flat, or nested as "shape" says'],
+      [{ inputs: [{ name: 'age', shape: [2, 1], datatype: 'INT64', data: [[30], [41, 7]] }] }, 'input age: "data" is not nested as its shape [2,1] says; give it flat, or nested as "shape" says'],
+      [{ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: [[30], [41]] }] }, 'input age: "data" is nested too deep; give it flat, or nested as "shape" says'],
+      // Finite as a double, ±Infinity as FP32: scored as nonsense before.
+      [{ inputs: [{ name: 'features', shape: [1, 5], datatype: 'FP32', data: [1, 2, 1e39, 4, 5] }] }, "input features: every value must be a finite number within FP32's range (±3.4e38)"],
     ];
     for (const [body, error] of cases) {
       const r = await post('/v2/models/tiny/infer', JSON.stringify(body));
@@ -292,6 +299,10 @@ describe('KServe V2', () => {
 describe('GET /metrics', () => {
   it('exposes sub-millisecond latency buckets, predictions by label, invalid rows by field (bounded) and the model info', async () => {
     await post('/predict', JSON.stringify({ age: 30, plan: 'basic', favourite_colour: 'red' }));
+    // A field named "" is a field the model does not know, not the row; a row that is no object is the row.
+    const empty = await post('/predict', JSON.stringify({ '': 1, age: 30, plan: 'basic' }));
+    expect((await json(empty)).fields).toEqual([{ field: '', kind: 'unexpected', message: 'a field named "": not an input of this model' }]);
+    await post('/predict/batch', '[5]');
     const r = await app.request('/metrics');
     expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await r.text();
@@ -299,6 +310,8 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^pipe_serve_requests_total\{method="GET",route="\(unmatched\)",status="404"\} 1$/m);
     expect(text).toMatch(/^pipe_serve_predictions_total\{model_version="unversioned",label="[01]",role="primary"\} \d+$/m);
     expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="\(unexpected\)",kind="unexpected"\} [1-9]/m);
+    expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="\(row\)",kind="type"\} [1-9]/m);
+    expect(text).not.toMatch(/^pipe_serve_invalid_rows_total\{field="\(row\)",kind="unexpected"\}/m);
     expect(text).not.toContain('favourite_colour');
     expect(text).toMatch(/^pipe_serve_invalid_rows_total\{field="age",kind="range"\} [1-9]/m);
     expect(text).toMatch(/^pipe_serve_batch_rows_count \d+$/m);

@@ -1,8 +1,8 @@
 /**
  * @module The rows of a /predict/batch body: a JSON array, NDJSON (one JSON object a line) or CSV
  * with a header. CSV fields are text, so a column the feature schema types as a number is read
- * as one ('' = missing, i.e. null); text that is not a number is left as is for the validator to
- * name. Malformed input is a 400 naming the line.
+ * as one ('' = missing, i.e. null) when it is written as JSON writes numbers; other text is left as
+ * is for the validator to name. Malformed input is a 400 naming the line.
  */
 import type { FeatureSchema } from './model/index.js';
 import { forEachLine, parseJsonBody } from './body-pieces.js';
@@ -23,11 +23,18 @@ export function numericColumns(schema: FeatureSchema): Set<string> {
   return numeric;
 }
 
+/**
+ * JSON's number grammar, spaces and tabs around it allowed (a CSV written with padding). A CSV field
+ * of a numeric column is a number when JSON would read it as one: Number() alone also takes 0x0C,
+ * 0b1100, 0o14, '+5', '.5', '007' and a no-break space around, which a JSON body could not send,
+ * and the model would score them as numbers.
+ */
+const JSON_NUMBER = /^[ \t]*-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?[ \t]*$/;
+
 function csvValue(value: string, numeric: boolean): string | number | null {
   if (value === '') return null;
-  if (!numeric) return value;
-  const n = Number(value);
-  return Number.isNaN(n) || value.trim() === '' ? value : n;
+  // Text that is no number stays text, for the validator to name (a 422: expected a number).
+  return numeric && JSON_NUMBER.test(value) ? Number(value) : value;
 }
 
 const csvNumber = (text: string) => csvValue(text, true);

@@ -202,7 +202,8 @@ export function createMetrics({ fields, drift, ...model }: ModelLabels & { field
     },
     setModel,
     observeInvalid(errors) {
-      for (const e of errors) invalidRows.inc({ field: known.has(e.field) ? e.field : e.field === '' ? '(row)' : '(unexpected)', kind: e.kind });
+      // '' is the row itself (not an object), unless it is the name of a field the row has and the model does not.
+      for (const e of errors) invalidRows.inc({ field: known.has(e.field) ? e.field : e.field === '' && e.kind !== 'unexpected' ? '(row)' : '(unexpected)', kind: e.kind });
     },
   };
 }

@@ -47,16 +47,28 @@ export function v2ModelMetadata({ name, version, schema, spec }: { name: string;
   };
 }
 
-/** `data` itself when no element is a list (the usual [N] column): flat() would copy it and look into every value. */
-function flatten(data: readonly unknown[], name: string): readonly unknown[] {
+/**
+ * The tensor's values in row-major order: `data` itself when it is flat (the usual [N] column; no
+ * copy), else read level by level as `shape` says, each list as long as its size there and scalars
+ * at the last. A list where a scalar belongs, or one of another length, is a 400 — flattening any
+ * nesting would read `[1, [2], 3]` as three values. Level by level, not recursively: lists nested
+ * thousands deep (a few KB of body) would exhaust the stack.
+ */
+function flatten(data: readonly unknown[], shape: readonly number[], name: string): readonly unknown[] {
   if (!data.some(Array.isArray)) return data;
-  try {
-    return data.flat(Infinity);
-  } catch (error) {
-    // flat() recurses: lists nested ~6,000 deep (a 12 KB body) exhaust the stack, a 500 otherwise.
-    if (error instanceof RangeError) throw bad(`input ${name}: "data" is nested too deep; give it flat, or nested as "shape" says`);
-    throw error;
+  const otherwise = () => bad(`input ${name}: "data" is not nested as its shape ${JSON.stringify(shape)} says; give it flat, or nested as "shape" says`);
+  let items: readonly unknown[] = [data];
+  for (const size of shape) {
+    const next: unknown[] = [];
+    for (const item of items) {
+      if (!Array.isArray(item)) throw otherwise();
+      if (item.length !== size) throw otherwise();
+      for (const value of item as unknown[]) next.push(value);
+    }
+    items = next;
   }
+  if (items.some(Array.isArray)) throw bad(`input ${name}: "data" is nested too deep; give it flat, or nested as "shape" says`);
+  return items;
 }
 
 function readTensor(value: unknown, i: number): Tensor {
@@ -66,7 +78,7 @@ function readTensor(value: unknown, i: number): Tensor {
   if (!Array.isArray(t.shape) || t.shape.length === 0 || !t.shape.every((d) => Number.isInteger(d) && d >= 1)) throw bad(`input ${t.name}: "shape" must be a non-empty list of sizes of at least 1`);
   if (typeof t.datatype !== 'string') throw bad(`input ${t.name}: "datatype" is missing`);
   if (!Array.isArray(t.data)) throw bad(`input ${t.name}: "data" must be a list`);
-  const data = flatten(t.data, t.name);
+  const data = flatten(t.data, t.shape, t.name);
   const size = t.shape.reduce((a, d) => a * d, 1);
   if (data.length !== size) throw bad(`input ${t.name}: shape ${JSON.stringify(t.shape)} holds ${size} values, "data" has ${data.length}`);
   return { name: t.name, shape: t.shape, datatype: t.datatype, data };
@@ -97,7 +109,8 @@ export function readInferRequest(body: unknown, width: number): { input: InferIn
     const [rows, cols] = features.shape;
     if (features.shape.length !== 2 || cols !== width || rows === undefined) throw bad(`input ${FEATURES_INPUT}: shape must be [N, ${width}], got ${JSON.stringify(features.shape)}`);
     if (!FLOAT_TYPES.has(features.datatype)) throw bad(`input ${FEATURES_INPUT}: datatype must be FP32 (or FP16/FP64), got ${features.datatype}`);
-    if (!features.data.every((v) => typeof v === 'number' && Number.isFinite(v))) throw bad(`input ${FEATURES_INPUT}: every value must be a finite number`);
+    // FP32's range: a finite double beyond it (1e39) would be ±Infinity in the Float32Array and score as nonsense.
+    if (!features.data.every((v) => typeof v === 'number' && Number.isFinite(Math.fround(v)))) throw bad(`input ${FEATURES_INPUT}: every value must be a finite number within FP32's range (±3.4e38)`);
     return { input: { kind: 'matrix', x: Float32Array.from(features.data as number[]), rows }, outputs, ...(id ? { id } : {}) };
   }
   const n = tensors[0]?.shape[0] ?? 0;

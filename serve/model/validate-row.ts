@@ -71,7 +71,8 @@ function rowError(error: ErrorObject, row: unknown): RowError {
   }
   if (error.keyword === 'additionalProperties') {
     const field = String(p.additionalProperty);
-    return { field, kind: 'unexpected', message: `${field}: not an input of this model` };
+    // A key named "" would read as the row itself (": not an input").
+    return { field, kind: 'unexpected', message: `${field === '' ? 'a field named ""' : field}: not an input of this model` };
   }
   const field = fieldOf(error.instancePath);
   const value = field === '' ? row : (row as Record<string, unknown>)[field];
