@@ -40,13 +40,24 @@ function csvValue(value: string, numeric: boolean): string | number | null {
 const csvNumber = (text: string) => csvValue(text, true);
 const csvText = (text: string) => csvValue(text, false);
 
+/** The header's names, as csv-parse's `columns` option takes them; one named twice throws (a 400 naming it). */
+function uniqueColumns(header: string[]): string[] {
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (seen.has(name)) throw new Error(`the header names the column ${JSON.stringify(name)} twice`);
+    seen.add(name);
+  }
+  return header;
+}
+
 /** csv-parse's reading of a CSV body (any quoting, any line break), with its words for a malformed one; `numeric`: the columns read as numbers. */
 export async function parsedCsvRows(bytes: Buffer, numeric: ReadonlySet<string>): Promise<Record<string, unknown>[]> {
   const { parse } = await import('csv-parse/sync');
   let records: Record<string, string>[];
   try {
     // The bytes, not a text: csv-parse works on bytes (it would encode a string back), and no large string is made.
-    records = parse(bytes, { columns: true, skip_empty_lines: true, bom: true, trim: false }) as Record<string, string>[];
+    // A header naming a column twice would keep the last field without a word (a client's bug, like a CSV joined from two): refused, naming it.
+    records = parse(bytes, { columns: uniqueColumns, skip_empty_lines: true, bom: true, trim: false }) as Record<string, string>[];
   } catch (cause) {
     throw new RequestProblem(400, 'malformed_csv', `the CSV body cannot be read (${(cause as Error).message})`, {}, { cause });
   }

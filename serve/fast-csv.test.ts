@@ -26,6 +26,14 @@ describe('CSV numbers', () => {
   });
 });
 
+describe('CSV headers', () => {
+  it('refuses a header that names a column twice (a 400 naming it), where the last field would have won without a word', async () => {
+    for (const body of ['age,plan,age\n1,pro,2\n', 'age,plan,age\n"1",pro,2\n', '"age",plan,"age"\r\n1,pro,2\r\n']) {
+      await expect(csvBatch(Buffer.from(body)), body).rejects.toMatchObject({ status: 400, message: 'the CSV body cannot be read (the header names the column "age" twice)' });
+    }
+  });
+});
+
 /** What a body gives: its rows (keys in order) or the 400's message. */
 async function outcome(read: () => Promise<unknown[]>): Promise<string> {
   try {
