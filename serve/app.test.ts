@@ -261,6 +261,12 @@ describe('KServe V2', () => {
     expect((m.outputs as unknown[]).length).toBe(1);
     expect((m.outputs as { data: number[] }[])[0]?.data).toEqual(got);
     expect(m.id).toMatch(/^[0-9a-f-]{36}$/);
+    // The same values nested as the shape says, row by row: the same answers.
+    const nested = { inputs: [{ name: 'features', shape: [3, 5], datatype: 'FP32', data: [x.slice(0, 5), x.slice(5, 10), x.slice(10, 15)] }], outputs: [{ name: 'probability' }] };
+    expect(((await json(await post('/v2/models/tiny/infer', JSON.stringify(nested)))).outputs as { data: number[] }[])[0]?.data).toEqual(got);
+    // FP32's largest value is one.
+    const edge = { inputs: [{ name: 'features', shape: [3, 5], datatype: 'FP32', data: x.map((v, i) => (i === 0 ? 3.4028234663852886e38 : v)) }] };
+    expect((await post('/v2/models/tiny/infer', JSON.stringify(edge))).status).toBe(200);
   });
 
   it('answers a bad infer request with 400 and {error}', async () => {
@@ -283,8 +289,11 @@ describe('KServe V2', () => {
       [{ inputs: [{ name: 'age', shape: [2, 1], datatype: 'INT64', data: [[30], 41] }] }, 'input age: "data" is not nested as its shape [2,1] says; give it flat, or nested as "shape" says'],
       [{ inputs: [{ name: 'age', shape: [2, 1], datatype: 'INT64', data: [[30], [41, 7]] }] }, 'input age: "data" is not nested as its shape [2,1] says; give it flat, or nested as "shape" says'],
       [{ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: [[30], [41]] }] }, 'input age: "data" is nested too deep; give it flat, or nested as "shape" says'],
-      // Finite as a double, ±Infinity as FP32: scored as nonsense before.
+      // Finite as a double, ±Infinity as FP32: scored as nonsense before (3.4028235677973366e38 is the first double that rounds to it).
       [{ inputs: [{ name: 'features', shape: [1, 5], datatype: 'FP32', data: [1, 2, 1e39, 4, 5] }] }, "input features: every value must be a finite number within FP32's range (±3.4e38)"],
+      [{ inputs: [{ name: 'features', shape: [1, 5], datatype: 'FP32', data: [1, 2, -3.4028235677973366e38, 4, 5] }] }, "input features: every value must be a finite number within FP32's range (±3.4e38)"],
+      // A shape longer than the nesting.
+      [{ inputs: [{ name: 'features', shape: [1, 5, 1], datatype: 'FP32', data: [[1, 2, 3, 4, 5]] }] }, 'input features: "data" is not nested as its shape [1,5,1] says; give it flat, or nested as "shape" says'],
     ];
     for (const [body, error] of cases) {
       const r = await post('/v2/models/tiny/infer', JSON.stringify(body));

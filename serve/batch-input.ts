@@ -24,12 +24,13 @@ export function numericColumns(schema: FeatureSchema): Set<string> {
 }
 
 /**
- * JSON's number grammar, spaces and tabs around it allowed (a CSV written with padding). A CSV field
- * of a numeric column is a number when JSON would read it as one: Number() alone also takes 0x0C,
- * 0b1100, 0o14, '+5', '.5', '007' and a no-break space around, which a JSON body could not send,
- * and the model would score them as numbers.
+ * JSON's number grammar, JSON's whitespace around it allowed (padding; the \r a CSV whose header
+ * line ends in \n leaves on each CRLF row's last field). A CSV field of a numeric column is a number
+ * when JSON would read it as one: Number() alone also takes 0x0C, 0b1100, 0o14, '+5', '.5', '007'
+ * and a no-break space around, which a JSON body could not send, and the model would score them as
+ * numbers.
  */
-const JSON_NUMBER = /^[ \t]*-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?[ \t]*$/;
+const JSON_NUMBER = /^[ \t\r\n]*-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?[ \t\r\n]*$/;
 
 function csvValue(value: string, numeric: boolean): string | number | null {
   if (value === '') return null;
@@ -44,7 +45,7 @@ const csvText = (text: string) => csvValue(text, false);
 function uniqueColumns(header: string[]): string[] {
   const seen = new Set<string>();
   for (const name of header) {
-    if (seen.has(name)) throw new Error(`the header names the column ${JSON.stringify(name)} twice`);
+    if (seen.has(name)) throw new Error(name === '' ? 'the header has more than one column without a name (a spreadsheet export with empty columns?)' : `the header names the column ${JSON.stringify(name)} twice`);
     seen.add(name);
   }
   return header;

@@ -14,7 +14,7 @@ const csvBatch = async (bytes: Buffer) => (await batchRows('text/csv', bytes, sc
 describe('CSV numbers', () => {
   it("reads a numeric column's field as a number only when JSON would (other text is left for the validator to name), by either reader", async () => {
     // Spaces and tabs around a number are padding (as before); any other text, a no-break space too, is no number.
-    const numbers: [string, number][] = [['0', 0], ['-0', -0], ['12', 12], ['-12.5', -12.5], ['1e3', 1000], ['1E+2', 100], ['2.5e-3', 0.0025], ['1e400', Infinity], [' 12', 12], ['12\t ', 12]];
+    const numbers: [string, number][] = [['0', 0], ['-0', -0], ['12', 12], ['-12.5', -12.5], ['1e3', 1000], ['1E+2', 100], ['2.5e-3', 0.0025], ['1e400', Infinity], [' 12', 12], ['12\t ', 12], ['12\r', 12]];
     const texts = ['0x0C', '0b1100', '0o14', '- 1', '+5', '.5', '5.', '007', '1.e5', 'Infinity', '-Infinity', 'NaN', '1_000', '١٢', '\u00a012', '12\u2028'];
     for (const quoted of [false, true]) {
       const field = (v: string) => (quoted ? `"${v}"` : v);
@@ -26,11 +26,27 @@ describe('CSV numbers', () => {
   });
 });
 
+describe('CSV line breaks', () => {
+  it('reads the last number of CRLF rows under a header ended by LF (csv-parse leaves their \\r) as a number', async () => {
+    expect(await csvBatch(Buffer.from('plan,age\nbasic,30\r\npro,31\r\n'))).toEqual([
+      { plan: 'basic', age: 30 },
+      { plan: 'pro', age: 31 },
+    ]);
+  });
+});
+
 describe('CSV headers', () => {
   it('refuses a header that names a column twice (a 400 naming it), where the last field would have won without a word', async () => {
     for (const body of ['age,plan,age\n1,pro,2\n', 'age,plan,age\n"1",pro,2\n', '"age",plan,"age"\r\n1,pro,2\r\n']) {
       await expect(csvBatch(Buffer.from(body)), body).rejects.toMatchObject({ status: 400, message: 'the CSV body cannot be read (the header names the column "age" twice)' });
     }
+    await expect(csvBatch(Buffer.from('\ufeffage,plan,age\n1,pro,2\n'))).rejects.toMatchObject({ status: 400 });
+    await expect(csvBatch(Buffer.from('age,plan,,\n1,pro,,\n'))).rejects.toMatchObject({
+      status: 400,
+      message: 'the CSV body cannot be read (the header has more than one column without a name (a spreadsheet export with empty columns?))',
+    });
+    // One column without a name, or named __proto__, is a field the model does not know, as before (the validator's to name).
+    expect(await csvBatch(Buffer.from('age,plan,\n1,pro,x\n'))).toEqual([{ age: 1, plan: 'pro', '': 'x' }]);
   });
 });
 
