@@ -7,11 +7,11 @@
  * generated for it (the same generator, the properties taken in that order, so each row is still
  * exactly JSON.parse's value, its keys in the body's order), warmed in the background as a model's
  * own reader is on load (warm-fast-rows.ts); a body whose other rows are not in its first row's
-order teaches nothing. Bounded
- * whatever callers send: at most LEARNED_PER_SCHEMA readers a schema (the least recently used one
- * makes room), one warm-up at a time and one start every LEARN_INTERVAL_MS, and a declined body is
- * tried by one learned reader at most: the first whose reader reads its first row (the one whose
- * order a declined body then shows comes first from then on).
+ * order teaches nothing. Bounded whatever callers send: at most LEARNED_PER_SCHEMA readers a schema
+ * (the least recently used one makes room), one warm-up at a time and one start every
+ * LEARN_INTERVAL_MS, and a declined body is tried by one learned reader at most: the first whose
+ * reader reads its first row (the one whose order a declined body then shows comes first from then
+ * on).
  */
 import type { FeatureSchema } from './model/index.js';
 import { fastRows, generateReader, type FastRows } from './fast-rows.js';
