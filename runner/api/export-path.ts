@@ -1,6 +1,6 @@
 /** @module Writes one locked path (a file or a directory, by its hash) as plain files to any directory: objects from the cache, only the missing ones fetched from the remote, every file verified, published by one rename. */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { ObjectStore, parseHash } from '../cache/object-store.js';
@@ -90,16 +90,48 @@ export async function exportPath(o: ExportOptions): Promise<Exported> {
 }
 
 /** Refused before anything is fetched: a destination that holds the repository, lies in .git/ or .pipe/ or behind a symlink out of it, or is not empty (without --force). */
-function checkDestination(o: ExportOptions, dest: string): void {
-  const root = resolve(o.root);
+/**
+ * Refuses an output directory (`dest`, absolute) that a command would replace or write into:
+ * one that holds the repository at `root` (itself or an ancestor: --force would replace it), or
+ * lies in its .git/ or .pipe/ — judged where it really leads (`/elsewhere/link/refs` with link →
+ * the repository is `.git/refs`).
+ */
+export function refuseOutputDir({ root: rootArg, dest: given, command }: { root: string; dest: string; command: string }): void {
+  const root = realpathSync.native(resolve(rootArg));
+  const dest = realPathOf(given);
+  const shown = dest === given ? given : `${given} (through a symlink, ${dest})`;
   if (dest === root || root.startsWith(`${dest}${sep}`)) {
-    throw new PipeError('USAGE', `${o.command}: ${dest} holds the repository; choose another directory with -o DIR`, { command: o.command, flag: '-o' });
+    throw new PipeError('USAGE', `${command}: ${shown} holds the repository; choose another directory with -o DIR`, { command, flag: '-o' });
   }
   if (dest.startsWith(`${root}${sep}`)) {
     const rel = toRepoPath(relative(root, dest).split(sep).join('/'));
-    if (!rel.ok) throw new PipeError('PATH_INVALID', `${o.command}: -o ${dest} ${rel.reason}`, { path: dest, reason: 'output' });
+    if (!rel.ok) throw new PipeError('PATH_INVALID', `${command}: -o ${shown} ${rel.reason}`, { path: given, reason: 'output' });
     new WorkspaceGuard(root).parentOf(rel.path);
   }
+}
+
+/**
+ * `p` with the symlinks of its existing part resolved: the real path of its deepest existing
+ * ancestor, then the components that do not exist yet. A symlink outside the repository that leads
+ * into it (into .git/, say) is then judged by where it leads.
+ */
+function realPathOf(p: string): string {
+  const rest: string[] = [];
+  for (let at = p; ; ) {
+    try {
+      return join(realpathSync.native(at), ...rest);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const parent = dirname(at);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === at) throw err;
+      rest.unshift(basename(at));
+      at = parent;
+    }
+  }
+}
+
+function checkDestination(o: ExportOptions, dest: string): void {
+  refuseOutputDir({ root: o.root, dest, command: o.command });
   if (!o.force && !isEmptyOrAbsent(dest)) {
     const what = lstatSync(dest).isDirectory() ? 'exists and is not empty' : 'exists';
     throw new PipeError('USAGE', `${o.command}: ${dest} ${what}; pass --force to replace it, or choose another directory with -o DIR`, { command: o.command, flag: '-o' });

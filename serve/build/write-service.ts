@@ -66,6 +66,15 @@ async function checkPackage(dir: string): Promise<string | undefined> {
 
 export async function writeService({ cwd, reference, out: outArg, force = false }: { cwd: string; reference?: string; out: string; force?: boolean }): Promise<BuiltService> {
   const out = resolve(cwd, outArg);
+  // Never the repository itself or an ancestor (--force would move it aside and remove it), nor its .git/ or .pipe/, symlinks followed.
+  const { findRoot, isPipeError, refuseOutputDir } = await import('../../runner/index.js');
+  let root: string | undefined;
+  try {
+    root = findRoot(cwd, { orGitTop: true });
+  } catch (error) {
+    if (!isPipeError(error, 'NO_PIPELINE')) throw error;
+  }
+  if (root !== undefined) refuseOutputDir({ root, dest: out, command: 'pipe serve build' });
   if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0) && !force) {
     throw new PipeError('USAGE', `${outArg} exists and is not an empty directory; choose another -o DIR or pass --force to replace it (pipe serve build)`, { command: 'serve build', flag: '--out' });
   }

@@ -1,6 +1,6 @@
 /** @module `pipe model get` in fresh clones: only the model's objects fetched (directory remote and S3), every object verified, the output written whole or not at all. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hexOf, objectPath, readManifest, sha256, storedObjects } from '../helpers/cache.js';
@@ -233,6 +233,20 @@ describe('pipe model get', MANY_RUNS, () => {
     expect(readdirSync(c.dir).filter((n) => n.startsWith('.out.'))).toEqual([`.out.pipe-get-${process.pid}-0badf00d`]);
     const inside = await c.pipe(['model', 'get', 'churn', '-o', '.pipe/cache/x']);
     expect([inside.code, inside.stderr]).toEqual([2, `error: pipe model get: -o ${c.path('.pipe/cache/x')} is inside .pipe/, which pipe manages\n`]);
+    // Through a symlink outside the repository that leads back into it: judged where it leads, --force or not.
+    const link = join(tempDir('pipe-link-'), 'repo');
+    symlinkSync(realpathSync(c.dir), link);
+    const tags = git(c, 'tag', '-l').trim();
+    for (const args of [['-o', join(link, '.git/refs')], ['-o', join(link, '.git/refs'), '--force'], ['-o', join(link, '.pipe/x')]]) {
+      const through = await c.pipe(['model', 'get', 'churn', ...args]);
+      expect([through.code, through.stdout], args.join(' ')).toEqual([2, '']);
+      expect(through.stderr).toMatch(/^error: pipe model get: -o \S+ \(through a symlink, \S+\) is inside \.(git|pipe)\//);
+    }
+    expect(git(c, 'tag', '-l').trim()).toBe(tags);
+    expect(existsSync(join(c.dir, '.git/refs/heads'))).toBe(true);
+    // Into the workspace through it is fine.
+    await ok(c, ['model', 'get', 'churn', '-o', join(link, 'elsewhere')]);
+    expect(readTree(c.path('elsewhere'))).toEqual(f.files['v0.0.2']);
   });
 
   it('exits 2 for references that name nothing, and for a version whose data.lock lacks the artifact, naming the commit', async () => {

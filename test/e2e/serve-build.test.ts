@@ -6,7 +6,7 @@
  * statically (no Docker daemon here).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
@@ -131,6 +131,21 @@ describe('pipe serve build', MANY_RUNS, () => {
     expect(forced.code).toBe(0);
     expect(existsSync(join(dir, 'keep.txt'))).toBe(false);
     expect(existsSync(join(dir, 'server.js'))).toBe(true);
+  });
+
+  it('refuses, even with --force, to replace the repository it runs in or an ancestor, or to write into its .git/ or .pipe/ (symlinks followed)', async () => {
+    const repo = tempDir('pipe-serve-build-repo-');
+    execFileSync('git', ['init', '-q', repo]);
+    writeFileSync(join(repo, 'mine.txt'), 'keep me');
+    const link = join(tempDir('pipe-serve-build-link-'), 'to-repo');
+    symlinkSync(realpathSync(repo), link);
+    for (const out of ['.', '..', '.git/hooks', '.pipe/x', join(link, '.git/refs')]) {
+      const r = await runPipe(repo, ['serve', 'build', join(project, 'build'), '-o', out, '--force']);
+      expect([r.code, r.stdout], out).toEqual([2, '']);
+      expect(r.stderr, out).toMatch(/^error: pipe serve build: (\S+ (\(through a symlink, \S+\) )?holds the repository|-o \S+ (\(through a symlink, \S+\) )?is inside \.(git|pipe)\/)/);
+    }
+    expect(readFileSync(join(repo, 'mine.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(join(repo, '.git/HEAD'))).toBe(true);
   });
 
   it('needs -o DIR (exit 2) and says so', async () => {
