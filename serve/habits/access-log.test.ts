@@ -81,6 +81,26 @@ describe('accessLog', () => {
     expect(lines.at(-1)).toMatchObject({ droppedLogLines: 3 });
   });
 
+  it('ends the log, not the service, when its output fails (the reader of a pipe went away: EPIPE), and says so once', async () => {
+    const out = new PassThrough();
+    const written: string[] = [];
+    out.on('data', (chunk: Buffer) => written.push(chunk.toString()));
+    const warnings: string[] = [];
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: out, warn: (text) => warnings.push(text) }));
+    a.get('/x', (c) => c.text('ok'));
+    expect((await a.request('/x')).status).toBe(200);
+    await waitUntil(() => written.length === 1, 'the first line');
+    // What process.stdout emits once its reader is gone: with no listener, an uncaught exception that ended the service.
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    out.emit('error', epipe);
+    out.emit('error', epipe);
+    for (let i = 0; i < 3; i++) expect((await a.request('/x')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(written).toHaveLength(1);
+    expect(warnings).toEqual(['access log: its output failed (EPIPE); request lines are no longer written, the service goes on\n']);
+  });
+
   it('writes the lines of one turn of the event loop in one write', async () => {
     const writes: string[] = [];
     const a = new Hono<HabitsEnv>();

@@ -22,8 +22,14 @@ export interface AccessLogLine {
 }
 
 export interface AccessLogOptions {
-  /** Where lines go (stdout by default), once per turn of the event loop; lines are dropped rather than queued while the stream is backed up, and their count is written once it drains. */
-  stream?: Pick<Writable, 'write' | 'once'>;
+  /**
+   * Where lines go (stdout by default), once per turn of the event loop; lines are dropped rather
+   * than queued while the stream is backed up, and their count is written once it drains. A stream
+   * that fails (its reader went away: EPIPE) ends the log, not the service.
+   */
+  stream?: Pick<Writable, 'write' | 'once'> & Partial<Pick<Writable, 'on'>>;
+  /** Where the one line saying the log ended goes (stderr by default). */
+  warn?: (text: string) => void;
   /** Milliseconds, monotonic (for the duration). */
   now?: () => number;
 }
@@ -32,14 +38,26 @@ export interface AccessLogOptions {
 export type AccessLogWriter = (c: Context<HabitsEnv>, route: string, status: number, start: number) => void;
 
 /** The access log's clock and line writer, for a layer that runs the habits itself (habit-layer.ts). */
-export function accessLogWriter({ stream = process.stdout, now = () => performance.now() }: AccessLogOptions = {}): { now: () => number; write: AccessLogWriter } {
+export function accessLogWriter({ stream = process.stdout, now = () => performance.now(), warn = (text) => process.stderr.write(text) }: AccessLogOptions = {}): { now: () => number; write: AccessLogWriter } {
   let dropped = 0;
   let backedUp = false;
+  // The stream failed (a log shipper that restarted, `| head`): an unhandled 'error' would have ended the process.
+  let failed = false;
+  stream.on?.('error', (error: NodeJS.ErrnoException) => {
+    if (failed) return;
+    failed = true;
+    try {
+      warn(`access log: its output failed (${error.code ?? error.message}); request lines are no longer written, the service goes on\n`);
+    } catch {
+      // stderr gone too: nothing left to tell
+    }
+  });
   // Lines of one turn of the event loop go out in one write: a stream write costs more than formatting a line.
   let pending = '';
   const flush = () => {
     const text = pending;
     pending = '';
+    if (failed) return;
     if (backedUp) {
       dropped += countLines(text);
       return;
