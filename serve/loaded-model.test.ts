@@ -2,7 +2,7 @@
  * A hot reload loads the next model on the serving process, beside the requests: it must hand the
  * event loop back between its steps, or every request queued behind it waits for the whole load.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,5 +35,16 @@ describe('loadServedModel', () => {
     disposeLoaded(model);
     // One turn per step at least: package files, schema, weights, tfjs model, shape, the engine check against tfjs, the warm-up, the description.
     expect(turns).toBeGreaterThanOrEqual(8);
+  }, 120_000);
+
+  it('refuses a package whose weights (the right size) are NaN: exit 2 at start, the old model kept on a reload', async () => {
+    const bad = join(root, 'nan');
+    cpSync(dir, bad, { recursive: true });
+    const weights = join(bad, 'weights.bin');
+    writeFileSync(weights, Buffer.from(new Float32Array(statSync(weights).size / 4).fill(Number.NaN).buffer));
+    await expect(loadServedModel({ dir: bad, name: 'tiny', source: 'directory' })).rejects.toMatchObject({
+      code: 'SERVE_MODEL_INVALID',
+      message: expect.stringMatching(/model\.json: its weights give NaN for training's imputed row, not a probability \(NaN or infinite weights\?\)/),
+    });
   }, 120_000);
 });

@@ -81,6 +81,8 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
     scorer?.dispose();
     pkg?.dispose();
     removeFetched(served);
+    // A package that loads but cannot score (createScorer's check): exit 2 at start, the old model kept on a reload.
+    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
     throw error;
   }
 }

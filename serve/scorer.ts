@@ -9,7 +9,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 // Not through model/index.ts: the stages import that, and pipeline.yaml lists every file it reaches.
 import { rowEncoder } from './model/row-encoder.js';
-import { loadTf, readLayersModelArtifacts, type ModelPackage, type RawValue, type RowError } from './model/index.js';
+import { ModelPackageError, loadTf, readLayersModelArtifacts, type ModelPackage, type RawValue, type RowError } from './model/index.js';
 import { denseForward, type Forward } from './dense-forward.js';
 import { tfjsDenseForward, type TfjsForward } from './tfjs-dense-forward.js';
 
@@ -110,8 +110,13 @@ export async function createScorer(pkg: ModelPackage, { engine = 'auto' }: { eng
     // Warm-up: one row of training's imputed values through the whole path, and a batch through the large one.
     await nextTurn();
     const imputed = Object.fromEntries(pkg.preprocessing.steps.map((s) => [s.name, s.impute]));
-    await scoreRows([imputed]);
-    await scoreRows(Array.from({ length: TFJS_FROM_ROWS }, () => imputed));
+    // Scores that are no probability (NaN from weights of NaN, of the right size): a model that answers every request with a 500.
+    for (const scores of [await scoreRows([imputed]), await scoreRows(Array.from({ length: TFJS_FROM_ROWS }, () => imputed))]) {
+      const bad = scores.find((p) => !(p >= 0 && p <= 1));
+      if (bad !== undefined) {
+        throw new ModelPackageError({ dir: pkg.dir, file: pkg.metadata.files.model, problem: `its weights give ${bad} for training's imputed row, not a probability (NaN or infinite weights?)` });
+      }
+    }
   } catch (error) {
     dispose();
     throw error;
