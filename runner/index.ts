@@ -41,7 +41,7 @@ export { parseModelReference, isArtifactName, isStageName, type ModelReference }
 export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';
 export { committedOutsFreshness } from './api/committed-outs-freshness.js';
 export { binaryKindAt } from './git/binary-kind-at.js';
-export { createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
+export { assertGitRemote, createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
 export { commitMessages } from './git/commit-messages.js';
 export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';
 export { exportPath, refuseOutputDir, type ExportOptions, type Exported } from './api/export-path.js';

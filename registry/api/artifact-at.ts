@@ -15,6 +15,8 @@ export interface ArtifactAt {
 export async function artifactAt(root: string, name: string, rev: { name: string; commit?: string }, { command, unlocked }: { command: string; unlocked: string }): Promise<ArtifactAt> {
   const r = await import('../../runner/index.js');
   const p = await r.pipelineAt(root, rev);
+  // A pipeline file there that cannot be read declares nothing: say why, not "no 'artifacts:' at all".
+  if (p.state === 'invalid') throw new PipeError('MODEL_UNKNOWN', `the pipeline at ${rev.name} cannot be read for artifact '${name}': ${p.problem}`, { reference: name });
   const declared = p.state === 'found' ? p.declared.artifacts : new Map<string, string>();
   const path = declared.get(name);
   if (!path) {

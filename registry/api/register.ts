@@ -36,7 +36,7 @@ export interface Registered {
 
 export async function registerVersion(o: RegisterOptions): Promise<Registered> {
   const r = await import('../../runner/index.js');
-  if (!r.isArtifactName(o.name)) throw new PipeError('MODEL_UNKNOWN', `'${o.name}' is not an artifact name: use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)`, { reference: o.name });
+  if (!r.isArtifactName(o.name)) throw new PipeError('MODEL_UNKNOWN', `'${o.name}' is not an artifact name: use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names), never '//', at most 200 characters (a git tag holds it)`, { reference: o.name });
   if (o.version !== undefined && o.bump !== undefined) throw new PipeError('USAGE', 'choose --version or --bump, not both (pipe model register)', { command: 'model register', flag: '--bump' });
   if (o.version !== undefined && !r.isVersion(o.version)) throw new PipeError('USAGE', `--version '${o.version}' is not a version: write vMAJOR.MINOR.PATCH (SemVer 2, e.g. v1.2.0 or v1.3.0-rc.1)`, { command: 'model register', flag: '--version' });
   const rev = await r.resolveRevision(o.root, o.rev ?? 'HEAD');

@@ -12,10 +12,26 @@ export async function writeRegistryTag(
 ): Promise<{ tag: string; pushed: boolean }> {
   const r = await import('../../runner/index.js');
   const tag = r.formatTagName(parsed);
+  if (o.push) await r.assertGitRemote(root);
+  await afterLastSecond(root, parsed.artifact);
   const tagger = await r.taggerIdentity(root);
   await r.createAnnotatedTag(root, { name: tag, commit: o.commit, message: o.message ?? r.defaultTagMessage(parsed, o.version), tagger });
   if (o.push) await r.pushTag(root, tag);
   return { tag, pushed: Boolean(o.push) };
+}
+
+/**
+ * Waits, when the artifact's last tag was written in this very second, for the next one. Tagger
+ * dates have whole seconds and the registry orders an artifact's events by them (GTO's rule, a
+ * counter breaking ties): a deregister written in the second of an unassign came before it in
+ * `history` and `show`. A last tag dated later than a second from now (another clock) is not waited for.
+ */
+async function afterLastSecond(root: string, artifact: string): Promise<void> {
+  const r = await import('../../runner/index.js');
+  const last = (await r.readRegistry(root)).get(artifact)?.events.at(-1)?.at;
+  if (last === undefined) return;
+  const wait = (last + 1) * 1000 - Date.now();
+  if (wait > 0 && wait <= 1000) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /** The artifact `name` of the registry, or MODEL_UNKNOWN (exit 2) naming the known ones. */

@@ -44,6 +44,15 @@ export async function createAnnotatedTag(root: string, { name, commit, message, 
 }
 
 /** `git push origin refs/tags/NAME` (the git CLI: it knows the user's credentials and transports). */
+/** Refuses --push before any tag is written when the repository has no git remote `remote`: exit 2, nothing written. */
+export async function assertGitRemote(root: string, remote = 'origin'): Promise<void> {
+  const { execa } = await import('execa');
+  const r = await execa('git', ['remote', 'get-url', remote], { cwd: root, reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) {
+    throw new PipeError('USAGE', `--push: this repository has no git remote '${remote}'; add one (git remote add ${remote} URL) or leave out --push. Nothing was written`, { command: 'model', flag: '--push' });
+  }
+}
+
 export async function pushTag(root: string, name: string, remote = 'origin'): Promise<void> {
   const { execa } = await import('execa');
   // git's own output is not repeated: a remote URL in it may carry a token.

@@ -115,7 +115,7 @@ describe('loadPipeline', () => {
     expect(messages).toEqual(
       expect.arrayContaining([
         "6:11 path '../outside' escapes the repository",
-        "7:3 name 'Churn2' is invalid: use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)",
+        "7:3 name 'Churn2' is invalid: use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names), never '//', at most 200 characters (a git tag holds it)",
         expect.stringMatching(/^10:5 unknown field 'pth' of artifact 'iris'; did you mean 'path'\?/),
       ]),
     );

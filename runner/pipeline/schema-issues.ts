@@ -90,10 +90,14 @@ function wordError(source: YamlSource, path: KeyPath, e: SchemaError): SpecIssue
     case 'maxProperties':
       return issue(source, path, 'must name exactly one path (write `- path: {flags}`)');
     case 'propertyNames':
-    case 'pattern': {
-      // Registry names follow GTO's grammar (runner/registry/tag-name.ts); stage names are freer
+    case 'pattern':
+    case 'maxLength': {
+      // Registry names follow GTO's grammar (runner/registry/tag-name.ts), as git tags can hold them; stage names are freer
       // (and may carry the dvc.yaml they came from, as `pipe import dvc` writes them: `sub/dvc.yaml:train`).
-      const rule = path[0] === 'artifacts' || path[0] === 'registry' ? "use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names)" : "use letters, digits, '_', '.' and '-' (after 'dir/dvc.yaml:' for a stage imported from a dvc.yaml below the root)";
+      const rule =
+        path[0] === 'artifacts' || path[0] === 'registry'
+          ? "use lowercase letters, digits, '-' and '/', starting and ending with a letter or digit (GTO's names), never '//', at most 200 characters (a git tag holds it)"
+          : "use letters, digits, '_', '.' and '-' (after 'dir/dvc.yaml:' for a stage imported from a dvc.yaml below the root)";
       const name = e.propertyName ?? (p.propertyName === undefined ? undefined : String(p.propertyName));
       if (name === undefined) return issue(source, path, `is invalid: ${rule}`);
       return issue(source, path, `name '${name}' is invalid: ${rule}`, name);

@@ -4,6 +4,7 @@ import type { PlotProps, RepoPath } from './pipeline.js';
 import { toRepoPath } from '../fs/repo-path.js';
 import { pipeTemplate } from './plot-template.js';
 import { readPlots } from './read-top-level.js';
+import { isDeclaredArtifactName } from '../registry/tag-name.js';
 
 /** A `plots:` entry: its data file and the props written beside it (only those of the expected types). */
 export interface TrackedPlot {
@@ -82,6 +83,9 @@ export function trackedFiles(pipeline: unknown, dir: RepoPath = '.'): TrackedFil
   const gated = gates.flatMap((g) => (isRecord(g) && typeof g.metric === 'string' ? [g.metric] : []));
   const artifacts = new Map<string, RepoPath>();
   for (const [name, a] of Object.entries(isRecord(pipeline) && isRecord(pipeline.artifacts) ? pipeline.artifacts : {})) {
+    // A name the file may not declare (pipeline.yaml's schema refuses it) is no artifact at any revision: 'models:churn'
+    // in the root would have been registered as GTO's artifact churn of a sub-directory models that declares nothing.
+    if (!isDeclaredArtifactName(name)) continue;
     const r = isRecord(a) && typeof a.path === 'string' ? toRepoPath(a.path, dir) : undefined;
     if (r?.ok) artifacts.set(name, r.path);
   }

@@ -27,6 +27,19 @@ function repoWithTags(tags: [name: string, commit: number, lightweight?: boolean
 }
 
 describe('readRegistry', () => {
+  it('keeps the first registration of a version: a later tag of it on another commit (made by hand) moves nothing', async () => {
+    const { dir, commits } = repoWithTags([
+      ['churn@v1.0.0', 1],
+      ['churn#prod#1', 1],
+      ['churn@v1.0.0#5', 3], // GTO's register-with-counter form, another commit
+    ]);
+    const registry = await readRegistry(dir);
+    const churn = registry.get('churn');
+    expect(churn?.versions.map((v) => [v.version, v.commit])).toEqual([['v1.0.0', commits[0]]]);
+    expect(churn?.stages.get('prod')?.[0]).toMatchObject({ version: 'v1.0.0', commit: commits[0] });
+    expect(resolveModelReference(registry, 'churn@v1.0.0')).toMatchObject({ commit: commits[0] });
+  });
+
   it('reads versions, stage holders and events from annotated tags only, packed or loose', async () => {
     const { dir, commits } = repoWithTags([
       ['churn@v1.0.0', 1],

@@ -104,6 +104,9 @@ function artifactState(name: string, raw: readonly RegistryEvent[], otherCounter
   for (const e of raw) {
     maxCounter = Math.max(maxCounter, e.counter ?? 0);
     if (e.action === 'register' && e.version) {
+      // A version is registered once (GTO refuses a second registration): a later tag of it, made by hand on another
+      // commit, would otherwise move the version there without a word.
+      if (versions.has(e.version)) continue;
       versions.set(e.version, { version: e.version, commit: e.commit, registeredAt: e.at, by: e.by, active: true });
       versionOfCommit.set(e.commit, e.version); // registered again after a deregister: the newer version
     } else if (e.action === 'deregister' && e.version) {

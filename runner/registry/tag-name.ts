@@ -87,12 +87,26 @@ export function defaultTagMessage(t: ParsedTag, version?: string): string {
   }
 }
 
+/**
+ * The longest artifact or stage name: a tag holds it and a version and counter after it, and git
+ * keeps a tag as a file whose name (past the last '/') may not pass 255 bytes.
+ */
+export const MAX_NAME_LENGTH = 200;
+
+/** GTO's grammar allows `a//b`, which no git tag can be (git refuses an empty path component). */
+const taggable = (name: string) => name.length <= MAX_NAME_LENGTH && !name.includes('//');
+
 export function isArtifactName(name: string): boolean {
-  return FULLNAME_RE.test(name);
+  return FULLNAME_RE.test(name) && taggable(name);
+}
+
+/** A name an `artifacts:` section may declare: no `dir:` (that is how a sub-directory's artifacts are named from outside). */
+export function isDeclaredArtifactName(name: string): boolean {
+  return NAME_RE.test(name) && taggable(name);
 }
 
 export function isStageName(name: string): boolean {
-  return NAME_RE.test(name);
+  return NAME_RE.test(name) && taggable(name);
 }
 
 export function isVersion(v: string): boolean {

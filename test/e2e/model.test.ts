@@ -171,6 +171,32 @@ describe('pipe model register', () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, "error: the pipeline at HEAD declares no artifact 'iris' (artifacts: churn); add it under 'artifacts:' in pipeline.yaml\n"]);
   });
 
+  it('refuses --push without a git remote origin before writing anything, and names no git tag can hold; a root file cannot declare a sub-directory name', async () => {
+    const repo = await modelRepo();
+    const tags = gitIn(repo, 'tag', '-l');
+    const noOrigin = await repo.pipe(['model', 'register', 'churn', '--push']);
+    expect([noOrigin.code, noOrigin.stderr]).toEqual([2, "error: --push: this repository has no git remote 'origin'; add one (git remote add origin URL) or leave out --push. Nothing was written\n"]);
+    expect(gitIn(repo, 'tag', '-l')).toBe(tags);
+    // GTO's grammar allows a//b, which no git tag can hold (a crash of register before); 'models:churn' is how a sub-directory's artifact is named from outside.
+    const pipeline = repo.read('pipeline.yaml');
+    const cases: [name: string, why: string][] = [
+      ['a//b', "name 'a//b' is invalid"],
+      ['x'.repeat(201), `name '${'x'.repeat(201)}' is invalid`],
+      ['models:churn', "name 'models:churn' is invalid"],
+    ];
+    for (const [name, why] of cases) {
+      repo.write('pipeline.yaml', pipeline.replace(/^artifacts:\n/m, `artifacts:\n  '${name}': {path: models/churn}\n`));
+      const status = await repo.pipe(['status']);
+      expect([status.code, status.stderr], name).toEqual([2, expect.stringContaining(why)]);
+      gitIn(repo, 'commit', '-qam', `declare ${name.slice(0, 20)}`);
+      const register = await repo.pipe(['model', 'register', name]);
+      expect([register.code, register.stdout], name).toEqual([2, '']);
+      expect(register.stderr, name).not.toMatch(/internal error|This is a bug/);
+      expect(gitIn(repo, 'tag', '-l'), name).toBe(tags);
+      gitIn(repo, 'reset', '-q', '--hard', 'HEAD~1');
+    }
+  });
+
   it('refuses a revision whose data.lock does not hold the artifact, and --push sends the tag to origin', async () => {
     const repo = await modelRepo();
     const origin = makeRepo();
