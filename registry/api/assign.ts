@@ -3,6 +3,7 @@ import { PipeError } from '../../runner/command/index.js';
 import type { ArtifactState, VersionState } from '../../runner/index.js';
 import { isoTime } from '../iso-time.js';
 import { modelUnknown, refused, writeRegistryTag } from './registry-tag.js';
+import { artifactAt } from './artifact-at.js';
 
 export interface AssignOptions {
   readonly root: string;
@@ -42,6 +43,8 @@ export async function assignStage(o: AssignOptions): Promise<Assigned> {
     if (!v) throw modelUnknown(o.name, `no version of ${o.name} is registered at ${rev.name}${rev.commit ? ` (${rev.commit.slice(0, 7)})` : ''}: pipe model register ${o.name} ${o.rev ?? 'HEAD'} first, or pass --version`);
   }
   if (!v.active) throw refused(`${o.name}@${v.version} was deregistered; register a new version instead`);
+  // A version tagged by hand on a commit without the artifact: the stage would name something `model get` and `serve` cannot load (--force or not).
+  await artifactAt(o.root, o.name, { name: `${o.name}@${v.version}`, commit: v.commit }, { command: 'model assign', unlocked: `that version cannot be assigned a stage; register one whose data.lock holds it` });
   const holder = artifact.stages.get(o.stage)?.[0];
   if (holder?.version === v.version && !o.force) throw refused(`${o.name}@${v.version} holds '${o.stage}' already (since ${isoTime(holder.since)})`);
   const i = stages.indexOf(o.stage);

@@ -195,6 +195,15 @@ describe('pipe model register', () => {
       expect(gitIn(repo, 'tag', '-l'), name).toBe(tags);
       gitIn(repo, 'reset', '-q', '--hard', 'HEAD~1');
     }
+    // A version tagged by hand on a commit whose data.lock lacks the artifact takes no stage, --force or not.
+    gitIn(repo, 'rm', '-q', '--cached', 'data.lock');
+    gitIn(repo, 'commit', '-qm', 'no lock');
+    gitIn(repo, 'tag', '-a', 'churn@v5.0.0', '-m', 'Registering artifact churn version v5.0.0', 'HEAD');
+    for (const force of [[], ['--force']]) {
+      const assign = await repo.pipe(['model', 'assign', 'churn', '--stage', 'prod', '--version', 'v5.0.0', ...force]);
+      expect([assign.code, assign.stderr]).toEqual([2, 'error: data.lock at churn@v5.0.0 does not hold models/churn (artifact churn): that version cannot be assigned a stage; register one whose data.lock holds it\n']);
+    }
+    expect(gitIn(repo, 'tag', '-l', 'churn#*')).toBe('');
   });
 
   it('refuses a revision whose data.lock does not hold the artifact, and --push sends the tag to origin', async () => {
