@@ -1,5 +1,7 @@
 /** @module Listens with a Hono app on a host and port (0 = any free port) through @hono/node-server, and closes it again. */
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { HabitsEnv, ClosableServer } from './habits/index.js';
@@ -17,8 +19,30 @@ export interface Listening {
   readonly server: ClosableServer;
 }
 
+/** Node's own answers to requests it cannot parse, by its error code (as its default handler answers them). */
+const CLIENT_ERRORS: Readonly<Record<string, readonly [number, string, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the request line and headers are larger than this server reads'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request did not arrive in time'],
+};
+
+/**
+ * A request Node cannot parse (headers over its limit, a malformed request line) never reaches
+ * the app: Node answered it bare. Answered here as the app answers errors, JSON with a code and a
+ * request id, so every response carries one.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'the request cannot be parsed as HTTP'];
+  const body = JSON.stringify({ error: message, code: 'bad_http' });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${randomUUID()}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 export function listen(app: Hono<HabitsEnv>, { host, port }: { host: string; port: number }): Promise<Listening> {
   const server = createAdaptorServer({ fetch: answerPerTurn(app.fetch), hostname: host, port });
+  server.on('clientError', answerClientError);
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port (0 picks a free one)` : error.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine` : error.message;
