@@ -36,7 +36,7 @@ export async function assignStage(o: AssignOptions): Promise<Assigned> {
   let v: VersionState | undefined;
   if (o.version !== undefined) {
     v = artifact.versions.find((x) => x.version === o.version);
-    if (!v) throw modelUnknown(o.name, `${o.name} has no version ${o.version} (registered: ${artifact.versions.map((x) => x.version).join(', ') || 'none'})`);
+    if (!v) throw modelUnknown(o.name, `${o.name} has no version ${o.version} (registered: ${artifact.versions.map((x) => (x.active ? x.version : `${x.version} (deregistered)`)).join(', ') || 'none'})`);
   } else {
     const rev = await r.resolveRevision(o.root, o.rev ?? 'HEAD');
     v = artifact.versions.find((x) => x.commit === rev.commit && x.active);

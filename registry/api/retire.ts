@@ -75,5 +75,5 @@ async function artifactOrThrow(root: string, name: string): Promise<ArtifactStat
 function versionOrThrow(a: ArtifactState, version: string): VersionState {
   const v = a.versions.find((x) => x.version === version);
   if (v) return v;
-  throw modelUnknown(`${a.name}@${version}`, `${a.name} has no version ${version} (registered: ${a.versions.map((x) => x.version).join(', ') || 'none'})`);
+  throw modelUnknown(`${a.name}@${version}`, `${a.name} has no version ${version} (registered: ${a.versions.map((x) => (x.active ? x.version : `${x.version} (deregistered)`)).join(', ') || 'none'})`);
 }

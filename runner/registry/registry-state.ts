@@ -181,7 +181,7 @@ export function resolveModelReference(registry: Registry, ref: string | ModelRef
     return { artifact: a.name, version: a.latest.version, commit: a.latest.commit };
   }
   const v = a.versions.find((x) => x.version === r.version);
-  if (!v) return { problem: `'${r.artifact}' has no version ${r.version}${a.versions.length ? ` (registered: ${a.versions.map((x) => x.version).join(', ')})` : ''}` };
+  if (!v) return { problem: `'${r.artifact}' has no version ${r.version}${a.versions.length ? ` (registered: ${a.versions.map((x) => (x.active ? x.version : `${x.version} (deregistered)`)).join(', ')})` : ''}` };
   if (!v.active) return { problem: `${r.artifact}@${r.version} was deregistered` };
   return { artifact: a.name, version: v.version, commit: v.commit };
 }

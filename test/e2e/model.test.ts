@@ -344,7 +344,7 @@ describe('pipe model unassign, deregister and deprecate', () => {
     const gone = await repo.pipe(['metrics', 'show', 'churn@v0.0.2']);
     expect([gone.code, gone.stderr]).toEqual([2, "error: unknown revision 'churn@v0.0.2': churn@v0.0.2 was deregistered\n"]);
     const missing = await repo.pipe(['model', 'deregister', 'churn', 'v7.0.0']);
-    expect([missing.code, missing.stderr]).toEqual([2, 'error: churn has no version v7.0.0 (registered: v0.0.1, v0.0.2)\n']);
+    expect([missing.code, missing.stderr]).toEqual([2, 'error: churn has no version v7.0.0 (registered: v0.0.1, v0.0.2 (deregistered))\n']);
 
     expect((await ok(repo, ['model', 'deprecate', 'churn'])).stdout).toBe("Created git tag 'churn@deprecated#4': churn is deprecated; push it with: git push origin churn@deprecated#4\n");
     expect((await ok(repo, ['model', 'show'])).stdout).toBe('Name                Latest  #prod\nchurn (deprecated)  v0.0.1  v0.0.1\n');
