@@ -82,23 +82,30 @@ export function rowOrder(schema: FeatureSchema, row: unknown): string[] | undefi
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return undefined;
   const names = Object.keys(schema.properties);
   const keys = Object.keys(row);
-  const place = new Map(names.map((name, i) => [name, i]));
-  let last = -1;
-  let inOrder = true;
-  for (const key of keys) {
-    const at = place.get(key);
-    if (at === undefined || indexLike(key)) return undefined;
-    if (at < last) inOrder = false;
-    last = at;
-  }
-  if (inOrder) return undefined;
+  if (keys.some(indexLike) || walk(keys, places(names)) !== 'another') return undefined;
   const has = new Set(keys);
   if (!(schema.required ?? []).every((name) => has.has(name))) return undefined;
   return [...keys, ...names.filter((name) => !has.has(name))];
 }
 
+/** Each name's place in `order`. */
+const places = (order: readonly string[]) => new Map(order.map((name, i) => [name, i]));
+
+/** How `keys` (each once, as an object's are) stand against `place`: all in its order, all its names in another, or not all its names. */
+function walk(keys: readonly string[], place: ReadonlyMap<string, number>): 'in order' | 'another' | 'foreign' {
+  let last = -1;
+  let sorted = true;
+  for (const key of keys) {
+    const at = place.get(key);
+    if (at === undefined) return 'foreign';
+    if (at < last) sorted = false;
+    last = at;
+  }
+  return sorted ? 'in order' : 'another';
+}
+
 /** `schema` with its properties in `order` (the same property objects and everything else). */
-function inOrder(schema: FeatureSchema, order: readonly string[]): FeatureSchema {
+function withOrder(schema: FeatureSchema, order: readonly string[]): FeatureSchema {
   // fromEntries defines each key as an own property, a `__proto__` one too, as JSON.parse does.
   return { ...schema, properties: Object.fromEntries(order.map((name) => [name, schema.properties[name] as Readonly<Record<string, unknown>>])) };
 }
@@ -111,17 +118,8 @@ function count(seen: Map<string, number>, key: string, times: number): void {
 
 /** Whether every row is an object whose keys come in `order` (a row may leave some out). */
 function allIn(rows: readonly unknown[], order: readonly string[]): boolean {
-  const place = new Map(order.map((name, i) => [name, i]));
-  for (const row of rows) {
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) return false;
-    let last = -1;
-    for (const key of Object.keys(row)) {
-      const at = place.get(key);
-      if (at === undefined || at <= last) return false;
-      last = at;
-    }
-  }
-  return true;
+  const place = places(order);
+  return rows.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row) && walk(Object.keys(row), place) === 'in order');
 }
 
 export interface NoteOptions extends WarmOptions {
@@ -160,7 +158,7 @@ export function noteOrder(schema: FeatureSchema, rows: readonly unknown[], { clo
   orders.learned.add(key);
   orders.warming = true;
   orders.lastStart = now;
-  const view = inOrder(schema, order);
+  const view = withOrder(schema, order);
   const reader = generateReader(view);
   const learning = orders;
   const done = (keep: boolean) => {

@@ -94,7 +94,7 @@ export async function rollbackStage(o: { root: string; name: string; stage: stri
 
 async function writeAssign(o: { root: string; name: string; stage: string; push?: boolean }, artifact: ArtifactState, v: VersionState, previous: string | undefined, message: string | undefined): Promise<Assigned> {
   const parsed = { artifact: o.name, action: 'assign', stage: o.stage, counter: artifact.maxCounter + 1 } as const;
-  const { tag, pushed } = await writeRegistryTag(o.root, parsed, { commit: v.commit, version: v.version, ...(message === undefined ? {} : { message }), push: o.push ?? false });
+  const { tag, pushed } = await writeRegistryTag(o.root, parsed, { commit: v.commit, version: v.version, ...(message === undefined ? {} : { message }), push: o.push ?? false, lastAt: artifact.events.at(-1)?.at });
   return { tag, version: v.version, commit: v.commit, stage: o.stage, ...(previous ? { previous } : {}), pushed };
 }
 

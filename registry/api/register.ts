@@ -53,7 +53,7 @@ export async function registerVersion(o: RegisterOptions): Promise<Registered> {
   const version =
     o.version ?? (o.bump === 'auto' ? (await autoVersion(o.root, artifact, rev.commit)).version : o.bump || highest ? r.bumpVersion(highest, o.bump ?? 'patch') : 'v0.0.1');
   if (artifact?.versions.some((v) => v.version === version)) throw new PipeError('USAGE', `${o.name}@${version} exists already (registered: ${artifact.versions.map((v) => (v.active ? v.version : `${v.version} (deregistered)`)).join(', ')}); choose another --version`, { command: 'model register', flag: '--version' });
-  const written = await writeRegistryTag(o.root, { artifact: o.name, action: 'register', version }, { commit: rev.commit, ...(o.message === undefined ? {} : { message: o.message }), push: o.push ?? false });
+  const written = await writeRegistryTag(o.root, { artifact: o.name, action: 'register', version }, { commit: rev.commit, ...(o.message === undefined ? {} : { message: o.message }), push: o.push ?? false, lastAt: artifact?.events.at(-1)?.at });
   return { ...written, version, commit: rev.commit, path, hash, created: true };
 }
 

@@ -8,12 +8,19 @@ type TagAction = 'register' | 'deregister' | 'assign' | 'unassign' | 'deprecate'
 export async function writeRegistryTag(
   root: string,
   parsed: { readonly artifact: string; readonly action: TagAction; readonly version?: string; readonly stage?: string; readonly counter?: number },
-  o: { readonly commit: string; readonly version?: string; readonly message?: string; readonly push?: boolean },
+  o: {
+    readonly commit: string;
+    readonly version?: string;
+    readonly message?: string;
+    readonly push?: boolean;
+    /** When the artifact's newest tag was written (seconds), from the registry the caller read: see afterLastSecond. */
+    readonly lastAt?: number;
+  },
 ): Promise<{ tag: string; pushed: boolean }> {
   const r = await import('../../runner/index.js');
   const tag = r.formatTagName(parsed);
   if (o.push) await r.assertGitRemote(root);
-  await afterLastSecond(root, parsed.artifact);
+  await afterLastSecond(o.lastAt);
   const tagger = await r.taggerIdentity(root);
   await r.createAnnotatedTag(root, { name: tag, commit: o.commit, message: o.message ?? r.defaultTagMessage(parsed, o.version), tagger });
   if (o.push) await r.pushTag(root, tag);
@@ -26,9 +33,7 @@ export async function writeRegistryTag(
  * counter breaking ties): a deregister written in the second of an unassign came before it in
  * `history` and `show`. A last tag dated later than a second from now (another clock) is not waited for.
  */
-async function afterLastSecond(root: string, artifact: string): Promise<void> {
-  const r = await import('../../runner/index.js');
-  const last = (await r.readRegistry(root)).get(artifact)?.events.at(-1)?.at;
+async function afterLastSecond(last: number | undefined): Promise<void> {
   if (last === undefined) return;
   const wait = (last + 1) * 1000 - Date.now();
   if (wait > 0 && wait <= 1000) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -30,7 +30,7 @@ export async function deregisterVersion(o: TagWrite & { readonly version: string
   const artifact = await artifactOrThrow(o.root, o.name);
   const v = versionOrThrow(artifact, o.version);
   if (!v.active) throw refused(`${o.name}@${v.version} is deregistered already`);
-  return writeTag(o, { artifact: o.name, action: 'deregister', version: v.version }, v);
+  return writeTag(o, artifact, { artifact: o.name, action: 'deregister', version: v.version }, v);
 }
 
 /** Takes `stage` from `version`, by default from the version holding it now. */
@@ -45,7 +45,7 @@ export async function unassignStage(o: TagWrite & { readonly stage: string; read
     throw refused(`${who} holds '${o.stage}'${holders.length ? ` (held by: ${holders.map((h) => h.version).join(', ')})` : ''}: nothing to unassign`);
   }
   const v = artifact.versions.find((x) => x.version === holder.version);
-  const written = await writeTag(o, { artifact: o.name, action: 'unassign', stage: o.stage, counter: artifact.maxCounter + 1 }, v ?? { version: holder.version, commit: holder.commit });
+  const written = await writeTag(o, artifact, { artifact: o.name, action: 'unassign', stage: o.stage, counter: artifact.maxCounter + 1 }, v ?? { version: holder.version, commit: holder.commit });
   const now = holders.find((h) => h !== holder);
   return { ...written, ...(now ? { nowHeldBy: now.version } : {}) };
 }
@@ -55,15 +55,16 @@ export async function deprecateArtifact(o: TagWrite): Promise<Retired> {
   if (artifact.deprecated) throw refused(`${o.name} is deprecated already`);
   // On the commit of the artifact's newest event, as GTO puts it.
   const commit = artifact.events.at(-1)?.commit as string;
-  return writeTag(o, { artifact: o.name, action: 'deprecate', counter: artifact.maxCounter + 1 }, { commit });
+  return writeTag(o, artifact, { artifact: o.name, action: 'deprecate', counter: artifact.maxCounter + 1 }, { commit });
 }
 
 async function writeTag(
   o: TagWrite,
+  artifact: ArtifactState,
   parsed: { artifact: string; action: 'deregister' | 'unassign' | 'deprecate'; version?: string; stage?: string; counter?: number },
   on: { readonly version?: string; readonly commit: string },
 ): Promise<Retired> {
-  const { tag, pushed } = await writeRegistryTag(o.root, parsed, { commit: on.commit, ...(on.version ? { version: on.version } : {}), ...(o.message === undefined ? {} : { message: o.message }), push: o.push ?? false });
+  const { tag, pushed } = await writeRegistryTag(o.root, parsed, { commit: on.commit, ...(on.version ? { version: on.version } : {}), ...(o.message === undefined ? {} : { message: o.message }), push: o.push ?? false, lastAt: artifact.events.at(-1)?.at });
   return { tag, commit: on.commit, ...(on.version ? { version: on.version } : {}), ...(parsed.stage ? { stage: parsed.stage } : {}), pushed };
 }
 

@@ -14,7 +14,7 @@ export interface RemoteContents {
   readonly objects: ReadonlyMap<string, number | undefined>;
   /** Fingerprint → the remote's own entry, or undefined when it cannot be read or is not well formed. */
   readonly runs: ReadonlyMap<string, RunRecord | undefined>;
-  /** Keys of a directory remote's temp files (`.tmp-…` in a fan-out directory): a push writes each and renames it to its object. */
+  /** A directory remote's listed keys that are no object or entry: its temp files among them (the remote's tempFile says which). */
   readonly temps: readonly string[];
 }
 
@@ -25,9 +25,6 @@ export interface RemoteContents {
  * a push's temps are rewritten on the next push anyway, so a day is ample.
  */
 export const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
-
-/** A directory remote's temp file: `.tmp-` then the writer's prefix, in a fan-out directory (local.ts #tempPath). */
-const TEMP_KEY = /^(?:files\/sha256|runs)\/[0-9a-f]{2}\/\.tmp-[^/]+$/;
 
 export interface CloudGcPlan {
   readonly remote: string;
@@ -53,7 +50,7 @@ export async function readRemoteContents({ remote, jobs }: { remote: Remote; job
   const objects = new Map<string, number | undefined>();
   const temps: string[] = [];
   const keepTemp = (key: string) => {
-    if (remote.tempFile !== undefined && TEMP_KEY.test(key)) temps.push(key);
+    if (remote.tempFile !== undefined) temps.push(key);
   };
   for (const [key, size] of await remote.list(OBJECTS_PREFIX, jobs)) {
     const hash = hashOfKey(key);
