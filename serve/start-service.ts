@@ -10,7 +10,7 @@ import { CanaryGuard, type CanaryVerdict } from './canary/canary-guard.js';
 import type { CanaryKey } from './canary/canary-key.js';
 import { CANARY_SLO_DEFAULTS, describeCanaryWindow, type CanarySlo } from './canary/canary-slo.js';
 import { DRIFT_DEFAULTS, type DriftOptions, type DriftWindow } from './drift/index.js';
-import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stageHolderReader, type ClosableServer, type HotReload, type RateLimitOptions } from './habits/index.js';
+import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stageHolderReader, stopAccepting, type ClosableServer, type HotReload, type RateLimitOptions } from './habits/index.js';
 import { disposeLoaded, loadServedModel, removeFetched, type LoadedModel, type LoadOptions } from './loaded-model.js';
 import { createMetrics } from './metrics.js';
 import { backendLine } from './model/index.js';
@@ -148,7 +148,7 @@ async function serveLoaded(
   const listening: { http?: ClosableServer } = {};
   const lifecycle = new Lifecycle({
     server: {
-      close: (done) => (listening.http ? listening.http.close(done) : done?.()),
+      close: (done) => (listening.http ? stopAccepting(listening.http, () => done?.()) : done?.()),
       closeIdleConnections: () => listening.http?.closeIdleConnections?.(),
       closeAllConnections: () => listening.http?.closeAllConnections?.(),
     },

@@ -6,7 +6,7 @@ export { ApiKeySet, keyIdOf } from './api-keys.js';
 export { loadApiKeys, API_KEYS_ENV, type LoadApiKeysOptions } from './load-api-keys.js';
 export { rateLimit, parseRateLimit, clientAddress, type RateLimitOptions } from './rate-limit.js';
 export { accessLog, type AccessLogLine, type AccessLogOptions } from './access-log.js';
-export { Lifecycle, type LifecycleOptions, type ClosableServer } from './lifecycle.js';
+export { Lifecycle, stopAccepting, type LifecycleOptions, type ClosableServer } from './lifecycle.js';
 export { ModelSlot, type Lease, type ModelSlotOptions, type ReloadOutcome, type ReloadStatus } from './model-slot.js';
 export { ChangeWatcher, stageHolderReader, reloadOnSignal, type WatchOptions } from './model-watch.js';
 export type { HabitsEnv, HabitsVariables } from './variables.js';

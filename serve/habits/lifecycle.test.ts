@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,60 @@ describe('Lifecycle (a real server in a child process)', () => {
     expect(await s.exited).toBe(0);
     expect(s.out()).toContain('shutdown hook');
     expect(s.err()).toContain('waiting up to 60 s for 1 request(s) in flight');
+  });
+
+  it('resets no request sent on a keep-alive connection as SIGTERM arrives: each closes after its next answer (Connection: close)', async () => {
+    // A long grace: the clients' connections must close by their answers, not by the server's sweep of idle ones.
+    const s = await start({ DRAIN_IDLE_GRACE_MS: '20000' });
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    type Result = { status: number; connection?: string } | { error: string };
+    /** One GET on the agent's connections: the status and Connection header, or the error's code. */
+    const call = () =>
+      new Promise<Result>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: s.port, path: '/fast', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+        req.end();
+      });
+    let answered = 0;
+    // Eight clients asking back to back on their keep-alive connections until the service is gone: how each ended, and its last answer.
+    const loop = async () => {
+      let last: Result | undefined;
+      for (;;) {
+        const r = await call();
+        if ('error' in r) return { error: r.error, last };
+        last = r;
+        answered++;
+      }
+    };
+    const loops = Array.from({ length: 8 }, loop);
+    await waitUntil(() => answered >= 400, 'the clients to be under way');
+    s.child.kill('SIGTERM');
+    const ends = await Promise.all(loops);
+    agent.destroy();
+    // Each loop ends on a fresh connection the closed listener refuses — never on a reset of one it was using —
+    // after an answer that told it to close its connection.
+    expect(ends).toEqual(Array(8).fill({ error: 'ECONNREFUSED', last: { status: 200, connection: 'close' } }));
+    expect(await s.exited).toBe(0);
+  });
+
+  it('closes a keep-alive connection left unused once the grace period has passed, and then exits 0', async () => {
+    const s = await start({ DRAIN_IDLE_GRACE_MS: '300' });
+    const agent = new Agent({ keepAlive: true });
+    const socket = await new Promise<import('node:net').Socket>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: s.port, path: '/fast', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(req.socket as import('node:net').Socket));
+      });
+      req.end();
+    });
+    const closed = new Promise<boolean>((r) => socket.once('close', () => r(true)));
+    s.child.kill('SIGTERM');
+    expect(await closed).toBe(true);
+    expect(await s.exited).toBe(0);
+    agent.destroy();
   });
 
   it('cuts what is still running at the deadline and exits 1 saying so', async () => {

@@ -4,7 +4,14 @@
  * `Connection: close`), runs the shutdown hooks (stop the watcher, dispose the model) and exits 0;
  * requests still running at the deadline are cut and it exits 1 saying how many. A second signal
  * exits at once.
+ *
+ * Keep-alive connections are not closed the instant shutdown starts: a client may be sending its
+ * next request on one at that very moment (or it may sit unread in the socket), and closing it then
+ * resets that request. Every answer given while draining says `Connection: close`, so a connection
+ * in use closes itself after its next answer; only connections idle for the whole grace period
+ * (1 s) are closed by the server — the same race any keep-alive timeout has, not one per signal.
  */
+import { Server as NetServer } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 
 /** What the lifecycle needs of the server @hono/node-server's `serve()` returns (an HTTP/2 server has no connection closers: close() alone waits for its sessions). */
@@ -18,6 +25,8 @@ export interface LifecycleOptions {
   server: ClosableServer;
   /** How long requests in flight may take to finish (default 25 s, inside Kubernetes' 30 s grace period). */
   deadlineMs?: number;
+  /** How long a keep-alive connection is left open, unused, before the server closes it (default 1 s, at most the deadline). */
+  idleGraceMs?: number;
   signals?: readonly NodeJS.Signals[];
   /** Runs once the server has closed: stop watchers, dispose the model, flush logs. */
   onShutdown?: () => void | Promise<void>;
@@ -38,13 +47,14 @@ export class Lifecycle {
   constructor({
     server,
     deadlineMs = 25_000,
+    idleGraceMs = 1000,
     signals = ['SIGTERM', 'SIGINT'],
     onShutdown,
     log = (m) => void process.stderr.write(`${m}\n`),
     exit = (code) => process.exit(code),
     target = process,
   }: LifecycleOptions) {
-    this.#options = { server, deadlineMs, signals, onShutdown, log, exit, target };
+    this.#options = { server, deadlineMs, idleGraceMs, signals, onShutdown, log, exit, target };
   }
 
   /** Ready once the model is loaded and warmed, until shutdown starts: what /health/ready answers. */
@@ -110,26 +120,33 @@ export class Lifecycle {
   }
 
   async #drain(reason: string): Promise<number> {
-    const { server, deadlineMs, log, exit, onShutdown } = this.#options;
+    const { server, deadlineMs, idleGraceMs, log, exit, onShutdown } = this.#options;
     this.#draining = true;
     const span = deadlineMs >= 1000 ? `${Math.round(deadlineMs / 1000)} s` : `${deadlineMs} ms`;
     log(`pipe serve: ${reason}: not accepting connections; waiting up to ${span} for ${this.#inFlight} request(s) in flight.`);
     let timedOut = false;
     let cut = 0;
     await new Promise<void>((resolve) => {
-      // A keep-alive connection becomes idle between requests: close those as they appear.
-      const sweep = setInterval(() => server.closeIdleConnections?.(), 50);
+      // Connections used meanwhile close after their answer (Connection: close); then those left idle are closed as they appear.
+      let sweep: NodeJS.Timeout | undefined;
+      const grace = setTimeout(
+        () => {
+          server.closeIdleConnections?.();
+          sweep = setInterval(() => server.closeIdleConnections?.(), 50);
+        },
+        Math.min(idleGraceMs, deadlineMs),
+      );
       const deadline = setTimeout(() => {
         timedOut = true;
         cut = this.#inFlight;
         server.closeAllConnections?.();
       }, deadlineMs);
-      server.close(() => {
+      stopAccepting(server, () => {
+        clearTimeout(grace);
         clearInterval(sweep);
         clearTimeout(deadline);
         resolve();
       });
-      server.closeIdleConnections?.();
     });
     let code = 0;
     try {
@@ -146,4 +163,14 @@ export class Lifecycle {
     exit(code);
     return code;
   }
+}
+
+/**
+ * Stops accepting connections; `done` runs once every open one has ended. For a Node server this is
+ * net.Server's close: http.Server's own also closes every idle keep-alive connection at once, which
+ * resets a request arriving on one at that instant.
+ */
+export function stopAccepting(server: ClosableServer, done: () => void): void {
+  if (server instanceof NetServer) NetServer.prototype.close.call(server, () => done());
+  else server.close(() => done());
 }

@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { Lifecycle } from '../lifecycle.js';
 
 const deadlineMs = Number(process.env.DRAIN_DEADLINE_MS ?? 60_000);
+const idleGraceMs = Number(process.env.DRAIN_IDLE_GRACE_MS ?? 1000);
 const app = new Hono();
 let release: () => void = () => {};
 const released = new Promise<void>((r) => (release = r));
@@ -18,7 +19,7 @@ const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info
   lifecycle.markReady();
   process.stdout.write(`listening ${info.port}\n`);
 });
-const lifecycle = new Lifecycle({ server, deadlineMs, onShutdown: () => void process.stdout.write('shutdown hook\n') }).install();
+const lifecycle = new Lifecycle({ server, deadlineMs, idleGraceMs, onShutdown: () => void process.stdout.write('shutdown hook\n') }).install();
 app.use(lifecycle.middleware());
 app.get('/slow', async (c) => {
   process.stdout.write('slow started\n');
