@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,10 +98,10 @@ describe('Lifecycle (a real server in a child process)', () => {
   it('closes a keep-alive connection left unused once the grace period has passed, and then exits 0', async () => {
     const s = await start({ DRAIN_IDLE_GRACE_MS: '300' });
     const agent = new Agent({ keepAlive: true });
-    const socket = await new Promise<import('node:net').Socket>((resolve) => {
+    const socket = await new Promise<Socket>((resolve) => {
       const req = request({ host: '127.0.0.1', port: s.port, path: '/fast', agent }, (res) => {
         res.resume();
-        res.on('end', () => resolve(req.socket as import('node:net').Socket));
+        res.on('end', () => resolve(req.socket as Socket));
       });
       req.end();
     });
