@@ -45,7 +45,7 @@ export async function getModel(o: GetOptions): Promise<Got> {
     unlocked: `that version has nothing to get; register a commit whose data.lock holds it (pipe model register ${resolved.artifact} REV)`,
   });
   const output = resolve(o.cwd, o.output ?? basename(artifact.path));
-  const exported = await r.exportPath({ root: o.root, path: artifact.path, hash: artifact.hash, size: artifact.size, dest: output, force: o.force, remote: o.remote, what, command: 'pipe model get' });
+  const exported = await r.exportPath({ root: o.root, path: artifact.path, hash: artifact.hash, size: artifact.size, dest: output, destByDefault: o.output === undefined, force: o.force, remote: o.remote, what, command: 'pipe model get' });
   return {
     name: resolved.artifact,
     version: resolved.version,

@@ -32,6 +32,8 @@ export interface ExportOptions {
   readonly dest: string;
   /** Replace an existing non-empty `dest`. */
   readonly force?: boolean;
+  /** `dest` was not given (-o) but derived, for messages. */
+  readonly destByDefault?: boolean;
   /** The remote to fetch from (default: the default remote). */
   readonly remote?: string;
   /** What is being exported, for messages (`churn@v1.2.0`). */
@@ -96,7 +98,7 @@ export async function exportPath(o: ExportOptions): Promise<Exported> {
  * lies in its .git/ or .pipe/ — judged where it really leads (`/elsewhere/link/refs` with link →
  * the repository is `.git/refs`).
  */
-export function refuseOutputDir({ root: rootArg, dest: given, command }: { root: string; dest: string; command: string }): void {
+export function refuseOutputDir({ root: rootArg, dest: given, command, byDefault = false }: { root: string; dest: string; command: string; byDefault?: boolean }): void {
   const root = realpathSync.native(resolve(rootArg));
   const dest = realPathOf(given);
   const shown = dest === given ? given : `${given} (through a symlink, ${dest})`;
@@ -105,7 +107,11 @@ export function refuseOutputDir({ root: rootArg, dest: given, command }: { root:
   }
   if (dest.startsWith(`${root}${sep}`)) {
     const rel = toRepoPath(relative(root, dest).split(sep).join('/'));
-    if (!rel.ok) throw new PipeError('PATH_INVALID', `${command}: -o ${shown} ${rel.reason}`, { path: given, reason: 'output' });
+    if (!rel.ok) {
+      // Without -o the destination is the current directory's: say so, rather than name a flag nobody gave.
+      const named = byDefault ? `${shown} (where it goes without -o: the current directory)` : `-o ${shown}`;
+      throw new PipeError('PATH_INVALID', `${command}: ${named} ${rel.reason}${byDefault ? '; run it from another directory or choose one with -o DIR' : ''}`, { path: given, reason: 'output' });
+    }
     new WorkspaceGuard(root).parentOf(rel.path);
   }
 }
@@ -131,7 +137,7 @@ function realPathOf(p: string): string {
 }
 
 function checkDestination(o: ExportOptions, dest: string): void {
-  refuseOutputDir({ root: o.root, dest, command: o.command });
+  refuseOutputDir({ root: o.root, dest, command: o.command, byDefault: o.destByDefault ?? false });
   if (!o.force && !isEmptyOrAbsent(dest)) {
     const what = lstatSync(dest).isDirectory() ? 'exists and is not empty' : 'exists';
     throw new PipeError('USAGE', `${o.command}: ${dest} ${what}; pass --force to replace it, or choose another directory with -o DIR`, { command: o.command, flag: '-o' });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hexOf, objectPath, readManifest, sha256, storedObjects } from '../helpers/cache.js';
 import { commitAll, git } from '../helpers/git.js';
 import { makeRepo, ok, removeRepos, Repo } from '../helpers/repo.js';
+import { runPipe } from '../helpers/pipe.js';
 import { startS3Server } from '../helpers/s3-server.js';
 import { forFile, tempDir } from '../helpers/temp-dir.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
@@ -233,6 +234,9 @@ describe('pipe model get', MANY_RUNS, () => {
     expect(readdirSync(c.dir).filter((n) => n.startsWith('.out.'))).toEqual([`.out.pipe-get-${process.pid}-0badf00d`]);
     const inside = await c.pipe(['model', 'get', 'churn', '-o', '.pipe/cache/x']);
     expect([inside.code, inside.stderr]).toEqual([2, `error: pipe model get: -o ${c.path('.pipe/cache/x')} is inside .pipe/, which pipe manages\n`]);
+    // Run from inside .git/ without -o: the refusal names the default destination, not a flag nobody gave.
+    const fromGit = await runPipe(c.path('.git'), ['model', 'get', 'churn']);
+    expect([fromGit.code, fromGit.stdout, fromGit.stderr]).toEqual([2, '', `error: pipe model get: ${c.path('.git/churn')} (where it goes without -o: the current directory) is inside .git/, which pipe manages; run it from another directory or choose one with -o DIR\n`]);
     // Through a symlink outside the repository that leads back into it: judged where it leads, --force or not.
     const link = join(tempDir('pipe-link-'), 'repo');
     symlinkSync(realpathSync(c.dir), link);
