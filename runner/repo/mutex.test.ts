@@ -82,7 +82,18 @@ describe('acquireMutex', () => {
   it("never takes over a holder on another host (a shared filesystem), whose pid cannot be probed from here", async () => {
     const f = file();
     hold(f, { pid: deadPid(), host: `not-${hostname()}` });
-    await expect(acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 })).rejects.toMatchObject({ code: 'MUTEX_BUSY' });
+    const busy = acquireMutex({ file: f, command: 'pipe repro', waitSeconds: 0 });
+    // The refusal names the machine and the way out, since no process here can tell whether that one runs.
+    await expect(busy).rejects.toMatchObject({ code: 'MUTEX_BUSY', data: { host: `not-${hostname()}` } });
+    await expect(busy).rejects.toThrow(
+      new RegExp(`^another pipe process holds this repository: pid \\d+ on not-${hostname()} \\(pipe repro train\\), since then; waited 0s\\. pipe cannot see another machine's processes: if it no longer runs on not-${hostname()}, remove ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and run again$`),
+    );
+    expect(existsSync(f)).toBe(true);
+    // A repository's mutex is named as the user finds it, from the repository's root.
+    const inRepo = join(tempDir('pipe-mutex-repo-'), '.pipe', 'tmp', 'repro.mutex');
+    mkdirSync(dirname(inRepo), { recursive: true });
+    hold(inRepo, { pid: deadPid(), host: 'build-07' });
+    await expect(acquireMutex({ file: inRepo, command: 'pipe repro', waitSeconds: 0 })).rejects.toThrow(/if it no longer runs on build-07, remove \.pipe\/tmp\/repro\.mutex and run again$/);
   });
 
   it('treats an empty mutex file as a contender still writing it, until it is old enough to be a dead one', async () => {

@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PipeError } from '../errors.js';
 import { groupsOfRun, isProcessLive, RUN_ENV, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
@@ -79,11 +79,16 @@ export async function acquireMutex({ file, command, waitSeconds, onWait, signal,
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new PipeError(
-        'MUTEX_BUSY',
-        `another pipe process holds this repository: pid ${holder.pid} (${holder.command}), since ${holder.started}; waited ${waitSeconds}s. Wait for it to finish or raise --wait`,
-        { pid: holder.pid, command: holder.command, waitedSeconds: waitSeconds },
-      );
+      // A holder on another machine (a shared filesystem) is never taken over: only a person can tell it is gone.
+      const remedy = elsewhere(holder)
+        ? `pipe cannot see another machine's processes: if it no longer runs on ${holder.host}, remove ${mutexShown(file)} and run again`
+        : 'Wait for it to finish or raise --wait';
+      throw new PipeError('MUTEX_BUSY', `another pipe process holds this repository: ${describeHolder(holder)}, since ${holder.started}; waited ${waitSeconds}s. ${remedy}`, {
+        pid: holder.pid,
+        command: holder.command,
+        waitedSeconds: waitSeconds,
+        ...(elsewhere(holder) ? { host: holder.host } : {}),
+      });
     }
     if (!told) {
       onWait?.(holder);
@@ -201,10 +206,23 @@ function readHolder(file: string): Holder | undefined {
   }
 }
 
+/** `pid N (command)`, with the host when it is not this one. */
+export function describeHolder(h: Pick<Holder, 'pid' | 'host' | 'command'>): string {
+  return `pid ${h.pid}${elsewhere(h) ? ` on ${h.host}` : ''} (${h.command})`;
+}
+
+const elsewhere = (h: Pick<Holder, 'host'>) => h.host !== hostname();
+
+/** The mutex file as a user finds it: relative to the repository when it is a repository's. */
+function mutexShown(file: string): string {
+  const root = rootOf(file);
+  return root ? relative(root, file) : file;
+}
+
 function isDead(h: Holder): boolean {
   if (h.pid === -1) return false;
   // A holder on another host (shared filesystem) cannot be probed: only trust our own host.
-  if (h.host !== hostname()) return false;
+  if (elsewhere(h)) return false;
   if (h.pid === process.pid) return true;
   // A zombie holder (killed, not yet reaped by its parent) is dead too.
   return !isProcessLive(h.pid);

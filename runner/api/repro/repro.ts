@@ -18,7 +18,7 @@ import { updateGitignore } from '../../gitignore/update-gitignore.js';
 import { PathHasher } from '../../hash/hash-path.js';
 import { StatState } from '../../hash/stat-state.js';
 import type { StageLock } from '../../lockfile/lock.js';
-import { acquireMutex, type Mutex } from '../../repo/mutex.js';
+import { acquireMutex, describeHolder, type Mutex } from '../../repo/mutex.js';
 import { readLock } from '../../lockfile/read-lock.js';
 import { adoptDvcLock } from '../../lockfile/adopt-dvc-lock.js';
 import { DvcCacheCarrier } from '../../lockfile/dvc-cache.js';
@@ -82,7 +82,7 @@ export async function repro(o: ReproOptions): Promise<ReproResult> {
       file: pipeDir(root).mutex,
       command: o.command ?? 'pipe repro',
       waitSeconds: o.waitSeconds ?? 60,
-      onWait: (h) => reporter.note(`waiting for pipe process ${h.pid} (${h.command}) to finish…`),
+      onWait: (h) => reporter.note(`waiting for pipe process ${describeHolder(h)} to finish…`),
       onNotice: (text) => reporter.note(text),
       signal: o.signal,
     });
