@@ -4,7 +4,12 @@
 // "hello" app (the floor of a Hono service: what this machine's HTTP stack and Hono can do at all),
 // in one process and in a 2-worker node:cluster (the floor of `--workers 2`), and FastAPI +
 // scikit-learn serving the same features (the Python stack users come from; skipped when Debian's
-// python3-fastapi, python3-uvicorn and python3-sklearn are not installed). pipe serve runs with
+// python3-fastapi, python3-uvicorn and python3-sklearn are not installed) written two ways: lean
+// (bench/lib/fastapi_server.py: a dict body, pipe's preprocessing hand-written in a loop, no auth
+// or metrics) and idiomatic (bench/lib/fastapi_idiomatic_server.py: what a FastAPI + scikit-learn
+// user writes for the work pipe serve does — a pydantic model of the feature schema, a
+// scikit-learn Pipeline of the training preprocessing, a bearer key, Prometheus metrics; also
+// needs python3-prometheus-client). pipe serve runs with
 // auth (a bearer key), validation, metrics, drift and the access log on (its stdout is a pipe),
 // in one process and with --workers 2. The load generator is wrk when installed (its --latency
 // gives p99), else autocannon in this process. Server CPU per request sums the server's process
@@ -70,6 +75,7 @@ async function measure(name, server, path, request, options = {}) {
 
 const python = '/usr/bin/python3';
 const hasFastapi = spawnSync(python, ['-c', 'import fastapi, uvicorn, sklearn'], { stdio: 'ignore' }).status === 0;
+const hasIdiomatic = hasFastapi && spawnSync(python, ['-c', 'import prometheus_client, pydantic'], { stdio: 'ignore' }).status === 0;
 const batches = [];
 
 // One server at a time: each gets the machine to itself (with wrk).
@@ -109,6 +115,14 @@ if (hasFastapi) {
   batches.push({ ...(await measure('FastAPI + scikit-learn POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
   await stopServer(server);
 }
+let idiomatic;
+if (hasIdiomatic) {
+  server = await startServer('fastapi idiomatic', python, [join(repo, 'bench', 'lib', 'fastapi_idiomatic_server.py'), repo]);
+  idiomatic = await measure('FastAPI + scikit-learn, idiomatic (pydantic, sklearn Pipeline, key, metrics) POST /predict', server, '/predict', single);
+  results.push(idiomatic);
+  batches.push({ ...(await measure('FastAPI + scikit-learn, idiomatic, POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
+  await stopServer(server);
+}
 const load1 = loadavg();
 
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -123,7 +137,12 @@ out.push(
   `The Hono floor / node:http alone: ${ratio(floor, nodeFloor)} (CPU per request: ${fmt(floor.cpuUs / nodeFloor.cpuUs, 2)}×). pipe serve / floor: one process ${ratio(pipe1, floor)}, two workers ${ratio(pipe2, floor2)} (CPU per request: ${fmt(pipe1.cpuUs / floor.cpuUs, 2)}× and ${fmt(pipe2.cpuUs / floor2.cpuUs, 2)}× the floor's).` +
     (fastapi
       ? ` pipe serve / FastAPI: one process ${fmt(pipe1.rps / fastapi.rps, 1)}×, two workers ${fmt(pipe2.rps / fastapi.rps, 1)}×; the floor itself / FastAPI: ${fmt(floor.rps / fastapi.rps, 1)}× (one process), ${fmt(floor2.rps / fastapi.rps, 1)}× (two); node:http alone / FastAPI: ${fmt(nodeFloor.rps / fastapi.rps, 1)}×.`
-      : ' FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed).'),
+      : ' FastAPI not measured (python3-fastapi, python3-uvicorn, python3-sklearn not installed).') +
+    (idiomatic
+      ? ` pipe serve / idiomatic FastAPI: one process ${fmt(pipe1.rps / idiomatic.rps, 1)}×, two workers ${fmt(pipe2.rps / idiomatic.rps, 1)}× (CPU per request: idiomatic FastAPI ${fmt(idiomatic.cpuUs / pipe1.cpuUs, 1)}× pipe's one process).`
+      : hasFastapi
+        ? ' Idiomatic FastAPI not measured (python3-prometheus-client not installed).'
+        : ''),
   '',
 );
 out.push('| batch of 1,000 rows | connections | mean ms | p50 ms | p99 ms | rows/s | errors | server CPU ms / batch |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
