@@ -39,6 +39,7 @@ export { redactor, type Redact } from './remote/redact.js';
 export { readRegistry, resolveModelReference, type Registry, type ArtifactState, type RegistryEvent, type StageHolder, type VersionState, type ResolvedModel } from './registry/registry-state.js';
 export { parseModelReference, isArtifactName, isStageName, type ModelReference } from './registry/tag-name.js';
 export { outsFreshness, type OutsFreshness, type StaleOut } from './api/outs-freshness.js';
+export { workspaceHash } from './api/workspace-hash.js';
 export { committedOutsFreshness } from './api/committed-outs-freshness.js';
 export { binaryKindAt } from './git/binary-kind-at.js';
 export { assertGitRemote, createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';

@@ -41,7 +41,8 @@ export function decisionThreshold(explicit: number | undefined, metadata: Readon
 /** Params and metrics at the model's commit (or the workspace), read the way `pipe metrics show` reads them. */
 export async function provenance(model: ServedModel): Promise<{ params: ModelInfo['params']; metrics: ModelInfo['metrics'] }> {
   if (model.provenance) return model.provenance;
-  if (!model.root || !model.path) return { params: null, metrics: null };
+  // Files that are not data.lock's: its params and the pipeline's metrics would describe another model.
+  if (!model.root || !model.path || model.modified) return { params: null, metrics: null };
   const { pipelineAt, readStructuredFile, readLock, readLockAtRevision, WORKSPACE } = await import('../runner/index.js');
   const rev = model.commit && model.source !== 'workspace' ? { name: model.commit, commit: model.commit } : { name: WORKSPACE };
   const lock = rev.commit ? await readLockAtRevision(model.root, rev.commit) : await readLock({ root: model.root });

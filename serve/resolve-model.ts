@@ -3,8 +3,9 @@
  * package), a registry reference (`churn#prod`, `churn@v1.2.0`, `churn@latest`), a git revision,
  * or by default the workspace's `churn` artifact (its path from `artifacts:` in pipeline.yaml).
  * A reference or revision is served from the workspace when the workspace's data.lock records the
- * same artifact hash as that commit; another version is written from the cache (the missing
- * objects fetched from the remote), as `pipe model get` writes it.
+ * same artifact hash as that commit and the files still hash to it; another version (or the same
+ * one, edited in the workspace) is written from the cache (the missing objects fetched from the
+ * remote), as `pipe model get` writes it.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,14 @@ export interface ServedModel {
   readonly stage?: string;
   /** The commit whose data.lock records the served artifact. */
   readonly commit?: string;
-  /** The artifact's hash in that data.lock. */
+  /** The artifact's hash in that data.lock (for a modified workspace artifact: the hash of the files as they are). */
   readonly hash?: string;
+  /**
+   * The workspace's artifact no longer holds what data.lock records (edited, replaced, or a
+   * checkout left undone): its files are served as they are, with their own hash, and no commit,
+   * params or metrics are claimed for them.
+   */
+  readonly modified?: boolean;
   readonly source: ModelSource;
   /** The repository and the artifact's path in it, when the model comes from one. */
   readonly root?: string;
@@ -87,8 +94,10 @@ async function workspaceArtifact(root: string, name: string, what: string): Prom
   if (!existsSync(dir)) {
     throw unavailable(name, `${what} (${path}) is not in the workspace; get it with 'pipe checkout ${path}' (after 'pipe pull' on a fresh clone) or train it with 'pipe repro'`);
   }
-  const { readLock, resolveRevision, readLockAtRevision, lockedEntry } = await import('../runner/index.js');
+  const { readLock, resolveRevision, readLockAtRevision, lockedEntry, workspaceHash } = await import('../runner/index.js');
   const hash = lockedEntry(await readLock({ root }), path)?.hash;
+  const actual = hash === undefined ? undefined : await workspaceHash(root, path);
+  if (hash !== undefined && actual !== hash) return { dir, name, source: 'workspace', root, path, ...(actual ? { hash: actual } : {}), modified: true };
   // The workspace model is HEAD's when HEAD's data.lock records the same hash.
   const head = await resolveRevision(root, 'HEAD').catch(() => undefined);
   const headHash = head?.commit ? lockedEntry(await readLockAtRevision(root, head.commit).catch(() => ({ schema: 1, stages: {}, data: {} }) as Lock), path)?.hash : undefined;
@@ -102,14 +111,15 @@ async function workspaceArtifact(root: string, name: string, what: string): Prom
  * there and removed when the service stops.
  */
 async function atCommit(root: string, reference: string, want: { name: string; commit: string; version?: string; stage?: string; source: ModelSource }): Promise<ServedModel> {
-  const { readLock, readLockAtRevision, exportPath, lockedEntry } = await import('../runner/index.js');
+  const { readLock, readLockAtRevision, exportPath, lockedEntry, workspaceHash } = await import('../runner/index.js');
   const path = await artifactPath(root, want.name, reference);
   const hash = lockedEntry(await readLockAtRevision(root, want.commit), path)?.hash;
   const short = want.commit.slice(0, 7);
   if (!hash) throw unavailable(reference, `${reference} points to commit ${short}, whose data.lock records no ${path}`);
   const here = lockedEntry(await readLock({ root }), path)?.hash;
   let dir = join(root, path);
-  if (here !== hash || !existsSync(dir)) {
+  // The workspace's files serve only when they are that very artifact: recorded by data.lock, and not edited or replaced since.
+  if (here !== hash || !existsSync(dir) || (await workspaceHash(root, path)) !== hash) {
     dir = join(mkdtempSync(join(tmpdir(), 'pipe-serve-')), basename(path));
     const what = want.version ? `${want.name}@${want.version}` : `${path} at ${short}`;
     await exportPath({ root, path, hash, dest: dir, what, command: 'pipe serve' }).catch((error: unknown) => {

@@ -115,6 +115,10 @@ async function serveLoaded(
   options: StartOptions & { loadOptions: LoadOptions; shadowModel?: LoadedModel; canaryModel?: LoadedModel },
 ): Promise<Service> {
   const { cwd, reference, host = '127.0.0.1', port = 8080, limits = DEFAULT_LIMITS, log = () => {}, habits = {}, loadOptions, shadowModel, canaryModel, canary: canaryOptions } = options;
+  const { served } = primary;
+  if (served.modified) {
+    log(`model: the workspace's ${served.path} differs from what data.lock records (edited, or not checked out): serving its files as they are, with no commit, params or metrics; 'pipe status' tells why, 'pipe checkout ${served.path}' restores data.lock's`);
+  }
   log(backendLine({ summary: primary.pkg.backend }));
   log(`engine: ${primary.scorer.engine}`);
   const driftWindow = loadOptions.drift?.window ?? DRIFT_DEFAULTS.window;

@@ -211,21 +211,76 @@ describe('the workspace artifact and registry references', SERVE_TIMEOUT, () => 
     );
   });
 
+  /** A repository whose train stage copies the tiny package into models/churn, run, committed, registered as v0.0.1 and assigned prod. */
+  async function trained(): Promise<{ dir: string; commit: string; hash: string }> {
+    const origin = makeRepo({
+      'pipeline.yaml': `stages:\n  train:\n    cmd: mkdir -p models && cp -r '${pkgDir}' models/churn\n    outs: [models/churn]\nartifacts:\n  churn: {path: models/churn, type: model}\n`,
+    });
+    expect((await runPipe(origin.dir, ['repro'])).code).toBe(0);
+    git(origin.dir, ['add', '-A']);
+    git(origin.dir, ['commit', '-qm', 'train']);
+    for (const args of [['model', 'register', 'churn'], ['model', 'assign', 'churn', '--stage', 'prod']]) expect((await runPipe(origin.dir, args, { env: { GIT_COMMITTER_NAME: 'Ann', GIT_COMMITTER_EMAIL: 'ann@example.com' } })).code).toBe(0);
+    const hash = /hash: (sha256:[0-9a-f]{64}\.dir)/.exec(readFileSync(join(origin.dir, 'data.lock'), 'utf8'))?.[1] ?? '';
+    return { dir: origin.dir, commit: git(origin.dir, ['rev-parse', 'HEAD']), hash };
+  }
+
+  /** Halves every weight of the package in `dir`: the same files, other answers. */
+  function editWeights(dir: string): void {
+    const file = join(dir, 'weights.bin');
+    const bytes = readFileSync(file);
+    const w = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) * 0.5;
+    rmSync(file, { force: true });
+    writeFileSync(file, Buffer.from(w.buffer));
+  }
+
   it('serves churn#prod from the workspace when it holds that version, with version, stage, commit and hash in /model', async () => {
-    const dir = workspace();
-    cpSync(pkgDir, join(dir, 'models', 'churn'), { recursive: true });
-    const commit = git(dir, ['rev-parse', 'HEAD']);
+    const { dir, commit, hash } = await trained();
     const { running, url } = await serve(dir, ['churn#prod']);
     try {
-      expect(running.stdout()).toMatch(/^Serving churn v1\.0\.0 at /m);
+      expect(running.stdout()).toMatch(/^Serving churn v0\.0\.1 at /m);
       const model = (await (await fetch(`${url}/model`)).json()) as Record<string, unknown>;
-      expect(model).toMatchObject({ name: 'churn', version: 'v1.0.0', stage: 'prod', commit, hash: HASH, source: 'registry', params: {} });
+      expect(model).toMatchObject({ name: 'churn', version: 'v0.0.1', stage: 'prod', commit, hash, source: 'registry', path: join(dir, 'models', 'churn') });
       const p = (await (await post(`${url}/predict`, heldOut[0])).json()) as { model: unknown };
-      expect(p.model).toEqual({ name: 'churn', version: 'v1.0.0' });
+      expect(p.model).toEqual({ name: 'churn', version: 'v0.0.1' });
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metrics).toContain(`pipe_serve_model_info{name="churn",version="v1.0.0",commit="${commit}",stage="prod",`);
+      expect(metrics).toContain(`pipe_serve_model_info{name="churn",version="v0.0.1",commit="${commit}",stage="prod",`);
     } finally {
       await stop(running);
+    }
+  });
+
+  it('never serves edited workspace files as a registry version; the workspace artifact edited is served as it is, claiming no commit', async () => {
+    const { dir, commit, hash } = await trained();
+    const original = await serve(dir, ['churn#prod']);
+    const before = (await (await post(`${original.url}/predict`, heldOut[0])).json()) as { probability: number };
+    await stop(original.running);
+    editWeights(join(dir, 'models', 'churn'));
+
+    // churn#prod is v0.0.1's files, from the cache, whatever the workspace holds now.
+    const versioned = await serve(dir, ['churn#prod']);
+    try {
+      const model = (await (await fetch(`${versioned.url}/model`)).json()) as { path: string; hash: string; version: string };
+      expect([model.version, model.hash]).toEqual(['v0.0.1', hash]);
+      expect(model.path).not.toBe(join(dir, 'models', 'churn'));
+      const p = (await (await post(`${versioned.url}/predict`, heldOut[0])).json()) as { probability: number };
+      expect(p.probability).toBe(before.probability);
+    } finally {
+      await stop(versioned.running);
+    }
+
+    // `pipe serve` (the workspace's artifact) serves the edited files, says so, and claims nothing of data.lock's for them.
+    const edited = await serve(dir, []);
+    try {
+      expect(edited.running.stderr()).toContain("model: the workspace's models/churn differs from what data.lock records (edited, or not checked out): serving its files as they are");
+      const model = (await (await fetch(`${edited.url}/model`)).json()) as Record<string, unknown>;
+      expect(model).toMatchObject({ version: null, commit: null, source: 'workspace', metrics: null });
+      expect(model.hash).toMatch(/^sha256:[0-9a-f]{64}\.dir$/);
+      expect([model.hash === hash, model.commit === commit]).toEqual([false, false]);
+      const p = (await (await post(`${edited.url}/predict`, heldOut[0])).json()) as { probability: number };
+      expect(p.probability).not.toBe(before.probability);
+    } finally {
+      await stop(edited.running);
     }
   });
 
