@@ -1,10 +1,11 @@
 /** @module Listens with a Hono app on a host and port (0 = any free port) through @hono/node-server, and closes it again. */
 import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { HabitsEnv, ClosableServer } from './habits/index.js';
+import type { HabitsEnv } from './habits/index.js';
 import { PipeError } from '../runner/command/index.js';
 import { answerPerTurn } from './answer-per-turn.js';
 
@@ -16,7 +17,7 @@ export interface Listening {
   /** Stops accepting connections and resolves when the open ones are done. */
   close(): Promise<void>;
   /** The HTTP server itself, for a graceful shutdown (serve/habits/lifecycle.ts). */
-  readonly server: ClosableServer;
+  readonly server: HttpServer;
 }
 
 /** Node's own answers to requests it cannot parse, by its error code (as its default handler answers them). */
@@ -41,7 +42,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 export function listen(app: Hono<HabitsEnv>, { host, port }: { host: string; port: number }): Promise<Listening> {
-  const server = createAdaptorServer({ fetch: answerPerTurn(app.fetch), hostname: host, port });
+  // No createServer option is given: an HTTP/1.1 server.
+  const server = createAdaptorServer({ fetch: answerPerTurn(app.fetch), hostname: host, port }) as HttpServer;
   server.on('clientError', answerClientError);
   return new Promise((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -60,7 +62,7 @@ export function listen(app: Hono<HabitsEnv>, { host, port }: { host: string; por
           new Promise<void>((done) => {
             server.close(() => done());
             // Idle keep-alive connections would hold close() open for their whole timeout.
-            (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            server.closeIdleConnections();
           }),
       });
     });

@@ -184,6 +184,7 @@ async function serveLoaded(
   );
   const server = await listen(app, { host, port });
   listening.http = server.server;
+  lifecycle.track(server.server);
   lifecycle.markReady();
   cluster?.ready({ url: server.url, name: primary.info.name, version: primary.info.version, engine: primary.info.engine });
 

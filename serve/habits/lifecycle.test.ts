@@ -112,6 +112,28 @@ describe('Lifecycle (a real server in a child process)', () => {
     agent.destroy();
   });
 
+  it('closes a connection that sent nothing, or stopped in the middle of its headers, once the grace period has passed, and exits 0', async () => {
+    const s = await start({ DRAIN_IDLE_GRACE_MS: '300' });
+    const { connect } = await import('node:net');
+    const opened = (payload: string) =>
+      new Promise<Socket>((resolve) => {
+        const socket = connect(s.port, '127.0.0.1', () => {
+          if (payload) socket.write(payload);
+          resolve(socket);
+        });
+        // Closed by the server with bytes it never read: a reset, which is the point.
+        socket.on('error', () => {});
+      });
+    // A load balancer's pre-opened connection, and a client that stalled mid-way through its headers.
+    const sockets = [await opened(''), await opened('GET /fast HTTP/1.1\r\nHost: x\r\n')];
+    const closed = sockets.map((socket) => new Promise<boolean>((r) => socket.once('close', () => r(true))));
+    await waitUntil(() => s.out().length > 0, 'the fixture to be up');
+    s.child.kill('SIGTERM');
+    expect(await Promise.all(closed)).toEqual([true, true]);
+    expect(await s.exited).toBe(0);
+    expect(s.err()).toContain('pipe serve: stopped.');
+  });
+
   it('cuts what is still running at the deadline and exits 1 saying so', async () => {
     const s = await start({ DRAIN_DEADLINE_MS: '200' });
     const slow = get(s.port, '/slow');

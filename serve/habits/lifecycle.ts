@@ -10,8 +10,10 @@
  * resets that request. Every answer given while draining says `Connection: close`, so a connection
  * in use closes itself after its next answer; only connections idle for the whole grace period
  * (1 s) are closed by the server — the same race any keep-alive timeout has, not one per signal.
+ * That includes connections that never sent a request (a load balancer's pre-opened one, a TCP
+ * probe) or stopped mid-way through one's headers, which Node's closeIdleConnections() leaves open.
  */
-import { Server as NetServer } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 
 /** What the lifecycle needs of the server @hono/node-server's `serve()` returns (an HTTP/2 server has no connection closers: close() alone waits for its sessions). */
@@ -43,6 +45,7 @@ export class Lifecycle {
   #shutdown: Promise<number> | undefined;
   readonly #options: Required<Omit<LifecycleOptions, 'onShutdown'>> & Pick<LifecycleOptions, 'onShutdown'>;
   readonly #onSignal = (signal: NodeJS.Signals) => void this.#signalled(signal);
+  #connections: QuietConnections | undefined;
 
   constructor({
     server,
@@ -55,6 +58,13 @@ export class Lifecycle {
     target = process,
   }: LifecycleOptions) {
     this.#options = { server, deadlineMs, idleGraceMs, signals, onShutdown, log, exit, target };
+    if (server instanceof NetServer) this.track(server);
+  }
+
+  /** Follows the connections of the Node server behind `server` (given once it listens), to close the quiet ones at shutdown. */
+  track(server: NetServer): this {
+    this.#connections = new QuietConnections(server);
+    return this;
   }
 
   /** Ready once the model is loaded and warmed, until shutdown starts: what /health/ready answers. */
@@ -126,16 +136,20 @@ export class Lifecycle {
     log(`pipe serve: ${reason}: not accepting connections; waiting up to ${span} for ${this.#inFlight} request(s) in flight.`);
     let timedOut = false;
     let cut = 0;
+    const connections = this.#connections;
+    connections?.mark();
     await new Promise<void>((resolve) => {
       // Connections used meanwhile close after their answer (Connection: close); then those left idle are closed as they appear.
       let sweep: NodeJS.Timeout | undefined;
-      const grace = setTimeout(
-        () => {
-          server.closeIdleConnections?.();
-          sweep = setInterval(() => server.closeIdleConnections?.(), 50);
-        },
-        Math.min(idleGraceMs, deadlineMs),
-      );
+      const quietMs = Math.min(idleGraceMs, deadlineMs);
+      const closeQuiet = () => {
+        server.closeIdleConnections?.();
+        connections?.closeQuiet(quietMs);
+      };
+      const grace = setTimeout(() => {
+        closeQuiet();
+        sweep = setInterval(closeQuiet, 50);
+      }, quietMs);
       const deadline = setTimeout(() => {
         timedOut = true;
         cut = this.#inFlight;
@@ -155,13 +169,53 @@ export class Lifecycle {
       log(`pipe serve: shutting down failed: ${err instanceof Error ? err.message : String(err)}`);
       code = 1;
     }
-    if (timedOut) {
+    if (timedOut && cut > 0) {
       log(`pipe serve: the ${span} shutdown deadline passed; cut ${cut} request(s) still in flight.`);
       code = 1;
-    } else log('pipe serve: stopped.');
+    } else if (timedOut) log(`pipe serve: the ${span} shutdown deadline passed; closed the connections still open, with no request in flight; stopped.`);
+    else log('pipe serve: stopped.');
     for (const s of this.#options.signals) this.#options.target.off(s, this.#onSignal);
     exit(code);
     return code;
+  }
+}
+
+/**
+ * A Node server's open connections, so that shutdown can close those that send nothing. Node's
+ * closeIdleConnections() closes a keep-alive connection between requests, but not one that has
+ * not sent a byte yet or stopped mid-way through a request's headers (it counts them as busy):
+ * one such connection kept the shutdown waiting for its whole deadline, then exiting 1.
+ */
+class QuietConnections {
+  readonly #open = new Set<Socket>();
+  /** How much each connection had sent when last looked at, and since when. */
+  readonly #marks = new Map<Socket, { bytes: number; since: number }>();
+
+  constructor(server: NetServer) {
+    server.on('connection', (socket: Socket) => {
+      this.#open.add(socket);
+      socket.once('close', () => {
+        this.#open.delete(socket);
+        this.#marks.delete(socket);
+      });
+    });
+  }
+
+  /** Notes how much each open connection has sent so far. */
+  mark(): void {
+    const now = performance.now();
+    for (const socket of this.#open) this.#marks.set(socket, { bytes: socket.bytesRead, since: now });
+  }
+
+  /** Closes the connections with no answer pending that have sent nothing for `quietMs` (a connection first seen, or that sent something, is marked now). */
+  closeQuiet(quietMs: number): void {
+    const now = performance.now();
+    for (const socket of this.#open) {
+      const mark = this.#marks.get(socket);
+      if (mark === undefined || mark.bytes !== socket.bytesRead) this.#marks.set(socket, { bytes: socket.bytesRead, since: now });
+      // _httpMessage is the response a request on this socket is waiting for (what Node's own closeIdleConnections() looks at).
+      else if (now - mark.since >= quietMs && !(socket as { _httpMessage?: unknown })._httpMessage) socket.destroy();
+    }
   }
 }
 
