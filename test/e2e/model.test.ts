@@ -405,6 +405,47 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
     expect(r.stderr).toMatch(/^error: churn@v0\.0\.1 fails the gate \(no version holds 'dev': absolute limits only\):\n {2}metrics\.json is stale: at churn@v0\.0\.1 \([0-9a-f]{7}\) it is not what data\.lock there records stage train writing \(edited after pipe repro, or committed without its data\.lock\)\nno tag written; fix the model, or pass --force to assign it anyway\n$/);
   });
 
+  it('assign refuses a version whose metrics were measured on an earlier model (train run again, evaluate not)', async () => {
+    const repo = makeRepo({
+      'pipeline.yaml': [
+        'stages:',
+        '  train:',
+        '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
+        '    deps: [params.yaml]',
+        '    outs: [models/churn]',
+        '  evaluate:',
+        '    cmd: cp models/churn/weights.txt metrics.json',
+        '    deps: [models/churn]',
+        '    metrics: [metrics.json]',
+        'artifacts:',
+        '  churn: {path: models/churn, type: model}',
+        'gates:',
+        '  - metric: auc',
+        '    min: 0.8',
+        '',
+      ].join('\n'),
+      'params.yaml': '{"auc": 0.97}\n',
+    });
+    await ok(repo, ['repro']);
+    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
+    gitIn(repo, 'config', 'user.email', 'reg@example.com');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'model 1');
+    await ok(repo, ['model', 'register', 'churn']);
+    await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
+    // A worse model, trained but never evaluated: metrics.json still holds the first model's 0.97.
+    repo.write('params.yaml', '{"auc": 0.5}\n');
+    await ok(repo, ['repro', 'train']);
+    gitIn(repo, 'commit', '-qam', 'model 2, not evaluated');
+    await ok(repo, ['model', 'register', 'churn']);
+    const r = await repo.pipe(['model', 'assign', 'churn', '--stage', 'dev']);
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toMatch(
+      /^error: churn@v0\.0\.2 fails the gate against churn@v0\.0\.1, which holds 'dev':\n {2}metrics\.json is stale: at churn@v0\.0\.2 \([0-9a-f]{7}\), data\.lock records stage evaluate run on another models\/churn than stage train wrote since \(run pipe repro, then commit\)\nno tag written; fix the model, or pass --force to assign it anyway\n$/,
+    );
+    expect(gitIn(repo, 'tag', '-l', 'churn#dev*').split('\n')).toHaveLength(1);
+  });
+
   it('gate --base churn#prod applies branch-scoped rules only with --target, and a branch named like a reference is still a branch', async () => {
     const repo = await gatedRepo();
     await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
