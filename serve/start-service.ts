@@ -204,7 +204,13 @@ async function serveLoaded(
   };
   const watch =
     options.watchSeconds !== undefined && current.root && current.stage
-      ? { read: stageHolderReader(current.root, current.name, current.stage), intervalMs: options.watchSeconds * 1000, ...(current.version && current.commit ? { initial: `${current.version} ${current.commit}` } : {}) }
+      ? {
+          read: stageHolderReader(current.root, current.name, current.stage),
+          intervalMs: options.watchSeconds * 1000,
+          ...(current.version && current.commit ? { initial: `${current.version} ${current.commit}` } : {}),
+          // What stageHolderReader reads when `m` holds the stage: a reload (SIGHUP, or a tag moved during the load) is then known to be up to date.
+          valueFor: ({ served: s }: LoadedModel) => (s.version && s.commit ? `${s.version} ${s.commit}` : undefined),
+        }
       : undefined;
   const reloader: HotReload<LoadedModel> = hotReload<LoadedModel>({
     slot,

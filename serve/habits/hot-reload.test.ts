@@ -41,4 +41,77 @@ describe('hotReload', () => {
     target.emit('SIGHUP');
     expect(target.listenerCount('SIGHUP')).toBe(0);
   });
+
+  it('tries a stage move whose load failed again while the stage holds it, telling each new failure once, and loads it once it can', async () => {
+    const logs: string[] = [];
+    const results: string[] = [];
+    const slot = new ModelSlot({ version: 'v1' });
+    let failure: string | undefined = 'the cache lacks 1 object';
+    let loads = 0;
+    const reloader = hotReload({
+      slot,
+      load: async () => {
+        loads++;
+        if (failure) throw new Error(failure);
+        return { version: 'v2' };
+      },
+      describe: (m) => m.version,
+      watch: { read: async () => 'v2 bbb', intervalMs: 1000, maxRetryMs: 8000, initial: 'v1 aaa', valueFor: (m) => `${m.version} bbb` },
+      signal: false,
+      log: (m) => void logs.push(m),
+      onReload: (o) => void results.push(o.ok ? 'ok' : 'failed'),
+    });
+    const polls = async (n: number) => {
+      for (let i = 0; i < n; i++) await reloader.check();
+    };
+    try {
+      await polls(2); // tries at polls 1 and 2: the same failure, told once
+      expect(logs).toEqual(['pipe serve: the watched stage moved to v2: the new model did not load, still serving v1: the cache lacks 1 object (trying again in 1 s)']);
+      failure = 'the remote is unreachable';
+      await polls(2); // tried at poll 4: a new failure, told
+      expect(logs.slice(1)).toEqual(['pipe serve: trying v2 again, which holds the watched stage: the new model did not load, still serving v1: the remote is unreachable (trying again in 4 s)']);
+      await polls(4); // tried at poll 8: the wait is at its longest, so told again
+      expect(logs.slice(2)).toEqual(['pipe serve: trying v2 again, which holds the watched stage: the new model did not load, still serving v1: the remote is unreachable (trying again in 8 s)']);
+      expect([loads, slot.current.version]).toEqual([4, 'v1']);
+
+      failure = undefined;
+      await polls(8); // tried at poll 16: loads
+      expect(slot.current.version).toBe('v2');
+      expect(logs.slice(3)).toEqual(['pipe serve: trying v2 again, which holds the watched stage: now serving v2 (was v1).']);
+      expect(results).toEqual(['failed', 'failed', 'failed', 'failed', 'ok']);
+      await polls(20);
+      expect(loads).toBe(5);
+    } finally {
+      reloader.stop();
+    }
+  });
+
+  it('does not load again a stage move that SIGHUP has loaded since the watcher failed to', async () => {
+    const target = new EventEmitter();
+    const slot = new ModelSlot({ version: 'v1' });
+    let fail = true;
+    let loads = 0;
+    const reloader = hotReload({
+      slot,
+      load: async () => {
+        loads++;
+        if (fail) throw new Error('the cache lacks 1 object');
+        return { version: 'v2' };
+      },
+      describe: (m) => m.version,
+      watch: { read: async () => 'v2 bbb', intervalMs: 1000, initial: 'v1 aaa', valueFor: (m) => `${m.version} bbb` },
+      target: target as unknown as NodeJS.Process,
+      log: () => {},
+    });
+    try {
+      expect(await reloader.check()).toBe(true);
+      fail = false;
+      target.emit('SIGHUP');
+      await waitUntil(() => slot.current.version === 'v2', 'the SIGHUP reload');
+      for (let i = 0; i < 10; i++) expect(await reloader.check()).toBe(false);
+      expect(loads).toBe(2);
+    } finally {
+      reloader.stop();
+    }
+  });
 });

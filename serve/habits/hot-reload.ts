@@ -1,6 +1,6 @@
 /** @module Wires the reload triggers (SIGHUP, and a watcher on the registry) to a ModelSlot, and says on the log what each reload did. */
 import type { ModelSlot, ReloadOutcome } from './model-slot.js';
-import { ChangeWatcher, reloadOnSignal } from './model-watch.js';
+import { ChangeWatcher, reloadOnSignal, type ChangeAttempt } from './model-watch.js';
 
 export interface HotReloadOptions<M> {
   slot: ModelSlot<M>;
@@ -8,8 +8,13 @@ export interface HotReloadOptions<M> {
   load: () => Promise<M>;
   /** How a model is named in the log (its version). */
   describe?: (model: M) => string;
-  /** Poll `read` (stageHolderReader) every intervalMs and reload when it changes; `initial` is what the running model corresponds to. */
-  watch?: { read: () => Promise<string | undefined>; intervalMs: number; initial?: string };
+  /**
+   * Poll `read` (stageHolderReader) every intervalMs and reload when it changes; `initial` is what
+   * the running model corresponds to, `valueFor` what a loaded one does (so a SIGHUP that loaded the
+   * stage's holder is not followed by a reload to it). A load that fails is tried again with a backoff
+   * up to maxRetryMs.
+   */
+  watch?: { read: () => Promise<string | undefined>; intervalMs: number; initial?: string; valueFor?: (model: M) => string | undefined; maxRetryMs?: number };
   signal?: NodeJS.Signals | false;
   log?: (message: string) => void;
   target?: Pick<NodeJS.Process, 'on' | 'off'>;
@@ -25,27 +30,58 @@ export interface HotReload<M> {
   stop(): void;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A wait as a person reads it: 4 s, 90 s, 5 min. */
+const wait = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
+};
+
 export function hotReload<M>({ slot, load, describe = () => 'the model', watch, signal = 'SIGHUP', log = (m) => void process.stderr.write(`${m}\n`), target = process, onReload }: HotReloadOptions<M>): HotReload<M> {
   const told = new WeakSet<ReloadOutcome<M>>();
-  const reload = async (why: string) => {
+  /** Loads and swaps; says how it went unless `quiet` says a failure need not be told (the same one again). */
+  const reload = async (why: string, { quiet = () => false, next = '' }: { quiet?: (error: string) => boolean; next?: string } = {}) => {
     const outcome = await slot.reload(load);
     // Reloads asked for during one share its outcome: counted once.
     if (!told.has(outcome)) {
       told.add(outcome);
       onReload?.(outcome);
     }
-    if (outcome.ok) log(`pipe serve: ${why}: now serving ${describe(outcome.model)} (was ${describe(outcome.previous)}).`);
-    else log(`pipe serve: ${why}: the new model did not load, still serving ${describe(slot.current)}: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+    if (outcome.ok) {
+      watcher?.served(watch?.valueFor?.(outcome.model));
+      log(`pipe serve: ${why}: now serving ${describe(outcome.model)} (was ${describe(outcome.previous)}).`);
+    } else if (!quiet(messageOf(outcome.error))) log(`pipe serve: ${why}: the new model did not load, still serving ${describe(slot.current)}: ${messageOf(outcome.error)}${next}`);
     return outcome;
   };
-  const removeSignal = signal ? reloadOnSignal(() => void reload(signal), { signal, target }) : () => {};
-  const watcher = watch
+  // The last failure told of a change being tried again: the same one is not told on every try.
+  let lastFailure: string | undefined;
+  const follow = async (value: string, attempt: ChangeAttempt) => {
+    const version = value.split(' ')[0];
+    if (attempt.retry === 0) lastFailure = undefined;
+    const outcome = await reload(attempt.retry === 0 ? `the watched stage moved to ${version}` : `trying ${version} again, which holds the watched stage`, {
+      // Told the first time, when the error changes, and at every try once the wait is at its longest.
+      quiet: (error) => attempt.retry > 0 && error === lastFailure && !attempt.atCap,
+      next: ` (trying again in ${wait(attempt.nextRetryMs)})`,
+    });
+    if (!outcome.ok) {
+      lastFailure = messageOf(outcome.error);
+      return false;
+    }
+    return watch?.valueFor?.(outcome.model) ?? true;
+  };
+  // Declared after `reload`, which reads it only once a signal or a poll runs, both after this line.
+  const watcher: ChangeWatcher | undefined = watch
     ? new ChangeWatcher({
-        ...watch,
-        onChange: async (value) => void (await reload(`the watched stage moved to ${value.split(' ')[0]}`)),
-        onError: (err) => log(`pipe serve: reading the registry failed (will try again): ${err instanceof Error ? err.message : String(err)}`),
+        read: watch.read,
+        intervalMs: watch.intervalMs,
+        ...(watch.initial === undefined ? {} : { initial: watch.initial }),
+        ...(watch.maxRetryMs === undefined ? {} : { maxRetryMs: watch.maxRetryMs }),
+        onChange: (value, _previous, attempt) => follow(value, attempt),
+        onError: (err) => log(`pipe serve: reading the registry failed (will try again): ${messageOf(err)}`),
       }).start()
     : undefined;
+  const removeSignal = signal ? reloadOnSignal(() => void reload(signal), { signal, target }) : () => {};
   return {
     reload: () => reload('reload asked for'),
     check: () => watcher?.check() ?? Promise.resolve(false),

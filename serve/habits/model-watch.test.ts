@@ -39,6 +39,57 @@ describe('ChangeWatcher', () => {
     expect(errors).toEqual(['git is busy']);
     expect(changes).toEqual(['v2']);
   });
+  it('tries a change that did not take again after 1, 2, 4… polls up to the longest wait, at once when the value moves on, and stops once it takes', async () => {
+    let holder = 'v2';
+    let takes = false;
+    const tries: string[] = [];
+    const w = new ChangeWatcher({
+      initial: 'v1',
+      intervalMs: 1000,
+      maxRetryMs: 4000,
+      read: async () => holder,
+      onChange: (v, prev, { retry, nextRetryMs, atCap }) => {
+        tries.push(`${poll}: ${prev}->${v} #${retry} next ${nextRetryMs}${atCap ? ' (cap)' : ''}`);
+        return takes;
+      },
+    });
+    let poll = 0;
+    const polls = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        poll++;
+        await w.check();
+      }
+    };
+    await polls(12);
+    expect(tries).toEqual(['1: v1->v2 #0 next 1000', '2: v1->v2 #1 next 2000', '4: v1->v2 #2 next 4000 (cap)', '8: v1->v2 #3 next 4000 (cap)', '12: v1->v2 #4 next 4000 (cap)']);
+
+    tries.length = 0;
+    holder = 'v3';
+    await polls(3);
+    expect(tries).toEqual(['13: v1->v3 #0 next 1000', '14: v1->v3 #1 next 2000']);
+
+    takes = true;
+    await polls(4);
+    expect(tries.slice(2)).toEqual(['16: v1->v3 #2 next 4000 (cap)']);
+  });
+
+  it('does not try again a change that a reload it did not cause (SIGHUP) already served, and takes the value onChange says took', async () => {
+    let holder = 'v2';
+    const tries: string[] = [];
+    let took: boolean | string = false;
+    const w = new ChangeWatcher({ initial: 'v1', intervalMs: 1000, read: async () => holder, onChange: (v) => (tries.push(v), took) });
+    await w.check();
+    w.served('v2');
+    for (let i = 0; i < 5; i++) await w.check();
+    expect(tries).toEqual(['v2']);
+
+    holder = 'v3';
+    took = 'v4';
+    await w.check();
+    holder = 'v4';
+    for (let i = 0; i < 5; i++) await w.check();
+    expect(tries).toEqual(['v2', 'v3']);
+  });
 });
 
 describe('stageHolderReader', () => {

@@ -1,9 +1,20 @@
 /**
  * @module The triggers of a hot reload: a watcher that polls something cheap to read (by default
  * which version holds a registry stage, from the repository's tags) and calls back when it
- * changes, and SIGHUP. The reading is a function passed in, so the polling is tested without git.
+ * changes, trying a change that did not take again with a backoff; and SIGHUP. The reading is a
+ * function passed in, so the polling is tested without git.
  */
 import { readRegistry } from '../../runner/index.js';
+
+/** Which try of a value a call of onChange is, and what follows if it does not take. */
+export interface ChangeAttempt {
+  /** 0 for the first try of a value, then 1, 2, … while it does not take. */
+  readonly retry: number;
+  /** How long the watcher waits before trying the value again if this try does not take. */
+  readonly nextRetryMs: number;
+  /** Whether that wait is the longest (maxRetryMs): the backoff has stopped growing. */
+  readonly atCap: boolean;
+}
 
 export interface WatchOptions {
   /** What is being watched, as a string that changes when the model should be reloaded; undefined when there is nothing to serve (a stage with no holder): no reload. */
@@ -11,43 +22,101 @@ export interface WatchOptions {
   intervalMs: number;
   /** The value the running model corresponds to (else the first read sets it, without a reload). */
   initial?: string;
-  onChange: (value: string, previous: string | undefined) => void | Promise<void>;
-  /** A failed read or onChange; polling goes on. */
+  /**
+   * Applies a change (reloads). Resolves to false when it did not take (a load failed): the value is
+   * tried again on later polls, after 1, 2, 4… intervals up to maxRetryMs, until it takes; a value
+   * that moves on starts again at once. A string says which value took, when not the one read (the
+   * stage moved again during the load).
+   */
+  onChange: (value: string, previous: string | undefined, attempt: ChangeAttempt) => void | boolean | string | Promise<void | boolean | string>;
+  /** A failed read, or an onChange that threw (then tried again as one that did not take); polling goes on. */
   onError?: (error: unknown) => void;
+  /** The longest wait between tries of a change that did not take (default 5 minutes). */
+  maxRetryMs?: number;
+}
+
+export const MAX_RETRY_MS = 5 * 60_000;
+
+/** A change that did not take: tried again once `wait` more polls have read it. */
+interface Pending {
+  readonly value: string;
+  readonly retry: number;
+  /** Polls between the last try and the next. */
+  readonly delay: number;
+  wait: number;
 }
 
 export class ChangeWatcher {
   readonly #options: WatchOptions;
-  #last: string | undefined;
+  /** The value the running model corresponds to. */
+  #applied: string | undefined;
   #known: boolean;
+  #pending: Pending | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
 
   constructor(options: WatchOptions) {
     this.#options = options;
-    this.#last = options.initial;
+    this.#applied = options.initial;
     this.#known = options.initial !== undefined;
   }
 
-  /** Reads once; calls onChange (and waits for it) when the value moved. Resolves to whether it did. */
+  /** Polls between tries at the longest wait. */
+  get #capPolls(): number {
+    return Math.max(1, Math.floor((this.#options.maxRetryMs ?? MAX_RETRY_MS) / this.#options.intervalMs));
+  }
+
+  /**
+   * Reads once; calls onChange (and waits for it) when the value differs from the applied one, unless
+   * it is a change that did not take and its next try is not due yet. Resolves to whether onChange ran.
+   */
   async check(): Promise<boolean> {
-    const { read, onChange, onError } = this.#options;
+    const { read, onChange, onError, intervalMs } = this.#options;
+    let value: string | undefined;
     try {
-      const value = await read();
-      if (!this.#known) {
-        this.#known = true;
-        this.#last = value;
-        return false;
-      }
-      if (value === undefined || value === this.#last) return false;
-      const previous = this.#last;
-      this.#last = value;
-      await onChange(value, previous);
-      return true;
+      value = await read();
     } catch (err) {
       onError?.(err);
       return false;
     }
+    if (!this.#known) {
+      this.#known = true;
+      this.#applied = value;
+      return false;
+    }
+    if (value === undefined || value === this.#applied) {
+      this.#pending = undefined;
+      return false;
+    }
+    const pending = this.#pending?.value === value ? this.#pending : undefined;
+    if (pending && pending.wait > 0) {
+      pending.wait--;
+      return false;
+    }
+    const retry = pending ? pending.retry + 1 : 0;
+    const delay = pending ? Math.min(pending.delay * 2, this.#capPolls) : 1;
+    let took: void | boolean | string;
+    try {
+      took = await onChange(value, this.#applied, { retry, nextRetryMs: delay * intervalMs, atCap: delay >= this.#capPolls });
+    } catch (err) {
+      onError?.(err);
+      took = false;
+    }
+    if (took === false) {
+      this.#pending = { value, retry, delay, wait: delay - 1 };
+    } else {
+      this.#pending = undefined;
+      this.#applied = typeof took === 'string' ? took : value;
+    }
+    return true;
+  }
+
+  /** Says what the running model corresponds to after a reload the watcher did not ask for (SIGHUP): a change it already holds is not tried again. */
+  served(value: string | undefined): void {
+    if (value === undefined) return;
+    this.#known = true;
+    this.#applied = value;
+    if (this.#pending?.value === value) this.#pending = undefined;
   }
 
   /** Polls every intervalMs, one check at a time; the timer does not keep the process alive. */

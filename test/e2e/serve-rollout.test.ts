@@ -5,10 +5,11 @@
  * (test/helpers/candidate-packages.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectPath, sha256 } from '../helpers/cache.js';
 import { bigDensePackage, divergedPackage, shiftedPackage } from '../helpers/candidate-packages.js';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
 import { runPipe, startPipe, type RunningPipe } from '../helpers/pipe.js';
@@ -19,6 +20,8 @@ const READY = /^Serving (\S+).* at (http:\/\/127\.0\.0\.1:\d+) \(engine: ([^)]+)
 const ROLLOUT_TIMEOUT = { timeout: 400_000 } as const;
 
 let pkgDir: string;
+/** Where the candidate packages were made (shifted/, broken/, …). */
+let packagesDir: string;
 let heldOut: TinyRow[];
 let repo: Repo;
 const running: RunningPipe[] = [];
@@ -66,6 +69,7 @@ const assign = (version: string, stage: string) => ok(repo, ['model', 'assign', 
 beforeAll(async () => {
   await forFile(async () => {
     const packages = tempDir('pipe-rollout-packages-');
+    packagesDir = packages;
     pkgDir = join(packages, 'tiny');
     heldOut = await writeTinyPackage(pkgDir);
     const broken = join(packages, 'broken');
@@ -163,6 +167,26 @@ describe('hot reload', ROLLOUT_TIMEOUT, () => {
     await assign('v1.1.0', 'staging');
     await eventually(async () => (await getJson(`${watched}/model`)).version === 'v1.1.0', '--watch to load v1.1.0');
     expect(watching.stderr()).toMatch(/the watched stage moved to v1\.1\.0: now serving churn v1\.1\.0/);
+    await stop(watching);
+  });
+
+  it('--watch tries again a stage move whose files were missing, and serves it once they are back', async () => {
+    await assign('v1.0.0', 'dev');
+    const { server: watching, url: watched } = await serve(repo.dir, ['churn#dev', '--watch', '--watch-interval', '1']);
+    // v1.1.0's weights are its own (its output bias moved), so without their object it cannot be written out.
+    const weights = objectPath(repo, `sha256:${sha256(readFileSync(join(packagesDir, 'shifted', 'weights.bin')))}`);
+    const aside = `${weights}.aside`;
+    renameSync(weights, aside);
+    try {
+      await assign('v1.1.0', 'dev');
+      await eventually(async () => /did not load/.test(watching.stderr()), 'the failed load on stderr');
+      expect(watching.stderr()).toMatch(/^pipe serve: the watched stage moved to v1\.1\.0: the new model did not load, still serving churn v1\.0\.0: .+ \(trying again in 1 s\)$/m);
+    } finally {
+      renameSync(aside, weights);
+    }
+    await eventually(async () => (await getJson(`${watched}/model`)).version === 'v1.1.0', '--watch to load v1.1.0 once its files are back');
+    expect(watching.stderr()).toMatch(/^pipe serve: trying v1\.1\.0 again, which holds the watched stage: now serving churn v1\.1\.0 \(was churn v1\.0\.0\)\.$/m);
+    expect(await metric(watched, /^pipe_serve_model_reloads_total\{result="ok"\} (\S+)$/m)).toBe(1);
     await stop(watching);
   });
 
