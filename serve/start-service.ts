@@ -125,6 +125,9 @@ async function serveLoaded(
   log(primary.drift ? `drift: against the package's reference profile, over ${describeWindow(driftWindow)}` : 'drift: off (the package has no reference profile)');
   const slot = new ModelSlot<LoadedModel>(primary, { dispose: disposeLoaded, onDisposeError: (e) => log(`pipe serve: freeing a replaced model failed: ${(e as Error)?.message ?? String(e)}`) });
   const { info } = primary;
+  // With --watch: whether the served version holds the watched stage as last read. /model and model_info name the stage only then.
+  let stageHeld = true;
+  const labels = (i: ModelInfo) => (stageHeld ? i : { ...i, stage: null });
   const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features, ...(primary.drift ? { drift: () => slot.current.drift } : {}) });
 
   let canary: Canary | undefined;
@@ -173,6 +176,7 @@ async function serveLoaded(
       metrics,
       limits,
       isReady: () => lifecycle.ready,
+      stageHeld: () => stageHeld,
       ...(cluster ? { exposition: cluster.exposition } : {}),
       onSideError: (role, model, e) => log(`pipe serve: the ${role} ${describe(model)} failed to score (the caller ${role === 'canary' ? 'was answered by the primary' : 'saw nothing'}): ${(e as Error)?.message ?? String(e)}`),
     },
@@ -210,6 +214,11 @@ async function serveLoaded(
           ...(current.version && current.commit ? { initial: `${current.version} ${current.commit}` } : {}),
           // What stageHolderReader reads when `m` holds the stage: a reload (SIGHUP, or a tag moved during the load) is then known to be up to date.
           valueFor: ({ served: s }: LoadedModel) => (s.version && s.commit ? `${s.version} ${s.commit}` : undefined),
+          stage: `${current.name}#${current.stage}`,
+          onHeld: (held: boolean) => {
+            stageHeld = held;
+            metrics.setModel(labels(slot.current.info));
+          },
         }
       : undefined;
   const reloader: HotReload<LoadedModel> = hotReload<LoadedModel>({
@@ -221,7 +230,7 @@ async function serveLoaded(
     log,
     onReload: (outcome) => {
       metrics.modelReloads.inc({ result: outcome.ok ? 'ok' : 'failed' });
-      if (outcome.ok) metrics.setModel(outcome.model.info);
+      if (outcome.ok) metrics.setModel(labels(outcome.model.info));
     },
   });
   if (watch) log(`watching ${current.name}#${current.stage} in the registry every ${options.watchSeconds} s`);

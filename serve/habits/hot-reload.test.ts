@@ -114,4 +114,41 @@ describe('hotReload', () => {
       reloader.stop();
     }
   });
+
+  it('says once that the watched stage has no holder and keeps the model, and when a holder is back; tells whether the served model holds the stage', async () => {
+    const logs: string[] = [];
+    const held: boolean[] = [];
+    const slot = new ModelSlot({ version: 'v1' });
+    let tag: string | undefined = 'v1 aaa';
+    let loads = 0;
+    const reloader = hotReload({
+      slot,
+      load: async () => {
+        loads++;
+        return { version: 'v2' };
+      },
+      describe: (m) => m.version,
+      watch: { read: async () => tag, intervalMs: 1000, initial: 'v1 aaa', valueFor: (m) => `${m.version} bbb`, stage: 'churn#dev', onHeld: (h) => void held.push(h) },
+      signal: false,
+      log: (m) => void logs.push(m),
+    });
+    try {
+      tag = undefined;
+      for (let i = 0; i < 3; i++) await reloader.check();
+      expect(logs).toEqual(['pipe serve: the watched stage churn#dev has no version now (unassigned): still serving v1 until one holds it.']);
+      expect(held).toEqual([false]);
+      tag = 'v1 aaa';
+      await reloader.check();
+      expect(logs.slice(1)).toEqual(['pipe serve: the watched stage churn#dev is held by v1 again, the version served.']);
+      tag = undefined;
+      await reloader.check();
+      tag = 'v2 bbb';
+      await reloader.check();
+      expect(logs.slice(2)).toEqual(['pipe serve: the watched stage churn#dev has no version now (unassigned): still serving v1 until one holds it.', 'pipe serve: the watched stage moved to v2: now serving v2 (was v1).']);
+      expect(held).toEqual([false, true, false, true]);
+      expect([loads, slot.current.version]).toEqual([1, 'v2']);
+    } finally {
+      reloader.stop();
+    }
+  });
 });

@@ -12,9 +12,19 @@ export interface HotReloadOptions<M> {
    * Poll `read` (stageHolderReader) every intervalMs and reload when it changes; `initial` is what
    * the running model corresponds to, `valueFor` what a loaded one does (so a SIGHUP that loaded the
    * stage's holder is not followed by a reload to it). A load that fails is tried again with a backoff
-   * up to maxRetryMs.
+   * up to maxRetryMs. `stage` names what is watched in the log (churn#prod); `onHeld` is told when
+   * whether the served model is the stage's holder, as last read, flips (it starts so): false while
+   * the stage has no holder, or while the load of its holder fails.
    */
-  watch?: { read: () => Promise<string | undefined>; intervalMs: number; initial?: string; valueFor?: (model: M) => string | undefined; maxRetryMs?: number };
+  watch?: {
+    read: () => Promise<string | undefined>;
+    intervalMs: number;
+    initial?: string;
+    valueFor?: (model: M) => string | undefined;
+    maxRetryMs?: number;
+    stage?: string;
+    onHeld?: (held: boolean) => void;
+  };
   signal?: NodeJS.Signals | false;
   log?: (message: string) => void;
   target?: Pick<NodeJS.Process, 'on' | 'off'>;
@@ -79,6 +89,13 @@ export function hotReload<M>({ slot, load, describe = () => 'the model', watch, 
         ...(watch.maxRetryMs === undefined ? {} : { maxRetryMs: watch.maxRetryMs }),
         onChange: (value, _previous, attempt) => follow(value, attempt),
         onError: (err) => log(`pipe serve: reading the registry failed (will try again): ${messageOf(err)}`),
+        onVacancy: (vacant, value, applied) => {
+          const stage = `the watched stage${watch.stage ? ` ${watch.stage}` : ''}`;
+          if (vacant) log(`pipe serve: ${stage} has no version now (unassigned): still serving ${describe(slot.current)} until one holds it.`);
+          // A version other than the one served is loaded next, and that reload tells.
+          else if (value === applied) log(`pipe serve: ${stage} is held by ${value?.split(' ')[0] ?? 'a version'} again, the version served.`);
+        },
+        ...(watch.onHeld ? { onInSync: watch.onHeld } : {}),
       }).start()
     : undefined;
   const removeSignal = signal ? reloadOnSignal(() => void reload(signal), { signal, target }) : () => {};

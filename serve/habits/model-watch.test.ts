@@ -90,6 +90,28 @@ describe('ChangeWatcher', () => {
     for (let i = 0; i < 5; i++) await w.check();
     expect(tries).toEqual(['v2', 'v3']);
   });
+  it('tells once when the value vanishes and once when one is back, and whether the applied value is the one read', async () => {
+    const values: (string | undefined)[] = [undefined, undefined, 'v1', undefined, 'v2', 'v2', 'v2', 'v2'];
+    const events: string[] = [];
+    let takes = false;
+    const w = new ChangeWatcher({
+      initial: 'v1',
+      intervalMs: 1000,
+      read: async () => values.shift(),
+      onChange: (v) => (events.push(`change ${v}`), takes),
+      onVacancy: (vacant, value, applied) => void events.push(vacant ? `vacant (${applied})` : `held by ${value} (${applied})`),
+      onInSync: (inSync) => void events.push(inSync ? 'in sync' : 'behind'),
+    });
+    for (let i = 0; i < 4; i++) await w.check();
+    expect(events).toEqual(['vacant (v1)', 'behind', 'held by v1 (v1)', 'in sync', 'vacant (v1)', 'behind']);
+    events.length = 0;
+    await w.check();
+    await w.check();
+    takes = true;
+    await w.check(); // the second failure's wait
+    await w.check();
+    expect(events).toEqual(['held by v2 (v1)', 'change v2', 'change v2', 'change v2', 'in sync']);
+  });
 });
 
 describe('stageHolderReader', () => {

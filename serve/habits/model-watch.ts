@@ -33,6 +33,13 @@ export interface WatchOptions {
   onError?: (error: unknown) => void;
   /** The longest wait between tries of a change that did not take (default 5 minutes). */
   maxRetryMs?: number;
+  /**
+   * Told once when the value vanishes (a stage left with no holder: nothing to change to, the applied
+   * value stays), and once when a value is read again, before any onChange for it.
+   */
+  onVacancy?: (vacant: boolean, value: string | undefined, applied: string | undefined) => void;
+  /** Told when whether the applied value is the one last read flips (it starts so): false while the value is gone, or a change to it has not taken. */
+  onInSync?: (inSync: boolean) => void;
 }
 
 export const MAX_RETRY_MS = 5 * 60_000;
@@ -51,6 +58,10 @@ export class ChangeWatcher {
   /** The value the running model corresponds to. */
   #applied: string | undefined;
   #known: boolean;
+  /** What the last read said. */
+  #read: string | undefined;
+  #vacant = false;
+  #inSync = true;
   #pending: Pending | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
@@ -58,6 +69,7 @@ export class ChangeWatcher {
   constructor(options: WatchOptions) {
     this.#options = options;
     this.#applied = options.initial;
+    this.#read = options.initial;
     this.#known = options.initial !== undefined;
   }
 
@@ -71,7 +83,7 @@ export class ChangeWatcher {
    * it is a change that did not take and its next try is not due yet. Resolves to whether onChange ran.
    */
   async check(): Promise<boolean> {
-    const { read, onChange, onError, intervalMs } = this.#options;
+    const { read, onChange, onError, onVacancy, intervalMs } = this.#options;
     let value: string | undefined;
     try {
       value = await read();
@@ -79,13 +91,27 @@ export class ChangeWatcher {
       onError?.(err);
       return false;
     }
+    this.#read = value;
     if (!this.#known) {
       this.#known = true;
       this.#applied = value;
+    }
+    if (value === undefined) {
+      this.#pending = undefined;
+      if (!this.#vacant) {
+        this.#vacant = true;
+        onVacancy?.(true, undefined, this.#applied);
+      }
+      this.#sync();
       return false;
     }
-    if (value === undefined || value === this.#applied) {
+    if (this.#vacant) {
+      this.#vacant = false;
+      onVacancy?.(false, value, this.#applied);
+    }
+    if (value === this.#applied) {
       this.#pending = undefined;
+      this.#sync();
       return false;
     }
     const pending = this.#pending?.value === value ? this.#pending : undefined;
@@ -108,6 +134,7 @@ export class ChangeWatcher {
       this.#pending = undefined;
       this.#applied = typeof took === 'string' ? took : value;
     }
+    this.#sync();
     return true;
   }
 
@@ -117,6 +144,14 @@ export class ChangeWatcher {
     this.#known = true;
     this.#applied = value;
     if (this.#pending?.value === value) this.#pending = undefined;
+    this.#sync();
+  }
+
+  #sync(): void {
+    const inSync = this.#read !== undefined && this.#read === this.#applied;
+    if (inSync === this.#inSync) return;
+    this.#inSync = inSync;
+    this.#options.onInSync?.(inSync);
   }
 
   /** Polls every intervalMs, one check at a time; the timer does not keep the process alive. */

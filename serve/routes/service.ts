@@ -6,13 +6,14 @@ import type { LoadedModel } from '../loaded-model.js';
 import type { ModelRouter } from '../model-router.js';
 import type { ServeDeps } from './deps.js';
 
-/** GET /model: the primary's description, how the last reload went, and the canary's and shadow's state. */
-export function modelDescription(models: ModelRouter): Record<string, unknown> {
+/** GET /model: the primary's description (its stage only while it holds it), how the last reload went, and the canary's and shadow's state. */
+export function modelDescription(models: ModelRouter, stageHeld: () => boolean = () => true): Record<string, unknown> {
   const { canary, shadow } = models;
   const reload = models.slot.lastReload;
   const cut = canary?.guard.cutOff;
   return {
     ...models.primary.info,
+    ...(stageHeld() ? {} : { stage: null }),
     ...(reload ? { last_reload: { at: reload.at.toISOString(), ok: reload.ok, ...(reload.error === undefined ? {} : { error: reload.error }) } } : {}),
     ...(canary
       ? {
@@ -48,7 +49,7 @@ export function serviceRoutes(app: Hono<HabitsEnv>, deps: ServeDeps): void {
     const { name, version } = models.primary.info;
     return deps.isReady() ? c.json({ status: 'ready', model: { name, version } }) : c.json({ status: 'not ready', error: 'the model is not loaded' }, 503);
   });
-  app.get('/model', (c) => c.json(modelDescription(models)));
+  app.get('/model', (c) => c.json(modelDescription(models, deps.stageHeld)));
   app.get('/openapi.json', (c) => c.body(openapiOf(models.primary), 200, { 'content-type': 'application/json' }));
   app.get('/metrics', async (c) => c.body(await (deps.exposition?.() ?? metrics.registry.metrics()), 200, { 'content-type': metrics.registry.contentType }));
 }

@@ -181,12 +181,35 @@ describe('hot reload', ROLLOUT_TIMEOUT, () => {
       await assign('v1.1.0', 'dev');
       await eventually(async () => /did not load/.test(watching.stderr()), 'the failed load on stderr');
       expect(watching.stderr()).toMatch(/^pipe serve: the watched stage moved to v1\.1\.0: the new model did not load, still serving churn v1\.0\.0: .+ \(trying again in 1 s\)$/m);
+      // v1.0.0 serves, but no longer holds churn#dev: /model does not say it does.
+      expect(await getJson(`${watched}/model`)).toMatchObject({ version: 'v1.0.0', stage: null, last_reload: { ok: false } });
     } finally {
       renameSync(aside, weights);
     }
     await eventually(async () => (await getJson(`${watched}/model`)).version === 'v1.1.0', '--watch to load v1.1.0 once its files are back');
     expect(watching.stderr()).toMatch(/^pipe serve: trying v1\.1\.0 again, which holds the watched stage: now serving churn v1\.1\.0 \(was churn v1\.0\.0\)\.$/m);
+    expect(await getJson(`${watched}/model`)).toMatchObject({ version: 'v1.1.0', stage: 'dev', last_reload: { ok: true } });
     expect(await metric(watched, /^pipe_serve_model_reloads_total\{result="ok"\} (\S+)$/m)).toBe(1);
+    await stop(watching);
+  });
+
+  it('--watch says once when the stage loses its last holder, keeps the model and stops naming the stage, and follows the next holder', async () => {
+    await assign('v1.0.0', 'qa');
+    const { server: watching, url: watched } = await serve(repo.dir, ['churn#qa', '--watch', '--watch-interval', '1']);
+    const info = async () => /^pipe_serve_model_info\{(.*)\} 1$/m.exec(await (await fetch(`${watched}/metrics`)).text())?.[1];
+    expect(await info()).toMatch(/^name="churn",version="v1\.0\.0",commit="[0-9a-f]{40}",stage="qa",/);
+    await ok(repo, ['model', 'unassign', 'churn', '--stage', 'qa']);
+    await eventually(async () => /has no version now/.test(watching.stderr()), 'the stage without a holder on stderr');
+    expect(watching.stderr()).toMatch(/^pipe serve: the watched stage churn#qa has no version now \(unassigned\): still serving churn v1\.0\.0 until one holds it\.$/m);
+    expect(await getJson(`${watched}/model`)).toMatchObject({ version: 'v1.0.0', stage: null });
+    expect(await info()).toMatch(/^name="churn",version="v1\.0\.0",commit="[0-9a-f]{40}",stage="",/);
+    expect(await metric(watched, /^pipe_serve_model_reloads_total\{result="failed"\} (\S+)$/m)).toBe(0);
+
+    await assign('v1.1.0', 'qa');
+    await eventually(async () => (await getJson(`${watched}/model`)).version === 'v1.1.0', '--watch to load the new holder v1.1.0');
+    expect(await getJson(`${watched}/model`)).toMatchObject({ version: 'v1.1.0', stage: 'qa' });
+    expect(await info()).toMatch(/^name="churn",version="v1\.1\.0",commit="[0-9a-f]{40}",stage="qa",/);
+    expect(watching.stderr().match(/has no version now/g)).toHaveLength(1);
     await stop(watching);
   });
 
