@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import type { HabitsEnv } from './habits/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,13 @@ describe('POST /predict', () => {
     expect((await json(text)).error).toBe("Content-Type 'text/plain'; this route takes application/json");
     const none = await app.request('/predict', { method: 'POST', body: JSON.stringify(good) });
     expect(none.status).toBe(415);
+    // A gzipped body is not read as (malformed) JSON: a 415 naming the encoding, on every POST route.
+    const gz = gzipSync(JSON.stringify(good));
+    for (const path of ['/predict', '/predict/batch', '/v2/models/tiny/infer']) {
+      const zipped = await app.request(path, { method: 'POST', body: gz, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+      expect([path, zipped.status, await json(zipped)]).toEqual([path, 415, { code: 'unsupported_content_encoding', error: "Content-Encoding 'gzip' is not read here; send the body uncompressed", encoding: 'gzip' }]);
+    }
+    expect((await app.request('/predict', { method: 'POST', body: JSON.stringify(good), headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } })).status).toBe(200);
   });
 });
 
@@ -234,6 +242,37 @@ describe('KServe V2', () => {
     const other = await app.request('/v2/models/churn');
     expect(other.status).toBe(404);
     expect((await json(other)).error).toBe("no model 'churn' here; this server serves 'tiny'");
+  });
+
+  it('answers the versioned routes (/versions/VERSION) for the served version only, as the unversioned ones', async () => {
+    const { info } = loaded;
+    const versioned = createApp(
+      {
+        models: new ModelRouter(new ModelSlot<LoadedModel>({ ...loaded, info: { ...info, version: 'v1.2.0' }, label: 'v1.2.0' })),
+        metrics: createMetrics({ name: info.name, version: 'v1.2.0', commit: null, stage: null, backend: info.backend, engine: info.engine, fields: info.features }),
+        isReady: () => true,
+        limits: { predictBytes: 1000, batchBytes: 20_000 },
+      },
+      { logError: (e) => logged.push(e) },
+    );
+    const meta = await versioned.request('/v2/models/tiny/versions/v1.2.0');
+    expect([meta.status, ((await meta.json()) as { versions: string[] }).versions]).toEqual([200, ['v1.2.0']]);
+    const ready = await versioned.request('/v2/models/tiny/versions/v1.2.0/ready');
+    expect([ready.status, await ready.text()]).toEqual([200, '']);
+    const rows = heldOut.slice(0, 2);
+    const body = JSON.stringify({ inputs: [{ name: 'age', shape: [2], datatype: 'INT64', data: rows.map((r) => r.age) }, { name: 'spend', shape: [2], datatype: 'FP64', data: rows.map((r) => r.spend) }, { name: 'plan', shape: [2], datatype: 'BYTES', data: rows.map((r) => r.plan) }] });
+    const inferred = async (path: string) => (await (await versioned.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).json()) as { model_version: string; outputs: { data: number[] }[] };
+    const pinned = await inferred('/v2/models/tiny/versions/v1.2.0/infer');
+    expect(pinned.model_version).toBe('v1.2.0');
+    expect(pinned.outputs[0]?.data).toEqual((await inferred('/v2/models/tiny/infer')).outputs[0]?.data);
+    for (const path of ['/v2/models/tiny/versions/v9.9.9', '/v2/models/tiny/versions/v9.9.9/ready']) {
+      const other = await versioned.request(path);
+      expect([path, other.status, (await other.json()) as unknown]).toEqual([path, 404, { code: 'model_version_not_found', error: "model 'tiny' has no version 'v9.9.9' here; this server serves v1.2.0" }]);
+    }
+    const wrong = await versioned.request('/v2/models/tiny/versions/v9.9.9/infer', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(wrong.status).toBe(404);
+    const unversioned = await app.request('/v2/models/tiny/versions/v1');
+    expect([unversioned.status, ((await unversioned.json()) as { error: string }).error]).toEqual([404, "model 'tiny' has no versions here (served from a directory, unversioned): use /v2/models/tiny"]);
   });
 
   it('infers from column tensors and from a preprocessed features tensor, with the request id', async () => {

@@ -59,6 +59,16 @@ export function openApiDocument({ name, version, schema, v2Name }: { name: strin
           responses: { '200': { description: 'Outputs probability (FP32) and label (INT64)', content: json({ type: 'object' }) }, '400': errorResponse('Bad request') },
         },
       },
+      [`/v2/models/${v2Name}/versions/{version}`]: { parameters: [{ name: 'version', in: 'path', required: true, description: 'The served version (GET /model); another is a 404', schema: { type: 'string' } }], get: { summary: 'KServe V2: model metadata, for the served version', responses: { '200': { description: 'Metadata', content: json({ type: 'object' }) }, '404': errorResponse('Not the served version') } } },
+      [`/v2/models/${v2Name}/versions/{version}/ready`]: { parameters: [{ name: 'version', in: 'path', required: true, description: 'The served version (GET /model); another is a 404', schema: { type: 'string' } }], get: { summary: 'KServe V2: model ready, for the served version', responses: { '200': { description: 'Ready' }, '404': errorResponse('Not the served version') } } },
+      [`/v2/models/${v2Name}/versions/{version}/infer`]: {
+        parameters: [{ name: 'version', in: 'path', required: true, description: 'The served version (GET /model); another is a 404', schema: { type: 'string' } }],
+        post: {
+          summary: 'KServe V2 inference by the served version (never a canary): one input tensor per feature column (shape [N]), or one FP32 "features" tensor [N, width] already preprocessed',
+          requestBody: { required: true, content: json({ type: 'object', required: ['inputs'], properties: { id: { type: 'string' }, inputs: { type: 'array', items: v2Tensor }, outputs: { type: 'array' } } }) },
+          responses: { '200': { description: 'Outputs probability (FP32) and label (INT64)', content: json({ type: 'object' }) }, '400': errorResponse('Bad request') },
+        },
+      },
     },
     components: {
       schemas: {

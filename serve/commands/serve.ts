@@ -69,7 +69,8 @@ on stdout (--port 0 picks a free port). A missing or inconsistent model exits 2 
 
 Routes: POST /predict, POST /predict/batch (JSON array, NDJSON or CSV), GET /health/live,
 GET /health/ready, GET /model, GET /openapi.json, GET /metrics (Prometheus), and the KServe V2
-subset (GET /v2/health/live|ready, GET /v2/models/NAME, POST /v2/models/NAME/infer).
+subset (GET /v2/health/live|ready, GET /v2/models/NAME, POST /v2/models/NAME/infer, each
+also under /v2/models/NAME/versions/VERSION).
 Bad input gets a 4xx naming the field; see docs/commands.md. Stops on SIGTERM or SIGINT.
 SIGHUP reloads the model (MODEL resolved again: churn#prod may have moved), as --watch does
 when the registry stage moves; the new model is loaded and warmed beside the old one, and a

@@ -1,6 +1,6 @@
-/** @module The KServe V2 / Open Inference Protocol subset: health, server and model metadata, model ready, infer. Health answers with the status and an empty body, as the protocol says. */
+/** @module The KServe V2 / Open Inference Protocol subset: health, server and model metadata, model ready, infer (each also under /versions/VERSION). Health answers with the status and an empty body, as the protocol says. */
 import { randomUUID } from 'node:crypto';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { RequestProblem, mediaType, parseJson, unsupportedMediaType } from '../request-problem.js';
 import { inferResponse, readInferRequest, v2ModelMetadata } from '../v2-infer.js';
 import { limitBody } from './body-limit.js';
@@ -25,6 +25,17 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
     const served = models.primary.info.name;
     if (name !== served) throw new RequestProblem(404, 'model_not_found', `no model '${name}' here; this server serves '${served}'`);
   };
+  /** `/versions/VERSION` routes: the version must be the primary's (a canary's version is reached through the unversioned routes). */
+  const ownVersion = (name: string, version: string) => {
+    own(name);
+    const served = models.primary.info.version;
+    if (version === served) return;
+    throw new RequestProblem(
+      404,
+      'model_version_not_found',
+      served ? `model '${name}' has no version '${version}' here; this server serves ${served}` : `model '${name}' has no versions here (served from a directory, unversioned): use /v2/models/${name}`,
+    );
+  };
 
   app.get('/v2', (c) => c.json({ name: 'pipe', version: serverVersion, extensions: [] }));
   app.get('/v2/health/live', (c) => c.body(null, 200));
@@ -37,8 +48,25 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
     own(c.req.param('name'));
     return c.body(null, deps.isReady() ? 200 : 400);
   });
+  app.get('/v2/models/:name/versions/:version', (c) => {
+    ownVersion(c.req.param('name'), c.req.param('version'));
+    return c.json(metadataOf(models.primary));
+  });
+  app.get('/v2/models/:name/versions/:version/ready', (c) => {
+    ownVersion(c.req.param('name'), c.req.param('version'));
+    return c.body(null, deps.isReady() ? 200 : 400);
+  });
   app.post('/v2/models/:name/infer', limitBody(deps.limits.batchBytes), async (c) => {
     own(c.req.param('name'));
+    return infer(c, false);
+  });
+  app.post('/v2/models/:name/versions/:version/infer', limitBody(deps.limits.batchBytes), async (c) => {
+    ownVersion(c.req.param('name'), c.req.param('version'));
+    return infer(c, true);
+  });
+
+  /** An infer request; `pinned` (a version named in the path) is answered by the primary, never a canary. */
+  async function infer(c: Context<HabitsEnv>, pinned: boolean): Promise<Response> {
     const type = mediaType(c.req.header('content-type'));
     if (type !== 'application/json') throw unsupportedMediaType(type, ['application/json']);
     const request = readInferRequest(parseJson(await c.req.text()), models.primary.scorer.width);
@@ -67,15 +95,19 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
       answeredBy(c, model);
       return jsonAnswer(c, inferResponse({ name: model.info.name, version: model.info.version, id: request.id ?? randomUUID(), outputs: request.outputs, probabilities, threshold: model.info.threshold }));
     };
-    return withModel(deps, c, first, async (choice) => {
-      // A canary of another width cannot take a tensor preprocessed for the primary's: the primary answers.
-      if (request.input.kind !== 'matrix' || choice.model.scorer.width === models.primary.scorer.width) return answer(choice);
+    const byPrimary = async () => {
       const primary = models.primaryChoice();
       try {
         return await answer(primary);
       } finally {
         primary.release();
       }
+    };
+    if (pinned) return byPrimary();
+    return withModel(deps, c, first, async (choice) => {
+      // A canary of another width cannot take a tensor preprocessed for the primary's: the primary answers.
+      if (request.input.kind !== 'matrix' || choice.model.scorer.width === models.primary.scorer.width) return answer(choice);
+      return byPrimary();
     });
-  });
+  }
 }
