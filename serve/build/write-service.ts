@@ -4,7 +4,7 @@
  * what the model is, a package.json (and lockfile) of the runtime dependencies, and a Dockerfile.
  * Written to a temporary sibling and renamed into place, so DIR is whole or untouched.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipeError } from '../../runner/command/index.js';
@@ -15,6 +15,7 @@ import { DOCKERIGNORE, dockerfile } from './dockerfile.js';
 import { runtimeLock, type PackageLock } from './runtime-lock.js';
 import { pipeVersion } from '../../runner/command/index.js';
 import { SERVICE_MANIFEST, type ServiceManifest } from './service-config.js';
+import { checkOutput } from './check-output.js';
 
 /** The TensorFlow.js release pipe declares as its peer dependency: used when no lockfile says otherwise. */
 const TFJS_VERSION = '4.22.0';
@@ -66,18 +67,7 @@ async function checkPackage(dir: string): Promise<string | undefined> {
 
 export async function writeService({ cwd, reference, out: outArg, force = false }: { cwd: string; reference?: string; out: string; force?: boolean }): Promise<BuiltService> {
   const out = resolve(cwd, outArg);
-  // Never the repository itself or an ancestor (--force would move it aside and remove it), nor its .git/ or .pipe/, symlinks followed.
-  const { findRoot, isPipeError, refuseOutputDir } = await import('../../runner/index.js');
-  let root: string | undefined;
-  try {
-    root = findRoot(cwd, { orGitTop: true });
-  } catch (error) {
-    if (!isPipeError(error, 'NO_PIPELINE')) throw error;
-  }
-  if (root !== undefined) refuseOutputDir({ root, dest: out, command: 'pipe serve build' });
-  if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0) && !force) {
-    throw new PipeError('USAGE', `${outArg} exists and is not an empty directory; choose another -o DIR or pass --force to replace it (pipe serve build)`, { command: 'serve build', flag: '--out' });
-  }
+  await checkOutput({ cwd, out, outArg, force });
   const bundle = serverBundle();
   if (!bundle) throw failed(out, "the service bundle (dist/service/server.js) is missing from this pipe installation; run 'npm run build' in pipe's directory");
   const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
@@ -94,11 +84,12 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
     const { dir: _dir, fetched: _fetched, root: _root, ...described } = model;
     const service: ServiceManifest = { format: 'pipe-service/1', modelDir: 'model', model: { ...described, provenance: { params, metrics } }, pipeVersion: pipeVersion() };
 
-    mkdirSync(dirname(out), { recursive: true });
-    const temp = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));
-    // mkdtemp makes it private; a service directory is read by other users (the image's node user).
-    chmodSync(temp, 0o755);
+    let temp: string | undefined;
     try {
+      mkdirSync(dirname(out), { recursive: true });
+      temp = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));
+      // mkdtemp makes it private; a service directory is read by other users (the image's node user).
+      chmodSync(temp, 0o755);
       // The workspace's files may be links into the cache: the service gets real copies.
       cpSync(model.dir, join(temp, 'model'), { recursive: true, dereference: true });
       cpSync(bundle, join(temp, 'server.js'));
@@ -109,7 +100,7 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
       writeFileSync(join(temp, '.dockerignore'), DOCKERIGNORE);
       replaceDir(temp, out);
     } catch (error) {
-      rmSync(temp, { recursive: true, force: true });
+      if (temp !== undefined) rmSync(temp, { recursive: true, force: true });
       throw failed(out, `cannot write the service to ${outArg}: ${(error as Error).message}`, error);
     }
     return { out, model: { ...model, name: shownName }, locked: packageLock !== undefined };

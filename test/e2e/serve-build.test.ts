@@ -119,7 +119,7 @@ describe('pipe serve build', MANY_RUNS, () => {
     }
   });
 
-  it('refuses a non-empty output directory without --force (exit 2) and leaves it untouched; --force replaces it', async () => {
+  it('refuses a non-empty output directory without --force (exit 2) and leaves it untouched; --force replaces it; refuses one below a file', async () => {
     const dir = join(project, 'taken');
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'mine');
@@ -131,6 +131,12 @@ describe('pipe serve build', MANY_RUNS, () => {
     expect(forced.code).toBe(0);
     expect(existsSync(join(dir, 'keep.txt'))).toBe(false);
     expect(existsSync(join(dir, 'server.js'))).toBe(true);
+
+    // A file where a directory of the path should be: named, not an internal error, with --force too.
+    writeFileSync(join(project, 'afile'), 'a file');
+    const below = await runPipe(project, ['serve', 'build', './build', '-o', 'afile/sub', '--force']);
+    expect([below.code, below.stdout]).toEqual([2, '']);
+    expect(below.stderr).toBe('error: -o afile/sub cannot be made: afile is a file, not a directory; choose another -o DIR (pipe serve build)\n');
   });
 
   it('refuses, even with --force, to replace the repository it runs in or an ancestor, or to write into its .git/ or .pipe/ (symlinks followed)', async () => {
