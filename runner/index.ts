@@ -45,7 +45,8 @@ export { binaryKindAt } from './git/binary-kind-at.js';
 export { assertGitRemote, createAnnotatedTag, pushTag, taggerIdentity, type Tagger } from './git/write-tag.js';
 export { commitMessages } from './git/commit-messages.js';
 export { formatTagName, defaultTagMessage, bumpVersion, isVersion, compareVersions } from './registry/tag-name.js';
-export { exportPath, refuseOutputDir, type ExportOptions, type Exported } from './api/export-path.js';
+export { exportPath, type ExportOptions, type Exported } from './api/export-path.js';
+export { refuseOutputDir } from './api/refuse-output-dir.js';
 export { formatBytes } from './command/format-bytes.js';
 // Experiments (exp/): a run of the pipeline in a temporary worktree that shares the repository's cache.
 export { experimentWorktreeName, experimentWorktreePid, shareCache } from './repo/pipe-dir.js';

@@ -1,20 +1,19 @@
 /** @module Writes one locked path (a file or a directory, by its hash) as plain files to any directory: objects from the cache, only the missing ones fetched from the remote, every file verified, published by one rename. */
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, rmdirSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
 import { ObjectStore, parseHash } from '../cache/object-store.js';
 import { ObjectVerifier } from '../cache/object-verifier.js';
 import { PipeError, isPipeError } from '../errors.js';
 import { isProcessLive } from '../exec/process-group.js';
-import { toRepoPath } from '../fs/repo-path.js';
-import { WorkspaceGuard } from '../fs/workspace-guard.js';
 import { refusalAdvice, writeRefusal } from '../fs/write-refusal.js';
 import { HASH_ALGORITHM } from '../hash/hash-file.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
 import { downloadObjects, type DownloadResult } from '../remote/download-objects.js';
 import { planObjects } from '../remote/object-plan.js';
 import { openRemote } from '../remote/open-remote.js';
+import { refuseOutputDir } from './refuse-output-dir.js';
 import { ensurePipeDir } from '../repo/pipe-dir.js';
 import { ParsedCache } from '../yaml/parsed-cache.js';
 import type { CopyJob } from '../workers/copy-object.js';
@@ -92,50 +91,6 @@ export async function exportPath(o: ExportOptions): Promise<Exported> {
 }
 
 /** Refused before anything is fetched: a destination that holds the repository, lies in .git/ or .pipe/ or behind a symlink out of it, or is not empty (without --force). */
-/**
- * Refuses an output directory (`dest`, absolute) that a command would replace or write into:
- * one that holds the repository at `root` (itself or an ancestor: --force would replace it), or
- * lies in its .git/ or .pipe/ — judged where it really leads (`/elsewhere/link/refs` with link →
- * the repository is `.git/refs`).
- */
-export function refuseOutputDir({ root: rootArg, dest: given, command, byDefault = false }: { root: string; dest: string; command: string; byDefault?: boolean }): void {
-  const root = realpathSync.native(resolve(rootArg));
-  const dest = realPathOf(given);
-  const shown = dest === given ? given : `${given} (through a symlink, ${dest})`;
-  if (dest === root || root.startsWith(`${dest}${sep}`)) {
-    throw new PipeError('USAGE', `${command}: ${shown} holds the repository; choose another directory with -o DIR`, { command, flag: '-o' });
-  }
-  if (dest.startsWith(`${root}${sep}`)) {
-    const rel = toRepoPath(relative(root, dest).split(sep).join('/'));
-    if (!rel.ok) {
-      // Without -o the destination is the current directory's: say so, rather than name a flag nobody gave.
-      const named = byDefault ? `${shown} (where it goes without -o: the current directory)` : `-o ${shown}`;
-      throw new PipeError('PATH_INVALID', `${command}: ${named} ${rel.reason}${byDefault ? '; run it from another directory or choose one with -o DIR' : ''}`, { path: given, reason: 'output' });
-    }
-    new WorkspaceGuard(root).parentOf(rel.path);
-  }
-}
-
-/**
- * `p` with the symlinks of its existing part resolved: the real path of its deepest existing
- * ancestor, then the components that do not exist yet. A symlink outside the repository that leads
- * into it (into .git/, say) is then judged by where it leads.
- */
-function realPathOf(p: string): string {
-  const rest: string[] = [];
-  for (let at = p; ; ) {
-    try {
-      return join(realpathSync.native(at), ...rest);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const parent = dirname(at);
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === at) throw err;
-      rest.unshift(basename(at));
-      at = parent;
-    }
-  }
-}
-
 function checkDestination(o: ExportOptions, dest: string): void {
   refuseOutputDir({ root: o.root, dest, command: o.command, byDefault: o.destByDefault ?? false });
   if (!o.force && !isEmptyOrAbsent(dest)) {

@@ -1,7 +1,8 @@
 /**
  * @module Where `pipe serve build -o DIR` may write, checked before the model is resolved: never
- * the repository or an ancestor of it, nor inside its .git/ or .pipe/; never below a file (mkdir
- * cannot go through it); an existing non-empty DIR only with --force. A refusal is exit 2.
+ * the repository or an ancestor of it, nor inside its .git/ or .pipe/, nor a path its data.lock
+ * tracks, inside one or holding one; never below a file (mkdir cannot go through it); an existing
+ * non-empty DIR only with --force. A refusal is exit 2.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -12,14 +13,15 @@ const refuse = (message: string) => new PipeError('USAGE', `${message} (pipe ser
 /** `out` is absolute; `outArg` is -o as given, for messages. */
 export async function checkOutput({ cwd, out, outArg, force }: { cwd: string; out: string; outArg: string; force: boolean }): Promise<void> {
   // Never the repository or an ancestor (--force would move it aside and remove it), nor its .git/ or .pipe/, symlinks followed.
-  const { findRoot, isPipeError, refuseOutputDir } = await import('../../runner/index.js');
+  const { findRoot, isPipeError, readLock, refuseOutputDir } = await import('../../runner/index.js');
   let root: string | undefined;
   try {
     root = findRoot(cwd, { orGitTop: true });
   } catch (error) {
     if (!isPipeError(error, 'NO_PIPELINE')) throw error;
   }
-  if (root !== undefined) refuseOutputDir({ root, dest: out, command: 'pipe serve build' });
+  // Nor a path data.lock tracks, or one holding or inside it: `-o models/churn --force` would replace the model it is built from.
+  if (root !== undefined) refuseOutputDir({ root, dest: out, command: 'pipe serve build', lock: await readLock({ root }) });
   const file = fileAbove(out);
   if (file !== undefined) throw refuse(`-o ${outArg} cannot be made: ${join(outArg, relative(out, file))} is a file, not a directory; choose another -o DIR`);
   if (existsSync(out) && (!statSync(out).isDirectory() || readdirSync(out).length > 0) && !force) {

@@ -17,7 +17,9 @@ Run it with 'npm ci --omit=dev && node server.js' in DIR, or 'docker build DIR'.
 configured by PORT (default 8080), HOST (default 0.0.0.0), PIPE_SERVE_API_KEYS,
 PIPE_SERVE_API_KEY_FILE, PIPE_SERVE_RATE_LIMIT, PIPE_SERVE_ACCESS_LOG=0 and
 PIPE_SERVE_THRESHOLD; see docs/ci.md. DIR is written whole or not at all; an existing non-empty
-DIR is refused unless --force. A model directory named 'build' is served with 'pipe serve ./build'.`,
+DIR is refused unless --force, and a DIR that is, lies in or holds a path data.lock tracks (the
+model's own directory, say) always. A model directory named 'build' is served with
+'pipe serve ./build'.`,
   options: {
     out: { type: 'string', short: 'o', valueName: 'DIR', help: 'the directory to write the service to (required)' },
     force: { type: 'boolean', help: 'replace DIR when it exists and is not empty' },

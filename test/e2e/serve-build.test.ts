@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
 import { runPipe, startPipe } from '../helpers/pipe.js';
+import { makeRepo, ok, template } from '../helpers/repo.js';
 import { forFile, removeFileDirs, tempDir } from '../helpers/temp-dir.js';
 import { MANY_RUNS } from '../helpers/timeouts.js';
 import { waitUntil } from '../helpers/wait-until.js';
@@ -31,6 +32,20 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(removeFileDirs);
+
+/** A repository whose stage train copies the tiny package to models/churn (artifact churn), with data/raw.csv added by `pipe add`. */
+const churnRepo = template(async () => {
+  const repo = makeRepo({
+    'pipeline.yaml': 'stages:\n  train:\n    cmd: rm -rf models/churn && mkdir -p models && cp -r pkg models/churn\n    deps: [pkg]\n    outs: [models/churn]\nartifacts:\n  churn: {path: models/churn, type: model}\n',
+    'data/raw.csv': 'id\n1\n',
+  });
+  cpSync(join(project, 'build'), repo.path('pkg'), { recursive: true });
+  await ok(repo, ['add', 'data/raw.csv']);
+  await ok(repo, ['repro']);
+  return repo;
+});
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -152,6 +167,23 @@ describe('pipe serve build', MANY_RUNS, () => {
     }
     expect(readFileSync(join(repo, 'mine.txt'), 'utf8')).toBe('keep me');
     expect(existsSync(join(repo, '.git/HEAD'))).toBe(true);
+  });
+
+  it('refuses, even with --force, an -o that is, lies in or holds a path data.lock tracks, and leaves it untouched', async () => {
+    const repo = await churnRepo();
+    const cases = [
+      ['models/churn', 'is models/churn', 'an out of stage train'],
+      ['models/churn/sub', 'is inside models/churn', 'an out of stage train'],
+      ['models', 'holds models/churn', 'an out of stage train'],
+      ['data', 'holds data/raw.csv', 'data added with pipe add'],
+    ] as const;
+    for (const [out, how, what] of cases) {
+      const r = await repo.pipe(['serve', 'build', '-o', out, '--force']);
+      expect([r.code, r.stdout], out).toEqual([2, '']);
+      expect(r.stderr, out).toMatch(new RegExp(`^error: pipe serve build: -o \\S+ ${escape(how)}, which data\\.lock tracks \\(${escape(what)}\\); choose another directory with -o DIR$`, 'm'));
+    }
+    expect(existsSync(repo.path('models/churn/model.json'))).toBe(true);
+    expect(repo.read('data/raw.csv')).toBe('id\n1\n');
   });
 
   it('needs -o DIR (exit 2) and says so', async () => {
