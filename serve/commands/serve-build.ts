@@ -13,7 +13,8 @@ of the runtime dependencies (TensorFlow.js and its wasm backend) with a package-
 from the workspace's, a Dockerfile (multi-stage, non-root, HEALTHCHECK on /health/ready) and a
 .dockerignore.
 
-Run it with 'npm ci --omit=dev && node server.js' in DIR, or 'docker build DIR'. It is
+Run it with 'npm ci --omit=dev && node server.js' in DIR ('npm install --omit=dev' when no
+package-lock.json was written), or 'docker build DIR'. It is
 configured by PORT (default 8080), HOST (default 0.0.0.0), PIPE_SERVE_API_KEYS,
 PIPE_SERVE_API_KEY_FILE, PIPE_SERVE_RATE_LIMIT, PIPE_SERVE_ACCESS_LOG=0 and
 PIPE_SERVE_THRESHOLD; see docs/ci.md. DIR is written whole or not at all; an existing non-empty
@@ -31,7 +32,8 @@ model's own directory, say) always. A model directory named 'build' is served wi
     const built = await writeService({ cwd: io.cwd, ...(args.model === undefined ? {} : { reference: args.model }), out: options.out, force: options.force });
     const what = `${built.model.name}${built.model.version ? ` ${built.model.version}` : ''}`;
     io.out(`Wrote the service for ${what} to ${options.out}${built.locked ? '' : ' (no package-lock.json: the workspace has none holding @tensorflow/tfjs)'}\n`);
-    io.out(`Run it: cd ${options.out} && npm ci --omit=dev && node server.js   (or: docker build -t ${built.model.name}-service ${options.out})\n`);
+    // npm ci refuses to run without a lockfile; npm install resolves the versions itself.
+    io.out(`Run it: cd ${options.out} && npm ${built.locked ? 'ci' : 'install'} --omit=dev && node server.js   (or: docker build -t ${built.model.name}-service ${options.out})\n`);
     return 0;
   },
 });

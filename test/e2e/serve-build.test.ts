@@ -67,6 +67,7 @@ describe('pipe serve build', MANY_RUNS, () => {
     expect(built.stderr).toBe('');
     expect(built.code).toBe(0);
     expect(built.stdout).toMatch(/^Wrote the service for tiny to out$/m);
+    expect(built.stdout).toMatch(/^Run it: cd out && npm ci --omit=dev && node server\.js /m);
     for (const file of ['server.js', 'service.json', 'package.json', 'package-lock.json', 'Dockerfile', '.dockerignore', 'model/model.json', 'model/feature-schema.json']) {
       expect(existsSync(join(project, 'out', file)), file).toBe(true);
     }
@@ -190,5 +191,14 @@ describe('pipe serve build', MANY_RUNS, () => {
     const r = await runPipe(project, ['serve', 'build', './build']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: pipe serve build needs -o DIR/m);
+  });
+
+  it('outside any project with a package-lock.json, writes none and says to run npm install (npm ci needs a lockfile)', async () => {
+    const bare = tempDir('pipe-serve-build-bare-');
+    const r = await runPipe(bare, ['serve', 'build', join(project, 'build'), '-o', 'out']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(existsSync(join(bare, 'out', 'package-lock.json'))).toBe(false);
+    expect(r.stdout).toMatch(/^Wrote the service for tiny to out \(no package-lock\.json: .*\)$/m);
+    expect(r.stdout).toMatch(/^Run it: cd out && npm install --omit=dev && node server\.js /m);
   });
 });
