@@ -7,12 +7,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPipeError } from '../runner/command/index.js';
-import { serviceConfig, SERVICE_MANIFEST, type ServiceManifest } from './build/service-config.js';
+import { serviceArgs, serviceConfig, serviceUsage, SERVICE_MANIFEST, type ServiceManifest } from './build/service-config.js';
 import { startService } from './start-service.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<number> {
+  if (serviceArgs(process.argv.slice(2)) === 'help') {
+    process.stdout.write(serviceUsage());
+    return 0;
+  }
   const manifest = JSON.parse(readFileSync(join(here, SERVICE_MANIFEST), 'utf8')) as ServiceManifest;
   const config = await serviceConfig(process.env);
   const log = (line: string) => process.stderr.write(`${line}\n`);

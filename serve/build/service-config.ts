@@ -24,11 +24,41 @@ export interface ServiceManifest {
 export const SERVICE_ENV = {
   port: 'PORT',
   host: 'HOST',
+  /** Read by loadApiKeys (serve/habits/load-api-keys.ts), as `pipe serve` reads it. */
+  apiKeys: 'PIPE_SERVE_API_KEYS',
   apiKeyFile: 'PIPE_SERVE_API_KEY_FILE',
   rateLimit: 'PIPE_SERVE_RATE_LIMIT',
   accessLog: 'PIPE_SERVE_ACCESS_LOG',
   threshold: 'PIPE_SERVE_THRESHOLD',
 } as const;
+
+const ENV_HELP: Readonly<Record<keyof typeof SERVICE_ENV, string>> = {
+  port: 'port to listen on (default 8080; 0: any free port)',
+  host: 'address to listen on (default 0.0.0.0)',
+  apiKeys: 'require bearer API keys: the keys, comma-separated',
+  apiKeyFile: 'require bearer API keys: a file of their SHA-256 digests, one per line',
+  rateLimit: 'requests per caller: 100/s, 6000/min',
+  accessLog: '0 turns off the JSON line per request (default 1)',
+  threshold: 'probability from which the label is 1',
+};
+
+/** What `node server.js --help` prints. */
+export function serviceUsage(): string {
+  const width = Math.max(...Object.values(SERVICE_ENV).map((v) => v.length));
+  const rows = (Object.keys(SERVICE_ENV) as (keyof typeof SERVICE_ENV)[]).map((k) => `  ${SERVICE_ENV[k].padEnd(width)}  ${ENV_HELP[k]}`);
+  return `Usage: node server.js\n\nServes the model in model/ (written by pipe serve build). It takes no arguments:\nthe environment configures it.\n\n${rows.join('\n')}\n`;
+}
+
+/**
+ * The command line of server.js: nothing, or `--help`. Anything else is refused (exit 2) naming
+ * the variables, rather than ignored: `node server.js --port 9000` would listen on 8080.
+ */
+export function serviceArgs(argv: readonly string[]): 'run' | 'help' {
+  if (argv.length === 0) return 'run';
+  if (argv.some((a) => a === '--help' || a === '-h')) return 'help';
+  const given = argv.map((a) => `'${a}'`).join(' ');
+  throw new PipeError('USAGE', `server.js takes no arguments (got ${given}); it is configured by environment variables: ${Object.values(SERVICE_ENV).join(', ')} (e.g. PORT=9000 node server.js); node server.js --help says what each does`, { command: 'server.js' });
+}
 
 const bad = (name: string, expected: string, value: string) =>
   new PipeError('USAGE', `${name} takes ${expected}, not '${value}'`, { command: 'server.js', flag: name });

@@ -5,7 +5,7 @@
  * answers as `pipe serve` does and stops with exit 0 on SIGTERM. The Dockerfile is checked
  * statically (no Docker daemon here).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,7 @@ describe('pipe serve build', MANY_RUNS, () => {
     expect(err).toMatch(/stopped/);
   });
 
-  it('writes a Dockerfile with a build stage installing runtime dependencies only, a non-root runtime and a HEALTHCHECK on /health/ready', async () => {
+  it('writes a Dockerfile with a build stage installing runtime dependencies only, a non-root runtime and a HEALTHCHECK on /health/ready, and a server.js that refuses arguments', async () => {
     const built = await runPipe(project, ['serve', 'build', './build', '-o', 'docker']);
     expect(built.code).toBe(0);
     const stages = dockerStages(readFileSync(join(project, 'docker', 'Dockerfile'), 'utf8'));
@@ -133,6 +133,18 @@ describe('pipe serve build', MANY_RUNS, () => {
       const sources = copy.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
       for (const source of sources) expect(existsSync(join(project, 'docker', source)), source).toBe(true);
     }
+
+    // server.js takes no arguments: one is refused naming the variables (it would be ignored), --help lists those docs/ci.md documents.
+    const server = (...args: string[]) => spawnSync(process.execPath, ['server.js', ...args], { cwd: join(project, 'docker'), encoding: 'utf8', timeout: 60_000 });
+    const refused = server('--port', '18100');
+    expect([refused.status, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toMatch(/^error: server\.js takes no arguments \(got '--port' '18100'\); it is configured by environment variables: PORT, HOST, .*PIPE_SERVE_THRESHOLD/);
+    const help = server('--help');
+    expect([help.status, help.stderr]).toEqual([0, '']);
+    const ciDoc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'ci.md'), 'utf8');
+    const documented = [...ciDoc.slice(ciDoc.indexOf('## Deploying the service')).matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toContain('PORT');
+    for (const name of documented) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 
   it('refuses a non-empty output directory without --force (exit 2) and leaves it untouched; --force replaces it; refuses one below a file', async () => {
