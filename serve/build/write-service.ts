@@ -16,6 +16,7 @@ import { runtimeLock, type PackageLock } from './runtime-lock.js';
 import { pipeVersion } from '../../runner/command/index.js';
 import { SERVICE_MANIFEST, type ServiceManifest } from './service-config.js';
 import { checkOutput } from './check-output.js';
+import { copyModel } from './copy-model.js';
 
 /** The TensorFlow.js release pipe declares as its peer dependency: used when no lockfile says otherwise. */
 const TFJS_VERSION = '4.22.0';
@@ -90,8 +91,8 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
       temp = mkdtempSync(join(dirname(out), `.${basename(out)}.tmp-`));
       // mkdtemp makes it private; a service directory is read by other users (the image's node user).
       chmodSync(temp, 0o755);
-      // The workspace's files may be links into the cache: the service gets real copies.
-      cpSync(model.dir, join(temp, 'model'), { recursive: true, dereference: true });
+      // The workspace's files may be links into the cache (read-only): the service gets real copies, 0644.
+      copyModel(model.dir, join(temp, 'model'));
       cpSync(bundle, join(temp, 'server.js'));
       writeFileSync(join(temp, SERVICE_MANIFEST), `${JSON.stringify(service, null, 2)}\n`);
       writeFileSync(join(temp, 'package.json'), `${JSON.stringify(manifestJson, null, 2)}\n`);

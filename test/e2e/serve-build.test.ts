@@ -6,7 +6,7 @@
  * statically (no Docker daemon here).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
@@ -33,17 +33,28 @@ beforeAll(async () => {
 
 afterAll(removeFileDirs);
 
-/** A repository whose stage train copies the tiny package to models/churn (artifact churn), with data/raw.csv added by `pipe add`. */
+/** A repository whose stage train copies the tiny package (and a notes/ directory) to models/churn (artifact churn), with data/raw.csv added by `pipe add`. */
 const churnRepo = template(async () => {
   const repo = makeRepo({
     'pipeline.yaml': 'stages:\n  train:\n    cmd: rm -rf models/churn && mkdir -p models && cp -r pkg models/churn\n    deps: [pkg]\n    outs: [models/churn]\nartifacts:\n  churn: {path: models/churn, type: model}\n',
     'data/raw.csv': 'id\n1\n',
+    'pkg/notes/README.txt': 'how this model was made\n',
   });
   cpSync(join(project, 'build'), repo.path('pkg'), { recursive: true });
   await ok(repo, ['add', 'data/raw.csv']);
   await ok(repo, ['repro']);
   return repo;
 });
+
+/** Every file and directory under `dir` (itself '.'), relative path → permission bits. */
+function modesUnder(dir: string, rel = '.'): Record<string, number> {
+  const here = { [rel]: statSync(join(dir, rel)).mode & 0o777 };
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const path = rel === '.' ? e.name : `${rel}/${e.name}`;
+    Object.assign(here, e.isDirectory() ? modesUnder(dir, path) : { [path]: statSync(join(dir, path)).mode & 0o777 });
+  }
+  return here;
+}
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -197,6 +208,17 @@ describe('pipe serve build', MANY_RUNS, () => {
     }
     expect(existsSync(repo.path('models/churn/model.json'))).toBe(true);
     expect(repo.read('data/raw.csv')).toBe('id\n1\n');
+  });
+
+  it('from a repository, writes model/ as files 0644 in directories 0755, whatever modes the workspace has', async () => {
+    const repo = await churnRepo();
+    // As the workspace has them when linked from the cache (read-only), and a directory private to its owner.
+    for (const [path, mode] of Object.entries(modesUnder(repo.path('models/churn')))) chmodSync(repo.path(`models/churn/${path}`), path === 'notes' ? 0o700 : path === '.' ? mode : 0o444);
+    const service = join(tempDir('pipe-serve-build-service-'), 'service');
+    await ok(repo, ['serve', 'build', '-o', service]);
+    const modes = modesUnder(join(service, 'model'));
+    expect(Object.keys(modes).sort()).toEqual(['.', 'feature-schema.json', 'metadata.json', 'model.json', 'notes', 'notes/README.txt', 'preprocessing.json', 'reference-profile.json', 'weights.bin']);
+    for (const [path, mode] of Object.entries(modes)) expect(mode.toString(8), path).toBe(path === '.' || path === 'notes' ? '755' : '644');
   });
 
   it('needs -o DIR (exit 2) and says so', async () => {

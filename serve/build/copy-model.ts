@@ -1,0 +1,21 @@
+/**
+ * @module The model/ of a built service: a plain copy of the package (links into the cache
+ * followed), files 0644 and directories 0755 whatever they were in the workspace, the cache or a
+ * directory, so the service's files do not depend on where the model came from.
+ */
+import { chmodSync, cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function copyModel(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, dereference: true });
+  setModes(to);
+}
+
+function setModes(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) setModes(path);
+    else chmodSync(path, 0o644);
+  }
+}
