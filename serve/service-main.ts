@@ -1,12 +1,14 @@
 /**
  * @module The entry of a built service (`pipe serve build` → DIR/server.js, bundled by
  * scripts/build.mjs): serves the model package in DIR/model with the metadata recorded in
- * DIR/service.json, configured from the environment, with no repository. Same code as `pipe serve`.
+ * DIR/service.json (while DIR/model holds the files the build wrote: build/own-model.ts),
+ * configured from the environment, with no repository. Same code as `pipe serve`.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPipeError } from '../runner/command/index.js';
+import { ownModel } from './build/own-model.js';
 import { serviceArgs, serviceConfig, serviceUsage, SERVICE_MANIFEST, type ServiceManifest } from './build/service-config.js';
 import { startService } from './start-service.js';
 
@@ -20,7 +22,8 @@ async function main(): Promise<number> {
   const manifest = JSON.parse(readFileSync(join(here, SERVICE_MANIFEST), 'utf8')) as ServiceManifest;
   const config = await serviceConfig(process.env);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const service = await startService({ cwd: here, model: { ...manifest.model, dir: join(here, manifest.modelDir) }, ...config, log, serverVersion: manifest.pipeVersion ?? 'unknown' });
+  // model/ as the build wrote it is the model service.json describes; replaced files are served without that claim.
+  const service = await startService({ cwd: here, ownModel: ownModel({ here, manifest, log }), ...config, log, serverVersion: manifest.pipeVersion ?? 'unknown' });
   service.handleSignals();
   process.stdout.write(`Serving ${service.info.name}${service.info.version ? ` ${service.info.version}` : ''} at ${service.url} (engine: ${service.info.engine.split(' (')[0]})\n`);
   return service.stopped;

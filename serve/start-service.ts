@@ -47,8 +47,10 @@ export interface CanaryOptions {
 export interface StartOptions {
   readonly cwd: string;
   readonly reference?: string;
-  /** A model already resolved (a built service's own copy): `reference` is then not looked up. */
+  /** A model already resolved (by the primary of --workers N): `reference` is then not looked up. */
   readonly model?: ServedModel;
+  /** A built service's own model/: says what it is now (checked against what the build wrote), at start and at every reload; `reference` is then not looked up. */
+  readonly ownModel?: () => Promise<ServedModel>;
   readonly host?: string;
   readonly port?: number;
   readonly threshold?: number;
@@ -83,7 +85,7 @@ const describe = (m: LoadedModel) => `${m.info.name} ${m.label}`;
 export async function startService(options: StartOptions): Promise<Service> {
   const { cwd, reference, model: resolved, watchSeconds, canary, shadow } = options;
   const loadOptions: LoadOptions = { threshold: options.threshold, engine: options.engine ?? 'auto', drift: options.drift ?? {} };
-  const served = resolved ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
+  const served = resolved ?? (options.ownModel ? await options.ownModel() : await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
   if (watchSeconds !== undefined && !(served.source === 'registry' && served.stage && served.root)) {
     removeFetched(served);
     throw usage('--watch', `follows a registry stage (churn#prod); ${reference === undefined ? 'the workspace artifact' : `'${reference}'`} is not one`);
@@ -196,9 +198,10 @@ async function serveLoaded(
   const current = primary.served;
   const load = async () => {
     // A model from a repository is resolved again (churn#prod may have moved), even when the caller resolved the first one
-    // (a worker of --workers N); only a built service, which has no repository, reads its own directory again.
+    // (a worker of --workers N); a plain directory is read again, and a built service checks its own directory again.
     const fixed = options.model && !options.model.root ? options.model : undefined;
-    const next = await loadServedModel(fixed ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })), loadOptions);
+    const again = options.ownModel ? await options.ownModel() : (fixed ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })));
+    const next = await loadServedModel(again, loadOptions);
     // A reload that ends after shutdown began would put a model in a closed slot, never freed (nor its temporary copy removed).
     if (released) {
       disposeLoaded(next);

@@ -1,14 +1,17 @@
 /**
  * @module The model/ of a built service: a plain copy of the package (links into the cache
  * followed), files 0644 and directories 0755 whatever they were in the workspace, the cache or a
- * directory, so the service's files do not depend on where the model came from.
+ * directory, so the service's files do not depend on where the model came from; and the record of
+ * what was written, which the service checks its model/ against.
  */
 import { chmodSync, cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { modelFiles, type ModelFiles } from './model-files.js';
 
-export function copyModel(from: string, to: string): void {
+export async function copyModel(from: string, to: string): Promise<ModelFiles> {
   cpSync(from, to, { recursive: true, dereference: true });
   setModes(to);
+  return modelFiles(to);
 }
 
 function setModes(dir: string): void {

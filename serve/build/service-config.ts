@@ -6,6 +6,7 @@
 import { PipeError } from '../../runner/command/index.js';
 import type { ServedModel } from '../resolve-model.js';
 import type { StartOptions } from '../start-service.js';
+import type { ModelFiles } from './model-files.js';
 
 /** The file beside server.js that says which model the service holds. */
 export const SERVICE_MANIFEST = 'service.json';
@@ -18,6 +19,12 @@ export interface ServiceManifest {
   readonly model: Omit<ServedModel, 'dir' | 'fetched' | 'root'>;
   /** The version of pipe that built the service (GET /v2 answers it); absent in services built before it was recorded. */
   readonly pipeVersion?: string;
+  /**
+   * Every file of model/ as the build wrote it. While model/ holds exactly these the service is
+   * `model`; otherwise (files replaced) it serves them without the build's version, commit, hash,
+   * stage, params and metrics. Absent in services built before it was recorded: `model` is trusted.
+   */
+  readonly modelFiles?: ModelFiles;
 }
 
 /** The environment variables a built service reads, documented in docs/ci.md. */

@@ -92,9 +92,10 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
       // mkdtemp makes it private; a service directory is read by other users (the image's node user).
       chmodSync(temp, 0o755);
       // The workspace's files may be links into the cache (read-only): the service gets real copies, 0644.
-      copyModel(model.dir, join(temp, 'model'));
+      const modelFiles = await copyModel(model.dir, join(temp, service.modelDir));
       cpSync(bundle, join(temp, 'server.js'));
-      writeFileSync(join(temp, SERVICE_MANIFEST), `${JSON.stringify(service, null, 2)}\n`);
+      // The files are recorded: the service claims the build's version only while model/ holds exactly these.
+      writeFileSync(join(temp, SERVICE_MANIFEST), `${JSON.stringify({ ...service, modelFiles }, null, 2)}\n`);
       writeFileSync(join(temp, 'package.json'), `${JSON.stringify(manifestJson, null, 2)}\n`);
       if (packageLock) writeFileSync(join(temp, 'package-lock.json'), `${JSON.stringify(packageLock, null, 2)}\n`);
       writeFileSync(join(temp, 'Dockerfile'), dockerfile());

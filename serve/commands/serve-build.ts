@@ -8,7 +8,8 @@ export const serveBuild = defineCommand({
 Writes to DIR a service that runs without the repository: server.js (the same service code as
 'pipe serve', bundled), model/ (MODEL resolved as 'pipe serve' resolves it: a directory, a
 registry reference such as churn#prod, a git revision, or the workspace's 'churn' artifact),
-service.json (the model's name, version, stage, commit, hash, params and metrics), a package.json
+service.json (the model's name, version, stage, commit, hash, params and metrics, and the SHA-256
+of each of its files: replaced files are served without that identity), a package.json
 of the runtime dependencies (TensorFlow.js and its wasm backend) with a package-lock.json cut
 from the workspace's, a Dockerfile (multi-stage, non-root, HEALTHCHECK on /health/ready) and a
 .dockerignore.

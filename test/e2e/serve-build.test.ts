@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedPackage } from '../helpers/candidate-packages.js';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
 import { runPipe, startPipe } from '../helpers/pipe.js';
 import { makeRepo, ok, template } from '../helpers/repo.js';
@@ -33,16 +34,39 @@ beforeAll(async () => {
 
 afterAll(removeFileDirs);
 
-/** A repository whose stage train copies the tiny package (and a notes/ directory) to models/churn (artifact churn), with data/raw.csv added by `pipe add`. */
+/**
+ * A repository whose stage train copies the tiny package (and a notes/ directory) to models/churn
+ * (artifact churn) with param train.epochs and a metrics file, data/raw.csv added by `pipe add`;
+ * committed and registered as churn@v1.2.0, which holds stage prod.
+ */
 const churnRepo = template(async () => {
   const repo = makeRepo({
-    'pipeline.yaml': 'stages:\n  train:\n    cmd: rm -rf models/churn && mkdir -p models && cp -r pkg models/churn\n    deps: [pkg]\n    outs: [models/churn]\nartifacts:\n  churn: {path: models/churn, type: model}\n',
+    'pipeline.yaml': [
+      'stages:',
+      '  train:',
+      `    cmd: rm -rf models/churn && mkdir -p models && cp -r pkg models/churn && echo '{"auc":0.875}' > metrics.json`,
+      '    deps: [pkg]',
+      '    params: [train.epochs]',
+      '    outs: [models/churn]',
+      '    metrics: [{metrics.json: {cache: false}}]',
+      'artifacts:',
+      '  churn: {path: models/churn, type: model}',
+      '',
+    ].join('\n'),
+    'params.yaml': 'train:\n  epochs: 7\n',
     'data/raw.csv': 'id\n1\n',
     'pkg/notes/README.txt': 'how this model was made\n',
   });
   cpSync(join(project, 'build'), repo.path('pkg'), { recursive: true });
   await ok(repo, ['add', 'data/raw.csv']);
   await ok(repo, ['repro']);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, stdio: 'pipe' });
+  git('config', 'user.name', 'Reg Istrar');
+  git('config', 'user.email', 'reg@example.com');
+  git('add', '-A');
+  git('commit', '-qm', 'model');
+  await ok(repo, ['model', 'register', 'churn', '--version', 'v1.2.0']);
+  await ok(repo, ['model', 'assign', 'churn', '--version', 'v1.2.0', '--stage', 'prod']);
   return repo;
 });
 
@@ -101,6 +125,8 @@ describe('pipe serve build', MANY_RUNS, () => {
     try {
       await waitUntil(() => READY.test(out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
       expect(err).not.toMatch(/internal error/);
+      // Copied elsewhere and installed, model/ is still what the build wrote and recorded.
+      expect(err).not.toMatch(/differs from what pipe serve build wrote/);
       const url = READY.exec(out)?.[2] ?? '';
       expect(url, `stdout: ${out}\nstderr: ${err}`).not.toBe('');
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
@@ -219,6 +245,57 @@ describe('pipe serve build', MANY_RUNS, () => {
     const modes = modesUnder(join(service, 'model'));
     expect(Object.keys(modes).sort()).toEqual(['.', 'feature-schema.json', 'metadata.json', 'model.json', 'notes', 'notes/README.txt', 'preprocessing.json', 'reference-profile.json', 'weights.bin']);
     for (const [path, mode] of Object.entries(modes)) expect(mode.toString(8), path).toBe(path === '.' || path === 'notes' ? '755' : '644');
+  });
+
+  it("serves model/ files replaced after the build (SIGHUP) without the build's version, commit, hash, stage, params and metrics, and says so; the build's files back, its identity back", async () => {
+    const repo = await churnRepo();
+    const service = join(tempDir('pipe-serve-build-reload-'), 'service');
+    await ok(repo, ['serve', 'build', 'churn#prod', '-o', service]);
+    // The runtime dependencies from pipe's own node_modules (installing them is the first test's part).
+    symlinkSync(join(import.meta.dirname, '..', '..', 'node_modules'), join(service, 'node_modules'));
+    const child = spawn(process.execPath, ['server.js'], { cwd: service, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PIPE_SERVE_ACCESS_LOG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const getJson = async (url: string) => (await (await fetch(url)).json()) as Record<string, unknown>;
+    const reloads = () => err.match(/SIGHUP: now serving/g)?.length ?? 0;
+    try {
+      await waitUntil(() => READY.test(out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
+      const url = READY.exec(out)?.[2] ?? '';
+      expect(url, `stdout: ${out}\nstderr: ${err}`).not.toBe('');
+      const identity = { name: 'churn', version: 'v1.2.0', stage: 'prod', source: 'registry', params: { 'train.epochs': 7 }, metrics: { 'metrics.json': { auc: 0.875 } } };
+      const built = await getJson(`${url}/model`);
+      expect(built).toMatchObject(identity);
+      expect(built.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(built.hash).toMatch(/^sha256:/);
+
+      // Another training's weights in place of the build's, then the signal, as the docs say.
+      const weights = join(service, 'model', 'weights.bin');
+      const original = readFileSync(weights);
+      cpSync(join(shiftedPackage(join(project, 'build'), join(tempDir('pipe-serve-build-shifted-'), 'shifted')), 'weights.bin'), weights);
+      child.kill('SIGHUP');
+      await waitUntil(() => reloads() === 1 || child.exitCode !== null, 'the reload after SIGHUP', { timeoutMs: 120_000 });
+      expect(err).toContain("model/ differs from what pipe serve build wrote (weights.bin): serving it without the build's version\n");
+      expect(err).toMatch(/SIGHUP: now serving churn unversioned \(was churn v1\.2\.0\)/);
+      // Nothing of the build is claimed; the params are the package's own (metadata.json), as for a plain directory.
+      expect(await getJson(`${url}/model`)).toMatchObject({ name: 'churn', version: null, stage: null, commit: null, hash: null, metrics: null, params: { epochs: 5, lr: 0.05 } });
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^pipe_serve_model_info\{name="churn",version="",commit="",stage="",/m);
+      const predicted = await post(`${url}/predict`, rows[3]);
+      expect(predicted.headers.get('x-model-version')).toBe('unversioned');
+      expect(((await predicted.json()) as { model: unknown }).model).toEqual({ name: 'churn', version: null });
+
+      writeFileSync(weights, original);
+      child.kill('SIGHUP');
+      await waitUntil(() => reloads() === 2 || child.exitCode !== null, 'the second reload after SIGHUP', { timeoutMs: 120_000 });
+      expect(err).toMatch(/SIGHUP: now serving churn v1\.2\.0 \(was churn unversioned\)/);
+      expect(await getJson(`${url}/model`)).toMatchObject(identity);
+      expect(err.match(/differs from what pipe serve build wrote/g)).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 
   it('needs -o DIR (exit 2) and says so', async () => {
