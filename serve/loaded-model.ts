@@ -9,7 +9,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createDriftMonitor, DriftOptionError, type DriftMonitor, type DriftOptions } from './drift/index.js';
-import { ModelPackageError, loadModelPackage, type ModelPackage } from './model/index.js';
+import { loadModelPackage, type ModelPackage } from './model/index.js';
+import { packageInvalid } from './package-invalid.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import type { ServedModel } from './resolve-model.js';
 import { createScorer, type Scorer } from './scorer.js';
@@ -39,15 +40,6 @@ export function removeFetched(model: ServedModel): void {
   if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
 }
 
-async function loadPackage(dir: string): Promise<ModelPackage> {
-  try {
-    return await loadModelPackage(dir);
-  } catch (error) {
-    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
-    throw error;
-  }
-}
-
 /** A bad window or threshold is the caller's input: exit 2, naming the option. */
 function driftMonitor(pkg: ModelPackage, options: DriftOptions): DriftMonitor | undefined {
   if (!pkg.referenceProfile) return undefined;
@@ -67,7 +59,7 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
   let pkg: ModelPackage | undefined;
   let scorer: Scorer | undefined;
   try {
-    pkg = await loadPackage(served.dir);
+    pkg = await loadModelPackage(served.dir);
     scorer = await createScorer(pkg, { engine });
     // The batch route's reader of this schema's rows, compiled before the first batch comes.
     await warmFastRows(pkg.featureSchema);
@@ -81,9 +73,8 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
     scorer?.dispose();
     pkg?.dispose();
     removeFetched(served);
-    // A package that loads but cannot score (createScorer's check): exit 2 at start, the old model kept on a reload.
-    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
-    throw error;
+    // A package that does not load, or loads but cannot score (createScorer's check).
+    throw packageInvalid(error, served);
   }
 }
 

@@ -9,7 +9,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PipeError } from '../../runner/command/index.js';
 import { provenance } from '../model-info.js';
-import { ModelPackageError, loadModelPackage } from '../model/index.js';
+import { loadModelPackage } from '../model/index.js';
+import { packageInvalid } from '../package-invalid.js';
 import { resolveModel, type ServedModel } from '../resolve-model.js';
 import { DOCKERIGNORE, dockerfile } from './dockerfile.js';
 import { runtimeLock, type PackageLock } from './runtime-lock.js';
@@ -55,14 +56,13 @@ function nearestLock(cwd: string): PackageLock | undefined {
 }
 
 /** Loads the package as the service will (a broken one is refused now, exit 2, not at deploy time); its name from metadata.json. */
-async function checkPackage(dir: string): Promise<string | undefined> {
+async function checkPackage(model: ServedModel): Promise<string | undefined> {
   try {
-    const pkg = await loadModelPackage(dir);
+    const pkg = await loadModelPackage(model.dir);
     pkg.dispose();
     return typeof pkg.metadata.model === 'string' ? pkg.metadata.model : undefined;
   } catch (error) {
-    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
-    throw error;
+    throw packageInvalid(error, model);
   }
 }
 
@@ -73,7 +73,7 @@ export async function writeService({ cwd, reference, out: outArg, force = false 
   if (!bundle) throw failed(out, "the service bundle (dist/service/server.js) is missing from this pipe installation; run 'npm run build' in pipe's directory");
   const model = await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) });
   try {
-    const packageName = await checkPackage(model.dir);
+    const packageName = await checkPackage(model);
     const { params, metrics } = await provenance(model);
     const lock = nearestLock(cwd);
     const lockedVersion = (name: string) => lock?.packages?.[`node_modules/${name}`]?.version;

@@ -8,7 +8,7 @@ export { FEATURE_SCHEMA_DIALECT, assertFeatureSchema, type FeatureSchema } from 
 export { InvalidRowsError, type InvalidRow } from './invalid-rows-error.js';
 export { LAYERS_MODEL_FORMAT, readLayersModelArtifacts, saveLayersModel } from './layers-model-files.js';
 export { loadModelPackage, type ModelPackage } from './load-model-package.js';
-export { ModelPackageError, type ModelPackageErrorData } from './model-package-error.js';
+export { ModelPackageError, versionPackageMessage, type ModelPackageErrorData } from './model-package-error.js';
 export {
   METADATA_FILE,
   MODEL_PACKAGE_FILES,

@@ -8,6 +8,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PipeError, writeFileAtomic } from '../../runner/index.js';
 import { assertFeatureSchema, assertModelPackageMetadata, assertPreprocessingSpec, METADATA_FILE, ModelPackageError } from '../model/index.js';
+import { packageInvalid } from '../package-invalid.js';
 import { readPackageJsonAs } from '../model/package-file.js';
 import { resolveModel } from '../resolve-model.js';
 import type { MonitoredService } from './monitored-service.js';
@@ -30,8 +31,7 @@ export function readModelFeatures(dir: string): { name: string | undefined; feat
     if (features.length === 0) throw new ModelPackageError({ dir, file: metadata.files.feature_schema, problem: 'its properties name no input feature' });
     return { name: typeof metadata.model === 'string' ? metadata.model : undefined, features };
   } catch (error) {
-    if (error instanceof ModelPackageError) throw new PipeError('SERVE_MODEL_INVALID', error.message, { dir: error.data.dir, file: error.data.file }, { cause: error });
-    throw error;
+    throw packageInvalid(error);
   }
 }
 
