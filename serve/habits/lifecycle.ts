@@ -142,17 +142,21 @@ export class Lifecycle {
       // Connections used meanwhile close after their answer (Connection: close); then those left idle are closed as they appear.
       let sweep: NodeJS.Timeout | undefined;
       const quietMs = Math.min(idleGraceMs, deadlineMs);
-      const closeQuiet = () => {
-        server.closeIdleConnections?.();
-        connections?.closeQuiet(quietMs);
-      };
+      // Timers run before the loop reads its sockets: after a stall (a big batch scored), a request may sit unread in
+      // one that looks idle. setImmediate runs after this turn's reads, so such a request is seen (and answered) first.
+      const closeQuiet = () =>
+        void setImmediate(() => {
+          server.closeIdleConnections?.();
+          connections?.closeQuiet(quietMs);
+        });
       const grace = setTimeout(() => {
         closeQuiet();
         sweep = setInterval(closeQuiet, 50);
       }, quietMs);
       const deadline = setTimeout(() => {
         timedOut = true;
-        cut = this.#inFlight;
+        // Requests being answered, and answers made but still being written to a slow reader.
+        cut = Math.max(this.#inFlight, connections?.answering() ?? 0);
         server.closeAllConnections?.();
       }, deadlineMs);
       stopAccepting(server, () => {
@@ -207,17 +211,26 @@ class QuietConnections {
     for (const socket of this.#open) this.#marks.set(socket, { bytes: socket.bytesRead, since: now });
   }
 
+  /** Connections with an answer pending or being written. */
+  answering(): number {
+    let n = 0;
+    for (const socket of this.#open) if (pendingAnswer(socket)) n++;
+    return n;
+  }
+
   /** Closes the connections with no answer pending that have sent nothing for `quietMs` (a connection first seen, or that sent something, is marked now). */
   closeQuiet(quietMs: number): void {
     const now = performance.now();
     for (const socket of this.#open) {
       const mark = this.#marks.get(socket);
       if (mark === undefined || mark.bytes !== socket.bytesRead) this.#marks.set(socket, { bytes: socket.bytesRead, since: now });
-      // _httpMessage is the response a request on this socket is waiting for (what Node's own closeIdleConnections() looks at).
-      else if (now - mark.since >= quietMs && !(socket as { _httpMessage?: unknown })._httpMessage) socket.destroy();
+      else if (now - mark.since >= quietMs && !pendingAnswer(socket)) socket.destroy();
     }
   }
 }
+
+/** The response a request on `socket` is waiting for, until it is written (what Node's own closeIdleConnections() looks at). */
+const pendingAnswer = (socket: Socket) => Boolean((socket as { _httpMessage?: unknown })._httpMessage);
 
 /**
  * Stops accepting connections; `done` runs once every open one has ended. For a Node server this is

@@ -1,6 +1,7 @@
 /**
  * @module A tiny server for lifecycle.test.ts: GET /slow answers only after SIGUSR2 (so the test,
- * not a clock, decides when the request in flight finishes), GET /fast at once. It prints
+ * not a clock, decides when the request in flight finishes), GET /fast at once, GET /block?ms=N after
+ * holding the event loop N ms. It prints
  * `listening PORT`, `slow started` and `shutdown hook` on stdout for the test to follow.
  */
 import type { AddressInfo } from 'node:net';
@@ -27,3 +28,10 @@ app.get('/slow', async (c) => {
   return c.json({ done: true, readyAtTheEnd: lifecycle.ready });
 });
 app.get('/fast', (c) => c.json({ ready: lifecycle.ready }));
+// Holds the event loop (a big batch being scored) for ?ms= milliseconds.
+app.get('/block', (c) => {
+  process.stdout.write('block started\n');
+  const until = performance.now() + Number(c.req.query('ms') ?? 0);
+  while (performance.now() < until);
+  return c.json({ blocked: true });
+});
