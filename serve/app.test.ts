@@ -275,6 +275,38 @@ describe('KServe V2', () => {
     expect([unversioned.status, ((await unversioned.json()) as { error: string }).error]).toEqual([404, "model 'tiny' has no versions here (served from a directory, unversioned): use /v2/models/tiny"]);
   });
 
+  it('answers a versioned infer with 404, not another version, when a reload swaps the model while its body comes in', async () => {
+    const { info } = loaded;
+    const as = (version: string): LoadedModel => ({ ...loaded, info: { ...info, version }, label: version });
+    const slot = new ModelSlot<LoadedModel>(as('v1.2.0'), { dispose: () => {} });
+    const swapping = createApp(
+      {
+        models: new ModelRouter(slot),
+        metrics: createMetrics({ name: info.name, version: 'v1.2.0', commit: null, stage: null, backend: info.backend, engine: info.engine, fields: info.features }),
+        isReady: () => true,
+        limits: { predictBytes: 1000, batchBytes: 20_000 },
+      },
+      { logError: (e) => logged.push(e) },
+    );
+    const row = heldOut[0] as TinyRow;
+    const body = new TextEncoder().encode(JSON.stringify({ inputs: [{ name: 'age', shape: [1], datatype: 'INT64', data: [row.age] }, { name: 'spend', shape: [1], datatype: 'FP64', data: [row.spend] }, { name: 'plan', shape: [1], datatype: 'BYTES', data: [row.plan] }] }));
+    let rest: () => void = () => {};
+    const restSent = new Promise<void>((r) => (rest = r));
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(body.subarray(0, 10));
+        await restSent;
+        controller.enqueue(body.subarray(10));
+        controller.close();
+      },
+    });
+    const answer = swapping.request('/v2/models/tiny/versions/v1.2.0/infer', { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'application/json', 'content-length': String(body.length) } } as RequestInit);
+    expect((await slot.reload(() => Promise.resolve(as('v1.3.0')))).ok).toBe(true);
+    rest();
+    const r = await answer;
+    expect([r.status, await r.json()]).toEqual([404, { code: 'model_version_not_found', error: "model 'tiny' has no version 'v1.2.0' here; this server serves v1.3.0" }]);
+  });
+
   it('infers from column tensors and from a preprocessed features tensor, with the request id', async () => {
     const rows = heldOut.slice(0, 3);
     const expected = Array.from(await pkg.predict(rows));

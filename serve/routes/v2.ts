@@ -26,9 +26,9 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
     if (name !== served) throw new RequestProblem(404, 'model_not_found', `no model '${name}' here; this server serves '${served}'`);
   };
   /** `/versions/VERSION` routes: the version must be the primary's (a canary's version is reached through the unversioned routes). */
-  const ownVersion = (name: string, version: string) => {
+  const ownVersion = (name: string, version: string, model = models.primary) => {
     own(name);
-    const served = models.primary.info.version;
+    const served = model.info.version;
     if (version === served) return;
     throw new RequestProblem(
       404,
@@ -58,15 +58,16 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
   });
   app.post('/v2/models/:name/infer', limitBody(deps.limits.batchBytes), async (c) => {
     own(c.req.param('name'));
-    return infer(c, false);
+    return infer(c);
   });
   app.post('/v2/models/:name/versions/:version/infer', limitBody(deps.limits.batchBytes), async (c) => {
-    ownVersion(c.req.param('name'), c.req.param('version'));
-    return infer(c, true);
+    const version = c.req.param('version');
+    ownVersion(c.req.param('name'), version);
+    return infer(c, version);
   });
 
-  /** An infer request; `pinned` (a version named in the path) is answered by the primary, never a canary. */
-  async function infer(c: Context<HabitsEnv>, pinned: boolean): Promise<Response> {
+  /** An infer request; one naming a version in its path (`pinned`) is answered by the primary, never a canary, and only while it is that version. */
+  async function infer(c: Context<HabitsEnv>, pinned?: string): Promise<Response> {
     const type = mediaType(c.req.header('content-type'));
     if (type !== 'application/json') throw unsupportedMediaType(type, ['application/json']);
     const request = readInferRequest(parseJson(await c.req.text()), models.primary.scorer.width);
@@ -98,12 +99,14 @@ export function v2Routes(app: Hono<HabitsEnv>, deps: ServeDeps, serverVersion: s
     const byPrimary = async () => {
       const primary = models.primaryChoice();
       try {
+        // Checked again under the lease: a reload while the body came in may have brought another version.
+        if (pinned !== undefined) ownVersion(primary.model.info.name, pinned, primary.model);
         return await answer(primary);
       } finally {
         primary.release();
       }
     };
-    if (pinned) return byPrimary();
+    if (pinned !== undefined) return byPrimary();
     return withModel(deps, c, first, async (choice) => {
       // A canary of another width cannot take a tensor preprocessed for the primary's: the primary answers.
       if (request.input.kind !== 'matrix' || choice.model.scorer.width === models.primary.scorer.width) return answer(choice);
