@@ -2,16 +2,24 @@
 import { PathHasher } from '../hash/hash-path.js';
 import { StatState } from '../hash/stat-state.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
-import { ensurePipeDir } from '../repo/pipe-dir.js';
+import { pipeDir } from '../repo/pipe-dir.js';
+
+/** Why a write of the stat state may fail where reading the workspace does not: a read-only checkout, another user's .pipe/. */
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOENT']);
 
 /**
  * `sha256:<hex>` (a file) or `sha256:<hex>.dir` (a directory), as data.lock writes it; undefined
  * when the path does not exist. Files unchanged since pipe last hashed them are not read again
- * (the stat state `status` keeps).
+ * (the stat state `status` keeps). Read-only use: nothing is created, and a stat state that
+ * cannot be written (a read-only checkout) is only not remembered.
  */
 export async function workspaceHash(root: string, path: RepoPath): Promise<string | undefined> {
-  const hasher = new PathHasher(root, new StatState(ensurePipeDir(root).state));
+  const hasher = new PathHasher(root, new StatState(pipeDir(root).state));
   const info = await hasher.hash(path);
-  hasher.saveState();
+  try {
+    hasher.saveState();
+  } catch (error) {
+    if (!READ_ONLY.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  }
   return info?.hash;
 }
