@@ -14,7 +14,18 @@ import type { OutsFreshness, StaleOut } from './outs-freshness.js';
  * the metrics are the previous model's); unverified when no stage there records it. A commit's
  * stages cannot be run again, but a file and its lock, and the lock's stages, must agree.
  */
-export async function committedOutsFreshness({ root, rev, paths }: { root: string; rev: Revision & { commit: string }; paths: readonly RepoPath[] }): Promise<OutsFreshness> {
+export async function committedOutsFreshness({
+  root,
+  rev,
+  paths,
+  frozen = new Set(),
+}: {
+  root: string;
+  rev: Revision & { commit: string };
+  paths: readonly RepoPath[];
+  /** Stages marked `frozen:` (never run again: what they left is all there is, whatever their deps became). */
+  frozen?: ReadonlySet<string>;
+}): Promise<OutsFreshness> {
   const lock = await readLockAtRevision(root, rev.commit);
   const stale: StaleOut[] = [];
   const unverified: RepoPath[] = [];
@@ -31,7 +42,7 @@ export async function committedOutsFreshness({ root, rev, paths }: { root: strin
     if (!file.found) stale.push({ path, stage, why: `it is not committed at ${at}, though data.lock there records stage ${stage} writing it` });
     else if (`sha256:${hashBytes(file.text)}` !== out.hash) stale.push({ path, stage, why: `at ${at} it is not what data.lock there records stage ${stage} writing (edited after pipe repro, or committed without its data.lock)` });
     else {
-      const behind = ranOnOldDep(lock, stage);
+      const behind = ranOnOldDep(lock, stage, frozen);
       if (behind) stale.push({ path, stage, why: `at ${at}, data.lock records stage ${behind.stage} run on another ${behind.dep} than ${behind.writer} wrote since (run pipe repro, then commit)` });
     }
   }
@@ -41,14 +52,16 @@ export async function committedOutsFreshness({ root, rev, paths }: { root: strin
 /**
  * The first stage, `stage` or upstream of it, whose recorded dep is not what data.lock records
  * for that path now: another stage's out, or tracked data (`pipe add`). Undefined when they agree.
+ * The walk stops at a frozen stage, as `pipe status` does.
  */
-function ranOnOldDep(lock: Lock, stage: string): { stage: string; dep: RepoPath; writer: string } | undefined {
+function ranOnOldDep(lock: Lock, stage: string, frozen: ReadonlySet<string>): { stage: string; dep: RepoPath; writer: string } | undefined {
   const writers = new Map<RepoPath, { stage: string; hash: string }>();
   for (const [name, s] of Object.entries(lock.stages)) for (const o of s.outs) writers.set(o.path, { stage: name, hash: o.hash });
   for (const [path, d] of Object.entries(lock.data)) writers.set(path as RepoPath, { stage: `pipe add`, hash: d.hash });
   const seen = new Set<string>();
   const walk = (name: string): { stage: string; dep: RepoPath; writer: string } | undefined => {
-    if (seen.has(name)) return undefined;
+    // A frozen stage is not run again: its deps, and what is upstream of them, do not make its outs stale.
+    if (seen.has(name) || frozen.has(name)) return undefined;
     seen.add(name);
     for (const dep of lock.stages[name]?.deps ?? []) {
       const writer = writers.get(dep.path);

@@ -446,6 +446,47 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
     expect(gitIn(repo, 'tag', '-l', 'churn#dev*').split('\n')).toHaveLength(1);
   });
 
+  it('assign does not hold a frozen stage, which is never run again, against what its upstream wrote since', async () => {
+    const pipeline = (frozen: boolean) =>
+      [
+        'stages:',
+        '  prepare:',
+        '    cmd: cp params.yaml data.txt',
+        '    deps: [params.yaml]',
+        '    outs: [data.txt]',
+        '  train:',
+        '    cmd: mkdir -p models/churn && cp data.txt models/churn/weights.txt',
+        '    deps: [data.txt]',
+        '    outs: [models/churn]',
+        ...(frozen ? ['    frozen: true'] : []),
+        '  evaluate:',
+        '    cmd: cp models/churn/weights.txt metrics.json',
+        '    deps: [models/churn]',
+        '    metrics: [metrics.json]',
+        'artifacts:',
+        '  churn: {path: models/churn, type: model}',
+        'gates:',
+        '  - metric: auc',
+        '    min: 0.8',
+        '',
+      ].join('\n');
+    const repo = makeRepo({ 'pipeline.yaml': pipeline(false), 'params.yaml': '{"auc": 0.97}\n' });
+    await ok(repo, ['repro']);
+    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
+    gitIn(repo, 'config', 'user.email', 'reg@example.com');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'model 1');
+    // train frozen: prepare runs on new params, train and evaluate stay as they were — up to date, as status says.
+    repo.write('pipeline.yaml', pipeline(true));
+    repo.write('params.yaml', '{"auc": 0.5}\n');
+    await ok(repo, ['repro']);
+    expect((await ok(repo, ['status'])).stdout).toBe('prepare: up to date\ntrain: frozen\n    dep data.txt modified\nevaluate: up to date\n');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-qm', 'new data, train frozen');
+    await ok(repo, ['model', 'register', 'churn']);
+    expect((await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev'])).stdout).toContain('gate: 1 rule passed');
+  });
+
   it('gate --base churn#prod applies branch-scoped rules only with --target, and a branch named like a reference is still a branch', async () => {
     const repo = await gatedRepo();
     await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
