@@ -89,11 +89,11 @@ describe('acquireMutex', () => {
       new RegExp(`^another pipe process holds this repository: pid \\d+ on not-${hostname()} \\(pipe repro train\\), since then; waited 0s\\. pipe cannot see another machine's processes: if it no longer runs on not-${hostname()}, remove ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and run again$`),
     );
     expect(existsSync(f)).toBe(true);
-    // A repository's mutex is named as the user finds it, from the repository's root.
     const inRepo = join(tempDir('pipe-mutex-repo-'), '.pipe', 'tmp', 'repro.mutex');
     mkdirSync(dirname(inRepo), { recursive: true });
     hold(inRepo, { pid: deadPid(), host: 'build-07' });
-    await expect(acquireMutex({ file: inRepo, command: 'pipe repro', waitSeconds: 0 })).rejects.toThrow(/if it no longer runs on build-07, remove \.pipe\/tmp\/repro\.mutex and run again$/);
+    // Named in full: the user may be anywhere in the repository.
+    await expect(acquireMutex({ file: inRepo, command: 'pipe repro', waitSeconds: 0 })).rejects.toThrow(`if it no longer runs on build-07, remove ${inRepo} and run again`);
   });
 
   it('treats an empty mutex file as a contender still writing it, until it is old enough to be a dead one', async () => {

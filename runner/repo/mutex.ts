@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PipeError } from '../errors.js';
 import { groupsOfRun, isProcessLive, RUN_ENV, stageGroup, stopGroup, type StageGroup } from '../exec/process-group.js';
@@ -81,9 +81,9 @@ export async function acquireMutex({ file, command, waitSeconds, onWait, signal,
     if (Date.now() >= deadline) {
       // A holder on another machine (a shared filesystem) is never taken over: only a person can tell it is gone.
       const remedy = elsewhere(holder)
-        ? `pipe cannot see another machine's processes: if it no longer runs on ${holder.host}, remove ${mutexShown(file)} and run again`
+        ? `pipe cannot see another machine's processes: if it no longer runs on ${holder.host}, remove ${file} and run again`
         : 'Wait for it to finish or raise --wait';
-      throw new PipeError('MUTEX_BUSY', `another pipe process holds this repository: ${describeHolder(holder)}, since ${holder.started}; waited ${waitSeconds}s. ${remedy}`, {
+      throw new PipeError('MUTEX_BUSY', `another pipe process holds this repository: pid ${describeHolder(holder)}, since ${holder.started}; waited ${waitSeconds}s. ${remedy}`, {
         pid: holder.pid,
         command: holder.command,
         waitedSeconds: waitSeconds,
@@ -206,18 +206,12 @@ function readHolder(file: string): Holder | undefined {
   }
 }
 
-/** `pid N (command)`, with the host when it is not this one. */
+/** `N (command)`, the pid with the host when it is not this one. */
 export function describeHolder(h: Pick<Holder, 'pid' | 'host' | 'command'>): string {
-  return `pid ${h.pid}${elsewhere(h) ? ` on ${h.host}` : ''} (${h.command})`;
+  return `${h.pid}${elsewhere(h) ? ` on ${h.host}` : ''} (${h.command})`;
 }
 
 const elsewhere = (h: Pick<Holder, 'host'>) => h.host !== hostname();
-
-/** The mutex file as a user finds it: relative to the repository when it is a repository's. */
-function mutexShown(file: string): string {
-  const root = rootOf(file);
-  return root ? relative(root, file) : file;
-}
 
 function isDead(h: Holder): boolean {
   if (h.pid === -1) return false;
