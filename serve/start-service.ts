@@ -118,7 +118,8 @@ async function serveLoaded(
 ): Promise<Service> {
   const { cwd, reference, host = '127.0.0.1', port = 8080, limits = DEFAULT_LIMITS, log = () => {}, habits = {}, loadOptions, shadowModel, canaryModel, canary: canaryOptions } = options;
   const { served } = primary;
-  if (served.modified) {
+  // A built service (no repository) has no workspace to speak of: pipe serve build said it when it built.
+  if (served.modified && served.root) {
     log(`model: the workspace's ${served.path} differs from what data.lock records (edited, or not checked out): serving its files as they are, with no commit, params or metrics; 'pipe status' tells why, 'pipe checkout ${served.path}' restores data.lock's`);
   }
   log(backendLine({ summary: primary.pkg.backend }));

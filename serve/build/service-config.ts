@@ -63,7 +63,9 @@ export function serviceUsage(): string {
 export function serviceArgs(argv: readonly string[]): 'run' | 'help' {
   if (argv.length === 0) return 'run';
   if (argv.some((a) => a === '--help' || a === '-h')) return 'help';
-  const given = argv.map((a) => `'${a}'`).join(' ');
+  // Options are named without their values (`--api-key=…` may hold a secret); other words not at all.
+  const options = [...new Set(argv.filter((a) => a.startsWith('-')).map((a) => a.split('=')[0]))];
+  const given = `${argv.length} argument${argv.length === 1 ? '' : 's'}${options.length ? `: ${options.join(' ')}` : ''}`;
   throw new PipeError('USAGE', `server.js takes no arguments (got ${given}); it is configured by environment variables: ${Object.values(SERVICE_ENV).join(', ')} (e.g. PORT=9000 node server.js); node server.js --help says what each does`, { command: 'server.js' });
 }
 

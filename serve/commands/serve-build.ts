@@ -32,6 +32,9 @@ model's own directory, say) always. A model directory named 'build' is served wi
     const { writeService } = await import('../build/write-service.js');
     const built = await writeService({ cwd: io.cwd, ...(args.model === undefined ? {} : { reference: args.model }), out: options.out, force: options.force });
     const what = `${built.model.name}${built.model.version ? ` ${built.model.version}` : ''}`;
+    if (built.model.modified) {
+      io.err(`note: the workspace's ${built.model.path} differs from what data.lock records (edited, or not checked out): the service holds its files as they are, with no version or commit; build a registry version (pipe serve build churn#prod) to deploy what was trained and gated\n`);
+    }
     io.out(`Wrote the service for ${what} to ${options.out}${built.locked ? '' : ' (no package-lock.json: the workspace has none holding @tensorflow/tfjs)'}\n`);
     // npm ci refuses to run without a lockfile; npm install resolves the versions itself.
     io.out(`Run it: cd ${options.out} && npm ${built.locked ? 'ci' : 'install'} --omit=dev && node server.js   (or: docker build -t ${built.model.name}-service ${options.out})\n`);

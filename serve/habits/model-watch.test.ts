@@ -90,6 +90,18 @@ describe('ChangeWatcher', () => {
     for (let i = 0; i < 5; i++) await w.check();
     expect(tries).toEqual(['v2', 'v3']);
   });
+  it('counts the applied value as the one read when a load took a newer value than it was asked for, or a SIGHUP served one', async () => {
+    let holder = 'v2';
+    const inSync: boolean[] = [];
+    const w = new ChangeWatcher({ initial: 'v1', intervalMs: 1000, read: async () => holder, onChange: () => 'v3', onInSync: (s) => void inSync.push(s) });
+    // Asked for v2, the load followed the stage to v3: v3 is what the stage holds, so in sync all along.
+    await w.check();
+    expect(inSync).toEqual([]);
+    holder = 'v4';
+    w.served('v4');
+    expect(inSync).toEqual([]);
+  });
+
   it('tells once when the value vanishes and once when one is back, and whether the applied value is the one read', async () => {
     const values: (string | undefined)[] = [undefined, undefined, 'v1', undefined, 'v2', 'v2', 'v2', 'v2'];
     const events: string[] = [];

@@ -133,6 +133,8 @@ export class ChangeWatcher {
     } else {
       this.#pending = undefined;
       this.#applied = typeof took === 'string' ? took : value;
+      // The stage moved again during the load and the load followed it: that is the newest read.
+      if (typeof took === 'string') this.#read = took;
     }
     this.#sync();
     return true;
@@ -143,6 +145,8 @@ export class ChangeWatcher {
     if (value === undefined) return;
     this.#known = true;
     this.#applied = value;
+    // A SIGHUP resolves the stage afresh: what it loaded holds the stage now.
+    this.#read = value;
     if (this.#pending?.value === value) this.#pending = undefined;
     this.#sync();
   }

@@ -173,9 +173,11 @@ describe('pipe serve build', MANY_RUNS, () => {
 
     // server.js takes no arguments: one is refused naming the variables (it would be ignored), --help lists those docs/ci.md documents.
     const server = (...args: string[]) => spawnSync(process.execPath, ['server.js', ...args], { cwd: join(project, 'docker'), encoding: 'utf8', timeout: 60_000 });
-    const refused = server('--port', '18100');
+    const refused = server('--port', '18100', '--api-key=s3cr3t');
     expect([refused.status, refused.stdout]).toEqual([2, '']);
-    expect(refused.stderr).toMatch(/^error: server\.js takes no arguments \(got '--port' '18100'\); it is configured by environment variables: PORT, HOST, .*PIPE_SERVE_THRESHOLD/);
+    // Options are named, never their values (a key given on the command line stays out of the logs).
+    expect(refused.stderr).toMatch(/^error: server\.js takes no arguments \(got 3 arguments: --port --api-key\); it is configured by environment variables: PORT, HOST, .*PIPE_SERVE_THRESHOLD/);
+    expect(refused.stderr).not.toContain('s3cr3t');
     const help = server('--help');
     expect([help.status, help.stderr]).toEqual([0, '']);
     const ciDoc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'ci.md'), 'utf8');
@@ -241,10 +243,17 @@ describe('pipe serve build', MANY_RUNS, () => {
     // As the workspace has them when linked from the cache (read-only), and a directory private to its owner.
     for (const [path, mode] of Object.entries(modesUnder(repo.path('models/churn')))) chmodSync(repo.path(`models/churn/${path}`), path === 'notes' ? 0o700 : path === '.' ? mode : 0o444);
     const service = join(tempDir('pipe-serve-build-service-'), 'service');
-    await ok(repo, ['serve', 'build', '-o', service]);
+    // Modes are not content: the workspace still holds data.lock's model, and the build says nothing of it.
+    expect((await ok(repo, ['serve', 'build', '-o', service])).stderr).toBe('');
     const modes = modesUnder(join(service, 'model'));
     expect(Object.keys(modes).sort()).toEqual(['.', 'feature-schema.json', 'metadata.json', 'model.json', 'notes', 'notes/README.txt', 'preprocessing.json', 'reference-profile.json', 'weights.bin']);
     for (const [path, mode] of Object.entries(modes)) expect(mode.toString(8), path).toBe(path === '.' || path === 'notes' ? '755' : '644');
+    // An edited workspace model is built as it is, and the build says so (the service itself has no workspace to speak of).
+    chmodSync(repo.path('models/churn/notes'), 0o755);
+    repo.write('models/churn/notes/extra.txt', 'edited by hand\n');
+    const edited = await ok(repo, ['serve', 'build', '-o', service, '--force']);
+    expect(edited.stderr).toMatch(/^note: the workspace's models\/churn differs from what data\.lock records \(edited, or not checked out\): the service holds its files as they are, with no version or commit;/);
+    expect(JSON.parse(readFileSync(join(service, 'service.json'), 'utf8')).model).toMatchObject({ modified: true });
   });
 
   it("serves model/ files replaced after the build (SIGHUP) without the build's version, commit, hash, stage, params and metrics, and says so; the build's files back, its identity back", async () => {
