@@ -1,7 +1,7 @@
 /** @module `pipe model show|history` on real annotated tags made by the git CLI (GTO's format). */
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gitIn, modelRepo } from '../helpers/model-repo.js';
+import { committedRepo, gitIn, modelRepo } from '../helpers/model-repo.js';
 import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
@@ -222,8 +222,22 @@ describe('pipe model register', () => {
 });
 
 /** models/churn and metrics.json both come from params.yaml (JSON, so metrics.json is its copy): `auc` is the model's metric. */
+/** The tail of the gate tests' pipelines: evaluate (metrics.json from the model), the churn artifact and one gate rule. */
+const EVALUATED = [
+  '  evaluate:',
+  '    cmd: cp models/churn/weights.txt metrics.json',
+  '    deps: [models/churn]',
+  '    metrics: [metrics.json]',
+  'artifacts:',
+  '  churn: {path: models/churn, type: model}',
+  'gates:',
+  '  - metric: auc',
+  '    min: 0.8',
+  '',
+];
+
 async function gatedRepo(): Promise<Repo> {
-  const repo = makeRepo({
+  const repo = await committedRepo({
     'pipeline.yaml': [
       'stages:',
       '  train:',
@@ -246,11 +260,6 @@ async function gatedRepo(): Promise<Repo> {
     ].join('\n'),
     'params.yaml': '{"auc": 0.97}\n',
   });
-  await ok(repo, ['repro']);
-  gitIn(repo, 'config', 'user.name', 'Reg Istrar');
-  gitIn(repo, 'config', 'user.email', 'reg@example.com');
-  gitIn(repo, 'add', '-A');
-  gitIn(repo, 'commit', '-qm', 'model 1');
   await ok(repo, ['model', 'register', 'churn']);
   return repo;
 }
@@ -406,31 +415,17 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
   });
 
   it('assign refuses a version whose metrics were measured on an earlier model (train run again, evaluate not)', async () => {
-    const repo = makeRepo({
+    const repo = await committedRepo({
       'pipeline.yaml': [
         'stages:',
         '  train:',
         '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
         '    deps: [params.yaml]',
         '    outs: [models/churn]',
-        '  evaluate:',
-        '    cmd: cp models/churn/weights.txt metrics.json',
-        '    deps: [models/churn]',
-        '    metrics: [metrics.json]',
-        'artifacts:',
-        '  churn: {path: models/churn, type: model}',
-        'gates:',
-        '  - metric: auc',
-        '    min: 0.8',
-        '',
+        ...EVALUATED,
       ].join('\n'),
       'params.yaml': '{"auc": 0.97}\n',
     });
-    await ok(repo, ['repro']);
-    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
-    gitIn(repo, 'config', 'user.email', 'reg@example.com');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', 'model 1');
     await ok(repo, ['model', 'register', 'churn']);
     await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev']);
     // A worse model, trained but never evaluated: metrics.json still holds the first model's 0.97.
@@ -459,23 +454,9 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
         '    deps: [data.txt]',
         '    outs: [models/churn]',
         ...(frozen ? ['    frozen: true'] : []),
-        '  evaluate:',
-        '    cmd: cp models/churn/weights.txt metrics.json',
-        '    deps: [models/churn]',
-        '    metrics: [metrics.json]',
-        'artifacts:',
-        '  churn: {path: models/churn, type: model}',
-        'gates:',
-        '  - metric: auc',
-        '    min: 0.8',
-        '',
+        ...EVALUATED,
       ].join('\n');
-    const repo = makeRepo({ 'pipeline.yaml': pipeline(false), 'params.yaml': '{"auc": 0.97}\n' });
-    await ok(repo, ['repro']);
-    gitIn(repo, 'config', 'user.name', 'Reg Istrar');
-    gitIn(repo, 'config', 'user.email', 'reg@example.com');
-    gitIn(repo, 'add', '-A');
-    gitIn(repo, 'commit', '-qm', 'model 1');
+    const repo = await committedRepo({ 'pipeline.yaml': pipeline(false), 'params.yaml': '{"auc": 0.97}\n' });
     // train frozen: prepare runs on new params, train and evaluate stay as they were — up to date, as status says.
     repo.write('pipeline.yaml', pipeline(true));
     repo.write('params.yaml', '{"auc": 0.5}\n');

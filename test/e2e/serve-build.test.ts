@@ -5,7 +5,7 @@
  * answers as `pipe serve` does and stops with exit 0 on SIGTERM. The Dockerfile is checked
  * statically (no Docker daemon here).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,26 @@ afterAll(removeFileDirs);
  * (artifact churn) with param train.epochs and a metrics file, data/raw.csv added by `pipe add`;
  * committed and registered as churn@v1.2.0, which holds stage prod.
  */
+/** `node server.js` in a built service on a free port of 127.0.0.1, without the access log: its output so far (live) and its exit. */
+function startBuilt(service: string): { child: ChildProcess; readonly out: string; readonly err: string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['server.js'], { cwd: service, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PIPE_SERVE_ACCESS_LOG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return {
+    child,
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+    exited,
+  };
+}
+
 const churnRepo = template(async () => {
   const repo = makeRepo({
     'pipeline.yaml': [
@@ -115,20 +135,16 @@ describe('pipe serve build', MANY_RUNS, () => {
     cpSync(join(project, 'out'), service, { recursive: true });
     execFileSync('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: service, stdio: 'pipe', timeout: 240_000 });
 
-    const child = spawn(process.execPath, ['server.js'], { cwd: service, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PIPE_SERVE_ACCESS_LOG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const svc = startBuilt(service);
+    const { child, exited } = svc;
     const reference = startPipe(project, ['serve', './build', '--port', '0', '--no-access-log']);
     try {
-      await waitUntil(() => READY.test(out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
-      expect(err).not.toMatch(/internal error/);
+      await waitUntil(() => READY.test(svc.out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
+      expect(svc.err).not.toMatch(/internal error/);
       // Copied elsewhere and installed, model/ is still what the build wrote and recorded.
-      expect(err).not.toMatch(/differs from what pipe serve build wrote/);
-      const url = READY.exec(out)?.[2] ?? '';
-      expect(url, `stdout: ${out}\nstderr: ${err}`).not.toBe('');
+      expect(svc.err).not.toMatch(/differs from what pipe serve build wrote/);
+      const url = READY.exec(svc.out)?.[2] ?? '';
+      expect(url, `stdout: ${svc.out}\nstderr: ${svc.err}`).not.toBe('');
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
       await reference.waitForStdout(READY, 180_000);
       const referenceUrl = READY.exec(reference.stdout())?.[2] ?? '';
@@ -148,7 +164,7 @@ describe('pipe serve build', MANY_RUNS, () => {
       await reference.done;
     }
     expect(await exited).toBe(0);
-    expect(err).toMatch(/stopped/);
+    expect(svc.err).toMatch(/stopped/);
   });
 
   it('writes a Dockerfile with a build stage installing runtime dependencies only, a non-root runtime and a HEALTHCHECK on /health/ready, and a server.js that refuses arguments', async () => {
@@ -262,18 +278,14 @@ describe('pipe serve build', MANY_RUNS, () => {
     await ok(repo, ['serve', 'build', 'churn#prod', '-o', service]);
     // The runtime dependencies from pipe's own node_modules (installing them is the first test's part).
     symlinkSync(join(import.meta.dirname, '..', '..', 'node_modules'), join(service, 'node_modules'));
-    const child = spawn(process.execPath, ['server.js'], { cwd: service, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PIPE_SERVE_ACCESS_LOG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const svc = startBuilt(service);
+    const { child, exited } = svc;
     const getJson = async (url: string) => (await (await fetch(url)).json()) as Record<string, unknown>;
-    const reloads = () => err.match(/SIGHUP: now serving/g)?.length ?? 0;
+    const reloads = () => svc.err.match(/SIGHUP: now serving/g)?.length ?? 0;
     try {
-      await waitUntil(() => READY.test(out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
-      const url = READY.exec(out)?.[2] ?? '';
-      expect(url, `stdout: ${out}\nstderr: ${err}`).not.toBe('');
+      await waitUntil(() => READY.test(svc.out) || child.exitCode !== null, 'the built service to print its ready line', { timeoutMs: 180_000 });
+      const url = READY.exec(svc.out)?.[2] ?? '';
+      expect(url, `stdout: ${svc.out}\nstderr: ${svc.err}`).not.toBe('');
       const identity = { name: 'churn', version: 'v1.2.0', stage: 'prod', source: 'registry', params: { 'train.epochs': 7 }, metrics: { 'metrics.json': { auc: 0.875 } } };
       const built = await getJson(`${url}/model`);
       expect(built).toMatchObject(identity);
@@ -286,8 +298,8 @@ describe('pipe serve build', MANY_RUNS, () => {
       cpSync(join(shiftedPackage(join(project, 'build'), join(tempDir('pipe-serve-build-shifted-'), 'shifted')), 'weights.bin'), weights);
       child.kill('SIGHUP');
       await waitUntil(() => reloads() === 1 || child.exitCode !== null, 'the reload after SIGHUP', { timeoutMs: 120_000 });
-      expect(err).toContain("model/ differs from what pipe serve build wrote (weights.bin): serving it without the build's version\n");
-      expect(err).toMatch(/SIGHUP: now serving churn unversioned \(was churn v1\.2\.0\)/);
+      expect(svc.err).toContain("model/ differs from what pipe serve build wrote (weights.bin): serving it without the build's version\n");
+      expect(svc.err).toMatch(/SIGHUP: now serving churn unversioned \(was churn v1\.2\.0\)/);
       // Nothing of the build is claimed; the params are the package's own (metadata.json), as for a plain directory.
       expect(await getJson(`${url}/model`)).toMatchObject({ name: 'churn', version: null, stage: null, commit: null, hash: null, metrics: null, params: { epochs: 5, lr: 0.05 } });
       expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^pipe_serve_model_info\{name="churn",version="",commit="",stage="",/m);
@@ -298,9 +310,9 @@ describe('pipe serve build', MANY_RUNS, () => {
       writeFileSync(weights, original);
       child.kill('SIGHUP');
       await waitUntil(() => reloads() === 2 || child.exitCode !== null, 'the second reload after SIGHUP', { timeoutMs: 120_000 });
-      expect(err).toMatch(/SIGHUP: now serving churn v1\.2\.0 \(was churn unversioned\)/);
+      expect(svc.err).toMatch(/SIGHUP: now serving churn v1\.2\.0 \(was churn unversioned\)/);
       expect(await getJson(`${url}/model`)).toMatchObject(identity);
-      expect(err.match(/differs from what pipe serve build wrote/g)).toHaveLength(1);
+      expect(svc.err.match(/differs from what pipe serve build wrote/g)).toHaveLength(1);
     } finally {
       child.kill('SIGTERM');
     }
