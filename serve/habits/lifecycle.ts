@@ -146,8 +146,10 @@ export class Lifecycle {
       // one that looks idle. setImmediate runs after this turn's reads, so such a request is seen (and answered) first.
       const closeQuiet = () =>
         void setImmediate(() => {
-          server.closeIdleConnections?.();
-          connections?.closeQuiet(quietMs);
+          // Not Node's closeIdleConnections() beside it: that also destroys a socket whose ended answer is still being
+          // flushed to a slow reader, cutting it with exit 0. Without the tracker (a server given as a bare closer) it must do.
+          if (connections) connections.closeQuiet(quietMs);
+          else server.closeIdleConnections?.();
         });
       const grace = setTimeout(() => {
         closeQuiet();
