@@ -85,7 +85,7 @@ export async function gateRevision({ root, head, base }: { root: string; head: s
   const rows = await evaluateGates(root, p, compared, (rule, found) => evaluateRule({ ...rule, branches: undefined }, found, undefined, branchMatches));
   const read = [...new Set(rows.flatMap((r) => (r.path && r.head !== undefined ? [r.path] : [])))];
   const commit = diff.b.commit;
-  const fresh = commit && read.length ? await committedOutsFreshness({ root, rev: { ...diff.b, commit }, paths: read, frozen: new Set(p.stages.filter((st) => st.frozen).map((st) => st.name)) }) : { stale: [], unverified: [] };
+  const fresh = commit && read.length ? await committedOutsFreshness({ root, rev: { ...diff.b, commit }, paths: read }) : { stale: [], unverified: [] };
   return { base: diff.a, head: diff.b, target: undefined, rows, passed: rows.every((r) => r.result !== 'fail') && fresh.stale.length === 0, stale: fresh.stale, unverified: fresh.unverified, problems: diff.problems };
 }
 

@@ -5,6 +5,8 @@ import { hashBytes } from '../hash/hash-file.js';
 import type { Lock } from '../lockfile/lock.js';
 import { readLockAtRevision } from '../lockfile/read-lock-at-revision.js';
 import type { RepoPath } from '../pipeline/pipeline.js';
+import { PIPELINE_FILES } from '../pipeline/pipeline-formats.js';
+import { parse as parseYaml } from 'yaml';
 import type { OutsFreshness, StaleOut } from './outs-freshness.js';
 
 /**
@@ -14,19 +16,9 @@ import type { OutsFreshness, StaleOut } from './outs-freshness.js';
  * the metrics are the previous model's); unverified when no stage there records it. A commit's
  * stages cannot be run again, but a file and its lock, and the lock's stages, must agree.
  */
-export async function committedOutsFreshness({
-  root,
-  rev,
-  paths,
-  frozen = new Set(),
-}: {
-  root: string;
-  rev: Revision & { commit: string };
-  paths: readonly RepoPath[];
-  /** Stages marked `frozen:` (never run again: what they left is all there is, whatever their deps became). */
-  frozen?: ReadonlySet<string>;
-}): Promise<OutsFreshness> {
+export async function committedOutsFreshness({ root, rev, paths }: { root: string; rev: Revision & { commit: string }; paths: readonly RepoPath[] }): Promise<OutsFreshness> {
   const lock = await readLockAtRevision(root, rev.commit);
+  const frozen = await frozenAt(root, rev);
   const stale: StaleOut[] = [];
   const unverified: RepoPath[] = [];
   for (const path of paths) {
@@ -73,4 +65,27 @@ function ranOnOldDep(lock: Lock, stage: string, frozen: ReadonlySet<string>): { 
     return undefined;
   };
   return walk(stage);
+}
+
+/**
+ * The stages marked `frozen: true` in the pipeline file committed at `rev` (pipeline.yaml, else a
+ * root dvc.yaml): never run again, so what they left is all there is, whatever their deps became.
+ * The commit's own flags, not today's: freezing a stage later must not pass a version that was
+ * stale when it was committed, nor unfreezing fail one that was not.
+ */
+async function frozenAt(root: string, rev: Revision): Promise<ReadonlySet<string>> {
+  for (const file of PIPELINE_FILES) {
+    const read = await readFileAt(root, rev, file);
+    if (!read.found) continue;
+    let doc: unknown;
+    try {
+      doc = parseYaml(read.text);
+    } catch {
+      return new Set();
+    }
+    const stages = (doc as { stages?: unknown } | null)?.stages;
+    if (!stages || typeof stages !== 'object') return new Set();
+    return new Set(Object.entries(stages).flatMap(([name, stage]) => ((stage as { frozen?: unknown } | null)?.frozen === true ? [name] : [])));
+  }
+  return new Set();
 }

@@ -63,8 +63,8 @@ export function serviceUsage(): string {
 export function serviceArgs(argv: readonly string[]): 'run' | 'help' {
   if (argv.length === 0) return 'run';
   if (argv.some((a) => a === '--help' || a === '-h')) return 'help';
-  // Options are named without their values (`--api-key=…` may hold a secret); other words not at all.
-  const options = [...new Set(argv.filter((a) => a.startsWith('-')).map((a) => a.split('=')[0]))];
+  // Only long options are named, without their values (`--api-key=…`, `-ks3cr3t` may hold a secret); other words are counted.
+  const options = [...new Set(argv.flatMap((a) => (/^--[A-Za-z][\w-]*(=|$)/.test(a) ? [a.split('=')[0] as string] : [])))];
   const given = `${argv.length} argument${argv.length === 1 ? '' : 's'}${options.length ? `: ${options.join(' ')}` : ''}`;
   throw new PipeError('USAGE', `server.js takes no arguments (got ${given}); it is configured by environment variables: ${Object.values(SERVICE_ENV).join(', ')} (e.g. PORT=9000 node server.js); node server.js --help says what each does`, { command: 'server.js' });
 }

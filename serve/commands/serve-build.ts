@@ -33,7 +33,7 @@ model's own directory, say) always. A model directory named 'build' is served wi
     const built = await writeService({ cwd: io.cwd, ...(args.model === undefined ? {} : { reference: args.model }), out: options.out, force: options.force });
     const what = `${built.model.name}${built.model.version ? ` ${built.model.version}` : ''}`;
     if (built.model.modified) {
-      io.err(`note: the workspace's ${built.model.path} differs from what data.lock records (edited, or not checked out): the service holds its files as they are, with no version or commit; build a registry version (pipe serve build churn#prod) to deploy what was trained and gated\n`);
+      io.err(`note: the workspace's ${built.model.path} differs from what data.lock records (edited, or not checked out): the service holds its files as they are, with no version or commit; build a registry version (pipe serve build ${built.model.name}#prod) to deploy what was trained and gated\n`);
     }
     io.out(`Wrote the service for ${what} to ${options.out}${built.locked ? '' : ' (no package-lock.json: the workspace has none holding @tensorflow/tfjs)'}\n`);
     // npm ci refuses to run without a lockfile; npm install resolves the versions itself.

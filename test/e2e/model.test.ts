@@ -221,7 +221,6 @@ describe('pipe model register', () => {
   });
 });
 
-/** models/churn and metrics.json both come from params.yaml (JSON, so metrics.json is its copy): `auc` is the model's metric. */
 /** The tail of the gate tests' pipelines: evaluate (metrics.json from the model), the churn artifact and one gate rule. */
 const EVALUATED = [
   '  evaluate:',
@@ -236,6 +235,7 @@ const EVALUATED = [
   '',
 ];
 
+/** models/churn and metrics.json both come from params.yaml (JSON, so metrics.json is its copy): `auc` is the model's metric. */
 async function gatedRepo(): Promise<Repo> {
   const repo = await committedRepo({
     'pipeline.yaml': [
@@ -466,6 +466,10 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
     gitIn(repo, 'commit', '-qm', 'new data, train frozen');
     await ok(repo, ['model', 'register', 'churn']);
     expect((await ok(repo, ['model', 'assign', 'churn', '--stage', 'dev'])).stdout).toContain('gate: 1 rule passed');
+    // The version is judged by its own commit's flags: train unfrozen since does not make it stale.
+    repo.write('pipeline.yaml', pipeline(false));
+    gitIn(repo, 'commit', '-qam', 'train no longer frozen');
+    expect((await ok(repo, ['model', 'assign', 'churn', '--stage', 'prod', '--version', 'v0.0.1'])).stdout).toContain('gate: 1 rule passed');
   });
 
   it('gate --base churn#prod applies branch-scoped rules only with --target, and a branch named like a reference is still a branch', async () => {

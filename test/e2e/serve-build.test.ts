@@ -34,11 +34,6 @@ beforeAll(async () => {
 
 afterAll(removeFileDirs);
 
-/**
- * A repository whose stage train copies the tiny package (and a notes/ directory) to models/churn
- * (artifact churn) with param train.epochs and a metrics file, data/raw.csv added by `pipe add`;
- * committed and registered as churn@v1.2.0, which holds stage prod.
- */
 /** `node server.js` in a built service on a free port of 127.0.0.1, without the access log: its output so far (live) and its exit. */
 function startBuilt(service: string): { child: ChildProcess; readonly out: string; readonly err: string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['server.js'], { cwd: service, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PIPE_SERVE_ACCESS_LOG: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,6 +54,11 @@ function startBuilt(service: string): { child: ChildProcess; readonly out: strin
   };
 }
 
+/**
+ * A repository whose stage train copies the tiny package (and a notes/ directory) to models/churn
+ * (artifact churn) with param train.epochs and a metrics file, data/raw.csv added by `pipe add`;
+ * committed and registered as churn@v1.2.0, which holds stage prod.
+ */
 const churnRepo = template(async () => {
   const repo = makeRepo({
     'pipeline.yaml': [
@@ -189,10 +189,10 @@ describe('pipe serve build', MANY_RUNS, () => {
 
     // server.js takes no arguments: one is refused naming the variables (it would be ignored), --help lists those docs/ci.md documents.
     const server = (...args: string[]) => spawnSync(process.execPath, ['server.js', ...args], { cwd: join(project, 'docker'), encoding: 'utf8', timeout: 60_000 });
-    const refused = server('--port', '18100', '--api-key=s3cr3t');
+    const refused = server('--port', '18100', '--api-key=s3cr3t', '-ks3cr3t', '--token', '-s3cr3t');
     expect([refused.status, refused.stdout]).toEqual([2, '']);
     // Options are named, never their values (a key given on the command line stays out of the logs).
-    expect(refused.stderr).toMatch(/^error: server\.js takes no arguments \(got 3 arguments: --port --api-key\); it is configured by environment variables: PORT, HOST, .*PIPE_SERVE_THRESHOLD/);
+    expect(refused.stderr).toMatch(/^error: server\.js takes no arguments \(got 6 arguments: --port --api-key --token\); it is configured by environment variables: PORT, HOST, .*PIPE_SERVE_THRESHOLD/);
     expect(refused.stderr).not.toContain('s3cr3t');
     const help = server('--help');
     expect([help.status, help.stderr]).toEqual([0, '']);
