@@ -1,5 +1,5 @@
 /** @module Whether files a stage writes (metrics the gate reads) are what data.lock records for an up-to-date pipeline, and why not. */
-import { buildDag } from '../dag/build-dag.js';
+import { buildDag, type Dag } from '../dag/build-dag.js';
 import { selectStages } from '../dag/select-stages.js';
 import { isWithin } from '../fs/repo-path.js';
 import { PathHasher } from '../hash/hash-path.js';
@@ -72,7 +72,7 @@ export async function outsFreshness({ root, pipeline, paths }: { root: string; p
   const failed = record && record.lock === lockDigest(root) ? new Set(record.stages.filter((s) => s.outcome === 'failed').map((s) => s.stage)) : new Set<string>();
   const stale: StaleOut[] = [];
   for (const [path, stage] of producers) {
-    const upstream = selectStages(dag, { targets: [stage] }).filter((n) => own.has(n));
+    const upstream = reachedUpstream(dag, stage).filter((n) => own.has(n));
     if (upstream.length === 0) continue;
     const failedHere = upstream.filter((n) => failed.has(n));
     stale.push({ path, stage, why: `stage ${stage} is not up to date (${failedHere.length ? `${failedHere.join(', ')} failed` : cause(stage, upstream, own)})` });
@@ -87,4 +87,20 @@ function cause(stage: string, upstream: readonly string[], own: ReadonlyMap<stri
   const first = upstream[0] ?? stage;
   const theirs = own.get(first)?.[0];
   return `upstream stage ${first}${theirs ? `: ${describeReason(theirs)}` : ' changed'}`;
+}
+
+/**
+ * `stage` and the stages upstream of it, in the DAG's order, not walking past a frozen stage: it is
+ * never run again, so what changed above it does not reach its outs (status says it is frozen).
+ */
+function reachedUpstream(dag: Dag, stage: string): string[] {
+  const reached = new Set<string>();
+  const walk = (name: string) => {
+    if (reached.has(name)) return;
+    reached.add(name);
+    if (dag.stages.get(name)?.frozen) return;
+    for (const up of dag.upstream.get(name) ?? []) walk(up);
+  };
+  walk(stage);
+  return dag.order.filter((n) => reached.has(n));
 }

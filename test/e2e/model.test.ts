@@ -462,6 +462,11 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
     repo.write('params.yaml', '{"auc": 0.5}\n');
     await ok(repo, ['repro']);
     expect((await ok(repo, ['status'])).stdout).toBe('prepare: up to date\ntrain: frozen\n    dep data.txt modified\nevaluate: up to date\n');
+    // The workspace's gate agrees: what changed above the frozen train (even params not yet run) does not make evaluate's metrics stale.
+    repo.write('params.yaml', '{"auc": 0.4}\n');
+    const gate = await repo.pipe(['gate']);
+    expect([gate.code, gate.stderr]).toEqual([0, 'gate passed: 1 rule (head: workspace, base: HEAD)\n']);
+    repo.write('params.yaml', '{"auc": 0.5}\n');
     gitIn(repo, 'add', '-A');
     gitIn(repo, 'commit', '-qm', 'new data, train frozen');
     await ok(repo, ['model', 'register', 'churn']);
