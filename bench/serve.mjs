@@ -107,22 +107,23 @@ results.push(pipe2);
 batches.push({ ...(await measure('pipe serve POST /predict/batch, --workers 2', server, '/predict/batch', batch, { connections: batchConnections, seconds: batchSeconds })), connections: batchConnections });
 await stopServer(server);
 
-let fastapi;
-if (hasFastapi) {
-  server = await startServer('fastapi', python, [join(repo, 'bench', 'lib', 'fastapi_server.py'), repo]);
-  fastapi = await measure('FastAPI + scikit-learn POST /predict (one uvicorn worker)', server, '/predict', single);
-  results.push(fastapi);
-  batches.push({ ...(await measure('FastAPI + scikit-learn POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
+/** A FastAPI peer (bench/lib/SCRIPT): single rows at `connections`, then batches over one connection; its single-row result. */
+async function measurePeer(script, singleLabel, batchLabel) {
+  server = await startServer(script, python, [join(repo, 'bench', 'lib', script), repo]);
+  const r = await measure(singleLabel, server, '/predict', single);
+  results.push(r);
+  batches.push({ ...(await measure(batchLabel, server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
   await stopServer(server);
+  return r;
 }
-let idiomatic;
-if (hasIdiomatic) {
-  server = await startServer('fastapi idiomatic', python, [join(repo, 'bench', 'lib', 'fastapi_idiomatic_server.py'), repo]);
-  idiomatic = await measure('FastAPI + scikit-learn, idiomatic (pydantic, sklearn Pipeline, key, metrics) POST /predict', server, '/predict', single);
-  results.push(idiomatic);
-  batches.push({ ...(await measure('FastAPI + scikit-learn, idiomatic, POST /predict/batch', server, '/predict/batch', batch, { connections: 1, seconds: batchSeconds })), connections: 1 });
-  await stopServer(server);
-}
+const fastapi = hasFastapi ? await measurePeer('fastapi_server.py', 'FastAPI + scikit-learn POST /predict (one uvicorn worker)', 'FastAPI + scikit-learn POST /predict/batch') : undefined;
+const idiomatic = hasIdiomatic
+  ? await measurePeer(
+      'fastapi_idiomatic_server.py',
+      'FastAPI + scikit-learn, idiomatic (pydantic, sklearn Pipeline, key, metrics) POST /predict',
+      'FastAPI + scikit-learn, idiomatic, POST /predict/batch',
+    )
+  : undefined;
 const load1 = loadavg();
 
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -1,7 +1,7 @@
 /** @module `pipe model show|history` on real annotated tags made by the git CLI (GTO's format). */
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { committedRepo, gitIn, modelRepo } from '../helpers/model-repo.js';
+import { committedRepo, gitIn, modelRepo, TRAINED_FROM_PARAMS } from '../helpers/model-repo.js';
 import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
 
 afterAll(removeRepos);
@@ -416,14 +416,7 @@ describe('the registry after a deregister, a deprecation, a hand-edited metric',
 
   it('assign refuses a version whose metrics were measured on an earlier model (train run again, evaluate not)', async () => {
     const repo = await committedRepo({
-      'pipeline.yaml': [
-        'stages:',
-        '  train:',
-        '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
-        '    deps: [params.yaml]',
-        '    outs: [models/churn]',
-        ...EVALUATED,
-      ].join('\n'),
+      'pipeline.yaml': [...TRAINED_FROM_PARAMS, ...EVALUATED].join('\n'),
       'params.yaml': '{"auc": 0.97}\n',
     });
     await ok(repo, ['model', 'register', 'churn']);

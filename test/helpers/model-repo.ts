@@ -16,15 +16,14 @@ export async function committedRepo(files: Files): Promise<Repo> {
   return repo;
 }
 
+/** The head of a pipeline.yaml whose stage train writes models/churn (its weights.txt a copy of params.yaml). */
+export const TRAINED_FROM_PARAMS = ['stages:', '  train:', '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt', '    deps: [params.yaml]', '    outs: [models/churn]'];
+
 /** A repository whose stage writes models/churn from params.yaml's `size`, declared as artifact churn, run and committed by "Reg Istrar"; `extra` is appended to pipeline.yaml. */
 export function modelRepo(extra = ''): Promise<Repo> {
   return committedRepo({
     'pipeline.yaml': [
-      'stages:',
-      '  train:',
-      '    cmd: mkdir -p models/churn && cp params.yaml models/churn/weights.txt',
-      '    deps: [params.yaml]',
-      '    outs: [models/churn]',
+      ...TRAINED_FROM_PARAMS,
       'artifacts:',
       '  churn: {path: models/churn, type: model}',
       extra,
