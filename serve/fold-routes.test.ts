@@ -15,7 +15,7 @@ function folded() {
   const layer = habitLayer({
     keys: loadApiKeys({ env: { PIPE_SERVE_API_KEYS: 'k-1' } })!,
     rateLimit: { limit: 100, windowSeconds: 60 },
-    accessLog: { stream: out },
+    accessLog: { stream: out, flushMs: 0 },
     meter: metrics,
     onError: (error, c) => (errors.push(error), c.json({ error: error.message, code: 'internal' }, 500)),
   });

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../test/helpers/wait-until.js';
@@ -8,12 +10,14 @@ import { loadApiKeys } from './load-api-keys.js';
 import { requestId } from './request-id.js';
 import type { HabitsEnv } from './variables.js';
 
+const LOG_THEN_EXIT = fileURLToPath(new URL('./test-fixtures/log-then-exit.ts', import.meta.url));
+
 function app() {
   const out = new PassThrough();
   const lines: AccessLogLine[] = [];
   out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as AccessLogLine)));
   const a = new Hono<HabitsEnv>();
-  a.use(requestId(), accessLog({ stream: out }), apiKeyAuth({ keys: loadApiKeys({ env: { PIPE_SERVE_API_KEYS: 'sk-live-123456' } })! }));
+  a.use(requestId(), accessLog({ stream: out, flushMs: 0 }), apiKeyAuth({ keys: loadApiKeys({ env: { PIPE_SERVE_API_KEYS: 'sk-live-123456' } })! }));
   a.post('/v2/models/:name/infer', (c) => {
     c.set('logRows', 3);
     c.set('logModelVersion', 'v1.2.0');
@@ -65,7 +69,7 @@ describe('accessLog', () => {
   it('drops lines while the stream is backed up instead of queueing them, and says how many once it drains', async () => {
     const out = new PassThrough({ highWaterMark: 1 });
     const a = new Hono<HabitsEnv>();
-    a.use(accessLog({ stream: out }));
+    a.use(accessLog({ stream: out, flushMs: 0 }));
     a.get('/x', (c) => c.text('ok'));
     const tick = () => new Promise((r) => setImmediate(r));
     // One request per turn of the event loop: the first line fills the stream, the next three find it backed up.
@@ -101,16 +105,59 @@ describe('accessLog', () => {
     expect(warnings).toEqual(['access log: its output failed (EPIPE); request lines are no longer written, the service goes on\n']);
   });
 
-  it('writes the lines of one turn of the event loop in one write', async () => {
+  it('with flushMs 0, writes the lines of one turn of the event loop in one write', async () => {
     const writes: string[] = [];
     const a = new Hono<HabitsEnv>();
-    a.use(accessLog({ stream: { write: (t: string) => (writes.push(t), true), once: () => undefined } as never }));
+    a.use(accessLog({ stream: { write: (t: string) => (writes.push(t), true), once: () => undefined } as never, flushMs: 0 }));
     a.get('/x', (c) => c.text('ok'));
     await Promise.all([a.request('/x'), a.request('/x'), a.request('/x')]);
     await new Promise((r) => setImmediate(r));
     expect(writes).toHaveLength(1);
     expect(writes[0]!.trim().split('\n')).toHaveLength(3);
   });
+
+  it('by default holds lines past the turn and writes those of several turns in one write, a little later', async () => {
+    const writes: string[] = [];
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: { write: (t: string) => (writes.push(t), true), once: () => undefined } as never }));
+    a.get('/x', (c) => c.text('ok'));
+    for (let turn = 0; turn < 10; turn++) {
+      await Promise.all([a.request('/x'), a.request('/x')]);
+      await new Promise((r) => setImmediate(r));
+    }
+    // Ten turns have ended: a per-turn log would have written ten times by now (flushMs is 50 ms, not a turn).
+    expect(writes.length).toBeLessThan(10);
+    await waitUntil(() => writes.join('').trim().split('\n').length === 20, 'the twenty lines');
+    expect(writes.length).toBeLessThan(10);
+  });
+
+  it('writes at the end of the turn once the lines waiting reach flushBytes, whatever flushMs says', async () => {
+    const writes: string[] = [];
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: { write: (t: string) => (writes.push(t), true), once: () => undefined } as never, flushMs: 3_600_000, flushBytes: 200 }));
+    a.get('/x', (c) => c.text('ok'));
+    await a.request('/x');
+    await new Promise((r) => setImmediate(r));
+    // One line (~150 characters) is under the bound: it waits (for an hour here).
+    expect(writes).toEqual([]);
+    await Promise.all([a.request('/x'), a.request('/x')]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('writes the lines still waiting when the process exits (process.exit right after an answer)', async () => {
+    const run = (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', LOG_THEN_EXIT], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+      expect(r.stderr).toContain('answered 200');
+      return r.stdout;
+    };
+    const lines = run({ EXIT_HOW: 'exit' }).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', route: '/x', status: 200 });
+    // A SIGKILL gives no exit hook a chance: the line waiting is lost (what docs/commands.md says).
+    expect(run({ EXIT_HOW: 'kill' })).toBe('');
+  }, 240_000);
 
   it('formats each line as JSON.stringify would: same keys in the same order, absent ones left out, strings escaped', () => {
     const cases: AccessLogLine[] = [
