@@ -1,6 +1,6 @@
 // What a log line costs when written to a pipe a few lines at a time against many at a time: the
 // writer's and the reader's CPU (user + system, process.cpuUsage) per line, for batches of K
-// ~200-byte access-log lines, one batch per turn of the event loop, read by a Node reader (as a
+// ~200-byte access-log lines, one batch per turn of the event loop once the one before is written, read by a Node reader (as a
 // log shipper or the bench harness reads a service's stdout). Why pipe serve's access log writes in
 // batches (serve/habits/access-log.ts).
 //
@@ -23,9 +23,11 @@ const c0 = process.cpuUsage();
 const step = () => {
   let s = '';
   for (let i = 0; i < K && left > 0; i++, left--) s += line;
-  process.stdout.write(s);
-  if (left > 0) setImmediate(step);
-  else { const c = process.cpuUsage(c0); process.stderr.write(String((c.user + c.system) / N)); }
+  // The next batch once this one is written (not queued ahead of the reader), as a service whose log keeps up.
+  process.stdout.write(s, () => {
+    if (left > 0) setImmediate(step);
+    else { const c = process.cpuUsage(c0); process.stderr.write(String((c.user + c.system) / N)); }
+  });
 };
 step();`;
 const READER = `

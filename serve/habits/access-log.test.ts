@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
@@ -91,7 +91,7 @@ describe('accessLog', () => {
     out.on('data', (chunk: Buffer) => written.push(chunk.toString()));
     const warnings: string[] = [];
     const a = new Hono<HabitsEnv>();
-    a.use(accessLog({ stream: out, warn: (text) => warnings.push(text) }));
+    a.use(accessLog({ stream: out, warn: (text) => warnings.push(text), flushMs: 0 }));
     a.get('/x', (c) => c.text('ok'));
     expect((await a.request('/x')).status).toBe(200);
     await waitUntil(() => written.length === 1, 'the first line');
@@ -146,7 +146,7 @@ describe('accessLog', () => {
     expect(writes[0]!.trim().split('\n')).toHaveLength(3);
   });
 
-  it('writes the lines still waiting when the process exits (process.exit right after an answer)', async () => {
+  it('writes the lines still waiting when the process exits (process.exit right after an answer); a SIGKILL loses them', async () => {
     const run = (env: Record<string, string>) => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', LOG_THEN_EXIT], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
       expect(r.stderr).toContain('answered 200');
@@ -157,6 +157,21 @@ describe('accessLog', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', route: '/x', status: 200 });
     // A SIGKILL gives no exit hook a chance: the line waiting is lost (what docs/commands.md says).
     expect(run({ EXIT_HOW: 'kill' })).toBe('');
+  }, 240_000);
+
+  it('settleAccessLogs (the last step of a drain) writes the waiting lines and waits until stdout has taken them, behind a megabyte its reader has not read yet', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', LOG_THEN_EXIT], { env: { ...process.env, EXIT_HOW: 'settle', FILL_BYTES: String(1 << 20) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    // Nothing reads stdout until the answer is made: the megabyte and the line queue behind the full pipe.
+    await waitUntil(() => err.includes('answered 200'), 'the answer', { timeoutMs: 120_000 });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    await new Promise((r) => child.on('close', r));
+    const lines = out.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toHaveLength((1 << 20) - 1);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ method: 'GET', route: '/x', status: 200 });
   }, 240_000);
 
   it('formats each line as JSON.stringify would: same keys in the same order, absent ones left out, strings escaped', () => {

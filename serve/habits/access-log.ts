@@ -42,11 +42,26 @@ export interface AccessLogOptions {
   now?: () => number;
 }
 
-/** The flushes of the logs written to stdout, run once as the process exits (one listener, however many apps a process makes). */
-const atExit = new Set<() => void>();
-function flushAtExit(flush: () => void): void {
-  if (atExit.size === 0) process.once('exit', () => atExit.forEach((f) => f()));
-  atExit.add(flush);
+/** The flushes of the logs on stdout that have lines waiting (one exit listener, however many apps a process makes). */
+const waiting = new Set<(atExit?: boolean) => void>();
+let exitHooked = false;
+
+/**
+ * Writes the lines every log on stdout holds, then resolves once stdout has taken everything queued
+ * on it, or after `timeoutMs` (a reader that stopped reading must not hold a stop forever). A drain
+ * calls it before it exits (lifecycle.ts): at the 'exit' event only what the pipe has room for can
+ * still be written.
+ */
+export function settleAccessLogs(timeoutMs = 1000, stream: Pick<Writable, 'write'> = process.stdout): Promise<void> {
+  for (const flush of [...waiting]) flush();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    // An empty write's callback runs once the writes queued before it are done.
+    stream.write('', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Writes one request's line: `start` is when it began (by the log's clock), `route` the matched pattern. */
@@ -74,19 +89,26 @@ export function accessLogWriter({
     }
   });
   // Lines go out in batches: a write to a pipe costs the service and the log's reader (woken for it)
-  // more than formatting a line: 1.7 µs a line of both when written four lines at a time, 0.55 µs
+  // more than formatting a line: 2.2 µs a line of both when written four lines at a time, 0.4 µs
   // four hundred at a time (bench/log-batch.mjs, docs/BENCHMARKS.md). Under load the size bound
   // writes ~100 lines at once; when quiet, a line waits at most flushMs.
   let pending = '';
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
-  const flush = () => {
+  const toStdout = stream === process.stdout;
+  const flush = (atExit = false) => {
     if (timer !== undefined) clearTimeout(timer);
     if (immediate !== undefined) clearImmediate(immediate);
     timer = immediate = undefined;
+    waiting.delete(flush);
     const text = pending;
     pending = '';
     if (failed || text === '') return;
+    // At exit nothing is queued for later: what the pipe takes now is all that can be kept.
+    if (atExit) {
+      stream.write(dropped > 0 ? `${text}${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n` : text);
+      return;
+    }
     if (backedUp) {
       dropped += countLines(text);
       return;
@@ -101,15 +123,20 @@ export function accessLogWriter({
     }
   };
   const write = (line: string) => {
+    if (pending === '' && toStdout) {
+      // The service's own log: what waits is written by a drain (settleAccessLogs), else as the process exits.
+      waiting.add(flush);
+      if (!exitHooked) {
+        exitHooked = true;
+        process.once('exit', () => [...waiting].forEach((f) => f(true)));
+      }
+    }
     pending += line;
     if (immediate !== undefined) return;
     if (flushMs <= 0 || pending.length >= flushBytes) immediate = setImmediate(flush);
-    // Unref'd: a waiting line does not keep the process alive; the exit hook below writes it.
+    // Unref'd: a waiting line does not keep the process alive.
     else timer ??= setTimeout(flush, flushMs).unref();
   };
-  // The service's own log (stdout): what waits is written as the process exits (stdout on a pipe, a
-  // file or a terminal is written synchronously there). A test's stream needs no such hook.
-  if (stream === process.stdout) flushAtExit(flush);
   // Many requests share a millisecond: format its time once.
   let lastMs = 0;
   let lastIso = '';

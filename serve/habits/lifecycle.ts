@@ -15,6 +15,7 @@
  */
 import { Server as NetServer, type Socket } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
+import { settleAccessLogs } from './access-log.js';
 
 /** What the lifecycle needs of the server @hono/node-server's `serve()` returns (an HTTP/2 server has no connection closers: close() alone waits for its sessions). */
 export interface ClosableServer {
@@ -181,6 +182,8 @@ export class Lifecycle {
     } else if (timedOut) log(`pipe serve: the ${span} shutdown deadline passed; closed the connections still open, with no request in flight; stopped.`);
     else log('pipe serve: stopped.');
     for (const s of this.#options.signals) this.#options.target.off(s, this.#onSignal);
+    // The access log's waiting lines, written while the loop still runs (at the 'exit' event only what a pipe has room for is).
+    await settleAccessLogs();
     exit(code);
     return code;
   }

@@ -1,17 +1,22 @@
 /**
  * @module A process that answers one request through the access log (to stdout, its default) and
- * exits at once with process.exit, before the log's flush timer: access-log.test.ts checks that the
- * line is written all the same. EXIT_HOW=kill ends it with SIGKILL instead (the line is lost: the
- * test checks the fixture does not write it some other way).
+ * ends before the log's flush timer: access-log.test.ts checks what reaches stdout. EXIT_HOW: `exit`
+ * (process.exit at once), `kill` (SIGKILL at once: the line is lost), `settle` (settleAccessLogs, as
+ * a drain does, then SIGKILL: whatever settle wrote is out). FILL_BYTES first queues that much on
+ * stdout, ahead of a reader that does not read yet (the test reads only after `answered`).
  */
 import { Hono } from 'hono';
-import { accessLog } from '../access-log.js';
+import { accessLog, settleAccessLogs } from '../access-log.js';
 import type { HabitsEnv } from '../variables.js';
 
+const fill = Number(process.env.FILL_BYTES ?? 0);
+if (fill > 0) process.stdout.write(`${'x'.repeat(fill - 1)}\n`);
 const app = new Hono<HabitsEnv>();
 app.use(accessLog());
 app.get('/x', (c) => c.text('ok'));
 const res = await app.request('/x');
 process.stderr.write(`answered ${res.status}\n`);
-if (process.env.EXIT_HOW === 'kill') process.kill(process.pid, 'SIGKILL');
+const how = process.env.EXIT_HOW;
+if (how === 'settle') await settleAccessLogs(120_000);
+if (how === 'kill' || how === 'settle') process.kill(process.pid, 'SIGKILL');
 else process.exit(0);
