@@ -4,17 +4,19 @@
  * shifted scores), all against a registry whose versions are real packages with real faults
  * (test/helpers/candidate-packages.ts).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectPath, sha256 } from '../helpers/cache.js';
-import { bigDensePackage, divergedPackage, shiftedPackage } from '../helpers/candidate-packages.js';
+import { bigDensePackage, brokenPackage, divergedPackage, shiftedPackage } from '../helpers/candidate-packages.js';
 import { writeTinyPackage, type TinyRow } from '../helpers/model-package.js';
 import { runPipe, startPipe, type RunningPipe } from '../helpers/pipe.js';
-import { makeRepo, ok, removeRepos, type Repo } from '../helpers/repo.js';
+import { ok, removeRepos, type Repo } from '../helpers/repo.js';
+import { servedRegistry, type ServedRegistry } from '../helpers/served-registry.js';
 import { forFile, tempDir } from '../helpers/temp-dir.js';
+import { eventually } from '../helpers/wait-until.js';
 
 const READY = /^Serving (\S+).* at (http:\/\/127\.0\.0\.1:\d+) \(engine: ([^)]+)\)$/m;
 const ROLLOUT_TIMEOUT = { timeout: 400_000 } as const;
@@ -43,28 +45,10 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 const getJson = async (url: string) => (await (await fetch(url)).json()) as Record<string, unknown>;
 const metric = async (url: string, pattern: RegExp) => Number(pattern.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? NaN);
 
-/** Polls an async condition (the service changes on its own time: a reload, the shadow's later tick). */
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
-
-/** Makes `dir` the package the train stage copies, trains, commits and registers it as `version`. */
-async function release(dir: string, version: string): Promise<void> {
-  rmSync(join(repo.dir, 'pkg'), { recursive: true, force: true });
-  cpSync(dir, join(repo.dir, 'pkg'), { recursive: true });
-  await ok(repo, ['repro']);
-  git('add', '-A');
-  git('commit', '-qm', `model ${version}`);
-  await ok(repo, ['model', 'register', 'churn', '--version', version]);
-}
-
-const assign = (version: string, stage: string) => ok(repo, ['model', 'assign', 'churn', '--version', version, '--stage', stage, '--force']);
+let registry: ServedRegistry;
+const git = (...args: string[]) => registry.git(...args);
+const release = (dir: string, version: string) => registry.release(dir, version);
+const assign = (version: string, stage: string) => registry.assign(version, stage);
 
 beforeAll(async () => {
   await forFile(async () => {
@@ -72,14 +56,9 @@ beforeAll(async () => {
     packagesDir = packages;
     pkgDir = join(packages, 'tiny');
     heldOut = await writeTinyPackage(pkgDir);
-    const broken = join(packages, 'broken');
-    cpSync(pkgDir, broken, { recursive: true });
-    rmSync(join(broken, 'weights.bin'));
-    repo = makeRepo({
-      'pipeline.yaml': "stages:\n  train:\n    cmd: rm -rf models/churn && mkdir -p models && cp -r pkg models/churn\n    deps: [pkg]\n    outs: [models/churn]\nartifacts:\n  churn: {path: models/churn, type: model}\n",
-    });
-    git('config', 'user.name', 'Reg Istrar');
-    git('config', 'user.email', 'reg@example.com');
+    const broken = brokenPackage(pkgDir, join(packages, 'broken'));
+    registry = servedRegistry();
+    repo = registry.repo;
     await release(pkgDir, 'v1.0.0');
     await release(shiftedPackage(pkgDir, join(packages, 'shifted')), 'v1.1.0');
     await release(broken, 'v1.2.0');

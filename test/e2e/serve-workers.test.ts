@@ -4,11 +4,11 @@
  * scrape, a worker that dies is replaced without the service going down, SIGTERM drains them all,
  * and a bad --workers or a bad model stops it with exit 2.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyRows, writeTinyPackage } from '../helpers/model-package.js';
 import { runPipe, startPipe, type RunningPipe } from '../helpers/pipe.js';
+import { liveChildren } from '../helpers/processes.js';
 import { forFile, tempDir } from '../helpers/temp-dir.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
@@ -20,13 +20,7 @@ let server: RunningPipe;
 let base: string;
 
 /** The worker processes of a primary (its child processes). */
-function workersOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when there are none
-  }
-}
+const workersOf = liveChildren;
 
 /** A prediction on a connection of its own: the primary hands connections to the workers in turn. */
 const predict = (row: unknown) => fetch(`${base}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify(row) });

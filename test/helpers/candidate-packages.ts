@@ -1,11 +1,12 @@
 /**
  * @module Candidate model packages made from a trained one, for the reload, shadow and canary
- * tests: each is a real package a user could ship, with a real fault. Shifted: the output bias
- * moved (another training's scores). Diverged: weights of +Infinity, as a training that blew up
- * writes them, giving NaN on every row with age ≥ the training mean. Big: the same inputs
- * through wide Dense layers, millions of multiply-adds a row (slow whatever the machine's load).
+ * tests: each is a real package a user could ship, with a real fault. Broken: its weights file
+ * gone (it does not load). Shifted: the output bias moved (another training's scores). Diverged:
+ * weights of +Infinity, as a training that blew up writes them, giving NaN on every row with age
+ * ≥ the training mean. Big: the same inputs through wide Dense layers, millions of multiply-adds
+ * a row (slow whatever the machine's load).
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTf, saveLayersModel } from '../../serve/model/index.js';
 
@@ -30,6 +31,13 @@ function withWeights(src: string, dest: string, edit: (weights: Map<string, Floa
   }
   edit(weights);
   writeFileSync(file, Buffer.from(all.buffer));
+  return dest;
+}
+
+/** A copy of `src` without its weights.bin: a package that does not load. */
+export function brokenPackage(src: string, dest: string): string {
+  cpSync(src, dest, { recursive: true });
+  rmSync(join(dest, 'weights.bin'));
   return dest;
 }
 

@@ -9,3 +9,12 @@ export async function waitUntil(check: () => boolean, what: string, { timeoutMs 
     await sleep(everyMs);
   }
 }
+
+/** waitUntil for a condition that must be fetched (an HTTP answer): polled one read at a time. */
+export async function eventually(check: () => Promise<boolean>, what: string, { timeoutMs = 120_000, everyMs = 50 }: { timeoutMs?: number; everyMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
