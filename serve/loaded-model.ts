@@ -4,15 +4,13 @@
  * unit the service swaps on a hot reload and runs beside the primary as a canary or shadow;
  * disposing it frees the tensors and removes the temporary directory of a fetched version.
  */
-import { rmSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { dirname } from 'node:path';
 import { PipeError } from '../runner/command/index.js';
 import { createDriftMonitor, DriftOptionError, type DriftMonitor, type DriftOptions } from './drift/index.js';
 import { loadModelPackage, type ModelPackage } from './model/index.js';
 import { packageInvalid } from './package-invalid.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
-import type { ServedModel } from './resolve-model.js';
+import { removeFetched, type ServedModel } from './resolve-model.js';
 import { createScorer, type Scorer } from './scorer.js';
 import { warmFastRows } from './warm-fast-rows.js';
 
@@ -33,11 +31,6 @@ export interface LoadOptions {
   readonly drift?: DriftOptions;
   /** Makes a drift monitor (only the primary needs one). */
   readonly monitorDrift?: boolean;
-}
-
-/** Removes the temporary directory a fetched version was written to (nothing for a workspace or directory model). */
-export function removeFetched(model: ServedModel): void {
-  if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
 }
 
 /** A bad window or threshold is the caller's input: exit 2, naming the option. */

@@ -129,3 +129,8 @@ async function atCommit(root: string, reference: string, want: { name: string; c
   }
   return { dir, ...(dir === join(root, path) ? {} : { fetched: true }), name: want.name, source: want.source, root, path, hash, commit: want.commit, ...(want.version ? { version: want.version } : {}), ...(want.stage ? { stage: want.stage } : {}) };
 }
+
+/** Removes the temporary directory a fetched version was written to (nothing for a workspace or directory model). */
+export function removeFetched(model: ServedModel): void {
+  if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+}

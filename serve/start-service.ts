@@ -10,14 +10,15 @@ import { CanaryGuard, type CanaryVerdict } from './canary/canary-guard.js';
 import type { CanaryKey } from './canary/canary-key.js';
 import { CANARY_SLO_DEFAULTS, describeCanaryWindow, type CanarySlo } from './canary/canary-slo.js';
 import { DRIFT_DEFAULTS, type DriftOptions, type DriftWindow } from './drift/index.js';
-import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stageHolderReader, stopAccepting, type ClosableServer, type HotReload, type RateLimitOptions } from './habits/index.js';
-import { disposeLoaded, loadServedModel, removeFetched, type LoadedModel, type LoadOptions } from './loaded-model.js';
+import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stopAccepting, type ClosableServer, type HotReload, type RateLimitOptions } from './habits/index.js';
+import { disposeLoaded, loadServedModel, type LoadedModel, type LoadOptions } from './loaded-model.js';
 import { createMetrics } from './metrics.js';
 import { backendLine } from './model/index.js';
 import type { ModelInfo } from './model-info.js';
 import { ModelRouter, type Canary } from './model-router.js';
 import { resolveModel, type ServedModel } from './resolve-model.js';
 import { joinCluster } from './cluster/worker.js';
+import { checkWatchable, stageWatch, watchingLine } from './stage-watch.js';
 import { listen } from './server.js';
 
 export interface Service {
@@ -86,10 +87,7 @@ export async function startService(options: StartOptions): Promise<Service> {
   const { cwd, reference, model: resolved, watchSeconds, canary, shadow } = options;
   const loadOptions: LoadOptions = { threshold: options.threshold, engine: options.engine ?? 'auto', drift: options.drift ?? {} };
   const served = resolved ?? (options.ownModel ? await options.ownModel() : await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
-  if (watchSeconds !== undefined && !(served.source === 'registry' && served.stage && served.root)) {
-    removeFetched(served);
-    throw usage('--watch', `follows a registry stage (churn#prod); ${reference === undefined ? 'the workspace artifact' : `'${reference}'`} is not one`);
-  }
+  if (watchSeconds !== undefined) checkWatchable(served, reference);
   const loaded: LoadedModel[] = [];
   try {
     // Each load removes what it fetched when it fails.
@@ -211,19 +209,17 @@ async function serveLoaded(
     return next;
   };
   const watch =
-    options.watchSeconds !== undefined && current.root && current.stage
-      ? {
-          read: stageHolderReader(current.root, current.name, current.stage),
-          intervalMs: options.watchSeconds * 1000,
-          ...(current.version && current.commit ? { initial: `${current.version} ${current.commit}` } : {}),
-          // What stageHolderReader reads when `m` holds the stage: a reload (SIGHUP, or a tag moved during the load) is then known to be up to date.
-          valueFor: ({ served: s }: LoadedModel) => (s.version && s.commit ? `${s.version} ${s.commit}` : undefined),
-          stage: `${current.name}#${current.stage}`,
-          onHeld: (held: boolean) => {
+    options.watchSeconds !== undefined
+      ? stageWatch<LoadedModel>({
+          served: current,
+          reference,
+          seconds: options.watchSeconds,
+          servedOf: (m) => m.served,
+          onHeld: (held) => {
             stageHeld = held;
             metrics.setModel(labels(slot.current.info));
           },
-        }
+        })
       : undefined;
   const reloader: HotReload<LoadedModel> = hotReload<LoadedModel>({
     slot,
@@ -237,7 +233,7 @@ async function serveLoaded(
       if (outcome.ok) metrics.setModel(labels(outcome.model.info));
     },
   });
-  if (watch) log(`watching ${current.name}#${current.stage} in the registry every ${options.watchSeconds} s`);
+  if (watch) log(watchingLine(watch));
 
   let released = false;
   const release = () => {
