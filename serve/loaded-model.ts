@@ -31,6 +31,8 @@ export interface LoadOptions {
   readonly drift?: DriftOptions;
   /** Makes a drift monitor (only the primary needs one). */
   readonly monitorDrift?: boolean;
+  /** A fetched version's directory belongs to another process (the primary of --workers N), which removes it: never removed here. */
+  readonly keepFiles?: boolean;
 }
 
 /** A bad window or threshold is the caller's input: exit 2, naming the option. */
@@ -46,9 +48,9 @@ function driftMonitor(pkg: ModelPackage, options: DriftOptions): DriftMonitor | 
 
 /**
  * Loads, checks and warms the package of `served`. On failure nothing is left behind: the
- * package is disposed and a fetched version's directory removed.
+ * package is disposed and a fetched version's directory removed (unless `keepFiles`).
  */
-export async function loadServedModel(served: ServedModel, { threshold, engine = 'auto', drift = {}, monitorDrift = true }: LoadOptions = {}): Promise<LoadedModel> {
+export async function loadServedModel(served: ServedModel, { threshold, engine = 'auto', drift = {}, monitorDrift = true, keepFiles = false }: LoadOptions = {}): Promise<LoadedModel> {
   let pkg: ModelPackage | undefined;
   let scorer: Scorer | undefined;
   try {
@@ -61,11 +63,13 @@ export async function loadServedModel(served: ServedModel, { threshold, engine =
     const info = await modelInfo(served, scorer, { ...(threshold === undefined ? {} : { threshold }), loadedAt: new Date() });
     await nextTurn();
     const monitor = monitorDrift ? driftMonitor(pkg, drift) : undefined;
-    return { served, pkg, scorer, info, label: info.version ?? 'unversioned', ...(monitor ? { drift: monitor } : {}) };
+    // Disposing it then leaves the directory alone.
+    const kept = keepFiles ? { ...served, fetched: false } : served;
+    return { served: kept, pkg, scorer, info, label: info.version ?? 'unversioned', ...(monitor ? { drift: monitor } : {}) };
   } catch (error) {
     scorer?.dispose();
     pkg?.dispose();
-    removeFetched(served);
+    if (!keepFiles) removeFetched(served);
     // A package that does not load, or loads but cannot score (createScorer's check).
     throw packageInvalid(error, served);
   }

@@ -10,14 +10,15 @@ import { CanaryGuard, type CanaryVerdict } from './canary/canary-guard.js';
 import type { CanaryKey } from './canary/canary-key.js';
 import { CANARY_SLO_DEFAULTS, describeCanaryWindow, type CanarySlo } from './canary/canary-slo.js';
 import { DRIFT_DEFAULTS, type DriftOptions, type DriftWindow } from './drift/index.js';
-import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stopAccepting, type ClosableServer, type HotReload, type RateLimitOptions } from './habits/index.js';
+import { hotReload, Lifecycle, loadApiKeys, ModelSlot, stopAccepting, type ClosableServer, type HotReload, type RateLimitOptions, type ReloadOutcome } from './habits/index.js';
 import { disposeLoaded, loadServedModel, type LoadedModel, type LoadOptions } from './loaded-model.js';
 import { createMetrics } from './metrics.js';
 import { backendLine } from './model/index.js';
 import type { ModelInfo } from './model-info.js';
 import { ModelRouter, type Canary } from './model-router.js';
 import { resolveModel, type ServedModel } from './resolve-model.js';
-import { joinCluster } from './cluster/worker.js';
+import type { ClusterStart, LoadModel } from './cluster/messages.js';
+import { joinCluster, type LoadResult } from './cluster/worker.js';
 import { checkWatchable, stageWatch, watchingLine } from './stage-watch.js';
 import { listen } from './server.js';
 
@@ -48,8 +49,6 @@ export interface CanaryOptions {
 export interface StartOptions {
   readonly cwd: string;
   readonly reference?: string;
-  /** A model already resolved (by the primary of --workers N): `reference` is then not looked up. */
-  readonly model?: ServedModel;
   /** A built service's own model/: says what it is now (checked against what the build wrote), at start and at every reload; `reference` is then not looked up. */
   readonly ownModel?: () => Promise<ServedModel>;
   readonly host?: string;
@@ -69,8 +68,13 @@ export interface StartOptions {
   readonly canary?: CanaryOptions;
   /** A model scored beside the primary on every request, never answered. */
   readonly shadow?: { readonly reference: string };
-  /** One worker of `pipe serve --workers N`: /metrics answers for every worker, stops on SIGTERM only (the primary answers Ctrl-C), and tells the primary when it listens. */
-  readonly clusterWorker?: boolean;
+  /**
+   * One worker of `pipe serve --workers N`, started on the model its primary resolved (`reference`
+   * is then not looked up, and its files are the primary's): /metrics answers for every worker, it
+   * stops on SIGTERM only (the primary answers Ctrl-C), tells the primary when it listens, and
+   * reloads only what the primary resolves and sends (no SIGHUP, no watch of its own).
+   */
+  readonly clusterWorker?: ClusterStart;
   /** What GET /v2 answers as the server's version (default: pipe’s, from its package.json: runner/command/package-name.ts). */
   readonly serverVersion?: string;
 }
@@ -84,9 +88,10 @@ function describeWindow(w: DriftWindow): string {
 const describe = (m: LoadedModel) => `${m.info.name} ${m.label}`;
 
 export async function startService(options: StartOptions): Promise<Service> {
-  const { cwd, reference, model: resolved, watchSeconds, canary, shadow } = options;
-  const loadOptions: LoadOptions = { threshold: options.threshold, engine: options.engine ?? 'auto', drift: options.drift ?? {} };
-  const served = resolved ?? (options.ownModel ? await options.ownModel() : await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
+  const { cwd, reference, clusterWorker, watchSeconds, canary, shadow } = options;
+  // A worker's primary model comes from its primary, which removes the files; a canary or shadow is the worker's own.
+  const loadOptions: LoadOptions = { threshold: options.threshold, engine: options.engine ?? 'auto', drift: options.drift ?? {}, ...(clusterWorker ? { keepFiles: true } : {}) };
+  const served = clusterWorker?.model ?? (options.ownModel ? await options.ownModel() : await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) }));
   if (watchSeconds !== undefined) checkWatchable(served, reference);
   const loaded: LoadedModel[] = [];
   try {
@@ -94,7 +99,7 @@ export async function startService(options: StartOptions): Promise<Service> {
     const primary = await loadServedModel(served, loadOptions);
     loaded.push(primary);
     const side = async (ref: string) => {
-      const m = await loadServedModel(await resolveModel({ cwd, reference: ref }), { ...loadOptions, monitorDrift: false });
+      const m = await loadServedModel(await resolveModel({ cwd, reference: ref }), { ...loadOptions, monitorDrift: false, keepFiles: false });
       loaded.push(m);
       return m;
     };
@@ -126,10 +131,36 @@ async function serveLoaded(
   log(primary.drift ? `drift: against the package's reference profile, over ${describeWindow(driftWindow)}` : 'drift: off (the package has no reference profile)');
   const slot = new ModelSlot<LoadedModel>(primary, { dispose: disposeLoaded, onDisposeError: (e) => log(`pipe serve: freeing a replaced model failed: ${(e as Error)?.message ?? String(e)}`) });
   const { info } = primary;
-  // With --watch: whether the served version holds the watched stage as last read. /model and model_info name the stage only then.
-  let stageHeld = true;
+  // With --watch: whether the served version holds the watched stage as last read (by this process, or a worker's primary). /model and model_info name the stage only then.
+  let stageHeld = options.clusterWorker?.stageHeld ?? true;
   const labels = (i: ModelInfo) => (stageHeld ? i : { ...i, stage: null });
   const metrics = createMetrics({ name: info.name, version: info.version, commit: info.commit, stage: info.stage, backend: info.backend, engine: info.engine, fields: info.features, ...(primary.drift ? { drift: () => slot.current.drift } : {}) });
+  if (!stageHeld) metrics.setModel(labels(info));
+  const setStageHeld = (held: boolean) => {
+    stageHeld = held;
+    metrics.setModel(labels(slot.current.info));
+  };
+  // Set at shutdown: a load that ends later frees its model at once.
+  let released = false;
+  const counted = (outcome: ReloadOutcome<LoadedModel>) => {
+    metrics.modelReloads.inc({ result: outcome.ok ? 'ok' : 'failed' });
+    if (outcome.ok) metrics.setModel(labels(outcome.model.info));
+  };
+  const loadModel = async (again: ServedModel) => {
+    const next = await loadServedModel(again, loadOptions);
+    // A reload that ends after shutdown began would put a model in a closed slot, never freed (nor its temporary copy removed).
+    if (released) {
+      disposeLoaded(next);
+      throw new Error('the service is stopping');
+    }
+    return next;
+  };
+  // A worker of --workers N loads what its primary resolved and answers how it went; the primary says it on the log.
+  const loadSent = async (message: LoadModel): Promise<LoadResult> => {
+    const outcome = await slot.reload(() => ('model' in message ? loadModel(message.model) : Promise.reject(new Error(message.error))));
+    counted(outcome);
+    return outcome.ok ? { ok: true, name: outcome.model.info.name, version: outcome.model.info.version } : { ok: false, error: (outcome.error as Error)?.message ?? String(outcome.error) };
+  };
 
   let canary: Canary | undefined;
   if (canaryModel && canaryOptions) {
@@ -168,7 +199,7 @@ async function serveLoaded(
   });
   let finish: (code: number) => void = () => {};
   const stopped = new Promise<number>((done) => (finish = done));
-  const cluster = options.clusterWorker ? joinCluster({ registry: metrics.registry }) : undefined;
+  const cluster = options.clusterWorker ? joinCluster({ registry: metrics.registry, load: loadSent, stageHeld: setStageHeld }) : undefined;
   const keys = loadApiKeys(habits.apiKeyFile === undefined ? {} : { file: habits.apiKeyFile });
   log(keys ? `auth: bearer API keys (${keys.size} key${keys.size === 1 ? '' : 's'}); health and /metrics open` : 'auth: off (no API key configured)');
   const app = createApp(
@@ -193,53 +224,29 @@ async function serveLoaded(
   lifecycle.markReady();
   cluster?.ready({ url: server.url, name: primary.info.name, version: primary.info.version, engine: primary.info.engine });
 
-  // Hot reload: the same reference resolved again (a stage may have moved), loaded and warmed beside the current model.
-  const current = primary.served;
-  const load = async () => {
-    // A model from a repository is resolved again (churn#prod may have moved), even when the caller resolved the first one
-    // (a worker of --workers N); a plain directory is read again, and a built service checks its own directory again.
-    const fixed = options.model && !options.model.root ? options.model : undefined;
-    const again = options.ownModel ? await options.ownModel() : (fixed ?? (await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })));
-    const next = await loadServedModel(again, loadOptions);
-    // A reload that ends after shutdown began would put a model in a closed slot, never freed (nor its temporary copy removed).
-    if (released) {
-      disposeLoaded(next);
-      throw new Error('the service is stopping');
-    }
-    return next;
-  };
+  // Hot reload (not in a worker of --workers N: its primary resolves): the same reference resolved again (a stage may have
+  // moved; a plain directory is read again, and a built service checks its own directory again), loaded and warmed beside the current model.
   const watch =
-    options.watchSeconds !== undefined
-      ? stageWatch<LoadedModel>({
-          served: current,
-          reference,
-          seconds: options.watchSeconds,
-          servedOf: (m) => m.served,
-          onHeld: (held) => {
-            stageHeld = held;
-            metrics.setModel(labels(slot.current.info));
-          },
-        })
+    options.watchSeconds !== undefined && !cluster
+      ? stageWatch<LoadedModel>({ served: primary.served, reference, seconds: options.watchSeconds, servedOf: (m) => m.served, onHeld: setStageHeld })
       : undefined;
-  const reloader: HotReload<LoadedModel> = hotReload<LoadedModel>({
-    slot,
-    load,
-    describe,
-    ...(watch ? { watch } : {}),
-    signal: options.reloadOnSighup === false ? false : 'SIGHUP',
-    log,
-    onReload: (outcome) => {
-      metrics.modelReloads.inc({ result: outcome.ok ? 'ok' : 'failed' });
-      if (outcome.ok) metrics.setModel(labels(outcome.model.info));
-    },
-  });
+  const reloader: HotReload<LoadedModel> | undefined = cluster
+    ? undefined
+    : hotReload<LoadedModel>({
+        slot,
+        load: async () => loadModel(options.ownModel ? await options.ownModel() : await resolveModel({ cwd, ...(reference === undefined ? {} : { reference }) })),
+        describe,
+        ...(watch ? { watch } : {}),
+        signal: options.reloadOnSighup === false ? false : 'SIGHUP',
+        log,
+        onReload: counted,
+      });
   if (watch) log(watchingLine(watch));
 
-  let released = false;
   const release = () => {
     if (released) return;
     released = true;
-    reloader.stop();
+    reloader?.stop();
     slot.close();
     if (canaryModel) disposeLoaded(canaryModel);
     if (shadowModel) disposeLoaded(shadowModel);

@@ -1,24 +1,29 @@
 /**
- * @module `pipe serve --workers N`: the primary process. It resolves the model once (a registry
+ * @module `pipe serve --workers N`: the primary process. It resolves the model (a registry
  * version is fetched once, not once per worker), forks N workers with node:cluster that each load
  * it, warm it and listen on the one shared socket, and says the service is ready only when every
  * worker is. Like uvicorn's or gunicorn's `--workers`: one Node process answers on one core, so
  * this is how a service uses a machine's other cores. The primary answers no request; it
  * aggregates the workers' metrics for whichever worker is scraped (prom-client's
- * AggregatorRegistry), forwards SIGHUP (reload) to every worker, drains them all on SIGTERM or
- * SIGINT (by sending each SIGTERM), and replaces a worker that dies while serving.
+ * AggregatorRegistry), resolves again on SIGHUP or a move of the watched stage and has the
+ * workers load what it resolved (cluster-reloads.ts), drains them all on SIGTERM or SIGINT (by
+ * sending each SIGTERM), and replaces a worker that dies while serving with one on the model the
+ * others serve now.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { AggregatorRegistry } from 'prom-client';
 import type { ServedModel } from '../resolve-model.js';
-import { CLUSTER_MODEL_ENV, isFromWorker, type ToWorker, type WorkerReady } from './messages.js';
+import { clusterReloads } from './cluster-reloads.js';
+import { isFromWorker, type ToWorker, type WorkerReady } from './messages.js';
 
 export interface PrimaryOptions {
   readonly workers: number;
-  /** The model, resolved once here; the workers load it from its directory. */
+  /** The model, resolved here at start; the workers load it from its directory. */
   readonly model: ServedModel;
+  /** Resolves MODEL again, on SIGHUP or when the watched stage moves. */
+  readonly resolve: () => Promise<ServedModel>;
+  /** --watch: the reference (a registry stage, checked already) and the seconds between reads. */
+  readonly watch?: { readonly reference: string | undefined; readonly seconds: number };
   readonly log: (line: string) => void;
   /** Called once, when every worker listens (with the first worker's description). */
   readonly onReady: (ready: WorkerReady) => void;
@@ -27,10 +32,8 @@ export interface PrimaryOptions {
 }
 
 /** Resolves to the exit code: 0 after a drain on a signal; a worker's own code when one cannot start (2: a bad model). */
-export async function runPrimary({ workers, model, log, onReady, maxRestartsPerMinute = 10 }: PrimaryOptions): Promise<number> {
+export async function runPrimary({ workers, model, resolve, watch, log, onReady, maxRestartsPerMinute = 10 }: PrimaryOptions): Promise<number> {
   const aggregator = new AggregatorRegistry();
-  // The workers must not remove a version fetched for the service: the primary does, once all have stopped.
-  const env = { [CLUSTER_MODEL_ENV]: JSON.stringify({ ...model, fetched: false }) };
   const ready = new Set<number>();
   const restarts: number[] = [];
   let stopping = false;
@@ -43,10 +46,12 @@ export async function runPrimary({ workers, model, log, onReady, maxRestartsPerM
   const send = (w: Worker, message: ToWorker) => {
     if (w.isConnected()) w.send(message);
   };
-  const fork = () => cluster.fork(env);
+  const reloads = clusterReloads({ model, resolve, ...(watch ? { watch } : {}), send, log });
+  const fork = () => reloads.fork((env) => cluster.fork(env));
   const stopAll = (code: number) => {
     if (!stopping) exitCode = code;
     stopping = true;
+    reloads.halt();
     // A signal, not a message: a worker still loading its model remembers it and stops once up.
     for (const w of live()) w.process.kill('SIGTERM');
     if (live().length === 0) finish(exitCode);
@@ -56,10 +61,16 @@ export async function runPrimary({ workers, model, log, onReady, maxRestartsPerM
     if (!isFromWorker(message)) return;
     if (message.type === 'pipe-serve:ready') {
       ready.add(worker.id);
+      if (allReady) log(`pipe serve: worker ${worker.process.pid} is serving ${message.name} ${message.version ?? 'unversioned'}`);
+      reloads.ready(worker, message);
       if (!allReady && ready.size === workers) {
         allReady = true;
         onReady(message);
       }
+      return;
+    }
+    if (message.type === 'pipe-serve:loaded') {
+      reloads.answered(message);
       return;
     }
     aggregator.clusterMetrics().then(
@@ -69,6 +80,7 @@ export async function runPrimary({ workers, model, log, onReady, maxRestartsPerM
   });
   cluster.on('exit', (worker, code, signal) => {
     const wasReady = ready.delete(worker.id);
+    reloads.exited(worker);
     if (stopping) {
       if (code !== 0 && code !== null) exitCode ||= code;
       if (live().length === 0) finish(exitCode);
@@ -88,9 +100,11 @@ export async function runPrimary({ workers, model, log, onReady, maxRestartsPerM
   });
 
   let signalled = false;
+  let forced = false;
   const onStop = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second signal: stop at once, whatever is in flight.
+      forced = true;
       for (const w of live()) w.process.kill('SIGKILL');
       finish(1);
       return;
@@ -99,16 +113,16 @@ export async function runPrimary({ workers, model, log, onReady, maxRestartsPerM
     log(`pipe serve: ${signal}: draining ${live().length} worker${live().length === 1 ? '' : 's'}`);
     stopAll(0);
   };
-  const onReload = () => {
-    for (const w of live()) w.process.kill('SIGHUP');
-  };
-  process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onReload);
+  // SIGHUP is the reloads' (cluster-reloads.ts); once they stop, during a drain, it is ignored rather than fatal.
+  const ignore = () => {};
+  process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', ignore);
   for (let i = 0; i < workers; i++) fork();
   try {
     return await finished;
   } finally {
-    process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onReload);
+    process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', ignore);
     cluster.removeAllListeners('message').removeAllListeners('exit');
-    if (model.fetched) rmSync(dirname(model.dir), { recursive: true, force: true });
+    // A reload under way at a drain ends (its fetch, its workers' answers) before its files go; a forced stop does not wait.
+    await reloads.stop({ settle: !forced });
   }
 }

@@ -116,18 +116,26 @@ served with 'pipe serve ./build'.`,
     const habits = { ...(options['api-key-file'] === undefined ? {} : { apiKeyFile: options['api-key-file'] }), ...(rateLimit ? { rateLimit } : {}), accessLog: !options['no-access-log'] };
     const workers = workersOf(options.workers);
     const log = (line: string) => io.err(`${line}\n`);
-    const { clusterModel } = await import('../cluster/worker.js');
-    const fromPrimary = clusterModel();
+    const { clusterStart } = await import('../cluster/worker.js');
+    const fromPrimary = clusterStart();
     if (workers > 1 && options['registry-rollback']) throw new PipeError('USAGE', `--registry-rollback cannot be used with --workers: each worker judges the canary on its own share of traffic, and more than one could move the stage (pipe serve)`, { command: 'serve', flag: '--registry-rollback' });
     if (workers > 1 && !fromPrimary) {
-      // The primary: resolve (and fetch) the model once, then fork the workers, which run this command again.
+      // The primary resolves (and fetches) the model, at start and at every reload; the workers, which run this command again, load it.
       const { resolveModel } = await import('../resolve-model.js');
-      const model = await resolveModel({ cwd: io.cwd, ...(args.model === undefined ? {} : { reference: args.model }) });
+      const resolve = () => resolveModel({ cwd: io.cwd, ...(args.model === undefined ? {} : { reference: args.model }) });
+      const model = await resolve();
+      const { watchSeconds } = rollout;
+      if (watchSeconds !== undefined) {
+        const { checkWatchable } = await import('../stage-watch.js');
+        checkWatchable(model, args.model);
+      }
       if (rateLimit) log(`rate limit: each of the ${workers} workers counts its own callers' requests, so a caller whose connections reach several workers gets up to ${workers}× the rate`);
       const { runPrimary } = await import('../cluster/primary.js');
       return runPrimary({
         workers,
         model,
+        resolve,
+        ...(watchSeconds === undefined ? {} : { watch: { reference: args.model, seconds: watchSeconds } }),
         log,
         onReady: (r) => io.out(`Serving ${r.name}${r.version ? ` ${r.version}` : ''} at ${r.url} (engine: ${r.engine.split(' (')[0]}; ${workers} workers)\n`),
       });
@@ -136,11 +144,14 @@ served with 'pipe serve ./build'.`,
     let early: NodeJS.Signals | undefined;
     const remember = (signal: NodeJS.Signals) => (early = signal);
     process.on('SIGTERM', remember);
-    // Ctrl-C reaches a whole process group: a worker of --workers N leaves it to its primary, which sends each worker SIGTERM.
-    if (fromPrimary) process.on('SIGINT', () => {});
+    // Ctrl-C (and a terminal's hangup) reaches a whole process group: a worker of --workers N leaves it to its primary,
+    // which sends each worker SIGTERM, or resolves the model again on SIGHUP and tells each worker to load it.
+    if (fromPrimary) process.on('SIGINT', () => {}).on('SIGHUP', () => {});
     else process.on('SIGINT', remember);
     const { startService } = await import('../start-service.js');
-    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, ...rollout, log, ...(fromPrimary ? { model: fromPrimary, clusterWorker: true } : {}) })
+    // A worker does not watch the registry: its primary does.
+    const { watchSeconds: _watched, ...workerRollout } = rollout;
+    const service = await startService({ cwd: io.cwd, reference: args.model, host, port, threshold, engine, drift, habits, log, ...(fromPrimary ? { ...workerRollout, clusterWorker: fromPrimary } : rollout) })
       .catch((error: unknown) => {
         // A worker that cannot start lets go of the primary's channel, or it would never exit.
         if (fromPrimary) process.channel?.unref();
