@@ -12,6 +12,7 @@ import { tinyRows, writeTinyPackage, type TinyRow } from '../helpers/model-packa
 import { startPipe, runPipe, type RunningPipe } from '../helpers/pipe.js';
 import { makeRepo, removeRepos } from '../helpers/repo.js';
 import { forFile, tempDir } from '../helpers/temp-dir.js';
+import { waitUntil } from '../helpers/wait-until.js';
 import { loadModelPackage, transformRow } from '../../serve/model/index.js';
 
 const READY = /^Serving (\S+).* at (http:\/\/127\.0\.0\.1:\d+) \(engine: ([^)]+)\)$/m;
@@ -134,14 +135,18 @@ describe('pipe serve with API keys and a rate limit', SERVE_TIMEOUT, () => {
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
-      const lines = running.stdout().split('\n').filter((l) => l.startsWith('{'));
-      expect(lines.length).toBeGreaterThanOrEqual(4);
+      // The access log writes in batches (at most 50 ms after an answer).
+      const logLines = () => running.stdout().split('\n').filter((l) => l.startsWith('{'));
+      await waitUntil(() => logLines().length >= 4, 'the four requests\' log lines');
+      const lines = logLines();
       expect(running.stdout()).not.toContain(key);
       expect(lines.map((l) => (JSON.parse(l) as { status: number; route: string }).status)).toEqual(expect.arrayContaining([401, 200, 429]));
     } finally {
       running.child.kill('SIGTERM');
       const r = await running.done;
       expect([r.code, r.stderr]).toEqual([0, expect.stringContaining('pipe serve: stopped')]);
+      // After the drain every /predict answered has its line: 401, 200, 200, 429.
+      expect(running.stdout().split('\n').filter((l) => l.includes('"route":"/predict"'))).toHaveLength(4);
     }
   });
 });
