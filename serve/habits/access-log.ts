@@ -52,11 +52,14 @@ let exitHooked = false;
  * calls it before it exits (lifecycle.ts): at the 'exit' event only what the pipe has room for can
  * still be written.
  */
-export function settleAccessLogs(timeoutMs = 1000, stream: Pick<Writable, 'write'> = process.stdout): Promise<void> {
+export function settleAccessLogs(timeoutMs = 1000, stream: Pick<Writable, 'write' | 'writableLength' | 'destroyed'> = process.stdout): Promise<void> {
   for (const flush of [...waiting]) flush();
+  // Nothing queued (the usual case, and always with --no-access-log): no write at all, so a stdout
+  // whose reader is gone (`| head`) cannot fail the stop.
+  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
-    // An empty write's callback runs once the writes queued before it are done.
+    // An empty write's callback runs once the writes queued before it are done (or failed: the log's own 'error' listener has it).
     stream.write('', () => {
       clearTimeout(timer);
       resolve();
