@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../../test/helpers/wait-until.js';
 import { apiKeyAuth } from './api-key-auth.js';
-import { accessLog, formatLine, type AccessLogLine } from './access-log.js';
+import { accessLog, formatLine, PIPE_BUF, wholeLinePieces, type AccessLogLine } from './access-log.js';
 import { loadApiKeys } from './load-api-keys.js';
 import { requestId } from './request-id.js';
 import type { HabitsEnv } from './variables.js';
@@ -173,6 +173,33 @@ describe('accessLog', () => {
     expect(lines[0]).toHaveLength((1 << 20) - 1);
     expect(JSON.parse(lines[1]!)).toMatchObject({ method: 'GET', route: '/x', status: 200 });
   }, 240_000);
+
+  it('writes a batch as pieces of whole lines of at most PIPE_BUF bytes, so the lines of several workers on one pipe never mix', async () => {
+    const lines = Array.from({ length: 90 }, (_, i) => `{"i":${i},"v":"${'é'.repeat(i * 3)}"}\n`);
+    const long = `{"long":"${'x'.repeat(PIPE_BUF + 500)}"}\n`;
+    const text = [...lines.slice(0, 40), long, ...lines.slice(40)].join('');
+    const pieces = wholeLinePieces(text).map((p) => Buffer.from(p));
+    expect(Buffer.concat(pieces).toString()).toBe(text);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const p of pieces) {
+      expect(p.at(-1)).toBe(0x0a);
+      if (!p.toString().includes('"long"')) expect(p.length).toBeLessThanOrEqual(PIPE_BUF);
+    }
+    expect(pieces.filter((p) => p.toString().includes('"long"')).map((p) => p.toString())).toEqual([long]);
+    // Through the log: ~100 requests' lines go out in several writes, none over PIPE_BUF, none cutting a line.
+    const writes: Buffer[] = [];
+    const a = new Hono<HabitsEnv>();
+    a.use(accessLog({ stream: { write: (t: string | Buffer) => (writes.push(Buffer.from(t)), true), once: () => undefined } as never, flushMs: 0 }));
+    a.get('/x', (c) => c.text('ok'));
+    await Promise.all(Array.from({ length: 100 }, () => a.request('/x')));
+    await new Promise((r) => setImmediate(r));
+    expect(writes.length).toBeGreaterThan(1);
+    for (const w of writes) {
+      expect(w.length).toBeLessThanOrEqual(PIPE_BUF);
+      expect(w.at(-1)).toBe(0x0a);
+    }
+    expect(Buffer.concat(writes).toString().trim().split('\n').map((l) => (JSON.parse(l) as AccessLogLine).route)).toEqual(Array(100).fill('/x'));
+  });
 
   it('formats each line as JSON.stringify would: same keys in the same order, absent ones left out, strings escaped', () => {
     const cases: AccessLogLine[] = [

@@ -94,7 +94,8 @@ export function accessLogWriter({
   // Lines go out in batches: a write to a pipe costs the service and the log's reader (woken for it)
   // more than formatting a line: 2.2 µs a line of both when written four lines at a time, 0.4 µs
   // four hundred at a time (bench/log-batch.mjs, docs/BENCHMARKS.md). Under load the size bound
-  // writes ~100 lines at once; when quiet, a line waits at most flushMs.
+  // flushes ~100 lines at once, written as pieces of whole lines up to PIPE_BUF (~20 lines: 0.96 µs a
+  // line at sixteen); when quiet, a line waits at most flushMs.
   let pending = '';
   let timer: NodeJS.Timeout | undefined;
   let immediate: NodeJS.Immediate | undefined;
@@ -109,14 +110,16 @@ export function accessLogWriter({
     if (failed || text === '') return;
     // At exit nothing is queued for later: what the pipe takes now is all that can be kept.
     if (atExit) {
-      stream.write(dropped > 0 ? `${text}${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n` : text);
+      for (const piece of wholeLinePieces(dropped > 0 ? `${text}${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n` : text)) stream.write(piece);
       return;
     }
     if (backedUp) {
       dropped += countLines(text);
       return;
     }
-    if (!stream.write(text)) {
+    let ok = true;
+    for (const piece of wholeLinePieces(text)) ok = stream.write(piece) && ok;
+    if (!ok) {
       backedUp = true;
       stream.once('drain', () => {
         backedUp = false;
@@ -194,6 +197,30 @@ export function formatLine(time: string, requestId: string | undefined, method: 
     `{"time":"${time}"${requestId === undefined ? '' : `,"requestId":${JSON.stringify(requestId)}`},"method":${quoted(method)},"route":${quoted(route)},"status":${status},"durationMs":${durationMs}` +
     `${keyId === undefined ? '' : `,"keyId":${JSON.stringify(keyId)}`}${rows === undefined ? '' : `,"rows":${rows}`}${modelVersion === undefined ? '' : `,"modelVersion":${quoted(modelVersion)}`}}\n`
   );
+}
+
+/** What POSIX writes to a pipe in one piece, never interleaved with another process's write (Linux: 4096 bytes). */
+export const PIPE_BUF = 4096;
+
+/**
+ * `text` (whole lines) as pieces of at most PIPE_BUF bytes, each cut after a newline (a longer
+ * line alone): with `--workers N` every worker writes to the one stdout, and a pipe keeps a write
+ * whole only up to PIPE_BUF, so a larger one could be split by another worker's lines mid-line.
+ */
+export function wholeLinePieces(text: string): Buffer[] | [string] {
+  if (text.length <= PIPE_BUF / 3) return [text];
+  const bytes = Buffer.from(text);
+  if (bytes.length <= PIPE_BUF) return [bytes];
+  const pieces: Buffer[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    let end = bytes.length - at <= PIPE_BUF ? bytes.length : bytes.lastIndexOf(0x0a, at + PIPE_BUF - 1) + 1;
+    // One line longer than a piece: it goes alone, to its end.
+    if (end <= at) end = bytes.indexOf(0x0a, at) + 1 || bytes.length;
+    pieces.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return pieces;
 }
 
 function countLines(text: string): number {
