@@ -29,10 +29,12 @@ export interface PrimaryOptions {
   readonly onReady: (ready: WorkerReady) => void;
   /** A worker that dies while serving is replaced at most this many times a minute; then the service stops (exit 1). */
   readonly maxRestartsPerMinute?: number;
+  /** Where SIGTERM, SIGINT and SIGHUP are listened for (default: this process). */
+  readonly target?: Pick<NodeJS.Process, 'on' | 'off'>;
 }
 
 /** Resolves to the exit code: 0 after a drain on a signal; a worker's own code when one cannot start (2: a bad model). */
-export async function runPrimary({ workers, model, resolve, watch, log, onReady, maxRestartsPerMinute = 10 }: PrimaryOptions): Promise<number> {
+export async function runPrimary({ workers, model, resolve, watch, log, onReady, maxRestartsPerMinute = 10, target = process }: PrimaryOptions): Promise<number> {
   const aggregator = new AggregatorRegistry();
   const ready = new Set<number>();
   const restarts: number[] = [];
@@ -46,7 +48,7 @@ export async function runPrimary({ workers, model, resolve, watch, log, onReady,
   const send = (w: Worker, message: ToWorker) => {
     if (w.isConnected()) w.send(message);
   };
-  const reloads = clusterReloads({ model, resolve, ...(watch ? { watch } : {}), send, log });
+  const reloads = clusterReloads({ model, resolve, ...(watch ? { watch } : {}), send, log, target });
   const fork = () => reloads.fork((env) => cluster.fork(env));
   const stopAll = (code: number) => {
     if (!stopping) exitCode = code;
@@ -100,11 +102,9 @@ export async function runPrimary({ workers, model, resolve, watch, log, onReady,
   });
 
   let signalled = false;
-  let forced = false;
   const onStop = (signal: NodeJS.Signals) => {
     if (signalled) {
       // A second signal: stop at once, whatever is in flight.
-      forced = true;
       for (const w of live()) w.process.kill('SIGKILL');
       finish(1);
       return;
@@ -115,14 +115,15 @@ export async function runPrimary({ workers, model, resolve, watch, log, onReady,
   };
   // SIGHUP is the reloads' (cluster-reloads.ts); once they stop, during a drain, it is ignored rather than fatal.
   const ignore = () => {};
-  process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', ignore);
+  target.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', ignore);
   for (let i = 0; i < workers; i++) fork();
   try {
     return await finished;
   } finally {
-    process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', ignore);
+    target.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', ignore);
     cluster.removeAllListeners('message').removeAllListeners('exit');
-    // A reload under way at a drain ends (its fetch, its workers' answers) before its files go; a forced stop does not wait.
-    await reloads.stop({ settle: !forced });
+    // No worker is left to load what a reload under way resolves, and waiting for its fetch here would leave a
+    // Ctrl-C nothing to answer it: the drain ends now, and the fetch's files are removed when it ends (clusterReloads' load).
+    await reloads.stop({ settle: false });
   }
 }
