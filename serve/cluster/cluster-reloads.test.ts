@@ -100,6 +100,22 @@ describe('clusterReloads', () => {
     await waitUntil(() => p.logs.includes('pipe serve: worker 4002 started on churn v1; now serving churn v2'), 'the catch-up said');
   });
 
+  it('a worker that starts listening during a drain is sent nothing, though it started on an older model', async () => {
+    const v1 = fetched('v1');
+    const v2 = fetched('v2');
+    const p = primary(v1, async () => v2);
+    running = p.reloads;
+    const [a, late] = [p.fork(), p.fork()] as [Worker, Worker];
+    p.ready(a, 'v1');
+    const reloaded = p.reloads.reload();
+    await waitUntil(() => p.loads(a).length === 1, 'the load sent to the serving worker');
+    p.answer(p.loads(a)[0] as LoadModel, true);
+    await reloaded;
+    p.reloads.halt();
+    p.ready(late, 'v1');
+    expect(p.sent.filter((s) => s.worker === late.id)).toEqual([]);
+  });
+
   it('a version no worker loads is removed at once and the old one kept; one that a worker fails to load is named and kept for the others', async () => {
     const v1 = fetched('v1');
     const next = [fetched('v2'), fetched('v3')];

@@ -88,6 +88,8 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
   /** What GET /model on a worker serving `m` says of the stage: with --watch, held only while `m` is the newest model and holds the stage. */
   const heldFor = (m: ClusterModel) => !watch || (stageHeld && m === slot.current);
   const syncHeld = () => {
+    // Draining: the workers are told nothing more (one that starts listening now is stopping too).
+    if (stopped) return;
     for (const member of members.values()) {
       if (!member.ready || heldFor(member.model) === member.held) continue;
       member.held = !member.held;
@@ -104,7 +106,7 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
 
   /** A worker that listens on an older model than the newest is told to load the newest (its files kept until it answers). */
   const catchUp = (member: Member) => {
-    if (!member.ready || member.model === slot.current || member.tried === slot.current) return;
+    if (stopped || !member.ready || member.model === slot.current || member.tried === slot.current) return;
     const lease = slot.acquire();
     member.tried = lease.model;
     void ask(member, { model: lease.model.served }).then((answer) => {

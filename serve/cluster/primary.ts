@@ -63,7 +63,7 @@ export async function runPrimary({ workers, model, resolve, watch, log, onReady,
     if (!isFromWorker(message)) return;
     if (message.type === 'pipe-serve:ready') {
       ready.add(worker.id);
-      if (allReady) log(`pipe serve: worker ${worker.process.pid} is serving ${message.name} ${message.version ?? 'unversioned'}`);
+      if (allReady && !stopping) log(`pipe serve: worker ${worker.process.pid} is serving ${message.name} ${message.version ?? 'unversioned'}`);
       reloads.ready(worker, message);
       if (!allReady && ready.size === workers) {
         allReady = true;
