@@ -17,13 +17,13 @@ function fetched(version: string): ServedModel {
 }
 
 /** The primary's side, with workers reduced to what it sees of them: an id, a pid, the messages sent to them. */
-function primary(start: ServedModel, resolve: () => Promise<ServedModel>) {
+function primary(start: ServedModel, resolve: () => Promise<ServedModel>, { retryMs = 60_000 }: { retryMs?: number } = {}) {
   const sent: { worker: number; message: ToWorker }[] = [];
   const logs: string[] = [];
   const target = new EventEmitter();
   const workers: Worker[] = [];
   const starts: ClusterStart[] = [];
-  const reloads = clusterReloads({ model: start, resolve, send: (w, message) => void sent.push({ worker: w.id, message }), log: (l) => void logs.push(l), target: target as unknown as NodeJS.Process });
+  const reloads = clusterReloads({ model: start, resolve, send: (w, message) => void sent.push({ worker: w.id, message }), log: (l) => void logs.push(l), target: target as unknown as NodeJS.Process, retryMs });
   const fork = () =>
     reloads.fork((env) => {
       starts.push(JSON.parse(env[CLUSTER_MODEL_ENV] as string) as ClusterStart);
@@ -139,10 +139,36 @@ describe('clusterReloads', () => {
     p.answer(p.loads(a)[1] as LoadModel, true, 'v3');
     p.answer(p.loads(b)[1] as LoadModel, false);
     await reloaded;
-    expect(p.logs.slice(-2)).toEqual(['pipe serve: worker 4002 did not load churn v3, still serving churn v1: weights.bin: no such file', 'pipe serve: reload asked for: now serving churn v3 (was churn v1).']);
+    expect(p.logs.slice(-2)).toEqual(['pipe serve: worker 4002 did not load churn v3, still serving churn v1: weights.bin: no such file (trying again in 60 s)', 'pipe serve: reload asked for: now serving churn v3 (was churn v1).']);
     expect([existsSync(v1.dir), existsSync(v3.dir)]).toEqual([false, true]);
     p.fork();
     expect(p.starts.at(-1)?.model.dir).toBe(v3.dir);
+  });
+
+  it('a worker where the new version did not load while it loaded elsewhere is told to load it again until it does, the same failure said once', async () => {
+    const v1 = fetched('v1');
+    const v2 = fetched('v2');
+    const p = primary(v1, async () => v2, { retryMs: 1 });
+    running = p.reloads;
+    const [a, b] = [p.fork(), p.fork()] as [Worker, Worker];
+    p.ready(a, 'v1');
+    p.ready(b, 'v1');
+    const reloaded = p.reloads.reload();
+    await waitUntil(() => p.loads(a).length === 1 && p.loads(b).length === 1, 'a load sent to each worker');
+    p.answer(p.loads(a)[0] as LoadModel, true);
+    p.answer(p.loads(b)[0] as LoadModel, false);
+    await reloaded;
+    expect(p.logs).toContain('pipe serve: worker 4002 did not load churn v2, still serving churn v1: weights.bin: no such file (trying again in 0 s)');
+    await waitUntil(() => p.loads(b).length === 2, 'the load sent again');
+    expect(p.loads(b)[1]).toMatchObject({ model: { dir: v2.dir } });
+    p.answer(p.loads(b)[1] as LoadModel, false);
+    await waitUntil(() => p.loads(b).length === 3, 'the load sent a third time');
+    // The same failure again is not said again while the wait grows.
+    expect(p.logs.filter((l) => l.includes('weights.bin'))).toHaveLength(1);
+    p.answer(p.loads(b)[2] as LoadModel, true);
+    await waitUntil(() => p.logs.includes('pipe serve: worker 4002 tried churn v2 again: now serving it (was churn v1).'), 'the retry said');
+    expect(p.loads(a)).toHaveLength(1);
+    expect(existsSync(v2.dir)).toBe(true);
   });
 
   it('a resolution that fails is sent to each serving worker as a failed reload, and changes nothing', async () => {

@@ -4,12 +4,13 @@
  * only, with the single process's retries, log lines and held/vacancy rules: hotReload), resolves
  * MODEL once (one fetch); every worker that serves is told to load that model, and each says how
  * its load went. The newest model that loaded is what a replacement worker starts on, and a
- * worker that started on an older one is told to load it once it listens. The primary owns the
+ * worker that started on an older one is told to load it once it listens; a worker where it did
+ * not load is told again, with the watch's backoff, until it does. The primary owns the
  * temporary directories of fetched versions: one is removed once it is no longer the model the
  * workers serve and no worker still loads from it, and every one at exit.
  */
 import type { Worker } from 'node:cluster';
-import { hotReload, ModelSlot, type HotReload, type Lease } from '../habits/index.js';
+import { describeWait, hotReload, MAX_RETRY_MS, ModelSlot, type HotReload, type Lease } from '../habits/index.js';
 import { removeFetched, type ServedModel } from '../resolve-model.js';
 import { stageWatch, watchingLine } from '../stage-watch.js';
 import type { LoadResult } from './worker.js';
@@ -34,6 +35,8 @@ interface Member {
   held: boolean;
   /** Keeps the files it starts on until it listens. */
   starting?: Lease<ClusterModel>;
+  /** The newest model did not load there: when it is tried again, and the wait before (doubled at each failure). */
+  retry?: { readonly model: ClusterModel; readonly delayMs: number; readonly error: string; readonly timer: NodeJS.Timeout };
 }
 
 type Answer = LoadResult | 'exited';
@@ -49,6 +52,13 @@ export interface ClusterReloadsOptions {
   readonly log: (line: string) => void;
   /** Where SIGHUP is listened for (default: this process). */
   readonly target?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /**
+   * A worker where the newest model did not load while it loaded elsewhere is told to load it again
+   * after this wait, then 2, 4… times it up to maxRetryMs, as --watch tries a move that did not take
+   * (default: the watch interval, else 30 s).
+   */
+  readonly retryMs?: number;
+  readonly maxRetryMs?: number;
 }
 
 export interface ClusterReloads {
@@ -70,7 +80,7 @@ const describe = (m: ClusterModel) => `${m.name} ${m.label}`;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const modelOf = (served: ServedModel): ClusterModel => ({ served, name: served.name, label: served.version ?? 'unversioned' });
 
-export function clusterReloads({ model, resolve, watch, send, log, target = process }: ClusterReloadsOptions): ClusterReloads {
+export function clusterReloads({ model, resolve, watch, send, log, target = process, retryMs = (watch?.seconds ?? 30) * 1000, maxRetryMs = MAX_RETRY_MS }: ClusterReloadsOptions): ClusterReloads {
   const members = new Map<number, Member>();
   const waiting = new Map<number, { member: Member; settle: (answer: Answer) => void }>();
   /** Every fetched version not yet removed. */
@@ -104,17 +114,49 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
     });
   const serving = () => [...members.values()].filter((m) => m.ready);
 
-  /** A worker that listens on an older model than the newest is told to load the newest (its files kept until it answers). */
+  const cancelRetry = (member: Member) => {
+    if (member.retry) clearTimeout(member.retry.timer);
+    delete member.retry;
+  };
+  /** The longest wait between tries: a whole number of first waits, as the watch's backoff counts polls. */
+  const capMs = Math.max(1, Math.floor(maxRetryMs / retryMs)) * retryMs;
+  /** `failed` (the newest model) did not load on `member`: tried again later. Says what to log after the error, or undefined when the same failure was told already and the wait still grows. */
+  const retryLater = (member: Member, failed: ClusterModel, error: string): string | undefined => {
+    const previous = member.retry?.model === failed ? member.retry : undefined;
+    cancelRetry(member);
+    if (stopped) return '';
+    const delayMs = previous ? Math.min(previous.delayMs * 2, capMs) : retryMs;
+    const timer = setTimeout(() => {
+      // Sent once more, whatever the newest model is by then.
+      member.tried = member.model;
+      catchUp(member);
+    }, delayMs);
+    timer.unref();
+    member.retry = { model: failed, delayMs, error, timer };
+    return previous?.error === error && delayMs < capMs ? undefined : ` (trying again in ${describeWait(delayMs)})`;
+  };
+
+  /** A worker that listens on an older model than the newest (started on it, or the newest did not load there) is told to load the newest (its files kept until it answers). */
   const catchUp = (member: Member) => {
     if (stopped || !member.ready || member.model === slot.current || member.tried === slot.current) return;
     const lease = slot.acquire();
+    const again = member.retry !== undefined;
     member.tried = lease.model;
     void ask(member, { model: lease.model.served }).then((answer) => {
       lease.release();
       if (answer === 'exited') return;
       const was = member.model;
-      if (answer.ok) member.model = lease.model;
-      log(`pipe serve: worker ${member.worker.process.pid} started on ${describe(was)}; ${answer.ok ? `now serving ${describe(lease.model)}` : `${describe(lease.model)} did not load there, still serving ${describe(was)}: ${answer.error}`}`);
+      const pid = member.worker.process.pid;
+      if (answer.ok) {
+        member.model = lease.model;
+        cancelRetry(member);
+        log(again ? `pipe serve: worker ${pid} tried ${describe(lease.model)} again: now serving it (was ${describe(was)}).` : `pipe serve: worker ${pid} started on ${describe(was)}; now serving ${describe(lease.model)}`);
+      } else {
+        // Only the newest is tried again: a newer one that came meanwhile is sent by its own reload.
+        const next = lease.model === slot.current ? retryLater(member, lease.model, answer.error) : '';
+        if (next !== undefined)
+          log(again ? `pipe serve: worker ${pid} tried ${describe(lease.model)} again: it did not load there, still serving ${describe(was)}: ${answer.error}${next}` : `pipe serve: worker ${pid} started on ${describe(was)}; ${describe(lease.model)} did not load there, still serving ${describe(was)}: ${answer.error}${next}`);
+      }
       syncHeld();
     });
   };
@@ -138,6 +180,7 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
     const fresh = modelOf(served);
     const answers = await Promise.all(
       targets.map((member) => {
+        cancelRetry(member);
         member.tried = fresh;
         return ask(member, { model: served });
       }),
@@ -157,7 +200,8 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
       drop(served);
       throw new Error(failed[0]?.error ?? 'every worker stopped before it loaded the model');
     }
-    for (const { member, error } of failed) log(`pipe serve: worker ${member.worker.process.pid} did not load ${describe(fresh)}, still serving ${describe(member.model)}: ${error}`);
+    // Tried again on those workers, once it is the model the others serve (after this returns).
+    for (const { member, error } of failed) log(`pipe serve: worker ${member.worker.process.pid} did not load ${describe(fresh)}, still serving ${describe(member.model)}: ${error}${retryLater(member, fresh, error) ?? ''}`);
     return fresh;
   };
 
@@ -194,6 +238,7 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
   const halt = () => {
     stopped = true;
     reloader.stop();
+    for (const member of members.values()) cancelRetry(member);
   };
 
   return {
@@ -225,6 +270,7 @@ export function clusterReloads({ model, resolve, watch, send, log, target = proc
       if (!member) return;
       members.delete(worker.id);
       member.starting?.release();
+      cancelRetry(member);
       for (const [id, w] of waiting) {
         if (w.member !== member) continue;
         waiting.delete(id);

@@ -43,7 +43,7 @@ export interface HotReload<M> {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A wait as a person reads it: 4 s, 90 s, 5 min. */
-const wait = (ms: number) => {
+export const describeWait = (ms: number) => {
   const s = Math.round(ms / 1000);
   return s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
 };
@@ -72,7 +72,7 @@ export function hotReload<M>({ slot, load, describe = () => 'the model', watch, 
     const outcome = await reload(attempt.retry === 0 ? `the watched stage moved to ${version}` : `trying ${version} again, which holds the watched stage`, {
       // Told the first time, when the error changes, and at every try once the wait is at its longest.
       quiet: (error) => attempt.retry > 0 && error === lastFailure && !attempt.atCap,
-      next: ` (trying again in ${wait(attempt.nextRetryMs)})`,
+      next: ` (trying again in ${describeWait(attempt.nextRetryMs)})`,
     });
     if (!outcome.ok) {
       lastFailure = messageOf(outcome.error);

@@ -8,9 +8,9 @@ export { rateLimit, parseRateLimit, clientAddress, type RateLimitOptions } from 
 export { accessLog, type AccessLogLine, type AccessLogOptions } from './access-log.js';
 export { Lifecycle, stopAccepting, type LifecycleOptions, type ClosableServer } from './lifecycle.js';
 export { ModelSlot, type Lease, type ModelSlotOptions, type ReloadOutcome, type ReloadStatus } from './model-slot.js';
-export { ChangeWatcher, stageHolderReader, reloadOnSignal, type WatchOptions } from './model-watch.js';
+export { ChangeWatcher, stageHolderReader, reloadOnSignal, MAX_RETRY_MS, type WatchOptions } from './model-watch.js';
 export type { HabitsEnv, HabitsVariables } from './variables.js';
 export { answerHeaders, applyAnswerHeaders, jsonAnswer, jsonTextAnswer, type AnswerHeaders } from './answer-headers.js';
 export { requestId } from './request-id.js';
-export { hotReload, type HotReload, type HotReloadOptions } from './hot-reload.js';
+export { hotReload, describeWait, type HotReload, type HotReloadOptions } from './hot-reload.js';
 export { habitLayer, habitMiddleware, type HabitLayer, type HabitLayerOptions, type RequestMeter } from './habit-layer.js';
