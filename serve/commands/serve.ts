@@ -1,6 +1,7 @@
 /** @module `pipe serve [MODEL]`: resolves the model, loads and warms it, and only then listens; stops on SIGTERM or SIGINT. */
 import { availableParallelism } from 'node:os';
 import { PipeError, defineCommand } from '../../runner/command/index.js';
+import { CLUSTER_MODEL_ENV } from '../cluster/messages.js';
 import type { DriftOptions, DriftWindow } from '../drift/index.js';
 import type { RateLimitOptions } from '../habits/index.js';
 import { DEFAULT_WATCH_SECONDS, rolloutOf } from './rollout-options.js';
@@ -105,6 +106,10 @@ served with 'pipe serve ./build'.`,
   positionals: [{ name: 'model', valueName: 'MODEL' }],
   subcommands: [serveBuild],
   async run({ options, args, io }) {
+    // Ctrl-C and a terminal's hangup reach a whole process group: a worker of --workers N leaves them to its primary (which
+    // sends each worker SIGTERM, or resolves the model again on SIGHUP and tells each worker to load it). From its first
+    // line: one that boots when the group is signalled would otherwise die, and before all are ready stop the service.
+    if (process.env[CLUSTER_MODEL_ENV] !== undefined && process.send) process.on('SIGINT', () => {}).on('SIGHUP', () => {});
     const port = portOf(options.port);
     const host = options.host ?? '127.0.0.1';
     const threshold = thresholdOf(options.threshold);
@@ -144,10 +149,7 @@ served with 'pipe serve ./build'.`,
     let early: NodeJS.Signals | undefined;
     const remember = (signal: NodeJS.Signals) => (early = signal);
     process.on('SIGTERM', remember);
-    // Ctrl-C (and a terminal's hangup) reaches a whole process group: a worker of --workers N leaves it to its primary,
-    // which sends each worker SIGTERM, or resolves the model again on SIGHUP and tells each worker to load it.
-    if (fromPrimary) process.on('SIGINT', () => {}).on('SIGHUP', () => {});
-    else process.on('SIGINT', remember);
+    if (!fromPrimary) process.on('SIGINT', remember);
     const { startService } = await import('../start-service.js');
     // A worker does not watch the registry: its primary does.
     const { watchSeconds: _watched, ...workerRollout } = rollout;
