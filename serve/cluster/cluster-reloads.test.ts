@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitUntil } from '../../test/helpers/wait-until.js';
 import type { ServedModel } from '../resolve-model.js';
 import { clusterReloads, type ClusterReloads } from './cluster-reloads.js';
@@ -63,9 +63,15 @@ describe('clusterReloads', () => {
     await waitUntil(() => p.loads(a).length === 1 && p.loads(b).length === 1, 'a load sent to each worker');
     expect(resolved).toBe(1);
     expect(p.loads(a)[0]).toMatchObject({ model: { dir: v2.dir } });
-    p.answer(p.loads(a)[0] as LoadModel, true);
-    // The swap waits for every worker's answer: v1's files stay meanwhile.
-    await new Promise((r) => setImmediate(r));
+    // The swap waits for every worker's answer: v1's files stay meanwhile. Whatever a's answer sets off (promises, and
+    // timers, faked to run them all now) has run before the check: a removal merely put off would be seen.
+    vi.useFakeTimers();
+    try {
+      p.answer(p.loads(a)[0] as LoadModel, true);
+      await vi.runAllTimersAsync();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(existsSync(v1.dir)).toBe(true);
     p.answer(p.loads(b)[0] as LoadModel, true);
     await waitUntil(() => p.logs.includes('pipe serve: SIGHUP: now serving churn v2 (was churn v1).'), 'the reload said');
