@@ -36,7 +36,20 @@ function primary(start: ServedModel, resolve: () => Promise<ServedModel>, { retr
   const loads = (w: Worker) => sent.filter((s) => s.worker === w.id && s.message.type === 'pipe-serve:load').map((s) => s.message as LoadModel);
   const answer = (m: LoadModel, ok: boolean, version = 'v2') =>
     reloads.answered(ok ? { type: 'pipe-serve:loaded', id: m.id, ok, name: 'churn', version } : { type: 'pipe-serve:loaded', id: m.id, ok, error: 'weights.bin: no such file' });
-  return { reloads, sent, logs, target, fork, ready, loads, answer, starts };
+  /** Two workers forked and serving v1. */
+  const twoServing = () => {
+    const [a, b] = [fork(), fork()] as [Worker, Worker];
+    ready(a, 'v1');
+    ready(b, 'v1');
+    return [a, b] as const;
+  };
+  /** A reload asked for (its outcome in `reloaded`), once each of `ws` has been sent its `count`th load. */
+  const reloadSent = async (ws: readonly Worker[], count = 1) => {
+    const reloaded = reloads.reload();
+    await waitUntil(() => ws.every((w) => loads(w).length === count), count === 1 ? 'a load sent to each worker' : `load ${count} sent to each worker`);
+    return { reloaded };
+  };
+  return { reloads, sent, logs, target, fork, ready, loads, answer, starts, twoServing, reloadSent };
 }
 
 let running: ClusterReloads | undefined;
@@ -44,6 +57,22 @@ afterEach(async () => {
   await running?.stop({ settle: false });
   running = undefined;
 });
+
+/** Two workers on v1, one serving and one still starting (`late`), and a reload to v2 that the serving one took (the late one sent nothing yet). */
+async function reloadedBesideALateWorker() {
+  const v1 = fetched('v1');
+  const v2 = fetched('v2');
+  const p = primary(v1, async () => v2);
+  running = p.reloads;
+  const [a, late] = [p.fork(), p.fork()] as [Worker, Worker];
+  p.ready(a, 'v1');
+  const reloaded = p.reloads.reload();
+  await waitUntil(() => p.loads(a).length === 1, 'the load sent to the serving worker');
+  expect(p.loads(late)).toEqual([]);
+  p.answer(p.loads(a)[0] as LoadModel, true);
+  await reloaded;
+  return { p, v1, v2, late };
+}
 
 describe('clusterReloads', () => {
   it('resolves once on SIGHUP, has every serving worker load it, removes the replaced version once swapped, and starts a new worker on the new one', async () => {
@@ -87,17 +116,7 @@ describe('clusterReloads', () => {
   });
 
   it('a worker still starting during a reload loads the new version once it listens; the files it starts on stay until then', async () => {
-    const v1 = fetched('v1');
-    const v2 = fetched('v2');
-    const p = primary(v1, async () => v2);
-    running = p.reloads;
-    const [a, late] = [p.fork(), p.fork()] as [Worker, Worker];
-    p.ready(a, 'v1');
-    const reloaded = p.reloads.reload();
-    await waitUntil(() => p.loads(a).length === 1, 'the load sent to the serving worker');
-    expect(p.loads(late)).toEqual([]);
-    p.answer(p.loads(a)[0] as LoadModel, true);
-    await reloaded;
+    const { p, v1, v2, late } = await reloadedBesideALateWorker();
     expect(existsSync(v1.dir)).toBe(true);
     p.ready(late, 'v1');
     expect(existsSync(v1.dir)).toBe(false);
@@ -107,16 +126,7 @@ describe('clusterReloads', () => {
   });
 
   it('a worker that starts listening during a drain is sent nothing, though it started on an older model', async () => {
-    const v1 = fetched('v1');
-    const v2 = fetched('v2');
-    const p = primary(v1, async () => v2);
-    running = p.reloads;
-    const [a, late] = [p.fork(), p.fork()] as [Worker, Worker];
-    p.ready(a, 'v1');
-    const reloaded = p.reloads.reload();
-    await waitUntil(() => p.loads(a).length === 1, 'the load sent to the serving worker');
-    p.answer(p.loads(a)[0] as LoadModel, true);
-    await reloaded;
+    const { p, late } = await reloadedBesideALateWorker();
     p.reloads.halt();
     p.ready(late, 'v1');
     expect(p.sent.filter((s) => s.worker === late.id)).toEqual([]);
@@ -128,20 +138,16 @@ describe('clusterReloads', () => {
     const [v2, v3] = next as [ServedModel, ServedModel];
     const p = primary(v1, async () => next.shift() as ServedModel);
     running = p.reloads;
-    const [a, b] = [p.fork(), p.fork()] as [Worker, Worker];
-    p.ready(a, 'v1');
-    p.ready(b, 'v1');
+    const [a, b] = p.twoServing();
 
-    let reloaded = p.reloads.reload();
-    await waitUntil(() => p.loads(a).length === 1 && p.loads(b).length === 1, 'a load sent to each worker');
+    let { reloaded } = await p.reloadSent([a, b]);
     p.answer(p.loads(a)[0] as LoadModel, false);
     p.answer(p.loads(b)[0] as LoadModel, false);
     await reloaded;
     expect(p.logs.at(-1)).toBe('pipe serve: reload asked for: the new model did not load, still serving churn v1: weights.bin: no such file');
     expect([existsSync(v1.dir), existsSync(v2.dir)]).toEqual([true, false]);
 
-    reloaded = p.reloads.reload();
-    await waitUntil(() => p.loads(a).length === 2 && p.loads(b).length === 2, 'a second load sent to each worker');
+    ({ reloaded } = await p.reloadSent([a, b], 2));
     p.answer(p.loads(a)[1] as LoadModel, true, 'v3');
     p.answer(p.loads(b)[1] as LoadModel, false);
     await reloaded;
@@ -156,11 +162,8 @@ describe('clusterReloads', () => {
     const v2 = fetched('v2');
     const p = primary(v1, async () => v2, { retryMs: 1 });
     running = p.reloads;
-    const [a, b] = [p.fork(), p.fork()] as [Worker, Worker];
-    p.ready(a, 'v1');
-    p.ready(b, 'v1');
-    const reloaded = p.reloads.reload();
-    await waitUntil(() => p.loads(a).length === 1 && p.loads(b).length === 1, 'a load sent to each worker');
+    const [a, b] = p.twoServing();
+    const { reloaded } = await p.reloadSent([a, b]);
     p.answer(p.loads(a)[0] as LoadModel, true);
     p.answer(p.loads(b)[0] as LoadModel, false);
     await reloaded;
