@@ -77,7 +77,7 @@ export function accessLogWriter({
   warn = (text) => process.stderr.write(text),
   flushMs = 50,
   flushBytes = 16 * 1024,
-}: AccessLogOptions = {}): { now: () => number; write: AccessLogWriter; flush: () => void } {
+}: AccessLogOptions = {}): { now: () => number; write: AccessLogWriter } {
   let dropped = 0;
   let backedUp = false;
   // The stream failed (a log shipper that restarted, `| head`): an unhandled 'error' would have ended the process.
@@ -110,7 +110,7 @@ export function accessLogWriter({
     if (failed || text === '') return;
     // At exit nothing is queued for later: what the pipe takes now is all that can be kept.
     if (atExit) {
-      for (const piece of wholeLinePieces(dropped > 0 ? `${text}${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n` : text)) stream.write(piece);
+      for (const piece of wholeLinePieces(dropped > 0 ? `${text}${droppedNote(dropped)}` : text)) stream.write(piece);
       return;
     }
     if (backedUp) {
@@ -123,7 +123,7 @@ export function accessLogWriter({
       backedUp = true;
       stream.once('drain', () => {
         backedUp = false;
-        if (dropped > 0) write(`${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n`);
+        if (dropped > 0) write(droppedNote(dropped));
         dropped = 0;
       });
     }
@@ -156,7 +156,6 @@ export function accessLogWriter({
   };
   return {
     now,
-    flush,
     write: (c, route, status, start) =>
       write(formatLine(isoNow(), c.get('requestId'), c.req.method, route, status, Math.round((now() - start) * 1000) / 1000, c.get('apiKeyId'), c.get('logRows'), c.get('logModelVersion'))),
   };
@@ -222,6 +221,9 @@ export function wholeLinePieces(text: string): Buffer[] | [string] {
   }
   return pieces;
 }
+
+/** The line that says how many lines were dropped while the stream was backed up. */
+const droppedNote = (dropped: number) => `${JSON.stringify({ time: new Date().toISOString(), droppedLogLines: dropped })}\n`;
 
 function countLines(text: string): number {
   let n = 0;
